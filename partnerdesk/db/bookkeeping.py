@@ -1,0 +1,41 @@
+"""Columns every synchronised record carries (see shared design SHARING.md).
+
+`stamps`, `vv` and `delete_ctx` are what lets two laptops merge their copies of a
+record without losing a value; they are kept up to date by `services.versioning`
+on every local change, from the first day.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Synced(SQLModel):
+    """Mixin with the bookkeeping columns; not a table itself."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    rev: str = Field(default="", max_length=64)
+    deleted: bool = Field(default=False, index=True)
+    origin: str = Field(default="", max_length=36)
+    # field name -> [counter, device_id] of the write that set its value
+    stamps: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    # device_id -> highest counter of that device's writes this state includes
+    vv: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+    # the version vector the deleting device had seen; empty when never deleted
+    delete_ctx: dict[str, int] = Field(default_factory=dict, sa_type=JSON)
+
+
+BOOKKEEPING_FIELDS = frozenset(Synced.model_fields)

@@ -1,0 +1,41 @@
+"""Engine set-up for one database file. Built by a function, never at import time."""
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+# Connections made for writing start with BEGIN IMMEDIATE, so a write never fails
+# half-way on a lock taken by another connection after it started reading.
+WRITE_OPTION = "partnerdesk_write"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(path: Path, *, echo: bool = False) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", echo=echo,
+                           connect_args={"check_same_thread": False,
+                                         "timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Take over transaction control from the sqlite3 module (see "begin" below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        immediate = connection.get_execution_options().get(WRITE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def write_engine(engine: Engine) -> Engine:
+    """The same pool, with transactions that take the write lock at once."""
+    return engine.execution_options(**{WRITE_OPTION: True})

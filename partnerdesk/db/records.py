@@ -1,0 +1,304 @@
+"""Every shared record type, defined once.
+
+Links between records are plain id columns with foreign keys (no ORM
+relationships): services return detached rows as plain data, and the sharing
+merge treats a reference like any other field value.
+"""
+
+from datetime import date
+from typing import Any
+
+from pydantic import NaiveDatetime
+from sqlalchemy import JSON
+from sqlmodel import Field
+
+from partnerdesk.db.bookkeeping import Synced
+
+
+class Organization(Synced, table=True):
+    __tablename__ = "organizations"
+
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(default="other", max_length=40)
+    status: str = Field(default="active", max_length=40)
+    is_us: bool = Field(default=False)
+    mission: str = ""
+    website: str = Field(default="", max_length=300)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    notes: str = ""
+    internal_notes: str = ""
+    logo_sha256: str = Field(default="", max_length=64)
+
+
+class Contact(Synced, table=True):
+    __tablename__ = "contacts"
+
+    name: str = Field(max_length=200, index=True)
+    role: str = Field(default="", max_length=200)
+    organization_id: str | None = Field(default=None, foreign_key="organizations.id", index=True)
+    # [{"address": "...", "kind": "work"}], first one is the main address
+    emails: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    # [{"number": "+15551234567", "kind": "mobile"}]
+    phones: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    preferred_contact: str = Field(default="", max_length=20)
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    notes: str = ""
+    internal_notes: str = ""
+    share_ok: bool = Field(default=False)
+    last_contacted: date | None = None
+
+
+class Tag(Synced, table=True):
+    """The vocabulary of tags; records hold tag names in their `tags` list."""
+
+    __tablename__ = "tags"
+
+    name: str = Field(max_length=80, index=True)
+    color: str = Field(default="", max_length=20)
+
+
+class Category(Synced, table=True):
+    """The taxonomy shared by resources and needs (what makes gap analysis possible)."""
+
+    __tablename__ = "categories"
+
+    name: str = Field(max_length=120, index=True)
+    description: str = ""
+
+
+class Partnership(Synced, table=True):
+    __tablename__ = "partnerships"
+
+    title: str = Field(max_length=200, index=True)
+    kind: str = Field(default="other", max_length=40)
+    status: str = Field(default="exploring", max_length=40)
+    goals: str = ""
+    shared_vision: str = ""
+    start_date: date | None = None
+    review_every_months: int | None = None
+    next_review_date: date | None = None
+    our_lead_contact_id: str | None = Field(default=None, foreign_key="contacts.id")
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    notes: str = ""
+    internal_notes: str = ""
+
+
+class PartnershipMember(Synced, table=True):
+    """A partner organization in a partnership, with its lead contact."""
+
+    __tablename__ = "partnership_members"
+
+    partnership_id: str = Field(foreign_key="partnerships.id", index=True)
+    organization_id: str = Field(foreign_key="organizations.id", index=True)
+    lead_contact_id: str | None = Field(default=None, foreign_key="contacts.id")
+    role: str = Field(default="", max_length=200)
+
+
+class Milestone(Synced, table=True):
+    __tablename__ = "milestones"
+
+    partnership_id: str = Field(foreign_key="partnerships.id", index=True)
+    title: str = Field(max_length=300)
+    due_date: date | None = Field(default=None, index=True)
+    done: bool = False
+    done_date: date | None = None
+    notes: str = ""
+
+
+class Indicator(Synced, table=True):
+    __tablename__ = "indicators"
+
+    partnership_id: str = Field(foreign_key="partnerships.id", index=True)
+    name: str = Field(max_length=200)
+    unit: str = Field(default="", max_length=60)
+    target: float | None = None
+    notes: str = ""
+
+
+class Measurement(Synced, table=True):
+    __tablename__ = "measurements"
+
+    indicator_id: str = Field(foreign_key="indicators.id", index=True)
+    measured_on: date
+    value: float
+    note: str = ""
+
+
+class Agreement(Synced, table=True):
+    """A memorandum of understanding (MOU) or similar agreement."""
+
+    __tablename__ = "agreements"
+
+    partnership_id: str | None = Field(default=None, foreign_key="partnerships.id", index=True)
+    title: str = Field(max_length=300, index=True)
+    status: str = Field(default="draft", max_length=40, index=True)
+    effective_date: date | None = None
+    expiry_date: date | None = Field(default=None, index=True)
+    renewal_terms: str = ""
+    notice_period_days: int | None = None
+    notes: str = ""
+    internal_notes: str = ""
+
+
+class AgreementParty(Synced, table=True):
+    __tablename__ = "agreement_parties"
+
+    agreement_id: str = Field(foreign_key="agreements.id", index=True)
+    organization_id: str = Field(foreign_key="organizations.id", index=True)
+    role: str = Field(default="", max_length=200)
+
+
+class Obligation(Synced, table=True):
+    """What one party promises: what, by when or how often."""
+
+    __tablename__ = "obligations"
+
+    agreement_id: str = Field(foreign_key="agreements.id", index=True)
+    organization_id: str | None = Field(default=None, foreign_key="organizations.id")
+    description: str
+    due_date: date | None = None
+    frequency: str = Field(default="", max_length=120)
+
+
+class Signatory(Synced, table=True):
+    __tablename__ = "signatories"
+
+    agreement_id: str = Field(foreign_key="agreements.id", index=True)
+    contact_id: str = Field(foreign_key="contacts.id", index=True)
+    signed_on: date | None = None
+
+
+class Attachment(Synced, table=True):
+    """A file linked to a record; the bytes live in the data folder under their SHA-256."""
+
+    __tablename__ = "attachments"
+
+    record_type: str = Field(max_length=40)
+    record_id: str = Field(max_length=36, index=True)
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64, index=True)
+    size: int = 0
+    media_type: str = Field(default="application/octet-stream", max_length=120)
+
+
+class Resource(Synced, table=True):
+    """Something an organization offers: food, space, backup power, volunteers…"""
+
+    __tablename__ = "resources"
+
+    organization_id: str = Field(foreign_key="organizations.id", index=True)
+    category_id: str = Field(foreign_key="categories.id", index=True)
+    name: str = Field(max_length=200, index=True)
+    description: str = ""
+    capacity: int | None = None
+    capacity_unit: str = Field(default="", max_length=80)
+    schedule: str = ""
+    eligibility: str = ""
+    service_area: str = Field(default="", max_length=200)
+    contact_id: str | None = Field(default=None, foreign_key="contacts.id")
+    last_verified: date | None = None
+    notes: str = ""
+    internal_notes: str = ""
+
+
+class CommunityNeed(Synced, table=True):
+    __tablename__ = "community_needs"
+
+    category_id: str = Field(foreign_key="categories.id", index=True)
+    title: str = Field(max_length=200, index=True)
+    description: str = ""
+    priority: str = Field(default="medium", max_length=20)
+    area: str = Field(default="", max_length=200)
+    source: str = Field(default="", max_length=300)
+    needed_capacity: int | None = None
+    notes: str = ""
+
+
+class NeedResourceLink(Synced, table=True):
+    """An explicit 'this resource addresses this need', overriding category matching."""
+
+    __tablename__ = "need_resource_links"
+
+    need_id: str = Field(foreign_key="community_needs.id", index=True)
+    resource_id: str = Field(foreign_key="resources.id", index=True)
+
+
+class ReferralPathway(Synced, table=True):
+    """Who refers people to whom for what. Aggregate counts only, never patient details."""
+
+    __tablename__ = "referral_pathways"
+
+    from_organization_id: str = Field(foreign_key="organizations.id", index=True)
+    to_organization_id: str = Field(foreign_key="organizations.id", index=True)
+    category_id: str | None = Field(default=None, foreign_key="categories.id")
+    notes: str = ""
+
+
+class ReferralCount(Synced, table=True):
+    __tablename__ = "referral_counts"
+
+    pathway_id: str = Field(foreign_key="referral_pathways.id", index=True)
+    month: str = Field(max_length=7)  # "YYYY-MM"
+    count: int = 0
+
+
+class Meeting(Synced, table=True):
+    __tablename__ = "meetings"
+
+    title: str = Field(max_length=300, index=True)
+    # local wall-clock time where the meeting happens, as people write it in a diary
+    starts_at: NaiveDatetime = Field(index=True)
+    ends_at: NaiveDatetime | None = None
+    location: str = Field(default="", max_length=300)
+    partnership_id: str | None = Field(default=None, foreign_key="partnerships.id", index=True)
+    agenda: str = ""
+    notes: str = ""
+    decisions: str = ""
+    internal_notes: str = ""
+
+
+class MeetingAttendee(Synced, table=True):
+    __tablename__ = "meeting_attendees"
+
+    meeting_id: str = Field(foreign_key="meetings.id", index=True)
+    contact_id: str = Field(foreign_key="contacts.id", index=True)
+
+
+class ActionItem(Synced, table=True):
+    __tablename__ = "action_items"
+
+    description: str
+    meeting_id: str | None = Field(default=None, foreign_key="meetings.id", index=True)
+    partnership_id: str | None = Field(default=None, foreign_key="partnerships.id", index=True)
+    owner_contact_id: str | None = Field(default=None, foreign_key="contacts.id", index=True)
+    due_date: date | None = Field(default=None, index=True)
+    done: bool = False
+    done_date: date | None = None
+
+
+class PartnershipReview(Synced, table=True):
+    """A dated health check of a partnership, scored 1–5 per element."""
+
+    __tablename__ = "partnership_reviews"
+
+    partnership_id: str = Field(foreign_key="partnerships.id", index=True)
+    reviewed_on: date
+    # element key (vocabulary.REVIEW_ELEMENTS) -> {"score": 1..5, "comment": "..."}
+    scores: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    overall_note: str = ""
+    next_steps: str = ""
+
+
+class NotDuplicate(Synced, table=True):
+    """'These two records are not the same': decided once, travels in bundles."""
+
+    __tablename__ = "not_duplicates"
+
+    record_type: str = Field(max_length=40)
+    first_id: str = Field(max_length=36, index=True)
+    second_id: str = Field(max_length=36, index=True)

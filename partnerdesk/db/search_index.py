@@ -1,0 +1,119 @@
+"""Full-text search index: the one SQLite-specific seam (FTS5).
+
+`search_docs` is a plain table with one row per searchable record; an FTS5 index
+over it (external content, kept in step by triggers) folds accents
+(`remove_diacritics 2`, so "zoe" finds "Zoë") and has prefix indexes for
+search-as-you-type. Where the SQLite in use lacks FTS5, the `folded` column of
+`search_docs` with LIKE does the same job, only slower.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+DOCS = "search_docs"
+FTS = "search_index"
+
+
+def is_search_table(name: str) -> bool:
+    return name in (DOCS, FTS) or name.startswith(FTS + "_")
+
+
+def fold(value: str) -> str:
+    """Lower case without accents, as FTS5's unicode61 tokenizer sees text."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fts5_available(connection: Connection) -> bool:
+    options = {row[0] for row in connection.exec_driver_sql("PRAGMA compile_options")}
+    return "ENABLE_FTS5" in options
+
+
+def create(connection: Connection) -> None:
+    connection.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {DOCS} (rowid INTEGER PRIMARY KEY, "
+        "record_type TEXT NOT NULL, record_id TEXT NOT NULL UNIQUE, "
+        "title TEXT NOT NULL, body TEXT NOT NULL, folded TEXT NOT NULL)")
+    if not fts5_available(connection):
+        return
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, "
+        f"content='{DOCS}', content_rowid='rowid', "
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')")
+    connection.exec_driver_sql(
+        f"CREATE TRIGGER IF NOT EXISTS {DOCS}_ai AFTER INSERT ON {DOCS} BEGIN "
+        f"INSERT INTO {FTS}(rowid, title, body) VALUES (new.rowid, new.title, new.body); END")
+    connection.exec_driver_sql(
+        f"CREATE TRIGGER IF NOT EXISTS {DOCS}_ad AFTER DELETE ON {DOCS} BEGIN "
+        f"INSERT INTO {FTS}({FTS}, rowid, title, body) "
+        "VALUES ('delete', old.rowid, old.title, old.body); END")
+
+
+def uses_fts5(connection: Connection) -> bool:
+    row = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = ?", (FTS,)).first()
+    return row is not None
+
+
+@dataclass(frozen=True)
+class Entry:
+    record_type: str
+    record_id: str
+    title: str
+    body: str
+
+
+def remove(connection: Connection, record_ids: list[str]) -> None:
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        connection.exec_driver_sql(f"DELETE FROM {DOCS} WHERE record_id IN ({marks})",
+                                   tuple(chunk))
+
+
+def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) -> None:
+    """Replace the index rows of these records (`fresh`: known not to be indexed yet)."""
+    if not entries:
+        return
+    if not fresh:
+        remove(connection, [e.record_id for e in entries])
+    connection.exec_driver_sql(
+        f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(e.record_type, e.record_id, e.title, e.body, fold(e.title + " " + e.body))
+         for e in entries])
+
+
+@dataclass(frozen=True)
+class Hit:
+    record_type: str
+    record_id: str
+    title: str
+
+
+def words(query: str) -> list[str]:
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in fold(query))
+    return [w for w in cleaned.split() if w]
+
+
+def query(connection: Connection, text_query: str, limit: int = 50) -> list[Hit]:
+    terms = words(text_query)
+    if not terms:
+        return []
+    if uses_fts5(connection):
+        match = " ".join(f'"{w}"*' for w in terms)
+        rows = connection.execute(
+            text(f"SELECT d.record_type, d.record_id, d.title FROM {FTS} "
+                 f"JOIN {DOCS} d ON d.rowid = {FTS}.rowid "
+                 f"WHERE {FTS} MATCH :match ORDER BY bm25({FTS}, 4.0, 1.0) LIMIT :limit"),
+            {"match": match, "limit": limit})
+    else:
+        clauses = " AND ".join(f"folded LIKE :w{i}" for i in range(len(terms)))
+        params: dict[str, object] = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
+        params["limit"] = limit
+        rows = connection.execute(
+            text(f"SELECT record_type, record_id, title FROM {DOCS} "
+                 f"WHERE {clauses} ORDER BY title LIMIT :limit"), params)
+    return [Hit(*row) for row in rows]

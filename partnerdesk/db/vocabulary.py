@@ -1,0 +1,98 @@
+"""Fixed choice lists. Stored as plain text so a new choice needs no migration.
+
+Each list is (value, label) pairs: the value is stored, the label is shown.
+"""
+
+ORGANIZATION_KINDS = (
+    ("hospital", "Hospital"),
+    ("clinic", "Clinic"),
+    ("school", "School"),
+    ("faith_based", "Faith-based group"),
+    ("business", "Business"),
+    ("community_group", "Community group"),
+    ("government", "Government"),
+    ("funder", "Funder"),
+    ("critical_service", "Critical service"),
+    ("other", "Other"),
+)
+ORGANIZATION_STATUSES = (
+    ("prospect", "Prospect"),
+    ("active", "Active"),
+    ("paused", "Paused"),
+    ("ended", "Ended"),
+)
+CONTACT_PREFERENCES = (
+    ("", "No preference"),
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("text", "Text message"),
+    ("in_person", "In person"),
+)
+EMAIL_KINDS = (("work", "Work"), ("home", "Home"), ("other", "Other"))
+PHONE_KINDS = (("work", "Work"), ("mobile", "Mobile"), ("home", "Home"), ("other", "Other"))
+PARTNERSHIP_KINDS = (
+    ("referral", "Referral"),
+    ("resource_sharing", "Resource sharing"),
+    ("co_delivery", "Co-delivery"),
+    ("funding", "Funding"),
+    ("critical_service", "Critical service"),
+    ("other", "Other"),
+)
+PARTNERSHIP_STATUSES = (
+    ("exploring", "Exploring"),
+    ("forming", "Forming"),
+    ("active", "Active"),
+    ("under_review", "Under review"),
+    ("ended", "Ended"),
+)
+AGREEMENT_STATUSES = (
+    ("draft", "Draft"),
+    ("negotiating", "Negotiating"),
+    ("signed", "Signed"),
+    ("active", "Active"),
+    ("expired", "Expired"),
+    ("terminated", "Terminated"),
+)
+# Which agreement status may follow which: the life of an MOU only moves forward.
+AGREEMENT_TRANSITIONS = {
+    "draft": ("negotiating", "terminated"),
+    "negotiating": ("draft", "signed", "terminated"),
+    "signed": ("active", "terminated"),
+    "active": ("expired", "terminated"),
+    "expired": ("active",),  # renewed
+    "terminated": (),
+}
+NEED_PRIORITIES = (("high", "High"), ("medium", "Medium"), ("low", "Low"))
+DEFAULT_CATEGORIES = (
+    "Food",
+    "Housing",
+    "Transport",
+    "Health screening",
+    "Mental health",
+    "Translation",
+    "Space / facilities",
+    "Equipment",
+    "Backup power",
+    "Volunteers",
+    "Funding",
+    "Training",
+    "Other",
+)
+REVIEW_ELEMENTS = (
+    ("shared_goals", "Shared goals and values"),
+    ("trust", "Mutual trust and respect"),
+    ("communication", "Communication"),
+    ("leadership", "Leadership commitment"),
+    ("shared_resources", "Shared resources"),
+    ("flexibility", "Flexibility"),
+    ("independence", "Each partner's independence"),
+    ("progress", "Progress on milestones"),
+)
+
+
+def values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    return tuple(value for value, _ in choices)
+
+
+def label(choices: tuple[tuple[str, str], ...], value: str) -> str:
+    return dict(choices).get(value, value)

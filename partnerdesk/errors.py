@@ -1,0 +1,50 @@
+"""Errors written for a person: each says what happened and what to do next."""
+
+from dataclasses import dataclass
+
+
+class PartnerDeskError(Exception):
+    """Base of every error a person may see; `str(error)` is the sentence to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A message about one field; a warning is shown but does not stop a save."""
+
+    field: str
+    message: str
+    warning: bool = False
+
+
+class ValidationError(PartnerDeskError):
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = [p for p in problems if not p.warning]
+        text = "; ".join(p.message for p in self.problems) or "The record is not valid."
+        super().__init__(text)
+
+    def for_field(self, name: str) -> str | None:
+        return next((p.message for p in self.problems if p.field == name), None)
+
+
+class NotFoundError(PartnerDeskError):
+    pass
+
+
+class DatabaseProblem(PartnerDeskError):
+    """The database file cannot be used as it is (newer, damaged, locked, not ours)."""
+
+
+class NewerDatabaseError(DatabaseProblem):
+    pass
+
+
+class NotADatabaseError(DatabaseProblem):
+    pass
+
+
+class DatabaseLockedError(DatabaseProblem):
+    pass

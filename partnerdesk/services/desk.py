@@ -1,0 +1,151 @@
+"""The facade every caller uses: `desk = Desk.open(path)`, then `desk.contacts.create(...)`."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from partnerdesk.db import records as r
+from partnerdesk.db import search_index
+from partnerdesk.db import vocabulary as v
+from partnerdesk.db.migrate import open_database
+from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.paths import resolve_db_path
+from partnerdesk.services import reminders as reminder_rules
+from partnerdesk.services.attachments import AttachmentService
+from partnerdesk.services.records import (
+    AgreementService,
+    DoneDateService,
+    OrganizationService,
+    RecordService,
+)
+from partnerdesk.services.store import Change, Store
+
+# Categories made on every laptop get the same ids, so their copies merge as one.
+CATEGORY_NAMESPACE = uuid.UUID("6f1c4a52-5d0e-4d55-9a56-2f2b0b7c4e11")
+
+STAT_KEYS = {
+    "organizations": r.Organization, "contacts": r.Contact, "partnerships": r.Partnership,
+    "agreements": r.Agreement, "resources": r.Resource, "needs": r.CommunityNeed,
+    "referral_pathways": r.ReferralPathway, "meetings": r.Meeting,
+    "action_items": r.ActionItem, "attachments": r.Attachment,
+}
+
+
+def category_id(name: str) -> str:
+    return str(uuid.uuid5(CATEGORY_NAMESPACE, name.casefold()))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    record_type: str
+    record_id: str
+    title: str
+
+
+class Desk:
+    """One open database and a service per record type."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.organizations = OrganizationService(store, r.Organization)
+        self.contacts = RecordService(store, r.Contact)
+        self.tags = RecordService(store, r.Tag)
+        self.categories = RecordService(store, r.Category)
+        self.partnerships = RecordService(store, r.Partnership)
+        self.partnership_members = RecordService(store, r.PartnershipMember)
+        self.milestones = DoneDateService(store, r.Milestone)
+        self.indicators = RecordService(store, r.Indicator)
+        self.measurements = RecordService(store, r.Measurement)
+        self.agreements = AgreementService(store, r.Agreement)
+        self.agreement_parties = RecordService(store, r.AgreementParty)
+        self.obligations = RecordService(store, r.Obligation)
+        self.signatories = RecordService(store, r.Signatory)
+        self.attachments = AttachmentService(store, r.Attachment)
+        self.resources = RecordService(store, r.Resource)
+        self.needs = RecordService(store, r.CommunityNeed)
+        self.need_resource_links = RecordService(store, r.NeedResourceLink)
+        self.referral_pathways = RecordService(store, r.ReferralPathway)
+        self.referral_counts = RecordService(store, r.ReferralCount)
+        self.meetings = RecordService(store, r.Meeting)
+        self.meeting_attendees = RecordService(store, r.MeetingAttendee)
+        self.action_items = DoneDateService(store, r.ActionItem)
+        self.reviews = RecordService(store, r.PartnershipReview)
+        self.not_duplicates = RecordService(store, r.NotDuplicate)
+        self._by_type: dict[str, RecordService[Any]] = {
+            service.type_name: service for service in vars(self).values()
+            if isinstance(service, RecordService)}
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> "Desk":
+        """Open (creating or migrating) the database at `path`, --db, $PARTNERDESK_DB or
+        the data folder, in that order."""
+        db_path = resolve_db_path(path)
+        engine = open_database(db_path)
+        desk = cls(Store(engine, db_path))
+        desk._seed_categories()
+        return desk
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Desk":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def service(self, record_type: str) -> RecordService[Any]:
+        return self._by_type[record_type]
+
+    def subscribe(self, listener: Any) -> None:
+        """Call `listener(changes: list[Change])` after every committed write."""
+        self.store.subscribe(listener)
+
+    def _seed_categories(self) -> None:
+        if self.categories.count() or self.categories.count(deleted=True):
+            return
+        with self.store.write() as writer:
+            writer.bulk_create(r.Category, [{"id": category_id(name), "name": name}
+                                            for name in v.DEFAULT_CATEGORIES])
+
+    # -- across record types -------------------------------------------------------
+    def stats(self) -> dict[str, int]:
+        """Live record counts per kind (the keys of `partnerdesk stats --json`)."""
+        with self.store.read() as session:
+            return {key: int(session.scalar(select(func.count()).select_from(model).where(
+                        model.deleted == False)) or 0)  # type: ignore[attr-defined]  # noqa: E712
+                    for key, model in STAT_KEYS.items()}
+
+    def search(self, text: str, limit: int = 50) -> list[SearchResult]:
+        """Every record type at once; prefix matching, accents folded."""
+        with self.store.read() as session:
+            hits = search_index.query(session.connection(), text, limit)
+        return [SearchResult(h.record_type, h.record_id, h.title) for h in hits]
+
+    def reminders(self, today: date | None = None,
+                  windows: reminder_rules.ReminderWindows | None = None,
+                  ) -> list[reminder_rules.Reminder]:
+        with self.store.read() as session:
+            return reminder_rules.reminders(session, today, windows)
+
+    def deleted_records(self, limit: int = 500) -> list[tuple[str, Any]]:
+        """The Trash: deleted records of the main kinds, most recently deleted first."""
+        found: list[tuple[str, Any]] = []
+        for name in ("organization", "contact", "partnership", "agreement", "resource",
+                     "need", "referral_pathway", "meeting", "action_item", "milestone"):
+            service = self.service(name)
+            found += [(name, row) for row in service.list(deleted=True, order_by="updated_at",
+                                                         descending=True, limit=limit)]
+        found.sort(key=lambda item: item[1].updated_at, reverse=True)
+        return found[:limit]
+
+
+__all__ = ["Change", "Desk", "RECORD_TYPES", "SearchResult", "category_id"]

@@ -1,0 +1,242 @@
+"""Create, update, delete (a tombstone), restore, get and list for one record type."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlmodel import SQLModel
+
+from partnerdesk.db import records as r
+from partnerdesk.db import search_index
+from partnerdesk.db import vocabulary as v
+from partnerdesk.db.local import HistoryEntry
+from partnerdesk.db.registry import type_name
+from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
+from partnerdesk.services import validation
+from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
+
+T = TypeVar("T", bound=SQLModel)
+
+
+class RecordService(Generic[T]):
+    """The use cases of one record type; `Desk` holds one per type."""
+
+    def __init__(self, store: Store, model: type[T]) -> None:
+        self.store = store
+        self.model = model
+        self.type_name = type_name(model)
+
+    # -- reading -----------------------------------------------------------------
+    def get(self, record_id: str, *, include_deleted: bool = True) -> T:
+        with self.store.read() as session:
+            row = session.get(self.model, record_id)
+        if row is None or (row.deleted and not include_deleted):  # type: ignore[attr-defined]
+            raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
+        return row
+
+    def _query(self, where: dict[str, Any] | None, text: str | None, deleted: bool) -> Any:
+        model = self.model
+        query = select(model).where(model.deleted == deleted)  # type: ignore[attr-defined]
+        for name, value in (where or {}).items():
+            column = getattr(model, name)
+            if isinstance(value, list | tuple | set):
+                query = query.where(column.in_(list(value)))
+            else:
+                query = query.where(column == value)
+        if text:
+            terms = search_index.words(text)
+            if terms:
+                title = getattr(model, self.title_field)
+                for term in terms:
+                    query = query.where(title.ilike(f"%{term}%"))
+        return query
+
+    @property
+    def title_field(self) -> str:
+        for name in ("name", "title", "description", "filename"):
+            if name in self.model.model_fields:
+                return name
+        return "id"
+
+    def list(self, *, where: dict[str, Any] | None = None, text: str | None = None,
+             order_by: str | None = None, descending: bool = False, limit: int | None = None,
+             offset: int = 0, deleted: bool = False) -> list[T]:
+        """Live records (or only deleted ones), filtered and sorted in SQL."""
+        query = self._query(where, text, deleted)
+        column = getattr(self.model, order_by or self.title_field)
+        query = query.order_by(column.desc() if descending else column,
+                               self.model.id)  # type: ignore[attr-defined]
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        with self.store.read() as session:
+            return list(session.scalars(query))
+
+    def count(self, *, where: dict[str, Any] | None = None, deleted: bool = False) -> int:
+        query = self._query(where, None, deleted).with_only_columns(func.count())
+        with self.store.read() as session:
+            return int(session.scalar(query) or 0)
+
+    # -- validating ----------------------------------------------------------------
+    def defaults(self) -> dict[str, Any]:
+        return {name: self.model.model_fields[name].get_default(call_default_factory=True)
+                for name in user_fields(self.model)}
+
+    def _context(self) -> validation.Context:
+        def exists(model: type[SQLModel], record_id: str) -> bool:
+            with self.store.read() as session:
+                return session.get(model, record_id) is not None
+        return validation.Context(region=self.store.setting("phone_region", "US"),
+                                  exists=exists)
+
+    def check(self, values: dict[str, Any]) -> list[FieldProblem]:
+        """Problems with a whole record's values (for enabling Save); nothing is written."""
+        full = {**self.defaults(), **values}
+        return validation.clean(self.model, full, self._context())
+
+    def _cleaned(self, values: dict[str, Any], current: T | None) -> dict[str, Any]:
+        base = field_values(current) if current is not None else self.defaults()
+        unknown = [name for name in values if name not in base]
+        if unknown:
+            raise ValidationError([FieldProblem(n, f"“{n}” is not a field of this record.")
+                                   for n in unknown])
+        full = {**base, **values}
+        problems = validation.clean(self.model, full, self._context())
+        errors = [p for p in problems if not p.warning]
+        if errors:
+            raise ValidationError(errors)
+        return full
+
+    # -- writing -------------------------------------------------------------------
+    def before_save(self, writer: Writer, values: dict[str, Any], current: T | None) -> None:
+        """A type's own rules that need the database; raise ValidationError to refuse."""
+        tags = values.get("tags")
+        if tags:
+            _ensure_tags(writer, tags)
+
+    def create(self, **values: Any) -> T:
+        full = self._cleaned(values, None)
+        with self.store.write() as writer:
+            self.before_save(writer, full, None)
+            row = writer.create(self.model, full)
+        return row
+
+    def update(self, record_id: str, **changes: Any) -> T:
+        with self.store.write() as writer:
+            row = writer.session.get(self.model, record_id)
+            if row is None:
+                raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
+            full = self._cleaned(changes, row)
+            self.before_save(writer, full, row)
+            changed = {k: full[k] for k in full if full[k] != getattr(row, k)}
+            writer.update(row, changed)
+        return row
+
+    def update_many(self, record_ids: list[str], **changes: Any) -> list[Change]:
+        """The same change to several records, as one step (one transaction)."""
+        with self.store.write() as writer:
+            for record_id in record_ids:
+                row = writer.session.get(self.model, record_id)
+                if row is None:
+                    continue
+                full = self._cleaned(changes, row)
+                self.before_save(writer, full, row)
+                writer.update(row, {k: full[k] for k in changes})
+            return list(writer.changes)
+
+    def delete(self, *record_ids: str) -> list[Change]:
+        """Hide the records (a tombstone that travels to other laptops); restorable."""
+        with self.store.write() as writer:
+            for record_id in record_ids:
+                row = writer.session.get(self.model, record_id)
+                if row is not None:
+                    writer.delete(row)
+            return list(writer.changes)
+
+    def restore(self, *record_ids: str) -> list[Change]:
+        with self.store.write() as writer:
+            for record_id in record_ids:
+                row = writer.session.get(self.model, record_id)
+                if row is not None:
+                    writer.restore(row)
+            return list(writer.changes)
+
+    # -- history -------------------------------------------------------------------
+    def history(self, record_id: str) -> list[HistoryEntry]:
+        """Earlier versions, newest first: what the record was before each change."""
+        with self.store.read() as session:
+            query = (select(HistoryEntry).where(HistoryEntry.record_id == record_id)
+                     .order_by(HistoryEntry.id.desc()))  # type: ignore[union-attr]
+            return list(session.scalars(query))
+
+    def restore_version(self, history_id: int) -> T:
+        """Make the record look as it did in that version again (itself a new change)."""
+        with self.store.read() as session:
+            entry = session.get(HistoryEntry, history_id)
+        if entry is None or entry.record_type != self.type_name:
+            raise NotFoundError("That earlier version is no longer in the history.")
+        probe = self.model.model_validate(
+            {k: entry.state[k] for k in user_fields(self.model) if k in entry.state})
+        values = field_values(probe)
+        row = self.update(entry.record_id, **values)
+        if row.deleted:  # type: ignore[attr-defined]
+            self.restore(entry.record_id)
+            row = self.get(entry.record_id)
+        return row
+
+
+def _ensure_tags(writer: Writer, names: list[str]) -> None:
+    existing = set(writer.session.scalars(select(r.Tag.name).where(r.Tag.name.in_(names))))
+    for name in names:
+        if name not in existing:
+            writer.create(r.Tag, {"name": name})
+            existing.add(name)
+
+
+class OrganizationService(RecordService[r.Organization]):
+    def before_save(self, writer: Writer, values: dict[str, Any],
+                    current: r.Organization | None) -> None:
+        super().before_save(writer, values, current)
+        if values.get("is_us") and not (current and current.is_us):
+            # Only one organization is "us": the one on our letterhead.
+            others = writer.session.scalars(select(r.Organization).where(
+                r.Organization.is_us == True, r.Organization.deleted == False))  # noqa: E712
+            for other in others:
+                if current is None or other.id != current.id:
+                    writer.update(other, {"is_us": False})
+
+    def ours(self) -> r.Organization | None:
+        rows = self.list(where={"is_us": True}, limit=1)
+        return rows[0] if rows else None
+
+
+class AgreementService(RecordService[r.Agreement]):
+    def before_save(self, writer: Writer, values: dict[str, Any],
+                    current: r.Agreement | None) -> None:
+        super().before_save(writer, values, current)
+        if current is None or values["status"] == current.status:
+            return
+        allowed = v.AGREEMENT_TRANSITIONS.get(current.status, ())
+        if values["status"] not in allowed:
+            old = v.label(v.AGREEMENT_STATUSES, current.status)
+            new = v.label(v.AGREEMENT_STATUSES, values["status"])
+            steps = ", ".join(v.label(v.AGREEMENT_STATUSES, s) for s in allowed) or "none"
+            raise ValidationError([FieldProblem(
+                "status", f"An agreement cannot go from {old} to {new}. "
+                          f"From {old} it can go to: {steps}.")])
+
+    @staticmethod
+    def next_statuses(status: str) -> tuple[str, ...]:
+        return v.AGREEMENT_TRANSITIONS.get(status, ())
+
+
+class DoneDateService(RecordService[T]):
+    """Milestones and action items: ticking 'done' records the day it was done."""
+
+    def before_save(self, writer: Writer, values: dict[str, Any], current: T | None) -> None:
+        super().before_save(writer, values, current)
+        if values.get("done") and not values.get("done_date"):
+            values["done_date"] = date.today()
+        if not values.get("done"):
+            values["done_date"] = None

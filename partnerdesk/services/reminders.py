@@ -1,0 +1,159 @@
+"""What needs attention: expiring agreements, reviews due, overdue work, quiet partners."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from partnerdesk.db import records as r
+
+LIVE = False  # value of the `deleted` column for live rows
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str  # agreement_expiring, agreement_expired_active, review_due, milestone_overdue,
+    #            action_overdue, not_contacted, resource_unverified
+    record_type: str
+    record_id: str
+    title: str
+    message: str
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class ReminderWindows:
+    expiring_days: int = 60
+    review_days: int = 14
+    quiet_days: int = 90
+    verify_months: int = 12
+
+
+def _agreements(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+    found = []
+    soon = today + timedelta(days=w.expiring_days)
+    rows = session.scalars(select(r.Agreement).where(
+        r.Agreement.deleted == LIVE, r.Agreement.expiry_date.is_not(None),
+        r.Agreement.status.in_(["signed", "active", "negotiating"]),
+        r.Agreement.expiry_date <= soon).order_by(r.Agreement.expiry_date))
+    for agreement in rows:
+        assert agreement.expiry_date is not None
+        days = (agreement.expiry_date - today).days
+        if days < 0 and agreement.status == "active":
+            found.append(Reminder(
+                "agreement_expired_active", "agreement", agreement.id, agreement.title,
+                f"Expired {-days} days ago but still marked active: renew it or mark it expired.",
+                agreement.expiry_date))
+        elif days >= 0:
+            found.append(Reminder(
+                "agreement_expiring", "agreement", agreement.id, agreement.title,
+                "Expires today." if days == 0 else f"Expires in {days} days.",
+                agreement.expiry_date))
+    return found
+
+
+def _reviews(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+    rows = session.scalars(select(r.Partnership).where(
+        r.Partnership.deleted == LIVE, r.Partnership.status != "ended",
+        r.Partnership.next_review_date.is_not(None),
+        r.Partnership.next_review_date <= today + timedelta(days=w.review_days))
+        .order_by(r.Partnership.next_review_date))
+    found = []
+    for partnership in rows:
+        assert partnership.next_review_date is not None
+        days = (partnership.next_review_date - today).days
+        message = (f"Review overdue by {-days} days." if days < 0 else
+                   "Review due today." if days == 0 else f"Review due in {days} days.")
+        found.append(Reminder("review_due", "partnership", partnership.id, partnership.title,
+                              message, partnership.next_review_date))
+    return found
+
+
+def _overdue(session: Session, today: date) -> list[Reminder]:
+    found = []
+    milestones = session.execute(select(r.Milestone, r.Partnership.title).join(
+        r.Partnership, r.Partnership.id == r.Milestone.partnership_id).where(
+        r.Milestone.deleted == LIVE, r.Partnership.deleted == LIVE,
+        r.Milestone.done == False, r.Milestone.due_date < today)  # noqa: E712
+        .order_by(r.Milestone.due_date))
+    for milestone, partnership_title in milestones:
+        days = (today - milestone.due_date).days
+        found.append(Reminder("milestone_overdue", "milestone", milestone.id, milestone.title,
+                              f"{partnership_title}: overdue by {days} days.",
+                              milestone.due_date))
+    actions = session.execute(select(r.ActionItem, r.Contact.name).outerjoin(
+        r.Contact, r.Contact.id == r.ActionItem.owner_contact_id).where(
+        r.ActionItem.deleted == LIVE, r.ActionItem.done == False,  # noqa: E712
+        r.ActionItem.due_date < today).order_by(r.ActionItem.due_date))
+    for item, owner in actions:
+        days = (today - item.due_date).days
+        who = f"{owner}: " if owner else ""
+        found.append(Reminder("action_overdue", "action_item", item.id, item.description,
+                              f"{who}overdue by {days} days.", item.due_date))
+    return found
+
+
+def last_contact_by_organization(session: Session) -> dict[str, date]:
+    """The latest day we met or reached anyone at each organization."""
+    latest: dict[str, date] = {}
+
+    def note(org_id: str | None, when: date | None) -> None:
+        if org_id and when and (org_id not in latest or when > latest[org_id]):
+            latest[org_id] = when
+
+    for org_id, when in session.execute(select(
+            r.Contact.organization_id, func.max(r.Contact.last_contacted)).where(
+            r.Contact.deleted == LIVE).group_by(r.Contact.organization_id)):
+        note(org_id, when)
+    met = select(r.Contact.organization_id, func.max(r.Meeting.starts_at)).join(
+        r.MeetingAttendee, r.MeetingAttendee.contact_id == r.Contact.id).join(
+        r.Meeting, r.Meeting.id == r.MeetingAttendee.meeting_id).where(
+        r.Meeting.deleted == LIVE, r.MeetingAttendee.deleted == LIVE,
+        r.Meeting.starts_at <= datetime.combine(date.today(), time.max)).group_by(
+        r.Contact.organization_id)
+    for org_id, when in session.execute(met):
+        note(org_id, when.date() if isinstance(when, datetime) else when)
+    return latest
+
+
+def _quiet_partners(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+    partners = session.execute(select(r.Organization.id, r.Organization.name).join(
+        r.PartnershipMember, r.PartnershipMember.organization_id == r.Organization.id).join(
+        r.Partnership, r.Partnership.id == r.PartnershipMember.partnership_id).where(
+        r.Organization.deleted == LIVE, r.Organization.is_us == False,  # noqa: E712
+        r.PartnershipMember.deleted == LIVE, r.Partnership.deleted == LIVE,
+        r.Partnership.status.in_(["forming", "active", "under_review"])).distinct()
+        .order_by(r.Organization.name)).all()
+    latest = last_contact_by_organization(session)
+    found = []
+    for org_id, name in partners:
+        when = latest.get(org_id)
+        if when is None:
+            found.append(Reminder("not_contacted", "organization", org_id, name,
+                                  "No contact recorded yet."))
+        elif (today - when).days > w.quiet_days:
+            found.append(Reminder("not_contacted", "organization", org_id, name,
+                                  f"Last contact {(today - when).days} days ago.", when))
+    return found
+
+
+def _unverified(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+    cutoff = today - timedelta(days=round(w.verify_months * 30.44))
+    rows = session.scalars(select(r.Resource).where(
+        r.Resource.deleted == LIVE,
+        (r.Resource.last_verified.is_(None)) | (r.Resource.last_verified < cutoff))
+        .order_by(r.Resource.last_verified, r.Resource.name).limit(200))
+    return [Reminder("resource_unverified", "resource", res.id, res.name,
+                     "Never verified." if res.last_verified is None else
+                     f"Last verified {res.last_verified.isoformat()}.", res.last_verified)
+            for res in rows]
+
+
+def reminders(session: Session, today: date | None = None,
+              windows: ReminderWindows | None = None) -> list[Reminder]:
+    today = today or date.today()
+    w = windows or ReminderWindows()
+    return (_agreements(session, today, w) + _reviews(session, today, w)
+            + _overdue(session, today) + _quiet_partners(session, today, w)
+            + _unverified(session, today, w))

@@ -1,0 +1,355 @@
+"""The rules for every record type, in one place, used by every screen and importer.
+
+`clean()` normalises what a person typed (trimmed text, e-mail syntax, phone numbers
+in E.164 where they parse) and returns the problems found; errors stop a save,
+warnings do not.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from types import NoneType, UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import SQLModel
+
+from partnerdesk.db import records as r
+from partnerdesk.db import vocabulary as v
+from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.errors import FieldProblem
+
+MAX_TEXT = 20_000  # a long note; anything longer is almost surely pasted by mistake
+MAX_SHORT = 300
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+Rule = Callable[[dict[str, Any], "Context"], list[FieldProblem]]
+
+
+class Context:
+    """What a rule may need beyond the values: the phone region, and whether ids exist."""
+
+    def __init__(self, region: str = "US",
+                 exists: Callable[[type[SQLModel], str], bool] | None = None) -> None:
+        self.region = region
+        self.exists = exists or (lambda _model, _id: True)
+
+
+def check_email(address: str) -> tuple[str, str | None]:
+    """(normalised address, problem) — syntax only: the program never uses the network."""
+    try:
+        result = validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        return address, f"“{address}” is not a valid e-mail address ({error})."
+    return result.normalized, None
+
+
+def check_phone(number: str, region: str) -> tuple[str, str | None]:
+    """(E.164 number if it parses, else as typed; warning if it does not)."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
+        return number.strip(), (f"“{number}” does not look like a phone number; "
+                                "it was kept as typed.")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def format_phone(number: str) -> str:
+    """A stored number as people read it (international format when it parses)."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _required(values: dict[str, Any], name: str, label: str) -> list[FieldProblem]:
+    value = values.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [FieldProblem(name, f"{label} is required.")]
+    return []
+
+
+def _choice(values: dict[str, Any], name: str, choices: tuple[tuple[str, str], ...],
+            label: str) -> list[FieldProblem]:
+    value = values.get(name)
+    if value is not None and value not in v.values(choices):
+        allowed = ", ".join(lbl for _, lbl in choices if lbl)
+        return [FieldProblem(name, f"{label} must be one of: {allowed}.")]
+    return []
+
+
+def _dates_in_order(values: dict[str, Any], first: str, second: str,
+                    message: str) -> list[FieldProblem]:
+    a, b = values.get(first), values.get(second)
+    if a is not None and b is not None and b < a:
+        return [FieldProblem(second, message)]
+    return []
+
+
+def _not_negative(values: dict[str, Any], name: str, label: str) -> list[FieldProblem]:
+    value = values.get(name)
+    if value is not None and value < 0:
+        return [FieldProblem(name, f"{label} cannot be negative.")]
+    return []
+
+
+def _emails(values: dict[str, Any], name: str = "emails") -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    cleaned = []
+    for item in values.get(name) or []:
+        address = str(item.get("address", "")).strip()
+        if not address:
+            continue
+        normalised, problem = check_email(address)
+        if problem:
+            problems.append(FieldProblem(name, problem))
+        kind = item.get("kind") or "work"
+        cleaned.append({"address": normalised, "kind": kind})
+    if name in values:
+        values[name] = cleaned
+    return problems
+
+
+def _phones(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    cleaned = []
+    for item in values.get("phones") or []:
+        number = str(item.get("number", "")).strip()
+        if not number:
+            continue
+        normalised, warning = check_phone(number, ctx.region)
+        if warning:
+            problems.append(FieldProblem("phones", warning, warning=True))
+        cleaned.append({"number": normalised, "kind": item.get("kind") or "work"})
+    if "phones" in values:
+        values["phones"] = cleaned
+    return problems
+
+
+def _single_email(values: dict[str, Any]) -> list[FieldProblem]:
+    address = (values.get("email") or "").strip()
+    if not address:
+        return []
+    normalised, problem = check_email(address)
+    values["email"] = normalised
+    return [FieldProblem("email", problem)] if problem else []
+
+
+def _single_phone(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
+    number = (values.get("phone") or "").strip()
+    if not number:
+        return []
+    normalised, warning = check_phone(number, ctx.region)
+    values["phone"] = normalised
+    return [FieldProblem("phone", warning, warning=True)] if warning else []
+
+
+def organization(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "name", "The organization's name")
+    problems += _choice(values, "kind", v.ORGANIZATION_KINDS, "Kind")
+    problems += _choice(values, "status", v.ORGANIZATION_STATUSES, "Status")
+    problems += _single_email(values) + _single_phone(values, ctx)
+    lat, lon = values.get("latitude"), values.get("longitude")
+    if lat is not None and not -90 <= lat <= 90:
+        problems.append(FieldProblem("latitude", "Latitude must be between -90 and 90."))
+    if lon is not None and not -180 <= lon <= 180:
+        problems.append(FieldProblem("longitude", "Longitude must be between -180 and 180."))
+    website = (values.get("website") or "").strip()
+    if website and " " in website:
+        problems.append(FieldProblem("website", "A web address cannot contain spaces."))
+    return problems
+
+
+def contact(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "name", "The person's name")
+    problems += _emails(values) + _phones(values, ctx)
+    problems += _choice(values, "preferred_contact", v.CONTACT_PREFERENCES,
+                        "Preferred way to reach")
+    return problems
+
+
+def partnership(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "The partnership's title")
+    problems += _choice(values, "kind", v.PARTNERSHIP_KINDS, "Kind")
+    problems += _choice(values, "status", v.PARTNERSHIP_STATUSES, "Status")
+    months = values.get("review_every_months")
+    if months is not None and not 1 <= months <= 60:
+        problems.append(FieldProblem("review_every_months",
+                                     "Review every 1 to 60 months, or leave it empty."))
+    return problems
+
+
+def agreement(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "The agreement's title")
+    problems += _choice(values, "status", v.AGREEMENT_STATUSES, "Status")
+    problems += _dates_in_order(values, "effective_date", "expiry_date",
+                                "An agreement cannot expire before it takes effect.")
+    problems += _not_negative(values, "notice_period_days", "The notice period")
+    return problems
+
+
+def resource(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "name", "The resource's name")
+    problems += _required(values, "organization_id", "The organization offering it")
+    problems += _required(values, "category_id", "The category")
+    problems += _not_negative(values, "capacity", "Capacity")
+    return problems
+
+
+def need(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "The need's title")
+    problems += _required(values, "category_id", "The category")
+    problems += _choice(values, "priority", v.NEED_PRIORITIES, "Priority")
+    problems += _not_negative(values, "needed_capacity", "Needed capacity")
+    return problems
+
+
+def referral_pathway(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "from_organization_id", "The referring organization")
+    problems += _required(values, "to_organization_id", "The receiving organization")
+    if values.get("from_organization_id") and \
+            values.get("from_organization_id") == values.get("to_organization_id"):
+        problems.append(FieldProblem("to_organization_id",
+                                     "An organization cannot refer to itself."))
+    return problems
+
+
+def referral_count(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if not MONTH.match(str(values.get("month") or "")):
+        problems.append(FieldProblem("month", "Write the month as YYYY-MM, e.g. 2026-03."))
+    return problems + _not_negative(values, "count", "The count")
+
+
+def meeting(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "The meeting's title")
+    problems += _required(values, "starts_at", "The date and time")
+    problems += _dates_in_order(values, "starts_at", "ends_at",
+                                "A meeting cannot end before it starts.")
+    return problems
+
+
+def partnership_review(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "reviewed_on", "The review date")
+    known = set(v.values(v.REVIEW_ELEMENTS))
+    for key, entry in (values.get("scores") or {}).items():
+        if key not in known:
+            problems.append(FieldProblem("scores", f"“{key}” is not a review element."))
+            continue
+        score = (entry or {}).get("score")
+        if score is not None and (not isinstance(score, int) or not 1 <= score <= 5):
+            problems.append(FieldProblem("scores", "Each score must be from 1 to 5."))
+    return problems
+
+
+def _titled(field: str, label: str) -> Rule:
+    return lambda values, _ctx: _required(values, field, label)
+
+
+RULES: dict[type[SQLModel], Rule] = {
+    r.Organization: organization,
+    r.Contact: contact,
+    r.Tag: _titled("name", "The tag's name"),
+    r.Category: _titled("name", "The category's name"),
+    r.Partnership: partnership,
+    r.Milestone: _titled("title", "The milestone's title"),
+    r.Indicator: _titled("name", "The indicator's name"),
+    r.Measurement: lambda vals, _c: (_required(vals, "measured_on", "The date")
+                                     + _required(vals, "value", "The value")),
+    r.Agreement: agreement,
+    r.Obligation: _titled("description", "What the party will do"),
+    r.Attachment: _titled("filename", "The file name"),
+    r.Resource: resource,
+    r.CommunityNeed: need,
+    r.ReferralPathway: referral_pathway,
+    r.ReferralCount: referral_count,
+    r.Meeting: meeting,
+    r.ActionItem: _titled("description", "What is to be done"),
+    r.PartnershipReview: partnership_review,
+}
+
+
+def _strip_and_limit(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:
+    problems = []
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        value = value.strip()
+        values[name] = value
+        info = model.model_fields.get(name)
+        limit = MAX_TEXT
+        for meta in getattr(info, "metadata", []):
+            limit = getattr(meta, "max_length", None) or limit
+        if len(value) > limit:
+            problems.append(FieldProblem(
+                name, f"This text is {len(value):,} characters long; the limit is {limit:,}."))
+    return problems
+
+
+def _base_type(annotation: Any) -> Any:
+    """`date | None` -> date; `Annotated[datetime, ...]` -> datetime."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _base_type(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        args = [a for a in get_args(annotation) if a is not NoneType]
+        return _base_type(args[0]) if len(args) == 1 else None
+    return annotation
+
+
+def _types(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:
+    """Dates must be dates, numbers numbers: catches what the CLI and importers pass."""
+    problems = []
+    for name, value in values.items():
+        info = model.model_fields.get(name)
+        if info is None:
+            problems.append(FieldProblem(name, f"“{name}” is not a field of this record."))
+            continue
+        if value is None:
+            continue
+        kind = _base_type(info.annotation)
+        if kind is datetime and not isinstance(value, datetime):
+            problems.append(FieldProblem(name, "Enter a date and time."))
+        elif kind is date and (not isinstance(value, date) or isinstance(value, datetime)):
+            problems.append(FieldProblem(name, "Enter a date."))
+        elif kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(FieldProblem(name, "Enter a whole number."))
+        elif kind is float and (isinstance(value, bool) or not isinstance(value, int | float)):
+            problems.append(FieldProblem(name, "Enter a number."))
+        elif kind is str and not isinstance(value, str):
+            problems.append(FieldProblem(name, "Enter text."))
+        elif kind is bool and not isinstance(value, bool):
+            problems.append(FieldProblem(name, "Choose yes or no."))
+    return problems
+
+
+def _references(model: type[SQLModel], values: dict[str, Any],
+                ctx: Context) -> list[FieldProblem]:
+    problems = []
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        value = values.get(column.name)
+        if not value or not column.foreign_keys:
+            continue
+        target_table = next(iter(column.foreign_keys)).column.table.name
+        target = next((m for m in RECORD_TYPES.values()
+                       if m.__tablename__ == target_table), None)  # type: ignore[attr-defined]
+        if target is not None and not ctx.exists(target, value):
+            problems.append(FieldProblem(column.name, "The linked record no longer exists."))
+    return problems
+
+
+def clean(model: type[SQLModel], values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
+    """Normalise `values` in place (the full record's values) and return its problems."""
+    problems = _types(model, values)
+    if any(not p.warning for p in problems):
+        return problems
+    problems += _strip_and_limit(model, values)
+    rule = RULES.get(model)
+    if rule:
+        problems += rule(values, ctx)
+    problems += _references(model, values, ctx)
+    return problems

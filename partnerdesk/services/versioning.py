@@ -1,0 +1,108 @@
+"""Per-field version stamps for local changes (the design in shared SHARING.md).
+
+Pure functions on plain dicts, so the sharing merge, the services and the tests
+all use the same rules. A record state is its user field values plus:
+  stamps     field -> (counter, device_id) of the write that set the value
+  vv         device_id -> highest counter of that device this state includes
+  delete_ctx the version vector seen by the device that deleted it ({} if never)
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+ALIVE = "_alive"  # hidden field: restoring a record writes it, which outlives the deletion
+
+Stamp = tuple[int, str]
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and datetimes as ISO text; everything else as it is."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=jsonable)
+
+
+@dataclass
+class VersionState:
+    values: dict[str, Any]
+    stamps: dict[str, list[Any]] = field(default_factory=dict)
+    vv: dict[str, int] = field(default_factory=dict)
+    delete_ctx: dict[str, int] = field(default_factory=dict)
+
+    def rev(self) -> str:
+        return compute_rev(self.values, self.stamps, self.vv, self.delete_ctx)
+
+    @property
+    def deleted(self) -> bool:
+        return is_deleted(self.stamps, self.delete_ctx)
+
+
+def compute_rev(values: dict[str, Any], stamps: dict[str, Any], vv: dict[str, int],
+                delete_ctx: dict[str, int]) -> str:
+    """Same state, same revision id, on every laptop (SHARING.md property 6)."""
+    payload = canonical_json({
+        "values": {k: jsonable(v) for k, v in values.items()},
+        "stamps": stamps,
+        "vv": vv,
+        "delete_ctx": delete_ctx,
+    })
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def covered(stamp: Any, context: dict[str, int]) -> bool:
+    counter, device = stamp
+    return context.get(device, 0) >= counter
+
+
+def is_deleted(stamps: dict[str, Any], delete_ctx: dict[str, int]) -> bool:
+    """Deleted when a deletion saw every write the record holds."""
+    if not delete_ctx:
+        return False
+    return all(covered(stamp, delete_ctx) for stamp in stamps.values())
+
+
+def stamp_fields(state: VersionState, fields: list[str], counter: int, device: str) -> None:
+    for name in fields:
+        state.stamps[name] = [counter, device]
+    state.vv[device] = max(state.vv.get(device, 0), counter)
+
+
+def local_create(values: dict[str, Any], counter: int, device: str) -> VersionState:
+    state = VersionState(values=dict(values))
+    stamp_fields(state, [*values, ALIVE], counter, device)
+    return state
+
+
+def local_edit(state: VersionState, changes: dict[str, Any], counter: int,
+               device: str) -> VersionState:
+    new = VersionState(dict(state.values), dict(state.stamps), dict(state.vv),
+                       dict(state.delete_ctx))
+    new.values.update(changes)
+    stamp_fields(new, list(changes), counter, device)
+    return new
+
+
+def local_delete(state: VersionState, counter: int, device: str) -> VersionState:
+    new = VersionState(dict(state.values), dict(state.stamps), dict(state.vv),
+                       dict(state.delete_ctx))
+    new.vv[device] = max(new.vv.get(device, 0), counter)
+    new.delete_ctx = dict(new.vv)
+    return new
+
+
+def local_restore(state: VersionState, counter: int, device: str) -> VersionState:
+    """A restore is an edit of the hidden alive field, which the deletion has not seen."""
+    new = VersionState(dict(state.values), dict(state.stamps), dict(state.vv),
+                       dict(state.delete_ctx))
+    stamp_fields(new, [ALIVE], counter, device)
+    return new
