@@ -71,3 +71,43 @@ def _fsync_dir(folder: Path) -> None:
 def backup_name(db_path: Path, reason: str, when: datetime | None = None) -> str:
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     return f"{db_path.stem}-{stamp}-{reason}.db"
+
+
+def restore_file(backup: Path, db_path: Path, keep_current_in: Path) -> Path | None:
+    """Replace the database at `db_path` with the contents of `backup`.
+
+    The backup is checked first; the current database is copied aside (into
+    `keep_current_in`) before anything is replaced. Returns that copy's path.
+    """
+    from partnerdesk.db.migrate import known_revisions, stored_revision
+
+    if not backup.is_file():
+        raise DatabaseProblem(f"There is no file at {backup}. Choose a backup file to restore.")
+    revision = stored_revision(backup)
+    if revision is None or not integrity_ok(backup):
+        raise DatabaseProblem(
+            f"{backup} is not a usable PartnerDesk backup (it is empty or damaged). "
+            "Choose another backup; nothing was changed.")
+    if revision not in known_revisions():
+        raise DatabaseProblem(
+            f"{backup} was made by a newer version of PartnerDesk. Install the newer version "
+            "to restore it; nothing was changed.")
+    kept = None
+    if db_path.exists() and db_path.stat().st_size:
+        kept = backup_file(db_path, keep_current_in / backup_name(db_path, "before-restore"))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(str(db_path), timeout=10)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=WAL")
+        finally:
+            target.close()
+    finally:
+        source.close()
+    if not integrity_ok(db_path):
+        raise DatabaseProblem(
+            "The restored database did not pass its check. Your previous database was kept "
+            f"at {kept}; restore that one with 'partnerdesk restore'.")
+    return kept

@@ -1,0 +1,22 @@
+"""Opening the database for a command, the same way for every command."""
+
+import argparse
+from pathlib import Path
+
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.paths import resolve_db_path
+from partnerdesk.services import Desk
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return resolve_db_path(getattr(args, "db", None))
+
+
+def open_desk(args: argparse.Namespace, *, create: bool = False) -> Desk:
+    """Open the chosen database; commands that only read refuse a missing file."""
+    path = db_path(args)
+    if not create and not path.exists():
+        raise PartnerDeskError(
+            f"There is no database at {path}. Run 'partnerdesk demo' to make one with sample "
+            "data, open the app to start a new one, or pass --db with an existing file.")
+    return Desk.open(path)

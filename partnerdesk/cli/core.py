@@ -1,0 +1,144 @@
+"""Sub-commands for the database itself: demo, stats, search, reminders, check, backup."""
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+
+from partnerdesk.cli.common import db_path, open_desk
+from partnerdesk.cli.output import print_json, print_table
+from partnerdesk.db import backup as backups
+from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.paths import backups_dir
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    demo = commands.add_parser("demo", help="fill an empty database with sample data")
+    demo.add_argument("--scale", type=int, default=1, metavar="N",
+                      help="multiply the volume (100 gives about 100,000 contacts)")
+    demo.set_defaults(run=run_demo)
+
+    stats = commands.add_parser("stats", help="count the records")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.set_defaults(run=run_stats)
+
+    search = commands.add_parser("search", help="search every kind of record")
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--limit", type=int, default=50)
+    search.set_defaults(run=run_search)
+
+    reminders = commands.add_parser("reminders", help="what needs attention")
+    reminders.add_argument("--json", action="store_true", help="print JSON")
+    reminders.add_argument("--days", type=int, default=60,
+                           help="agreements expiring within this many days (default 60)")
+    reminders.set_defaults(run=run_reminders)
+
+    check = commands.add_parser("check", help="check the database's health and version")
+    check.set_defaults(run=run_check)
+
+    backup = commands.add_parser("backup", help="make a safe copy of the database")
+    backup.add_argument("-o", "--output", metavar="FILE",
+                        help="where to write it (default: the backups folder)")
+    backup.set_defaults(run=run_backup)
+
+    restore = commands.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(run=run_restore)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from partnerdesk.services.demo import load_demo
+
+    if args.scale < 1 or args.scale > 1000:
+        raise PartnerDeskError("--scale takes a whole number from 1 to 1000.")
+    path = db_path(args)
+    desk = open_desk(args, create=True)
+    with desk:
+        if desk.organizations.count() or desk.organizations.count(deleted=True):
+            raise PartnerDeskError(
+                f"{path} already holds records, so no sample data was added. "
+                "Use --db with a new file name to try the sample data.")
+        load_demo(desk, scale=args.scale)
+        counts = desk.stats()
+    print(f"Sample data loaded into {path}: {counts['organizations']:,} organizations, "
+          f"{counts['contacts']:,} contacts, {counts['meetings']:,} meetings.")
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        counts = desk.stats()
+    if args.json:
+        print_json(counts)
+    else:
+        print_table([(key.replace("_", " ").capitalize(), f"{n:,}") for key, n in counts.items()])
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        results = desk.search(args.text, limit=args.limit)
+    if args.json:
+        print_json([{"type": hit.record_type, "id": hit.record_id, "title": hit.title}
+                    for hit in results])
+    elif not results:
+        print(f"Nothing matches “{args.text}”.")
+    else:
+        print_table([(hit.record_type.replace("_", " "), hit.title, hit.record_id)
+                     for hit in results])
+    return 0
+
+
+def run_reminders(args: argparse.Namespace) -> int:
+    from partnerdesk.services.reminders import ReminderWindows
+
+    with open_desk(args) as desk:
+        found = desk.reminders(windows=ReminderWindows(expiring_days=args.days))
+    if args.json:
+        print_json([{"kind": x.kind, "type": x.record_type, "id": x.record_id, "title": x.title,
+                     "message": x.message, "due": x.due} for x in found])
+    elif not found:
+        print("Nothing needs attention.")
+    else:
+        print_table([(x.kind.replace("_", " "), x.title, x.message) for x in found])
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    if not path.exists():
+        raise PartnerDeskError(f"There is no database at {path}.")
+    revision = stored_revision(path)
+    head = head_revision()
+    if revision is not None and revision not in known_revisions():
+        print(f"Database: {path}\nSchema:   {revision} (made by a newer version of PartnerDesk)")
+        return 1
+    healthy = backups.integrity_ok(path)
+    state = "current" if revision == head else f"older; will be upgraded to {head} when opened"
+    print(f"Database:  {path}\nSchema:    {revision} ({state})\n"
+          f"Integrity: {'ok' if healthy else 'DAMAGED: restore a backup (partnerdesk restore)'}")
+    return 0 if healthy and revision is not None else 1
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    if not path.exists():
+        raise PartnerDeskError(f"There is no database at {path} to back up.")
+    stored_revision(path)  # refuses a file that is not ours
+    target = (Path(args.output).expanduser() if args.output else
+              backups_dir(path) / backups.backup_name(path, "manual", datetime.now()))
+    if target.exists():
+        raise PartnerDeskError(f"{target} already exists. Choose another file name.")
+    backups.backup_file(path, target)
+    print(f"Backup written to {target}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    kept = backups.restore_file(Path(args.file).expanduser(), path, backups_dir(path))
+    print(f"Restored {path} from {args.file}.")
+    if kept:
+        print(f"The database as it was before is kept at {kept}")
+    return 0
