@@ -1,0 +1,54 @@
+# Shared by scripts/run and scripts/test: a virtual environment and the system libraries
+# Qt's wheels link to. Sourced, not run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PYTHON="${PYTHON:-python3}"
+
+# Debian package names; Qt's wheels need the libraries, reports need the fonts.
+QT_PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core"
+
+ensure_debian_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian: nothing to check
+  local missing=""
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing="$missing $package"
+    fi
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" = "0" ]; then
+    echo "Installing system packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "PartnerDesk needs these system packages:$missing" >&2
+    echo "Install them with:  sudo apt-get install$missing" >&2
+    echo "then run this command again." >&2
+    exit 1
+  fi
+}
+
+ensure_venv() {
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "PartnerDesk needs Python 3.11 or newer as '$PYTHON'." >&2
+    exit 1
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    if ! "$PYTHON" -m venv "$VENV" >/dev/null 2>&1; then
+      rm -rf "$VENV"
+      local version
+      version="$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+      ensure_debian_packages "python${version}-venv"
+      "$PYTHON" -m venv "$VENV"
+    fi
+  fi
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+}
+
+pip_install() {
+  (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@")
+}

@@ -1,0 +1,168 @@
+"""Create, update, delete, restore, history and validation through the services."""
+
+from datetime import date
+
+import pytest
+
+from partnerdesk.errors import NotFoundError, ValidationError
+from partnerdesk.services import Change, Desk
+
+
+def test_create_sets_bookkeeping(desk: Desk) -> None:
+    org = desk.organizations.create(name="Mercy General Hospital", kind="hospital")
+    assert len(org.id) == 36
+    assert org.rev and org.origin == desk.store.device_id
+    assert set(org.stamps) >= {"name", "kind", "_alive"}
+    assert org.vv == {desk.store.device_id: org.stamps["name"][0]}
+    assert not org.deleted
+
+
+def test_update_bumps_rev_stamps_and_updated_at(desk: Desk) -> None:
+    org = desk.organizations.create(name="Mercy")
+    updated = desk.organizations.update(org.id, website="https://mercy.org")
+    assert updated.rev != org.rev
+    assert updated.updated_at >= org.updated_at
+    assert updated.stamps["website"][0] > org.stamps["website"][0]
+    assert updated.stamps["name"] == org.stamps["name"]
+
+
+def test_every_change_is_announced_once_committed(desk: Desk) -> None:
+    seen: list[list[Change]] = []
+    desk.subscribe(seen.append)
+    org = desk.organizations.create(name="Mercy")
+    desk.organizations.update(org.id, status="paused")
+    desk.organizations.delete(org.id)
+    assert [batch[-1].action for batch in seen] == ["created", "updated", "deleted"]
+    assert seen[1][0].fields == ("status",)
+
+
+def test_delete_is_a_restorable_tombstone(desk: Desk) -> None:
+    contact = desk.contacts.create(name="Zoë Martín")
+    desk.contacts.delete(contact.id)
+    assert desk.contacts.count() == 0
+    assert desk.contacts.get(contact.id).deleted
+    assert [row.id for row in desk.contacts.list(deleted=True)] == [contact.id]
+    desk.contacts.restore(contact.id)
+    assert desk.contacts.count() == 1
+    assert [entry.action for entry in desk.contacts.history(contact.id)] == [
+        "restored", "deleted"]
+
+
+def test_history_keeps_each_earlier_version_and_restores_it(desk: Desk) -> None:
+    contact = desk.contacts.create(name="José Núñez", role="Coordinator")
+    desk.contacts.update(contact.id, role="Director")
+    desk.contacts.update(contact.id, role="Retired", notes="Left in March")
+    versions = desk.contacts.history(contact.id)
+    assert [v.changed_fields for v in versions] == [["notes", "role"], ["role"]]
+    assert versions[-1].state["role"] == "Coordinator"
+    desk.contacts.restore_version(versions[-1].id)
+    row = desk.contacts.get(contact.id)
+    assert row.role == "Coordinator" and row.notes == ""
+
+
+def test_invalid_email_is_refused_and_nothing_is_written(desk: Desk) -> None:
+    with pytest.raises(ValidationError) as caught:
+        desk.contacts.create(name="A", emails=[{"address": "not-an-address", "kind": "work"}])
+    assert caught.value.for_field("emails")
+    assert desk.contacts.count() == 0
+
+
+def test_email_is_checked_offline_and_normalised(desk: Desk) -> None:
+    contact = desk.contacts.create(name="A", emails=[{"address": "Zoe@Example.ORG"}])
+    assert contact.emails == [{"address": "Zoe@example.org", "kind": "work"}]
+
+
+def test_phone_numbers_are_stored_in_e164_or_kept_with_a_warning(desk: Desk) -> None:
+    contact = desk.contacts.create(name="A", phones=[{"number": "(555) 201-3344"},
+                                                     {"number": "ask at front desk"}])
+    assert contact.phones[0]["number"] == "+15552013344"
+    assert contact.phones[1]["number"] == "ask at front desk"
+    problems = desk.contacts.check({"name": "A", "phones": [{"number": "ask at front desk"}]})
+    assert problems and all(p.warning for p in problems)
+
+
+def test_required_fields(desk: Desk) -> None:
+    problems = desk.organizations.check({"name": "  "})
+    assert [p.field for p in problems] == ["name"]
+    with pytest.raises(ValidationError, match="name is required"):
+        desk.organizations.create(name="")
+
+
+def test_agreement_cannot_expire_before_it_starts(desk: Desk) -> None:
+    with pytest.raises(ValidationError, match="cannot expire before"):
+        desk.agreements.create(title="MOU", effective_date=date(2026, 5, 1),
+                               expiry_date=date(2026, 4, 1))
+
+
+def test_agreement_status_follows_its_life(desk: Desk) -> None:
+    mou = desk.agreements.create(title="MOU")
+    with pytest.raises(ValidationError, match="cannot go from Draft to Active"):
+        desk.agreements.update(mou.id, status="active")
+    for status in ("negotiating", "signed", "active", "expired"):
+        desk.agreements.update(mou.id, status=status)
+    assert desk.agreements.get(mou.id).status == "expired"
+
+
+def test_wrong_types_and_unknown_fields_are_clear_errors(desk: Desk) -> None:
+    with pytest.raises(ValidationError, match="Enter a date"):
+        desk.partnerships.create(title="P", start_date="2026-01-01")
+    with pytest.raises(ValidationError, match="not a field"):
+        desk.partnerships.create(title="P", colour="red")
+
+
+def test_links_to_missing_records_are_refused(desk: Desk) -> None:
+    with pytest.raises(ValidationError, match="no longer exists"):
+        desk.contacts.create(name="A", organization_id="00000000-0000-0000-0000-000000000000")
+
+
+def test_only_one_organization_is_us(desk: Desk) -> None:
+    first = desk.organizations.create(name="Eastside", is_us=True)
+    second = desk.organizations.create(name="Westside", is_us=True)
+    assert not desk.organizations.get(first.id).is_us
+    assert desk.organizations.ours().id == second.id
+
+
+def test_tags_join_the_tag_list(desk: Desk) -> None:
+    desk.contacts.create(name="A", tags=["board", "volunteer"])
+    desk.contacts.create(name="B", tags=["board"])
+    assert sorted(t.name for t in desk.tags.list()) == ["board", "volunteer"]
+
+
+def test_ticking_done_records_the_day(desk: Desk) -> None:
+    ship = desk.partnerships.create(title="Food as Medicine")
+    milestone = desk.milestones.create(partnership_id=ship.id, title="Kick-off")
+    done = desk.milestones.update(milestone.id, done=True)
+    assert done.done_date == date.today()
+    assert desk.milestones.update(milestone.id, done=False).done_date is None
+
+
+def test_update_many_is_one_step_all_or_nothing(desk: Desk) -> None:
+    a = desk.organizations.create(name="A")
+    b = desk.organizations.create(name="B")
+    changes = desk.organizations.update_many([a.id, b.id], status="paused")
+    assert {c.record_id for c in changes} == {a.id, b.id}
+    with pytest.raises(ValidationError):
+        desk.organizations.update_many([a.id, b.id], status="sleeping")
+    assert {o.status for o in desk.organizations.list()} == {"paused"}
+
+
+def test_missing_record_is_a_clear_error(desk: Desk) -> None:
+    with pytest.raises(NotFoundError):
+        desk.contacts.get("nope")
+
+
+def test_lists_sort_filter_and_page_in_sql(desk: Desk) -> None:
+    for name in ("Cedar Clinic", "Ash Food Bank", "Birch School"):
+        desk.organizations.create(name=name)
+    assert [o.name for o in desk.organizations.list()] == [
+        "Ash Food Bank", "Birch School", "Cedar Clinic"]
+    assert [o.name for o in desk.organizations.list(descending=True, limit=1)] == [
+        "Cedar Clinic"]
+    assert [o.name for o in desk.organizations.list(limit=1, offset=1)] == ["Birch School"]
+    assert [o.name for o in desk.organizations.list(text="food")] == ["Ash Food Bank"]
+
+
+def test_default_categories_have_the_same_ids_everywhere(tmp_path) -> None:
+    with Desk.open(tmp_path / "a.db") as a, Desk.open(tmp_path / "b.db") as b:
+        assert {c.id for c in a.categories.list()} == {c.id for c in b.categories.list()}
+        assert a.store.device_id != b.store.device_id

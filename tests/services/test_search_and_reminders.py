@@ -1,0 +1,81 @@
+"""Global search and the reminders list."""
+
+from datetime import date
+
+import pytest
+
+from partnerdesk.db import search_index
+from partnerdesk.services import Desk
+from tests.conftest import TODAY
+
+
+def test_search_folds_accents_and_matches_prefixes(desk: Desk) -> None:
+    zoe = desk.contacts.create(name="Zoë Ångström")
+    desk.contacts.create(name="Anna Иванова")
+    assert [hit.record_id for hit in desk.search("zoe")] == [zoe.id]
+    assert [hit.title for hit in desk.search("angs")] == ["Zoë Ångström"]
+    assert [hit.title for hit in desk.search("иван")] == ["Anna Иванова"]
+
+
+def test_search_spans_record_types_and_skips_deleted(demo_desk: Desk) -> None:
+    kinds = {hit.record_type for hit in demo_desk.search("food")}
+    assert {"organization", "partnership", "agreement", "need", "resource"} <= kinds
+    mou = next(h for h in demo_desk.search("food as medicine mou") if h.record_type == "agreement")
+    demo_desk.agreements.delete(mou.record_id)
+    assert mou.record_id not in {h.record_id for h in demo_desk.search("food as medicine mou")}
+
+
+def test_search_follows_edits(desk: Desk) -> None:
+    org = desk.organizations.create(name="Harbor Clinic")
+    desk.organizations.update(org.id, name="Lighthouse Clinic")
+    assert desk.search("harbor") == []
+    assert [h.title for h in desk.search("lighthouse")] == ["Lighthouse Clinic"]
+
+
+def test_search_works_without_fts5(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_index, "fts5_available", lambda _connection: False)
+    with Desk.open(tmp_path / "plain.db") as desk:
+        desk.contacts.create(name="Zoë Martín")
+        assert [h.title for h in desk.search("zoe mar")] == ["Zoë Martín"]
+        with desk.store.read() as session:
+            assert not search_index.uses_fts5(session.connection())
+
+
+def test_reminders_from_the_sample_data(demo_desk: Desk) -> None:
+    found = demo_desk.reminders(today=TODAY)
+    kinds = {r.kind for r in found}
+    assert {"agreement_expiring", "agreement_expired_active", "review_due",
+            "milestone_overdue", "action_overdue", "not_contacted"} <= kinds
+    expiring = next(r for r in found if r.kind == "agreement_expiring")
+    assert expiring.title == "Food as Medicine MOU"
+    assert expiring.message == "Expires in 25 days."
+
+
+def test_last_contacted_date_quiets_a_partner(demo_desk: Desk) -> None:
+    quiet = [r for r in demo_desk.reminders(today=TODAY) if r.kind == "not_contacted"]
+    assert quiet
+    org_id = quiet[0].record_id
+    person = demo_desk.contacts.list(where={"organization_id": org_id})[0]
+    demo_desk.contacts.update(person.id, last_contacted=TODAY)
+    still_quiet = {r.record_id for r in demo_desk.reminders(today=TODAY)
+                   if r.kind == "not_contacted"}
+    assert org_id not in still_quiet
+
+
+def test_done_work_is_not_overdue(desk: Desk) -> None:
+    item = desk.action_items.create(description="Send numbers", due_date=date(2026, 1, 1))
+    assert [r.record_id for r in desk.reminders(today=TODAY)] == [item.id]
+    desk.action_items.update(item.id, done=True)
+    assert desk.reminders(today=TODAY) == []
+
+
+def test_sample_data_fills_every_count(demo_desk: Desk) -> None:
+    assert all(count > 0 for count in demo_desk.stats().values())
+
+
+def test_scaled_sample_data_has_a_thousand_contacts_per_unit(desk: Desk) -> None:
+    from partnerdesk.services.demo import load_demo
+
+    load_demo(desk, scale=2, today=TODAY)
+    assert 2000 <= desk.stats()["contacts"] <= 2100
+    assert desk.search("zo")  # indexed through the bulk path too
