@@ -26,6 +26,7 @@ def make_engine(path: Path, *, echo: bool = False) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: random UUID keys need it
         cursor.close()
 
     @event.listens_for(engine, "begin")

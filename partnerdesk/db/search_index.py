@@ -79,11 +79,13 @@ def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) ->
         return
     if not fresh:
         remove(connection, [e.record_id for e in entries])
+    # The folded copy is only read when there is no FTS5 index to fold for us.
+    folding = not uses_fts5(connection)
     connection.exec_driver_sql(
         f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(e.record_type, e.record_id, e.title, e.body, fold(e.title + " " + e.body))
-         for e in entries])
+        [(e.record_type, e.record_id, e.title, e.body,
+          fold(e.title + " " + e.body) if folding else "") for e in entries])
 
 
 @dataclass(frozen=True)

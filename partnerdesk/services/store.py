@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import search_index
@@ -163,7 +163,9 @@ class Writer:
     def bulk_create(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> int:
         """Insert many new records at once (sample data, imports): no ORM objects.
 
-        Each dict holds user field values and may hold an `id`. Returns the count.
+        Each dict holds user field values and may hold an `id`. Every row of one call
+        shares one stamp, so the stamps and version vector are serialised once, and the
+        rows go to SQLite in one executemany. Returns the count.
         """
         if not rows:
             return 0
@@ -171,15 +173,39 @@ class Writer:
         names = user_fields(model)
         defaults = {n: model.model_fields[n].get_default(call_default_factory=True)
                     for n in names}
-        prepared = []
+        stamp = [counter, device]
+        stamps = {name: stamp for name in [*names, versioning.ALIVE]}
+        vv = {device: counter}
+        stamps_json, vv_json = versioning.canonical_json(stamps), versioning.canonical_json(vv)
+        shared = {"created_at": now, "updated_at": now, "deleted": False, "origin": device}
+        table = model.__table__  # type: ignore[attr-defined]
+        dialect = self.session.get_bind().dialect
+        columns = list(table.columns)
+        processors = [column.type.bind_processor(dialect) for column in columns]
+        prepared: list[dict[str, Any]] = []
+        params = []
         for values in rows:
             full = {n: values.get(n, defaults[n]) for n in names}
-            state = versioning.local_create(full, counter, device)
-            prepared.append({**full, "id": values.get("id") or str(uuid.uuid4()),
-                             "created_at": now, "updated_at": now, "rev": state.rev(),
-                             "deleted": False, "origin": device, "stamps": state.stamps,
-                             "vv": state.vv, "delete_ctx": {}})
-        self.session.execute(insert(model), prepared)
+            rev = versioning.rev_from_parts(full, stamps_json, vv_json, "{}")
+            record = {**full, **shared, "id": values.get("id") or str(uuid.uuid4()), "rev": rev}
+            prepared.append(record)
+            row_params = []
+            for column, process in zip(columns, processors, strict=True):
+                name = column.name
+                if name == "stamps":
+                    row_params.append(stamps_json)
+                elif name == "vv":
+                    row_params.append(vv_json)
+                elif name == "delete_ctx":
+                    row_params.append("{}")
+                else:
+                    value = record[name]
+                    row_params.append(process(value) if process else value)
+            params.append(tuple(row_params))
+        names_sql = ", ".join(column.name for column in columns)
+        marks = ", ".join("?" * len(columns))
+        self.session.connection().exec_driver_sql(
+            f"INSERT INTO {table.name} ({names_sql}) VALUES ({marks})", params)
         entries = search_entries(self.session, model, prepared)
         search_index.put(self.session.connection(), entries, fresh=True)
         return len(prepared)

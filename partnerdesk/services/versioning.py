@@ -59,6 +59,15 @@ def compute_rev(values: dict[str, Any], stamps: dict[str, Any], vv: dict[str, in
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
+def rev_from_parts(values: dict[str, Any], stamps_json: str, vv_json: str,
+                   delete_ctx_json: str) -> str:
+    """`compute_rev` with the bookkeeping already in canonical JSON (bulk paths)."""
+    values_json = canonical_json({k: jsonable(v) for k, v in values.items()})
+    payload = (f'{{"delete_ctx":{delete_ctx_json},"stamps":{stamps_json},'
+               f'"values":{values_json},"vv":{vv_json}}}')
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
 def covered(stamp: Any, context: dict[str, int]) -> bool:
     counter, device = stamp
     return context.get(device, 0) >= counter

@@ -35,3 +35,12 @@ def test_an_edit_the_deletion_did_not_see_keeps_the_record_alive() -> None:
     # another laptop's edit with a stamp the deleting laptop had not seen
     deleted.stamps["name"] = [2, "dev-b"]
     assert not v.is_deleted(deleted.stamps, deleted.delete_ctx)
+
+
+def test_bulk_revision_shortcut_matches_the_canonical_one() -> None:
+    from datetime import date
+
+    state = v.local_create({"name": "Zoë", "due": date(2026, 1, 2), "tags": ["a"]}, 7, "dev")
+    shortcut = v.rev_from_parts(state.values, v.canonical_json(state.stamps),
+                                v.canonical_json(state.vv), "{}")
+    assert shortcut == state.rev()
