@@ -1,0 +1,392 @@
+"""Child records edited inside a parent's editor (milestones, parties, action items…).
+
+Rows are kept in memory until the parent is saved: a new partnership has no id yet,
+and nothing should reach the database before the person presses Save. On save,
+`save_children` sends what changed through the child's service (removed rows become
+tombstones, changed rows are updated field by field, new rows are created with the
+parent's id). Each row is a dict of service field values plus "id" (None when new);
+keys starting with "_" are display-only helpers and never saved.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partnerdesk.services.records import RecordService
+from partnerdesk.ui.editor_base import RecordEditor
+from partnerdesk.ui.widgets.dates import to_date, to_qdate
+
+Index = QModelIndex | QPersistentModelIndex
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text | date | bool | number | int | label
+    editable: bool = True
+    display: Callable[[Row], str] | None = None
+
+
+@dataclass
+class Pending:
+    new: list[Row] = field(default_factory=list)
+    changed: list[tuple[str, Row]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+
+def saved_fields(row: Row) -> Row:
+    return {k: v for k, v in row.items() if k != "id" and not k.startswith("_")}
+
+
+def format_date(value: date | None) -> str:
+    return f"{value:%d %b %Y}".lstrip("0") if value else ""
+
+
+class ChildRowsModel(QAbstractTableModel):
+    """The rows of one child list, with what changed since they were loaded."""
+
+    sig_changed = Signal()
+    """A row was added, removed or edited."""
+
+    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._rows: list[Row] = []
+        self._original: dict[str, Row] = {}
+        self._removed: list[str] = []
+
+    # -- rows ----------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Rows as saved in the database: the starting point for 'changed'."""
+        self.beginResetModel()
+        self._rows = [dict(row) for row in rows]
+        self._original = {row["id"]: saved_fields(row) for row in self._rows if row.get("id")}
+        self._removed = []
+        self.endResetModel()
+
+    def rows(self) -> list[Row]:
+        return [dict(row) for row in self._rows]
+
+    def row(self, index: int) -> Row:
+        return self._rows[index]
+
+    def add_row(self, values: Row) -> int:
+        position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.append({"id": None, **values})
+        self.endInsertRows()
+        self.sig_changed.emit()
+        return position
+
+    def adopt_row(self, row_id: str, before: Row, after: Row) -> int:
+        """Bring an existing record into this list (saved as a change, not a copy)."""
+        position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.append({"id": row_id, **after, "_adopted": True})
+        self._original[row_id] = saved_fields(before)
+        self.endInsertRows()
+        self.sig_changed.emit()
+        return position
+
+    def remove_rows(self, positions: Sequence[int]) -> None:
+        for position in sorted(set(positions), reverse=True):
+            self.beginRemoveRows(QModelIndex(), position, position)
+            gone = self._rows.pop(position)
+            self.endRemoveRows()
+            if gone.get("_adopted"):  # taken back out: it stays where it came from
+                self._original.pop(gone["id"], None)
+            elif gone.get("id"):
+                self._removed.append(gone["id"])
+        if positions:
+            self.sig_changed.emit()
+
+    def set_value(self, position: int, key: str, value: Any) -> None:
+        if self._rows[position].get(key) == value:
+            return
+        self._rows[position][key] = value
+        self.dataChanged.emit(self.index(position, 0),
+                              self.index(position, self.columnCount() - 1))
+        self.sig_changed.emit()
+
+    def pending(self) -> Pending:
+        pending = Pending(removed=list(self._removed))
+        for row in self._rows:
+            values = saved_fields(row)
+            if not row.get("id"):
+                pending.new.append(values)
+                continue
+            before = self._original.get(row["id"], {})
+            changes = {k: v for k, v in values.items() if before.get(k) != v}
+            if changes:
+                pending.changed.append((row["id"], changes))
+        return pending
+
+    def is_changed(self) -> bool:
+        return bool(self.pending())
+
+    # -- Qt model ------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = self.columns[index.column()]
+        if column.kind == "bool" and column.editable:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        elif column.editable and column.kind != "label":
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        value = row.get(column.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column.display is not None:
+                return column.display(row)
+            if column.kind == "bool":
+                return None
+            if column.kind == "date":
+                return format_date(value)
+            return "" if value is None else (f"{value:g}" if isinstance(value, float)
+                                             else str(value))
+        if role == Qt.ItemDataRole.EditRole:
+            if column.kind == "date":
+                return to_qdate(value) if value else QDate.currentDate()
+            if column.kind == "number":
+                return float(value or 0)
+            if column.kind == "int":
+                return int(value or 0)
+            return "" if value is None else value
+        if role == Qt.ItemDataRole.CheckStateRole and column.kind == "bool":
+            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.AccessibleTextRole and column.kind == "bool":
+            return self.tr("Yes") if value else self.tr("No")
+        return None
+
+    def setData(self, index: Index, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid():
+            return False
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.CheckStateRole and column.kind == "bool":
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked
+            self.set_value(index.row(), column.key, checked)
+            return True
+        if role != Qt.ItemDataRole.EditRole or not column.editable:
+            return False
+        if column.kind == "date":
+            value = to_date(value) if isinstance(value, QDate) and value.isValid() else None
+        elif column.kind == "number":
+            value = float(value)
+        elif column.kind == "int":
+            value = int(value)
+        else:
+            value = str(value).strip()
+            if not value:  # a required text cannot be emptied in place
+                return False
+        self.set_value(index.row(), column.key, value)
+        return True
+
+
+def child_problems(service: RecordService[Any], values: Row,
+                   parent_fields: Sequence[str]) -> list[str]:
+    """The service's messages for a child row before its parent exists (ids left out)."""
+    full = {**values, **{name: "" for name in parent_fields}}
+    return [p.message for p in service.check(full)
+            if not p.warning and p.field not in parent_fields]
+
+
+def save_children(service: RecordService[Any], model: ChildRowsModel,
+                  parent: Row) -> list[tuple[int, str]]:
+    """Write one child list through its service; returns (row position, new id) pairs."""
+    pending = model.pending()
+    if pending.removed:
+        service.delete(*pending.removed)
+    for row_id, changes in pending.changed:
+        service.update(row_id, **changes)
+    created = []
+    for position, row in enumerate(model.rows()):
+        if not row.get("id"):
+            created.append((position, service.create(**{**saved_fields(row), **parent}).id))
+    return created
+
+
+class ChildSection(QWidget):
+    """A titled table of child rows, an 'add' line underneath and a Remove button."""
+
+    def __init__(self, title: str, model: ChildRowsModel, *, add_label: str,
+                 empty_text: str = "", view_model: QSortFilterProxyModel | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.view_model = view_model
+        self.title = QLabel(f"<b>{title}</b>")
+        self.table = QTableView()
+        self.table.setModel(view_model or model)
+        self.table.setAccessibleName(title)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setMinimumHeight(110)
+        self.table.setTabKeyNavigation(False)
+        self.empty = QLabel(empty_text)
+        self.empty.setStyleSheet("color: palette(placeholder-text);")
+        self.add_row = QHBoxLayout()
+        self.add_row.setSpacing(4)
+        self.add_button = QPushButton(add_label)
+        self.remove_button = QPushButton(self.tr("Remove selected"))
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setVisible(False)
+        self.add_row_box = QWidget()
+        self.add_row_box.setLayout(self.add_row)
+        self.add_row.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove_button)
+
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 4, 0, 4)
+        column.addWidget(self.title)
+        column.addWidget(self.table)
+        column.addWidget(self.empty)
+        column.addWidget(self.add_row_box)
+        column.addWidget(self.problem)
+        column.addLayout(buttons)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        shown = view_model or model
+        shown.modelReset.connect(self._refresh_empty)
+        shown.rowsInserted.connect(self._refresh_empty)
+        shown.rowsRemoved.connect(self._refresh_empty)
+        shown.layoutChanged.connect(self._refresh_empty)
+        self._refresh_empty()
+
+    def add_input(self, widget: QWidget, label: str, stretch: int = 0) -> QWidget:
+        """An input on the 'add' line; its accessible name says what it is for."""
+        widget.setAccessibleName(label)
+        if hasattr(widget, "setPlaceholderText") and not widget.placeholderText():
+            widget.setPlaceholderText(label)
+        widget.setToolTip(widget.toolTip() or label)
+        self.add_row.addWidget(widget, stretch)
+        return widget
+
+    def selected_positions(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        if self.view_model is not None:
+            rows = [self.view_model.mapToSource(index) for index in rows]
+        return sorted({index.row() for index in rows})
+
+    def remove_selected(self) -> None:
+        self.model.remove_rows(self.selected_positions())
+
+    def show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.setVisible(bool(message))
+
+    def _selection_changed(self) -> None:
+        self.remove_button.setEnabled(bool(self.selected_positions()))
+
+    def _refresh_empty(self) -> None:
+        has_rows = (self.view_model or self.model).rowCount() > 0
+        self.empty.setVisible(not has_rows and bool(self.empty.text()))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+
+class EditorWithChildren(RecordEditor):
+    """A RecordEditor whose dirtiness also counts its child lists."""
+
+    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
+        self.child_models: list[ChildRowsModel] = []
+
+    def child_model(self, columns: Sequence[Column]) -> ChildRowsModel:
+        model = ChildRowsModel(columns, self)
+        model.sig_changed.connect(self.on_edited)
+        self.child_models.append(model)
+        return model
+
+    def on_edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._set_dirty(self.widget_values() != self._saved_values
+                        or any(model.is_changed() for model in self.child_models))
+        self._revalidate_timer.start()
+
+    def take_form(self) -> QLayout:
+        """Lift the base class's form out of the outer layout, to place it in a tab."""
+        outer = self.layout()
+        outer.removeItem(self.form)
+        self.form.setParent(None)
+        return self.form
+
+
+def scrolled(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+def page(*layouts_or_widgets: QWidget | QLayout, stretch: bool = True) -> QScrollArea:
+    """A scrollable tab page stacking the given forms and sections."""
+    inner = QWidget()
+    column = QVBoxLayout(inner)
+    for item in layouts_or_widgets:
+        if isinstance(item, QLayout):
+            column.addLayout(item)
+        else:
+            column.addWidget(item)
+    if stretch:
+        column.addStretch(1)
+    return scrolled(inner)
