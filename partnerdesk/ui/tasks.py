@@ -43,9 +43,17 @@ class _Runnable(QRunnable):
         except BaseException as error:  # handed to the UI thread, never lost
             if not isinstance(error, PartnerDeskError):
                 log.error("Background work failed:\n%s", traceback.format_exc())
-            self.signals.sig_failed.emit(error)
+            self._emit(self.signals.sig_failed, error)
         else:
-            self.signals.sig_done.emit(result)
+            self._emit(self.signals.sig_done, result)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The window that asked for the work was closed meanwhile: nobody to tell.
+            log.info("Background work finished after its window closed.")
 
 
 class Task(QObject):
