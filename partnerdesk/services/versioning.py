@@ -42,6 +42,10 @@ class VersionState:
     def rev(self) -> str:
         return compute_rev(self.values, self.stamps, self.vv, self.delete_ctx)
 
+    def copy(self) -> "VersionState":
+        return VersionState(dict(self.values), dict(self.stamps), dict(self.vv),
+                            dict(self.delete_ctx))
+
     @property
     def deleted(self) -> bool:
         return is_deleted(self.stamps, self.delete_ctx)
@@ -94,16 +98,14 @@ def local_create(values: dict[str, Any], counter: int, device: str) -> VersionSt
 
 def local_edit(state: VersionState, changes: dict[str, Any], counter: int,
                device: str) -> VersionState:
-    new = VersionState(dict(state.values), dict(state.stamps), dict(state.vv),
-                       dict(state.delete_ctx))
+    new = state.copy()
     new.values.update(changes)
     stamp_fields(new, list(changes), counter, device)
     return new
 
 
 def local_delete(state: VersionState, counter: int, device: str) -> VersionState:
-    new = VersionState(dict(state.values), dict(state.stamps), dict(state.vv),
-                       dict(state.delete_ctx))
+    new = state.copy()
     new.vv[device] = max(new.vv.get(device, 0), counter)
     new.delete_ctx = dict(new.vv)
     return new
@@ -111,7 +113,6 @@ def local_delete(state: VersionState, counter: int, device: str) -> VersionState
 
 def local_restore(state: VersionState, counter: int, device: str) -> VersionState:
     """A restore is an edit of the hidden alive field, which the deletion has not seen."""
-    new = VersionState(dict(state.values), dict(state.stamps), dict(state.vv),
-                       dict(state.delete_ctx))
+    new = state.copy()
     stamp_fields(new, [ALIVE], counter, device)
     return new
