@@ -133,7 +133,7 @@ def _story(b: _Builder) -> dict[str, Any]:
         domain = _domain(name)
         org[key] = b.add(r.Organization, name=name, kind=kind, status=status, mission=mission,
                          is_us=key == "us", website=f"https://www.{domain}",
-                         email=f"info@{domain}", phone=f"+1555{rng.randrange(1000000, 9999999)}",
+                         email=f"info@{domain}", phone=f"+1617{rng.randrange(2000000, 9999999)}",
                          address=f"{rng.randrange(10, 999)} {rng.choice(ORG_WORDS)} Street",
                          tags=["funder"] if kind == "funder" else [],
                          notes="", internal_notes="Board asked us to keep this relationship "
@@ -144,7 +144,7 @@ def _story(b: _Builder) -> dict[str, Any]:
         person[name] = b.add(
             r.Contact, name=name, role=role, organization_id=org[key], share_ok=share_ok,
             emails=[{"address": _email(name, domain), "kind": "work"}],
-            phones=[{"number": f"+1555{rng.randrange(1000000, 9999999)}", "kind": "work"}],
+            phones=[{"number": f"+1617{rng.randrange(2000000, 9999999)}", "kind": "work"}],
             preferred_contact=rng.choice(["email", "phone", ""]),
             tags=["board"] if role.startswith("Executive") else [],
             notes="Prefers morning calls." if share_ok else "",
@@ -416,7 +416,8 @@ def _volume(b: _Builder, scale: int, story: dict[str, Any]) -> None:
                                                       "Nurse", "Teacher", "Board member"]),
               organization_id=org_id, share_ok=rng.random() < 0.7,
               emails=[{"address": f"c{index}@example.org", "kind": "work"}],
-              phones=[{"number": f"+1555{1000000 + index}", "kind": "mobile"}],
+              phones=[{"number": f"+1{(212, 415, 312, 617)[index % 4]}{2000000 + index}",
+                       "kind": "mobile"}],
               last_contacted=b.day(-rng.randrange(1, 720)))
     ships = list(story["ship"].values())
     for index in range(scale * 50):

@@ -51,7 +51,8 @@ def check_phone(number: str, region: str) -> tuple[str, str | None]:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         parsed = None
-    if parsed is None or not phonenumbers.is_possible_number(parsed):
+    # is_valid (not just is_possible): "06 12 34 56 78" is a possible US length but no US number.
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
         return number.strip(), (f"“{number}” does not look like a phone number; "
                                 "it was kept as typed.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None

@@ -73,11 +73,14 @@ def test_email_is_checked_offline_and_normalised(desk: Desk) -> None:
 
 
 def test_phone_numbers_are_stored_in_e164_or_kept_with_a_warning(desk: Desk) -> None:
-    contact = desk.contacts.create(name="A", phones=[{"number": "(555) 201-3344"},
+    contact = desk.contacts.create(name="A", phones=[{"number": "(212) 555-0142"},
                                                      {"number": "ask at front desk"}])
-    assert contact.phones[0]["number"] == "+15552013344"
+    assert contact.phones[0]["number"] == "+12125550142"
     assert contact.phones[1]["number"] == "ask at front desk"
     problems = desk.contacts.check({"name": "A", "phones": [{"number": "ask at front desk"}]})
+    assert problems and all(p.warning for p in problems)
+    # a French mobile typed without its country code is no US number
+    problems = desk.contacts.check({"name": "A", "phones": [{"number": "06 12 34 56 78"}]})
     assert problems and all(p.warning for p in problems)
 
 
