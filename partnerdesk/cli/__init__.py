@@ -15,7 +15,8 @@ from partnerdesk import __version__
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.logs import setup_logging
 
-AREAS = ["partnerdesk.cli.core"]
+AREAS = ["partnerdesk.cli.core", "partnerdesk.cli.reports", "partnerdesk.cli.insight",
+         "partnerdesk.cli.sharing", "partnerdesk.cli.interchange"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PartnerDeskError as error:
         print(f"partnerdesk: {error.message}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) stopped reading: not an error of ours
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("partnerdesk: stopped; nothing was left half-done.", file=sys.stderr)
         return 130

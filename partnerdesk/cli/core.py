@@ -1,7 +1,6 @@
 """Sub-commands for the database itself: demo, stats, search, reminders, check, backup."""
 
 import argparse
-from datetime import datetime
 from pathlib import Path
 
 from partnerdesk.cli.common import db_path, open_desk
@@ -9,7 +8,6 @@ from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import backup as backups
 from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
 from partnerdesk.errors import PartnerDeskError
-from partnerdesk.paths import backups_dir
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -122,23 +120,26 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from partnerdesk.services.backups import Backups
+
     path = db_path(args)
-    if not path.exists():
-        raise PartnerDeskError(f"There is no database at {path} to back up.")
-    stored_revision(path)  # refuses a file that is not ours
-    target = (Path(args.output).expanduser() if args.output else
-              backups_dir(path) / backups.backup_name(path, "manual", datetime.now()))
-    if target.exists():
-        raise PartnerDeskError(f"{target} already exists. Choose another file name.")
-    backups.backup_file(path, target)
+    service = Backups(path)
+    if args.output:
+        target = service.backup_to(Path(args.output).expanduser())
+    else:
+        target = service.backup_now("manual").path
     print(f"Backup written to {target}")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from partnerdesk.services.backups import Backups
+
     path = db_path(args)
-    kept = backups.restore_file(Path(args.file).expanduser(), path, backups_dir(path))
+    result = Backups(path).restore(Path(args.file).expanduser())
     print(f"Restored {path} from {args.file}.")
-    if kept:
-        print(f"The database as it was before is kept at {kept}")
+    if result.kept:
+        print(f"The database as it was before is kept at {result.kept}")
+    if result.set_aside:
+        print(f"The damaged database was kept aside at {result.set_aside}")
     return 0

@@ -2,64 +2,123 @@
 
 A plain file copy of a database being written is unsafe (measured here: 99 of 100
 copies failed the integrity check); the backup API copies a consistent snapshot.
-Each copy is written under a temporary name, checked, flushed, then renamed.
+Each copy is written under a temporary name, checked, flushed, then renamed, so a
+backup that exists under its real name is always whole.
+
+Automatic backups (`backup_now`, `daily_backup_if_due`) go to the backups folder
+(see `partnerdesk.db.backup_folder`) and are thinned there. A restore never
+deletes anything: the current database is backed up first, or, when it is
+damaged, renamed aside so it can still be sent to someone who can rescue it.
 """
 
+import logging
 import os
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from partnerdesk.errors import DatabaseProblem
+from partnerdesk.db import backup_folder as folder
+from partnerdesk.db.backup_folder import BackupInfo, backup_name
+from partnerdesk.db.places import storage_problem
+from partnerdesk.errors import DatabaseProblem, PartnerDeskError
+
+log = logging.getLogger("partnerdesk.backup")
+
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
+
+__all__ = ["BackupInfo", "DamagedDatabaseError", "RestoreResult", "backup_file", "backup_name",
+           "backup_now", "daily_backup_if_due", "integrity_ok", "restore_file"]
 
 
-def integrity_ok(path: Path, *, quick: bool = False) -> bool:
+class DamagedDatabaseError(DatabaseProblem):
+    """The database failed its check at open; `backup` is the newest good copy, if any."""
+
+    def __init__(self, path: Path, backup: BackupInfo | None) -> None:
+        self.path = path
+        self.backup = backup
+        if backup is None:
+            offer = ("No good backup of it was found. Keep the file as it is and ask someone "
+                     "who knows computers to look at it; PartnerDesk will not change it.")
+        else:
+            offer = (f"The newest good backup is from {backup.when_text()} and holds "
+                     f"{backup.holds_text()}. Restore it (in the app, or with "
+                     f"'partnerdesk restore \"{backup.path}\"'); the damaged file is kept "
+                     "aside, never deleted.")
+        super().__init__(f"The database {path} is damaged and cannot be used safely. {offer}")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    backup: Path
+    kept: Path | None  # a backup of the database as it was, when it was healthy
+    set_aside: Path | None  # the damaged database, renamed, when it was damaged
+
+
+def integrity_ok(path: Path, *, quick: bool = False, read_only: bool = True) -> bool:
+    """Whether SQLite finds the file sound (`quick` skips the slower index checks)."""
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
+        with open(path, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return False
+        target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        connection = sqlite3.connect(target, uri=True, timeout=10)
+    except (OSError, sqlite3.Error):
         return False
     try:
         pragma = "quick_check" if quick else "integrity_check"
         rows = connection.execute(f"PRAGMA {pragma}").fetchall()
         return rows == [("ok",)]
-    except sqlite3.DatabaseError:
+    except sqlite3.Error:
         return False
     finally:
         connection.close()
 
 
-def backup_file(source: Path, destination: Path) -> Path:
-    """Copy `source` to `destination` safely; the destination appears only when checked."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(destination.name + ".partial")
+def foreign_keys_ok(path: Path) -> bool:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return not connection.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+
+
+def _plain(error: BaseException, path: Path) -> PartnerDeskError:
+    if isinstance(error, PartnerDeskError):
+        return error
+    return storage_problem(error, path) or DatabaseProblem(
+        f"The copy of {path.name} could not be made ({error}). Nothing was changed; try "
+        "again, and if it keeps failing run 'partnerdesk check'.")
+
+
+def copy_database(source: Path, temporary: Path) -> None:
+    """Snapshot `source` into `temporary` (a single file, no journal) with the backup API."""
+    remove_journal_files(temporary)
     temporary.unlink(missing_ok=True)
     src = sqlite3.connect(str(source), timeout=10)
     try:
         dst = sqlite3.connect(str(temporary))
         try:
-            src.backup(dst)
+            src.backup(dst, pages=1024)
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:
         src.close()
-    if not integrity_ok(temporary):
-        temporary.unlink(missing_ok=True)
-        raise DatabaseProblem(
-            "The backup copy did not pass its check, so it was not kept. "
-            "Try again; if it keeps failing, run 'partnerdesk check'.")
-    with open(temporary, "rb") as handle:
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
         os.fsync(handle.fileno())
-    os.replace(temporary, destination)
-    _fsync_dir(destination.parent)
-    return destination
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(directory, os.O_RDONLY)
     except OSError:
-        return
+        return  # Windows cannot open a folder; NTFS orders the rename itself
     try:
         os.fsync(fd)
     except OSError:
@@ -68,46 +127,150 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def backup_name(db_path: Path, reason: str, when: datetime | None = None) -> str:
-    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
-    return f"{db_path.stem}-{stamp}-{reason}.db"
+def backup_file(source: Path, destination: Path) -> Path:
+    """Copy `source` to `destination` safely; the destination appears only when checked."""
+    temporary = destination.with_name(destination.name + ".partial")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        copy_database(source, temporary)
+        if not integrity_ok(temporary):
+            raise DatabaseProblem(
+                "The backup copy did not pass its check, so it was not kept. "
+                "Try again; if it keeps failing, run 'partnerdesk check'.")
+        fsync_file(temporary)
+        os.replace(temporary, destination)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        if isinstance(error, Exception):
+            raise _plain(error, destination) from error
+        raise
+    fsync_dir(destination.parent)
+    return destination
 
 
-def restore_file(backup: Path, db_path: Path, keep_current_in: Path) -> Path | None:
-    """Replace the database at `db_path` with the contents of `backup`.
+def backup_now(db_path: Path, reason: str = "manual") -> BackupInfo:
+    """Take a checked backup into the backups folder now, then thin old automatic ones.
 
-    The backup is checked first; the current database is copied aside (into
-    `keep_current_in`) before anything is replaced. Returns that copy's path.
+    Importers call this (reason "before-import", "before-undo-import") before they
+    write; restores and upgrades call it too. If the chosen folder (a USB drive, say)
+    is missing, the backup goes to the default folder beside the database.
     """
+    target_folder = folder.backups_folder(db_path)
+    if not folder.usable(target_folder):
+        log.warning("Backups folder %s is not available; using the default", target_folder)
+        target_folder = folder.default_backups_folder(db_path)
+    destination = target_folder / backup_name(db_path, reason)
+    backup_file(db_path, destination)
+    try:
+        folder.thin(target_folder, db_path)
+    except OSError:
+        log.exception("Thinning old backups failed; the new backup is safe")
+    return folder.describe(destination)
+
+
+def daily_backup_if_due(db_path: Path, now: datetime | None = None) -> BackupInfo | None:
+    """The automatic backup at open: at most one a day (any backup made today counts)."""
+    today = (now or datetime.now()).date()
+    if any(info.taken_at.date() == today for info in folder.list_backups(db_path,
+                                                                          counts=False)):
+        return None
+    return backup_now(db_path, "daily")
+
+
+def remove_journal_files(db_path: Path) -> None:
+    for suffix in JOURNAL_SUFFIXES:
+        db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+
+
+def checkpoint(db_path: Path) -> None:
+    """Fold the -wal journal into the file and empty it; refuse if anything still uses it."""
+    connection = sqlite3.connect(str(db_path), timeout=10)
+    try:
+        busy, wal_pages, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        connection.close()
+    if busy or wal_pages > 0:
+        raise DatabaseProblem(
+            f"{db_path.name} is still being read (by another window or a task still "
+            "running), so it was not changed. Wait a moment and try again.")
+
+
+def set_aside(db_path: Path, label: str = "damaged") -> Path:
+    """Rename a database (and its journal files) out of the way, keeping every byte."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = db_path.with_name(f"{db_path.name}.{label}-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = db_path.with_name(f"{db_path.name}.{label}-{stamp}-{n}")
+    for suffix in JOURNAL_SUFFIXES:
+        journal = db_path.with_name(db_path.name + suffix)
+        if journal.exists():
+            os.replace(journal, aside.with_name(aside.name + suffix))
+    os.replace(db_path, aside)
+    fsync_dir(db_path.parent)
+    return aside
+
+
+def check_restorable(backup: Path) -> str:
+    """The backup's schema revision, or a plain error if it cannot be restored."""
     from partnerdesk.db.migrate import known_revisions, stored_revision
 
     if not backup.is_file():
         raise DatabaseProblem(f"There is no file at {backup}. Choose a backup file to restore.")
-    revision = stored_revision(backup)
+    unusable = DatabaseProblem(
+        f"{backup} is not a usable PartnerDesk backup (it is empty or damaged). "
+        "Choose another backup; nothing was changed.")
+    try:
+        revision = stored_revision(backup)
+    except DatabaseProblem:
+        raise
+    except (OSError, sqlite3.Error, ValueError) as error:
+        raise unusable from error
     if revision is None or not integrity_ok(backup):
-        raise DatabaseProblem(
-            f"{backup} is not a usable PartnerDesk backup (it is empty or damaged). "
-            "Choose another backup; nothing was changed.")
+        raise unusable
     if revision not in known_revisions():
         raise DatabaseProblem(
             f"{backup} was made by a newer version of PartnerDesk. Install the newer version "
             "to restore it; nothing was changed.")
-    kept = None
-    if db_path.exists() and db_path.stat().st_size:
-        kept = backup_file(db_path, keep_current_in / backup_name(db_path, "before-restore"))
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        target = sqlite3.connect(str(db_path), timeout=10)
+    return revision
+
+
+def restore_file(backup: Path, db_path: Path) -> RestoreResult:
+    """Replace the database at `db_path` with the contents of `backup`.
+
+    Nothing in this process may hold a connection to `db_path` (dispose the engine
+    first). The backup is checked before anything changes; the current database is
+    backed up (or, if damaged, set aside); stale -wal/-shm files are cleared, and the
+    new file is swapped in with one atomic rename.
+    """
+    from partnerdesk.db.lock import acquire_lock
+
+    check_restorable(backup)
+    with acquire_lock(db_path):
+        kept = aside = None
+        temporary = db_path.with_name(db_path.name + ".restoring")
         try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode=WAL")
-        finally:
-            target.close()
-    finally:
-        source.close()
-    if not integrity_ok(db_path):
-        raise DatabaseProblem(
-            "The restored database did not pass its check. Your previous database was kept "
-            f"at {kept}; restore that one with 'partnerdesk restore'.")
-    return kept
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            copy_database(backup, temporary)
+            if not integrity_ok(temporary):
+                raise DatabaseProblem(
+                    "The restored copy did not pass its check, so the database was not "
+                    "replaced. Try another backup.")
+            fsync_file(temporary)
+            if db_path.exists() and db_path.stat().st_size:
+                if integrity_ok(db_path, quick=True, read_only=False):
+                    kept = backup_now(db_path, "before-restore").path
+                    checkpoint(db_path)
+                else:
+                    aside = set_aside(db_path)
+            remove_journal_files(db_path)
+            os.replace(temporary, db_path)
+        except BaseException as error:
+            temporary.unlink(missing_ok=True)
+            remove_journal_files(temporary)
+            if isinstance(error, Exception):
+                raise _plain(error, db_path) from error
+            raise
+        fsync_dir(db_path.parent)
+    return RestoreResult(backup, kept, aside)

@@ -1,25 +1,39 @@
-"""Open a database file: refuse what is not ours or is newer, migrate after a backup.
+"""Open a database file: refuse what is not ours, newer or damaged; upgrade safely.
 
 The version check reads the file with a read-only connection first, so a refused
 file is left byte-for-byte as it was.
+
+Alembic does not run SQLite schema changes in a transaction, so an upgrade done
+in place and cut off half-way would leave a mix of old and new. Instead the
+upgrade runs on a copy: quick check, backup, copy, migrate the copy, check its
+foreign keys and integrity, then swap it in with one atomic rename. A process
+killed at any moment leaves exactly the old file or the new one.
 """
 
+import logging
+import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
-from partnerdesk.db.backup import backup_file, backup_name
+from partnerdesk.db import backup as backups
+from partnerdesk.db.backup_folder import backups_folder, list_backups, newest_good_backup
 from partnerdesk.db.engine import make_engine
-from partnerdesk.errors import NewerDatabaseError, NotADatabaseError
-from partnerdesk.paths import backups_dir
+from partnerdesk.db.places import check_writable, storage_problem
+from partnerdesk.errors import DatabaseProblem, NewerDatabaseError, NotADatabaseError
+
+log = logging.getLogger("partnerdesk.migrate")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
+UPGRADE_SUFFIX = ".upgrading"
+RESTORE_SUFFIX = ".restoring"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -71,22 +85,132 @@ def stored_revision(path: Path) -> str | None:
         connection.close()
 
 
-def open_database(path: Path) -> Engine:
-    """Return an engine on `path` at the current schema, creating or migrating it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _clear_leftovers(path: Path) -> None:
+    """Remove half-made upgrade or restore copies left by a process that was cut off.
+
+    They are never the real database: that is swapped in only by a finished rename."""
+    for suffix in (UPGRADE_SUFFIX, RESTORE_SUFFIX):
+        temporary = path.with_name(path.name + suffix)
+        temporary.unlink(missing_ok=True)
+        backups.remove_journal_files(temporary)
+
+
+def _first_check(path: Path) -> str | None:
+    """Is the existing file ours and sound? Returns its revision, or raises plainly."""
+    with open(path, "rb") as handle:
+        header = handle.read(16)
+    if header != SQLITE_HEADER and not list_backups(path, counts=False):
+        return stored_revision(path)  # raises NotADatabaseError
+    if header != SQLITE_HEADER or not backups.integrity_ok(path, quick=True, read_only=False):
+        raise backups.DamagedDatabaseError(path, newest_good_backup(path))
+    try:
+        return stored_revision(path)
+    except NotADatabaseError:
+        if backups.integrity_ok(path, quick=True):
+            raise
+        raise backups.DamagedDatabaseError(path, newest_good_backup(path)) from None
+
+
+def open_database(path: Path, *, daily_backup: bool = True) -> Engine:
+    """Return an engine on `path` at the current schema, creating or upgrading it.
+
+    The caller holds the database lock (`partnerdesk.db.lock`). A database that
+    already held records gets its daily backup here.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise storage_problem(error, path) or DatabaseProblem(
+            f"PartnerDesk cannot make the folder {path.parent}. Choose another place.") from error
+    check_writable(path)
+    _clear_leftovers(path)
     existing = path.exists() and path.stat().st_size > 0
-    revision = stored_revision(path) if existing else None
+    revision = _first_check(path) if existing else None
     head = head_revision()
     if revision is not None and revision not in known_revisions():
         raise NewerDatabaseError(
             f"{path} was made by a newer version of PartnerDesk. Install the newer "
             "version to open it; this version has left the file untouched.")
-    if existing and revision != head:
-        backup_file(path, backups_dir(path) / backup_name(path, "before-upgrade"))
-    engine = make_engine(path)
     if revision != head:
-        upgrade(engine)
+        upgrade_safely(path, existing)
+    engine = make_engine(path)
+    _plain_storage_errors(engine, path)
+    if existing and daily_backup:
+        try:
+            backups.daily_backup_if_due(path)
+        except DatabaseProblem:
+            log.exception("The daily backup of %s could not be made", path)
     return engine
+
+
+def _plain_storage_errors(engine: Engine, path: Path) -> None:
+    """A full disk or a read-only file reaches a person as a sentence, not SQL."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        problem = storage_problem(context.original_exception, path)
+        if problem is not None:
+            raise problem from context.original_exception
+
+
+def upgrade_safely(path: Path, existing: bool, target: str = "head") -> None:
+    """Quick check (done at open), backup, migrate a copy, check it, swap it in."""
+    kept = backups.backup_now(path, "before-upgrade").path if existing else None
+    temporary = path.with_name(path.name + UPGRADE_SUFFIX)
+    try:
+        if existing:
+            backups.checkpoint(path)
+            backups.copy_database(path, temporary)
+        else:
+            temporary.unlink(missing_ok=True)
+        engine = make_engine(temporary)
+        # SQLite's own advice for schema changes: foreign keys off while tables are
+        # rebuilt, then one foreign_key_check over the result (below).
+        event.listen(engine, "connect", _foreign_keys_off)
+        try:
+            upgrade(engine, target)
+        finally:
+            engine.dispose()
+        _settle(temporary)
+        if not backups.foreign_keys_ok(temporary):
+            raise DatabaseProblem("Some records point at records that do not exist.")
+        if not backups.integrity_ok(temporary):
+            raise DatabaseProblem("The upgraded copy did not pass its check.")
+        backups.fsync_file(temporary)
+    except Exception as error:
+        temporary.unlink(missing_ok=True)
+        backups.remove_journal_files(temporary)
+        where = (f" A backup made just before is at {kept}." if kept else "")
+        plain = storage_problem(error, path)
+        reason = plain.message if plain else (
+            error.message if isinstance(error, DatabaseProblem) else str(error))
+        log.exception("Upgrade of %s failed", path)
+        raise DatabaseProblem(
+            f"PartnerDesk could not upgrade the database {path.name} to this version, so it "
+            f"was left exactly as it was.{where} Reason: {reason}") from error
+    backups.remove_journal_files(path)  # empty after the checkpoint; nothing is open
+    os.replace(temporary, path)
+    backups.fsync_dir(path.parent)
+    if existing and not backups.integrity_ok(path, quick=True):  # pragma: no cover - disk fault
+        assert kept is not None
+        backups.restore_file(kept, path)
+        raise DatabaseProblem(
+            f"The upgraded database {path.name} failed its check, so the backup made just "
+            f"before the upgrade ({kept}) was put back. Nothing was lost.")
+
+
+def _foreign_keys_off(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+
+def _settle(path: Path) -> None:
+    """Leave `path` as one self-contained file (no -wal), ready to be renamed."""
+    connection = sqlite3.connect(str(path))
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        connection.close()
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
@@ -99,3 +223,7 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+__all__ = ["backups_folder", "current_revision", "head_revision", "known_revisions",
+           "open_database", "stored_revision", "upgrade", "upgrade_safely"]

@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from partnerdesk.db import records as r
-from partnerdesk.services.desk import Desk, category_id
+from partnerdesk.services.desk import Desk
+from partnerdesk.services.ids import category_id, tag_id
 from partnerdesk.services.store import Writer
 
 CONTACTS_PER_SCALE = 1000
@@ -127,7 +128,7 @@ def _story(b: _Builder) -> dict[str, Any]:
     """The hand-written core: every record type, every agreement status, one unmet need."""
     rng, cat = b.rng, category_id
     for tag in ("board", "funder", "volunteer", "cooling-centres", "food-security"):
-        b.add(r.Tag, name=tag)
+        b.add(r.Tag, id=tag_id(tag), name=tag)
     org: dict[str, str] = {}
     for key, name, kind, status, mission in ORGANIZATIONS:
         domain = _domain(name)

@@ -1,6 +1,5 @@
 """The facade every caller uses: `desk = Desk.open(path)`, then `desk.contacts.create(...)`."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,11 +10,14 @@ from sqlalchemy import func, select
 from partnerdesk.db import records as r
 from partnerdesk.db import search_index
 from partnerdesk.db import vocabulary as v
+from partnerdesk.db.lock import DatabaseLock, acquire_lock
 from partnerdesk.db.migrate import open_database
+from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.paths import resolve_db_path
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.attachments import AttachmentService
+from partnerdesk.services.ids import category_id
 from partnerdesk.services.records import (
     AgreementService,
     DoneDateService,
@@ -24,19 +26,12 @@ from partnerdesk.services.records import (
 )
 from partnerdesk.services.store import Change, Store
 
-# Categories made on every laptop get the same ids, so their copies merge as one.
-CATEGORY_NAMESPACE = uuid.UUID("6f1c4a52-5d0e-4d55-9a56-2f2b0b7c4e11")
-
 STAT_KEYS = {
     "organizations": r.Organization, "contacts": r.Contact, "partnerships": r.Partnership,
     "agreements": r.Agreement, "resources": r.Resource, "needs": r.CommunityNeed,
     "referral_pathways": r.ReferralPathway, "meetings": r.Meeting,
     "action_items": r.ActionItem, "attachments": r.Attachment,
 }
-
-
-def category_id(name: str) -> str:
-    return str(uuid.uuid5(CATEGORY_NAMESPACE, name.casefold()))
 
 
 @dataclass(frozen=True)
@@ -51,6 +46,9 @@ class Desk:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._lock: DatabaseLock | None = None
+        # A warning to show when the file sits in a cloud-synced folder or on a network drive.
+        self.place_warning: str | None = None
         self.organizations = OrganizationService(store, r.Organization)
         self.contacts = RecordService(store, r.Contact)
         self.tags = RecordService(store, r.Tag)
@@ -84,9 +82,16 @@ class Desk:
         """Open (creating or migrating) the database at `path`, --db, $PARTNERDESK_DB or
         the data folder, in that order."""
         db_path = resolve_db_path(path)
-        engine = open_database(db_path)
-        desk = cls(Store(engine, db_path))
-        desk._seed_categories()
+        lock = acquire_lock(db_path)  # one PartnerDesk process per database file
+        try:
+            engine = open_database(db_path)
+            desk = cls(Store(engine, db_path))
+            desk._lock = lock
+            desk.place_warning = risky_place(db_path)
+            desk._seed_categories()
+        except BaseException:
+            lock.release()
+            raise
         return desk
 
     @property
@@ -95,6 +100,10 @@ class Desk:
 
     def close(self) -> None:
         self.store.close()
+        lock: DatabaseLock | None = getattr(self, "_lock", None)
+        if lock is not None:
+            self._lock = None
+            lock.release()
 
     def __enter__(self) -> "Desk":
         return self
@@ -114,7 +123,7 @@ class Desk:
             return
         with self.store.write() as writer:
             writer.bulk_create(r.Category, [{"id": category_id(name), "name": name}
-                                            for name in v.DEFAULT_CATEGORIES])
+                                            for name in v.DEFAULT_CATEGORIES], seed=True)
 
     # -- across record types -------------------------------------------------------
     def stats(self) -> dict[str, int]:

@@ -15,6 +15,7 @@ from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
+from partnerdesk.services.ids import tag_id
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
 
 T = TypeVar("T", bound=SQLModel)
@@ -73,8 +74,9 @@ class RecordService(Generic[T]):
         with self.store.read() as session:
             return list(session.scalars(query))
 
-    def count(self, *, where: dict[str, Any] | None = None, deleted: bool = False) -> int:
-        query = self._query(where, None, deleted).with_only_columns(func.count())
+    def count(self, *, where: dict[str, Any] | None = None, text: str | None = None,
+              deleted: bool = False) -> int:
+        query = self._query(where, text, deleted).with_only_columns(func.count())
         with self.store.read() as session:
             return int(session.scalar(query) or 0)
 
@@ -145,6 +147,18 @@ class RecordService(Generic[T]):
                 writer.update(row, {k: full[k] for k in changes})
             return list(writer.changes)
 
+    def update_each(self, changes_by_id: dict[str, dict[str, Any]]) -> list[Change]:
+        """Different changes to several records, as one step (a bulk edit or its undo)."""
+        with self.store.write() as writer:
+            for record_id, changes in changes_by_id.items():
+                row = writer.session.get(self.model, record_id)
+                if row is None:
+                    continue
+                full = self._cleaned(changes, row)
+                self.before_save(writer, full, row)
+                writer.update(row, {k: full[k] for k in changes if full[k] != getattr(row, k)})
+            return list(writer.changes)
+
     def delete(self, *record_ids: str) -> list[Change]:
         """Hide the records (a tombstone that travels to other laptops); restorable."""
         with self.store.write() as writer:
@@ -187,11 +201,10 @@ class RecordService(Generic[T]):
 
 
 def _ensure_tags(writer: Writer, names: list[str]) -> None:
-    existing = set(writer.session.scalars(select(r.Tag.name).where(r.Tag.name.in_(names))))
-    for name in names:
-        if name not in existing:
-            writer.create(r.Tag, {"name": name})
-            existing.add(name)
+    """Tags typed anywhere join the tag list, with an id derived from the name."""
+    for name in dict.fromkeys(names):
+        if writer.session.get(r.Tag, tag_id(name)) is None:
+            writer.create(r.Tag, {"name": name}, record_id=tag_id(name))
 
 
 class OrganizationService(RecordService[r.Organization]):

@@ -27,6 +27,9 @@ RecordT = TypeVar("RecordT", bound=SQLModel)
 
 DEVICE_KEY = "device_id"
 COUNTER_KEY = "lamport_counter"
+# The stamp of records every laptop makes alike (default categories): counter 0 is
+# covered by any version vector, so the same seed gives the same revision everywhere.
+SEED_STAMP: tuple[int, str] = (0, "seed")
 
 
 @dataclass(frozen=True)
@@ -160,22 +163,27 @@ class Writer:
         self.changes.append(Change(type_name(type(row)), row.id, "restored"))  # type: ignore[attr-defined]
         return True
 
-    def bulk_create(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> int:
+    def bulk_create(self, model: type[SQLModel], rows: list[dict[str, Any]], *,
+                    seed: bool = False) -> int:
         """Insert many new records at once (sample data, imports): no ORM objects.
 
         Each dict holds user field values and may hold an `id`. Every row of one call
         shares one stamp, so the stamps and version vector are serialised once, and the
-        rows go to SQLite in one executemany. Returns the count.
+        rows go to SQLite in one executemany. Returns the count. `seed`: records every
+        laptop makes alike get `SEED_STAMP`, so their copies are one state everywhere.
         """
         if not rows:
             return 0
-        counter, device, now = self.counter(), self.device, utcnow()
+        if seed:
+            counter, device, now = SEED_STAMP[0], SEED_STAMP[1], utcnow()
+        else:
+            counter, device, now = self.counter(), self.device, utcnow()
         names = user_fields(model)
         defaults = {n: model.model_fields[n].get_default(call_default_factory=True)
                     for n in names}
         stamp = [counter, device]
         stamps = {name: stamp for name in [*names, versioning.ALIVE]}
-        vv = {device: counter}
+        vv = {device: counter} if not seed else {}
         stamps_json, vv_json = versioning.canonical_json(stamps), versioning.canonical_json(vv)
         shared = {"created_at": now, "updated_at": now, "deleted": False, "origin": device}
         table = model.__table__  # type: ignore[attr-defined]

@@ -57,6 +57,8 @@ class RecordEditor(QWidget):
         self._valid = False
         self._loading = False
         self._problem_labels: dict[str, QLabel] = {}
+        # a DuplicateHint (duplicates_window) for record types people retype by mistake
+        self.duplicate_hint: Any = None
         self._revalidate_timer = QTimer(self)
         self._revalidate_timer.setSingleShot(True)
         self._revalidate_timer.setInterval(150)
@@ -130,6 +132,8 @@ class RecordEditor(QWidget):
         self._saved_values = self.widget_values()
         self._set_dirty(False)
         self.revalidate()
+        if self.duplicate_hint is not None:
+            self.duplicate_hint.hide()
 
     def is_dirty(self) -> bool:
         return self._dirty
@@ -142,6 +146,17 @@ class RecordEditor(QWidget):
             return
         self._set_dirty(self.widget_values() != self._saved_values)
         self._revalidate_timer.start()
+        if self.duplicate_hint is not None and self.record_id is None:
+            self.duplicate_hint.check(self.widget_values())
+
+    def add_duplicate_hint(self, record_type: str, row: int = 1) -> None:
+        """A non-blocking 'possible duplicate' line under the name while typing a new record."""
+        from partnerdesk.ui.duplicates_window import DuplicateHint
+
+        self.duplicate_hint = DuplicateHint(self.desk, record_type, self)
+        self.duplicate_hint.setObjectName("duplicate_hint")
+        self.duplicate_hint.sig_open_record.connect(self.sig_open_record)
+        self.form.insertRow(row, "", self.duplicate_hint)
 
     def mark_dirty(self) -> None:
         """For edits the generic watcher cannot see (a child list changed)."""

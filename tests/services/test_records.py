@@ -169,3 +169,10 @@ def test_default_categories_have_the_same_ids_everywhere(tmp_path) -> None:
     with Desk.open(tmp_path / "a.db") as a, Desk.open(tmp_path / "b.db") as b:
         assert {c.id for c in a.categories.list()} == {c.id for c in b.categories.list()}
         assert a.store.device_id != b.store.device_id
+
+
+def test_a_tag_typed_on_two_laptops_is_one_tag(tmp_path) -> None:
+    with Desk.open(tmp_path / "a.db") as a, Desk.open(tmp_path / "b.db") as b:
+        a.contacts.create(name="A", tags=["Board"])
+        b.organizations.create(name="B", tags=["Board"])
+        assert [t.id for t in a.tags.list()] == [t.id for t in b.tags.list()]

@@ -188,6 +188,17 @@ class PartnershipEditor(EditorWithChildren):
                     self.tr("Indicators"))
         self._set_measurement_inputs_enabled(False)
 
+        from partnerdesk.ui.review_editor import ReviewsPanel
+
+        self.reviews_panel = ReviewsPanel(desk, None)
+        self.reviews_panel.sig_changed.connect(self._review_recorded)
+        tabs.addTab(self.reviews_panel, self.tr("Health reviews"))
+
+    def _review_recorded(self) -> None:
+        """A review moves the next review date and adds action items: show them."""
+        if self.record_id and not self.is_dirty():
+            self.load(self.record_id)
+
     # -- the RecordEditor contract ----------------------------------------------------
     def widget_values(self) -> dict[str, Any]:
         return {
@@ -220,6 +231,7 @@ class PartnershipEditor(EditorWithChildren):
         self.notes.setPlainText(get("notes") or "")
         self.internal_notes.setPlainText(get("internal_notes") or "")
         self._load_children(row.id if row is not None else None)
+        self.reviews_panel.set_partnership(row.id if row is not None else None)
         for section in (self.members_section, self.milestones_section,
                         self.indicators_section, self.measurements_section):
             section.show_problem("")
@@ -254,6 +266,7 @@ class PartnershipEditor(EditorWithChildren):
         self._indicator_selected()
 
     def after_save(self, record_id: str) -> None:
+        self.reviews_panel.set_partnership(record_id)
         parent = {"partnership_id": record_id}
         save_children(self.desk.partnership_members, self.members, parent)
         save_children(self.desk.milestones, self.milestones, parent)

@@ -1,0 +1,67 @@
+"""Timing helpers and the one way every benchmark prints a figure."""
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from partnerdesk.services import Desk
+
+CACHE = Path(os.environ.get("PARTNERDESK_BENCH_DIR", Path(__file__).resolve().parent / ".cache"))
+SCALE = int(os.environ.get("PARTNERDESK_BENCH_SCALE", "100"))
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float | None
+    target: str
+    ok: bool
+
+    def line(self) -> str:
+        base = "" if self.baseline is None else f"  baseline {self.baseline:10.3f} {self.unit}"
+        ratio = "" if not self.baseline else f"  ({self.value / self.baseline:5.1f}x)"
+        verdict = "ok  " if self.ok else "MISS"
+        return f"{verdict} {self.name:<44} {self.value:10.3f} {self.unit}{base}{ratio}  " \
+               f"target {self.target}"
+
+
+def median_time(work: Callable[[], object], runs: int = 5, setup: Callable[[], object] | None
+                = None) -> float:
+    """Median wall time of `work` in seconds (setup, if any, is not timed)."""
+    times = []
+    for _ in range(runs):
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def demo_database(scale: int = SCALE) -> Path:
+    """The `demo --scale N` database, built once and kept in the bench cache."""
+    from partnerdesk.services.demo import load_demo
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"demo-{scale}.db"
+    if not path.exists():
+        building = CACHE / f"demo-{scale}.building.db"
+        for leftover in CACHE.glob(f"demo-{scale}.building.db*"):
+            leftover.unlink()
+        with Desk.open(building) as desk:
+            load_demo(desk, scale=scale)
+        with Desk.open(building) as desk, desk.store.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        os.replace(building, path)
+    return path

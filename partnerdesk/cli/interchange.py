@@ -1,0 +1,197 @@
+"""Sub-commands for spreadsheets, address books, calendars and resource directories:
+import-csv, export-csv, import-vcard, export-vcard, export-ical, import-hsds,
+export-hsds, duplicates."""
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from partnerdesk.cli.common import open_desk
+from partnerdesk.cli.output import print_json, print_table
+from partnerdesk.errors import PartnerDeskError
+
+RECORD_TYPES = {"contacts": "contact", "organizations": "organization"}
+
+
+def _duplicate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show what would happen; change nothing")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--on-duplicate", choices=("merge", "skip", "add"), default="merge",
+                        help="what to do with a likely duplicate (default: merge, filling "
+                             "only empty fields)")
+    parser.add_argument("--valid-only", action="store_true",
+                        help="import the valid rows even when others have problems")
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    imp = commands.add_parser("import-csv", help="import contacts or organizations from CSV")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--type", choices=tuple(RECORD_TYPES), default="contacts")
+    _duplicate_options(imp)
+    imp.set_defaults(run=run_import_csv)
+
+    exp = commands.add_parser("export-csv", help="export contacts or organizations to CSV")
+    exp.add_argument("--type", choices=tuple(RECORD_TYPES), default="contacts")
+    exp.add_argument("-o", "--output", metavar="FILE", required=True)
+    exp.add_argument("--shareable-only", action="store_true",
+                     help="only contacts who agreed to be shared; no internal notes")
+    exp.set_defaults(run=run_export_csv)
+
+    vexp = commands.add_parser("export-vcard", help="export contacts as vCards")
+    vexp.add_argument("-o", "--output", metavar="FILE.vcf", required=True)
+    vexp.add_argument("--version", dest="vcard_version", choices=("3.0", "4.0"), default="3.0")
+    vexp.add_argument("--shareable-only", action="store_true",
+                      help="only contacts who agreed to be shared")
+    vexp.set_defaults(run=run_export_vcard)
+
+    vimp = commands.add_parser("import-vcard", help="import contacts from vCards (.vcf)")
+    vimp.add_argument("file", metavar="FILE")
+    _duplicate_options(vimp)
+    vimp.set_defaults(run=run_import_vcard)
+
+    ical = commands.add_parser("export-ical", help="export meetings, to-dos and key dates "
+                                                   "as a calendar (.ics)")
+    ical.add_argument("-o", "--output", metavar="FILE.ics", required=True)
+    ical.set_defaults(run=run_export_ical)
+
+    hexp = commands.add_parser("export-hsds", help="export the resource directory as an "
+                                                   "Open Referral HSDS 3 package")
+    hexp.add_argument("-o", "--output", metavar="DIR_OR_ZIP", required=True)
+    hexp.set_defaults(run=run_export_hsds)
+
+    himp = commands.add_parser("import-hsds", help="import an Open Referral HSDS package "
+                                                   "(folder or zip)")
+    himp.add_argument("path", metavar="PATH")
+    himp.add_argument("--dry-run", action="store_true")
+    himp.add_argument("--json", action="store_true", help="print JSON")
+    himp.add_argument("--valid-only", action="store_true",
+                      help="import the valid rows even when others have problems")
+    himp.set_defaults(run=run_import_hsds)
+
+    dup = commands.add_parser("duplicates", help="list likely duplicate contacts and "
+                                                 "organizations")
+    dup.add_argument("--json", action="store_true", help="print JSON")
+    dup.set_defaults(run=run_duplicates)
+
+
+def _report(args: argparse.Namespace, plan: Any, counts: dict[str, int]) -> None:
+    if args.json:
+        print_json(counts)
+        return
+    verb = "Would import" if args.dry_run else "Imported"
+    print(f"{verb}: {counts['new']} new, {counts['merged']} merged with existing records, "
+          f"{counts['skipped']} skipped, {counts['invalid']} with problems.")
+    for row in plan.invalid:
+        print(f"  row {row.row}: {'; '.join(row.problems)}")
+    if args.dry_run:
+        for row in plan.rows:
+            if row.duplicate and row.valid:
+                print(f"  row {row.row}: “{row.title}” looks like “{row.match_title}” "
+                      f"({row.reason}) → {row.action}")
+
+
+def _run_plan(args: argparse.Namespace, desk: Any, plan: Any) -> int:
+    from partnerdesk.sharing.import_common import apply_plan, refuse_invalid
+
+    plan.set_duplicate_action(args.on_duplicate)
+    if args.dry_run:
+        _report(args, plan, plan.counts())
+        return 0
+    refuse_invalid(plan, args.valid_only)
+    result = apply_plan(desk, plan, valid_only=args.valid_only)
+    _report(args, plan, result.counts)
+    return 0
+
+
+def run_import_csv(args: argparse.Namespace) -> int:
+    from partnerdesk.sharing.csv_import import plan_csv
+
+    with open_desk(args) as desk:
+        return _run_plan(args, desk, plan_csv(desk, args.file, RECORD_TYPES[args.type]))
+
+
+def run_import_vcard(args: argparse.Namespace) -> int:
+    from partnerdesk.sharing.vcard import plan_vcard
+
+    with open_desk(args) as desk:
+        return _run_plan(args, desk, plan_vcard(desk, args.file))
+
+
+def run_export_csv(args: argparse.Namespace) -> int:
+    from partnerdesk.sharing.csv_export import export_csv
+
+    with open_desk(args) as desk:
+        count = export_csv(desk, RECORD_TYPES[args.type], _path_ok(args.output),
+                           args.shareable_only)
+    print(f"Wrote {count} {args.type} to {args.output}")
+    return 0
+
+
+def run_export_vcard(args: argparse.Namespace) -> int:
+    from partnerdesk.sharing.vcard import export_vcard
+
+    with open_desk(args) as desk:
+        count = export_vcard(desk, _path_ok(args.output), args.vcard_version, args.shareable_only)
+    print(f"Wrote {count} contacts to {args.output} (vCard {args.vcard_version})")
+    return 0
+
+
+def run_export_ical(args: argparse.Namespace) -> int:
+    from partnerdesk.sharing.ical import export_ical
+
+    with open_desk(args) as desk:
+        count = export_ical(desk, _path_ok(args.output))
+    print(f"Wrote {count} calendar entries to {args.output}")
+    return 0
+
+
+def run_export_hsds(args: argparse.Namespace) -> int:
+    from partnerdesk.sharing.hsds import export_hsds
+
+    with open_desk(args) as desk:
+        counts = export_hsds(desk, _path_ok(args.output))
+    print(f"Wrote {counts['organization']} organizations and {counts['service']} services "
+          f"to {args.output}")
+    return 0
+
+
+def run_import_hsds(args: argparse.Namespace) -> int:
+    from partnerdesk.sharing.hsds import apply_hsds, plan_hsds
+
+    with open_desk(args) as desk:
+        plan = plan_hsds(desk, args.path)
+        counts = plan.counts() if args.dry_run else apply_hsds(
+            desk, plan, valid_only=args.valid_only).counts
+    if args.json:
+        print_json(counts)
+    else:
+        verb = "Would import" if args.dry_run else "Imported"
+        print(f"{verb}: {counts['new']} new organizations, {counts['merged']} merged with "
+              f"existing ones, {counts['services']} services, {counts['contacts']} contacts, "
+              f"{counts['invalid']} with problems.")
+    return 0
+
+
+def run_duplicates(args: argparse.Namespace) -> int:
+    from partnerdesk.services.duplicates import find_duplicates
+
+    with open_desk(args) as desk:
+        pairs = find_duplicates(desk)
+    if args.json:
+        print_json([{"type": p.record_type, "first_id": p.first_id, "second_id": p.second_id,
+                     "first": p.first_title, "second": p.second_title,
+                     "reasons": list(p.reasons)} for p in pairs])
+    elif not pairs:
+        print("No likely duplicates.")
+    else:
+        print_table([(p.record_type, p.first_title, p.second_title, "; ".join(p.reasons))
+                     for p in pairs])
+    return 0
+
+
+def _path_ok(path: str) -> Path:
+    target = Path(path).expanduser()
+    if not target.parent.exists():
+        raise PartnerDeskError(f"The folder {target.parent} does not exist.")
+    return target

@@ -1,0 +1,124 @@
+"""Named paragraph and table styles: black and grey only, so reports print well in black
+and white; anything flagged also says so in words."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import TableStyle
+
+from partnerdesk.reports.cells import Font
+from partnerdesk.reports.fonts import BOLD, ITALIC, REGULAR, register_fonts
+
+INK = colors.black
+MUTED = colors.Color(0.30, 0.30, 0.30)
+RULE = colors.Color(0.55, 0.55, 0.55)
+HEADER_FILL = colors.Color(0.86, 0.86, 0.86)
+FLAG_FILL = colors.Color(0.93, 0.93, 0.93)
+BODY_SIZE = 9.5
+CELL_SIZE = 8.5
+CELL_LEADING = 10.5
+CELL_PADDING = 4  # left and right, in every data table
+# The fonts of table cells, which are laid out without Paragraphs (see cells.py).
+CELL = Font(REGULAR, CELL_SIZE, CELL_LEADING, INK)
+CELL_BOLD = Font(BOLD, CELL_SIZE, CELL_LEADING, INK)
+CELL_LABEL = Font(BOLD, CELL_SIZE, CELL_LEADING, MUTED)
+CELL_NOTE = Font(REGULAR, 7.5, 9.5, MUTED)
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    small: ParagraphStyle
+    muted: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_right: ParagraphStyle
+    head: ParagraphStyle
+    empty: ParagraphStyle
+    label: ParagraphStyle
+
+
+def make_styles() -> Styles:
+    register_fonts()
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=BODY_SIZE, leading=13,
+                          textColor=INK, spaceAfter=4, alignment=TA_LEFT)
+    cell = ParagraphStyle("cell", parent=body, fontSize=CELL_SIZE, leading=CELL_LEADING,
+                          spaceAfter=0)
+    return Styles(
+        body=body,
+        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10),
+        muted=ParagraphStyle("muted", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
+        title=ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=20, leading=25,
+                             spaceBefore=2, spaceAfter=4),
+        subtitle=ParagraphStyle("subtitle", parent=body, fontSize=11, leading=15,
+                                textColor=MUTED, spaceAfter=10),
+        h1=ParagraphStyle("h1", parent=body, fontName=BOLD, fontSize=13, leading=17,
+                          spaceBefore=14, spaceAfter=6, keepWithNext=1),
+        h2=ParagraphStyle("h2", parent=body, fontName=BOLD, fontSize=10.5, leading=14,
+                          spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        cell=cell,
+        cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=BOLD),
+        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
+        head=ParagraphStyle("head", parent=cell, fontName=BOLD),
+        empty=ParagraphStyle("empty", parent=body, fontName=ITALIC, textColor=MUTED),
+        label=ParagraphStyle("label", parent=cell, fontName=BOLD, textColor=MUTED),
+    )
+
+
+def _cell_fonts() -> list[tuple]:
+    # Plain-string cells take their font from the table style; ReportLab's default
+    # (Helvetica, never embedded) must never be used.
+    return [("FONT", (0, 0), (-1, -1), REGULAR, CELL_SIZE, CELL_LEADING),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK)]
+
+
+def grid_style(flag_rows: Sequence[int] = (), bold_columns: Sequence[int] = (),
+               bold_cells: Sequence[tuple[int, int]] = ()) -> TableStyle:
+    """A table with a shaded, bold header row and light rules; flagged rows lightly shaded
+    (their text says why, so the shade is never the only signal).
+
+    Row numbers count the header as row 0; `bold_cells` are (row, column).
+    """
+    commands: list[tuple] = [
+        *_cell_fonts(),
+        ("FONT", (0, 0), (-1, 0), BOLD, CELL_SIZE, CELL_LEADING),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+    ]
+    for column in bold_columns:
+        commands.append(("FONT", (column, 1), (column, -1), BOLD, CELL_SIZE, CELL_LEADING))
+    for row, column in bold_cells:
+        commands.append(("FONT", (column, row), (column, row), BOLD, CELL_SIZE, CELL_LEADING))
+    for row in flag_rows:
+        commands.append(("BACKGROUND", (0, row), (-1, row), FLAG_FILL))
+    return TableStyle(commands)
+
+
+def facts_style() -> TableStyle:
+    """Label / value pairs (a summary box) without a header row: labels bold and grey."""
+    return TableStyle([
+        *_cell_fonts(),
+        ("FONT", (0, 0), (0, -1), BOLD, CELL_SIZE, CELL_LEADING),
+        ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+    ])

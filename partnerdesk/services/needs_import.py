@@ -1,0 +1,171 @@
+"""Community needs from a hospital's assessment priorities (a simple CSV list).
+
+Columns (first row, any order, case ignored): `category`, `description`, `priority`,
+`area`; optional `title` (else the description's first words), `needed capacity`
+(or `capacity`) and `source`. Categories must already exist (matched ignoring case
+and accents); priorities are high/medium/low or 1/2/3 (1 is high), blank is medium.
+
+Every row is checked before anything is written: on any problem nothing changes and
+the error lists the problems by row number (the header is row 1, as a spreadsheet
+shows it). A need already present (same category and title) is skipped, so importing
+the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from partnerdesk.db import records as r
+from partnerdesk.db import vocabulary as v
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.gaps import fold
+
+TITLE_LIMIT = 200
+MAX_LISTED = 12
+COLUMNS = {
+    "category": "category", "categories": "category", "need category": "category",
+    "description": "description", "need": "description", "priority need": "description",
+    "priority": "priority", "rank": "priority",
+    "area": "area", "service area": "area", "geography": "area", "location": "area",
+    "title": "title", "name": "title",
+    "needed capacity": "needed_capacity", "capacity": "needed_capacity",
+    "needed": "needed_capacity", "source": "source",
+}
+PRIORITY_WORDS = {"1": "high", "2": "medium", "3": "low", "": "medium"}
+for _value, _label in v.NEED_PRIORITIES:
+    PRIORITY_WORDS[fold(_value)] = _value
+    PRIORITY_WORDS[fold(_label)] = _value
+
+
+class NeedsImportError(PartnerDeskError):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_LISTED]
+        more = len(problems) - len(shown)
+        text = "Nothing was imported. Fix these rows in the file and try again: " + \
+            " ".join(shown) + (f" (and {more} more)" if more > 0 else "")
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class NeedsImportResult:
+    created: int
+    skipped: int  # already present
+    ids: tuple[str, ...]
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise NeedsImportError(["The file is not plain text. Save it from the spreadsheet as "
+                            "“CSV UTF-8” and try again."])
+
+
+def _title(description: str) -> str:
+    first = description.strip().splitlines()[0] if description.strip() else ""
+    if len(first) <= TITLE_LIMIT:
+        return first
+    cut = first[:TITLE_LIMIT - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {field: text}) for each non-empty data row."""
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = list(reader)
+    if not rows:
+        raise NeedsImportError(["The file is empty. It needs a first row naming the columns "
+                                "category, description, priority and area."])
+    header = [COLUMNS.get(fold(name), "") for name in rows[0]]
+    missing = [name for name in ("category", "description") if name not in header]
+    if missing:
+        raise NeedsImportError([
+            f"The first row must name the columns; no “{', '.join(missing)}” column was "
+            f"found (found: {', '.join(c for c in rows[0] if c.strip()) or 'nothing'})."])
+    found = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {}
+        for name, cell in zip(header, cells, strict=False):
+            if name and name not in values:
+                values[name] = cell.strip()
+        found.append((number, values))
+    return found
+
+
+def import_needs(desk: object, source: str | Path | bytes, *,
+                 default_source: str = "") -> NeedsImportResult:
+    """Read the CSV (a path or its bytes) and add its needs in one transaction."""
+    data = Path(source).read_bytes() if isinstance(source, str | Path) else source
+    rows = read_rows(_decode(data))
+    if not rows:
+        raise NeedsImportError(["The file has a header but no needs below it."])
+    store = desk.store  # type: ignore[attr-defined]
+    with store.read() as session:
+        categories = {fold(c.name): c for c in session.scalars(select(r.Category).where(
+            r.Category.deleted == False))}  # noqa: E712
+        existing = {(n.category_id, fold(n.title)) for n in session.scalars(
+            select(r.CommunityNeed).where(r.CommunityNeed.deleted == False))}  # noqa: E712
+    known = ", ".join(sorted(c.name for c in categories.values()))
+    problems: list[str] = []
+    planned: list[dict[str, Any]] = []
+    skipped = 0
+    for number, cells in rows:
+        category = categories.get(fold(cells.get("category", "")))
+        description = cells.get("description", "")
+        title = cells.get("title") or _title(description)
+        if category is None:
+            name = cells.get("category", "")
+            problems.append(f"Row {number}: “{name}” is not a category (use one of: {known})."
+                            if name else f"Row {number}: the category is empty.")
+        if not title:
+            problems.append(f"Row {number}: the description is empty.")
+        priority = PRIORITY_WORDS.get(fold(cells.get("priority", "")))
+        if priority is None:
+            problems.append(f"Row {number}: priority “{cells.get('priority')}” should be "
+                            "high, medium or low (or 1, 2, 3).")
+        needed: int | None = None
+        raw = cells.get("needed_capacity", "").replace(",", "").strip()
+        if raw:
+            try:
+                needed = int(float(raw))
+                if needed < 0 or needed != float(raw):
+                    raise ValueError(raw)
+            except ValueError:
+                problems.append(f"Row {number}: needed capacity “{raw}” should be a whole "
+                                "number.")
+        if category is None or not title or priority is None:
+            continue
+        key = (category.id, fold(title))
+        if key in existing:
+            skipped += 1
+            continue
+        existing.add(key)
+        values = {"category_id": category.id, "title": title, "description": description,
+                  "priority": priority, "area": cells.get("area", ""),
+                  "source": cells.get("source") or default_source, "needed_capacity": needed}
+        for problem in desk.needs.check(values):  # type: ignore[attr-defined]
+            if not problem.warning:
+                problems.append(f"Row {number}: {problem.message}")
+        planned.append(values)
+    if problems:
+        raise NeedsImportError(problems)
+    ids: list[str] = []
+    with store.write() as writer:
+        for values in planned:
+            ids.append(writer.create(r.CommunityNeed, values).id)
+    return NeedsImportResult(len(ids), skipped, tuple(ids))

@@ -1,0 +1,166 @@
+"""What every report carries, and the small helpers the gatherers share.
+
+Everything here is plain, frozen data: the renderers in `partnerdesk.reports` turn it
+into PDF bytes without touching the database. A person who may not be shared appears
+only as "someone from <organization>" where their presence matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import select
+from sqlmodel import Session
+
+from partnerdesk.db import records as r
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.desk import Desk
+
+LIVE = False
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    organization: str
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    logo: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None = None
+    end: date | None = None
+
+    def contains(self, day: date | None) -> bool:
+        if day is None:
+            return False
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    kind: str
+    title: str
+    subject: str
+    letterhead: Letterhead
+    made_on: date
+    period: Period | None = None
+    for_partner: bool = True
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    name: str
+    role: str
+    organization: str
+    email: str = ""
+    phone: str = ""
+    notes: str = ""
+    internal_notes: str = ""  # filled only in an internal directory
+    shared: bool = True
+
+
+@dataclass(frozen=True)
+class ResourceLine:
+    name: str
+    category: str
+    provider: str
+    capacity: str
+    eligibility: str = ""
+    schedule: str = ""
+    area: str = ""
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    description: str
+    owner: str
+    due: date | None
+    done: bool = False
+    overdue: bool = False
+
+
+def letterhead(desk: Desk) -> Letterhead:
+    """Our organization's name, details and logo, as the first page shows them."""
+    ours = desk.organizations.ours()
+    if ours is None:
+        return Letterhead(organization="PartnerDesk")
+    logo = None
+    if ours.logo_sha256:
+        path = desk.attachments.blob_path(ours.logo_sha256)
+        if path.is_file():
+            logo = path.read_bytes()
+    return Letterhead(ours.name, ours.address, phone_text(ours.phone), ours.email, ours.website,
+                      logo)
+
+
+def make_meta(desk: Desk, kind: str, title: str, subject: str, today: date | None,
+              period: Period | None = None, for_partner: bool = True) -> ReportMeta:
+    return ReportMeta(kind=kind, title=title, subject=subject, letterhead=letterhead(desk),
+                      made_on=today or date.today(), period=period, for_partner=for_partner)
+
+
+def check_period(start: date | None, end: date | None) -> None:
+    if start and end and start > end:
+        raise PartnerDeskError(
+            f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()}). "
+            "Choose a start date on or before the end date.")
+
+
+def by_id(session: Session, model: Any, ids: Iterable[str | None]) -> dict[str, Any]:
+    """Rows of `model` by id, read in chunks that stay under SQLite's variable limit."""
+    wanted = sorted({i for i in ids if i})
+    found: dict[str, Any] = {}
+    for at in range(0, len(wanted), 500):
+        chunk = wanted[at:at + 500]
+        found.update({row.id: row for row in session.scalars(
+            select(model).where(model.id.in_(chunk)))})
+    return found
+
+
+def phone_text(number: str) -> str:
+    """A stored number as people read it: "+1 555-706-6345"."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, None if number.startswith("+") else "US")
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def contact_line(contact: r.Contact, org_name: str, internal: bool) -> ContactLine:
+    email = contact.emails[0].get("address", "") if contact.emails else ""
+    phone = phone_text(contact.phones[0].get("number", "")) if contact.phones else ""
+    return ContactLine(name=contact.name, role=contact.role, organization=org_name,
+                       email=email, phone=phone, notes=contact.notes,
+                       internal_notes=contact.internal_notes if internal else "",
+                       shared=contact.share_ok)
+
+
+def person(contact: r.Contact | None, orgs: dict[str, r.Organization],
+           for_partner: bool) -> str:
+    """A name a partner may see: the person's, or only their organization's."""
+    if contact is None:
+        return ""
+    if contact.share_ok or not for_partner:
+        return contact.name
+    org = orgs.get(contact.organization_id or "")
+    return f"Someone from {org.name}" if org else "A member of staff"
+
+
+def capacity_text(resource: r.Resource) -> str:
+    if resource.capacity is None:
+        return ""
+    return f"{resource.capacity:,} {resource.capacity_unit}".strip()
+
+
+def day_text(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""

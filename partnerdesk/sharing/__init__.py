@@ -1,0 +1,1 @@
+"""Sharing records: bundles between laptops, and CSV, vCard, iCalendar and HSDS files."""

@@ -1,0 +1,116 @@
+"""The bundle file: a zip with a manifest, records as JSON Lines, attachments by hash.
+
+    manifest.json              format name and version, made when / by which device and
+                               organization, the device's counter, scope, counts per
+                               record type, and the SHA-256 of every other member
+    records/<type>.jsonl       one record per line, sorted by id
+    attachments/<sha256>       the bytes of each attached file, named by their hash
+
+A record line holds only what every laptop agrees on: the record type, id, field
+values, `stamps`, `vv`, `delete_ctx` and `rev`. `created_at`, `updated_at` and `origin`
+are this laptop's own bookkeeping and do not travel: an importing laptop sets
+`created_at`/`updated_at` to when the record reached it and `origin` to the device of
+the record's newest stamp. So exporting, importing into an empty database and
+exporting again gives byte-identical record files.
+
+Lines are canonical JSON (sorted keys, no spaces, UTF-8), so the same records always
+give the same bytes.
+"""
+
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from partnerdesk.services.versioning import canonical_json
+
+FORMAT_NAME = "partnerdesk-bundle"
+FORMAT_MAJOR = 1
+FORMAT_MINOR = 0
+SUFFIX = ".partnerdesk"
+MANIFEST = "manifest.json"
+RECORDS_DIR = "records/"
+ATTACHMENTS_DIR = "attachments/"
+
+
+@dataclass
+class Bundle:
+    """A bundle's content, checked and parsed (see `limits.read_bundle`)."""
+
+    manifest: dict[str, Any]
+    # record type -> record lines (dicts with type, id, values, stamps, vv, delete_ctx, rev)
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+
+    @property
+    def device_id(self) -> str:
+        return str(self.manifest.get("device_id", ""))
+
+    @property
+    def organization(self) -> str:
+        return str(self.manifest.get("organization", ""))
+
+    @property
+    def counter(self) -> int:
+        value = self.manifest.get("counter", 0)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    def record_count(self) -> int:
+        return sum(len(lines) for lines in self.records.values())
+
+
+def record_member(record_type: str) -> str:
+    return f"{RECORDS_DIR}{record_type}.jsonl"
+
+
+def attachment_member(sha256: str) -> str:
+    return f"{ATTACHMENTS_DIR}{sha256}"
+
+
+def encode_lines(lines: list[dict[str, Any]]) -> bytes:
+    """Record lines as canonical JSON Lines, sorted by id."""
+    ordered = sorted(lines, key=lambda line: line["id"])
+    return "".join(canonical_json(line) + "\n" for line in ordered).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_zip(manifest: dict[str, Any], records: dict[str, bytes],
+              attachments: dict[str, bytes]) -> bytes:
+    """The zip bytes; `manifest` gets the member hashes and is written last-computed."""
+    members: dict[str, bytes] = {record_member(t): data for t, data in sorted(records.items())}
+    members.update({attachment_member(sha): data for sha, data in sorted(attachments.items())})
+    manifest = {**manifest, "members": {name: sha256_hex(data)
+                                        for name, data in members.items()}}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, canonical_json(manifest).encode("utf-8"))
+        for name, data in members.items():
+            # attachments are usually compressed already (PDF, images)
+            method = zipfile.ZIP_STORED if name.startswith(ATTACHMENTS_DIR) \
+                else zipfile.ZIP_DEFLATED
+            archive.writestr(name, data, compress_type=method)
+    return buffer.getvalue()
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Written whole beside the target, then renamed into place: never half a bundle."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".partial")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+
+
+def read_record_members(path: Path) -> dict[str, bytes]:
+    """The raw record files of an unsealed bundle (tests compare them across round trips)."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()
+                if name.startswith(RECORDS_DIR)}

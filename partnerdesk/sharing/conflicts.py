@@ -1,0 +1,80 @@
+"""This laptop's conflicts list: values it lost to concurrent changes elsewhere.
+
+A person sees both values side by side and picks one: keeping the winner just closes
+the conflict; choosing the lost value writes it again as a new local change, which
+then wins everywhere once bundles travel.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from partnerdesk.db.local import Conflict
+from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.errors import NotFoundError, PartnerDeskError
+from partnerdesk.services.desk import Desk
+from partnerdesk.sharing.merge import DELETED_FIELD
+from partnerdesk.sharing.rows import typed_value
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: int
+    record_type: str
+    record_id: str
+    title: str
+    field: str
+    lost_value: Any
+    lost_from: str  # device id of the write that lost (this laptop's copy)
+    won_value: Any
+    won_from: str
+    detected_at: str
+    batch_id: str | None
+
+
+def _title(desk: Desk, record_type: str, record_id: str) -> str:
+    with desk.store.read() as session:
+        row = session.get(RECORD_TYPES[record_type], record_id)
+    for name in ("name", "title", "description", "filename"):
+        if row is not None and getattr(row, name, ""):
+            return str(getattr(row, name))
+    return record_id
+
+
+def list_conflicts(desk: Desk, include_resolved: bool = False) -> list[ConflictView]:
+    query = select(Conflict).order_by(Conflict.id.desc())  # type: ignore[union-attr]
+    if not include_resolved:
+        query = query.where(Conflict.resolved == False)  # noqa: E712
+    with desk.store.read() as session:
+        found = list(session.scalars(query))
+    return [ConflictView(c.id or 0, c.record_type, c.record_id,
+                         _title(desk, c.record_type, c.record_id), c.field, c.lost_value,
+                         str((c.lost_stamp or [0, ""])[1]), c.won_value,
+                         str((c.won_stamp or [0, ""])[1]), c.detected_at.isoformat(),
+                         c.batch_id)
+            for c in found]
+
+
+def resolve(desk: Desk, conflict_id: int, use: str) -> None:
+    """`use` is "lost" (write the value this laptop had again) or "won" (keep it)."""
+    if use not in ("lost", "won"):
+        raise PartnerDeskError("Choose which value to keep: the one this laptop had, or the "
+                               "one that arrived.")
+    with desk.store.read() as session:
+        conflict = session.get(Conflict, conflict_id)
+    if conflict is None:
+        raise NotFoundError(f"There is no conflict with number {conflict_id}.")
+    if use == "lost":
+        service = desk.service(conflict.record_type)
+        if conflict.field == DELETED_FIELD:
+            service.delete(conflict.record_id)
+        else:
+            model = RECORD_TYPES[conflict.record_type]
+            value = typed_value(model, conflict.field, conflict.lost_value)
+            service.update(conflict.record_id, **{conflict.field: value})
+    with desk.store.write() as writer:
+        row = writer.session.get(Conflict, conflict_id)
+        if row is not None:
+            row.resolved = True
+            writer.session.add(row)

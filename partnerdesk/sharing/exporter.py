@@ -1,0 +1,270 @@
+"""Exporting records as a bundle: everything, one partnership and what it touches, or a
+hand-picked set; for our own laptops or for a partner.
+
+Every scope brings the records its records refer to (a contact's organization, a
+resource's category…), so the bundle imports cleanly on a laptop that has never seen
+them, and deleted records travel too, so deletions reach other laptops.
+
+For a partner (`for_partner`), internal notes and contacts not cleared for sharing stay
+home. They are left out of a record's values *and* stamps, never blanked: a blank
+with a stamp would later overwrite the real value when the partner's bundle comes
+back, whereas a missing field simply loses to ours.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from partnerdesk import __version__
+from partnerdesk.db import records as r
+from partnerdesk.db.local import ExportLog
+from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.errors import NotFoundError, PartnerDeskError
+from partnerdesk.services.desk import Desk
+from partnerdesk.services.progress import Progress
+from partnerdesk.sharing import seal
+from partnerdesk.sharing.bundle import (
+    FORMAT_MAJOR,
+    FORMAT_MINOR,
+    FORMAT_NAME,
+    build_zip,
+    encode_lines,
+    write_file,
+)
+from partnerdesk.sharing.rows import chunks, line_of, read_rows, references, state_of, table_of
+
+# internal notes, and "this one is us", which is true only at home
+PRIVATE_FIELDS = ("internal_notes", "is_us")
+
+# what belongs to a partnership: record type -> (column, the type that column points at)
+PARTNERSHIP_PARTS: list[tuple[str, str, str]] = [
+    ("partnership_member", "partnership_id", "partnership"),
+    ("milestone", "partnership_id", "partnership"),
+    ("indicator", "partnership_id", "partnership"),
+    ("measurement", "indicator_id", "indicator"),
+    ("agreement", "partnership_id", "partnership"),
+    ("agreement_party", "agreement_id", "agreement"),
+    ("obligation", "agreement_id", "agreement"),
+    ("signatory", "agreement_id", "agreement"),
+    ("meeting", "partnership_id", "partnership"),
+    ("meeting_attendee", "meeting_id", "meeting"),
+    ("action_item", "partnership_id", "partnership"),
+    ("action_item", "meeting_id", "meeting"),
+    ("partnership_review", "partnership_id", "partnership"),
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What to export: kind is "all", "partnership" or "selection"."""
+
+    kind: str = "all"
+    partnership_id: str | None = None
+    items: tuple[tuple[str, str], ...] = ()
+    for_partner: bool = False
+
+    @classmethod
+    def everything(cls, for_partner: bool = False) -> "Scope":
+        return cls("all", for_partner=for_partner)
+
+    @classmethod
+    def partnership(cls, partnership_id: str, for_partner: bool = False) -> "Scope":
+        return cls("partnership", partnership_id=partnership_id, for_partner=for_partner)
+
+    @classmethod
+    def selection(cls, items: Iterable[tuple[str, str]], for_partner: bool = False) -> "Scope":
+        return cls("selection", items=tuple(items), for_partner=for_partner)
+
+    def describe(self) -> str:
+        if self.kind == "partnership":
+            return f"partnership {self.partnership_id}"
+        if self.kind == "selection":
+            return f"{len(self.items)} chosen records"
+        return "everything"
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    attachments: int = 0
+    sealed: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def find_partnership(desk: Desk, name_or_id: str) -> str:
+    """A partnership's id from its id or (part of) its title; clear error when unsure."""
+    with desk.store.read() as session:
+        if session.get(r.Partnership, name_or_id) is not None:
+            return name_or_id
+    exact = [p for p in desk.partnerships.list() if p.title.casefold() == name_or_id.casefold()]
+    found = exact or desk.partnerships.list(text=name_or_id)
+    if not found:
+        raise NotFoundError(f"No partnership is called “{name_or_id}”. Run 'partnerdesk "
+                            "search' to find its exact title.")
+    if len(found) > 1:
+        titles = "; ".join(p.title for p in found[:5])
+        raise PartnerDeskError(f"More than one partnership matches “{name_or_id}” ({titles}). "
+                               "Give the full title or the id.")
+    return found[0].id
+
+
+def _ids_where(connection: Connection, record_type: str, column: str,
+               values: set[str]) -> set[str]:
+    table = table_of(RECORD_TYPES[record_type])
+    found: set[str] = set()
+    for chunk in chunks(sorted(values)):
+        found |= set(connection.execute(
+            select(table.c.id).where(table.c[column].in_(chunk))).scalars())
+    return found
+
+
+def _seed_ids(connection: Connection, scope: Scope) -> dict[str, set[str]] | None:
+    """Record ids per type the scope names (None: everything)."""
+    if scope.kind == "all":
+        return None
+    chosen: dict[str, set[str]] = {name: set() for name in RECORD_TYPES}
+    if scope.kind == "partnership":
+        if not scope.partnership_id:
+            raise PartnerDeskError("Choose the partnership to export.")
+        chosen["partnership"].add(scope.partnership_id)
+        for record_type, column, parent in PARTNERSHIP_PARTS:
+            if chosen[parent]:
+                chosen[record_type] |= _ids_where(connection, record_type, column,
+                                                  chosen[parent])
+    else:
+        for record_type, record_id in scope.items:
+            if record_type not in RECORD_TYPES:
+                raise PartnerDeskError(f"“{record_type}” is not a kind of record.")
+            chosen[record_type].add(record_id)
+    return chosen
+
+
+def _collect(connection: Connection, scope: Scope,
+             progress: Progress) -> dict[str, list[dict[str, Any]]]:
+    """Rows per type: the scope, the records they refer to, and their attachments."""
+    chosen = _seed_ids(connection, scope)
+    if chosen is None:
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for done, (name, model) in enumerate(RECORD_TYPES.items()):
+            progress.report(done, len(RECORD_TYPES), "Reading records…")
+            rows[name] = read_rows(connection, model)
+        return rows
+    every = {record_id for ids in chosen.values() for record_id in ids}
+    chosen["attachment"] |= _ids_where(connection, "attachment", "record_id", every)
+    rows = {name: [] for name in RECORD_TYPES}
+    pending = {name: set(ids) for name, ids in chosen.items() if ids}
+    seen: dict[str, set[str]] = {name: set() for name in RECORD_TYPES}
+    while pending:  # follow references until nothing new turns up
+        progress.check()
+        name, ids = pending.popitem()
+        ids -= seen[name]
+        if not ids:
+            continue
+        seen[name] |= ids
+        model = RECORD_TYPES[name]
+        found = read_rows(connection, model, ids)
+        rows[name] += found
+        for column, target, _nullable in references(model):
+            wanted = {row[column] for row in found if row[column]} - seen[target]
+            if wanted:
+                pending.setdefault(target, set()).update(wanted)
+    return rows
+
+
+def _private_contacts(rows: dict[str, list[dict[str, Any]]]) -> set[str]:
+    return {row["id"] for row in rows.get("contact", []) if not row["share_ok"]}
+
+
+def _lines(rows: dict[str, list[dict[str, Any]]], for_partner: bool,
+           progress: Progress) -> dict[str, list[dict[str, Any]]]:
+    hidden = _private_contacts(rows) if for_partner else set()
+    lines: dict[str, list[dict[str, Any]]] = {}
+    for done, (name, found) in enumerate(rows.items()):
+        progress.report(done, len(rows), "Writing records…")
+        model = RECORD_TYPES[name]
+        contact_refs = [(column, nullable) for column, target, nullable in references(model)
+                        if target == "contact"]
+        out = []
+        for row in found:
+            if for_partner and not _keep(name, row, hidden, contact_refs):
+                continue
+            state = state_of(model, row)
+            if for_partner:
+                left_out = [f for f in PRIVATE_FIELDS if f in state.values]
+                left_out += [column for column, _ in contact_refs if row[column] in hidden]
+                for name_out in left_out:
+                    state.values.pop(name_out, None)
+                    state.stamps.pop(name_out, None)
+            out.append(line_of(name, row["id"], state))
+        lines[name] = out
+    return lines
+
+
+def _keep(record_type: str, row: dict[str, Any], hidden: set[str],
+          contact_refs: list[tuple[str, bool]]) -> bool:
+    """Whether a record may go to a partner at all."""
+    if row["id"] in hidden:
+        return False
+    if any(not nullable and row[column] in hidden for column, nullable in contact_refs):
+        return False  # a signatory or attendee row only says who: it would name the person
+    if record_type == "attachment" and row["record_id"] in hidden:
+        return False
+    return not (record_type == "not_duplicate"
+                and (row["first_id"] in hidden or row["second_id"] in hidden))
+
+
+def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
+                  passphrase: str | None = None, progress: Progress | None = None,
+                  recipient: str = "") -> ExportResult:
+    """Write a bundle file; the export is logged in this laptop's export log."""
+    scope = scope or Scope.everything()
+    progress = progress or Progress()
+    target = Path(target)
+    if passphrase is not None:
+        seal.check_passphrase(passphrase)
+    with desk.store.read() as session:
+        connection = session.connection()
+        rows = _collect(connection, scope, progress)
+        counter = desk.store.counter()
+    lines = _lines(rows, scope.for_partner, progress)
+    attachments: dict[str, bytes] = {}
+    for line in lines.get("attachment", []):
+        digest = line["values"].get("sha256", "")
+        blob = desk.attachments.blob_path(digest) if digest else None
+        if blob is not None and blob.is_file() and digest not in attachments:
+            progress.check()
+            attachments[digest] = blob.read_bytes()
+    counts = {name: len(found) for name, found in lines.items() if found}
+    ours = desk.organizations.ours()
+    manifest = {
+        "format": FORMAT_NAME, "version": f"{FORMAT_MAJOR}.{FORMAT_MINOR}",
+        "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "made_by": f"PartnerDesk {__version__}", "device_id": desk.store.device_id,
+        "counter": counter, "organization": ours.name if ours else "",
+        "scope": {"kind": scope.kind, "partnership_id": scope.partnership_id,
+                  "items": len(scope.items), "for_partner": scope.for_partner},
+        "counts": counts,
+    }
+    progress.report(len(RECORD_TYPES), len(RECORD_TYPES), "Packing the bundle…")
+    data = build_zip(manifest, {name: encode_lines(found) for name, found in lines.items()
+                                if found}, attachments)
+    if passphrase is not None:
+        data = seal.seal(data, passphrase)
+    progress.check()
+    write_file(target, data)
+    with desk.store.write() as writer:
+        writer.session.add(ExportLog(
+            kind="bundle-sealed" if passphrase is not None else "bundle",
+            scope=scope.describe(),
+            recipient=recipient or ("partner" if scope.for_partner else "our laptops"),
+            path=str(target), counts=counts))
+    return ExportResult(target, counts, len(attachments), passphrase is not None)
+

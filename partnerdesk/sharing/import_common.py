@@ -1,0 +1,417 @@
+"""What the CSV, vCard and HSDS importers share: reading the files people actually have,
+size limits, and applying an import plan as one transaction that can be undone.
+
+An import is planned first (nothing written): each row becomes a `RowPlan` with its
+cleaned values, its problems, and the record it probably duplicates. The person (or
+`--on-duplicate`) chooses merge, skip or add for each duplicate, and valid-rows-only
+or nothing; `apply_plan` then writes everything in one `BEGIN IMMEDIATE` transaction
+tagged with a batch id. Every record it creates gets an "imported" history entry and
+every record it changes keeps its previous state in history, both with the batch id,
+which is what undoing a batch needs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import SQLModel
+
+from partnerdesk.db import records as r
+from partnerdesk.db.local import HistoryEntry, ImportBatch
+from partnerdesk.db.registry import type_name
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services import duplicates, validation
+from partnerdesk.services.progress import Progress
+from partnerdesk.services.store import Writer, field_values
+
+MB = 1024 * 1024
+MAX_FILE_BYTES = 25 * MB  # a spreadsheet or address book far beyond any real contact list
+MAX_ROWS = 200_000
+MAX_CELL = validation.MAX_TEXT
+DUPLICATE_ACTIONS = ("merge", "skip", "add")
+MODELS: dict[str, type[SQLModel]] = {"contact": r.Contact, "organization": r.Organization}
+FIELD_LABELS = {
+    "name": "Name", "role": "Role", "emails": "E-mail", "phones": "Phone", "email": "E-mail",
+    "phone": "Phone", "website": "Website", "notes": "Notes", "tags": "Tags", "kind": "Kind",
+    "status": "Status", "address": "Address", "mission": "Mission",
+    "preferred_contact": "Preferred way to reach", "last_contacted": "Last contacted",
+    "latitude": "Latitude", "longitude": "Longitude", "organization": "Organization",
+    "internal_notes": "Internal notes", "share_ok": "May share",
+}
+
+
+class ImportFileError(PartnerDeskError):
+    """The file cannot be imported as it is; nothing was changed."""
+
+
+# -- reading files ------------------------------------------------------------------
+def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(f"There is no file at {path}. Check the name and try again.")
+    size = path.stat().st_size
+    if size > limit:
+        raise ImportFileError(
+            f"“{path.name}” is {size / MB:.0f} MB; files over {limit // MB} MB are not "
+            "imported. Split it into smaller files and import each one.")
+    return path.read_bytes()
+
+
+def decode_text(data: bytes, name: str = "The file") -> str:
+    """Text from bytes in the encodings people's programs write: UTF-8 (with or without
+    BOM), UTF-16 (with or without BOM), Windows-1252. Refuses what is not text."""
+    text: str | None = None
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text = _try(data, "utf-32")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text = _try(data, "utf-8-sig")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _try(data, "utf-16")
+    elif b"\x00" in data[:4096]:
+        head = data[:4096]
+        even = head[0::2].count(0)
+        odd = head[1::2].count(0)
+        text = _try(data, "utf-16-be" if even > odd else "utf-16-le")
+    else:
+        text = _try(data, "utf-8")
+        if text is None:
+            text = _try(data, "cp1252")
+    if text is None or not _looks_like_text(text):
+        raise ImportFileError(
+            f"{name} does not look like a text file PartnerDesk can read (it may be a "
+            "spreadsheet in Excel format or damaged). Save it as CSV (UTF-8) or vCard and "
+            "try again.")
+    return text
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if "\x00" in sample:
+        return False
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    return control <= max(2, len(sample) // 200)
+
+
+def read_text(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
+    return decode_text(read_bytes(path, limit), f"“{Path(path).name}”")
+
+
+def check_cell(value: str, label: str) -> str | None:
+    """A problem sentence when one cell is far too long to be a real value."""
+    if len(value) > MAX_CELL:
+        return (f"{label}: this cell is {len(value):,} characters long; the limit is "
+                f"{MAX_CELL:,}.")
+    return None
+
+
+# -- planning -----------------------------------------------------------------------
+@dataclass
+class RowPlan:
+    """One row (or card, or service) of the file as it would be imported."""
+
+    row: int
+    values: dict[str, Any]
+    organization: str = ""  # contacts: the organization named on the row
+    record_id: str = ""  # an id carried by the file (our own export)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    match_key: str = ""  # a record id, or "row:N" for an earlier row of this file
+    match_title: str = ""
+    reason: str = ""
+    action: str = "new"  # new, merge, skip, add (for duplicates)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def duplicate(self) -> bool:
+        return bool(self.match_key)
+
+    @property
+    def title(self) -> str:
+        return str(self.values.get("name") or "")
+
+
+@dataclass
+class ImportPlan:
+    record_type: str  # contact or organization
+    kind: str  # csv, vcard, hsds
+    source: str
+    rows: list[RowPlan] = field(default_factory=list)
+
+    def set_duplicate_action(self, action: str) -> None:
+        if action not in DUPLICATE_ACTIONS:
+            raise PartnerDeskError("--on-duplicate takes merge, skip or add.")
+        for row in self.rows:
+            if row.duplicate:
+                row.action = action
+
+    @property
+    def invalid(self) -> list[RowPlan]:
+        return [row for row in self.rows if not row.valid]
+
+    def counts(self) -> dict[str, int]:
+        """What applying would do: the numbers `--json` prints."""
+        result = {"new": 0, "merged": 0, "skipped": 0, "invalid": 0}
+        for row in self.rows:
+            if not row.valid:
+                result["invalid"] += 1
+            elif row.duplicate and row.action == "merge":
+                result["merged"] += 1
+            elif row.duplicate and row.action == "skip":
+                result["skipped"] += 1
+            else:
+                result["new"] += 1
+        return result
+
+
+def context(desk: Any) -> validation.Context:
+    return validation.Context(region=str(desk.store.setting("phone_region", "US")))
+
+
+def row_cleaner(desk: Any, record_type: str) -> Callable[[RowPlan], None]:
+    """`clean_row` with the defaults and context read once, for files of many rows."""
+    defaults = desk.service(record_type).defaults()
+    ctx = context(desk)
+    return lambda plan_row: clean_row(desk, record_type, plan_row, defaults, ctx)
+
+
+def clean_row(desk: Any, record_type: str, plan_row: RowPlan,
+              defaults: dict[str, Any] | None = None,
+              ctx: validation.Context | None = None) -> None:
+    """Validate through the services' rules; normalise values; note problems by field."""
+    model = MODELS[record_type]
+    if defaults is None:
+        defaults = desk.service(record_type).defaults()
+    full = {**defaults, **plan_row.values}
+    for problem in validation.clean(model, full, ctx or context(desk)):
+        label = FIELD_LABELS.get(problem.field, problem.field.replace("_", " ").capitalize())
+        text = f"{label}: {problem.message}"
+        (plan_row.warnings if problem.warning else plan_row.problems).append(text)
+    plan_row.values = {k: full[k] for k in plan_row.values}
+    if len(plan_row.organization) > 200:
+        plan_row.problems.append("Organization: the name is longer than 200 characters.")
+
+
+def find_matches(desk: Any, plan: ImportPlan, progress: Progress | None = None) -> None:
+    """Mark each valid row that likely duplicates an existing record or an earlier row."""
+    index = duplicates.MatchIndex.from_desk(desk, plan.record_type)
+    org_ids = organization_ids(desk) if plan.record_type == "contact" else {}
+    existing_ids = _existing_ids(desk, MODELS[plan.record_type],
+                                 [row.record_id for row in plan.rows if row.record_id])
+    total = len(plan.rows)
+    for number, row in enumerate(plan.rows):
+        if progress is not None and number % 500 == 0:
+            progress.report(number, total, "Looking for duplicates…")
+        if not row.valid:
+            continue
+        group = _group(row, org_ids)
+        match: duplicates.Match | None = None
+        if row.record_id and row.record_id in existing_ids:
+            match = duplicates.Match(row.record_id, existing_ids[row.record_id],
+                                     "the same record (exported from PartnerDesk)")
+        if match is None:
+            match = index.match(row.values, group)
+        if match is not None:
+            row.match_key, row.reason = match.key, match.reason
+            row.match_title = match.title
+            row.action = "merge"
+        index.add(f"row:{row.row}", row.values, group=group)
+
+
+def _group(row: RowPlan, org_ids: dict[str, str]) -> str:
+    if not row.organization:
+        return ""
+    return org_ids.get(duplicates.fold(row.organization), "new:" +
+                       duplicates.fold(row.organization))
+
+
+def _existing_ids(desk: Any, model: type[SQLModel], ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    found: dict[str, str] = {}
+    with desk.store.read() as session:
+        for start in range(0, len(ids), 500):
+            for row_id, name, deleted in session.execute(
+                    select(model.id, model.name, model.deleted).where(  # type: ignore[attr-defined]
+                        model.id.in_(ids[start:start + 500]))):  # type: ignore[attr-defined]
+                if not deleted:
+                    found[row_id] = name
+    return found
+
+
+def organization_ids(desk: Any) -> dict[str, str]:
+    """Folded organization name -> id of a live organization with that name."""
+    with desk.store.read() as session:
+        rows = session.execute(select(r.Organization.id, r.Organization.name).where(
+            r.Organization.deleted == False).order_by(r.Organization.created_at)).all()  # noqa: E712
+    found: dict[str, str] = {}
+    for row_id, name in rows:
+        found.setdefault(duplicates.fold(name), row_id)
+    return found
+
+
+# -- applying -----------------------------------------------------------------------
+@dataclass
+class ImportResult:
+    batch_id: str
+    counts: dict[str, int]
+    organizations_created: int = 0
+
+
+def refuse_invalid(plan: ImportPlan, valid_only: bool) -> None:
+    invalid = plan.invalid
+    if invalid and not valid_only:
+        first = invalid[0]
+        raise ImportFileError(
+            f"{len(invalid)} of {len(plan.rows)} rows have problems (row {first.row}: "
+            f"{first.problems[0]}), so nothing was imported. Fix them in the file, or choose "
+            "to import only the valid rows.")
+
+
+def apply_plan(desk: Any, plan: ImportPlan, *, valid_only: bool = False,
+               progress: Progress | None = None,
+               extra: Callable[[Writer, dict[int, str]], None] | None = None) -> ImportResult:
+    """Write the plan in one transaction, recorded as an import batch that can be undone.
+
+    `extra(writer, ids_by_row)` lets an importer add its own records (HSDS resources)
+    inside the same transaction.
+    """
+    refuse_invalid(plan, valid_only)
+    progress = progress or Progress()
+    model = MODELS[plan.record_type]
+    batch_id = str(uuid.uuid4())
+    counts = {"new": 0, "merged": 0, "skipped": 0, "invalid": len(plan.invalid)}
+    created_orgs = 0
+    defaults = desk.service(plan.record_type).defaults()
+    with desk.store.write(batch_id=batch_id) as writer:
+        org_ids = organization_ids(desk) if plan.record_type == "contact" else {}
+        ids_by_row: dict[int, str] = {}
+        # New records are made at the end, with later rows of the file that duplicate
+        # them folded in; existing records get one update. So each record has one
+        # history entry in the batch, which is what undoing it needs.
+        fresh: dict[str, dict[str, Any]] = {}
+        pending: dict[str, dict[str, Any]] = {}
+        known_tags = set(writer.session.scalars(select(r.Tag.name).where(
+            r.Tag.deleted == False)))  # noqa: E712
+        total = len(plan.rows)
+        for number, row in enumerate(plan.rows):
+            if number % 200 == 0:
+                progress.report(number, total, "Importing…")
+            if not row.valid:
+                continue
+            values = dict(row.values)
+            if plan.record_type == "contact" and row.organization:
+                key = duplicates.fold(row.organization)
+                if key not in org_ids:
+                    org = writer.create(r.Organization, {"name": row.organization.strip()})
+                    mark_imported(writer, org)
+                    org_ids[key] = org.id
+                    created_orgs += 1
+                values["organization_id"] = org_ids[key]
+            _ensure_tags(writer, values.get("tags") or [], known_tags)
+            target = _target(writer, model, row, ids_by_row, fresh)
+            if row.duplicate and row.action == "skip":
+                counts["skipped"] += 1
+                if target:
+                    ids_by_row[row.row] = target
+                continue
+            if row.duplicate and row.action == "merge" and target:
+                if target in fresh:
+                    current = {**defaults, **fresh[target]}
+                    fresh[target].update(merged_values(current, values))
+                else:
+                    current = {**field_values(writer.session.get(model, target)),  # type: ignore[arg-type]
+                               **pending.get(target, {})}
+                    pending.setdefault(target, {}).update(merged_values(current, values))
+                ids_by_row[row.row] = target
+                counts["merged"] += 1
+                continue
+            record_id = row.record_id
+            if not record_id or record_id in fresh or writer.session.get(model, record_id):
+                record_id = str(uuid.uuid4())
+            fresh[record_id] = values
+            ids_by_row[row.row] = record_id
+            counts["new"] += 1
+        progress.report(total, total, "Saving…")
+        for record_id, values in fresh.items():
+            mark_imported(writer, writer.create(model, values, record_id=record_id))
+        for record_id, changes in pending.items():
+            writer.update(writer.session.get(model, record_id), changes)  # type: ignore[arg-type]
+        if extra is not None:
+            extra(writer, ids_by_row)
+        writer.session.add(ImportBatch(
+            id=batch_id, source=plan.source, kind=plan.kind,
+            summary={**counts, "record_type": plan.record_type,
+                     "organizations_created": created_orgs}))
+    return ImportResult(batch_id, counts, created_orgs)
+
+
+def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dict[int, str],
+            fresh: dict[str, dict[str, Any]]) -> str:
+    """The id a duplicate row merges into: a live record, or one this import makes."""
+    key = row.match_key
+    if key.startswith("row:"):
+        key = ids_by_row.get(int(key[4:]), "")
+    if not key or key in fresh:
+        return key
+    target = writer.session.get(model, key)
+    return key if target is not None and not target.deleted else ""  # type: ignore[attr-defined]
+
+
+def _ensure_tags(writer: Writer, names: list[str], known: set[str]) -> None:
+    for name in names:
+        if name and name not in known:
+            tag = writer.create(r.Tag, {"name": name})
+            mark_imported(writer, tag)
+            known.add(name)
+
+
+def mark_imported(writer: Writer, row: SQLModel) -> None:
+    """History for a record the import brought: an empty prior state, which is how
+    undoing the batch knows to remove it."""
+    writer.session.add(HistoryEntry(
+        record_type=type_name(type(row)), record_id=row.id,  # type: ignore[attr-defined]
+        action="imported", changed_fields=[], state={}, batch_id=writer.batch_id))
+
+
+def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """Fill what is empty; add e-mails, phones and tags not yet there; never overwrite.
+    `current` is every field value the record has (or will have) so far."""
+    changes: dict[str, Any] = {}
+    for name, value in incoming.items():
+        if name not in current or value in (None, "", [], {}):
+            continue
+        old = current[name]
+        if name == "emails":
+            have = {duplicates.email_key(e.get("address", "")) for e in old}
+            extra = [e for e in value if duplicates.email_key(e.get("address", "")) not in have]
+            if extra:
+                changes[name] = [*old, *extra]
+        elif name == "phones":
+            have = {duplicates.phone_key(p.get("number", "")) for p in old}
+            extra = [p for p in value if duplicates.phone_key(p.get("number", "")) not in have]
+            if extra:
+                changes[name] = [*old, *extra]
+        elif name == "tags":
+            extra = [t for t in value if t not in old]
+            if extra:
+                changes[name] = [*old, *extra]
+        elif isinstance(old, bool):
+            continue  # a flag is never "empty": keep what the person set here
+        elif old in (None, "", [], {}):
+            changes[name] = value
+    return changes

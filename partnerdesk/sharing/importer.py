@@ -1,0 +1,360 @@
+"""Importing a bundle: a preview first, then one transaction that lands whole or not at all.
+
+The preview compares revisions first (equal: unchanged, nothing more to do, which keeps
+a no-op re-import cheap), then merges each record with the local copy
+(`merge.merge`) to tell new, updated, deleted and conflicting records apart.
+
+Applying recomputes the same plan inside the write transaction (the database may have
+changed since the preview), writes new and merged rows in bulk, keeps every replaced
+state in history tagged with the import batch, lists the values this laptop lost in
+its conflicts, raises the Lamport counter to the largest seen, refreshes the search
+index and records the batch. Attachments are written before the commit and removed
+again if it fails.
+"""
+
+import contextlib
+import functools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlmodel import SQLModel
+
+from partnerdesk.db import search_index
+from partnerdesk.db.bookkeeping import utcnow
+from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch
+from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.services import validation
+from partnerdesk.services.desk import Desk
+from partnerdesk.services.indexing import search_entries
+from partnerdesk.services.progress import Progress
+from partnerdesk.services.store import Change, user_fields
+from partnerdesk.services.versioning import ALIVE, VersionState, jsonable
+from partnerdesk.sharing import limits
+from partnerdesk.sharing.bundle import Bundle
+from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge, states_equal
+from partnerdesk.sharing.rows import (
+    all_ids,
+    full_json,
+    insert_rows,
+    newest_device,
+    read_revs,
+    read_rows,
+    state_of,
+    table_of,
+    typed_values,
+    update_rows,
+)
+
+STATUSES = ("new", "updated", "unchanged", "deleted", "conflict")
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    record_type: str
+    record_id: str
+    title: str
+    status: str  # new, updated, deleted, conflict
+    fields: tuple[str, ...]  # the fields whose values differ (or arrive, when new)
+
+
+@dataclass
+class Preview:
+    items: list[PreviewItem] = field(default_factory=list)
+    unchanged: int = 0
+    from_device: str = ""
+    from_organization: str = ""
+    made_at: str = ""
+
+    def counts(self) -> dict[str, int]:
+        """The numbers `partnerdesk import --json` prints."""
+        found = {"new": 0, "updated": 0, "unchanged": self.unchanged, "deleted": 0,
+                 "conflicts": 0}
+        for item in self.items:
+            found["conflicts" if item.status == "conflict" else item.status] += 1
+        return found
+
+
+@dataclass
+class ImportResult:
+    preview: Preview
+    batch_id: str | None = None
+
+
+@dataclass
+class _Planned:
+    record_type: str
+    model: type[SQLModel]
+    record_id: str
+    status: str
+    merged: VersionState
+    local: dict[str, Any] | None
+    conflicts: list[FieldConflict]
+    fields: tuple[str, ...]
+
+
+def _title(values: dict[str, Any]) -> str:
+    for name in ("name", "title", "description", "filename", "month"):
+        if values.get(name):
+            return str(values[name])[:120]
+    return ""
+
+
+def _label(record_type: str) -> str:
+    return record_type.replace("_", " ")
+
+
+class _References:
+    """Whether a referenced record exists here or arrives in the same bundle."""
+
+    def __init__(self, connection: Connection, bundle: Bundle) -> None:
+        self.connection = connection
+        self.arriving = {name: {line["id"] for line in lines}
+                         for name, lines in bundle.records.items()}
+        self.present: dict[type[SQLModel], set[str]] = {}
+
+    def exists(self, model: type[SQLModel], record_id: str) -> bool:
+        if model not in self.present:
+            self.present[model] = all_ids(self.connection, model)
+        name = next(n for n, m in RECORD_TYPES.items() if m is model)
+        return record_id in self.present[model] or record_id in self.arriving.get(name, set())
+
+
+def _incoming(model: type[SQLModel], line: dict[str, Any], name: str,
+              where: str) -> VersionState:
+    try:
+        values = typed_values(model, line["values"])
+    except (ValueError, TypeError) as error:
+        raise limits.BundleError(f"{name} holds a {where} with a value that cannot be read "
+                                 f"({error}). It was not imported; ask the sender for a "
+                                 "fresh copy.") from error
+    known = set(values) | {ALIVE}
+    stamps = {k: list(v) for k, v in line["stamps"].items() if k in known}
+    return VersionState(values, stamps, dict(line["vv"]), dict(line["delete_ctx"]))
+
+
+@functools.cache
+def _defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """Field defaults, computed once per type (pydantic's lookup is slow per record)."""
+    return {n: model.model_fields[n].get_default(call_default_factory=True)
+            for n in user_fields(model)}
+
+
+def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
+              context: validation.Context, name: str) -> None:
+    defaults = _defaults(model)  # clean() replaces values, never changes them in place
+    problems = [p for p in validation.clean(model, {**defaults, **values}, context)
+                if not p.warning]
+    if problems:
+        title = _title(values)
+        what = f"{_label(record_type)} “{title}”" if title else f"a {_label(record_type)}"
+        raise limits.BundleError(f"{name} holds {what} that PartnerDesk cannot accept: "
+                                 f"{problems[0].message} It was not imported; ask the sender "
+                                 "to correct the record and export again.")
+
+
+def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
+          progress: Progress) -> tuple[list[_Planned], int]:
+    references = _References(connection, bundle)
+    context = validation.Context(region=region, exists=references.exists)
+    planned: list[_Planned] = []
+    unchanged = 0
+    total = bundle.record_count() or 1
+    done = 0
+    for record_type, model in RECORD_TYPES.items():
+        lines = bundle.records.get(record_type)
+        if not lines:
+            continue
+        progress.report(done, total, "Comparing records…")
+        done += len(lines)
+        revs = read_revs(connection, model, [line["id"] for line in lines])
+        rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
+        unchanged += len(lines) - len(rest)
+        local_rows = {row["id"]: row for row in read_rows(
+            connection, model, [line["id"] for line in rest if line["id"] in revs])}
+        defaults = _defaults(model)
+        for line in rest:
+            where = f"{_label(record_type)} ({line['id']})"
+            incoming = _incoming(model, line, name, where)
+            local = local_rows.get(line["id"])
+            conflicts: list[FieldConflict] = []
+            if local is None:
+                merged = VersionState({**defaults, **incoming.values},
+                                      incoming.stamps,
+                                      incoming.vv, incoming.delete_ctx)
+                status = "deleted" if merged.deleted else "new"
+                fields = tuple(sorted(incoming.values))
+            else:
+                current = state_of(model, local)
+                result = merge(current, incoming)
+                merged = result.state
+                if states_equal(merged, current):
+                    unchanged += 1
+                    continue
+                conflicts = result.conflicts
+                fields = tuple(differing_fields(current, merged))
+                if conflicts:
+                    status = "conflict"
+                elif merged.deleted and not current.deleted:
+                    status = "deleted"
+                else:
+                    status = "updated"
+            _validate(model, record_type, incoming.values, context, name)
+            planned.append(_Planned(record_type, model, line["id"], status, merged, local,
+                                    conflicts, fields))
+    return planned, unchanged
+
+
+def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle) -> Preview:
+    return Preview(
+        items=[PreviewItem(p.record_type, p.record_id, _title(p.merged.values), p.status,
+                           p.fields) for p in planned],
+        unchanged=unchanged, from_device=bundle.device_id,
+        from_organization=bundle.organization, made_at=str(bundle.manifest.get("made_at", "")))
+
+
+def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
+                   progress: Progress | None = None) -> Preview:
+    """What importing would do; nothing is written."""
+    region = str(desk.store.setting("phone_region", "US"))
+    with desk.store.read() as session:
+        planned, unchanged = _plan(session.connection(), bundle, region, name,
+                                   progress or Progress())
+    return _preview(planned, unchanged, bundle)
+
+
+def _max_counter(bundle: Bundle) -> int:
+    seen = bundle.counter
+    for lines in bundle.records.values():
+        for line in lines:
+            for stamp in line["stamps"].values():
+                seen = max(seen, stamp[0])
+            if line["vv"]:
+                seen = max(seen, *line["vv"].values())
+    return seen
+
+
+def _row(planned: _Planned, now: Any, new: bool) -> dict[str, Any]:
+    state = planned.merged
+    row = {**state.values, "id": planned.record_id, "updated_at": now, "rev": state.rev(),
+           "deleted": state.deleted, "origin": newest_device(state.stamps),
+           "stamps": state.stamps, "vv": state.vv, "delete_ctx": state.delete_ctx}
+    if new:
+        row["created_at"] = now
+    return row
+
+
+def _write(connection: Connection, session: Any, planned: list[_Planned], batch_id: str,
+           changes: list[Change], progress: Progress) -> None:
+    now = utcnow()
+    history: list[dict[str, Any]] = []
+    by_type: dict[str, list[_Planned]] = {}
+    for item in planned:
+        by_type.setdefault(item.record_type, []).append(item)
+    for done, (record_type, items) in enumerate(by_type.items()):
+        progress.report(done, len(by_type), "Saving records…")
+        model = items[0].model
+        table = table_of(model)
+        created = [_row(p, now, True) for p in items if p.local is None]
+        updated = [_row(p, now, False) for p in items if p.local is not None]
+        insert_rows(connection, table, created)
+        update_rows(connection, table, updated)
+        for item in items:
+            history.append({
+                "record_type": record_type, "record_id": item.record_id, "changed_at": now,
+                "action": "imported" if item.local is None else "merged",
+                "changed_fields": list(item.fields),
+                "state": {} if item.local is None else full_json(item.local),
+                "batch_id": batch_id})
+            action = {"new": "created", "deleted": "deleted"}.get(item.status, "updated")
+            changes.append(Change(record_type, item.record_id, action, item.fields))
+            for lost in item.conflicts:
+                session.add(Conflict(
+                    record_type=record_type, record_id=item.record_id, field=lost.field,
+                    lost_value=jsonable(lost.lost_value), lost_stamp=lost.lost_stamp,
+                    won_value=jsonable(lost.won_value), won_stamp=lost.won_stamp,
+                    batch_id=batch_id))
+        _reindex(connection, session, model, created, updated)
+    insert_rows(connection, HistoryEntry.__table__, history)  # type: ignore[attr-defined]
+
+
+def _reindex(connection: Connection, session: Any, model: type[SQLModel],
+             created: list[dict[str, Any]], updated: list[dict[str, Any]]) -> None:
+    gone = [row["id"] for row in updated if row["deleted"]]
+    search_index.remove(connection, gone)
+    fresh = [row for row in created if not row["deleted"]]
+    search_index.put(connection, search_entries(session, model, fresh), fresh=True)
+    alive = [row for row in updated if not row["deleted"]]
+    search_index.put(connection, search_entries(session, model, alive))
+
+
+def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
+                  progress: Progress | None = None, batch_id: str | None = None,
+                  name: str = "This bundle") -> ImportResult:
+    """Apply a bundle in one transaction; returns what it did and the batch id."""
+    progress = progress or Progress()
+    batch_id = batch_id or str(uuid.uuid4())
+    region = str(desk.store.setting("phone_region", "US"))
+    written: list[Path] = []
+    try:
+        with desk.store.write(batch_id=batch_id) as writer:
+            connection = writer.session.connection()
+            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            planned, unchanged = _plan(connection, bundle, region, name, progress)
+            preview = _preview(planned, unchanged, bundle)
+            written = _store_attachments(desk, bundle, planned, progress)
+            _write(connection, writer.session, planned, batch_id, writer.changes, progress)
+            writer.observe_counter(_max_counter(bundle))
+            counts = preview.counts()
+            writer.session.add(ImportBatch(
+                id=batch_id, source=source, kind="bundle", from_device=bundle.device_id,
+                from_organization=bundle.organization, summary=counts))
+            progress.report(1, 1, "Finishing…")
+    except BaseException:
+        _remove(written, desk.attachments.folder)
+        raise
+    return ImportResult(preview, batch_id)
+
+
+def _store_attachments(desk: Desk, bundle: Bundle, planned: list[_Planned],
+                       progress: Progress) -> list[Path]:
+    """Bytes for attachments that arrive; returns the files that were not here before."""
+    wanted = {p.merged.values.get("sha256") for p in planned if p.record_type == "attachment"}
+    written = []
+    for digest, data in bundle.attachments.items():
+        if digest not in wanted:
+            continue
+        progress.check()
+        target = desk.attachments.blob_path(digest)
+        if not target.exists():
+            desk.attachments.store_bytes(data)
+            written.append(target)
+    return written
+
+
+def _remove(written: list[Path], folder: Path) -> None:
+    """Take back attachment files an import wrote before it failed (and emptied folders)."""
+    for path in written:
+        path.unlink(missing_ok=True)
+    for empty in sorted({p.parent for p in written}) + ([folder] if written else []):
+        with contextlib.suppress(OSError):  # not empty: other files live there
+            empty.rmdir()
+
+
+def import_file(desk: Desk, path: Path | str, *, passphrase: str | None = None,
+                dry_run: bool = False, progress: Progress | None = None,
+                ask_passphrase: Callable[[], str] | None = None) -> ImportResult:
+    """Read, check and import (or only preview) a bundle file."""
+    path = Path(path)
+    try:
+        bundle = limits.read_file(path, passphrase)
+    except limits.PassphraseNeeded:
+        if ask_passphrase is None:
+            raise
+        bundle = limits.read_file(path, ask_passphrase())
+    if dry_run:
+        return ImportResult(preview_bundle(desk, bundle, path.name, progress))
+    return import_bundle(desk, bundle, source=str(path), progress=progress, name=path.name)

@@ -1,0 +1,258 @@
+"""Reading a bundle that may be broken or hostile: check everything before using anything.
+
+Refused with a sentence that says what to do, before the database is touched: not a
+zip; a sealed bundle with the wrong passphrase or a changed byte; a member whose hash
+does not match; a missing or unlisted member; a path that would leave the folder; too
+many members, too many bytes, or a suspicious compression ratio (zip bombs); a format
+major version newer than this program; lines that are not well-formed records.
+Unknown manifest keys, unknown record types and unknown fields (a newer minor
+version) are ignored. Field-level validation happens in the importer, which knows the
+database.
+"""
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.sharing import seal
+from partnerdesk.sharing.bundle import (
+    ATTACHMENTS_DIR,
+    FORMAT_MAJOR,
+    FORMAT_NAME,
+    MANIFEST,
+    RECORDS_DIR,
+    Bundle,
+    sha256_hex,
+)
+
+MAX_FILE_BYTES = 4 * 1024 ** 3
+MAX_MEMBERS = 20_000
+MAX_TOTAL_BYTES = 2 * 1024 ** 3  # uncompressed, all members together
+MAX_RATIO = 200  # uncompressed / compressed, for members bigger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class BundleError(PartnerDeskError):
+    """The file cannot be imported; nothing was changed."""
+
+
+class PassphraseNeeded(BundleError):
+    def __init__(self) -> None:
+        super().__init__("This bundle is sealed with a passphrase. Enter the passphrase the "
+                         "sender gave you.")
+
+
+def read_file(path: Path, passphrase: str | None = None) -> Bundle:
+    path = Path(path)
+    if not path.is_file():
+        raise BundleError(f"There is no file at {path}. Choose the bundle file again.")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise BundleError(f"{path.name} is too large to be a PartnerDesk bundle.")
+    return read_bundle(path.read_bytes(), passphrase, name=path.name)
+
+
+def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This file") -> Bundle:
+    if seal.is_sealed(data):
+        if passphrase is None:
+            raise PassphraseNeeded()
+        data = seal.unseal(data, passphrase)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise BundleError(f"{name} is not a PartnerDesk bundle (it is not a zip file). "
+                          "Choose a file that ends in .partnerdesk.") from error
+    with archive:
+        infos = _check_members(archive, name)
+        manifest = _read_manifest(archive, infos, name)
+        contents = _read_listed(archive, infos, manifest, name)
+    return _parse(manifest, contents, name)
+
+
+def _safe_name(member: str) -> bool:
+    if not member or member.startswith(("/", "\\")) or "\\" in member or ":" in member:
+        return False
+    parts = member.split("/")
+    return all(part not in ("", ".", "..") for part in parts)
+
+
+def _check_members(archive: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise BundleError(f"{name} holds {len(infos):,} files, more than a bundle may "
+                          f"({MAX_MEMBERS:,}). It was not imported.")
+    by_name: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        if not _safe_name(info.filename):
+            raise BundleError(f"{name} holds a file named “{info.filename}” that would be "
+                              "written outside its folder. It was not imported; it may be "
+                              "harmful.")
+        if info.filename in by_name:
+            raise BundleError(f"{name} holds “{info.filename}” twice. It was not imported.")
+        if info.is_dir():
+            continue
+        total += info.file_size
+        if info.file_size > RATIO_FLOOR and \
+                info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise BundleError(f"{name} holds a file that expands {ratio:,} times when "
+                              "unpacked, which only a harmful file does. It was not "
+                              "imported.")
+        by_name[info.filename] = info
+    if total > MAX_TOTAL_BYTES:
+        raise BundleError(f"{name} would unpack to {total / 1e9:.1f} GB, more than a bundle "
+                          f"may ({MAX_TOTAL_BYTES / 1e9:.1f} GB). It was not imported.")
+    return by_name
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
+                 name: str) -> bytes:
+    """Read at most `limit` bytes, counting what actually comes out (headers can lie)."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as handle:
+            while block := handle.read(1 << 20):
+                size += len(block)
+                if size > limit or size > info.file_size:
+                    raise BundleError(f"{name} holds a file bigger than it declares, which "
+                                      "only a harmful file does. It was not imported.")
+                chunks.append(block)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        raise BundleError(f"{name} is damaged ({info.filename} cannot be read). Ask the "
+                          "sender for a fresh copy.") from error
+    return b"".join(chunks)
+
+
+def _read_manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
+                   name: str) -> dict[str, Any]:
+    if MANIFEST not in infos:
+        raise BundleError(f"{name} is not a PartnerDesk bundle (it has no manifest). "
+                          "Choose a file that ends in .partnerdesk.")
+    raw = _read_member(archive, infos[MANIFEST], MAX_MANIFEST_BYTES, name)
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BundleError(f"{name} has a damaged manifest. Ask the sender for a fresh "
+                          "copy.") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise BundleError(f"{name} is not a PartnerDesk bundle. Choose a file that ends in "
+                          ".partnerdesk.")
+    version = str(manifest.get("version", ""))
+    match = re.match(r"^(\d+)\.(\d+)$", version)
+    if match is None:
+        raise BundleError(f"{name} has no readable format version. Ask the sender for a "
+                          "fresh copy.")
+    if int(match.group(1)) > FORMAT_MAJOR:
+        raise BundleError(f"{name} was made by a newer PartnerDesk (bundle format "
+                          f"{version}). Update PartnerDesk on this computer, then import "
+                          "it again.")
+    members = manifest.get("members")
+    if not isinstance(members, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in members.items()):
+        raise BundleError(f"{name} has a damaged manifest. Ask the sender for a fresh copy.")
+    return manifest
+
+
+def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
+                 manifest: dict[str, Any], name: str) -> dict[str, bytes]:
+    listed: dict[str, str] = manifest["members"]
+    missing = sorted(set(listed) - set(infos))
+    if missing:
+        raise BundleError(f"{name} is incomplete: {missing[0]} is missing. Ask the sender "
+                          "for a fresh copy.")
+    unlisted = sorted(set(infos) - set(listed) - {MANIFEST})
+    if unlisted:
+        raise BundleError(f"{name} holds a file its manifest does not list "
+                          f"({unlisted[0]}). It was not imported.")
+    contents: dict[str, bytes] = {}
+    budget = MAX_TOTAL_BYTES
+    for member, digest in listed.items():
+        data = _read_member(archive, infos[member], budget, name)
+        budget -= len(data)
+        if sha256_hex(data) != digest.lower():
+            raise BundleError(f"{name} was changed or damaged after it was made ({member} "
+                              "does not match its checksum). Ask the sender for a fresh copy.")
+        contents[member] = data
+    return contents
+
+
+def _problem(name: str, where: str, what: str) -> BundleError:
+    return BundleError(f"{name} holds a record that cannot be read ({where}: {what}). "
+                       "It was not imported; ask the sender for a fresh copy.")
+
+
+def _vector(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and len(k) <= 64 and isinstance(v, int) and not isinstance(v, bool)
+        and v >= 0 for k, v in value.items())
+
+
+def _stamps(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, list) and len(v) == 2
+        and isinstance(v[0], int) and not isinstance(v[0], bool) and v[0] >= 0
+        and isinstance(v[1], str) and len(v[1]) <= 64 for k, v in value.items())
+
+
+def check_line(line: Any, record_type: str, where: str, name: str) -> dict[str, Any]:
+    if not isinstance(line, dict):
+        raise _problem(name, where, "not a record")
+    record_id = line.get("id")
+    if not isinstance(record_id, str) or not 0 < len(record_id) <= 36:
+        raise _problem(name, where, "no valid id")
+    if not isinstance(line.get("values"), dict):
+        raise _problem(name, where, "no field values")
+    if not _stamps(line.get("stamps", {})):
+        raise _problem(name, where, "damaged stamps")
+    if not _vector(line.get("vv", {})) or not _vector(line.get("delete_ctx", {})):
+        raise _problem(name, where, "damaged version information")
+    return {"type": record_type, "id": record_id, "values": line["values"],
+            "stamps": line.get("stamps", {}), "vv": line.get("vv", {}),
+            "delete_ctx": line.get("delete_ctx", {}), "rev": str(line.get("rev", ""))}
+
+
+def _parse(manifest: dict[str, Any], contents: dict[str, bytes], name: str) -> Bundle:
+    bundle = Bundle(manifest=manifest)
+    for member, data in contents.items():
+        if member.startswith(ATTACHMENTS_DIR):
+            digest = member[len(ATTACHMENTS_DIR):]
+            if not SHA256.match(digest) or sha256_hex(data) != digest:
+                raise BundleError(f"{name} holds an attachment whose content does not match "
+                                  "its name. It was not imported.")
+            bundle.attachments[digest] = data
+            continue
+        if not (member.startswith(RECORDS_DIR) and member.endswith(".jsonl")):
+            continue  # a member a newer minor version added: listed, checked, not needed
+        record_type = member[len(RECORDS_DIR):-len(".jsonl")]
+        if not TYPE_NAME.match(record_type) or record_type not in RECORD_TYPES:
+            continue  # a record type this version does not know
+        lines: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise _problem(name, member, "not UTF-8 text") from error
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
+                continue
+            where = f"{member} line {number}"
+            try:
+                parsed = json.loads(raw)
+            except ValueError as error:
+                raise _problem(name, where, "not JSON") from error
+            line = check_line(parsed, record_type, where, name)
+            if line["id"] in seen:
+                raise _problem(name, where, "the same record twice")
+            seen.add(line["id"])
+            lines.append(line)
+        bundle.records[record_type] = lines
+    return bundle

@@ -1,0 +1,84 @@
+"""Sealing a bundle with a passphrase: AES-256-GCM under a key from scrypt.
+
+Both come from `cryptography` (pyca), a well-reviewed library. The header (format tag,
+KDF parameters, salt, nonce) is authenticated as associated data, so changing any byte
+of a sealed file, or using the wrong passphrase, fails the tag check: an error, never
+garbage. The KDF cost read from a file is bounded, so a hostile header cannot ask for
+gigabytes of memory.
+
+Layout: MAGIC | header length (2 bytes) | header JSON | ciphertext with tag.
+"""
+
+import json
+import os
+import struct
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from partnerdesk.errors import PartnerDeskError
+
+MAGIC = b"PARTNERDESK-SEALED\n"
+SCRYPT_LOG2_N = 15  # 32 MiB of memory with r=8: memory-hard, well under a second
+SCRYPT_R = 8
+SCRYPT_P = 1
+MAX_LOG2_N = 20  # refuse headers asking for more than 1 GiB
+MIN_PASSPHRASE = 8
+
+
+class SealError(PartnerDeskError):
+    pass
+
+
+def is_sealed(data: bytes) -> bool:
+    return data.startswith(MAGIC)
+
+
+def _key(passphrase: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
+    kdf = Scrypt(salt=salt, length=32, n=2 ** log2_n, r=r, p=p)
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise SealError(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters; "
+                        "a few words are easier to remember than symbols.")
+
+
+def seal(data: bytes, passphrase: str) -> bytes:
+    check_passphrase(passphrase)
+    salt, nonce = os.urandom(16), os.urandom(12)
+    header = json.dumps({"cipher": "AES-256-GCM", "kdf": "scrypt", "log2_n": SCRYPT_LOG2_N,
+                         "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex(),
+                         "nonce": nonce.hex()}, sort_keys=True).encode("ascii")
+    prefix = MAGIC + struct.pack(">H", len(header)) + header
+    key = _key(passphrase, salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P)
+    return prefix + AESGCM(key).encrypt(nonce, data, prefix)
+
+
+def unseal(data: bytes, passphrase: str) -> bytes:
+    damaged = SealError("This sealed bundle is damaged (it was changed after it was made). "
+                        "Ask the sender for a fresh copy.")
+    if not is_sealed(data) or len(data) < len(MAGIC) + 2:
+        raise damaged
+    start = len(MAGIC) + 2
+    (length,) = struct.unpack(">H", data[len(MAGIC):start])
+    try:
+        header = json.loads(data[start:start + length].decode("ascii"))
+        salt, nonce = bytes.fromhex(header["salt"]), bytes.fromhex(header["nonce"])
+        log2_n, r, p = int(header["log2_n"]), int(header["r"]), int(header["p"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+        raise damaged from error
+    if header.get("cipher") != "AES-256-GCM" or header.get("kdf") != "scrypt" \
+            or not 10 <= log2_n <= MAX_LOG2_N or not 1 <= r <= 16 or not 1 <= p <= 4 \
+            or len(salt) < 16 or len(nonce) != 12:
+        raise damaged
+    prefix = data[:start + length]
+    try:
+        key = _key(passphrase, salt, log2_n, r, p)
+        return AESGCM(key).decrypt(nonce, data[start + length:], prefix)
+    except InvalidTag as error:
+        raise SealError("The passphrase does not open this bundle, or the file was changed "
+                        "after it was sealed. Check the passphrase with the sender and try "
+                        "again.") from error

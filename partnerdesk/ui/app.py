@@ -1,0 +1,89 @@
+"""Start the desktop app: `run(db_path, argv)` (the CLI calls it with no sub-command).
+
+The window appears first, with only Qt imported; the database (SQLModel, Alembic,
+about half a second of imports) is opened right after the first paint, then the
+welcome dialog on a first run, then the screens.
+"""
+
+import pathlib
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+from partnerdesk import __version__
+from partnerdesk.ui.errors import install_excepthook, show_error
+from partnerdesk.ui.main_window import MainWindow
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv)
+    QCoreApplication.setOrganizationName("PartnerDesk")
+    QCoreApplication.setApplicationName("PartnerDesk")
+    QCoreApplication.setApplicationVersion(__version__)
+    return app
+
+
+def open_desk(window: MainWindow, db_path: pathlib.Path | None,
+              today: date | None = None) -> Any:
+    """Open the database into the window (welcome first on a first run). None: not opened."""
+    from partnerdesk.db.backup import DamagedDatabaseError
+    from partnerdesk.errors import PartnerDeskError
+    from partnerdesk.services import Desk
+
+    try:
+        desk = Desk.open(db_path)
+    except DamagedDatabaseError as error:
+        from partnerdesk.ui.backups_window import offer_restore_for_damaged
+
+        # Offer the newest good backup; once restored, open again. Never an empty file.
+        if not offer_restore_for_damaged(
+                window, error, lambda _result: open_desk(window, db_path, today)):
+            window.close()
+        return None
+    except PartnerDeskError as error:
+        show_error(window, error)
+        window.close()
+        return None
+    from partnerdesk.ui.welcome import WelcomeDialog, needs_welcome
+
+    if needs_welcome(desk):
+        welcome = WelcomeDialog(desk, window)
+        if welcome.exec() != WelcomeDialog.DialogCode.Accepted:
+            desk.close()
+            window.close()
+            return None
+        welcome.deleteLater()
+    window.set_desk(desk, today=today)
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(desk.close)
+    return desk
+
+
+def run(db_path: pathlib.Path | None, argv: list[str],
+        bundle: pathlib.Path | None = None) -> int:
+    """Show the window, then open the database; with `bundle`, start its import preview."""
+    from partnerdesk.ui.open_file import FileOpenFilter, handle_open_file, prepare_application
+
+    app = make_application(argv)
+    prepare_application(app)
+    install_excepthook()
+    window = MainWindow()
+    opener = FileOpenFilter(window)  # macOS hands double-clicked files over as events
+    app.installEventFilter(opener)
+    window.show()
+    app.processEvents()
+
+    def start() -> None:
+        if open_desk(window, db_path) is None:
+            return
+        if bundle is not None:
+            handle_open_file(window, bundle)
+        opener.flush()
+
+    QTimer.singleShot(0, start)
+    return int(app.exec())

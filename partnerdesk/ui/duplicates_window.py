@@ -1,0 +1,366 @@
+"""Find duplicates: likely pairs with their reasons; merge them field by field, or say
+they are different ("not duplicates" is remembered and travels in bundles).
+
+Also `DuplicateHint`, the small non-blocking "possible duplicate" line an editor can
+show under the name field while a person types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partnerdesk.db import vocabulary as v
+from partnerdesk.services import duplicates
+from partnerdesk.services.store import field_values
+from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.tasks import run_in_background
+
+Index = QModelIndex | QPersistentModelIndex
+LIST_FIELDS = ("emails", "phones", "tags")
+FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "contact": (("name", "Name"), ("role", "Role"), ("organization_id", "Organization"),
+                ("emails", "E-mails"), ("phones", "Phones"),
+                ("preferred_contact", "Preferred way to reach"), ("tags", "Tags"),
+                ("notes", "Notes"), ("internal_notes", "Internal notes"),
+                ("share_ok", "May share"), ("last_contacted", "Last contacted")),
+    "organization": (("name", "Name"), ("kind", "Kind"), ("status", "Status"),
+                     ("website", "Website"), ("email", "E-mail"), ("phone", "Phone"),
+                     ("address", "Address"), ("latitude", "Latitude"),
+                     ("longitude", "Longitude"), ("mission", "Mission"), ("tags", "Tags"),
+                     ("notes", "Notes"), ("internal_notes", "Internal notes")),
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Duplicates", text)
+
+
+class PairsModel(QAbstractTableModel):
+    COLUMNS = ("Kind", "First", "Second", "Why")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pairs: list[duplicates.DuplicatePair] = []
+
+    def set_pairs(self, pairs: list[duplicates.DuplicatePair]) -> None:
+        self.beginResetModel()
+        self.pairs = list(pairs)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.pairs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        pair = self.pairs[index.row()]
+        return (tr("Contact") if pair.record_type == "contact" else tr("Organization"),
+                pair.first_title, pair.second_title, "; ".join(pair.reasons))[index.column()]
+
+
+def describe(desk: Any, record_type: str, field: str, value: Any) -> str:
+    """A value as a person reads it."""
+    if value in (None, "", [], {}):
+        return tr("(empty)")
+    if field == "organization_id":
+        try:
+            return str(desk.organizations.get(value).name)
+        except Exception:  # a link to a record that is gone
+            return tr("(missing organization)")
+    if field == "emails":
+        return "\n".join(f"{e.get('address')} ({e.get('kind')})" for e in value)
+    if field == "phones":
+        return "\n".join(f"{p.get('number')} ({p.get('kind')})" for p in value)
+    if field == "tags":
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return tr("Yes") if value else tr("No")
+    if field == "kind":
+        return v.label(v.ORGANIZATION_KINDS, value)
+    if field == "status":
+        return v.label(v.ORGANIZATION_STATUSES, value)
+    if field == "preferred_contact":
+        return v.label(v.CONTACT_PREFERENCES, value)
+    return str(value)
+
+
+def combined(field: str, first: list[Any], second: list[Any]) -> list[Any]:
+    """Both lists, without the same e-mail, phone or tag twice."""
+    if field == "tags":
+        return list(dict.fromkeys([*first, *second]))
+    key = "address" if field == "emails" else "number"
+    seen: set[str] = set()
+    out = []
+    for item in [*first, *second]:
+        marker = str(item.get(key, "")).casefold()
+        if marker not in seen:
+            seen.add(marker)
+            out.append(item)
+    return out
+
+
+class MergeDialog(QDialog):
+    """Both records side by side; a choice for each field that differs."""
+
+    def __init__(self, desk: Any, record_type: str, keep_id: str, other_id: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Merge two records"))
+        self.desk, self.record_type = desk, record_type
+        self.keep_id, self.other_id = keep_id, other_id
+        service = desk.service(record_type)
+        self.first = field_values(service.get(keep_id))
+        self.second = field_values(service.get(other_id))
+        self.groups: dict[str, QButtonGroup] = {}
+        self.options: dict[str, list[Any]] = {}
+        grid = QGridLayout()
+        grid.addWidget(QLabel(f"<b>{self.tr('Field')}</b>"), 0, 0)
+        grid.addWidget(QLabel(f"<b>{self.tr('This one (kept)')}</b>"), 0, 1)
+        grid.addWidget(QLabel(f"<b>{self.tr('The other one')}</b>"), 0, 2)
+        row = 1
+        for field, label in FIELDS[record_type]:
+            a, b = self.first.get(field), self.second.get(field)
+            grid.addWidget(QLabel(tr(label)), row, 0, Qt.AlignmentFlag.AlignTop)
+            if a == b:
+                same = QLabel(describe(desk, record_type, field, a))
+                same.setWordWrap(True)
+                grid.addWidget(same, row, 1, 1, 2)
+                row += 1
+                continue
+            group = QButtonGroup(self)
+            options = [a, b]
+            buttons = [QRadioButton(describe(desk, record_type, field, a)),
+                       QRadioButton(describe(desk, record_type, field, b))]
+            if field in LIST_FIELDS and a and b:
+                options.append(combined(field, a, b))
+                buttons.append(QRadioButton(self.tr("Both")))
+            for number, button in enumerate(buttons):
+                button.setAccessibleName(f"{field}:{number}")
+                group.addButton(button, number)
+            # default: keep what is filled in, and both lists together
+            default = 2 if len(buttons) == 3 else (1 if a in (None, "", []) else 0)
+            buttons[default].setChecked(True)
+            grid.addWidget(buttons[0], row, 1, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(buttons[1], row, 2, Qt.AlignmentFlag.AlignTop)
+            if len(buttons) == 3:
+                row += 1
+                grid.addWidget(buttons[2], row, 1, 1, 2)
+            self.groups[field] = group
+            self.options[field] = options
+            row += 1
+        holder = QWidget()
+        holder.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(holder)
+        note = QLabel(self.tr("Every meeting, agreement, pathway and other link of the other "
+                              "record moves to the kept one. The other record goes to the "
+                              "Trash, where it can be restored."))
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.merge_button = self.buttons.addButton(self.tr("Merge"),
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.merge)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        self.resize(720, 520)
+
+    def chosen_values(self) -> dict[str, Any]:
+        return {field: self.options[field][group.checkedId()]
+                for field, group in self.groups.items()}
+
+    def merge(self) -> None:
+        try:
+            duplicates.merge_records(self.desk, self.record_type, self.keep_id, self.other_id,
+                                     self.chosen_values())
+        except Exception as error:  # shown as a sentence; the merge did not happen
+            show_error(self, error)
+            return
+        self.accept()
+
+
+class DuplicatesWindow(QDialog):
+    """Tools → Find duplicates."""
+
+    sig_changed = Signal()
+    """A pair was merged or marked as not duplicates."""
+
+    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.task: Any = None
+        self.setWindowTitle(self.tr("Find duplicates"))
+        self.status = QLabel(self.tr("Looking for likely duplicates…"))
+        self.status.setWordWrap(True)
+        self.model = PairsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.merge_selected())
+        self.merge_button = QPushButton(self.tr("Merge…"))
+        self.not_button = QPushButton(self.tr("Not duplicates"))
+        self.refresh_button = QPushButton(self.tr("Look again"))
+        close = QPushButton(self.tr("Close"))
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.not_button.clicked.connect(self.mark_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for button in (self.merge_button, self.not_button, self.refresh_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.resize(820, 480)
+        self._update_buttons()
+        self.refresh()
+
+    def busy(self) -> bool:
+        return self.task is not None and not self.task.finished
+
+    def refresh(self) -> None:
+        desk = self.desk
+        self.status.setText(self.tr("Looking for likely duplicates…"))
+        self.task = run_in_background(self, lambda _p: duplicates.find_duplicates(desk),
+                                      on_success=self.show_pairs,
+                                      label=self.tr("Looking for duplicates…"))
+        self._update_buttons()
+
+    def show_pairs(self, pairs: list[duplicates.DuplicatePair]) -> None:
+        self.model.set_pairs(pairs)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.status.setText(self.tr("{n} likely duplicate pairs. Merge a pair, or tell "
+                                    "PartnerDesk they are different people or places.")
+                            .format(n=len(pairs)) if pairs else
+                            self.tr("No likely duplicates found."))
+        self._update_buttons()
+
+    def selected(self) -> duplicates.DuplicatePair | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.pairs[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected() is not None and not self.busy()
+        self.merge_button.setEnabled(chosen)
+        self.not_button.setEnabled(chosen)
+        self.refresh_button.setEnabled(not self.busy())
+
+    def merge_selected(self) -> None:
+        pair = self.selected()
+        if pair is None:
+            return
+        dialog = MergeDialog(self.desk, pair.record_type, pair.first_id, pair.second_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.sig_changed.emit()
+            self.refresh()
+
+    def mark_selected(self) -> None:
+        pair = self.selected()
+        if pair is None:
+            return
+        try:
+            duplicates.mark_not_duplicates(self.desk, pair.record_type, pair.first_id,
+                                           pair.second_id)
+        except Exception as error:  # shown as a sentence
+            show_error(self, error)
+            return
+        self.sig_changed.emit()
+        self.model.set_pairs([p for p in self.model.pairs if p is not pair])
+        self._update_buttons()
+
+
+class DuplicateHint(QLabel):
+    """'Possible duplicate: <link>' under an editor's name field; never blocks saving.
+
+    Call `check(values, exclude_id)` as the person types (it waits for a pause);
+    clicking the link emits `sig_open_record(record_type, record_id)`.
+    """
+
+    sig_open_record = Signal(str, str)
+    """The person clicked the name of the possible duplicate."""
+
+    def __init__(self, desk: Any, record_type: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.record_type = desk, record_type
+        self.matches: list[duplicates.Match] = []
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.linkActivated.connect(lambda key: self.sig_open_record.emit(self.record_type, key))
+        self._pending: tuple[dict[str, Any], str | None] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(400)
+        self._timer.timeout.connect(self._run)
+        self.hide()
+
+    def check(self, values: dict[str, Any], exclude_id: str | None = None) -> None:
+        self._pending = (dict(values), exclude_id)
+        self._timer.start()
+
+    def check_now(self, values: dict[str, Any], exclude_id: str | None = None) -> None:
+        self._pending = (dict(values), exclude_id)
+        self._run()
+
+    def _run(self) -> None:
+        if self._pending is None:
+            return
+        values, exclude_id = self._pending
+        self._pending = None
+        self.matches = duplicates.possible_duplicates(self.desk, self.record_type, values,
+                                                      exclude_id=exclude_id)
+        if not self.matches:
+            self.clear()
+            self.hide()
+            return
+        from html import escape
+
+        links = ", ".join(f'<a href="{m.key}">{escape(m.title)}</a> ({escape(m.reason)})'
+                          for m in self.matches)
+        self.setText(tr("Possible duplicate: {links}").format(links=links))
+        self.show()

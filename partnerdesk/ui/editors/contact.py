@@ -1,0 +1,115 @@
+"""The Contact editor: a person, their organization, several e-mails and phones, the
+preferred way to reach them, whether their details may be shared with partners, and
+when we last spoke."""
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from partnerdesk.db import records as r
+from partnerdesk.db import vocabulary as v
+from partnerdesk.services import Desk
+from partnerdesk.services.validation import format_phone
+from partnerdesk.ui.editor_base import RecordEditor
+from partnerdesk.ui.editors.fields import text_area
+from partnerdesk.ui.widgets.choices import ChoiceCombo
+from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.multi_value import MultiValueEdit
+from partnerdesk.ui.widgets.pickers import RecordPicker
+from partnerdesk.ui.widgets.tag_edit import TagEdit
+
+
+class ContactEditor(RecordEditor):
+    record_type = "contact"
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
+        self.name = self.add_field("name", self.tr("&Name:"), QLineEdit(),
+                                   tooltip=self.tr("The person's name as they like it written."))
+        self.add_duplicate_hint("contact")
+        self.role = self.add_field("role", self.tr("&Role or title:"), QLineEdit(),
+                                   tooltip=self.tr("For example: Community health manager"))
+        self.organization = RecordPicker(desk, "organization", placeholder=self.tr(
+            "Type part of the organization's name…"))
+        self.add_field("organization_id", self.tr("&Organization:"), self.organization,
+                       tooltip=self.tr("The organization this person works for."))
+        self.organization.sig_picked.connect(self.on_edited)
+        self.emails = MultiValueEdit("address", v.EMAIL_KINDS, add_text=self.tr(
+            "Add an e-&mail"), placeholder=self.tr("name@example.org"),
+            item_name=self.tr("E-mail"))
+        self.add_field("emails", self.tr("E-mails:"), self.emails,
+                       tooltip=self.tr("The first address is the main one."))
+        self.emails.sig_changed.connect(self.on_edited)
+        self.phones = MultiValueEdit("number", v.PHONE_KINDS, add_text=self.tr(
+            "Add a &phone"), placeholder=self.tr("+1 555 123 4567"),
+            item_name=self.tr("Phone"))
+        self.add_field("phones", self.tr("Phones:"), self.phones,
+                       tooltip=self.tr("The first number is the main one."))
+        self.phones.sig_changed.connect(self.on_edited)
+        self.preferred = self.add_field("preferred_contact", self.tr("&Preferred way:"),
+                                        ChoiceCombo(v.CONTACT_PREFERENCES),
+                                        tooltip=self.tr("How this person likes to be reached."))
+        self.share_ok = self.add_field("share_ok", "", QCheckBox(self.tr(
+            "May be &shared with partners")), tooltip=self.tr(
+            "When ticked, this person's details may appear in reports and exports sent "
+            "outside our organization."))
+        self.share_ok.setAccessibleName(self.tr("May be shared with partners"))
+        self.last_contacted = OptionalDateEdit()
+        today_button = QPushButton(self.tr("T&oday"))
+        today_button.setToolTip(self.tr("We spoke to this person today."))
+        today_button.setAccessibleName(self.tr("Contacted today"))
+        today_button.clicked.connect(lambda: self.last_contacted.set_value(date.today()))
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.last_contacted, 1)
+        line.addWidget(today_button)
+        self.add_field("last_contacted", self.tr("&Last contacted:"), row,
+                       tooltip=self.tr("When we last spoke to this person."))
+        self.watch(self.last_contacted)
+        self.last_contacted.setAccessibleName(self.tr("Last contacted"))
+        self.tags = self.add_field("tags", self.tr("Ta&gs:"), TagEdit(),
+                                   tooltip=self.tr("Words to group people by, separated by "
+                                                   "commas."))
+        self.notes = self.add_field("notes", self.tr("No&tes:"), text_area(3),
+                                    tooltip=self.tr("Notes that may appear in reports to "
+                                                    "partners if sharing is allowed."))
+        self.internal_notes = self.add_field(
+            "internal_notes", self.tr("&Internal notes:"), text_area(3),
+            tooltip=self.tr("Kept inside our organization: never in reports or bundles."))
+        self.layout().addStretch(1)
+
+    def widget_values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.text(), "role": self.role.text(),
+            "organization_id": self.organization.value(),
+            "emails": self.emails.values(), "phones": self.phones.values(),
+            "preferred_contact": self.preferred.value(),
+            "share_ok": self.share_ok.isChecked(),
+            "last_contacted": self.last_contacted.value(),
+            "tags": self.tags.tags(), "notes": self.notes.toPlainText(),
+            "internal_notes": self.internal_notes.toPlainText(),
+        }
+
+    def show_record(self, row: r.Contact | None) -> None:
+        row = row or r.Contact(name="")
+        self.name.setText(row.name)
+        self.role.setText(row.role)
+        self.organization.set_value(row.organization_id)
+        self.emails.set_values(list(row.emails))
+        # Shown as people read them; the service stores them in one form again on save.
+        self.phones.set_values([{**phone, "number": format_phone(str(phone.get("number", "")))}
+                                for phone in row.phones])
+        self.preferred.set_value(row.preferred_contact)
+        self.share_ok.setChecked(row.share_ok)
+        self.last_contacted.set_value(row.last_contacted)
+        self.tags.set_known([t.name for t in self.desk.tags.list()])
+        self.tags.set_tags(list(row.tags))
+        self.notes.setPlainText(row.notes)
+        self.internal_notes.setPlainText(row.internal_notes)
+
+    def set_organization(self, organization_id: str | None) -> None:
+        """Preset the organization for a new contact (from an organization's screen)."""
+        self.organization.set_value(organization_id)
+        self.on_edited()

@@ -1,0 +1,109 @@
+"""File → Import… and Export… entries for every format, plus Find duplicates.
+
+`build_import_export_menus(window, desk)` returns three actions for the main window's
+File menu: an "Import" submenu, an "Export" submenu and "Find duplicates…". Exports
+ask where to save, run in the background and say where the file went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from partnerdesk.services.progress import Progress
+from partnerdesk.ui.tasks import run_in_background
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Interchange", text)
+
+
+IMPORTS = (("csv-contact", "Contacts from a spreadsheet (CSV)…"),
+           ("csv-organization", "Organizations from a spreadsheet (CSV)…"),
+           ("vcard", "Contacts from an address book (vCard)…"),
+           ("hsds", "Resource directory (Open Referral HSDS)…"))
+
+
+def _exports() -> tuple[tuple[str, str, str, str, Callable[[Any, str], Any]], ...]:
+    """(key, menu text, suggested file name, file filter, work(desk, path))."""
+    from partnerdesk.sharing.csv_export import export_csv
+    from partnerdesk.sharing.hsds import export_hsds
+    from partnerdesk.sharing.ical import export_ical
+    from partnerdesk.sharing.vcard import export_vcard
+
+    return (
+        ("csv-contact", "Contacts to a spreadsheet (CSV)…", "contacts.csv",
+         "CSV files (*.csv)", lambda desk, path: export_csv(desk, "contact", path)),
+        ("csv-organization", "Organizations to a spreadsheet (CSV)…", "organizations.csv",
+         "CSV files (*.csv)", lambda desk, path: export_csv(desk, "organization", path)),
+        ("vcard-3", "Contacts as vCards (3.0, most address books)…", "contacts.vcf",
+         "vCard files (*.vcf)", lambda desk, path: export_vcard(desk, path, "3.0")),
+        ("vcard-4", "Contacts as vCards (4.0)…", "contacts.vcf", "vCard files (*.vcf)",
+         lambda desk, path: export_vcard(desk, path, "4.0")),
+        ("ical", "Calendar: meetings, to-dos and key dates (iCalendar)…", "partnerdesk.ics",
+         "Calendar files (*.ics)", lambda desk, path: export_ical(desk, path)),
+        ("hsds", "Resource directory (Open Referral HSDS, zip)…", "resource-directory.zip",
+         "Zip files (*.zip)", lambda desk, path: export_hsds(desk, path)),
+    )
+
+
+def export_to(window: QWidget, desk: Any, key: str) -> None:
+    """Ask where to save, then export in the background."""
+    entry = next(e for e in _exports() if e[0] == key)
+    _, _, suggested, file_filter, work = entry
+    path, _ = QFileDialog.getSaveFileName(window, tr("Export"), suggested, tr(file_filter))
+    if not path:
+        return
+
+    def done(_result: Any) -> None:
+        QMessageBox.information(window, tr("Export"),
+                                tr("Saved to {path}.").format(path=path))
+
+    def run(progress: Progress) -> Any:
+        progress.report(0, 0, tr("Exporting…"))
+        return work(desk, path)
+
+    window.export_task = run_in_background(  # type: ignore[attr-defined]
+        window, run, on_success=done, label=tr("Exporting…"))
+
+
+def open_import(window: QWidget, desk: Any, key: str) -> Any:
+    from partnerdesk.ui.import_wizard import open_import_wizard
+
+    wizard = open_import_wizard(window, desk, key)
+    window.import_wizard = wizard  # type: ignore[attr-defined]
+    return wizard
+
+
+def open_duplicates(window: QWidget, desk: Any) -> Any:
+    from partnerdesk.ui.duplicates_window import DuplicatesWindow
+
+    dialog = DuplicatesWindow(desk, window)
+    window.duplicates_window = dialog  # type: ignore[attr-defined]
+    dialog.show()
+    return dialog
+
+
+def build_import_export_menus(window: QWidget, desk: Any) -> list[QAction]:
+    """[Import ▸, Export ▸, Find duplicates…] for the File menu."""
+    import_menu = QMenu(tr("&Import"), window)
+    for key, text in IMPORTS:
+        action = import_menu.addAction(tr(text))
+        action.setObjectName(f"import-{key}")
+        action.triggered.connect(lambda _=False, k=key: open_import(window, desk, k))
+    export_menu = QMenu(tr("&Export"), window)
+    for key, text, *_ in _exports():
+        action = export_menu.addAction(tr(text))
+        action.setObjectName(f"export-{key}")
+        action.triggered.connect(lambda _=False, k=key: export_to(window, desk, k))
+    duplicates = QAction(tr("Find &duplicates…"), window)
+    duplicates.setObjectName("find-duplicates")
+    duplicates.setStatusTip(tr("List contacts and organizations that are probably the same"))
+    duplicates.triggered.connect(lambda: open_duplicates(window, desk))
+    import_menu.menuAction().setObjectName("import-menu")
+    export_menu.menuAction().setObjectName("export-menu")
+    return [import_menu.menuAction(), export_menu.menuAction(), duplicates]

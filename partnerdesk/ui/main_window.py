@@ -1,0 +1,405 @@
+"""The main window: navigation on the left, one screen at a time on the right, a menu
+bar with the standard shortcuts, a global search box, and one undo stack for list
+actions (deleting, bulk tagging and status changes).
+
+The window is built in two steps so it can appear before the heavy imports: the
+constructor needs only Qt; `set_desk(desk)` then builds the screens. Other features
+add their screens with `add_view(key, title, widget, after=...)`; a screen may offer
+`new_record()`, `save()`, `maybe_save()`, `focus_filter()`, `open_record(id)`,
+`save_state(settings)` / `restore_state(settings)`, and `can_open(record_type)` to
+claim record types the built-in lists do not show (a resource map claiming resources).
+"""
+
+from datetime import date
+from importlib.util import find_spec
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# Record types shown by a list, and the list's key.
+LIST_OF_TYPE = {"organization": "organizations", "contact": "contacts",
+                "partnership": "partnerships", "agreement": "agreements",
+                "meeting": "meetings"}
+# Child records open their parent: (field holding the parent's id, parent's type).
+PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
+    "milestone": [("partnership_id", "partnership")],
+    "indicator": [("partnership_id", "partnership")],
+    "partnership_member": [("partnership_id", "partnership")],
+    "partnership_review": [("partnership_id", "partnership")],
+    "measurement": [("indicator_id", "indicator")],
+    "agreement_party": [("agreement_id", "agreement")],
+    "obligation": [("agreement_id", "agreement")],
+    "signatory": [("agreement_id", "agreement")],
+    "meeting_attendee": [("meeting_id", "meeting")],
+    "action_item": [("meeting_id", "meeting"), ("partnership_id", "partnership")],
+    "resource": [("organization_id", "organization")],
+    "referral_pathway": [("from_organization_id", "organization")],
+    "referral_count": [("pathway_id", "referral_pathway")],
+}
+EDITOR_MODULES = {"partnerships": "partnerdesk.ui.editors.partnership",
+                  "agreements": "partnerdesk.ui.editors.agreement",
+                  "meetings": "partnerdesk.ui.editors.meeting"}
+
+
+def module_exists(name: str) -> bool:
+    try:
+        return find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+class MainWindow(QMainWindow):
+    sig_view_changed = Signal(str)
+    """The screen shown changed: its key."""
+
+    def __init__(self, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or QSettings()
+        self.desk: Any = None
+        self.today: date | None = None
+        self.views: dict[str, QWidget] = {}
+        self.setWindowTitle(self.tr("PartnerDesk"))
+        self.setMinimumSize(QSize(760, 480))
+        self.undo_stack = QUndoStack(self)
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(self.tr("Screens"))
+        self.nav.setToolTip(self.tr("Choose what to look at."))
+        self.nav.setMaximumWidth(220)
+        self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet("QListWidget#navigation::item { padding: 6px 8px; }")
+        self.nav.currentItemChanged.connect(self._on_nav)
+        self.stack = QStackedWidget()
+        self.opening = QLabel(self.tr("Opening your records…"))
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._restore_geometry()
+        self.statusBar()
+
+    # -- actions, menus, toolbar ---------------------------------------------------------
+    def _action(self, text: str, tip: str, slot: Any,
+                shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action(self.tr("&New"), self.tr("Add a new record here"),
+                                       self.new_record, key.New)
+        self.save_action = self._action(self.tr("&Save"), self.tr("Save the record you are "
+                                                                  "editing"), self.save, key.Save)
+        self.close_action = self._action(self.tr("&Close window"), self.tr("Close PartnerDesk"),
+                                         self.close, key.Close)
+        self.quit_action = self._action(self.tr("&Quit"), self.tr("Quit PartnerDesk"),
+                                        self.close, key.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcuts(key.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcuts(key.Redo)
+        self.find_action = self._action(self.tr("&Find in this list"), self.tr(
+            "Filter the list on screen"), self.find, key.Find)
+        self.search_action = self._action(self.tr("&Search everywhere…"), self.tr(
+            "Search every kind of record (Ctrl+K)"), self.open_search, "Ctrl+K")
+        self.about_action = self._action(self.tr("&About PartnerDesk"), self.tr(
+            "Version and where your data is kept"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.backups_action = self._action(self.tr("&Backups…"), self.tr(
+            "See the automatic backups and restore one"), self.show_backups)
+        self.backups_action.setEnabled(False)  # until the database is open
+        # On the window itself too, so the shortcuts work wherever the focus is.
+        self.addActions([self.new_action, self.save_action, self.close_action,
+                         self.quit_action, self.undo_action, self.redo_action,
+                         self.find_action, self.search_action, self.about_action])
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addActions([self.new_action, self.save_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.close_action, self.quit_action])
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.search_action])
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+        self.file_menu, self.edit_menu, self.help_menu = file_menu, edit_menu, help_menu
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("Main toolbar"))
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.save_action)
+        toolbar.addAction(self.undo_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
+                             spacer.sizePolicy().verticalPolicy())
+        toolbar.addWidget(spacer)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(self.tr("Search everything (Ctrl+K)"))
+        self.search_box.setEnabled(False)  # until the database is open
+        self.search_box.setAccessibleName(self.tr("Search everything"))
+        self.search_box.setToolTip(self.tr("Type a name or a word to find any record."))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(320)
+        toolbar.addWidget(self.search_box)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    # -- opening a database --------------------------------------------------------------
+    def set_desk(self, desk: Any, today: date | None = None) -> None:
+        """Build the screens on an open database (the slow part, after the first paint)."""
+        from partnerdesk.ui.dashboard import DashboardView
+        from partnerdesk.ui.record_list import RecordListView
+        from partnerdesk.ui.search_popup import SearchPopup
+        from partnerdesk.ui.trash_view import TrashView
+        from partnerdesk.ui.widgets.list_specs import specs
+
+        self.desk, self.today = desk, today
+        self.search_popup = SearchPopup(desk, self.search_box, self)
+        self.search_popup.sig_open_record.connect(self.open_record)
+        self.search_box.setEnabled(True)
+        self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=desk.path.name))
+        self.statusBar().showMessage(self.tr("Database: {path}").format(path=desk.path), 8000)
+        dashboard = DashboardView(desk, today=today)
+        self.add_view("dashboard", self.tr("Dashboard"), dashboard)
+        for key, spec in specs().items():
+            module = EDITOR_MODULES.get(key)
+            if module and not module_exists(module):
+                continue  # that editor is not part of this build yet
+            view = RecordListView(desk, spec, self.undo_stack)
+            self.add_view(key, spec.title, view)
+        self._add_feature_views(desk)
+        trash = TrashView(desk)
+        self.add_view("trash", self.tr("Trash"), trash)
+        self._add_feature_menus(desk)
+        for view in self.views.values():
+            restore = getattr(view, "restore_state", None)
+            if restore:
+                restore(self.settings)
+        self.stack.removeWidget(self.opening)
+        last = str(self.settings.value("main/view", "dashboard"))
+        self.show_view(last if last in self.views else "dashboard")
+
+    def _add_feature_views(self, desk: Any) -> None:
+        """The resource map, reports and sharing screens, each built on the open database."""
+        from partnerdesk.ui.reports_view import ReportsView
+        from partnerdesk.ui.resource_map.view import ResourceMapView
+        from partnerdesk.ui.sharing_view import SharingView
+
+        self.add_view("resource_map", self.tr("Resource map"), ResourceMapView(desk, self),
+                      after="agreements")
+        self.add_view("reports", self.tr("Reports"), ReportsView(desk, self))
+        self.add_view("sharing", self.tr("Sharing"), SharingView(desk, self))
+
+    def _add_feature_menus(self, desk: Any) -> None:
+        from partnerdesk.ui.help import add_help_actions
+        from partnerdesk.ui.interchange_menu import build_import_export_menus
+
+        self.file_menu.insertActions(self.close_action,
+                                     [*build_import_export_menus(self, desk), self.backups_action])
+        self.file_menu.insertSeparator(self.close_action)
+        self.backups_action.setEnabled(True)
+        add_help_actions(self.help_menu, self)
+
+    def show_backups(self) -> None:
+        from partnerdesk.ui.backups_window import BackupsWindow
+
+        window = BackupsWindow(self.desk, self)
+        window.exec()
+        window.deleteLater()
+
+    def add_view(self, key: str, title: str, widget: QWidget, after: str | None = None) -> None:
+        """Add a screen to the navigation (after the screen `after`, else before Trash)."""
+        if key in self.views:
+            raise ValueError(f"A screen called {key!r} is already there.")
+        keys = [self.nav.item(i).data(KEY_ROLE) for i in range(self.nav.count())]
+        if after in keys:
+            position = keys.index(after) + 1
+        elif "trash" in keys:
+            position = keys.index("trash")
+        else:
+            position = len(keys)
+        item = QListWidgetItem(title)
+        item.setData(KEY_ROLE, key)
+        item.setToolTip(title)
+        self.nav.insertItem(position, item)
+        self.views[key] = widget
+        self.stack.addWidget(widget)
+        widget.setAccessibleName(title)
+        signal = getattr(widget, "sig_open_record", None)
+        if signal is not None:
+            signal.connect(self.open_record)
+
+    def view(self, key: str) -> QWidget:
+        return self.views[key]
+
+    def current_key(self) -> str:
+        item = self.nav.currentItem()
+        return str(item.data(KEY_ROLE)) if item else ""
+
+    def current_view(self) -> QWidget | None:
+        return self.views.get(self.current_key())
+
+    def show_view(self, key: str) -> bool:
+        for number in range(self.nav.count()):
+            if self.nav.item(number).data(KEY_ROLE) == key:
+                self.nav.setCurrentRow(number)
+                return self.current_key() == key
+        return False
+
+    def _on_nav(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is None:
+            return
+        key = str(current.data(KEY_ROLE))
+        widget = self.views[key]
+        self.stack.setCurrentWidget(widget)
+        refresh = getattr(widget, "refresh", None)
+        if key in ("dashboard", "trash") and refresh:
+            refresh()
+        self.new_action.setEnabled(hasattr(widget, "new_record"))
+        self.save_action.setEnabled(hasattr(widget, "save"))
+        self.find_action.setEnabled(hasattr(widget, "focus_filter"))
+        self.sig_view_changed.emit(key)
+
+    # -- commands ------------------------------------------------------------------------
+    def new_record(self) -> None:
+        view = self.current_view()
+        if view is not None and hasattr(view, "new_record"):
+            view.new_record()
+
+    def save(self) -> None:
+        view = self.current_view()
+        if view is not None and hasattr(view, "save"):
+            view.save()
+
+    def find(self) -> None:
+        view = self.current_view()
+        if view is not None and hasattr(view, "focus_filter"):
+            view.focus_filter()
+
+    def open_search(self, text: str = "") -> None:
+        """Ctrl+K: the cursor goes to the toolbar search box (with `text`, search for it)."""
+        self.search_popup.popup(text if isinstance(text, str) else None)
+
+    def show_about(self) -> None:
+        from partnerdesk.ui.about import AboutDialog
+
+        dialog = AboutDialog(self.desk.path if self.desk else None, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def open_record(self, record_type: str, record_id: str) -> bool:
+        """Show a record on the screen that holds it (a child record opens its parent)."""
+        for key, view in self.views.items():
+            claims = getattr(view, "can_open", None)
+            if claims is not None and claims(record_type):
+                return self._open_in(key, record_id)
+        seen = 0
+        while record_type not in LIST_OF_TYPE or LIST_OF_TYPE[record_type] not in self.views:
+            parent = self._parent_of(record_type, record_id)
+            seen += 1
+            if parent is None or seen > 4:
+                self.statusBar().showMessage(self.tr(
+                    "That record cannot be shown on its own; open the record it belongs to."),
+                    6000)
+                return False
+            record_type, record_id = parent
+        return self._open_in(LIST_OF_TYPE[record_type], record_id)
+
+    def _parent_of(self, record_type: str, record_id: str) -> tuple[str, str] | None:
+        if record_type == "attachment":
+            row = self.desk.attachments.get(record_id)
+            return row.record_type, row.record_id
+        for field, parent_type in PARENT_OF_TYPE.get(record_type, []):
+            row = self.desk.service(record_type).get(record_id)
+            parent_id = getattr(row, field, None)
+            if parent_id:
+                return parent_type, parent_id
+        return None
+
+    def _open_in(self, key: str, record_id: str) -> bool:
+        current = self.current_view()
+        view = self.views[key]
+        if current is not view and current is not None and hasattr(current, "maybe_save") \
+                and not current.maybe_save():
+            return False
+        self.show_view(key)
+        opener = getattr(view, "open_record", None)
+        return bool(opener(record_id)) if opener else True
+
+    # -- closing and remembering -------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        splitter = self.settings.value("main/splitter")
+        if splitter:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([170, 1030])
+
+    def save_settings(self) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("main/splitter", self.splitter.saveState())
+        if self.current_key():
+            self.settings.setValue("main/view", self.current_key())
+        for view in self.views.values():
+            save_state = getattr(view, "save_state", None)
+            if save_state:
+                save_state(self.settings)
+        self.settings.sync()
+
+    def unsaved_views(self) -> list[QWidget]:
+        return [view for view in self.views.values()
+                if getattr(getattr(view, "editor", None), "is_dirty", lambda: False)()]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Every screen with unsaved edits asks Save / Discard / Cancel; Cancel keeps it open.
+        current = self.current_view()
+        ordered = ([current] if current in self.unsaved_views() else []) + [
+            v for v in self.unsaved_views() if v is not current]
+        for view in ordered:
+            key = next(k for k, v in self.views.items() if v is view)
+            self.show_view(key)
+            if not view.maybe_save():  # type: ignore[attr-defined]
+                event.ignore()
+                return
+        self.save_settings()
+        event.accept()

@@ -1,0 +1,312 @@
+"""The Reports view: choose a report and its options, make it, preview it, save, open or
+print it.
+
+ReportLab holds the interpreter lock while it lays out pages, so the PDF is made in a
+separate process (`partnerdesk.reports.worker`) watched from a background thread through
+`run_in_background`; the window keeps responding and Cancel ends the process.
+
+The preview and printing draw the pages with PDFium (`pypdfium2`, a small wheel) rather
+than QtPdf: QtPdf ships only in PySide6-Addons, a far larger download.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.reports.worker import build_in_process
+from partnerdesk.services.desk import Desk
+from partnerdesk.services.progress import Progress
+from partnerdesk.services.reporting import ReportOptions, page_size
+from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.tasks import Task, run_in_background
+
+PREVIEW_SCALE = 1.2
+
+
+def pdf_page_images(data: bytes, scale: float) -> list[QImage]:
+    """Every page of a PDF as an image (for the preview and for printing)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    images = []
+    try:
+        for index in range(len(document)):
+            bitmap = document[index].render(scale=scale, rev_byteorder=True)
+            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                           QImage.Format.Format_RGB888 if bitmap.n_channels == 3
+                           else QImage.Format.Format_RGBA8888)
+            images.append(image.copy())
+    finally:
+        document.close()
+    return images
+
+
+class ReportsView(QWidget):
+    sig_report_ready = Signal(bytes)
+    """A report was made; its PDF bytes."""
+
+    KINDS = ("partnership", "agreements", "resources", "directory", "minutes")
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.pdf: bytes | None = None
+        self.task: Task | None = None
+        self.kind = QComboBox()
+        for key, label in zip(self.KINDS, (
+                self.tr("Partnership report"), self.tr("Agreements register"),
+                self.tr("Resource map"), self.tr("Contact directory"),
+                self.tr("Meeting minutes")), strict=True):
+            self.kind.addItem(label, key)
+        self.partnership = QComboBox()
+        self.meeting = QComboBox()
+        self.use_period = QCheckBox(self.tr("Only this period"))
+        today = QDate.currentDate()
+        self.start = QDateEdit(today.addYears(-1))
+        self.end = QDateEdit(today)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+        self.include_internal = QCheckBox(self.tr("Include contacts not cleared for sharing "
+                                                  "(internal use only)"))
+        self.page = QComboBox()
+        self.page.addItem(self.tr("US Letter"), "letter")
+        self.page.addItem(self.tr("A4"), "a4")
+        self.page.setCurrentIndex(self.page.findData(page_size(desk)))
+
+        form = QFormLayout()
+        form.addRow(self.tr("Report"), self.kind)
+        form.addRow(self.tr("Partnership"), self.partnership)
+        form.addRow(self.tr("Meeting"), self.meeting)
+        period = QHBoxLayout()
+        period.addWidget(self.use_period)
+        period.addWidget(self.start)
+        period.addWidget(QLabel(self.tr("to")))
+        period.addWidget(self.end)
+        period.addStretch()
+        form.addRow(self.tr("Period"), period)
+        form.addRow("", self.include_internal)
+        form.addRow(self.tr("Paper"), self.page)
+
+        self.make_button = QPushButton(self.tr("Make report"))
+        self.save_button = QPushButton(self.tr("Save as…"))
+        self.open_button = QPushButton(self.tr("Open in viewer"))
+        self.print_button = QPushButton(self.tr("Print…"))
+        buttons = QHBoxLayout()
+        for button in (self.make_button, self.save_button, self.open_button,
+                       self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        self.status = QLabel(self.tr("Choose a report and press Make report."))
+        self.status.setWordWrap(True)
+
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.pages)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.scroll, 1)
+
+        self.kind.currentIndexChanged.connect(self._update_fields)
+        self.use_period.toggled.connect(self._update_fields)
+        self.make_button.clicked.connect(self.make_report)
+        self.save_button.clicked.connect(self.save_as)
+        self.open_button.clicked.connect(self.open_in_viewer)
+        self.print_button.clicked.connect(self.print_report)
+        self.reload_choices()
+        self._update_fields()
+        self._set_have_pdf(False)
+
+    # -- choices ------------------------------------------------------------------
+    def reload_choices(self) -> None:
+        self.partnership.clear()
+        for ship in self.desk.partnerships.list():
+            self.partnership.addItem(ship.title, ship.id)
+        self.meeting.clear()
+        for meeting in self.desk.meetings.list(order_by="starts_at", descending=True,
+                                               limit=200):
+            self.meeting.addItem(f"{meeting.starts_at:%d %b %Y} · {meeting.title}", meeting.id)
+
+    def _update_fields(self) -> None:
+        kind = self.kind.currentData()
+        self.partnership.setEnabled(kind == "partnership")
+        self.meeting.setEnabled(kind == "minutes")
+        periodic = kind in ("partnership", "agreements")
+        self.use_period.setEnabled(periodic)
+        for edit in (self.start, self.end):
+            edit.setEnabled(periodic and self.use_period.isChecked())
+        self.include_internal.setEnabled(kind == "directory")
+
+    def options(self) -> ReportOptions:
+        kind = self.kind.currentData()
+        periodic = kind in ("partnership", "agreements") and self.use_period.isChecked()
+
+        def day(edit: QDateEdit) -> date:
+            return edit.date().toPython()  # type: ignore[no-any-return]
+
+        return ReportOptions(
+            kind=kind,
+            partnership=self.partnership.currentData() if kind == "partnership" else None,
+            meeting=self.meeting.currentData() if kind == "minutes" else None,
+            start=day(self.start) if periodic else None,
+            end=day(self.end) if periodic else None,
+            include_internal=kind == "directory" and self.include_internal.isChecked(),
+            page_size=self.page.currentData())
+
+    # -- making it ----------------------------------------------------------------
+    def make_report(self) -> None:
+        options = self.options()
+        db_path = self.desk.path
+        self.make_button.setEnabled(False)
+        self.status.setText(self.tr("Making the report…"))
+
+        def work(progress: Progress) -> bytes:
+            return build_in_process(db_path, options, progress)
+
+        self.task = run_in_background(self, work, on_success=self._show_pdf,
+                                      on_failure=self._failed,
+                                      label=self.tr("Making the report…"))
+
+    def _failed(self, error: BaseException) -> None:
+        self.make_button.setEnabled(True)
+        self.status.setText(self.tr("No report was made."))
+        from partnerdesk.services.progress import Cancelled
+
+        if not isinstance(error, Cancelled):
+            show_error(self, error)
+
+    def _show_pdf(self, data: Any) -> None:
+        self.make_button.setEnabled(True)
+        self.pdf = bytes(data)
+        images = pdf_page_images(self.pdf, PREVIEW_SCALE)
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for image in images:
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(image))
+            page.setStyleSheet("border: 1px solid #999; background: white;")
+            self.pages_layout.addWidget(page)
+        self.status.setText(self.tr("{count} page(s). Save it, open it or print it.")
+                            .format(count=len(images)))
+        self._set_have_pdf(True)
+        self.sig_report_ready.emit(self.pdf)
+
+    def _set_have_pdf(self, have: bool) -> None:
+        for button in (self.save_button, self.open_button, self.print_button):
+            button.setEnabled(have)
+
+    def suggested_name(self) -> str:
+        options = self.options()
+        label = self.kind.currentText().lower().replace(" ", "-")
+        if options.kind == "partnership" and self.partnership.currentText():
+            label += "-" + "".join(ch for ch in self.partnership.currentText().lower()
+                                   if ch.isalnum() or ch == " ").replace(" ", "-")
+        return f"{label}-{date.today().isoformat()}.pdf"
+
+    # -- using it -----------------------------------------------------------------
+    def save_as(self) -> Path | None:
+        if self.pdf is None:
+            return None
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save report"),
+                                              str(Path.home() / self.suggested_name()),
+                                              self.tr("PDF files (*.pdf)"))
+        if not name:
+            return None
+        target = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
+        try:
+            from partnerdesk.reports.files import write_atomically
+
+            write_atomically(target, self.pdf)
+        except (OSError, PartnerDeskError) as error:
+            show_error(self, error)
+            return None
+        self.status.setText(self.tr("Saved to {path}.").format(path=target))
+        return target
+
+    def open_in_viewer(self) -> Path | None:
+        """Write the PDF to the data folder's reports folder and open it there."""
+        if self.pdf is None:
+            return None
+        folder = self.desk.path.parent / "reports"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / self.suggested_name()
+        target.write_bytes(self.pdf)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        return target
+
+    def print_report(self) -> bool:
+        if self.pdf is None:
+            return False
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+        self.print_to(printer)
+        return True
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Draw every page into the printer at its resolution; returns the pages sent."""
+        assert self.pdf is not None
+        images = pdf_page_images(self.pdf, max(printer.resolution(), 72) / 72)
+        painter = QPainter()
+        if not painter.begin(printer):
+            show_error(self, OSError("The printer could not be opened."))
+            return 0
+        try:
+            for index, image in enumerate(images):
+                if index:
+                    printer.newPage()
+                area = painter.viewport()
+                scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.setViewport(area.x(), area.y(), scaled.width(), scaled.height())
+                painter.setWindow(image.rect())
+                painter.drawImage(0, 0, image)
+                painter.setViewport(area)
+        finally:
+            painter.end()
+        return len(images)
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from partnerdesk.services.demo import load_demo
+
+    app = QApplication(sys.argv)
+    sample = Desk.open(Path(tempfile.mkdtemp()) / "sample.db")
+    load_demo(sample)
+    view = ReportsView(sample)
+    view.resize(900, 800)
+    view.show()
+    sys.exit(app.exec())

@@ -1,0 +1,509 @@
+"""The Sharing view: send records as a bundle file, bring a bundle in (preview, then apply),
+settle conflicts side by side, and look back at imports (with undo).
+
+Export, preview, import and undo all run through `run_in_background` with a progress
+dialog that can be cancelled; the view only ever holds plain values.
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.desk import Desk
+from partnerdesk.services.progress import Cancelled, Progress
+from partnerdesk.sharing import limits
+from partnerdesk.sharing.bundle import SUFFIX, Bundle
+from partnerdesk.sharing.conflicts import ConflictView, list_conflicts, resolve
+from partnerdesk.sharing.exporter import ExportResult, Scope, export_bundle
+from partnerdesk.sharing.importer import ImportResult, Preview, import_bundle, preview_bundle
+from partnerdesk.sharing.undo import EditedSinceError, check_undo, list_imports, undo_import
+from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.tasks import Task, run_in_background
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class RowsModel(QAbstractTableModel):
+    """Text rows with a payload each; fed with `set_rows`, never queries."""
+
+    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._headers = headers
+        self._rows: list[tuple[str, ...]] = []
+        self._payloads: list[Any] = []
+
+    def set_rows(self, rows: list[tuple[str, ...]], payloads: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows, self._payloads = list(rows), list(payloads)
+        self.endResetModel()
+
+    def payload(self, row: int) -> Any:
+        return self._payloads[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][index.column()]
+        if role == ROW_ROLE:
+            return self._payloads[index.row()]
+        return None
+
+
+def _table(model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _value_text(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item.get("address") or item.get("number") or item)
+                         if isinstance(item, dict) else str(item) for item in value)
+    return str(value)
+
+
+def _local_time(moment: datetime) -> str:
+    """Stored in UTC (SQLite drops the zone); shown in the laptop's own time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class SharingView(QWidget):
+    """Bundles in and out, conflicts, and the import history of this laptop."""
+
+    sig_data_changed = Signal()
+    """An import or undo changed records; other screens may refresh."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.selection: list[tuple[str, str]] = []
+        self.bundle: Bundle | None = None
+        self.bundle_path: Path | None = None
+        self.task: Task | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._export_tab(), self.tr("Send records"))
+        self.tabs.addTab(self._import_tab(), self.tr("Bring records in"))
+        self.tabs.addTab(self._conflicts_tab(), self.tr("Conflicts"))
+        self.tabs.addTab(self._history_tab(), self.tr("Import history"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.refresh()
+
+    # -- export ----------------------------------------------------------------------
+    def _export_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.scope_all = QRadioButton(self.tr("Everything"))
+        self.scope_partnership = QRadioButton(self.tr("One partnership and what it touches"))
+        self.scope_selected = QRadioButton(self.tr("The records I selected"))
+        self.scope_all.setChecked(True)
+        scopes = QButtonGroup(page)
+        for button in (self.scope_all, self.scope_partnership, self.scope_selected):
+            scopes.addButton(button)
+        self.partnership_box = QComboBox()
+        self.partnership_box.setEnabled(False)
+        self.scope_partnership.toggled.connect(self.partnership_box.setEnabled)
+        scope_box = QVBoxLayout()
+        scope_box.addWidget(self.scope_all)
+        row = QHBoxLayout()
+        row.addWidget(self.scope_partnership)
+        row.addWidget(self.partnership_box, 1)
+        scope_box.addLayout(row)
+        scope_box.addWidget(self.scope_selected)
+        form.addRow(self.tr("What to send:"), scope_box)
+
+        self.for_ours = QRadioButton(self.tr("Our own laptops (everything, including "
+                                             "internal notes)"))
+        self.for_partner = QRadioButton(self.tr("A partner organization (leaves out internal "
+                                                "notes and people not cleared for sharing)"))
+        self.for_ours.setChecked(True)
+        audience = QButtonGroup(page)
+        audience.addButton(self.for_ours)
+        audience.addButton(self.for_partner)
+        who = QVBoxLayout()
+        who.addWidget(self.for_ours)
+        who.addWidget(self.for_partner)
+        form.addRow(self.tr("Who it is for:"), who)
+
+        self.seal_box = QCheckBox(self.tr("Lock the file with a passphrase"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(self.tr("at least 8 characters"))
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again.setPlaceholderText(self.tr("the same again"))
+        for edit in (self.passphrase, self.passphrase_again):
+            edit.setEnabled(False)
+            self.seal_box.toggled.connect(edit.setEnabled)
+        form.addRow(self.seal_box)
+        form.addRow(self.tr("Passphrase:"), self.passphrase)
+        form.addRow(self.tr("Again:"), self.passphrase_again)
+
+        self.export_button = QPushButton(self.tr("Save bundle file…"))
+        self.export_button.clicked.connect(self.start_export)
+        self.export_status = QLabel()
+        self.export_status.setWordWrap(True)
+        form.addRow(self.export_button)
+        form.addRow(self.export_status)
+        return page
+
+    def set_selection(self, items: list[tuple[str, str]]) -> None:
+        """Records picked elsewhere in the app, for the "records I selected" scope."""
+        self.selection = list(items)
+        self.scope_selected.setText(self.tr("The records I selected ({n})").format(
+            n=len(self.selection)))
+        self.scope_selected.setEnabled(bool(self.selection))
+        if self.selection:
+            self.scope_selected.setChecked(True)
+
+    def _scope(self) -> Scope:
+        partner = self.for_partner.isChecked()
+        if self.scope_partnership.isChecked():
+            return Scope.partnership(self.partnership_box.currentData(), for_partner=partner)
+        if self.scope_selected.isChecked():
+            return Scope.selection(self.selection, for_partner=partner)
+        return Scope.everything(for_partner=partner)
+
+    def start_export(self) -> None:
+        secret: str | None = None
+        if self.seal_box.isChecked():
+            secret = self.passphrase.text()
+            if secret != self.passphrase_again.text():
+                self.export_status.setText(self.tr("The two passphrases differ. Type the same "
+                                                   "passphrase twice."))
+                return
+            if len(secret) < 8:
+                self.export_status.setText(self.tr("Choose a passphrase of at least 8 "
+                                                   "characters."))
+                return
+        if self.scope_partnership.isChecked() and not self.partnership_box.currentData():
+            self.export_status.setText(self.tr("Choose the partnership to send."))
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save bundle"), str(Path.home() / f"records{SUFFIX}"),
+            self.tr("PartnerDesk bundles (*{suffix})").format(suffix=SUFFIX))
+        if not path:
+            return
+        if not path.endswith(SUFFIX):
+            path += SUFFIX
+        scope, desk = self._scope(), self.desk
+
+        def work(progress: Progress) -> ExportResult:
+            return export_bundle(desk, Path(path), scope, passphrase=secret, progress=progress)
+
+        self.export_button.setEnabled(False)
+        self.task = run_in_background(self, work, on_success=self._exported,
+                                      on_failure=self._export_failed,
+                                      label=self.tr("Writing the bundle…"))
+
+    def _exported(self, result: ExportResult) -> None:
+        self.export_button.setEnabled(True)
+        sealed = self.tr(" It is locked with your passphrase.") if result.sealed else ""
+        self.export_status.setText(self.tr("Saved {n} records and {a} attachments to {path}."
+                                           ).format(n=f"{result.total:,}", a=result.attachments,
+                                                    path=result.path) + sealed)
+
+    def _export_failed(self, error: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.export_status.setText("")
+        if not isinstance(error, Cancelled):
+            show_error(self, error)
+
+    # -- import ----------------------------------------------------------------------
+    def _import_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        top = QHBoxLayout()
+        self.choose_button = QPushButton(self.tr("Choose a bundle file…"))
+        self.choose_button.clicked.connect(self.choose_file)
+        self.apply_button = QPushButton(self.tr("Bring these records in"))
+        self.apply_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.apply_import)
+        top.addWidget(self.choose_button)
+        top.addStretch(1)
+        top.addWidget(self.apply_button)
+        layout.addLayout(top)
+        self.preview_label = QLabel(self.tr("Choose a bundle file to see what it would change. "
+                                            "Nothing changes until you bring the records in."))
+        self.preview_label.setWordWrap(True)
+        layout.addWidget(self.preview_label)
+        self.preview_model = RowsModel([self.tr("What happens"), self.tr("Kind"),
+                                        self.tr("Record"), self.tr("Fields")], self)
+        self.preview_table = _table(self.preview_model)
+        layout.addWidget(self.preview_table, 1)
+        return page
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a bundle"), str(Path.home()),
+            self.tr("PartnerDesk bundles (*{suffix});;All files (*)").format(suffix=SUFFIX))
+        if path:
+            self.load_preview(Path(path))
+
+    def load_preview(self, path: Path, passphrase: str | None = None) -> None:
+        desk = self.desk
+        self.apply_button.setEnabled(False)
+        self.bundle = None
+
+        def work(progress: Progress) -> tuple[Bundle, Preview]:
+            bundle = limits.read_file(path, passphrase)
+            return bundle, preview_bundle(desk, bundle, path.name, progress)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, limits.PassphraseNeeded) or (
+                    passphrase is not None and "passphrase" in str(error)):
+                text, ok = QInputDialog.getText(
+                    self, self.tr("Passphrase"), self.tr(
+                        "This bundle is locked. Enter the passphrase the sender gave you:"),
+                    QLineEdit.EchoMode.Password)
+                if ok and text:
+                    self.load_preview(path, text)
+                    return
+            self.preview_label.setText(
+                error.message if isinstance(error, PartnerDeskError) else "")
+            if not isinstance(error, Cancelled):
+                show_error(self, error)
+
+        self.preview_label.setText(self.tr("Reading {name}…").format(name=path.name))
+        self.task = run_in_background(
+            self, work, on_success=lambda result: self._previewed(path, *result),
+            on_failure=failed, label=self.tr("Reading the bundle…"))
+
+    def _previewed(self, path: Path, bundle: Bundle, preview: Preview) -> None:
+        self.bundle, self.bundle_path = bundle, path
+        counts = preview.counts()
+        source = preview.from_organization or self.tr("another laptop")
+        self.preview_label.setText(self.tr(
+            "{name} from {source}: {new} new, {updated} updated, {deleted} deleted, "
+            "{conflicts} in conflict, {unchanged} unchanged.").format(
+                name=path.name, source=source, **{k: f"{v:,}" for k, v in counts.items()}))
+        labels = {"new": self.tr("New"), "updated": self.tr("Updated"),
+                  "deleted": self.tr("Deleted"), "conflict": self.tr("In conflict")}
+        items = preview.items[:5000]
+        self.preview_model.set_rows(
+            [(labels[i.status], i.record_type.replace("_", " "), i.title or i.record_id,
+              "" if i.status == "new" else ", ".join(f.replace("_", " ") for f in i.fields))
+             for i in items], items)
+        self.preview_table.resizeColumnsToContents()
+        self.apply_button.setEnabled(bool(preview.items))
+
+    def apply_import(self) -> None:
+        bundle, path, desk = self.bundle, self.bundle_path, self.desk
+        if bundle is None or path is None:
+            return
+
+        def work(progress: Progress) -> ImportResult:
+            return import_bundle(desk, bundle, source=str(path), progress=progress,
+                                 name=path.name)
+
+        self.apply_button.setEnabled(False)
+        self.task = run_in_background(self, work, on_success=self._imported,
+                                      on_failure=self._import_failed,
+                                      label=self.tr("Bringing the records in…"))
+
+    def _imported(self, result: ImportResult) -> None:
+        counts = result.preview.counts()
+        self.preview_label.setText(self.tr(
+            "Done: {new} new, {updated} updated, {deleted} deleted, {conflicts} in conflict. "
+            "You can undo this import in Import history.").format(
+                **{k: f"{v:,}" for k, v in counts.items()}))
+        self.preview_model.set_rows([], [])
+        self.bundle = None
+        self.refresh()
+        self.sig_data_changed.emit()
+
+    def _import_failed(self, error: BaseException) -> None:
+        self.apply_button.setEnabled(self.bundle is not None)
+        if not isinstance(error, Cancelled):
+            show_error(self, error)
+
+    # -- conflicts -------------------------------------------------------------------
+    def _conflicts_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        note = QLabel(self.tr("When the same thing was changed differently on two laptops, "
+                              "one value was kept everywhere. These are the values this "
+                              "laptop had. Choose which one to keep."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.conflict_model = RowsModel([self.tr("Record"), self.tr("Field"),
+                                         self.tr("This laptop had"), self.tr("Kept now"),
+                                         self.tr("Kept value came from")], self)
+        self.conflict_table = _table(self.conflict_model)
+        layout.addWidget(self.conflict_table, 1)
+        buttons = QHBoxLayout()
+        self.use_ours_button = QPushButton(self.tr("Use the value this laptop had"))
+        self.keep_button = QPushButton(self.tr("Keep the value now shown"))
+        self.use_ours_button.clicked.connect(lambda: self._resolve("lost"))
+        self.keep_button.clicked.connect(lambda: self._resolve("won"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.use_ours_button)
+        buttons.addWidget(self.keep_button)
+        layout.addLayout(buttons)
+        return page
+
+    def _selected(self, table: QTableView, model: RowsModel) -> Any:
+        rows = table.selectionModel().selectedRows()
+        return model.payload(rows[0].row()) if rows else None
+
+    def _resolve(self, use: str) -> None:
+        conflict: ConflictView | None = self._selected(self.conflict_table, self.conflict_model)
+        if conflict is None:
+            return
+        try:
+            resolve(self.desk, conflict.id, use)
+        except Exception as error:  # shown to the person, logged by show_error
+            show_error(self, error)
+        self.refresh()
+        self.sig_data_changed.emit()
+
+    # -- history ---------------------------------------------------------------------
+    def _history_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.history_model = RowsModel([self.tr("When"), self.tr("File"), self.tr("From"),
+                                        self.tr("What it changed"), self.tr("Undone")], self)
+        self.history_table = _table(self.history_model)
+        layout.addWidget(self.history_table, 1)
+        buttons = QHBoxLayout()
+        self.undo_button = QPushButton(self.tr("Undo this import…"))
+        self.undo_button.clicked.connect(self.undo_selected)
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        layout.addLayout(buttons)
+        return page
+
+    def undo_selected(self) -> None:
+        batch = self._selected(self.history_table, self.history_model)
+        if batch is None or batch.undone:
+            return
+        try:
+            check = check_undo(self.desk, batch.id)
+        except Exception as error:  # shown to the person, logged by show_error
+            show_error(self, error)
+            return
+        question = self.tr("Put back the {n} records this import changed as they were "
+                           "before?").format(n=f"{check.touched:,}")
+        if check.edited_since:
+            names = ", ".join(e.title or e.record_id for e in check.edited_since[:8])
+            question += "\n\n" + self.tr(
+                "{n} of them were changed after the import ({names}). Their later changes "
+                "will be replaced (they stay in each record's history).").format(
+                    n=len(check.edited_since), names=names)
+        answer = QMessageBox.question(self, self.tr("Undo import"), question)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        desk, confirm = self.desk, bool(check.edited_since)
+
+        def work(progress: Progress) -> Any:
+            return undo_import(desk, batch.id, confirm=confirm, progress=progress)
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, EditedSinceError):
+                show_error(self, error)
+            self.refresh()
+
+        self.task = run_in_background(self, work, on_success=lambda _r: self._undone(),
+                                      on_failure=failed, label=self.tr("Undoing the import…"))
+
+    def _undone(self) -> None:
+        self.refresh()
+        self.sig_data_changed.emit()
+
+    # -- everything --------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self.partnership_box.currentData()
+        self.partnership_box.clear()
+        for ship in self.desk.partnerships.list():
+            self.partnership_box.addItem(ship.title, ship.id)
+        if current:
+            self.partnership_box.setCurrentIndex(max(self.partnership_box.findData(current), 0))
+        self.set_selection(self.selection)
+        conflicts = list_conflicts(self.desk)
+        self.conflict_model.set_rows(
+            [(c.title, c.field.replace("_", " ").strip(), _value_text(c.lost_value),
+              _value_text(c.won_value), self._device_name(c.won_from)) for c in conflicts],
+            conflicts)
+        self.conflict_table.resizeColumnsToContents()
+        self.tabs.setTabText(2, self.tr("Conflicts ({n})").format(n=len(conflicts))
+                             if conflicts else self.tr("Conflicts"))
+        batches = list_imports(self.desk)
+        self.history_model.set_rows(
+            [(_local_time(b.imported_at), Path(b.source).name,
+              b.from_organization or b.from_device[:8],
+              ", ".join(f"{v} {k}" for k, v in b.summary.items() if v and k != "unchanged"),
+              self.tr("yes") if b.undone else "") for b in batches], batches)
+        self.history_table.resizeColumnsToContents()
+
+    def _device_name(self, device: str) -> str:
+        """A laptop as a person knows it: this one, or the organization that sent it."""
+        if device == self.desk.store.device_id:
+            return self.tr("this laptop")
+        for batch in list_imports(self.desk):
+            if batch.from_device == device and batch.from_organization:
+                return self.tr("a laptop at {org}").format(org=batch.from_organization)
+        return self.tr("another laptop ({id})").format(id=device[:8])
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from partnerdesk.services.demo import load_demo
+
+    app = QApplication(sys.argv)
+    sample = Desk.open(Path(tempfile.mkdtemp()) / "sample.db")
+    load_demo(sample)
+    view = SharingView(sample)
+    view.resize(900, 600)
+    view.show()
+    sys.exit(app.exec())

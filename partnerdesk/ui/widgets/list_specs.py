@@ -1,0 +1,108 @@
+"""What each record list shows: its columns, which of them sort in SQL, and its editor.
+
+Editors are named by class path and imported only when their list is first built,
+so the window opens before every editor module has loaded.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from partnerdesk.db import vocabulary as v
+from partnerdesk.ui.record_list import Column, ListSpec, Lookups
+from partnerdesk.ui.widgets.multi_value_text import first_email, first_phone
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Lists", text)
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d %b %Y %H:%M")
+    return value.strftime("%d %b %Y")
+
+
+def _names(service: Any, ids: set[str], field: str) -> dict[str, str]:
+    ids.discard("")
+    if not ids:
+        return {}
+    return {row.id: getattr(row, field) for row in service.list(where={"id": sorted(ids)})}
+
+
+def contact_lookups(desk: Any, rows: list[Any]) -> Lookups:
+    return {"organization": _names(desk.organizations,
+                                   {row.organization_id or "" for row in rows}, "name")}
+
+
+def meeting_lookups(desk: Any, rows: list[Any]) -> Lookups:
+    return {"partnership": _names(desk.partnerships,
+                                  {row.partnership_id or "" for row in rows}, "title")}
+
+
+def agreement_lookups(desk: Any, rows: list[Any]) -> Lookups:
+    return {"partnership": _names(desk.partnerships,
+                                  {row.partnership_id or "" for row in rows}, "title")}
+
+
+def specs() -> dict[str, ListSpec]:
+    return {
+        "organizations": ListSpec(
+            "organization", tr("Organizations"), tr("organization"), [
+                Column(tr("Name"), lambda r, _l: r.name + (tr("  (us)") if r.is_us else ""),
+                       "name"),
+                Column(tr("Kind"), lambda r, _l: v.label(v.ORGANIZATION_KINDS, r.kind), "kind"),
+                Column(tr("Status"), lambda r, _l: v.label(v.ORGANIZATION_STATUSES, r.status),
+                       "status"),
+                Column(tr("Tags"), lambda r, _l: ", ".join(r.tags)),
+                Column(tr("E-mail"), lambda r, _l: r.email, "email"),
+                Column(tr("Phone"), lambda r, _l: first_phone([{"number": r.phone}]) if r.phone
+                       else "", "phone"),
+            ], "partnerdesk.ui.editors.organization.OrganizationEditor",
+            statuses=v.ORGANIZATION_STATUSES),
+        "contacts": ListSpec(
+            "contact", tr("Contacts"), tr("contact"), [
+                Column(tr("Name"), lambda r, _l: r.name, "name"),
+                Column(tr("Role"), lambda r, _l: r.role, "role"),
+                Column(tr("Organization"),
+                       lambda r, lk: lk.get("organization", {}).get(r.organization_id or "", "")),
+                Column(tr("E-mail"), lambda r, _l: first_email(r.emails)),
+                Column(tr("Phone"), lambda r, _l: first_phone(r.phones)),
+                Column(tr("Last contacted"), lambda r, _l: day(r.last_contacted),
+                       "last_contacted"),
+            ], "partnerdesk.ui.editors.contact.ContactEditor", lookups=contact_lookups,
+            related_types=frozenset({"organization"})),
+        "partnerships": ListSpec(
+            "partnership", tr("Partnerships"), tr("partnership"), [
+                Column(tr("Title"), lambda r, _l: r.title, "title"),
+                Column(tr("Kind"), lambda r, _l: v.label(v.PARTNERSHIP_KINDS, r.kind), "kind"),
+                Column(tr("Status"), lambda r, _l: v.label(v.PARTNERSHIP_STATUSES, r.status),
+                       "status"),
+                Column(tr("Next review"), lambda r, _l: day(r.next_review_date),
+                       "next_review_date"),
+            ], "partnerdesk.ui.editors.partnership.PartnershipEditor",
+            statuses=v.PARTNERSHIP_STATUSES),
+        "agreements": ListSpec(
+            "agreement", tr("Agreements"), tr("agreement"), [
+                Column(tr("Title"), lambda r, _l: r.title, "title"),
+                Column(tr("Status"), lambda r, _l: v.label(v.AGREEMENT_STATUSES, r.status),
+                       "status"),
+                Column(tr("Effective"), lambda r, _l: day(r.effective_date), "effective_date"),
+                Column(tr("Expires"), lambda r, _l: day(r.expiry_date), "expiry_date"),
+                Column(tr("Partnership"),
+                       lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
+            ], "partnerdesk.ui.editors.agreement.AgreementEditor", lookups=agreement_lookups,
+            related_types=frozenset({"partnership"}), statuses=v.AGREEMENT_STATUSES),
+        "meetings": ListSpec(
+            "meeting", tr("Meetings"), tr("meeting"), [
+                Column(tr("Title"), lambda r, _l: r.title, "title"),
+                Column(tr("When"), lambda r, _l: day(r.starts_at), "starts_at"),
+                Column(tr("Location"), lambda r, _l: r.location, "location"),
+                Column(tr("Partnership"),
+                       lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
+            ], "partnerdesk.ui.editors.meeting.MeetingEditor", lookups=meeting_lookups,
+            related_types=frozenset({"partnership"}), default_sort=1, default_descending=True),
+    }

@@ -1,0 +1,131 @@
+"""Screenshots of PartnerDesk on the sample data (run through `scripts/screenshots OUT_DIR`).
+
+Everything happens in a temporary folder (database, settings, data folder), offscreen.
+Each view of the main window is saved as `NN-view-<key>.png`, and each kind of editor
+with a record open as `NN-editor-<kind>.png`; a PNG that comes out blank is an error.
+"""
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+WIDTH, HEIGHT = 1280, 800
+
+
+def not_blank(path: Path) -> bool:
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    if image.isNull():
+        return False
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 5)
+               for y in range(0, image.height(), 5)}
+    return len(colours) > 8
+
+
+def main(out_dir: Path) -> int:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="partnerdesk-screens-"))
+    os.environ["PARTNERDESK_DATA_DIR"] = str(work / "data")
+    os.environ.pop("PARTNERDESK_DB", None)
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from partnerdesk.ui.app import make_application
+
+    app = make_application([sys.argv[0]])
+    app.setApplicationName("PartnerDesk-screenshots")  # settings apart from the real app
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "ini"))
+
+    from partnerdesk.services import Desk
+    from partnerdesk.services.demo import load_demo
+    from partnerdesk.ui.main_window import MainWindow
+    from partnerdesk.ui.welcome import WelcomeDialog
+
+    today = date.today()
+    desk = Desk.open(work / "sample.db")
+    load_demo(desk, today=today)
+    desk.contacts.delete(desk.contacts.list(order_by="name", descending=True, limit=1)[0].id)
+    saved: list[Path] = []
+
+    def save(widget: object, name: str) -> None:
+        QApplication.processEvents()
+        path = out_dir / f"{len(saved) + 1:02d}-{name}.png"
+        widget.grab().save(str(path))  # type: ignore[attr-defined]
+        saved.append(path)
+
+    welcome_desk = Desk.open(work / "empty.db")
+    welcome = WelcomeDialog(welcome_desk)
+    welcome.name.setText("Eastside Community Partners")
+    welcome.show()
+    save(welcome, "welcome")
+    welcome.close()
+    welcome_desk.close()
+
+    window = MainWindow()
+    window.resize(WIDTH, HEIGHT)
+    window.set_desk(desk, today=today)
+    window.show()
+    window.resize(WIDTH, HEIGHT)
+    for key in list(window.views):
+        window.show_view(key)
+        view = window.view(key)
+        if hasattr(view, "select_row") and view.model.rowCount():
+            view.select_row(0)
+        save(window, f"view-{key}")
+
+    samples = {"organization": desk.organizations.list(where={"kind": "hospital"}, limit=1),
+               "contact": desk.contacts.list(limit=1, offset=1),
+               "partnership": desk.partnerships.list(limit=1),
+               "agreement": desk.agreements.list(where={"status": "active"}, limit=1),
+               "meeting": desk.meetings.list(order_by="starts_at", descending=True,
+                                             limit=1)}
+    for kind, rows in samples.items():
+        if rows and window.open_record(kind, rows[0].id):
+            view = window.current_view()
+            pane = getattr(view, "pane", None)
+            if pane is not None:
+                pane.resize(640, HEIGHT - 60)
+                save(pane, f"editor-{kind}")
+    edited = desk.contacts.list(limit=1, offset=2)[0]
+    desk.contacts.update(edited.id, role="Community nurse lead")
+    desk.contacts.update(edited.id, tags=["screening", "schools"])
+    window.open_record("contact", edited.id)
+    contacts = window.view("contacts")
+    contacts.pane.history_button.setChecked(True)
+    contacts.pane.history.entries.setCurrentItem(contacts.pane.history.entries.topLevelItem(1))
+    save(window, "history-panel")
+    contacts.pane.history_button.setChecked(False)
+
+    window.show_view("dashboard")
+    window.search_popup.popup("mercy")
+    QApplication.processEvents()
+    save(window.search_popup, "search")
+    window.search_popup.hide()
+
+    for view in window.views.values():  # no prompts on the way out
+        editor = getattr(view, "editor", None)
+        if editor is not None and editor.is_dirty():
+            editor.discard()
+    window.close()
+    desk.close()
+
+    blank = [path.name for path in saved if not not_blank(path)]
+    for path in saved:
+        print(path)
+    if blank:
+        print("These came out blank: " + ", ".join(blank), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("Usage: scripts/screenshots OUT_DIR", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(Path(sys.argv[1])))

@@ -1,0 +1,298 @@
+"""Hostile and broken files: at least 500 per importer, zero unhandled exceptions,
+and the database unchanged whenever a file is refused.
+
+`partnerdesk restore` is fuzzed with malformed database files. The sharing importers
+(bundle reader, CSV preview) are fuzzed when present; they are written by others
+and join this test as they land.
+"""
+
+import contextlib
+import hashlib
+import importlib
+import io
+import sqlite3
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partnerdesk.cli import main as cli_main
+from partnerdesk.db.backup import integrity_ok
+from partnerdesk.db.backup_folder import list_backups
+from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services import Desk
+
+EXAMPLES = 500
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small PartnerDesk database, closed (no -wal), to restore over and to mutate."""
+    path = tmp_path_factory.mktemp("fuzz") / "pristine.db"
+    with Desk.open(path) as desk:
+        org = desk.organizations.create(name="Riverside Clinic")
+        for i in range(5):
+            desk.contacts.create(name=f"Person {i}", organization_id=org.id)
+    connection = sqlite3.connect(path)  # one self-contained file, as backups are
+    connection.execute("PRAGMA journal_mode=DELETE")
+    connection.close()
+    return path
+
+
+def foreign_database(payload: bytes) -> bytes:
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE notes (body BLOB)")
+    connection.execute("INSERT INTO notes VALUES (?)", (payload,))
+    connection.commit()
+    data = connection.serialize()
+    connection.close()
+    return data
+
+
+def newer_database(base: bytes, revision: str) -> bytes:
+    connection = sqlite3.connect(":memory:")
+    connection.deserialize(base)
+    connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    connection.commit()
+    data = connection.serialize()
+    connection.close()
+    return data
+
+
+def malformed_databases(base: bytes) -> st.SearchStrategy[tuple[str, bytes]]:
+    """(kind, bytes). Kinds in MUST_REFUSE can never be a usable backup."""
+    return _malformed_databases(_Base(base))
+
+
+class _Base:
+    """Holds the valid database the cases start from (kept out of Hypothesis's reports)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"<database of {len(self.data)} bytes>"
+
+
+@st.composite
+def _malformed_databases(draw: st.DrawFn, holder: _Base) -> tuple[str, bytes]:
+    base = holder.data
+    kind = draw(st.sampled_from(["random", "empty", "header-garbage", "truncated",
+                                 "scribbled", "header-flip", "foreign", "newer"]))
+    if kind == "random":
+        return kind, draw(st.binary(min_size=1, max_size=4096))
+    if kind == "empty":
+        return kind, b""
+    if kind == "header-garbage":
+        return kind, b"SQLite format 3\x00" + draw(st.binary(max_size=8192))
+    if kind == "truncated":
+        return kind, base[:draw(st.integers(1, len(base) - 1))]
+    if kind == "scribbled":
+        data = bytearray(base)
+        for _ in range(draw(st.integers(1, 8))):
+            at = draw(st.integers(100, len(base) - 1))
+            chunk = draw(st.binary(min_size=1, max_size=512))
+            data[at:at + len(chunk)] = chunk
+        return kind, bytes(data[:len(base)])
+    if kind == "header-flip":
+        data = bytearray(base)
+        at = draw(st.integers(0, 99))
+        data[at] ^= draw(st.integers(1, 255))
+        return kind, bytes(data)
+    if kind == "foreign":
+        return kind, foreign_database(draw(st.binary(max_size=200)))
+    revision = draw(st.text("abcdef0123456789", min_size=4, max_size=12))
+    return kind, newer_database(base, "z" + revision)
+
+
+MUST_REFUSE = {"random", "empty", "header-garbage", "foreign", "newer"}
+
+
+def test_restore_refuses_malformed_database_files(pristine: Path, tmp_path: Path) -> None:
+    target = tmp_path / "target.db"
+    candidate = tmp_path / "candidate.db"
+    base = pristine.read_bytes()
+    target.write_bytes(base)
+    original = file_hash(target)
+    seen: dict[str, int] = {}
+
+    @FUZZ
+    @given(malformed_databases(base))
+    def run(case: tuple[str, bytes]) -> None:
+        kind, data = case
+        seen[kind] = seen.get(kind, 0) + 1
+        candidate.write_bytes(data)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = cli_main(["--db", str(target), "restore", str(candidate)])
+        assert code in (0, 1), f"{kind}: unhandled error: {out.getvalue()}"
+        assert "Traceback" not in out.getvalue()
+        if code == 1:
+            assert file_hash(target) == original, f"{kind}: refused, but the database changed"
+            assert not list(tmp_path.glob("target.db.restoring*"))
+            return
+        # Accepted: only possible when the scribble left a sound database behind.
+        assert kind not in MUST_REFUSE, f"{kind} was restored"
+        assert integrity_ok(target)
+        with Desk.open(target):
+            pass
+        target.write_bytes(base)  # back to the start for the next example
+        for suffix in ("-wal", "-shm"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+
+    run()
+    assert sum(seen.values()) >= EXAMPLES
+    assert seen.keys() >= MUST_REFUSE
+
+
+def test_restore_of_a_malformed_file_takes_no_before_restore_backup(pristine: Path,
+                                                                    tmp_path: Path) -> None:
+    target = tmp_path / "target.db"
+    target.write_bytes(pristine.read_bytes())
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    with pytest.raises(PartnerDeskError, match="not a usable PartnerDesk backup|cannot be read"):
+        from partnerdesk.services.backups import Backups
+
+        Backups(target).restore(junk)
+    assert list_backups(target) == []
+
+
+# -- the sharing importers, as they land -----------------------------------------------
+
+def _importer(module: str, name: str) -> Callable[..., Any] | None:
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def fingerprint(desk: Desk) -> tuple[Any, ...]:
+    with desk.store.read() as session:
+        history = session.connection().exec_driver_sql("SELECT count(*) FROM history").scalar()
+    return desk.stats(), desk.store.counter(), history
+
+
+def zip_bytes(members: list[tuple[str, bytes]], manifest: bytes | None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if manifest is not None:
+            archive.writestr("manifest.json", manifest)
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+member_names = st.one_of(
+    st.sampled_from(["../../evil.txt", "/etc/passwd", "records/contact.jsonl",
+                     "records/organization.jsonl", "attachments/ab", "C:\\x", "a/../../b",
+                     "manifest.json"]),
+    st.text(min_size=1, max_size=30))
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
+                                                                max_size=4),
+    max_leaves=12)
+
+
+@st.composite
+def malformed_bundles(draw: st.DrawFn) -> bytes:
+    kind = draw(st.sampled_from(["random", "zip", "manifest", "zipbomb-ish"]))
+    if kind == "random":
+        return draw(st.binary(max_size=4096))
+    import json
+
+    manifest = None
+    if kind in ("manifest", "zipbomb-ish") or draw(st.booleans()):
+        manifest = json.dumps(draw(json_like)).encode() if draw(st.booleans()) else draw(
+            st.binary(max_size=200))
+    members = draw(st.lists(st.tuples(member_names, st.binary(max_size=300)), max_size=5))
+    if kind == "zipbomb-ish":
+        members.append(("records/contact.jsonl", b"{" * draw(st.integers(1, 200_000))))
+    return zip_bytes(members, manifest)
+
+
+@st.composite
+def malformed_csv(draw: st.DrawFn) -> bytes:
+    kind = draw(st.sampled_from(["random", "text", "encoded", "long"]))
+    if kind == "random":
+        return draw(st.binary(max_size=4096))
+    rows = draw(st.lists(st.lists(st.text(max_size=40), max_size=6), max_size=8))
+    text = "\n".join(",".join(cells) for cells in [["Name", "Email", "Phone"], *rows])
+    if kind == "encoded":
+        encoding = draw(st.sampled_from(["utf-16", "utf-32", "latin-1", "utf-8-sig", "cp1252"]))
+        return text.encode(encoding, errors="replace")
+    if kind == "long":
+        return ("Name\n" + "x" * draw(st.integers(1000, 300_000))).encode()
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+def _read_bundle(desk: Desk, path: Path) -> None:
+    read_file = _importer("partnerdesk.sharing.limits", "read_file")
+    assert read_file is not None
+    read_file(path)
+
+
+def _plan_csv(desk: Desk, path: Path) -> None:
+    plan_csv = _importer("partnerdesk.sharing.csv_import", "plan_csv")
+    assert plan_csv is not None
+    plan_csv(desk, path, "contact")
+
+
+SHARING = [
+    pytest.param("bundle", _read_bundle, malformed_bundles(), ".partnerdesk",
+                 marks=pytest.mark.skipif(
+                     _importer("partnerdesk.sharing.limits", "read_file") is None,
+                     reason="the bundle reader is not there yet")),
+    pytest.param("csv", _plan_csv, malformed_csv(), ".csv",
+                 marks=pytest.mark.skipif(
+                     _importer("partnerdesk.sharing.csv_import", "plan_csv") is None,
+                     reason="the CSV importer is not there yet")),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@pytest.mark.parametrize("name, run_importer, files, suffix", SHARING)
+def test_sharing_importers_refuse_malformed_files(desk: Desk, tmp_path: Path, name: str,
+                                                  run_importer: Callable[[Desk, Path], None],
+                                                  files: st.SearchStrategy[bytes],
+                                                  suffix: str) -> None:
+    desk.organizations.create(name="Riverside Clinic")
+    before = fingerprint(desk)
+    path = tmp_path / f"incoming{suffix}"
+    count = 0
+
+    @FUZZ
+    @given(files)
+    def run(data: bytes) -> None:
+        nonlocal count
+        count += 1
+        path.write_bytes(data)
+        with contextlib.suppress(PartnerDeskError):  # a plain refusal is the right answer
+            run_importer(desk, path)
+        assert fingerprint(desk) == before
+
+    run()
+    assert count >= EXAMPLES
+
+
+def test_packed_header_is_what_sqlite_expects() -> None:
+    """Guards the 'header-flip' cases above: the page size lives at bytes 16-17."""
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE t (x)")
+    data = connection.serialize()
+    connection.close()
+    assert data[:16] == b"SQLite format 3\x00"
+    assert struct.unpack(">H", data[16:18])[0] in (1, 512, 1024, 2048, 4096, 8192, 16384, 32768)

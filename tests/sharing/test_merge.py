@@ -1,0 +1,122 @@
+"""The merge function's laws and rules (SHARING.md properties 1–5), on plain states."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnerdesk.services import versioning as v
+from partnerdesk.sharing.merge import DELETED_FIELD, merge, merge_states, states_equal
+
+DEVICES = ["dev-a", "dev-b", "dev-c"]
+FIELDS = ["name", "phone", "email"]
+
+
+@st.composite
+def states(draw: st.DrawFn) -> v.VersionState:
+    """Arbitrary states of one record: random stamps, values, vectors, deletions."""
+    values, stamps = {}, {}
+    for name in [*FIELDS, v.ALIVE]:
+        if draw(st.booleans()):
+            stamps[name] = [draw(st.integers(1, 6)), draw(st.sampled_from(DEVICES))]
+            if name != v.ALIVE:
+                values[name] = draw(st.sampled_from(["x", "y", "z", None]))
+    vv = {d: draw(st.integers(0, 6)) for d in DEVICES if draw(st.booleans())}
+    delete_ctx = ({d: draw(st.integers(0, 6)) for d in DEVICES if draw(st.booleans())}
+                  if draw(st.booleans()) else {})
+    return v.VersionState(values, stamps, vv, delete_ctx)
+
+
+@settings(max_examples=300, deadline=None)
+@given(states(), states())
+def test_merge_is_commutative(a: v.VersionState, b: v.VersionState) -> None:
+    assert states_equal(merge_states(a, b), merge_states(b, a))
+    assert merge_states(a, b).rev() == merge_states(b, a).rev()
+
+
+@settings(max_examples=300, deadline=None)
+@given(states(), states(), states())
+def test_merge_is_associative(a: v.VersionState, b: v.VersionState, c: v.VersionState) -> None:
+    left = merge_states(merge_states(a, b), c)
+    right = merge_states(a, merge_states(b, c))
+    assert states_equal(left, right)
+    assert left.deleted == right.deleted
+
+
+@settings(max_examples=200, deadline=None)
+@given(states(), states())
+def test_merge_is_idempotent(a: v.VersionState, b: v.VersionState) -> None:
+    assert states_equal(merge_states(a, a), a)
+    once = merge_states(a, b)
+    assert states_equal(merge_states(once, b), once)
+    assert merge(once, b).conflicts == []
+
+
+def test_field_level_changes_both_survive() -> None:
+    base = v.local_create({"name": "Ana", "phone": "1", "email": "a@x.org"}, 1, "dev-a")
+    on_a = v.local_edit(base, {"phone": "2"}, 2, "dev-a")
+    on_b = v.local_edit(base, {"email": "b@x.org"}, 2, "dev-b")
+    for merged in (merge(on_a, on_b), merge(on_b, on_a)):
+        assert merged.state.values == {"name": "Ana", "phone": "2", "email": "b@x.org"}
+        assert merged.conflicts == []
+
+
+def test_same_field_one_winner_everywhere_and_loser_listed_locally() -> None:
+    base = v.local_create({"name": "Ana"}, 1, "dev-a")
+    on_a = v.local_edit(base, {"name": "Anna"}, 2, "dev-a")
+    on_b = v.local_edit(base, {"name": "Ana María"}, 2, "dev-b")
+    at_a, at_b = merge(on_a, on_b), merge(on_b, on_a)
+    assert at_a.state.values["name"] == at_b.state.values["name"] == "Ana María"  # dev-b > dev-a
+    assert [(c.field, c.lost_value) for c in at_a.conflicts] == [("name", "Anna")]
+    assert at_b.conflicts == []  # b's value won; b lost nothing
+
+
+def test_a_later_edit_that_saw_the_other_is_not_a_conflict() -> None:
+    base = v.local_create({"name": "Ana"}, 1, "dev-a")
+    on_b = v.local_edit(base, {"name": "Anna"}, 2, "dev-b")
+    seen_by_a = merge_states(base, on_b)
+    on_a = v.local_edit(seen_by_a, {"name": "Ann"}, 3, "dev-a")
+    result = merge(on_b, on_a)
+    assert result.state.values["name"] == "Ann"
+    assert result.conflicts == []
+
+
+def test_edit_beats_a_concurrent_delete_and_the_loss_is_listed() -> None:
+    base = v.local_create({"name": "Ana", "phone": "1"}, 1, "dev-a")
+    deleted_on_a = v.local_delete(base, 2, "dev-a")
+    edited_on_b = v.local_edit(base, {"phone": "2"}, 2, "dev-b")
+    for merged in (merge_states(deleted_on_a, edited_on_b),
+                   merge_states(edited_on_b, deleted_on_a)):
+        assert not merged.deleted
+        assert merged.values["phone"] == "2"
+    listed = merge(deleted_on_a, edited_on_b).conflicts
+    assert [c.field for c in listed] == [DELETED_FIELD]
+
+
+def test_a_delete_after_seeing_every_edit_stays_deleted() -> None:
+    base = v.local_create({"name": "Ana", "phone": "1"}, 1, "dev-a")
+    edited_on_b = v.local_edit(base, {"phone": "2"}, 2, "dev-b")
+    seen = merge_states(base, edited_on_b)
+    deleted = v.local_delete(seen, 3, "dev-a")
+    assert merge_states(edited_on_b, deleted).deleted
+    assert merge_states(deleted, edited_on_b).deleted
+
+
+def test_a_restore_is_not_wiped_by_the_old_deletion_arriving_late() -> None:
+    base = v.local_create({"name": "Ana"}, 1, "dev-a")
+    deleted_on_a = v.local_delete(base, 2, "dev-a")
+    # b received the deletion, then restored the record
+    restored_on_b = v.local_restore(merge_states(base, deleted_on_a), 3, "dev-b")
+    assert not restored_on_b.deleted
+    # c still has the old deleted state and sends it again, late
+    for merged in (merge_states(restored_on_b, deleted_on_a),
+                   merge_states(deleted_on_a, restored_on_b)):
+        assert not merged.deleted
+    assert merge(restored_on_b, deleted_on_a).conflicts == []
+
+
+def test_a_field_left_out_loses_to_a_stamped_value() -> None:
+    ours = v.local_create({"name": "Ana", "internal_notes": "private"}, 1, "dev-a")
+    partner = v.VersionState({"name": "Ana"}, {"name": [1, "dev-a"]}, {"dev-a": 1}, {})
+    partner = v.local_edit(partner, {"name": "Ana B."}, 2, "dev-p")
+    partner.values["internal_notes"] = ""  # the partner's column default, never stamped
+    merged = merge_states(ours, partner)
+    assert merged.values == {"name": "Ana B.", "internal_notes": "private"}

@@ -1,0 +1,107 @@
+"""First run: the welcome asks our name (and an optional logo), offers the sample data,
+then the main window opens on the database."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+
+from partnerdesk.services import Desk
+from partnerdesk.ui import app as app_module
+from partnerdesk.ui import welcome as welcome_module
+from partnerdesk.ui.main_window import MainWindow
+from partnerdesk.ui.welcome import WelcomeDialog, needs_welcome
+
+
+def _logo(tmp_path: Path) -> Path:
+    image = QImage(40, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2e9e5b"))
+    path = tmp_path / "logo.png"
+    assert image.save(str(path))
+    return path
+
+
+def test_welcome_creates_our_organization_with_a_logo(qtbot, desk, tmp_path, monkeypatch):
+    assert needs_welcome(desk)
+    dialog = WelcomeDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.ok_button.isEnabled()  # a name is needed first
+    assert dialog.name_problem.isVisible()
+    qtbot.keyClicks(dialog.name, "Eastside Helpers")
+    assert dialog.ok_button.isEnabled()
+
+    not_a_picture = tmp_path / "notes.png"
+    not_a_picture.write_text("hello")
+    monkeypatch.setattr(welcome_module.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(not_a_picture), "")))
+    qtbot.mouseClick(dialog.logo_button, Qt.MouseButton.LeftButton)
+    assert dialog.logo_problem.isVisible() and dialog.logo_bytes is None
+
+    logo = _logo(tmp_path)
+    monkeypatch.setattr(welcome_module.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(logo), "")))
+    qtbot.mouseClick(dialog.logo_button, Qt.MouseButton.LeftButton)
+    assert not dialog.logo_problem.isVisible()
+    with qtbot.waitSignal(dialog.sig_done):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    ours = desk.organizations.ours()
+    assert ours is not None and ours.name == "Eastside Helpers"
+    assert desk.attachments.blob_path(ours.logo_sha256).read_bytes() == logo.read_bytes()
+    assert desk.organizations.count() == 1  # no sample data unless asked
+    assert not needs_welcome(desk)
+
+
+def test_welcome_can_load_the_sample_data(qtbot, desk):
+    dialog = WelcomeDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.name, "Our Network")
+    qtbot.mouseClick(dialog.sample, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.sig_done, timeout=20000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert desk.organizations.ours().name == "Our Network"
+    assert desk.organizations.count() > 5
+    assert desk.agreements.count() > 0
+    assert len(desk.organizations.list(where={"is_us": True})) == 1
+
+
+def test_first_run_opens_the_window_after_the_welcome(qtbot, db_path, monkeypatch):
+    def fill_in(dialog: WelcomeDialog) -> int:
+        dialog.name.setText("First Run Org")
+        dialog.accept()
+        return WelcomeDialog.DialogCode.Accepted
+    monkeypatch.setattr(WelcomeDialog, "exec", fill_in)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    desk = app_module.open_desk(window, db_path)
+    try:
+        assert desk is not None
+        assert "dashboard" in window.views and window.current_key() == "dashboard"
+        assert desk.organizations.ours().name == "First Run Org"
+        window.show_view("organizations")
+        assert window.view("organizations").model.rowCount() == 1
+    finally:
+        desk.close()
+
+    # The second start goes straight to the window.
+    monkeypatch.setattr(WelcomeDialog, "exec", lambda _d: (_ for _ in ()).throw(
+        AssertionError("no welcome on the second run")))
+    again = MainWindow()
+    qtbot.addWidget(again)
+    desk = app_module.open_desk(again, db_path)
+    assert desk is not None and "organizations" in again.views
+    desk.close()
+
+
+def test_cancelling_the_welcome_closes_the_window(qtbot, db_path, monkeypatch):
+    monkeypatch.setattr(WelcomeDialog, "exec", lambda _d: WelcomeDialog.DialogCode.Rejected)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert app_module.open_desk(window, db_path) is None
+    assert not window.isVisible()
+    with Desk.open(db_path) as desk:
+        assert desk.organizations.count() == 0

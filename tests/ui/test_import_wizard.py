@@ -1,0 +1,184 @@
+"""The import wizard, driven like a person would: file, columns, preview, import."""
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from partnerdesk.services import Desk
+from partnerdesk.ui import import_wizard as wizard_module
+from partnerdesk.ui.import_wizard import ImportWizard
+from tests.interchange.conftest import FIXTURES, records_digest
+
+
+@pytest.fixture
+def wizard(qtbot: Any, desk: Desk) -> ImportWizard:
+    made = ImportWizard(desk)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    return made
+
+
+def click_next(qtbot: Any, wizard: ImportWizard, page: int) -> None:
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentIndex() == page and not wizard._busy(),
+                    timeout=15000)
+
+
+def test_csv_import_with_mapping_fix_and_per_row_choice(qtbot: Any, wizard: ImportWizard,
+                                                         desk: Desk, tmp_path: Path) -> None:
+    desk.contacts.create(name="Ann Lee", role="Nurse",
+                         emails=[{"address": "ann@clinic.example"}])
+    path = tmp_path / "people.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([
+            ["Person", "Mail", "Shoe size"],
+            ["Ann Lee", "ann@clinic.example", "38"],
+            ["Bilal Haddad", "bilal@example.org", "44"],
+            ["Chen Wei", "not-an-email", "40"]])
+    qtbot.keyClicks(wizard.path_edit, str(path))
+    click_next(qtbot, wizard, 1)
+    boxes = wizard.mapping_boxes
+    assert [box.currentData() for box in boxes] == ["name", "email", ""]
+    boxes[2].setCurrentIndex(boxes[2].findData("notes"))  # the person fixes a column
+    click_next(qtbot, wizard, 2)
+
+    model = wizard.preview_model
+    found = [model.index(row, 3).data() for row in range(model.rowCount())]
+    assert found[0].startswith("Looks like “Ann Lee” (same e-mail")
+    assert found[1] == "New"
+    assert found[2].startswith("Problem: E-mail")
+    assert "3 rows: 1 new, 1 that look like records you already have, 1 with problems" in \
+        wizard.summary_label.text()
+
+    wizard.preview.selectRow(0)
+    qtbot.mouseClick(wizard.action_buttons["skip"], Qt.MouseButton.LeftButton)
+    assert model.index(0, 4).data() == "Skip"
+
+    wizard.nothing_radio.setChecked(True)
+    assert not wizard.next_button.isEnabled()  # "nothing" while a row has a problem
+    wizard.valid_only_radio.setChecked(True)
+    assert wizard.next_button.isEnabled()
+    with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.pages.currentIndex() == 3
+    assert "1 added, 0 merged" in wizard.done_label.text()
+    names = sorted(c.name for c in desk.contacts.list())
+    assert names == ["Ann Lee", "Bilal Haddad"]
+    bilal = desk.contacts.list(where={"name": "Bilal Haddad"})[0]
+    assert bilal.notes == "44"
+    assert desk.contacts.list(where={"name": "Ann Lee"})[0].notes == ""  # skipped
+    wizard.grab().save(str(tmp_path / "wizard.png"))
+
+
+def test_vcard_import_merges_by_default(qtbot: Any, wizard: ImportWizard, desk: Desk) -> None:
+    wizard.kind_box.setCurrentIndex(wizard.kind_box.findData("vcard"))
+    qtbot.keyClicks(wizard.path_edit, str(FIXTURES / "contacts_30.vcf"))
+    click_next(qtbot, wizard, 2)  # no column page for vCards
+    assert wizard.preview_model.index(0, 1).data() == "Renée Lefèvre"
+    assert not wizard.valid_only_radio.isVisible()
+    with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert [c.name for c in desk.contacts.list()] == ["Renée Lefèvre"]
+    qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)  # disabled on done page
+    assert wizard.pages.currentIndex() == 3
+
+
+def test_hsds_import_of_an_exported_package(qtbot: Any, wizard: ImportWizard, desk: Desk,
+                                            demo_desk: Desk, tmp_path: Path) -> None:
+    from partnerdesk.services import Desk as DeskClass
+    from partnerdesk.sharing.hsds import export_hsds
+
+    export_hsds(demo_desk, tmp_path / "dir.zip")
+    fresh = DeskClass.open(tmp_path / "fresh.db")
+    try:
+        wizard.desk = fresh
+        wizard.kind_box.setCurrentIndex(wizard.kind_box.findData("hsds"))
+        qtbot.keyClicks(wizard.path_edit, str(tmp_path / "dir.zip"))
+        click_next(qtbot, wizard, 2)
+        assert "12 services" in wizard.summary_label.text()
+        with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+            qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+        assert fresh.resources.count() == 12
+        assert fresh.organizations.count() == demo_desk.organizations.count()
+    finally:
+        fresh.close()
+
+
+def test_broken_file_shows_a_message_and_changes_nothing(qtbot: Any, wizard: ImportWizard,
+                                                         demo_desk: Desk, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr("partnerdesk.ui.errors.QMessageBox.warning",
+                        lambda _parent, _title, text: shown.append(text))
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b'Name,Email\r\n"Ann,ann@example.org\r\n')
+    before = records_digest(demo_desk)
+    qtbot.keyClicks(wizard.path_edit, str(path))
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=15000)
+    assert "not a well-formed CSV file" in shown[0]
+    assert wizard.pages.currentIndex() == 0 and wizard.next_button.isEnabled()
+    assert records_digest(demo_desk) == before
+
+
+def test_browse_uses_the_file_dialog(qtbot: Any, wizard: ImportWizard,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wizard_module.QFileDialog, "getOpenFileName",
+                        lambda *args, **kwargs: (str(FIXTURES / "outlook.csv"), ""))
+    assert not wizard.next_button.isEnabled()
+    wizard.browse()
+    assert wizard.path_edit.text().endswith("outlook.csv")
+    assert wizard.next_button.isEnabled()
+    click_next(qtbot, wizard, 1)
+    assert "Outlook export" in wizard.layout_label.text()
+
+
+def test_file_menu_entries_import_export_and_duplicates(qtbot: Any, demo_desk: Desk,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    import icalendar
+    from PySide6.QtWidgets import QMainWindow
+
+    from partnerdesk.ui import interchange_menu
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    actions = interchange_menu.build_import_export_menus(window, demo_desk)
+    menu = window.menuBar().addMenu("File")
+    menu.addActions(actions)
+    assert [a.objectName() for a in actions] == ["import-menu", "export-menu",
+                                                 "find-duplicates"]
+    exports = {a.objectName(): a for a in actions[1].menu().actions()}
+    assert set(exports) == {"export-csv-contact", "export-csv-organization",
+                            "export-vcard-3", "export-vcard-4", "export-ical", "export-hsds"}
+
+    target = tmp_path / "calendar.ics"
+    told: list[str] = []
+    monkeypatch.setattr(interchange_menu.QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(target), ""))
+    monkeypatch.setattr(interchange_menu.QMessageBox, "information",
+                        lambda _parent, _title, text: told.append(text))
+    exports["export-ical"].trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=15000)
+    assert str(target) in told[0]
+    calendar = icalendar.Calendar.from_ical(target.read_bytes())
+    assert len(calendar.walk("VEVENT")) > 0
+
+    imports = {a.objectName(): a for a in actions[0].menu().actions()}
+    imports["import-vcard"].trigger()
+    wizard = window.import_wizard
+    qtbot.addWidget(wizard)
+    assert wizard.kind_box.currentData() == "vcard" and wizard.isVisible()
+    wizard.reject()
+
+    actions[2].trigger()
+    dialog = window.duplicates_window
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=15000)
+    assert dialog.isVisible()
+    dialog.accept()

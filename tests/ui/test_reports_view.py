@@ -1,0 +1,64 @@
+"""The Reports view: a report made in a worker process, previewed, saved and printed."""
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from partnerdesk.services import Desk
+from partnerdesk.ui import reports_view
+from partnerdesk.ui.reports_view import ReportsView
+
+
+@pytest.fixture
+def view(demo_desk: Desk, qtbot: QtBot) -> ReportsView:
+    widget = ReportsView(demo_desk)
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    return widget
+
+
+def test_make_preview_save_and_print(view: ReportsView, qtbot: QtBot, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    view.kind.setCurrentIndex(view.kind.findData("agreements"))
+    assert not view.partnership.isEnabled() and not view.save_button.isEnabled()
+    with qtbot.waitSignal(view.sig_report_ready, timeout=60000):
+        qtbot.mouseClick(view.make_button, Qt.MouseButton.LeftButton)
+    assert view.pdf is not None and view.pdf.startswith(b"%PDF")
+    assert view.pages_layout.count() >= 1
+    assert view.save_button.isEnabled() and view.print_button.isEnabled()
+    view.grab().save(str(tmp_path / "reports-view.png"))
+
+    target = tmp_path / "register.pdf"
+    monkeypatch.setattr(reports_view.QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(target), "PDF files (*.pdf)"))
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    reader = PdfReader(target)
+    assert "Agreements register" in reader.pages[0].extract_text()
+
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert view.print_to(printer) == len(reader.pages)
+    assert len(PdfReader(printed).pages) == len(reader.pages)
+
+
+def test_a_problem_is_shown_not_raised(view: ReportsView, qtbot: QtBot,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(reports_view, "show_error",
+                        lambda parent, error: shown.append(str(error)))
+    view.kind.setCurrentIndex(view.kind.findData("partnership"))
+    view.partnership.setCurrentIndex(view.partnership.findText("Food as Medicine"))
+    view.use_period.setChecked(True)
+    view.start.setDate(view.start.date().fromString("2001-01-01", "yyyy-MM-dd"))
+    view.end.setDate(view.end.date().fromString("2001-12-31", "yyyy-MM-dd"))
+    qtbot.mouseClick(view.make_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=60000)
+    assert "Nothing is recorded" in shown[0]
+    assert view.pdf is None and not view.save_button.isEnabled()
+    assert view.make_button.isEnabled()
