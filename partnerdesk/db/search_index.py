@@ -10,7 +10,7 @@ search-as-you-type. Where the SQLite in use lacks FTS5, the `folded` column of
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Select, String, column, select, text
 
 DOCS = "search_docs"
 FTS = "search_index"
@@ -119,3 +119,21 @@ def query(connection: Connection, text_query: str, limit: int = 50) -> list[Hit]
             text(f"SELECT record_type, record_id, title FROM {DOCS} "
                  f"WHERE {clauses} ORDER BY title LIMIT :limit"), params)
     return [Hit(*row) for row in rows]
+
+
+def matching_ids(record_type: str, text_query: str, fts5: bool) -> Select:  # type: ignore[type-arg]
+    """A subquery of the ids of one record type whose indexed text matches every word
+    (as a prefix, accents folded): how list filters find "Zoë" when "zoe" is typed."""
+    terms = words(text_query)
+    if fts5:
+        match = " ".join(f'"{w}"*' for w in terms)
+        found = text(f"SELECT d.record_id FROM {FTS} JOIN {DOCS} d ON d.rowid = {FTS}.rowid "
+                     f"WHERE {FTS} MATCH :match AND d.record_type = :kind").bindparams(
+            match=match, kind=record_type)
+    else:
+        clauses = " AND ".join(f"folded LIKE :w{i}" for i in range(len(terms)))
+        params = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
+        found = text(f"SELECT record_id FROM {DOCS} WHERE record_type = :kind AND "
+                     f"{clauses}").bindparams(kind=record_type, **params)
+    subquery = found.columns(column("record_id", String)).subquery()
+    return select(subquery.c.record_id)

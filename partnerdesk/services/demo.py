@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from partnerdesk.db import records as r
+from partnerdesk.db.search_index import fold
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.ids import category_id, tag_id
 from partnerdesk.services.store import Writer
@@ -87,7 +88,8 @@ ORG_KINDS = [("Clinic", "clinic"), ("Food Pantry", "community_group"),
 
 
 def _email(name: str, domain: str) -> str:
-    ascii_name = "".join(ch for ch in name.lower() if ch.isascii() and (ch.isalnum() or ch == " "))
+    plain = fold(name)  # "Björn Åkesson" -> "bjorn akesson"
+    ascii_name = "".join(ch for ch in plain if ch.isascii() and (ch.isalnum() or ch == " "))
     local = ".".join(ascii_name.split()) or "contact"
     return f"{local}@{domain}"
 

@@ -16,6 +16,7 @@ from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
 from partnerdesk.services.ids import tag_id
+from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
 
 T = TypeVar("T", bound=SQLModel)
@@ -46,11 +47,13 @@ class RecordService(Generic[T]):
                 query = query.where(column.in_(list(value)))
             else:
                 query = query.where(column == value)
-        if text:
-            terms = search_index.words(text)
-            if terms:
+        if text and search_index.words(text):
+            if model in SEARCHABLE:
+                query = query.where(model.id.in_(search_index.matching_ids(  # type: ignore
+                    self.type_name, text, self.store.fts5)))
+            else:
                 title = getattr(model, self.title_field)
-                for term in terms:
+                for term in search_index.words(text):
                     query = query.where(title.ilike(f"%{term}%"))
         return query
 

@@ -237,6 +237,8 @@ class Store:
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
         self.device_id = self._ensure_device_id()
+        with engine.connect() as connection:
+            self.fts5 = search_index.uses_fts5(connection)
 
     def _ensure_device_id(self) -> str:
         with Session(self._writer_engine) as session:

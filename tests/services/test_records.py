@@ -176,3 +176,12 @@ def test_a_tag_typed_on_two_laptops_is_one_tag(tmp_path) -> None:
         a.contacts.create(name="A", tags=["Board"])
         b.organizations.create(name="B", tags=["Board"])
         assert [t.id for t in a.tags.list()] == [t.id for t in b.tags.list()]
+
+
+def test_list_filter_folds_accents_and_matches_word_prefixes(desk: Desk) -> None:
+    desk.contacts.create(name="Zoë García")
+    desk.contacts.create(name="José Núñez")
+    assert [c.name for c in desk.contacts.list(text="zoe")] == ["Zoë García"]
+    assert [c.name for c in desk.contacts.list(text="garc zo")] == ["Zoë García"]
+    assert [c.name for c in desk.contacts.list(text="nunez")] == ["José Núñez"]
+    assert desk.contacts.count(text="jos") == 1

@@ -37,6 +37,7 @@ def test_search_works_without_fts5(tmp_path, monkeypatch: pytest.MonkeyPatch) ->
     with Desk.open(tmp_path / "plain.db") as desk:
         desk.contacts.create(name="Zoë Martín")
         assert [h.title for h in desk.search("zoe mar")] == ["Zoë Martín"]
+        assert [c.name for c in desk.contacts.list(text="martin")] == ["Zoë Martín"]
         with desk.store.read() as session:
             assert not search_index.uses_fts5(session.connection())
 
