@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from partnerdesk.paths import attachments_dir
 from partnerdesk.services import Desk
 
 CACHE = Path(os.environ.get("PARTNERDESK_BENCH_DIR", Path(__file__).resolve().parent / ".cache"))
@@ -64,4 +65,7 @@ def demo_database(scale: int = SCALE) -> Path:
         with Desk.open(building) as desk, desk.store.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         os.replace(building, path)
+        attachments = attachments_dir(building)
+        if attachments.exists():
+            os.replace(attachments, attachments_dir(path))
     return path

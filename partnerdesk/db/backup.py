@@ -227,13 +227,37 @@ def check_restorable(backup: Path) -> str:
         raise
     except (OSError, sqlite3.Error, ValueError) as error:
         raise unusable from error
-    if revision is None or not integrity_ok(backup):
+    if revision is None or not _usable_header(backup) or not integrity_ok(backup):
         raise unusable
     if revision not in known_revisions():
         raise DatabaseProblem(
             f"{backup} was made by a newer version of PartnerDesk. Install the newer version "
             "to restore it; nothing was changed.")
     return revision
+
+
+def _usable_header(path: Path) -> bool:
+    """File format versions this SQLite can write (a file that only reads is no use)."""
+    with open(path, "rb") as handle:
+        header = handle.read(20)
+    return len(header) == 20 and header[18] in (1, 2) and header[19] in (1, 2)
+
+
+def _writable(path: Path) -> bool:
+    """Can SQLite write to this copy? Tried inside a transaction that is rolled back."""
+    try:
+        connection = sqlite3.connect(str(path), isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("CREATE TABLE partnerdesk_write_probe (x)")
+        connection.execute("ROLLBACK")
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
 
 
 def restore_file(backup: Path, db_path: Path) -> RestoreResult:
@@ -253,7 +277,7 @@ def restore_file(backup: Path, db_path: Path) -> RestoreResult:
         try:
             db_path.parent.mkdir(parents=True, exist_ok=True)
             copy_database(backup, temporary)
-            if not integrity_ok(temporary):
+            if not integrity_ok(temporary) or not _writable(temporary):
                 raise DatabaseProblem(
                     "The restored copy did not pass its check, so the database was not "
                     "replaced. Try another backup.")

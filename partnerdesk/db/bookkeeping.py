@@ -28,7 +28,9 @@ class Synced(SQLModel):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     rev: str = Field(default="", max_length=64)
-    deleted: bool = Field(default=False, index=True)
+    # No index: nearly every row is live, and an index on it makes SQLite pick it over
+    # the sort column's index, then sort the whole table for one page of a list.
+    deleted: bool = Field(default=False)
     origin: str = Field(default="", max_length=36)
     # field name -> [counter, device_id] of the write that set its value
     stamps: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

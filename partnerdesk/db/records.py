@@ -19,13 +19,13 @@ class Organization(Synced, table=True):
     __tablename__ = "organizations"
 
     name: str = Field(max_length=200, index=True)
-    kind: str = Field(default="other", max_length=40)
-    status: str = Field(default="active", max_length=40)
+    kind: str = Field(default="other", max_length=40, index=True)
+    status: str = Field(default="active", max_length=40, index=True)
     is_us: bool = Field(default=False)
     mission: str = ""
     website: str = Field(default="", max_length=300)
-    email: str = Field(default="", max_length=254)
-    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=254, index=True)
+    phone: str = Field(default="", max_length=40, index=True)
     address: str = ""
     latitude: float | None = None
     longitude: float | None = None
@@ -39,7 +39,7 @@ class Contact(Synced, table=True):
     __tablename__ = "contacts"
 
     name: str = Field(max_length=200, index=True)
-    role: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=200, index=True)
     organization_id: str | None = Field(default=None, foreign_key="organizations.id", index=True)
     # [{"address": "...", "kind": "work"}], first one is the main address
     emails: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
@@ -50,7 +50,7 @@ class Contact(Synced, table=True):
     notes: str = ""
     internal_notes: str = ""
     share_ok: bool = Field(default=False)
-    last_contacted: date | None = None
+    last_contacted: date | None = Field(default=None, index=True)
 
 
 class Tag(Synced, table=True):
@@ -75,13 +75,13 @@ class Partnership(Synced, table=True):
     __tablename__ = "partnerships"
 
     title: str = Field(max_length=200, index=True)
-    kind: str = Field(default="other", max_length=40)
-    status: str = Field(default="exploring", max_length=40)
+    kind: str = Field(default="other", max_length=40, index=True)
+    status: str = Field(default="exploring", max_length=40, index=True)
     goals: str = ""
     shared_vision: str = ""
     start_date: date | None = None
     review_every_months: int | None = None
-    next_review_date: date | None = None
+    next_review_date: date | None = Field(default=None, index=True)
     our_lead_contact_id: str | None = Field(default=None, foreign_key="contacts.id")
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
     notes: str = ""
@@ -137,7 +137,7 @@ class Agreement(Synced, table=True):
     partnership_id: str | None = Field(default=None, foreign_key="partnerships.id", index=True)
     title: str = Field(max_length=300, index=True)
     status: str = Field(default="draft", max_length=40, index=True)
-    effective_date: date | None = None
+    effective_date: date | None = Field(default=None, index=True)
     expiry_date: date | None = Field(default=None, index=True)
     renewal_terms: str = ""
     notice_period_days: int | None = None
@@ -254,7 +254,7 @@ class Meeting(Synced, table=True):
     # local wall-clock time where the meeting happens, as people write it in a diary
     starts_at: NaiveDatetime = Field(index=True)
     ends_at: NaiveDatetime | None = None
-    location: str = Field(default="", max_length=300)
+    location: str = Field(default="", max_length=300, index=True)
     partnership_id: str | None = Field(default=None, foreign_key="partnerships.id", index=True)
     agenda: str = ""
     notes: str = ""

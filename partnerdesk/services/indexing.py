@@ -31,7 +31,8 @@ def _text(value: Any) -> str:
         parts = []
         for item in value:
             if isinstance(item, dict):
-                parts.extend(str(v) for v in item.values() if v)
+                # the address or number, not its kind: "mobile" would match every "m"
+                parts.extend(str(item[k]) for k in ("address", "number") if item.get(k))
             else:
                 parts.append(str(item))
         return " ".join(parts)

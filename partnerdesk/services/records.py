@@ -70,8 +70,11 @@ class RecordService(Generic[T]):
         """Live records (or only deleted ones), filtered and sorted in SQL."""
         query = self._query(where, text, deleted)
         column = getattr(self.model, order_by or self.title_field)
-        query = query.order_by(column.desc() if descending else column,
-                               self.model.id)  # type: ignore[attr-defined]
+        ident = self.model.id  # type: ignore[attr-defined]
+        # Descending flips the whole order, ties included, so a page counted from the end
+        # is exactly the reverse of the same page counted from the start.
+        query = query.order_by(column.desc(), ident.desc()) if descending else \
+            query.order_by(column, ident)
         if limit is not None:
             query = query.limit(limit).offset(offset)
         with self.store.read() as session:
@@ -79,6 +82,13 @@ class RecordService(Generic[T]):
 
     def count(self, *, where: dict[str, Any] | None = None, text: str | None = None,
               deleted: bool = False) -> int:
+        if text and not where and not deleted and self.model in SEARCHABLE \
+                and search_index.words(text):
+            # The index holds live records only: counting there skips a lookup per match.
+            matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+            with self.store.read() as session:
+                return int(session.scalar(select(func.count()).select_from(
+                    matches.subquery())) or 0)
         query = self._query(where, text, deleted).with_only_columns(func.count())
         with self.store.read() as session:
             return int(session.scalar(query) or 0)

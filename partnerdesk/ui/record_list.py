@@ -112,11 +112,23 @@ class RecordTableModel(QAbstractTableModel):
 
     def _page(self, number: int) -> tuple[list[Any], Lookups]:
         page = self._pages.get(number)
+        if page is None and number * PAGE >= self._count:
+            return [], {}  # past the last row: nothing to ask the database
         if page is None:
-            rows = self.service.list(
-                where=self.where, text=self.text, limit=PAGE, offset=number * PAGE,
-                order_by=self.columns[self.sort_column].sort_field,
-                descending=self.descending)
+            start = number * PAGE
+            order_by = self.columns[self.sort_column].sort_field
+            if start > self._count // 2:
+                # Near the end, count from the end: SQLite walks OFFSET rows one by one.
+                end = min(start + PAGE, self._count)
+                rows = self.service.list(
+                    where=self.where, text=self.text, limit=end - start,
+                    offset=self._count - end, order_by=order_by,
+                    descending=not self.descending)
+                rows.reverse()
+            else:
+                rows = self.service.list(
+                    where=self.where, text=self.text, limit=PAGE, offset=start,
+                    order_by=order_by, descending=self.descending)
             lookups = self.spec.lookups(self.desk, rows) if self.spec.lookups and rows else {}
             page = (rows, lookups)
             self._pages[number] = page
@@ -136,7 +148,8 @@ class RecordTableModel(QAbstractTableModel):
     def row_of(self, record_id: str, near: int = 0) -> int:
         """The row showing this record among the pages around `near`, or -1."""
         start = max(near // PAGE - 1, 0)
-        for number in range(start, start + 3):
+        pages = -(-self._count // PAGE)
+        for number in range(start, min(start + 3, pages)):
             rows, _ = self._page(number)
             for offset, row in enumerate(rows):
                 if row.id == record_id:
@@ -182,7 +195,9 @@ class RecordTableModel(QAbstractTableModel):
             return
         self.sort_column = column
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        self.beginResetModel()  # same rows in another order: no need to count them again
+        self._pages.clear()
+        self.endResetModel()
 
     def set_filter(self, text: str) -> None:
         text = text.strip() or None

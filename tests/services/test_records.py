@@ -185,3 +185,19 @@ def test_list_filter_folds_accents_and_matches_word_prefixes(desk: Desk) -> None
     assert [c.name for c in desk.contacts.list(text="garc zo")] == ["Zoë García"]
     assert [c.name for c in desk.contacts.list(text="nunez")] == ["José Núñez"]
     assert desk.contacts.count(text="jos") == 1
+
+
+def test_a_page_counted_from_the_end_is_the_reverse_of_the_same_page(desk: Desk) -> None:
+    for number in range(7):
+        desk.contacts.create(name="Same name" if number < 5 else f"Name {number}")
+    forward = desk.contacts.list(limit=3, offset=2)
+    backward = desk.contacts.list(limit=3, offset=7 - 5, descending=True)
+    assert [c.id for c in forward] == [c.id for c in reversed(backward)]
+
+
+def test_filtered_counts_agree_with_the_lists(demo_desk: Desk) -> None:
+    some = demo_desk.contacts.list(text="a")[0]
+    before = demo_desk.contacts.count(text="a")
+    assert before == len(demo_desk.contacts.list(text="a"))
+    demo_desk.contacts.delete(some.id)
+    assert demo_desk.contacts.count(text="a") == before - 1

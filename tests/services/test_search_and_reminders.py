@@ -80,3 +80,10 @@ def test_scaled_sample_data_has_a_thousand_contacts_per_unit(desk: Desk) -> None
     load_demo(desk, scale=2, today=TODAY)
     assert 2000 <= desk.stats()["contacts"] <= 2100
     assert desk.search("zo")  # indexed through the bulk path too
+
+
+def test_the_kind_of_a_phone_or_e_mail_is_not_searched(desk: Desk) -> None:
+    desk.contacts.create(name="Ann Lee", phones=[{"number": "+12125550142", "kind": "mobile"}],
+                         emails=[{"address": "ann@example.org", "kind": "work"}])
+    assert desk.search("mobile") == [] and desk.search("work") == []
+    assert [h.title for h in desk.search("ann@example")] == ["Ann Lee"]

@@ -1,0 +1,92 @@
+"""The Contacts list at scale 100: first paint, sort by each sortable column, a filter
+keystroke, scroll to the end — each against the raw SQL query that fetches the same page."""
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+
+from bench.common import Figure, demo_database
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _timed(action: Callable[[], object], settle: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    settle()
+    return time.perf_counter() - start
+
+
+def measure(runs: int = 5) -> list[Figure]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from partnerdesk.services import Desk
+    from partnerdesk.ui.main_window import MainWindow
+    from partnerdesk.ui.record_list import PAGE
+
+    path = demo_database()
+    app = QApplication.instance() or QApplication([])
+    desk = Desk.open(path)
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    window.set_desk(desk)
+    app.processEvents()
+
+    def paint() -> None:
+        view = window.view("contacts")
+        view.table.viewport().repaint()
+        app.processEvents()
+
+    figures: list[Figure] = []
+    first = _timed(lambda: window.show_view("contacts"), paint)
+    view = window.view("contacts")
+    raw = sqlite3.connect(path)
+
+    def raw_page(order: str, where: str = "", offset: int = 0) -> float:
+        start = time.perf_counter()
+        raw.execute(f"SELECT * FROM contacts WHERE deleted = 0 {where} ORDER BY {order}, id "
+                    f"LIMIT {PAGE} OFFSET {offset}").fetchall()
+        return time.perf_counter() - start
+
+    figures.append(Figure("Contacts first paint", first, "s", raw_page("name"), "<= 0.3 s",
+                          first <= 0.3))
+    model = view.model
+    for column, spec in enumerate(model.columns):
+        if spec.sort_field is None:
+            continue
+        times, bases = [], []
+        for turn in range(runs):
+            order = Qt.SortOrder.DescendingOrder if turn % 2 else Qt.SortOrder.AscendingOrder
+            times.append(_timed(lambda c=column, o=order: model.sort(c, o), paint))
+            bases.append(raw_page(f"{spec.sort_field} {'DESC' if turn % 2 else 'ASC'}"))
+        value = sorted(times)[len(times) // 2]
+        figures.append(Figure(f"Contacts sort by {spec.title.lower()}", value, "s",
+                              sorted(bases)[len(bases) // 2], "<= 0.3 s", value <= 0.3))
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    times = []
+    for text in ("z", "zo", "zoe", "an", "gar", "m"):
+        view.filter_box.setText(text)
+        times.append(_timed(view._apply_filter, paint))
+    value = sorted(times)[len(times) // 2]
+    base = raw_page("name", "AND name LIKE 'zo%'")
+    figures.append(Figure("Contacts filter keystroke", value, "s", base, "<= 0.1 s",
+                          value <= 0.1))
+    view.filter_box.setText("")
+    view._apply_filter()
+    total = model.rowCount()
+    scroll = _timed(view.table.scrollToBottom, paint)
+    figures.append(Figure("Contacts scroll to the end", scroll, "s",
+                          raw_page("name", offset=max(0, total - PAGE)), "<= 0.3 s",
+                          scroll <= 0.3))
+    raw.close()
+    window.close()
+    desk.close()
+    return figures
+
+
+if __name__ == "__main__":
+    for figure in measure():
+        print(figure.line())
