@@ -1,6 +1,7 @@
 """Opening the database for a command, the same way for every command."""
 
 import argparse
+import sys
 from pathlib import Path
 
 from partnerdesk.errors import PartnerDeskError
@@ -19,4 +20,7 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Desk:
         raise PartnerDeskError(
             f"There is no database at {path}. Run 'partnerdesk demo' to make one with sample "
             "data, open the app to start a new one, or pass --db with an existing file.")
-    return Desk.open(path)
+    desk = Desk.open(path)
+    if desk.place_warning:
+        print(f"partnerdesk: warning: {desk.place_warning}", file=sys.stderr)
+    return desk

@@ -1,12 +1,22 @@
 """Flowables every report is made of: the title block, sections, tables that split across
 pages with their header row repeated, and the sentence an empty section shows."""
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from partnerdesk.reports import text
 from partnerdesk.reports.cells import wrapped
+from partnerdesk.reports.paged_table import PagedTable, make_rows
 from partnerdesk.reports.styles import (
     CELL,
     CELL_BOLD,
@@ -19,6 +29,8 @@ from partnerdesk.reports.styles import (
 from partnerdesk.services.reporting import ReportMeta
 
 Cell = str | Flowable
+LONG_TABLE_ROWS = 12  # a table with more rows may start on the page its heading is on
+ROOM_FOR_A_START = 110.0  # points: a heading, the header row and a few rows
 
 
 def title_block(meta: ReportMeta, s: Styles, subtitle: str = "") -> list[Flowable]:
@@ -55,27 +67,32 @@ def para(value: str, s: Styles, style_name: str = "body") -> Paragraph:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float],
           s: Styles, flag_rows: Sequence[int] = (), bold_columns: Sequence[int] = (),
-          bold_cells: Sequence[tuple[int, int]] = ()) -> Table:
+          bold_cells: Sequence[tuple[int, int]] = ()) -> PagedTable:
     """A data table whose header row repeats on every page it spills onto.
 
     `widths` are in points. Text cells are broken into lines here, once (see cells.py);
-    a Flowable (a `TextBlock`) is used as it is. `flag_rows` and `bold_cells` index
-    `rows`; `bold_columns` are set in bold below the header.
+    a Flowable (a `TextBlock`) is used as it is. `flag_rows` (shaded) and `bold_cells`
+    (row, column) index `rows`; `bold_columns` are set in bold below the header.
     """
     inner = [w - 2 * CELL_PADDING for w in widths]
     fonts = [CELL_BOLD if column in bold_columns else CELL for column in range(len(widths))]
     bold = set(bold_cells)
-    data: list[list[Cell]] = [[wrapped(h, CELL_BOLD, w)
-                               for h, w in zip(headers, inner, strict=True)]]
-    for number, row in enumerate(rows):
-        data.append([value if isinstance(value, Flowable) else wrapped(
-            str(value), CELL_BOLD if (number, column) in bold else fonts[column],
-            inner[column]) for column, value in enumerate(row)])
-    result = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
-                       splitByRow=1, splitInRow=1)
-    result.setStyle(grid_style(tuple(i + 1 for i in flag_rows), tuple(bold_columns),
-                               tuple((row + 1, column) for row, column in bold_cells)))
-    return result
+    head: list[Cell] = [wrapped(h, CELL_BOLD, w) for h, w in zip(headers, inner, strict=True)]
+    body: list[list[Cell]] = [[value if isinstance(value, Flowable) else wrapped(
+        str(value), CELL_BOLD if (number, column) in bold else fonts[column], inner[column])
+        for column, value in enumerate(row)] for number, row in enumerate(rows)]
+    flags = sorted(set(flag_rows))
+    bolds = sorted(bold)
+    columns = tuple(bold_columns)
+
+    def style(first: int, end: int) -> TableStyle:
+        """The style of rows[first:end] drawn under the header row."""
+        shaded = flags[bisect_left(flags, first):bisect_left(flags, end)]
+        strong = bolds[bisect_left(bolds, (first, -1)):bisect_left(bolds, (end, -1))]
+        return grid_style([row - first + 1 for row in shaded], columns,
+                          [(row - first + 1, column) for row, column in strong])
+
+    return PagedTable(make_rows(head, body, list(widths), inner, CELL.leading, style))
 
 
 def facts(pairs: Sequence[tuple[str, str]], s: Styles, width: float) -> Table:
@@ -91,3 +108,24 @@ def facts(pairs: Sequence[tuple[str, str]], s: Styles, width: float) -> Table:
 
 def keep(*flowables: Flowable) -> KeepTogether:
     return KeepTogether(list(flowables))
+
+
+def untie_long_tables(story: Sequence[Flowable]) -> list[Flowable]:
+    """Headings stay with what follows, except that a long table may start below them on
+    the page where they stand.
+
+    ReportLab keeps a heading with the whole of the next flowable, so a heading above a
+    table longer than the rest of the page moves to a new page and leaves a gap. Before a
+    long table the heading instead needs room for itself, the header row and a few rows.
+    """
+    out: list[Flowable] = []
+    for flowable in story:
+        if isinstance(flowable, PagedTable) and len(flowable) > LONG_TABLE_ROWS:
+            first = len(out)
+            while first > 0 and out[first - 1].getKeepWithNext():
+                first -= 1
+            for tied in out[first:]:
+                tied.keepWithNext = 0
+            out.insert(first, CondPageBreak(ROOM_FOR_A_START))
+        out.append(flowable)
+    return out

@@ -17,6 +17,8 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+BREAK_AFTER = "@./-_"
+
 
 @dataclass(frozen=True)
 class Font:
@@ -32,14 +34,22 @@ def _width(word: str, font: str, size: float) -> float:
 
 
 def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
-    """A word wider than the column (a long address or number) broken between letters."""
-    pieces, piece = [], ""
+    """A word wider than the column (an e-mail address, a web address) broken into pieces
+    that fit: after an "@", ".", "/" or "-" where there is one, else between letters."""
+    pieces: list[str] = []
+    piece = ""
     for char in word:
         if piece and _width(piece + char, font, size) > width:
-            pieces.append(piece)
-            piece = char
-        else:
-            piece += char
+            # an e-mail address breaks after its "@" first: "name@" / "example.org"
+            cut = (piece.rfind("@") if "@" in piece
+                   else max(piece.rfind(mark) for mark in BREAK_AFTER)) + 1
+            if 0 < cut < len(piece):
+                pieces.append(piece[:cut])
+                piece = piece[cut:]
+            else:
+                pieces.append(piece)
+                piece = ""
+        piece += char
     return pieces + [piece]
 
 

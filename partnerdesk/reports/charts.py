@@ -77,7 +77,8 @@ def indicator_chart(series: IndicatorSeries, width: float, height: float = 150) 
     for when in labels:
         x = x_of(when)
         drawing.add(Line(x, bottom, x, bottom - 3, strokeColor=INK, strokeWidth=0.5))
-        drawing.add(String(x, bottom - 12, day(when), fontName=REGULAR, fontSize=7,
+        label = f"{when:%b %Y}" if when.day == 1 else day(when)
+        drawing.add(String(x, bottom - 12, label, fontName=REGULAR, fontSize=7,
                            fillColor=MUTED, textAnchor="middle"))
     if series.target is not None:
         y = y_of(series.target)
@@ -94,7 +95,11 @@ def indicator_chart(series: IndicatorSeries, width: float, height: float = 150) 
         drawing.add(Circle(points[index], points[index + 1], 2.2, fillColor=INK,
                            strokeColor=INK, strokeWidth=0.5))
     latest_x, latest_y = points[-2], points[-1]
-    drawing.add(String(min(latest_x + 5, right + 4), latest_y + 4,
+    label_y = latest_y + 4
+    if series.target is not None and abs(latest_y - y_of(series.target)) < 12:
+        # close to the target line: below it, so the two labels do not run together
+        label_y = min(latest_y, y_of(series.target)) - 11
+    drawing.add(String(min(latest_x + 5, right + 4), label_y,
                        f"Latest {number(series.latest)}", fontName=REGULAR, fontSize=7,
                        fillColor=INK))
     # legend: a solid line with dots, a dashed line
@@ -114,7 +119,25 @@ def indicator_chart(series: IndicatorSeries, width: float, height: float = 150) 
 
 
 def _date_ticks(points: tuple[tuple[date, float], ...], most: int = 5) -> list[date]:
-    dates = [d for d, _ in points]
+    """At most `most` evenly spaced dates to mark the time axis with.
+
+    Over a few months or more: the first of every month, or of every second, third...
+    month, so the marks are evenly spaced in time. Over a shorter span, the measurement
+    dates themselves (spread out when there are many).
+    """
+    first, last = points[0][0], points[-1][0]
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if months >= 3:
+        step = max(1, math.ceil(months / most))
+        ticks, year, month = [], first.year, first.month + 1
+        if month > 12:
+            year, month = year + 1, 1
+        while date(year, month, 1) <= last:
+            ticks.append(date(year, month, 1))
+            month += step
+            year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        return ticks[:most + 1]
+    dates = sorted({d for d, _ in points})
     if len(dates) <= most:
         return dates
     stride = (len(dates) - 1) / (most - 1)

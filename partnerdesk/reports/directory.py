@@ -10,6 +10,10 @@ from partnerdesk.reports.page import frame_width, render_story
 from partnerdesk.reports.styles import CELL_BOLD, Styles, make_styles
 from partnerdesk.services.reporting import DirectoryOrganization, DirectoryReport
 
+# Name, role, e-mail, phone, notes: a whole e-mail address and an international phone
+# number (kept on one line) fit their columns.
+PHONE_BOOK_WIDTHS = (0.19, 0.15, 0.32, 0.18, 0.16)
+
 
 def render_directory(report: DirectoryReport, page_size: str = "letter") -> bytes:
     s = make_styles()
@@ -52,5 +56,5 @@ def _organization(org: DirectoryOrganization, s: Styles, width: float,
             note = (note + "\n" if note else "") + f"Internal: {c.internal_notes}"
         rows.append([name, c.role or "—", c.email or "—", text.phone(c.phone), note or "—"])
     contacts = table(["Name", "Role", "E-mail", "Phone", "Notes"], rows,
-                     [width * f for f in (0.19, 0.18, 0.27, 0.17, 0.19)], s, bold_columns=[0])
+                     [width * f for f in PHONE_BOOK_WIDTHS], s, bold_columns=[0])
     return [keep(*head, contacts)] if len(rows) < 15 else [*head, contacts]

@@ -1,11 +1,11 @@
 """The embedded font family: DejaVu Sans, which covers Latin with accents, Greek and Cyrillic.
 
 ReportLab's built-in Helvetica is never embedded and has no Greek or Cyrillic, so every
-report uses these TrueType files, named explicitly wherever ReportLab would otherwise
-fall back to Helvetica: the canvas's initial font (`page.py`), every table's cell font
-(`styles.py`) and every drawing's initial font and strings (`charts.py`). They are
-shipped in `resources/fonts/` (Bitstream Vera licence,
-see LICENSE there). ReportLab embeds the subset of glyphs a report uses.
+report uses these TrueType files, shipped in `resources/fonts/` (Bitstream Vera licence,
+see LICENSE there); ReportLab embeds the subset of glyphs a report uses. They are named
+wherever ReportLab would otherwise fall back to Helvetica: the canvas's initial font
+(`page.py`), every table's cell font (`styles.py`) and every drawing's initial font and
+strings (`charts.py`).
 """
 
 from pathlib import Path

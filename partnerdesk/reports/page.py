@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.reports.blocks import untie_long_tables
 from partnerdesk.reports.fonts import REGULAR
 from partnerdesk.reports.letterhead import draw_footer, draw_letterhead, draw_running_header
 from partnerdesk.reports.text import long_day
@@ -93,5 +94,5 @@ def render_story(meta: ReportMeta, story: list[Flowable], page_size: str) -> byt
         PageTemplate(id="first", frames=[first], onPage=on_first, autoNextPageTemplate="later"),
         PageTemplate(id="later", frames=[later], onPage=on_later)])
     canvasmaker: Callable[..., Canvas] = _numbered_canvas(meta, width)
-    doc.build(story, canvasmaker=canvasmaker)
+    doc.build(untie_long_tables(story), canvasmaker=canvasmaker)
     return buffer.getvalue()

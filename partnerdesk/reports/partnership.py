@@ -129,7 +129,8 @@ def _agreement(line: AgreementLine, s: Styles, width: float) -> list[Flowable]:
                            [width * f for f in (0.26, 0.46, 0.14, 0.14)], s))
     else:
         story.append(empty("No obligations are recorded for this agreement.", s))
-    return story
+    # an agreement's obligations never start a page without the agreement they belong to
+    return [keep(*story)]
 
 
 def _agreements(report: PartnershipReport, s: Styles, width: float) -> list[Flowable]:
@@ -203,6 +204,6 @@ def _contacts(report: PartnershipReport, s: Styles, width: float) -> list[Flowab
     rows = [[c.name, c.role or "—", c.organization, c.email or "—", text.phone(c.phone)]
             for c in report.contacts]
     story.append(table(["Name", "Role", "Organization", "E-mail", "Phone"], rows,
-                       [width * f for f in (0.18, 0.18, 0.18, 0.27, 0.19)], s,
+                       [width * f for f in (0.16, 0.15, 0.19, 0.32, 0.18)], s,
                        bold_columns=[0]))
     return story

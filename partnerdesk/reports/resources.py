@@ -80,7 +80,7 @@ def _gaps(report: ResourceMapReport, s: Styles, width: float) -> list[Flowable]:
                      g.coverage.upper() if g.unmet else g.coverage, g.reason,
                      ", ".join(g.providers) or "—"])
     story.append(table(["Need", "Category", "Priority", "Coverage", "Why", "Offered by"], rows,
-                       [width * f for f in (0.22, 0.12, 0.09, 0.1, 0.27, 0.2)], s, flags,
+                       [width * f for f in (0.2, 0.12, 0.09, 0.11, 0.27, 0.21)], s, flags,
                        bold_columns=[0], bold_cells=[(i, 3) for i in flags]))
     return story
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import TableStyle
 
@@ -31,29 +31,21 @@ CELL_NOTE = Font(REGULAR, 7.5, 9.5, MUTED)
 @dataclass(frozen=True)
 class Styles:
     body: ParagraphStyle
-    small: ParagraphStyle
     muted: ParagraphStyle
     title: ParagraphStyle
     subtitle: ParagraphStyle
     h1: ParagraphStyle
     h2: ParagraphStyle
-    cell: ParagraphStyle
-    cell_bold: ParagraphStyle
-    cell_right: ParagraphStyle
-    head: ParagraphStyle
     empty: ParagraphStyle
-    label: ParagraphStyle
 
 
 def make_styles() -> Styles:
+    """Paragraph styles for running text; table cells use the `CELL...` fonts above."""
     register_fonts()
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=BODY_SIZE, leading=13,
                           textColor=INK, spaceAfter=4, alignment=TA_LEFT)
-    cell = ParagraphStyle("cell", parent=body, fontSize=CELL_SIZE, leading=CELL_LEADING,
-                          spaceAfter=0)
     return Styles(
         body=body,
-        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10),
         muted=ParagraphStyle("muted", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
         title=ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=20, leading=25,
                              spaceBefore=2, spaceAfter=4),
@@ -63,12 +55,7 @@ def make_styles() -> Styles:
                           spaceBefore=14, spaceAfter=6, keepWithNext=1),
         h2=ParagraphStyle("h2", parent=body, fontName=BOLD, fontSize=10.5, leading=14,
                           spaceBefore=8, spaceAfter=4, keepWithNext=1),
-        cell=cell,
-        cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=BOLD),
-        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
-        head=ParagraphStyle("head", parent=cell, fontName=BOLD),
         empty=ParagraphStyle("empty", parent=body, fontName=ITALIC, textColor=MUTED),
-        label=ParagraphStyle("label", parent=cell, fontName=BOLD, textColor=MUTED),
     )
 
 

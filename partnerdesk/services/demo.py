@@ -87,8 +87,13 @@ ORG_KINDS = [("Clinic", "clinic"), ("Food Pantry", "community_group"),
              ("Credit Union", "business"), ("Fire District", "government")]
 
 
+# Letters that do not decompose into a plain letter and an accent.
+SPELLED_OUT = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "ı": "i",
+                             "œ": "oe", "þ": "th"})
+
+
 def _email(name: str, domain: str) -> str:
-    plain = fold(name)  # "Björn Åkesson" -> "bjorn akesson"
+    plain = fold(name).translate(SPELLED_OUT)  # "Søren Høgh" -> "soren hogh"
     ascii_name = "".join(ch for ch in plain if ch.isascii() and (ch.isalnum() or ch == " "))
     local = ".".join(ascii_name.split()) or "contact"
     return f"{local}@{domain}"
@@ -213,7 +218,7 @@ def _story(b: _Builder) -> dict[str, Any]:
         for month in range(12):
             total = max(0.0, total + step + rng.uniform(-abs(step) / 3, abs(step) / 3))
             b.add(r.Measurement, indicator_id=indicator, measured_on=b.day(-330 + month * 30),
-                  value=round(total, 1))
+                  value=round(total, 1) if unit == "%" else float(round(total)))
 
     agreements = [
         ("food", "Food as Medicine MOU", "active", -400, 25, ["us", "hospital", "foodbank"]),
@@ -433,6 +438,19 @@ def _volume(b: _Builder, scale: int, story: dict[str, Any]) -> None:
         b.add(r.Resource, organization_id=rng.choice(org_ids), category_id=rng.choice(categories),
               name=f"Community resource {index + 1}", capacity=rng.randrange(5, 200),
               last_verified=b.day(-rng.randrange(1, 500)))
+    us = story["org"]["us"]
+    statuses = ["draft", "negotiating", "signed", "active", "active", "expired", "terminated"]
+    for index in range(scale * 10):
+        start = -rng.randrange(0, 1400)
+        agreement = b.add(r.Agreement, title=f"Service agreement {index + 1}",
+                          status=rng.choice(statuses), partnership_id=rng.choice(ships),
+                          effective_date=b.day(start),
+                          expiry_date=b.day(start + rng.choice([365, 730, 1095])),
+                          renewal_terms="Renews yearly unless either party gives notice.",
+                          notice_period_days=60)
+        for party in (us, rng.choice(org_ids)):
+            b.add(r.AgreementParty, agreement_id=agreement, organization_id=party,
+                  role="Partner")
 
 
 def load_demo(desk: Desk, scale: int = 1, today: date | None = None, seed: int = 7) -> None:

@@ -165,7 +165,7 @@ def import_needs(desk: object, source: str | Path | bytes, *,
     if problems:
         raise NeedsImportError(problems)
     ids: list[str] = []
-    with store.write() as writer:
+    with store.write(backup_reason="before-import") as writer:
         for values in planned:
             ids.append(writer.create(r.CommunityNeed, values).id)
     return NeedsImportResult(len(ids), skipped, tuple(ids))

@@ -255,8 +255,17 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self, batch_id: str | None = None) -> Iterator[Writer]:
-        """One transaction: everything inside lands together, or nothing does."""
+    def write(self, batch_id: str | None = None,
+              backup_reason: str | None = None) -> Iterator[Writer]:
+        """One transaction: everything inside lands together, or nothing does.
+
+        With `backup_reason` ("before-import", "before-undo-import"), a checked backup is
+        taken first, so even a wanted change that turns out wrong can be taken back whole.
+        """
+        if backup_reason:
+            from partnerdesk.db.backup import backup_now
+
+            backup_now(self.path, backup_reason)
         with Session(self._writer_engine, expire_on_commit=False) as session:
             writer = Writer(session, self)
             writer.batch_id = batch_id

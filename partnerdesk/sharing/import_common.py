@@ -297,7 +297,7 @@ def apply_plan(desk: Any, plan: ImportPlan, *, valid_only: bool = False,
     counts = {"new": 0, "merged": 0, "skipped": 0, "invalid": len(plan.invalid)}
     created_orgs = 0
     defaults = desk.service(plan.record_type).defaults()
-    with desk.store.write(batch_id=batch_id) as writer:
+    with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
         org_ids = organization_ids(desk) if plan.record_type == "contact" else {}
         ids_by_row: dict[int, str] = {}
         # New records are made at the end, with later rows of the file that duplicate

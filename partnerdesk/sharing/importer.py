@@ -300,7 +300,7 @@ def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
     region = str(desk.store.setting("phone_region", "US"))
     written: list[Path] = []
     try:
-        with desk.store.write(batch_id=batch_id) as writer:
+        with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
             connection = writer.session.connection()
             connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             planned, unchanged = _plan(connection, bundle, region, name, progress)

@@ -111,7 +111,7 @@ def undo_import(desk: Desk, batch_id: str, *, confirm: bool = False,
     """Put back what the import replaced; refuses records edited since unless confirmed."""
     progress = progress or Progress()
     try:
-        with desk.store.write() as writer:
+        with desk.store.write(backup_reason="before-undo-import") as writer:
             session = writer.session
             connection = session.connection()
             connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")

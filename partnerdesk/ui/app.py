@@ -48,6 +48,11 @@ def open_desk(window: MainWindow, db_path: pathlib.Path | None,
         show_error(window, error)
         window.close()
         return None
+    if desk.place_warning:  # a cloud-synced folder or a network drive
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(window, window.tr("Where your database is kept"),
+                            desk.place_warning)
     from partnerdesk.ui.welcome import WelcomeDialog, needs_welcome
 
     if needs_welcome(desk):

@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.db import vocabulary as v
-from partnerdesk.ui.widgets.bar_chart import BarChart
+from partnerdesk.ui.widgets.chart import ChartWidget
 from partnerdesk.ui.widgets.data_hub import hub_for
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
-STATUS_COLORS = {"draft": "#9aa5b1", "negotiating": "#e0a33a", "signed": "#5b8def",
-                 "active": "#2e9e5b", "expired": "#c0504d", "terminated": "#6d6d6d"}
 # (colour of the dot, what kind of reminder it is): urgent ones red, routine ones calm.
 REMINDER_KINDS = {"agreement_expiring": ("#e0a33a", "Agreement expiring"),
                   "agreement_expired_active": ("#c0504d", "Agreement expired"),
@@ -88,9 +86,9 @@ class DashboardView(QWidget):
             self.counts_grid.addWidget(QLabel(title), (number // 4) * 2 + 1, number % 4)
 
         chart_box = QGroupBox(self.tr("Agreements by status"))
-        self.chart = BarChart()
+        self.chart = ChartWidget()
+        self.chart.setMinimumHeight(180)
         self.chart.setAccessibleName(self.tr("Agreements by status"))
-        self.chart.set_empty_text(self.tr("No agreements yet."))
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.addWidget(self.chart)
 
@@ -132,9 +130,9 @@ class DashboardView(QWidget):
         for key, count in self.desk.stats().items():
             if key in self.count_labels:
                 self.count_labels[key].setText(f"{count:,}")
-        self.chart.set_data([
-            (self.tr(label), self.desk.agreements.count(where={"status": value}),
-             STATUS_COLORS.get(value)) for value, label in v.AGREEMENT_STATUSES])
+        self.chart.show_bars([
+            (self.tr(label), self.desk.agreements.count(where={"status": value}))
+            for value, label in v.AGREEMENT_STATUSES], empty_text=self.tr("No agreements yet."))
 
     def reminder_items(self) -> list[QListWidgetItem]:
         return [self.reminders.item(i) for i in range(self.reminders.count())

@@ -240,8 +240,19 @@ class MainWindow(QMainWindow):
         from partnerdesk.ui.backups_window import BackupsWindow
 
         window = BackupsWindow(self.desk, self)
+        window.sig_restored.connect(self._after_restore)
         window.exec()
         window.deleteLater()
+
+    def _after_restore(self, _backup_path: str) -> None:
+        """Every screen shows what the restored database holds."""
+        for view in self.views.values():
+            for name in ("reload", "refresh"):
+                method = getattr(view, name, None)
+                if callable(method):
+                    method()
+                    break
+        self.statusBar().showMessage(self.tr("The backup was restored."), 8000)
 
     def add_view(self, key: str, title: str, widget: QWidget, after: str | None = None) -> None:
         """Add a screen to the navigation (after the screen `after`, else before Trash)."""

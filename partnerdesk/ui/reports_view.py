@@ -214,8 +214,12 @@ class ReportsView(QWidget):
             page.setPixmap(QPixmap.fromImage(image))
             page.setStyleSheet("border: 1px solid #999; background: white;")
             self.pages_layout.addWidget(page)
-        self.status.setText(self.tr("{count} page(s). Save it, open it or print it.")
-                            .format(count=len(images)))
+        if len(images) == 1:
+            self.status.setText(self.tr("The report is ready: 1 page. Save it, open it or "
+                                        "print it."))
+        else:
+            self.status.setText(self.tr("The report is ready: {count} pages. Save it, open it "
+                                        "or print it.").format(count=len(images)))
         self._set_have_pdf(True)
         self.sig_report_ready.emit(self.pdf)
 

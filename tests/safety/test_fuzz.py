@@ -145,12 +145,14 @@ def test_restore_refuses_malformed_database_files(pristine: Path, tmp_path: Path
             return
         # Accepted: only possible when the scribble left a sound database behind.
         assert kind not in MUST_REFUSE, f"{kind} was restored"
-        assert integrity_ok(target)
-        with Desk.open(target):
-            pass
-        target.write_bytes(base)  # back to the start for the next example
-        for suffix in ("-wal", "-shm"):
-            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        try:
+            assert integrity_ok(target)
+            with Desk.open(target):
+                pass
+        finally:
+            target.write_bytes(base)  # back to the start for the next example
+            for suffix in ("-wal", "-shm"):
+                target.with_name(target.name + suffix).unlink(missing_ok=True)
 
     run()
     assert sum(seen.values()) >= EXAMPLES
@@ -199,7 +201,9 @@ member_names = st.one_of(
     st.sampled_from(["../../evil.txt", "/etc/passwd", "records/contact.jsonl",
                      "records/organization.jsonl", "attachments/ab", "C:\\x", "a/../../b",
                      "manifest.json"]),
-    st.text(min_size=1, max_size=30))
+    # (a name that is only slashes cannot even be written into a zip)
+    st.text(min_size=1, max_size=30).filter(
+        lambda n: n.split("\x00")[0].replace("\\", "/").strip("/") != ""))
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
@@ -251,6 +255,50 @@ def _plan_csv(desk: Desk, path: Path) -> None:
     plan_csv(desk, path, "contact")
 
 
+@st.composite
+def malformed_vcards(draw: st.DrawFn) -> bytes:
+    kind = draw(st.sampled_from(["random", "lines", "encoded"]))
+    if kind == "random":
+        return draw(st.binary(max_size=4096))
+    pieces = ["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:3.0", "VERSION:4.0",
+              "FN;ENCODING=QUOTED-PRINTABLE:Zo=C3=AB=", "N:;;;;", "EMAIL;TYPE=work:",
+              "TEL;TYPE=cell:+1", "item1.X-ABLabel:", " folded", "ORG:", "=0D=0A", ":", ";"]
+    lines = draw(st.lists(st.one_of(st.sampled_from(pieces), st.text(max_size=40)),
+                          max_size=30))
+    text = "\r\n".join(lines)
+    if kind == "encoded":
+        encoding = draw(st.sampled_from(["utf-16", "latin-1", "utf-8-sig"]))
+        return text.encode(encoding, errors="replace")
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+@st.composite
+def malformed_hsds(draw: st.DrawFn) -> bytes:
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=4096))
+    names = st.sampled_from(["datapackage.json", "organizations.csv", "services.csv",
+                             "locations.csv", "phones.csv", "taxonomy_terms.csv",
+                             "../escape.csv", "service_at_location.csv"])
+    members = draw(st.lists(st.tuples(names, st.one_of(
+        st.binary(max_size=300),
+        st.lists(st.lists(st.text(max_size=12), max_size=5), max_size=5).map(
+            lambda rows: "\n".join(",".join(r) for r in [["id", "name"], *rows]).encode(
+                "utf-8", errors="surrogatepass")))), max_size=6))
+    return zip_bytes(members, None)
+
+
+def _plan_vcard(desk: Desk, path: Path) -> None:
+    plan_vcard = _importer("partnerdesk.sharing.vcard", "plan_vcard")
+    assert plan_vcard is not None
+    plan_vcard(desk, path)
+
+
+def _plan_hsds(desk: Desk, path: Path) -> None:
+    plan_hsds = _importer("partnerdesk.sharing.hsds", "plan_hsds")
+    assert plan_hsds is not None
+    plan_hsds(desk, path)
+
+
 SHARING = [
     pytest.param("bundle", _read_bundle, malformed_bundles(), ".partnerdesk",
                  marks=pytest.mark.skipif(
@@ -260,6 +308,8 @@ SHARING = [
                  marks=pytest.mark.skipif(
                      _importer("partnerdesk.sharing.csv_import", "plan_csv") is None,
                      reason="the CSV importer is not there yet")),
+    pytest.param("vcard", _plan_vcard, malformed_vcards(), ".vcf"),
+    pytest.param("hsds", _plan_hsds, malformed_hsds(), ".zip"),
 ]
 
 

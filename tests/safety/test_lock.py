@@ -40,7 +40,6 @@ def test_second_process_is_refused_naming_the_holder_and_recovers_after_kill(
         assert f"process {pid}" in refused.stderr
         assert socket.gethostname() in refused.stderr
         assert "already open" in refused.stderr
-        print(refused.stderr)
         assert "Traceback" not in refused.stderr
         refused_restore = run_cli(db_path, "restore", str(db_path))
         assert refused_restore.returncode == 1 and f"process {pid}" in refused_restore.stderr

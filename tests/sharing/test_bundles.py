@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from partnerdesk.db.local import Conflict, ExportLog, HistoryEntry, ImportBatch
 from partnerdesk.services import Desk
@@ -84,7 +85,7 @@ def test_manifest_names_format_device_scope_counts_and_hashes(laptops: Laptops,
     assert set(manifest["members"]) == names - {"manifest.json"}
     assert any(n.startswith("attachments/") for n in names)
     with home.store.read() as session:
-        assert session.query(ExportLog).count() == 1
+        assert len(session.exec(select(ExportLog)).all()) == 1
 
 
 def test_field_level_merge_between_laptops(laptops: Laptops, tmp_path: Path) -> None:
@@ -253,7 +254,8 @@ def test_undo_asks_before_overwriting_later_edits(laptops: Laptops, tmp_path: Pa
     undo_import(b, result.batch_id, confirm=True)
     assert b.contacts.count(where={"id": person.id}) == 0
     with b.store.read() as session:
-        states = [e.state for e in session.query(HistoryEntry).filter_by(record_id=person.id)]
+        states = [e.state for e in session.exec(
+            select(HistoryEntry).where(HistoryEntry.record_id == person.id))]
     assert any(s.get("role") == "Edited later" for s in states)  # kept in history
 
 
@@ -264,9 +266,10 @@ def test_import_raises_the_counter_and_tags_history(laptops: Laptops, tmp_path: 
     result = import_file(b, _export(a, tmp_path / "1.partnerdesk"))
     assert b.store.counter() >= a.store.counter()
     with b.store.read() as session:
-        tagged = session.query(HistoryEntry).filter_by(batch_id=result.batch_id).count()
+        tagged = len(session.exec(select(HistoryEntry).where(
+            HistoryEntry.batch_id == result.batch_id)).all())
         assert tagged == 5
-        assert session.query(Conflict).count() == 0
+        assert session.exec(select(Conflict)).all() == []
 
 
 def _export(desk: Desk, path: Path) -> Path:

@@ -1,3 +1,4 @@
+
 """Three laptops change the same records and swap bundles, old and new, in random orders.
 
 After a final round in which each imports each other's latest bundle, all three hold
@@ -13,6 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+from sqlmodel import select
 
 from partnerdesk.db.local import Conflict, HistoryEntry
 from partnerdesk.services import Desk
@@ -118,9 +120,9 @@ class ThreeLaptops(RuleBasedStateMachine):
         kept: set[tuple[str, str, str]] = set()
         for desk in self.desks.values():
             with desk.store.read() as session:
-                for conflict in session.query(Conflict):
+                for conflict in session.exec(select(Conflict)):
                     kept.add((conflict.record_id, conflict.field, repr(conflict.lost_value)))
-                for entry in session.query(HistoryEntry):
+                for entry in session.exec(select(HistoryEntry)):
                     for field in FIELDS:
                         if field in entry.state:
                             kept.add((entry.record_id, field, repr(entry.state[field])))

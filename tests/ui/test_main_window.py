@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QToolButton, QWidg
 from partnerdesk.ui import about as about_module
 from partnerdesk.ui.about import AboutDialog
 from partnerdesk.ui.main_window import MainWindow
-from partnerdesk.ui.widgets.bar_chart import BarChart
 
 
 def nav_titles(window):
@@ -106,18 +105,6 @@ def test_about_shows_where_the_data_is(qtbot, desk, monkeypatch):
     assert str(desk.path.parent) in dialog.folder_label.text()
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert opened == [str(desk.path.parent)]
-
-
-def test_bar_chart_draws_something(qtbot):
-    chart = BarChart()
-    qtbot.addWidget(chart)
-    chart.resize(300, 150)
-    chart.set_data([("Active", 3, "#2e9e5b"), ("Draft", 1, None)])
-    image = chart.grab().toImage()
-    colours = {image.pixel(x, y) for x in range(0, 300, 3) for y in range(0, 150, 3)}
-    assert len(colours) > 3
-    assert chart.bars() == [("Active", 3.0), ("Draft", 1.0)]
-    assert "Active: 3" in chart.accessibleDescription()
 
 
 def test_the_window_module_starts_without_the_database_layer():

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
+from sqlmodel import select
 
 from partnerdesk.db.local import ExportLog
 from partnerdesk.services import Desk
@@ -53,7 +54,7 @@ def test_export_everything_for_a_partner(qtbot: Any, desk: Desk, tmp_path: Path,
     assert names == ["Open Olga"]
     assert "internal_notes" not in bundle.records["contact"][0]["values"]
     with desk.store.read() as session:
-        assert session.query(ExportLog).one().recipient == "partner"
+        assert session.exec(select(ExportLog)).one().recipient == "partner"
     view.grab().save(str(tmp_path / "sharing-export.png"))
 
 

@@ -91,6 +91,10 @@ class ChartWidget(QWidget):
         self._describe()
         self.update()
 
+    def bars(self) -> list[tuple[str, float]]:
+        """What the bar chart shows (label, value), as plain data."""
+        return [(label, float(value)) for label, value in self._bars]
+
     def is_empty(self) -> bool:
         return not (self._series if self._mode == "lines" else self._bars)
 
