@@ -42,6 +42,17 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     report.set_defaults(run=run_report)
 
 
+def options_scope(options: ReportOptions) -> str:
+    """The report's options in words, for the export log."""
+    parts = [f"{name} {value}" for name, value in (
+        ("partnership", options.partnership), ("meeting", options.meeting),
+        ("from", options.start), ("to", options.end))
+        if value]
+    if options.include_internal:
+        parts.append("internal contacts included")
+    return ", ".join(parts)
+
+
 def run_report(args: argparse.Namespace) -> int:
     from partnerdesk.reports import build_pdf
     from partnerdesk.reports.files import write_atomically
@@ -52,6 +63,7 @@ def run_report(args: argparse.Namespace) -> int:
                             include_internal=args.include_internal, page_size=args.page_size)
     with open_desk(args) as desk:
         data = build_pdf(desk, options)
-    write_atomically(target, data)
+        write_atomically(target, data)
+        desk.log_export(f"report-{args.kind}", target, scope=options_scope(options))
     print(f"Wrote {target}")
     return 0

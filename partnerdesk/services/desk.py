@@ -145,6 +145,15 @@ class Desk:
         with self.store.read() as session:
             return reminder_rules.reminders(session, today, windows)
 
+    def log_export(self, kind: str, path: Path | str, *, scope: str = "",
+                   recipient: str = "", counts: dict[str, Any] | None = None) -> None:
+        """Every file that leaves PartnerDesk is noted: when, what, for whom, where."""
+        from partnerdesk.db.local import ExportLog
+
+        with self.store.write() as writer:
+            writer.session.add(ExportLog(kind=kind, scope=scope, recipient=recipient,
+                                         path=str(path), counts=counts or {}))
+
     def deleted_records(self, limit: int = 500) -> list[tuple[str, Any]]:
         """The Trash: deleted records of the main kinds, most recently deleted first."""
         found: list[tuple[str, Any]] = []

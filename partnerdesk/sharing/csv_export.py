@@ -83,5 +83,7 @@ def export_csv(desk: Any, record_type: str, path: str | Path,
         partial.unlink(missing_ok=True)
         raise PartnerDeskError(f"Could not write {target}: {error.strerror}. Choose another "
                                "folder.") from error
+    desk.log_export(f"csv-{record_type}s", target, counts={record_type: len(rows)},
+                    scope="shareable records only" if shareable_only else "all records")
     return len(rows)
 

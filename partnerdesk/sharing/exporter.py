@@ -21,7 +21,6 @@ from sqlalchemy import Connection, select
 
 from partnerdesk import __version__
 from partnerdesk.db import records as r
-from partnerdesk.db.local import ExportLog
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
 from partnerdesk.services.desk import Desk
@@ -260,11 +259,8 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
         data = seal.seal(data, passphrase)
     progress.check()
     write_file(target, data)
-    with desk.store.write() as writer:
-        writer.session.add(ExportLog(
-            kind="bundle-sealed" if passphrase is not None else "bundle",
-            scope=scope.describe(),
-            recipient=recipient or ("partner" if scope.for_partner else "our laptops"),
-            path=str(target), counts=counts))
+    desk.log_export("bundle-sealed" if passphrase is not None else "bundle", target,
+                    scope=scope.describe(), counts=counts,
+                    recipient=recipient or ("partner" if scope.for_partner else "our laptops"))
     return ExportResult(target, counts, len(attachments), passphrase is not None)
 

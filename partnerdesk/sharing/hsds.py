@@ -174,7 +174,9 @@ def export_hsds(desk: Any, target: str | Path) -> dict[str, int]:
     except OSError as error:
         raise PartnerDeskError(f"Could not write {path}: {error.strerror}. Choose another "
                                "folder.") from error
-    return {name: len(rows) for name, rows in tables.items()}
+    counts = {name: len(rows) for name, rows in tables.items()}
+    desk.log_export("hsds", path, counts=counts, scope="resource directory")
+    return counts
 
 
 # -- reading a package ----------------------------------------------------------------

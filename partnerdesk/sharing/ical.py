@@ -163,4 +163,6 @@ def export_ical(desk: Any, path: str | Path, include_internal: bool = False) -> 
         partial.unlink(missing_ok=True)
         raise PartnerDeskError(f"Could not write {target}: {error.strerror}. Choose another "
                                "folder.") from error
+    desk.log_export("icalendar", target, counts={"entries": len(calendar.subcomponents)},
+                    scope="internal notes included" if include_internal else "")
     return len(calendar.subcomponents)

@@ -262,4 +262,5 @@ def export_vcard(desk: Any, path: str | Path, version: str = "3.0",
         partial.unlink(missing_ok=True)
         raise PartnerDeskError(f"Could not write {target}: {error.strerror}. Choose another "
                                "folder.") from error
+    desk.log_export(f"vcard-{version}", target, counts={"contact": len(contacts)})
     return len(contacts)

@@ -249,6 +249,7 @@ class ReportsView(QWidget):
             from partnerdesk.reports.files import write_atomically
 
             write_atomically(target, self.pdf)
+            self.desk.log_export(f"report-{self.kind.currentData()}", target)
         except (OSError, PartnerDeskError) as error:
             show_error(self, error)
             return None
