@@ -94,9 +94,12 @@ def _overdue(session: Session, today: date) -> list[Reminder]:
     return found
 
 
-def last_contact_by_organization(session: Session) -> dict[str, date]:
-    """The latest day we met or reached anyone at each organization."""
+def last_contact_by_organization(session: Session,
+                                 organization_ids: list[str] | None = None) -> dict[str, date]:
+    """The latest day we met or reached anyone at each organization (or at those named)."""
     latest: dict[str, date] = {}
+    only = (lambda column: column.in_(organization_ids)) if organization_ids is not None \
+        else (lambda column: column.is_not(None))
 
     def note(org_id: str | None, when: date | None) -> None:
         if org_id and when and (org_id not in latest or when > latest[org_id]):
@@ -104,12 +107,14 @@ def last_contact_by_organization(session: Session) -> dict[str, date]:
 
     for org_id, when in session.execute(select(
             r.Contact.organization_id, func.max(r.Contact.last_contacted)).where(
-            r.Contact.deleted == LIVE).group_by(r.Contact.organization_id)):
+            r.Contact.deleted == LIVE, only(r.Contact.organization_id)).group_by(
+            r.Contact.organization_id)):
         note(org_id, when)
     met = select(r.Contact.organization_id, func.max(r.Meeting.starts_at)).join(
         r.MeetingAttendee, r.MeetingAttendee.contact_id == r.Contact.id).join(
         r.Meeting, r.Meeting.id == r.MeetingAttendee.meeting_id).where(
         r.Meeting.deleted == LIVE, r.MeetingAttendee.deleted == LIVE,
+        only(r.Contact.organization_id),
         r.Meeting.starts_at <= datetime.combine(date.today(), time.max)).group_by(
         r.Contact.organization_id)
     for org_id, when in session.execute(met):
@@ -125,7 +130,7 @@ def _quiet_partners(session: Session, today: date, w: ReminderWindows) -> list[R
         r.PartnershipMember.deleted == LIVE, r.Partnership.deleted == LIVE,
         r.Partnership.status.in_(["forming", "active", "under_review"])).distinct()
         .order_by(r.Organization.name)).all()
-    latest = last_contact_by_organization(session)
+    latest = last_contact_by_organization(session, [org_id for org_id, _name in partners])
     found = []
     for org_id, name in partners:
         when = latest.get(org_id)

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._build_actions()
+        self._seen_views: set[str] = set()
         self._build_menus()
         self._build_toolbar()
         self._restore_geometry()
@@ -300,8 +301,11 @@ class MainWindow(QMainWindow):
         widget = self.views[key]
         self.stack.setCurrentWidget(widget)
         refresh = getattr(widget, "refresh", None)
-        if key in ("dashboard", "trash") and refresh:
+        # The dashboard follows changes itself and was filled when it was built: refresh it
+        # on later visits only. The Trash is read afresh each time it is shown.
+        if refresh and (key == "trash" or (key == "dashboard" and key in self._seen_views)):
             refresh()
+        self._seen_views.add(key)
         self.new_action.setEnabled(hasattr(widget, "new_record"))
         self.save_action.setEnabled(hasattr(widget, "save"))
         self.find_action.setEnabled(hasattr(widget, "focus_filter"))
