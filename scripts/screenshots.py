@@ -72,7 +72,7 @@ def main(out_dir: Path) -> int:
     window.set_desk(desk, today=today)
     window.show()
     window.resize(WIDTH, HEIGHT)
-    for key in list(window.views):
+    for key in window.view_keys():
         window.show_view(key)
         view = window.view(key)
         if hasattr(view, "select_row") and view.model.rowCount():

@@ -1,12 +1,17 @@
 """Opening the database for a command, the same way for every command."""
 
+from __future__ import annotations
+
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.paths import resolve_db_path
-from partnerdesk.services import Desk
+
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -20,6 +25,8 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Desk:
         raise PartnerDeskError(
             f"There is no database at {path}. Run 'partnerdesk demo' to make one with sample "
             "data, open the app to start a new one, or pass --db with an existing file.")
+    from partnerdesk.services import Desk  # not on the way to the window: see ui.app
+
     desk = Desk.open(path)
     if desk.place_warning:
         print(f"partnerdesk: warning: {desk.place_warning}", file=sys.stderr)

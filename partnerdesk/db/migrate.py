@@ -12,14 +12,11 @@ killed at any moment leaves exactly the old file or the new one.
 
 import logging
 import os
+import re
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 
 from partnerdesk.db import backup as backups
@@ -28,31 +25,64 @@ from partnerdesk.db.engine import make_engine
 from partnerdesk.db.places import check_writable, storage_problem
 from partnerdesk.errors import DatabaseProblem, NewerDatabaseError, NotADatabaseError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from partnerdesk.db.early_check import EarlyCheck
+
 log = logging.getLogger("partnerdesk.migrate")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Where migration scripts are found (a test adds a folder, as a newer version would).
+VERSION_FOLDERS: list[Path] = [MIGRATIONS_DIR / "versions"]
 SQLITE_HEADER = b"SQLite format 3\x00"
 UPGRADE_SUFFIX = ".upgrading"
 RESTORE_SUFFIX = ".restoring"
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+def alembic_config(engine: Engine | None = None) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("version_locations", os.pathsep.join(map(str, VERSION_FOLDERS)))
+    config.set_main_option("path_separator", "os")
     if engine is not None:
         config.set_main_option("sqlalchemy.url", str(engine.url))
     return config
 
 
+# Alembic takes a quarter of a second to import, and is needed only when an upgrade is
+# due, so opening a database reads the revision ids straight from the migration files.
+# A test checks that this agrees with Alembic's own view of the history.
+_REVISION = re.compile(r"^revision(?:: *str)? *= *['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?:: *[^=]+)? *= *['\"]([^'\"]+)['\"]",
+                            re.MULTILINE)
+
+
+def _revision_links() -> dict[str, str | None]:
+    """Each migration's revision id -> the revision it follows (None for the first)."""
+    links: dict[str, str | None] = {}
+    for script in sorted(path for folder in VERSION_FOLDERS for path in folder.glob("*.py")):
+        source = script.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found:
+            down = _DOWN_REVISION.search(source)
+            links[found.group(1)] = down.group(1) if down else None
+    return links
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    links = _revision_links()
+    heads = set(links) - {down for down in links.values() if down}
+    if len(heads) != 1:
+        raise DatabaseProblem(f"This copy of PartnerDesk is damaged: its database upgrade "
+                              f"steps do not form one line ({sorted(heads)}). Reinstall it.")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_revision_links())
 
 
 def stored_revision(path: Path) -> str | None:
@@ -95,13 +125,17 @@ def _clear_leftovers(path: Path) -> None:
         backups.remove_journal_files(temporary)
 
 
-def _first_check(path: Path) -> str | None:
+def _first_check(path: Path, checked: "EarlyCheck | None" = None) -> str | None:
     """Is the existing file ours and sound? Returns its revision, or raises plainly."""
     with open(path, "rb") as handle:
         header = handle.read(16)
     if header != SQLITE_HEADER and not list_backups(path, counts=False):
         return stored_revision(path)  # raises NotADatabaseError
-    if header != SQLITE_HEADER or not backups.integrity_ok(path, quick=True, read_only=False):
+    sound = checked.result(path) if checked is not None else None
+    if sound is None:
+        sound = header == SQLITE_HEADER and backups.integrity_ok(path, quick=True,
+                                                                 read_only=False)
+    if header != SQLITE_HEADER or not sound:
         raise backups.DamagedDatabaseError(path, newest_good_backup(path))
     try:
         return stored_revision(path)
@@ -111,11 +145,13 @@ def _first_check(path: Path) -> str | None:
         raise backups.DamagedDatabaseError(path, newest_good_backup(path)) from None
 
 
-def open_database(path: Path, *, daily_backup: bool = True) -> Engine:
+def open_database(path: Path, *, daily_backup: bool = True,
+                  checked: "EarlyCheck | None" = None) -> Engine:
     """Return an engine on `path` at the current schema, creating or upgrading it.
 
     The caller holds the database lock (`partnerdesk.db.lock`). A database that
-    already held records gets its daily backup here.
+    already held records gets its daily backup here, unless the caller takes it
+    (`daily_backup=False`). `checked` is a quick check already started on the file.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,8 +160,8 @@ def open_database(path: Path, *, daily_backup: bool = True) -> Engine:
             f"PartnerDesk cannot make the folder {path.parent}. Choose another place.") from error
     check_writable(path)
     _clear_leftovers(path)
-    existing = path.exists() and path.stat().st_size > 0
-    revision = _first_check(path) if existing else None
+    existing = holds_database(path)
+    revision = _first_check(path, checked) if existing else None
     head = head_revision()
     if revision is not None and revision not in known_revisions():
         raise NewerDatabaseError(
@@ -136,11 +172,21 @@ def open_database(path: Path, *, daily_backup: bool = True) -> Engine:
     engine = make_engine(path)
     _plain_storage_errors(engine, path)
     if existing and daily_backup:
-        try:
-            backups.daily_backup_if_due(path)
-        except DatabaseProblem:
-            log.exception("The daily backup of %s could not be made", path)
+        take_daily_backup(path)
     return engine
+
+
+def holds_database(path: Path) -> bool:
+    """A file with something in it (a new, empty database needs no backup)."""
+    return path.is_file() and path.stat().st_size > 0
+
+
+def take_daily_backup(path: Path) -> None:
+    """The backup at open, once a day; a failure is logged, never in the way of opening."""
+    try:
+        backups.daily_backup_if_due(path)
+    except DatabaseProblem:
+        log.exception("The daily backup of %s could not be made", path)
 
 
 def _plain_storage_errors(engine: Engine, path: Path) -> None:
@@ -214,6 +260,8 @@ def _settle(path: Path) -> None:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
@@ -221,6 +269,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 

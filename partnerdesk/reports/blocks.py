@@ -26,6 +26,7 @@ from partnerdesk.reports.styles import (
     facts_style,
     grid_style,
 )
+from partnerdesk.reports.text_table import TextTable
 from partnerdesk.services.reporting import ReportMeta
 
 Cell = str | Flowable
@@ -101,7 +102,7 @@ def facts(pairs: Sequence[tuple[str, str]], s: Styles, width: float) -> Table:
     rows = [[wrapped(label, CELL_LABEL, widths[0] - 5 - CELL_PADDING),
              wrapped(value or "—", CELL, widths[1] - 5 - CELL_PADDING)]
             for label, value in pairs]
-    box = Table(rows, colWidths=list(widths), hAlign="LEFT")
+    box = TextTable(rows, colWidths=list(widths), hAlign="LEFT")
     box.setStyle(facts_style())
     return box
 

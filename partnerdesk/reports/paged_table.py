@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-from reportlab.platypus import Flowable, LongTable, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from partnerdesk.reports.text_table import LongTextTable, TextTable
 
 Cell = str | Flowable
 PAD = 6.0  # top and bottom padding of a cell, in points
@@ -75,9 +77,9 @@ class PagedTable(Flowable):
 
     def _page(self, end: int) -> Table:
         data = self.data
-        table = Table([data.header, *data.rows[self.start:end]], colWidths=data.widths,
-                      rowHeights=[data.header_height, *data.heights[self.start:end]],
-                      hAlign="LEFT")
+        table = TextTable([data.header, *data.rows[self.start:end]], colWidths=data.widths,
+                          rowHeights=[data.header_height, *data.heights[self.start:end]],
+                          hAlign="LEFT")
         table.setStyle(data.style(self.start, end))
         return table
 
@@ -97,8 +99,8 @@ class PagedTable(Flowable):
         if not getattr(frame, "_atTop", False):
             return []  # the next row starts on the next page
         # at the top of a page and the row still does not fit: let ReportLab split it
-        row = LongTable([data.header, data.rows[self.start]], colWidths=data.widths,
-                        repeatRows=1, splitInRow=1, hAlign="LEFT")
+        row = LongTextTable([data.header, data.rows[self.start]], colWidths=data.widths,
+                            repeatRows=1, splitInRow=1, hAlign="LEFT")
         row.setStyle(data.style(self.start, self.start + 1))
         pieces = row.splitOn(self.canv, availWidth, availHeight)
         if not pieces:

@@ -1,19 +1,19 @@
 """The facade every caller uses: `desk = Desk.open(path)`, then `desk.contacts.create(...)`."""
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from partnerdesk.db import records as r
 from partnerdesk.db import search_index
 from partnerdesk.db import vocabulary as v
+from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.db.lock import DatabaseLock, acquire_lock
-from partnerdesk.db.migrate import open_database
+from partnerdesk.db.migrate import holds_database, open_database, take_daily_backup
 from partnerdesk.db.places import risky_place
-from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.paths import resolve_db_path
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.attachments import AttachmentService
@@ -78,15 +78,26 @@ class Desk:
             if isinstance(service, RecordService)}
 
     @classmethod
-    def open(cls, path: str | Path | None = None) -> "Desk":
+    def open(cls, path: str | Path | None = None, *, checked: EarlyCheck | None = None,
+             backup_in_background: bool = False) -> "Desk":
         """Open (creating or migrating) the database at `path`, --db, $PARTNERDESK_DB or
-        the data folder, in that order."""
+        the data folder, in that order.
+
+        `checked`: the quick check already started on the file (see `db.early_check`).
+        `backup_in_background`: the app takes the daily backup in a thread, so the first
+        start of a day is not seconds slower; `close()` waits for it."""
         db_path = resolve_db_path(path)
         lock = acquire_lock(db_path)  # one PartnerDesk process per database file
         try:
-            engine = open_database(db_path)
+            backup_later = backup_in_background and holds_database(db_path)
+            engine = open_database(db_path, daily_backup=not backup_in_background,
+                                   checked=checked)
             desk = cls(Store(engine, db_path))
             desk._lock = lock
+            if backup_later:
+                desk._backup_thread = threading.Thread(
+                    target=take_daily_backup, args=(db_path,), name="daily-backup")
+                desk._backup_thread.start()
             desk.place_warning = risky_place(db_path)
             desk._seed_categories()
         except BaseException:
@@ -99,6 +110,10 @@ class Desk:
         return self.store.path
 
     def close(self) -> None:
+        backup: threading.Thread | None = getattr(self, "_backup_thread", None)
+        if backup is not None:
+            backup.join()  # a backup cut off is harmless, but a finished one is worth more
+            self._backup_thread = None
         self.store.close()
         lock: DatabaseLock | None = getattr(self, "_lock", None)
         if lock is not None:
@@ -128,10 +143,7 @@ class Desk:
     # -- across record types -------------------------------------------------------
     def stats(self) -> dict[str, int]:
         """Live record counts per kind (the keys of `partnerdesk stats --json`)."""
-        with self.store.read() as session:
-            return {key: int(session.scalar(select(func.count()).select_from(model).where(
-                        model.deleted == False)) or 0)  # type: ignore[attr-defined]  # noqa: E712
-                    for key, model in STAT_KEYS.items()}
+        return {key: self.service(type_name(model)).count() for key, model in STAT_KEYS.items()}
 
     def search(self, text: str, limit: int = 50) -> list[SearchResult]:
         """Every record type at once; prefix matching, accents folded."""

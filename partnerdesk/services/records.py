@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.orm import defer
 from sqlmodel import SQLModel
 
 from partnerdesk.db import records as r
@@ -20,6 +21,11 @@ from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
 
 T = TypeVar("T", bound=SQLModel)
+
+# JSON bookkeeping columns a list on screen can leave out (see `RecordService.list`).
+BOOKKEEPING_JSON = ("stamps", "vv", "delete_ctx")
+# Below this many matches, fetching and sorting them all is quick anyway.
+PAGE_WALK_MINIMUM = 2000
 
 
 class RecordService(Generic[T]):
@@ -38,7 +44,8 @@ class RecordService(Generic[T]):
             raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
         return row
 
-    def _query(self, where: dict[str, Any] | None, text: str | None, deleted: bool) -> Any:
+    def _query(self, where: dict[str, Any] | None, text: str | None, deleted: bool,
+               walk_in_order: bool = False) -> Any:
         model = self.model
         query = select(model).where(model.deleted == deleted)  # type: ignore[attr-defined]
         for name, value in (where or {}).items():
@@ -49,8 +56,12 @@ class RecordService(Generic[T]):
                 query = query.where(column == value)
         if text and search_index.words(text):
             if model in SEARCHABLE:
-                query = query.where(model.id.in_(search_index.matching_ids(  # type: ignore
-                    self.type_name, text, self.store.fts5)))
+                matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+                # `+id` keeps SQLite off the id index: it walks the sort column's index
+                # and stops after one page, instead of fetching and sorting every match.
+                ident = literal_column(f"+{model.__tablename__}.id") if walk_in_order \
+                    else model.id  # type: ignore[attr-defined]
+                query = query.where(ident.in_(matches))
             else:
                 title = getattr(model, self.title_field)
                 for term in search_index.words(text):
@@ -66,9 +77,17 @@ class RecordService(Generic[T]):
 
     def list(self, *, where: dict[str, Any] | None = None, text: str | None = None,
              order_by: str | None = None, descending: bool = False, limit: int | None = None,
-             offset: int = 0, deleted: bool = False) -> list[T]:
-        """Live records (or only deleted ones), filtered and sorted in SQL."""
-        query = self._query(where, text, deleted)
+             offset: int = 0, deleted: bool = False, bookkeeping: bool = True) -> list[T]:
+        """Live records (or only deleted ones), filtered and sorted in SQL.
+
+        `bookkeeping=False` leaves out the merge bookkeeping (stamps, version vectors),
+        which a list on screen never shows: decoding it is most of the cost of a page.
+        Reading those fields of such a row then raises."""
+        walk = limit is not None and bool(text) and self._many_match(text or "", where)
+        query = self._query(where, text, deleted, walk_in_order=walk)
+        if not bookkeeping:
+            query = query.options(*(defer(getattr(self.model, name), raiseload=True)
+                                    for name in BOOKKEEPING_JSON))
         column = getattr(self.model, order_by or self.title_field)
         ident = self.model.id  # type: ignore[attr-defined]
         # Descending flips the whole order, ties included, so a page counted from the end
@@ -80,6 +99,29 @@ class RecordService(Generic[T]):
         with self.store.read() as session:
             return list(session.scalars(query))
 
+    def _many_match(self, text: str, where: dict[str, Any] | None) -> bool:
+        """Does the filter match so many rows (a twentieth or more) that walking the
+        sort order finds a page sooner than fetching and sorting every match?"""
+        if where or self.model not in SEARCHABLE or not search_index.words(text):
+            return False
+        enough = max(self.count() // 20, PAGE_WALK_MINIMUM)
+        matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+        with self.store.read() as session:
+            found = session.scalar(select(func.count()).select_from(
+                matches.limit(enough).subquery()))
+        return int(found or 0) >= enough
+
+    def lookup(self, ids: set[str], field: str) -> dict[str, Any]:
+        """id -> one field's value, for the given ids (a list showing names it links to)."""
+        ids = {record_id for record_id in ids if record_id}
+        if not ids:
+            return {}
+        model = self.model
+        with self.store.read() as session:
+            return dict(session.execute(select(  # type: ignore[call-overload]
+                model.id, getattr(model, field)).where(  # type: ignore[attr-defined]
+                model.id.in_(sorted(ids)))).all())  # type: ignore[attr-defined]
+
     def count(self, *, where: dict[str, Any] | None = None, text: str | None = None,
               deleted: bool = False) -> int:
         if text and not where and not deleted and self.model in SEARCHABLE \
@@ -89,6 +131,15 @@ class RecordService(Generic[T]):
             with self.store.read() as session:
                 return int(session.scalar(select(func.count()).select_from(
                     matches.subquery())) or 0)
+        if not where and not (text and search_index.words(text)):
+            # Every row, less the deleted ones (a partial index): no scan of the table.
+            model = self.model
+            with self.store.read() as session:
+                gone = int(session.scalar(select(func.count()).select_from(model).where(
+                    model.deleted == True)) or 0)  # type: ignore[attr-defined]  # noqa: E712
+                if deleted:
+                    return gone
+                return int(session.scalar(select(func.count()).select_from(model)) or 0) - gone
         query = self._query(where, text, deleted).with_only_columns(func.count())
         with self.store.read() as session:
             return int(session.scalar(query) or 0)

@@ -33,23 +33,23 @@ class ReminderWindows:
 def _agreements(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
     found = []
     soon = today + timedelta(days=w.expiring_days)
-    rows = session.scalars(select(r.Agreement).where(
+    # Only the columns shown: whole agreements carry long texts and bookkeeping.
+    rows = session.execute(select(
+        r.Agreement.id, r.Agreement.title, r.Agreement.status, r.Agreement.expiry_date).where(
         r.Agreement.deleted == LIVE, r.Agreement.expiry_date.is_not(None),
         r.Agreement.status.in_(["signed", "active", "negotiating"]),
         r.Agreement.expiry_date <= soon).order_by(r.Agreement.expiry_date))
-    for agreement in rows:
-        assert agreement.expiry_date is not None
-        days = (agreement.expiry_date - today).days
-        if days < 0 and agreement.status == "active":
+    for agreement_id, title, status, expiry in rows:
+        days = (expiry - today).days
+        if days < 0 and status == "active":
             found.append(Reminder(
-                "agreement_expired_active", "agreement", agreement.id, agreement.title,
+                "agreement_expired_active", "agreement", agreement_id, title,
                 f"Expired {-days} days ago but still marked active: renew it or mark it expired.",
-                agreement.expiry_date))
+                expiry))
         elif days >= 0:
             found.append(Reminder(
-                "agreement_expiring", "agreement", agreement.id, agreement.title,
-                "Expires today." if days == 0 else f"Expires in {days} days.",
-                agreement.expiry_date))
+                "agreement_expiring", "agreement", agreement_id, title,
+                "Expires today." if days == 0 else f"Expires in {days} days.", expiry))
     return found
 
 
@@ -145,14 +145,15 @@ def _quiet_partners(session: Session, today: date, w: ReminderWindows) -> list[R
 
 def _unverified(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
     cutoff = today - timedelta(days=round(w.verify_months * 30.44))
-    rows = session.scalars(select(r.Resource).where(
-        r.Resource.deleted == LIVE,
-        (r.Resource.last_verified.is_(None)) | (r.Resource.last_verified < cutoff))
-        .order_by(r.Resource.last_verified, r.Resource.name).limit(200))
-    return [Reminder("resource_unverified", "resource", res.id, res.name,
-                     "Never verified." if res.last_verified is None else
-                     f"Last verified {res.last_verified.isoformat()}.", res.last_verified)
-            for res in rows]
+    rows = session.execute(select(r.Resource.id, r.Resource.name, r.Resource.last_verified)
+                           .where(r.Resource.deleted == LIVE,
+                                  (r.Resource.last_verified.is_(None))
+                                  | (r.Resource.last_verified < cutoff))
+                           .order_by(r.Resource.last_verified, r.Resource.name).limit(200))
+    return [Reminder("resource_unverified", "resource", res_id, name,
+                     "Never verified." if verified is None else
+                     f"Last verified {verified.isoformat()}.", verified)
+            for res_id, name, verified in rows]
 
 
 def reminders(session: Session, today: date | None = None,

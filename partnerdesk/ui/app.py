@@ -1,8 +1,10 @@
 """Start the desktop app: `run(db_path, argv)` (the CLI calls it with no sub-command).
 
-The window appears first, with only Qt imported; the database (SQLModel, Alembic,
-about half a second of imports) is opened right after the first paint, then the
-welcome dialog on a first run, then the screens.
+The window appears first, with only Qt imported; the database (SQLModel, about a
+second of imports) is opened right after the first paint, then the welcome dialog on
+a first run, then the screen last shown. The database's quick integrity check starts
+in a thread before all of that (SQLite runs it on another core), and the daily backup
+is taken in a thread after it.
 """
 
 import pathlib
@@ -13,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from partnerdesk import __version__
+from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.ui.errors import install_excepthook, show_error
 from partnerdesk.ui.main_window import MainWindow
 
@@ -28,14 +31,16 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def open_desk(window: MainWindow, db_path: pathlib.Path | None,
-              today: date | None = None) -> Any:
-    """Open the database into the window (welcome first on a first run). None: not opened."""
+              today: date | None = None, checked: EarlyCheck | None = None) -> Any:
+    """Open the database into the window (welcome first on a first run). None: not opened.
+
+    `checked`: the quick check `run` started on the file as the program started."""
     from partnerdesk.db.backup import DamagedDatabaseError
     from partnerdesk.errors import PartnerDeskError
     from partnerdesk.services import Desk
 
     try:
-        desk = Desk.open(db_path)
+        desk = Desk.open(db_path, checked=checked, backup_in_background=True)
     except DamagedDatabaseError as error:
         from partnerdesk.ui.backups_window import offer_restore_for_damaged
 
@@ -72,8 +77,11 @@ def open_desk(window: MainWindow, db_path: pathlib.Path | None,
 def run(db_path: pathlib.Path | None, argv: list[str],
         bundle: pathlib.Path | None = None) -> int:
     """Show the window, then open the database; with `bundle`, start its import preview."""
+    from partnerdesk.paths import resolve_db_path
     from partnerdesk.ui.open_file import FileOpenFilter, handle_open_file, prepare_application
 
+    db_path = resolve_db_path(db_path)
+    checked = EarlyCheck(db_path)
     app = make_application(argv)
     prepare_application(app)
     install_excepthook()
@@ -84,7 +92,7 @@ def run(db_path: pathlib.Path | None, argv: list[str],
     app.processEvents()
 
     def start() -> None:
-        if open_desk(window, db_path) is None:
+        if open_desk(window, db_path, checked=checked) is None:
             return
         if bundle is not None:
             handle_open_file(window, bundle)

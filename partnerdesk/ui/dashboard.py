@@ -5,6 +5,7 @@ record; how many records of each kind there are; and agreements by status as a c
 """
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -35,8 +36,10 @@ REMINDER_KINDS = {"agreement_expiring": ("#e0a33a", "Agreement expiring"),
                   "resource_unverified": ("#9aa5b1", "Resource to check")}
 
 
+@cache
 def dot(color: str, size: int = 12) -> QIcon:
-    """A filled circle, drawn at twice the size so it stays sharp on high-DPI screens."""
+    """A filled circle, drawn at twice the size so it stays sharp on high-DPI screens
+    (drawn once per colour: a long list of reminders shares a handful of dots)."""
     pixmap = QPixmap(size * 2, size * 2)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)

@@ -28,33 +28,43 @@ IMPORTS = (("csv-contact", "Contacts from a spreadsheet (CSV)…"),
            ("hsds", "Resource directory (Open Referral HSDS)…"))
 
 
-def _exports() -> tuple[tuple[str, str, str, str, Callable[[Any, str], Any]], ...]:
-    """(key, menu text, suggested file name, file filter, work(desk, path))."""
+# (key, menu text, suggested file name, file filter)
+EXPORTS = (
+    ("csv-contact", "Contacts to a spreadsheet (CSV)…", "contacts.csv", "CSV files (*.csv)"),
+    ("csv-organization", "Organizations to a spreadsheet (CSV)…", "organizations.csv",
+     "CSV files (*.csv)"),
+    ("vcard-3", "Contacts as vCards (3.0, most address books)…", "contacts.vcf",
+     "vCard files (*.vcf)"),
+    ("vcard-4", "Contacts as vCards (4.0)…", "contacts.vcf", "vCard files (*.vcf)"),
+    ("ical", "Calendar: meetings, to-dos and key dates (iCalendar)…", "partnerdesk.ics",
+     "Calendar files (*.ics)"),
+    ("hsds", "Resource directory (Open Referral HSDS, zip)…", "resource-directory.zip",
+     "Zip files (*.zip)"),
+)
+
+
+def export_work(key: str) -> Callable[[Any, str], Any]:
+    """work(desk, path) for an export; its library is imported only when it is chosen."""
     from partnerdesk.sharing.csv_export import export_csv
     from partnerdesk.sharing.hsds import export_hsds
     from partnerdesk.sharing.ical import export_ical
     from partnerdesk.sharing.vcard import export_vcard
 
-    return (
-        ("csv-contact", "Contacts to a spreadsheet (CSV)…", "contacts.csv",
-         "CSV files (*.csv)", lambda desk, path: export_csv(desk, "contact", path)),
-        ("csv-organization", "Organizations to a spreadsheet (CSV)…", "organizations.csv",
-         "CSV files (*.csv)", lambda desk, path: export_csv(desk, "organization", path)),
-        ("vcard-3", "Contacts as vCards (3.0, most address books)…", "contacts.vcf",
-         "vCard files (*.vcf)", lambda desk, path: export_vcard(desk, path, "3.0")),
-        ("vcard-4", "Contacts as vCards (4.0)…", "contacts.vcf", "vCard files (*.vcf)",
-         lambda desk, path: export_vcard(desk, path, "4.0")),
-        ("ical", "Calendar: meetings, to-dos and key dates (iCalendar)…", "partnerdesk.ics",
-         "Calendar files (*.ics)", lambda desk, path: export_ical(desk, path)),
-        ("hsds", "Resource directory (Open Referral HSDS, zip)…", "resource-directory.zip",
-         "Zip files (*.zip)", lambda desk, path: export_hsds(desk, path)),
-    )
+    works: dict[str, Callable[[Any, str], Any]] = {
+        "csv-contact": lambda desk, path: export_csv(desk, "contact", path),
+        "csv-organization": lambda desk, path: export_csv(desk, "organization", path),
+        "vcard-3": lambda desk, path: export_vcard(desk, path, "3.0"),
+        "vcard-4": lambda desk, path: export_vcard(desk, path, "4.0"),
+        "ical": lambda desk, path: export_ical(desk, path),
+        "hsds": lambda desk, path: export_hsds(desk, path),
+    }
+    return works[key]
 
 
 def export_to(window: QWidget, desk: Any, key: str) -> None:
     """Ask where to save, then export in the background."""
-    entry = next(e for e in _exports() if e[0] == key)
-    _, _, suggested, file_filter, work = entry
+    _, _, suggested, file_filter = next(e for e in EXPORTS if e[0] == key)
+    work = export_work(key)
     path, _ = QFileDialog.getSaveFileName(window, tr("Export"), suggested, tr(file_filter))
     if not path:
         return
@@ -96,7 +106,7 @@ def build_import_export_menus(window: QWidget, desk: Any) -> list[QAction]:
         action.setObjectName(f"import-{key}")
         action.triggered.connect(lambda _=False, k=key: open_import(window, desk, k))
     export_menu = QMenu(tr("&Export"), window)
-    for key, text, *_ in _exports():
+    for key, text, *_ in EXPORTS:
         action = export_menu.addAction(tr(text))
         action.setObjectName(f"export-{key}")
         action.triggered.connect(lambda _=False, k=key: export_to(window, desk, k))

@@ -3,13 +3,16 @@ bar with the standard shortcuts, a global search box, and one undo stack for lis
 actions (deleting, bulk tagging and status changes).
 
 The window is built in two steps so it can appear before the heavy imports: the
-constructor needs only Qt; `set_desk(desk)` then builds the screens. Other features
-add their screens with `add_view(key, title, widget, after=...)`; a screen may offer
+constructor needs only Qt; `set_desk(desk)` then lists the screens and builds the one
+shown; each other screen is built the first time it is shown (`view(key)`), so a
+large database opens in about a second. Other features add their screens with
+`add_view(key, title, widget_or_factory, after=...)`; a screen may offer
 `new_record()`, `save()`, `maybe_save()`, `focus_filter()`, `open_record(id)`,
 `save_state(settings)` / `restore_state(settings)`, and `can_open(record_type)` to
 claim record types the built-in lists do not show (a resource map claiming resources).
 """
 
+from collections.abc import Callable
 from datetime import date
 from importlib.util import find_spec
 from typing import Any
@@ -72,7 +75,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.desk: Any = None
         self.today: date | None = None
-        self.views: dict[str, QWidget] = {}
+        self.views: dict[str, QWidget] = {}  # the screens built so far
+        self._factories: dict[str, tuple[str, Callable[[], QWidget]]] = {}
         self.setWindowTitle(self.tr("PartnerDesk"))
         self.setMinimumSize(QSize(760, 480))
         self.undo_stack = QUndoStack(self)
@@ -196,36 +200,41 @@ class MainWindow(QMainWindow):
         self.search_box.setEnabled(True)
         self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=desk.path.name))
         self.statusBar().showMessage(self.tr("Database: {path}").format(path=desk.path), 8000)
-        dashboard = DashboardView(desk, today=today)
-        self.add_view("dashboard", self.tr("Dashboard"), dashboard)
+        self.add_view("dashboard", self.tr("Dashboard"),
+                      lambda: DashboardView(desk, today=today))
         for key, spec in specs().items():
             module = EDITOR_MODULES.get(key)
             if module and not module_exists(module):
                 continue  # that editor is not part of this build yet
-            view = RecordListView(desk, spec, self.undo_stack)
-            self.add_view(key, spec.title, view)
+            self.add_view(key, spec.title,
+                          lambda spec=spec: RecordListView(desk, spec, self.undo_stack))
         self._add_feature_views(desk)
-        trash = TrashView(desk)
-        self.add_view("trash", self.tr("Trash"), trash)
+        self.add_view("trash", self.tr("Trash"), lambda: TrashView(desk))
         self._add_feature_menus(desk)
-        for view in self.views.values():
-            restore = getattr(view, "restore_state", None)
-            if restore:
-                restore(self.settings)
         self.stack.removeWidget(self.opening)
         last = str(self.settings.value("main/view", "dashboard"))
-        self.show_view(last if last in self.views else "dashboard")
+        self.show_view(last if self.has_view(last) else "dashboard")
 
     def _add_feature_views(self, desk: Any) -> None:
         """The resource map, reports and sharing screens, each built on the open database."""
-        from partnerdesk.ui.reports_view import ReportsView
-        from partnerdesk.ui.resource_map.view import ResourceMapView
-        from partnerdesk.ui.sharing_view import SharingView
+        def resource_map() -> QWidget:
+            from partnerdesk.ui.resource_map.view import ResourceMapView
 
-        self.add_view("resource_map", self.tr("Resource map"), ResourceMapView(desk, self),
-                      after="agreements")
-        self.add_view("reports", self.tr("Reports"), ReportsView(desk, self))
-        self.add_view("sharing", self.tr("Sharing"), SharingView(desk, self))
+            return ResourceMapView(desk, self)
+
+        def reports() -> QWidget:
+            from partnerdesk.ui.reports_view import ReportsView
+
+            return ReportsView(desk, self)
+
+        def sharing() -> QWidget:
+            from partnerdesk.ui.sharing_view import SharingView
+
+            return SharingView(desk, self)
+
+        self.add_view("resource_map", self.tr("Resource map"), resource_map, after="agreements")
+        self.add_view("reports", self.tr("Reports"), reports)
+        self.add_view("sharing", self.tr("Sharing"), sharing)
 
     def _add_feature_menus(self, desk: Any) -> None:
         from partnerdesk.ui.help import add_help_actions
@@ -255,9 +264,11 @@ class MainWindow(QMainWindow):
                     break
         self.statusBar().showMessage(self.tr("The backup was restored."), 8000)
 
-    def add_view(self, key: str, title: str, widget: QWidget, after: str | None = None) -> None:
-        """Add a screen to the navigation (after the screen `after`, else before Trash)."""
-        if key in self.views:
+    def add_view(self, key: str, title: str, widget: QWidget | Callable[[], QWidget],
+                 after: str | None = None) -> None:
+        """Add a screen to the navigation (after the screen `after`, else before Trash):
+        a widget, or a function that makes it when it is first shown."""
+        if self.has_view(key):
             raise ValueError(f"A screen called {key!r} is already there.")
         keys = [self.nav.item(i).data(KEY_ROLE) for i in range(self.nav.count())]
         if after in keys:
@@ -270,14 +281,34 @@ class MainWindow(QMainWindow):
         item.setData(KEY_ROLE, key)
         item.setToolTip(title)
         self.nav.insertItem(position, item)
+        if isinstance(widget, QWidget):
+            self._install(key, title, widget)
+        else:
+            self._factories[key] = (title, widget)
+
+    def _install(self, key: str, title: str, widget: QWidget) -> None:
         self.views[key] = widget
         self.stack.addWidget(widget)
         widget.setAccessibleName(title)
         signal = getattr(widget, "sig_open_record", None)
         if signal is not None:
             signal.connect(self.open_record)
+        restore = getattr(widget, "restore_state", None)
+        if restore:
+            restore(self.settings)
+
+    def has_view(self, key: str) -> bool:
+        return key in self.views or key in self._factories
+
+    def view_keys(self) -> list[str]:
+        """Every screen's key, built or not, in the navigation's order."""
+        return [str(self.nav.item(i).data(KEY_ROLE)) for i in range(self.nav.count())]
 
     def view(self, key: str) -> QWidget:
+        """The screen `key`, built now if it has not been shown yet."""
+        if key not in self.views:
+            title, make = self._factories.pop(key)
+            self._install(key, title, make())
         return self.views[key]
 
     def current_key(self) -> str:
@@ -298,7 +329,7 @@ class MainWindow(QMainWindow):
         if current is None:
             return
         key = str(current.data(KEY_ROLE))
-        widget = self.views[key]
+        widget = self.view(key)
         self.stack.setCurrentWidget(widget)
         refresh = getattr(widget, "refresh", None)
         # The dashboard follows changes itself and was filled when it was built: refresh it
@@ -345,7 +376,7 @@ class MainWindow(QMainWindow):
             if claims is not None and claims(record_type):
                 return self._open_in(key, record_id)
         seen = 0
-        while record_type not in LIST_OF_TYPE or LIST_OF_TYPE[record_type] not in self.views:
+        while record_type not in LIST_OF_TYPE or not self.has_view(LIST_OF_TYPE[record_type]):
             parent = self._parent_of(record_type, record_id)
             seen += 1
             if parent is None or seen > 4:
@@ -369,7 +400,7 @@ class MainWindow(QMainWindow):
 
     def _open_in(self, key: str, record_id: str) -> bool:
         current = self.current_view()
-        view = self.views[key]
+        view = self.view(key)
         if current is not view and current is not None and hasattr(current, "maybe_save") \
                 and not current.maybe_save():
             return False

@@ -79,12 +79,11 @@ def handle_open_file(window: MainWindow, path: Path | str) -> bool:
 
 
 def sharing_screen(window: MainWindow) -> tuple[str, Any]:
-    """The window's Sharing screen, found by its type; added if this window has none yet."""
+    """The window's Sharing screen; added if this window has none yet."""
     from partnerdesk.ui.sharing_view import SharingView
 
-    for key, view in window.views.items():
-        if isinstance(view, SharingView):
-            return key, view
+    if window.has_view(SHARING_KEY):
+        return SHARING_KEY, window.view(SHARING_KEY)
     view = SharingView(window.desk)
     window.add_view(SHARING_KEY, _tr("Sharing"), view)
     return SHARING_KEY, view

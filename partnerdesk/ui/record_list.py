@@ -123,12 +123,12 @@ class RecordTableModel(QAbstractTableModel):
                 rows = self.service.list(
                     where=self.where, text=self.text, limit=end - start,
                     offset=self._count - end, order_by=order_by,
-                    descending=not self.descending)
+                    descending=not self.descending, bookkeeping=False)
                 rows.reverse()
             else:
                 rows = self.service.list(
                     where=self.where, text=self.text, limit=PAGE, offset=start,
-                    order_by=order_by, descending=self.descending)
+                    order_by=order_by, descending=self.descending, bookkeeping=False)
             lookups = self.spec.lookups(self.desk, rows) if self.spec.lookups and rows else {}
             page = (rows, lookups)
             self._pages[number] = page
@@ -248,9 +248,6 @@ class RecordListView(QWidget):
         self.delete_button = self._tool_button(self.tr("Delete"), self.tr(
             "Delete the selected {things} (they go to the Trash; Ctrl+Z undoes it)").format(
             things=spec.title.lower()), self.delete_selected)
-        fields = self.service.model.model_fields
-        self.tag_button.setVisible("tags" in fields)
-        self.status_button.setVisible("status" in fields and bool(spec.statuses))
 
         self.model = RecordTableModel(desk, spec, self)
         self.table = QTableView()
@@ -305,6 +302,11 @@ class RecordListView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
+        # Only now that they sit in the layout: showing a widget with no parent yet
+        # opens it as a window of its own, which takes the focus from the main window.
+        fields = self.service.model.model_fields
+        self.tag_button.setVisible("tags" in fields)
+        self.status_button.setVisible("status" in fields and bool(spec.statuses))
         QWidget.setTabOrder(self.filter_box, self.new_button)
         QWidget.setTabOrder(self.new_button, self.tag_button)
         QWidget.setTabOrder(self.tag_button, self.status_button)

@@ -79,3 +79,14 @@ def test_a_database_of_another_program_is_refused_untouched(tmp_path: Path) -> N
     with pytest.raises(NotADatabaseError, match="not a PartnerDesk one"):
         Desk.open(path)
     assert digest(path) == before
+
+
+def test_revisions_read_from_the_files_agree_with_alembic() -> None:
+    """Opening reads revision ids without Alembic; they must be Alembic's own."""
+    from alembic.script import ScriptDirectory
+
+    from partnerdesk.db.migrate import alembic_config, head_revision, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}

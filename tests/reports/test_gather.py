@@ -171,3 +171,36 @@ def test_page_size_setting_and_locale(desk: Desk, monkeypatch: pytest.MonkeyPatc
     assert page_size(desk, "A4") == "a4"
     with pytest.raises(PartnerDeskError, match="letter or a4"):
         page_size(desk, "legal")
+
+
+def test_register_names_parties_duties_and_partnership_from_their_records(desk: Desk) -> None:
+    us = desk.organizations.create(name="Eastside Community Partners", is_us=True,
+                                   phone="+16174716506")
+    gone = desk.organizations.create(name="Closed Clinic")
+    ship = desk.partnerships.create(title="Food as Medicine")
+    mou = desk.agreements.create(title="Food MOU", status="active", partnership_id=ship.id,
+                                 expiry_date=date(2026, 7, 1))
+    desk.agreements.create(title="Loose MOU", status="draft")
+    for org in (us, gone):
+        desk.agreement_parties.create(agreement_id=mou.id, organization_id=org.id)
+    desk.obligations.create(agreement_id=mou.id, description="Report each month")
+    desk.obligations.create(agreement_id=mou.id, organization_id=us.id,
+                            description="Deliver boxes")
+    desk.milestones.create(partnership_id=ship.id, title="First boxes", due_date=date(2026, 3, 1))
+    desk.organizations.delete(gone.id)
+
+    register = agreements_register(desk, today=date(2026, 6, 15))
+    lines = {line.title: line for _, group in register.groups for line in group}
+    # the deleted organization is still named, as the agreement names it
+    assert lines["Food MOU"].parties == ("Closed Clinic", "Eastside Community Partners")
+    assert lines["Food MOU"].partnership == "Food as Medicine"
+    assert lines["Food MOU"].flag == "expiring" and lines["Food MOU"].days_left == 16
+    assert lines["Loose MOU"].parties == () and lines["Loose MOU"].partnership == ""
+    assert register.meta.letterhead.organization == "Eastside Community Partners"
+    assert register.meta.letterhead.phone == "+1 617-471-6506"
+    assert lines["Food MOU"].obligations == ()  # the register lists agreements only
+
+    report = partnership_report(desk, "Food as Medicine", today=date(2026, 6, 15),
+                                start=date(2026, 1, 1))
+    assert [(o.party, o.description) for o in report.agreements[0].obligations] == [
+        ("Eastside Community Partners", "Deliver boxes"), ("All parties", "Report each month")]

@@ -107,19 +107,12 @@ def crash_writer(db_path: str, data_dir: str, seed: int, conn: Connection) -> No
 # -- the migration trial ----------------------------------------------------------------
 
 def patch_migrations(extra_versions: str) -> None:
-    """Make Alembic see one more (test-only) migration after the real head."""
+    """Make this process see one more (test-only) migration after the real head."""
+    from pathlib import Path
+
     from partnerdesk.db import migrate
 
-    original = migrate.alembic_config
-
-    def config(engine: Any = None) -> Any:
-        cfg = original(engine)
-        cfg.set_main_option("version_locations",
-                            f"{migrate.MIGRATIONS_DIR / 'versions'} {extra_versions}")
-        cfg.set_main_option("path_separator", "space")
-        return cfg
-
-    migrate.alembic_config = config  # type: ignore[assignment]
+    migrate.VERSION_FOLDERS = [*migrate.VERSION_FOLDERS, Path(extra_versions)]
 
 
 def migrating_opener(db_path: str, data_dir: str, extra_versions: str, conn: Connection) -> None:

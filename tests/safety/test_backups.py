@@ -12,6 +12,7 @@ import pytest
 from partnerdesk.cli import main as cli_main
 from partnerdesk.db import backup_folder as folder
 from partnerdesk.db.backup import DamagedDatabaseError, integrity_ok, restore_file
+from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import Desk
 from partnerdesk.services.backups import Backups, backup_now
@@ -249,3 +250,37 @@ def test_cli_backup_uses_the_same_code(db_path: Path, tmp_path: Path) -> None:
     assert integrity_ok(target)
     code, out = cli("--db", str(db_path), "backup", "-o", str(target))
     assert code == 1 and "already exists" in out
+
+
+def test_the_early_check_refuses_a_damaged_file_before_anything_reads_it(
+        db_path: Path) -> None:
+    """The app starts the quick check in a thread as it starts; its answer still decides."""
+    with Desk.open(db_path) as desk:
+        fill(desk, 3, 2)
+    sound = EarlyCheck(db_path)
+    assert sound.result(db_path) is True
+    assert sound.result(db_path.with_name("other.db")) is None  # not the file it checked
+    with Desk.open(db_path, checked=sound) as desk:
+        assert desk.organizations.count() == 3
+    damage(db_path)
+    damaged_bytes = db_path.read_bytes()
+    checked = EarlyCheck(db_path)
+    with pytest.raises(DamagedDatabaseError):
+        Desk.open(db_path, checked=checked)
+    assert checked.result(db_path) is False
+    assert db_path.read_bytes() == damaged_bytes
+    assert EarlyCheck(db_path.with_name("new.db")).result(db_path.with_name("new.db")) is None
+
+
+def test_the_app_takes_the_daily_backup_in_the_background(db_path: Path) -> None:
+    with Desk.open(db_path) as desk:
+        fill(desk)
+    desk = Desk.open(db_path, backup_in_background=True)
+    assert desk.organizations.count() == 2  # usable while the backup is being taken
+    desk.close()  # waits for the backup
+    backups = folder.list_backups(db_path)
+    assert [b.reason for b in backups] == ["daily"]
+    assert backups[0].counts["organizations"] == 2
+    with Desk.open(db_path, backup_in_background=True):
+        pass
+    assert len(folder.list_backups(db_path)) == 1  # still once a day

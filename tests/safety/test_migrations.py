@@ -62,16 +62,7 @@ def use_extra_migration(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """Make this process see the test migration, as a newer PartnerDesk would."""
     from partnerdesk.db import migrate
 
-    original = migrate.alembic_config
-
-    def config(engine=None):  # type: ignore[no-untyped-def]
-        cfg = original(engine)
-        cfg.set_main_option("version_locations",
-                            f"{migrate.MIGRATIONS_DIR / 'versions'} {folder}")
-        cfg.set_main_option("path_separator", "space")
-        return cfg
-
-    monkeypatch.setattr(migrate, "alembic_config", config)
+    monkeypatch.setattr(migrate, "VERSION_FOLDERS", [*migrate.VERSION_FOLDERS, folder])
 
 
 def make_old_database(path: Path, contacts: int = 300) -> None:

@@ -201,3 +201,55 @@ def test_filtered_counts_agree_with_the_lists(demo_desk: Desk) -> None:
     assert before == len(demo_desk.contacts.list(text="a"))
     demo_desk.contacts.delete(some.id)
     assert demo_desk.contacts.count(text="a") == before - 1
+
+
+def test_live_counts_leave_out_deleted_rows(desk: Desk) -> None:
+    """Counts read a partial index of deleted rows; they must agree with the rows."""
+    ids = [desk.organizations.create(name=f"Pantry {i}").id for i in range(5)]
+    desk.organizations.delete(ids[0], ids[1])
+    assert desk.organizations.count() == 3 == len(desk.organizations.list())
+    assert desk.organizations.count(deleted=True) == 2
+    assert desk.stats()["organizations"] == 3
+    desk.organizations.restore(ids[0])
+    assert desk.organizations.count() == 4 and desk.organizations.count(deleted=True) == 1
+    assert desk.organizations.count(where={"name": "Pantry 2"}) == 1
+
+
+def test_filtered_pages_are_the_same_walked_in_order_or_fetched_and_sorted(
+        demo_desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A filter matching many rows walks the sort index; the pages must not change."""
+    from partnerdesk.services.records import RecordService
+
+    def pages(walk: bool) -> list[list[str]]:
+        monkeypatch.setattr(RecordService, "_many_match", lambda *_args: walk)
+        found = []
+        for text in ("a", "ma", "food", "zzz"):
+            for order_by in ("name", "role", "last_contacted"):
+                for descending in (False, True):
+                    for offset in (0, 7):
+                        found.append([c.id for c in demo_desk.contacts.list(
+                            text=text, order_by=order_by, descending=descending, limit=5,
+                            offset=offset)])
+        return found
+
+    walked, fetched = pages(True), pages(False)
+    assert walked == fetched
+    assert any(walked)
+
+
+def test_list_pages_for_the_screen_leave_the_bookkeeping_out(demo_desk: Desk) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    light = demo_desk.contacts.list(limit=3, bookkeeping=False)
+    full = demo_desk.contacts.list(limit=3)
+    assert [c.name for c in light] == [c.name for c in full]
+    assert light[0].emails == full[0].emails
+    with pytest.raises(SQLAlchemyError):
+        _ = light[0].stamps  # never silently empty: a merge must not read these
+
+
+def test_lookup_gives_one_field_by_id(demo_desk: Desk) -> None:
+    orgs = demo_desk.organizations.list(limit=3)
+    found = demo_desk.organizations.lookup({o.id for o in orgs} | {""}, "name")
+    assert found == {o.id: o.name for o in orgs}
+    assert demo_desk.organizations.lookup(set(), "name") == {}

@@ -19,11 +19,12 @@ def test_run_shows_the_window_then_opens_the_database(qtbot, demo_desk, monkeypa
     seen: dict[str, object] = {}
     real_open = app_module.open_desk
 
-    def open_desk(window: MainWindow, db_path: Path | None, today=None):
+    def open_desk(window: MainWindow, db_path: Path | None, today=None, checked=None):
         seen["visible_before_open"] = window.isVisible()
         seen["opening_shown"] = window.stack.currentWidget() is window.opening
-        desk = real_open(window, db_path, today)
-        seen["views"] = list(window.views)
+        seen["checked"] = checked.result(db_path) if checked is not None else None
+        desk = real_open(window, db_path, today, checked)
+        seen["views"] = window.view_keys()
         seen["window"] = window
         window.close()
         QTimer.singleShot(0, QCoreApplication.quit)
@@ -35,6 +36,7 @@ def test_run_shows_the_window_then_opens_the_database(qtbot, demo_desk, monkeypa
     demo_path = demo_desk.path
     assert app_module.run(demo_path, ["partnerdesk"]) == 0
     assert seen["visible_before_open"] and seen["opening_shown"]
+    assert seen["checked"] is True  # the quick check ran in a thread while Qt started
     assert {"dashboard", "organizations", "contacts", "trash"} <= set(seen["views"])
     assert QCoreApplication.organizationName() == "PartnerDesk"
     assert sys.excepthook is not sys.__excepthook__

@@ -79,7 +79,7 @@ def test_first_run_opens_the_window_after_the_welcome(qtbot, db_path, monkeypatc
     desk = app_module.open_desk(window, db_path)
     try:
         assert desk is not None
-        assert "dashboard" in window.views and window.current_key() == "dashboard"
+        assert window.has_view("organizations") and window.current_key() == "dashboard"
         assert desk.organizations.ours().name == "First Run Org"
         window.show_view("organizations")
         assert window.view("organizations").model.rowCount() == 1
@@ -92,7 +92,7 @@ def test_first_run_opens_the_window_after_the_welcome(qtbot, db_path, monkeypatc
     again = MainWindow()
     qtbot.addWidget(again)
     desk = app_module.open_desk(again, db_path)
-    assert desk is not None and "organizations" in again.views
+    assert desk is not None and again.has_view("organizations")
     desk.close()
 
 

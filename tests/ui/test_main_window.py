@@ -121,3 +121,30 @@ def test_window_shows_before_a_database_is_open(qtbot):
     window.show()
     assert window.stack.currentWidget() is window.opening
     assert not window.search_box.isEnabled()
+
+
+def test_screens_are_built_when_first_shown(qtbot, desk, make_window):
+    """A large database opens quickly: only the screen shown is built at first."""
+    org = desk.organizations.create(name="Eastside Food Pantry")
+    window = make_window(desk)
+    assert list(window.views) == [window.current_key()]
+    assert window.has_view("contacts") and "contacts" not in window.views
+    assert window.show_view("contacts")
+    assert window.stack.currentWidget() is window.views["contacts"]
+    # Opening a record on a screen never shown builds that screen and shows the record.
+    assert window.open_record("organization", org.id)
+    assert window.current_key() == "organizations"
+    assert window.view("organizations").current_id() == org.id
+    assert "trash" not in window.views
+
+
+def test_building_screens_keeps_the_window_in_front(qtbot, desk, make_window):
+    """A screen built while the window is up must not flash windows of its own (which
+    would take the keyboard away: Ctrl+Z would stop working)."""
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(desk)
+    for key in window.view_keys():
+        window.show_view(key)
+    qtbot.wait(100)
+    assert QApplication.activeWindow() is window

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from partnerdesk.db import records as r
@@ -87,9 +88,27 @@ class ActionLine:
     overdue: bool = False
 
 
-def letterhead(desk: Desk) -> Letterhead:
+@lru_cache(maxsize=1)
+def letterhead_query() -> Select[Any]:
+    """The letterhead's columns of the organization marked as us.
+
+    Saving an organization as "us" clears the mark on any other, so the first one found
+    is the one: with no index on the mark, sorting (as `organizations.ours()` does)
+    would read every organization to find it.
+    """
+    return (select(r.Organization.name, r.Organization.address, r.Organization.phone,
+                   r.Organization.email, r.Organization.website, r.Organization.logo_sha256)
+            .where(r.Organization.is_us == True, r.Organization.deleted == LIVE)  # noqa: E712
+            .limit(1))
+
+
+def letterhead(desk: Desk, session: Session | None = None) -> Letterhead:
     """Our organization's name, details and logo, as the first page shows them."""
-    ours = desk.organizations.ours()
+    if session is None:
+        with desk.store.read() as own:
+            ours = own.execute(letterhead_query()).first()
+    else:
+        ours = session.execute(letterhead_query()).first()
     if ours is None:
         return Letterhead(organization="PartnerDesk")
     logo = None
@@ -102,9 +121,11 @@ def letterhead(desk: Desk) -> Letterhead:
 
 
 def make_meta(desk: Desk, kind: str, title: str, subject: str, today: date | None,
-              period: Period | None = None, for_partner: bool = True) -> ReportMeta:
-    return ReportMeta(kind=kind, title=title, subject=subject, letterhead=letterhead(desk),
-                      made_on=today or date.today(), period=period, for_partner=for_partner)
+              period: Period | None = None, for_partner: bool = True,
+              session: Session | None = None) -> ReportMeta:
+    return ReportMeta(kind=kind, title=title, subject=subject,
+                      letterhead=letterhead(desk, session), made_on=today or date.today(),
+                      period=period, for_partner=for_partner)
 
 
 def check_period(start: date | None, end: date | None) -> None:

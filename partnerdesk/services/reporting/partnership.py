@@ -17,7 +17,11 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
-from partnerdesk.services.reporting.agreements import AgreementLine, agreement_lines
+from partnerdesk.services.reporting.agreements import (
+    AgreementLine,
+    agreement_lines,
+    agreement_query,
+)
 from partnerdesk.services.reporting.common import (
     LIVE,
     ActionLine,
@@ -146,7 +150,10 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
         members = list(session.scalars(select(r.PartnershipMember).where(
             r.PartnershipMember.partnership_id == ship.id,
             r.PartnershipMember.deleted == LIVE)))
-        ours = desk.organizations.ours()
+        # the first organization marked as us (see `letterhead_query`)
+        ours = session.execute(select(r.Organization.id, r.Organization.name).where(
+            r.Organization.is_us == True, r.Organization.deleted == LIVE)  # noqa: E712
+            .limit(1)).first()
         org_ids = [m.organization_id for m in members] + ([ours.id] if ours else [])
         orgs = by_id(session, r.Organization, org_ids)
         milestones = list(session.scalars(select(r.Milestone).where(
@@ -162,9 +169,8 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                     r.Measurement.deleted == LIVE, r.Measurement.measured_on >= period.start,
                     r.Measurement.measured_on <= period.end).order_by(r.Measurement.measured_on)):
                 measurements[m.indicator_id].append(m)
-        agreements = list(session.scalars(select(r.Agreement).where(
-            r.Agreement.partnership_id == ship.id, r.Agreement.deleted == LIVE)
-            .order_by(r.Agreement.title)))
+        agreements = list(session.execute(agreement_query(
+            r.Agreement.partnership_id == ship.id).order_by(r.Agreement.title)))
         agreement_rows = agreement_lines(session, agreements, today, with_obligations=True)
         resources = list(session.scalars(select(r.Resource).where(
             r.Resource.organization_id.in_(org_ids), r.Resource.deleted == LIVE)

@@ -27,10 +27,7 @@ def day(value: date | datetime | None) -> str:
 
 
 def _names(service: Any, ids: set[str], field: str) -> dict[str, str]:
-    ids.discard("")
-    if not ids:
-        return {}
-    return {row.id: getattr(row, field) for row in service.list(where={"id": sorted(ids)})}
+    return service.lookup(ids, field)
 
 
 def contact_lookups(desk: Any, rows: list[Any]) -> Lookups:

@@ -1,5 +1,6 @@
 """The first e-mail or phone of a record's list, as shown in tables and pickers."""
 
+from functools import lru_cache
 from typing import Any
 
 
@@ -9,6 +10,12 @@ def first_email(emails: list[dict[str, Any]] | None) -> str:
 
 def first_phone(phones: list[dict[str, Any]] | None) -> str:
     """Written as people read it (+1 555-123-4567), not as stored (+15551234567)."""
+    return readable_phone(str(phones[0].get("number", ""))) if phones else ""
+
+
+@lru_cache(maxsize=4096)
+def readable_phone(number: str) -> str:
+    """Parsing a number takes a while; a list page shows the same ones again and again."""
     from partnerdesk.services.validation import format_phone
 
-    return format_phone(str(phones[0].get("number", ""))) if phones else ""
+    return format_phone(number)

@@ -1,0 +1,61 @@
+"""A ReportLab Table that writes all its plain-string cells as one PDF text object.
+
+ReportLab draws a string cell line by line, and each line is a text object of its own:
+begin, set the font, measure the line (for right-to-left scripts), write it, end. Over
+a report of a few thousand lines that is most of the drawing time. Here every line of
+every left-aligned, top-aligned string cell goes into a single text object, which is
+written once the cells are done (before the rules, as ReportLab orders them); the
+lines stand exactly where ReportLab would put them. Any other cell (a `TextBlock`, a
+centred or right-aligned string, a link) is drawn by ReportLab as before.
+"""
+
+from typing import Any
+
+from reportlab.platypus import LongTable, Table
+
+
+class TextTable(Table):
+    _text: Any = None
+    _text_font: tuple[str, float, float] | None = None
+    _text_color: Any = None
+
+    def draw(self) -> None:
+        self._text = None
+        super().draw()
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: tuple[float, float],  # noqa: N802
+                  size: tuple[float, float]) -> None:
+        if (not isinstance(cellval, str) or cellstyle.alignment != "LEFT"
+                or cellstyle.valign != "TOP" or cellstyle.direction or cellstyle.shaping
+                or cellstyle.href or cellstyle.destination):
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        if not cellval:
+            return
+        text = self._text
+        if text is None:
+            text = self._text = self.canv.beginText()
+            self._text_font = self._text_color = None
+        font = (cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+        if font != self._text_font:
+            text.setFont(*font)
+            self._text_font = font
+        if cellstyle.color != self._text_color:
+            text.setFillColor(cellstyle.color)
+            self._text_color = cellstyle.color
+        colpos, rowpos = pos
+        # ReportLab's place for a top-aligned string: the font size below the padding
+        text.setTextOrigin(colpos + cellstyle.leftPadding,
+                           rowpos + size[1] - cellstyle.topPadding - cellstyle.fontsize)
+        for line in cellval.split("\n"):
+            text.textLine(line)
+
+    def _drawLines(self) -> None:  # noqa: N802 (ReportLab's name)
+        if self._text is not None:
+            self.canv.drawText(self._text)
+            self._text = None
+        super()._drawLines()
+
+
+class LongTextTable(TextTable, LongTable):
+    """The same for a table ReportLab may split inside a row."""
