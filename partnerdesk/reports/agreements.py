@@ -1,5 +1,7 @@
 """The agreements register: every agreement, grouped by status, flags in words."""
 
+from collections.abc import Callable, Sequence
+
 from reportlab.platypus import Flowable
 
 from partnerdesk.reports import text
@@ -36,17 +38,21 @@ def render_agreements(report: AgreementsRegister, page_size: str = "letter") -> 
                           "while still marked active.", s))
     for label, lines in report.groups:
         story.append(heading(f"{label} ({len(lines):,})", s))
-        story.append(_group_table(lines, width, s))
+        story.append(agreement_table(lines, width, s, note=lambda line: line.partnership))
     return render_story(report.meta, story, page_size)
 
 
-def _group_table(lines: tuple[AgreementLine, ...], width: float, s: Styles) -> Flowable:
+def agreement_table(lines: Sequence[AgreementLine], width: float, s: Styles,
+                    note: Callable[[AgreementLine], str]) -> Flowable:
+    """One row per agreement, flags in capitals and shaded; `note` is the small line
+    under each title (the partnership in the register, the status in a partnership's
+    report). The same table in both reports, so they read alike."""
     rows: list[list[Cell]] = []
     flags, bold = [], []
     for index, line in enumerate(lines):
         title: Cell = line.title
-        if line.partnership:
-            title = TextBlock([(line.title, CELL), (line.partnership, CELL_NOTE)])
+        if note(line):
+            title = TextBlock([(line.title, CELL), (note(line), CELL_NOTE)])
         days = text.days_left(line.days_left)
         if line.flag:
             flags.append(index)

@@ -1,8 +1,9 @@
 """The partnership report: one partnership over a period, for both partners to file."""
 
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
 from partnerdesk.reports import text
+from partnerdesk.reports.agreements import agreement_table
 from partnerdesk.reports.blocks import (
     empty,
     facts,
@@ -16,7 +17,7 @@ from partnerdesk.reports.blocks import (
 from partnerdesk.reports.charts import indicator_chart
 from partnerdesk.reports.page import frame_width, render_story
 from partnerdesk.reports.styles import Styles, make_styles
-from partnerdesk.services.reporting import AgreementLine, PartnershipReport
+from partnerdesk.services.reporting import PartnershipReport
 
 
 def render_partnership(report: PartnershipReport, page_size: str = "letter") -> bytes:
@@ -112,33 +113,21 @@ def _indicators(report: PartnershipReport, s: Styles, width: float) -> list[Flow
     return story
 
 
-def _agreement(line: AgreementLine, s: Styles, width: float) -> list[Flowable]:
-    flag = {"expiring": "EXPIRES SOON", "expired_active": "EXPIRED BUT STILL ACTIVE"}.get(
-        line.flag, "")
-    days = text.days_left(line.days_left) + (f": {flag}" if flag else "")
-    pairs = [("Status", line.status), ("Parties", ", ".join(line.parties) or "None recorded"),
-             ("Effective", text.day(line.effective)), ("Expires", text.day(line.expiry)),
-             ("Days to expiry", days),
-             ("Renewal", line.renewal_terms or "No renewal terms recorded"),
-             ("Notice period", f"{line.notice_days} days" if line.notice_days else "—")]
-    story: list[Flowable] = [subheading(line.title, s), facts(pairs, s, width), Spacer(1, 4)]
-    if line.obligations:
-        rows = [[o.party, o.description, o.frequency or "—", text.day(o.due) if o.due else "—"]
-                for o in line.obligations]
-        story.append(table(["Party", "Obligation", "How often", "First due"], rows,
-                           [width * f for f in (0.26, 0.46, 0.14, 0.14)], s))
-    else:
-        story.append(empty("No obligations are recorded for this agreement.", s))
-    # an agreement's obligations never start a page without the agreement they belong to
-    return [keep(*story)]
-
-
 def _agreements(report: PartnershipReport, s: Styles, width: float) -> list[Flowable]:
+    """All the partnership's agreements in one table, then all their obligations in one:
+    a partnership with hundreds of agreements stays a readable report."""
     story: list[Flowable] = [heading("Agreements", s)]
     if not report.agreements:
         return story + [empty("No agreements are recorded for this partnership.", s)]
-    for line in report.agreements:
-        story += _agreement(line, s, width)
+    story.append(agreement_table(report.agreements, width, s, note=lambda line: line.status))
+    story.append(subheading("What each party has agreed to do", s))
+    rows = [[line.title, o.party, o.description, o.frequency or "—",
+             text.day(o.due) if o.due else "—"]
+            for line in report.agreements for o in line.obligations]
+    if not rows:
+        return story + [empty("No obligations are recorded for these agreements.", s)]
+    story.append(table(["Agreement", "Party", "Obligation", "How often", "First due"], rows,
+                       [width * f for f in (0.22, 0.2, 0.32, 0.13, 0.13)], s))
     return story
 
 
