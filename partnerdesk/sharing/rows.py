@@ -2,16 +2,20 @@
 
 Export and import move tens of thousands of records, so they bypass ORM objects
 (about 50 times slower than raw `executemany`) and work on dicts of typed column
-values, using SQLAlchemy's own type processors so the stored bytes are exactly what
-the ORM would write.
+values, using SQLAlchemy's own type processors so the stored values are what the ORM
+would write (JSON columns as the same `json.dumps` text). Callers may pass columns
+already encoded: the importer writes stamps and version vectors as the canonical JSON
+it hashes for the revision, as `Writer.bulk_create` does.
 """
 
 import functools
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import JSON, Connection, DateTime, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
@@ -110,11 +114,24 @@ def typed_value(model: type[SQLModel], name: str, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _converted(model: type[SQLModel]) -> frozenset[str]:
+    """The fields whose JSON value is not yet the Python value (dates, decimals)."""
+    return frozenset(name for name, kind in field_kinds(model).items()
+                     if kind in (date, datetime, float))
+
+
 def typed_values(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
     """Known user fields only (a newer minor version may add fields: they are ignored)."""
     known = field_kinds(model)
-    return {name: typed_value(model, name, value) for name, value in values.items()
-            if name in known}
+    if known.keys() >= values.keys():  # the usual case: no field from a newer version
+        typed = dict(values)
+    else:
+        typed = {name: value for name, value in values.items() if name in known}
+    converted = _converted(model)
+    for name in [name for name in typed if name in converted]:  # in order: the first
+        typed[name] = typed_value(model, name, typed[name])  # bad value is the one named
+    return typed
 
 
 def typed_row(model: type[SQLModel], data: dict[str, Any]) -> dict[str, Any]:
@@ -137,25 +154,78 @@ def full_json(row: dict[str, Any]) -> dict[str, Any]:
     return {name: jsonable(value) for name, value in row.items()}
 
 
-def _params(table: Any, connection: Connection, rows: list[dict[str, Any]],
-            names: list[str]) -> list[tuple[Any, ...]]:
+_JSON = json.JSONEncoder()  # the text `json.dumps` writes, without a new encoder per call
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's value as SQLAlchemy's own JSON type stores it (`json.dumps`)."""
+    if not value and (value == [] or value == {}):  # most lists of tags are empty
+        return "[]" if isinstance(value, list) else "{}"
+    return _JSON.encode(value)
+
+
+def _remembering(process: Any) -> Any:
+    """`process` that reuses its last answer for the very same (immutable) value: every
+    row of a bulk write shares one `updated_at`."""
+    last: list[Any] = [object(), None]
+
+    def remember(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return remember
+
+
+def _processor(column: Any, connection: Connection) -> Any:
     dialect = connection.dialect
-    processors = [table.c[name].type.bind_processor(dialect) for name in names]
-    return [tuple(process(row[name]) if process else row[name]
-                  for name, process in zip(names, processors, strict=True)) for row in rows]
+    if isinstance(column.type, JSON) and getattr(dialect, "_json_serializer", None) is None \
+            and not column.type.none_as_null:
+        return json_text  # the same text, without SQLAlchemy's per-value wrapping
+    process = column.type.bind_processor(dialect)
+    if process is not None and isinstance(getattr(column.type, "impl", column.type), DateTime):
+        return _remembering(process)
+    return process
 
 
-def insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+def _one(name: str) -> Any:
+    def pick(row: dict[str, Any]) -> tuple[Any, ...]:
+        return (row[name],)
+
+    return pick
+
+
+def _params(table: Any, connection: Connection, rows: list[dict[str, Any]],
+            names: list[str], encoded: Collection[str] = ()) -> list[tuple[Any, ...]]:
+    """Each row's values as SQLite takes them; `encoded` columns hold JSON text already."""
+    processors = [(index, _processor(table.c[name], connection))
+                  for index, name in enumerate(names) if name not in encoded]
+    processors = [(index, process) for index, process in processors if process is not None]
+    pick = itemgetter(*names) if len(names) > 1 else _one(names[0])  # one C call per row
+    if not processors:
+        return [pick(row) for row in rows]
+    params = []
+    for row in rows:
+        values = list(pick(row))
+        for index, process in processors:
+            values[index] = process(values[index])
+        params.append(tuple(values))
+    return params
+
+
+def insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
+                encoded: Collection[str] = ()) -> None:
     if not rows:
         return
     names = [column.name for column in table.columns if column.name in rows[0]]
     marks = ", ".join("?" * len(names))
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
-        _params(table, connection, rows, names))
+        _params(table, connection, rows, names, encoded))
 
 
-def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
+                encoded: Collection[str] = ()) -> None:
     """Rows by id; every row must hold the same columns."""
     if not rows:
         return
@@ -163,7 +233,7 @@ def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]]) 
              if column.name in rows[0] and column.name != "id"]
     sets = ", ".join(f"{name} = ?" for name in names)
     params = [(*row_params, row["id"]) for row, row_params
-              in zip(rows, _params(table, connection, rows, names), strict=True)]
+              in zip(rows, _params(table, connection, rows, names, encoded), strict=True)]
     connection.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE id = ?", params)
 
 
@@ -192,4 +262,4 @@ def newest_device(stamps: dict[str, Any]) -> str:
     way on every laptop."""
     if not stamps:
         return ""
-    return str(max(stamps.values(), key=lambda s: (s[0], s[1]))[1])
+    return str(max(stamps.values(), key=tuple)[1])  # stamps are [counter, device] pairs

@@ -52,6 +52,8 @@ PAGE = 200
 MAX_PAGES = 40
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+ANSWERED_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                            ID_ROLE, ROW_ROLE})
 Index = QModelIndex | QPersistentModelIndex
 Lookups = dict[str, dict[str, str]]
 
@@ -101,12 +103,14 @@ class RecordTableModel(QAbstractTableModel):
         self.where: dict[str, Any] | None = None
         self._count = 0
         self._pages: OrderedDict[int, tuple[list[Any], Lookups]] = OrderedDict()
+        self._texts: dict[str, list[str]] = {}  # row id -> the texts of its cells
         self.reload()
 
     # -- fetching ----------------------------------------------------------------------
     def reload(self) -> None:
         self.beginResetModel()
         self._pages.clear()
+        self._texts.clear()
         self._count = self.service.count(where=self.where, text=self.text)
         self.endResetModel()
 
@@ -133,7 +137,9 @@ class RecordTableModel(QAbstractTableModel):
             page = (rows, lookups)
             self._pages[number] = page
             while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+                _number, (dropped, _lookups) = self._pages.popitem(last=False)
+                for old in dropped:
+                    self._texts.pop(old.id, None)
         else:
             self._pages.move_to_end(number)
         return page
@@ -164,20 +170,23 @@ class RecordTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._count:
+        # Qt asks for a dozen roles per cell on every paint: answer the unused ones first.
+        if role not in ANSWERED_ROLES or not 0 <= index.row() < self._count:
             return None
         rows, lookups = self._page(index.row() // PAGE)
         offset = index.row() % PAGE
         if offset >= len(rows):
             return None
         row = rows[offset]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.columns[index.column()].value(row, lookups)
         if role == ID_ROLE:
             return row.id
         if role == ROW_ROLE:
             return row
-        return None
+        texts = self._texts.get(row.id)
+        if texts is None:  # each row's texts are made once, not once per role and paint
+            texts = self._texts[row.id] = [column.value(row, lookups)
+                                           for column in self.columns]
+        return texts[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -197,6 +206,7 @@ class RecordTableModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.beginResetModel()  # same rows in another order: no need to count them again
         self._pages.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def set_filter(self, text: str) -> None:
