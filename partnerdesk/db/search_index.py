@@ -102,25 +102,49 @@ def words(query: str) -> list[str]:
     return [w for w in cleaned.split() if w]
 
 
+# Below this many matches in the rest of the text, those are ranked too; above it they
+# come newest first (ranking tens of thousands of notes costs more than a keystroke).
+RANKED_REST = 2000
+
+
 def query(connection: Connection, text_query: str, limit: int = 50) -> list[Hit]:
+    """Records whose title matches come first, best match first; then records that match
+    in the rest of their text. "volun" finds the organization called Volunteers United
+    before the thousands of contacts whose role is volunteer, and stays quick."""
     terms = words(text_query)
     if not terms:
         return []
-    if uses_fts5(connection):
-        match = " ".join(f'"{w}"*' for w in terms)
-        rows = connection.execute(
-            text(f"SELECT d.record_type, d.record_id, d.title FROM {FTS} "
-                 f"JOIN {DOCS} d ON d.rowid = {FTS}.rowid "
-                 f"WHERE {FTS} MATCH :match ORDER BY bm25({FTS}, 4.0, 1.0) LIMIT :limit"),
-            {"match": match, "limit": limit})
-    else:
+    if not uses_fts5(connection):
         clauses = " AND ".join(f"folded LIKE :w{i}" for i in range(len(terms)))
         params: dict[str, object] = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
         params["limit"] = limit
         rows = connection.execute(
             text(f"SELECT record_type, record_id, title FROM {DOCS} "
                  f"WHERE {clauses} ORDER BY title LIMIT :limit"), params)
-    return [Hit(*row) for row in rows]
+        return [Hit(*row) for row in rows]
+    match = " ".join(f'"{w}"*' for w in terms)
+    found = _fts_hits(connection, f"title : ({match})", "bm25({FTS}, 4.0, 1.0)", limit, ())
+    if len(found) < limit:
+        taken = tuple(rowid for rowid, _hit in found)
+        rest = connection.execute(text(
+            f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH :match"), {"match": match}).scalar()
+        order = "bm25({FTS}, 4.0, 1.0)" if int(rest or 0) <= RANKED_REST + len(taken) \
+            else "-rowid"  # newest first
+        found += _fts_hits(connection, match, order, limit - len(found), taken)
+    return [hit for _rowid, hit in found]
+
+
+def _fts_hits(connection: Connection, match: str, order: str, limit: int,
+              leave_out: tuple[int, ...]) -> list[tuple[int, Hit]]:
+    skip = f"AND rowid NOT IN ({','.join(map(str, leave_out))})" if leave_out else ""
+    # Ranked inside the index first, then only the few kept are joined to their titles:
+    # joining every match before sorting costs twice as much.
+    rows = connection.execute(text(
+        f"SELECT top.rowid, d.record_type, d.record_id, d.title FROM (SELECT rowid, "
+        f"{order.format(FTS=FTS)} AS place FROM {FTS} WHERE {FTS} MATCH :match {skip} "
+        f"ORDER BY place LIMIT :limit) AS top JOIN {DOCS} d ON d.rowid = top.rowid "
+        "ORDER BY top.place"), {"match": match, "limit": limit})
+    return [(rowid, Hit(kind, record_id, title)) for rowid, kind, record_id, title in rows]
 
 
 def matching_ids(record_type: str, text_query: str, fts5: bool) -> Select:  # type: ignore[type-arg]

@@ -87,3 +87,20 @@ def test_the_kind_of_a_phone_or_e_mail_is_not_searched(desk: Desk) -> None:
                          emails=[{"address": "ann@example.org", "kind": "work"}])
     assert desk.search("mobile") == [] and desk.search("work") == []
     assert [h.title for h in desk.search("ann@example")] == ["Ann Lee"]
+
+
+@pytest.mark.parametrize("ranked_rest", [2000, 3])
+def test_search_puts_title_matches_first_then_the_rest(desk: Desk, monkeypatch,
+                                                       ranked_rest: int) -> None:
+    """Titles first, best first; then matches elsewhere in a record (ranked while few,
+    newest first when many), each record once, never more than asked for."""
+    monkeypatch.setattr(search_index, "RANKED_REST", ranked_rest)
+    people = [desk.contacts.create(name=f"Person {i}", role="Volunteer driver")
+              for i in range(8)]
+    united = desk.organizations.create(name="Volunteers United")
+    hits = desk.search("volun")
+    assert hits[0].record_id == united.id
+    assert {h.record_id for h in hits[1:]} == {p.id for p in people}
+    assert len(hits) == len({h.record_id for h in hits}) == 9
+    assert len(desk.search("volun", limit=4)) == 4
+    assert [h.record_id for h in desk.search("volunteers united")] == [united.id]
