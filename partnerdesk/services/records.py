@@ -77,13 +77,16 @@ class RecordService(Generic[T]):
 
     def list(self, *, where: dict[str, Any] | None = None, text: str | None = None,
              order_by: str | None = None, descending: bool = False, limit: int | None = None,
-             offset: int = 0, deleted: bool = False, bookkeeping: bool = True) -> list[T]:
+             offset: int = 0, deleted: bool = False, bookkeeping: bool = True,
+             matches: int | None = None) -> list[T]:
         """Live records (or only deleted ones), filtered and sorted in SQL.
 
         `bookkeeping=False` leaves out the merge bookkeeping (stamps, version vectors),
         which a list on screen never shows: decoding it is most of the cost of a page.
-        Reading those fields of such a row then raises."""
-        walk = limit is not None and bool(text) and self._many_match(text or "", where)
+        Reading those fields of such a row then raises. `matches`: how many records the
+        filter matches, when the caller has counted them already (a list on screen has)."""
+        walk = limit is not None and bool(text) and self._many_match(text or "", where,
+                                                                     matches)
         query = self._query(where, text, deleted, walk_in_order=walk)
         if not bookkeeping:
             query = query.options(*(defer(getattr(self.model, name), raiseload=True)
@@ -99,12 +102,15 @@ class RecordService(Generic[T]):
         with self.store.read() as session:
             return list(session.scalars(query))
 
-    def _many_match(self, text: str, where: dict[str, Any] | None) -> bool:
+    def _many_match(self, text: str, where: dict[str, Any] | None,
+                    counted: int | None = None) -> bool:
         """Does the filter match so many rows (a twentieth or more) that walking the
         sort order finds a page sooner than fetching and sorting every match?"""
         if where or self.model not in SEARCHABLE or not search_index.words(text):
             return False
         enough = max(self.count() // 20, PAGE_WALK_MINIMUM)
+        if counted is not None:
+            return counted >= enough
         matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
         with self.store.read() as session:
             found = session.scalar(select(func.count()).select_from(

@@ -48,8 +48,8 @@ from partnerdesk.ui.widgets.editor_pane import EditorPane
 from partnerdesk.ui.widgets.tag_edit import parse_tags
 from partnerdesk.ui.widgets.undo import BulkEditStep, DeleteStep
 
-PAGE = 200
-MAX_PAGES = 40
+PAGE = 100
+MAX_PAGES = 60
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 ANSWERED_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
@@ -127,12 +127,14 @@ class RecordTableModel(QAbstractTableModel):
                 rows = self.service.list(
                     where=self.where, text=self.text, limit=end - start,
                     offset=self._count - end, order_by=order_by,
-                    descending=not self.descending, bookkeeping=False)
+                    descending=not self.descending, bookkeeping=False,
+                    matches=self._count if self.text else None)
                 rows.reverse()
             else:
                 rows = self.service.list(
                     where=self.where, text=self.text, limit=PAGE, offset=start,
-                    order_by=order_by, descending=self.descending, bookkeeping=False)
+                    order_by=order_by, descending=self.descending, bookkeeping=False,
+                    matches=self._count if self.text else None)
             lookups = self.spec.lookups(self.desk, rows) if self.spec.lookups and rows else {}
             page = (rows, lookups)
             self._pages[number] = page

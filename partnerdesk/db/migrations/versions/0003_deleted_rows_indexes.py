@@ -1,4 +1,4 @@
-"""partial indexes of deleted rows, for the Trash and live counts
+"""partial indexes of deleted rows, for the Trash and live counts; contacts list lookups
 
 Revision ID: 0003
 Revises: 0002
@@ -46,8 +46,11 @@ def upgrade() -> None:
     for table in TABLES:
         op.create_index(f"ix_{table}_deleted_rows", table, ["updated_at"], unique=False,
                         sqlite_where=sa.text("deleted = 1"))
+    op.create_index("ix_contacts_list_lookup", "contacts",
+                    ["id", "deleted", "name", "role", "last_contacted"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contacts_list_lookup", table_name="contacts")
     for table in TABLES:
         op.drop_index(f"ix_{table}_deleted_rows", table_name=table)
