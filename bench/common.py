@@ -1,6 +1,8 @@
 """Timing helpers and the one way every benchmark prints a figure."""
 
+import hashlib
 import os
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -51,15 +53,25 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def demo_database(scale: int = SCALE) -> Path:
-    """The `demo --scale N` database, built once and kept in the bench cache."""
+    """The `demo --scale N` database, built once and kept in the bench cache.
+
+    Its name carries a digest of the sample-data code and the schema's revision, so a
+    change to either builds a fresh one instead of measuring a stale file."""
+    from partnerdesk.db.migrate import head_revision
+    from partnerdesk.services import demo
     from partnerdesk.services.demo import load_demo
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"demo-{scale}.db"
+    digest = hashlib.sha256(Path(demo.__file__).read_bytes() + head_revision().encode())
+    path = CACHE / f"demo-{scale}-{digest.hexdigest()[:10]}.db"
     if not path.exists():
-        building = CACHE / f"demo-{scale}.building.db"
-        for leftover in CACHE.glob(f"demo-{scale}.building.db*"):
-            leftover.unlink()
+        # older builds, their attachments and backups, and leftovers of a cut-off build
+        for stale in [*CACHE.glob(f"demo-{scale}-*"), *CACHE.glob(f"demo-{scale}.*")]:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+        building = CACHE / f"{path.stem}.building.db"
         with Desk.open(building) as desk:
             load_demo(desk, scale=scale)
         with Desk.open(building) as desk, desk.store.engine.connect() as connection:
