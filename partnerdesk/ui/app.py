@@ -86,6 +86,7 @@ def run(db_path: pathlib.Path | None, argv: list[str],
     prepare_application(app)
     install_excepthook()
     window = MainWindow()
+    window.show_opening(db_path)
     opener = FileOpenFilter(window)  # macOS hands double-clicked files over as events
     app.installEventFilter(opener)
     window.show()

@@ -15,6 +15,7 @@ claim record types the built-in lists do not show (a resource map claiming resou
 from collections.abc import Callable
 from datetime import date
 from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
         self.backups_action = self._action(self.tr("&Backups…"), self.tr(
             "See the automatic backups and restore one"), self.show_backups)
         self.backups_action.setEnabled(False)  # until the database is open
+        for action in (self.new_action, self.save_action, self.find_action):
+            action.setEnabled(False)  # until a screen that offers them is shown
         # On the window itself too, so the shortcuts work wherever the focus is.
         self.addActions([self.new_action, self.save_action, self.close_action,
                          self.quit_action, self.undo_action, self.redo_action,
@@ -186,6 +189,12 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     # -- opening a database --------------------------------------------------------------
+    def show_opening(self, path: Path) -> None:
+        """Before the database layer has loaded: which file is being opened."""
+        self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=path.name))
+        self.opening.setText(self.tr("Opening your records in {file}…").format(
+            file=path.name))
+
     def set_desk(self, desk: Any, today: date | None = None) -> None:
         """Build the screens on an open database (the slow part, after the first paint)."""
         from partnerdesk.ui.dashboard import DashboardView

@@ -22,6 +22,8 @@ def test_run_shows_the_window_then_opens_the_database(qtbot, demo_desk, monkeypa
     def open_desk(window: MainWindow, db_path: Path | None, today=None, checked=None):
         seen["visible_before_open"] = window.isVisible()
         seen["opening_shown"] = window.stack.currentWidget() is window.opening
+        seen["title_before_open"] = window.windowTitle()
+        seen["opening_text"] = window.opening.text()
         seen["checked"] = checked.result(db_path) if checked is not None else None
         desk = real_open(window, db_path, today, checked)
         seen["views"] = window.view_keys()
@@ -36,6 +38,8 @@ def test_run_shows_the_window_then_opens_the_database(qtbot, demo_desk, monkeypa
     demo_path = demo_desk.path
     assert app_module.run(demo_path, ["partnerdesk"]) == 0
     assert seen["visible_before_open"] and seen["opening_shown"]
+    assert seen["title_before_open"] == f"PartnerDesk — {demo_path.name}"
+    assert demo_path.name in seen["opening_text"]
     assert seen["checked"] is True  # the quick check ran in a thread while Qt started
     assert {"dashboard", "organizations", "contacts", "trash"} <= set(seen["views"])
     assert QCoreApplication.organizationName() == "PartnerDesk"

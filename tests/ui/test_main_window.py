@@ -121,6 +121,7 @@ def test_window_shows_before_a_database_is_open(qtbot):
     window.show()
     assert window.stack.currentWidget() is window.opening
     assert not window.search_box.isEnabled()
+    assert not window.new_action.isEnabled() and not window.save_action.isEnabled()
 
 
 def test_screens_are_built_when_first_shown(qtbot, desk, make_window):
