@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partnerdesk.errors import FieldProblem, ValidationError
+from partnerdesk.errors import FieldProblem, PartnerDeskError, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
-from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.errors import log, show_error
 
 
 class RecordEditor(QWidget):
@@ -208,6 +208,8 @@ class RecordEditor(QWidget):
             self.show_problems(error.problems)
             return False
         except Exception as error:  # shown calmly; the typed text stays in the widgets
+            if not isinstance(error, PartnerDeskError):
+                log.exception("Saving a %s failed", self.record_type or "record")
             show_error(self, error)
             return False
         self._saved_values = self.widget_values()
