@@ -20,6 +20,18 @@ class FieldProblem:
     warning: bool = False
 
 
+@dataclass(frozen=True)
+class RowProblem(FieldProblem):
+    """A problem with one child row of a whole save (a milestone of a partnership, an
+    attendee of a meeting). `field` is the list ("milestones") and `message` names the
+    row in words; `row_id` is the row's id (a new row's only if the caller gave one),
+    `new_index` its place among the list's new rows, `row_field` the field at fault."""
+
+    row_id: str | None = None
+    new_index: int | None = None
+    row_field: str = ""
+
+
 class ValidationError(PartnerDeskError):
     def __init__(self, problems: list[FieldProblem]) -> None:
         self.problems = [p for p in problems if not p.warning]

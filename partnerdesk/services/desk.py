@@ -16,14 +16,12 @@ from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.paths import resolve_db_path
 from partnerdesk.services import reminders as reminder_rules
+from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
 from partnerdesk.services.ids import category_id
-from partnerdesk.services.records import (
-    AgreementService,
-    DoneDateService,
-    OrganizationService,
-    RecordService,
-)
+from partnerdesk.services.meetings import MeetingService
+from partnerdesk.services.partnerships import PartnershipService
+from partnerdesk.services.records import DoneDateService, OrganizationService, RecordService
 from partnerdesk.services.store import Change, Store
 
 STAT_KEYS = {
@@ -53,24 +51,29 @@ class Desk:
         self.contacts = RecordService(store, r.Contact)
         self.tags = RecordService(store, r.Tag)
         self.categories = RecordService(store, r.Category)
-        self.partnerships = RecordService(store, r.Partnership)
         self.partnership_members = RecordService(store, r.PartnershipMember)
         self.milestones = DoneDateService(store, r.Milestone)
         self.indicators = RecordService(store, r.Indicator)
         self.measurements = RecordService(store, r.Measurement)
-        self.agreements = AgreementService(store, r.Agreement)
+        self.partnerships = PartnershipService(
+            store, members=self.partnership_members, milestones=self.milestones,
+            indicators=self.indicators, measurements=self.measurements)
         self.agreement_parties = RecordService(store, r.AgreementParty)
         self.obligations = RecordService(store, r.Obligation)
         self.signatories = RecordService(store, r.Signatory)
         self.attachments = AttachmentService(store, r.Attachment)
+        self.agreements = AgreementService(
+            store, parties=self.agreement_parties, obligations=self.obligations,
+            signatories=self.signatories, attachments=self.attachments)
         self.resources = RecordService(store, r.Resource)
         self.needs = RecordService(store, r.CommunityNeed)
         self.need_resource_links = RecordService(store, r.NeedResourceLink)
         self.referral_pathways = RecordService(store, r.ReferralPathway)
         self.referral_counts = RecordService(store, r.ReferralCount)
-        self.meetings = RecordService(store, r.Meeting)
         self.meeting_attendees = RecordService(store, r.MeetingAttendee)
         self.action_items = DoneDateService(store, r.ActionItem)
+        self.meetings = MeetingService(store, attendees=self.meeting_attendees,
+                                       action_items=self.action_items)
         self.reviews = RecordService(store, r.PartnershipReview)
         self.not_duplicates = RecordService(store, r.NotDuplicate)
         self._by_type: dict[str, RecordService[Any]] = {

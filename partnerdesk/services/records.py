@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -155,8 +156,12 @@ class RecordService(Generic[T]):
         return {name: self.model.model_fields[name].get_default(call_default_factory=True)
                 for name in user_fields(self.model)}
 
-    def _context(self) -> validation.Context:
+    def _context(self, known_ids: Collection[str] = ()) -> validation.Context:
+        known = frozenset(known_ids)
+
         def exists(model: type[SQLModel], record_id: str) -> bool:
+            if record_id in known:  # made in the same save, not yet written
+                return True
             with self.store.read() as session:
                 return session.get(model, record_id) is not None
         return validation.Context(region=self.store.setting("phone_region", "US"),
@@ -168,13 +173,20 @@ class RecordService(Generic[T]):
         return validation.clean(self.model, full, self._context())
 
     def _cleaned(self, values: dict[str, Any], current: T | None) -> dict[str, Any]:
+        return self.validated(values, current)
+
+    def validated(self, values: dict[str, Any], current: T | None, *,
+                  known_ids: Collection[str] = ()) -> dict[str, Any]:
+        """The record's full values after `values` are applied to `current` (None: a new
+        record), cleaned; raises ValidationError. `known_ids`: records a whole save makes
+        in the same transaction, which links may point at before they are written."""
         base = field_values(current) if current is not None else self.defaults()
         unknown = [name for name in values if name not in base]
         if unknown:
             raise ValidationError([FieldProblem(n, f"“{n}” is not a field of this record.")
                                    for n in unknown])
         full = {**base, **values}
-        problems = validation.clean(self.model, full, self._context())
+        problems = validation.clean(self.model, full, self._context(known_ids))
         errors = [p for p in problems if not p.warning]
         if errors:
             raise ValidationError(errors)

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partnerdesk.errors import FieldProblem, ValidationError
+from partnerdesk.errors import FieldProblem, PartnerDeskError, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
-from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.errors import log, show_error
 
 
 class RecordEditor(QWidget):
@@ -116,8 +116,18 @@ class RecordEditor(QWidget):
         """Fill the widgets from a row (None: a new, empty record)."""
         raise NotImplementedError
 
+    def write(self, values: dict[str, Any]) -> str:
+        """Create or update the record through its service, as one step; returns its id.
+
+        Editors of records saved with child rows (milestones, parties…) send them in the
+        same service call, so a save lands whole or not at all."""
+        if self.record_id is None:
+            return str(self.service.create(**values).id)
+        self.service.update(self.record_id, **values)
+        return self.record_id
+
     def after_save(self, record_id: str) -> None:
-        """Save child records (milestones, parties…) once the record has an id."""
+        """Show what the save wrote (child rows reloaded with their new ids)."""
 
     # -- the protocol -----------------------------------------------------------------
     def load(self, record_id: str | None) -> None:
@@ -192,16 +202,14 @@ class RecordEditor(QWidget):
         """Create or update through the service; problems are shown, nothing half-saved."""
         values = self.widget_values()
         try:
-            if self.record_id is None:
-                row = self.service.create(**values)
-                self.record_id = row.id
-            else:
-                self.service.update(self.record_id, **values)
+            self.record_id = self.write(values)
             self.after_save(self.record_id)
         except ValidationError as error:
             self.show_problems(error.problems)
             return False
         except Exception as error:  # shown calmly; the typed text stays in the widgets
+            if not isinstance(error, PartnerDeskError):
+                log.exception("Saving a %s failed", self.record_type or "record")
             show_error(self, error)
             return False
         self._saved_values = self.widget_values()

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -36,7 +36,7 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.reports.worker import build_in_process
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.reporting import ReportOptions, page_size
+from partnerdesk.services.reporting import KINDS, ReportOptions, page_size, report_kind
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.tasks import Task, run_in_background
 
@@ -65,7 +65,11 @@ class ReportsView(QWidget):
     sig_report_ready = Signal(bytes)
     """A report was made; its PDF bytes."""
 
-    KINDS = ("partnership", "agreements", "resources", "directory", "minutes")
+    LABELS = {"partnership": QT_TRANSLATE_NOOP("ReportsView", "Partnership report"),
+              "agreements": QT_TRANSLATE_NOOP("ReportsView", "Agreements register"),
+              "resources": QT_TRANSLATE_NOOP("ReportsView", "Resource map"),
+              "directory": QT_TRANSLATE_NOOP("ReportsView", "Contact directory"),
+              "minutes": QT_TRANSLATE_NOOP("ReportsView", "Meeting minutes")}
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,11 +77,8 @@ class ReportsView(QWidget):
         self.pdf: bytes | None = None
         self.task: Task | None = None
         self.kind = QComboBox()
-        for key, label in zip(self.KINDS, (
-                self.tr("Partnership report"), self.tr("Agreements register"),
-                self.tr("Resource map"), self.tr("Contact directory"),
-                self.tr("Meeting minutes")), strict=True):
-            self.kind.addItem(label, key)
+        for key in KINDS:  # the services' list of reports, in their order
+            self.kind.addItem(self.tr(self.LABELS[key]), key)
         self.partnership = QComboBox()
         self.meeting = QComboBox()
         self.use_period = QCheckBox(self.tr("Only this period"))
@@ -154,29 +155,29 @@ class ReportsView(QWidget):
             self.meeting.addItem(f"{meeting.starts_at:%d %b %Y} · {meeting.title}", meeting.id)
 
     def _update_fields(self) -> None:
-        kind = self.kind.currentData()
-        self.partnership.setEnabled(kind == "partnership")
-        self.meeting.setEnabled(kind == "minutes")
-        periodic = kind in ("partnership", "agreements")
-        self.use_period.setEnabled(periodic)
+        """Offer the options the chosen kind of report takes (the services say which)."""
+        kind = report_kind(self.kind.currentData())
+        self.partnership.setEnabled(kind.partnership)
+        self.meeting.setEnabled(kind.meeting)
+        self.use_period.setEnabled(kind.period)
         for edit in (self.start, self.end):
-            edit.setEnabled(periodic and self.use_period.isChecked())
-        self.include_internal.setEnabled(kind == "directory")
+            edit.setEnabled(kind.period and self.use_period.isChecked())
+        self.include_internal.setEnabled(kind.internal)
 
     def options(self) -> ReportOptions:
-        kind = self.kind.currentData()
-        periodic = kind in ("partnership", "agreements") and self.use_period.isChecked()
+        kind = report_kind(self.kind.currentData())
+        periodic = kind.period and self.use_period.isChecked()
 
         def day(edit: QDateEdit) -> date:
             return edit.date().toPython()  # type: ignore[no-any-return]
 
         return ReportOptions(
-            kind=kind,
-            partnership=self.partnership.currentData() if kind == "partnership" else None,
-            meeting=self.meeting.currentData() if kind == "minutes" else None,
+            kind=kind.key,
+            partnership=self.partnership.currentData() if kind.partnership else None,
+            meeting=self.meeting.currentData() if kind.meeting else None,
             start=day(self.start) if periodic else None,
             end=day(self.end) if periodic else None,
-            include_internal=kind == "directory" and self.include_internal.isChecked(),
+            include_internal=kind.internal and self.include_internal.isChecked(),
             page_size=self.page.currentData())
 
     # -- making it ----------------------------------------------------------------

@@ -11,9 +11,11 @@ from partnerdesk.services import Desk
 from partnerdesk.services.gaps import coverage
 from partnerdesk.services.network_positions import overlaps, save_positions
 from partnerdesk.services.reporting import (
+    KINDS,
     ReportOptions,
     agreements_register,
     contact_directory,
+    covers_period,
     default_page_size,
     gather,
     meeting_minutes,
@@ -156,6 +158,19 @@ def test_options_that_do_not_apply_are_refused(sample_desk: Desk) -> None:
         gather(sample_desk, ReportOptions("minutes", meeting="missing"))
     assert gather(sample_desk, ReportOptions(
         "minutes", meeting=latest_meeting(sample_desk), today=TODAY)).actions
+
+
+def test_which_reports_cover_a_period_is_decided_once(sample_desk: Desk) -> None:
+    for key in KINDS:
+        options = ReportOptions(key, start=date(2026, 1, 1), end=date(2026, 6, 30),
+                                partnership=None, meeting=latest_meeting(sample_desk))
+        if covers_period(key):
+            continue  # the period is taken (the reports themselves are tested above)
+        with pytest.raises(PartnerDeskError, match="cover a period"):
+            gather(sample_desk, options)
+    assert [key for key in KINDS if covers_period(key)] == ["partnership", "agreements"]
+    with pytest.raises(PartnerDeskError, match="not a kind of report"):
+        covers_period("budget")
 
 
 def test_page_size_setting_and_locale(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:

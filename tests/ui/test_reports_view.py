@@ -62,3 +62,17 @@ def test_a_problem_is_shown_not_raised(view: ReportsView, qtbot: QtBot,
     assert "Nothing is recorded" in shown[0]
     assert view.pdf is None and not view.save_button.isEnabled()
     assert view.make_button.isEnabled()
+
+
+def test_the_period_is_offered_for_the_reports_the_services_say_cover_one(
+        view: ReportsView) -> None:
+    from partnerdesk.services.reporting import KINDS, covers_period
+
+    assert [view.kind.itemData(i) for i in range(view.kind.count())] == list(KINDS)
+    view.use_period.setChecked(True)
+    for key in KINDS:
+        view.kind.setCurrentIndex(view.kind.findData(key))
+        assert view.use_period.isEnabled() == view.start.isEnabled() == covers_period(key)
+        options = view.options()
+        assert (options.start is not None) == covers_period(key)
+    assert {key for key in KINDS if covers_period(key)} == {"partnership", "agreements"}

@@ -66,7 +66,42 @@ from partnerdesk.services.reporting.resource_map import (
     resource_map_report,
 )
 
-KINDS = ("partnership", "agreements", "resources", "directory", "minutes")
+
+@dataclass(frozen=True)
+class ReportKind:
+    """What one kind of report is made from: the one place the CLI, `gather` and the
+    Reports view ask which options apply to it."""
+
+    key: str
+    period: bool = False  # covers a period (from, to)
+    partnership: bool = False  # made for one partnership
+    meeting: bool = False  # made for one meeting
+    internal: bool = False  # may include contacts not cleared for sharing
+
+
+REPORT_KINDS: dict[str, ReportKind] = {kind.key: kind for kind in (
+    ReportKind("partnership", period=True, partnership=True),
+    ReportKind("agreements", period=True),
+    ReportKind("resources"),
+    ReportKind("directory", internal=True),
+    ReportKind("minutes", meeting=True),
+)}
+KINDS = tuple(REPORT_KINDS)
+
+
+def report_kind(key: str) -> ReportKind:
+    """The kind of report `key` names; a sentence for a person when it names none."""
+    found = REPORT_KINDS.get(key)
+    if found is None:
+        raise PartnerDeskError(f"“{key}” is not a kind of report. Choose one of: "
+                               + ", ".join(KINDS) + ".")
+    return found
+
+
+def covers_period(key: str) -> bool:
+    """Does this kind of report cover a period (take a first and a last day)?"""
+    return report_kind(key).period
+
 
 Report = PartnershipReport | AgreementsRegister | ResourceMapReport | DirectoryReport | \
     MinutesReport
@@ -89,14 +124,11 @@ class ReportOptions:
 
 def gather(desk: Desk, options: ReportOptions) -> Report:
     """The report object `options` ask for (the CLI, the app and its worker use this)."""
-    if options.kind not in KINDS:
-        raise PartnerDeskError(f"“{options.kind}” is not a kind of report. Choose one of: "
-                               + ", ".join(KINDS) + ".")
-    if options.include_internal and options.kind != "directory":
+    kind = report_kind(options.kind)
+    if options.include_internal and not kind.internal:
         raise PartnerDeskError("Internal contacts can only be included in the contact "
                                "directory; reports for partners never show them.")
-    if options.kind != "partnership" and options.kind != "agreements" and (
-            options.start or options.end):
+    if not kind.period and (options.start or options.end):
         raise PartnerDeskError("Only the partnership report and the agreements register "
                                "cover a period; leave out --from and --to for this one.")
     today = options.today
@@ -113,12 +145,13 @@ def gather(desk: Desk, options: ReportOptions) -> Report:
 
 
 __all__ = [
-    "EXPIRING_DAYS", "KINDS", "PAGE_SIZES", "PAGE_SIZE_SETTING", "ActionLine", "AgreementLine",
+    "EXPIRING_DAYS", "KINDS", "PAGE_SIZES", "PAGE_SIZE_SETTING", "REPORT_KINDS", "ActionLine",
+    "AgreementLine",
     "AgreementsRegister", "ContactLine", "DirectoryOrganization", "DirectoryReport", "GapLine",
     "IndicatorSeries", "Letterhead", "MeetingLine", "MilestoneLine", "MinutesReport",
     "NeedLine", "ObligationLine", "PartnershipReport", "PathwayLine", "Period", "Report",
-    "ReportMeta", "ReportOptions", "ResourceLine", "ResourceMapReport", "agreements_register",
-    "contact_directory", "default_page_size", "find_meeting", "find_partnership", "gather",
-    "letterhead", "meeting_minutes", "page_size", "partnership_report", "phone_text",
-    "resource_map_report",
+    "ReportKind", "ReportMeta", "ReportOptions", "ResourceLine", "ResourceMapReport",
+    "agreements_register", "contact_directory", "covers_period", "default_page_size",
+    "find_meeting", "find_partnership", "gather", "letterhead", "meeting_minutes", "page_size",
+    "partnership_report", "phone_text", "report_kind", "resource_map_report",
 ]

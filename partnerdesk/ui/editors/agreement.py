@@ -6,8 +6,10 @@ another window, or from a partner's bundle), the service refuses the step and it
 message appears next to the status. A new agreement may start at any status, so an
 MOU signed years ago can be recorded as it is.
 
-Attachments picked for an agreement are copied into the data folder when the
-agreement is saved. Opening one copies it out under its own file name first, so the
+The agreement, its parties, obligations, signatories and files are saved together in
+one step (`desk.agreements.save`). Attachments picked for an agreement are copied
+into the data folder when the agreement is saved (and taken out again if that save
+fails). Opening one copies it out under its own file name first, so the
 system chooses the right viewer (the stored copy is named by its hash, without an
 extension).
 """
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import Desk
+from partnerdesk.services.whole_save import ChildChanges
 from partnerdesk.ui.editors.children import (
     ChildSection,
     Column,
@@ -42,7 +45,6 @@ from partnerdesk.ui.editors.children import (
     child_problems,
     format_date,
     page,
-    save_children,
 )
 from partnerdesk.ui.editors.fields import ChoiceCombo, Names, field_getter, text_area
 from partnerdesk.ui.errors import show_error
@@ -99,9 +101,9 @@ class AgreementEditor(EditorWithChildren):
                    display=lambda row: self.names.of("organization", row["organization_id"])),
             Column("role", self.tr("Role")),
         ])
-        self.parties_section = ChildSection(
+        self.parties_section = self.child_section("parties", ChildSection(
             self.tr("Parties"), self.parties, add_label=self.tr("Add p&arty"),
-            empty_text=self.tr("No parties yet: who signs this agreement?"))
+            empty_text=self.tr("No parties yet: who signs this agreement?")))
         self.party_org = self.parties_section.add_input(
             RecordPicker(desk, "organization", placeholder=self.tr("Organization…")),
             self.tr("Party organization"), 2)
@@ -120,9 +122,9 @@ class AgreementEditor(EditorWithChildren):
             Column("due_date", self.tr("By"), "date"),
             Column("frequency", self.tr("How often")),
         ])
-        self.obligations_section = ChildSection(
+        self.obligations_section = self.child_section("obligations", ChildSection(
             self.tr("Obligations"), self.obligations, add_label=self.tr("Add &obligation"),
-            empty_text=self.tr("No obligations yet: what has each party promised?"))
+            empty_text=self.tr("No obligations yet: what has each party promised?")))
         self.obligation_party = self.obligations_section.add_input(
             QComboBox(), self.tr("Which party"), 1)
         self.obligation_what = self.obligations_section.add_input(
@@ -141,9 +143,9 @@ class AgreementEditor(EditorWithChildren):
                    display=lambda row: self.names.of("contact", row["contact_id"])),
             Column("signed_on", self.tr("Signed on"), "date"),
         ])
-        self.signatories_section = ChildSection(
+        self.signatories_section = self.child_section("signatories", ChildSection(
             self.tr("Signatories"), self.signatories, add_label=self.tr("Add si&gnatory"),
-            empty_text=self.tr("Nobody has signed yet."))
+            empty_text=self.tr("Nobody has signed yet.")))
         self.signatory_contact = self.signatories_section.add_input(
             RecordPicker(desk, "contact", labeller=contact_labels,
                          placeholder=self.tr("Person who signed…")), self.tr("Signatory"), 3)
@@ -159,9 +161,9 @@ class AgreementEditor(EditorWithChildren):
                    display=lambda row: format_date(row.get("_added"))
                    or self.tr("when saved")),
         ])
-        self.files_section = ChildSection(
+        self.files_section = self.child_section("attachments", ChildSection(
             self.tr("Attachments"), self.files, add_label=self.tr("Attach a &file…"),
-            empty_text=self.tr("No files yet. Attach the signed copy here."))
+            empty_text=self.tr("No files yet. Attach the signed copy here.")))
         self.files_section.add_row_box.setVisible(False)
         self.files_section.add_button.clicked.connect(self.add_file)
         self.open_button = QPushButton(self.tr("&Open"))
@@ -254,17 +256,17 @@ class AgreementEditor(EditorWithChildren):
                              for a in files])
         self._refresh_party_choices()
 
+    def write(self, values: dict[str, Any]) -> str:
+        files = ChildChanges(new=[{"path": row["_path"]} for row in self.files.rows()
+                                  if not row.get("id")],
+                             removed=self.files.pending().removed)
+        saved = self.desk.agreements.save(
+            values, self.record_id, parties=self.parties.pending(),
+            obligations=self.obligations.pending(), signatories=self.signatories.pending(),
+            attachments=files)
+        return saved.id
+
     def after_save(self, record_id: str) -> None:
-        parent = {"agreement_id": record_id}
-        save_children(self.desk.agreement_parties, self.parties, parent)
-        save_children(self.desk.obligations, self.obligations, parent)
-        save_children(self.desk.signatories, self.signatories, parent)
-        pending = self.files.pending()
-        if pending.removed:
-            self.desk.attachments.delete(*pending.removed)
-        for row in self.files.rows():
-            if not row.get("id"):
-                self.desk.attachments.attach("agreement", record_id, row["_path"])
         self._saved_status = self.status.value()
         self._offer_statuses(self._saved_status)
         self._load_children(record_id)

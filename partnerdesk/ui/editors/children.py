@@ -1,15 +1,17 @@
 """Child records edited inside a parent's editor (milestones, parties, action items…).
 
 Rows are kept in memory until the parent is saved: a new partnership has no id yet,
-and nothing should reach the database before the person presses Save. On save,
-`save_children` sends what changed through the child's service (removed rows become
-tombstones, changed rows are updated field by field, new rows are created with the
-parent's id). Each row is a dict of service field values plus "id" (None when new);
-keys starting with "_" are display-only helpers and never saved.
+and nothing should reach the database before the person presses Save. On save, the
+editor sends what changed in each list (`ChildRowsModel.pending()`: new rows, changed
+fields, removed ids) with the record in one whole-save service call
+(`desk.partnerships.save(...)` and the like), which writes it all in one transaction or
+nothing. Each row is a dict of service field values plus "id" (None when new); keys
+starting with "_" are display-only helpers and never saved. A problem the service finds
+in a row is shown under that row's list, with the row selected.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,12 +34,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from partnerdesk.errors import FieldProblem, RowProblem, ValidationError
+from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
+from partnerdesk.services.whole_save import ChildChanges
 from partnerdesk.ui.editor_base import RecordEditor
+from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.widgets.dates import to_date, to_qdate
 
 Index = QModelIndex | QPersistentModelIndex
@@ -51,16 +58,6 @@ class Column:
     kind: str = "text"  # text | date | bool | number | int | label
     editable: bool = True
     display: Callable[[Row], str] | None = None
-
-
-@dataclass
-class Pending:
-    new: list[Row] = field(default_factory=list)
-    changed: list[tuple[str, Row]] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.new or self.changed or self.removed)
 
 
 def saved_fields(row: Row) -> Row:
@@ -137,21 +134,35 @@ class ChildRowsModel(QAbstractTableModel):
                               self.index(position, self.columnCount() - 1))
         self.sig_changed.emit()
 
-    def pending(self) -> Pending:
-        pending = Pending(removed=list(self._removed))
+    def pending(self, from_keys: Mapping[str, str] | None = None) -> ChildChanges:
+        """What changed since the rows were loaded, as a whole save takes it.
+
+        `from_keys`: service field -> display key whose value a new row sends in that
+        field (an indicator's own key as its id, so its new measurements can link to it)."""
+        new: list[Row] = []
+        changed: dict[str, Row] = {}
         for row in self._rows:
             values = saved_fields(row)
             if not row.get("id"):
-                pending.new.append(values)
+                new.append({**values, **{name: row[key]
+                                         for name, key in (from_keys or {}).items()}})
                 continue
             before = self._original.get(row["id"], {})
             changes = {k: v for k, v in values.items() if before.get(k) != v}
             if changes:
-                pending.changed.append((row["id"], changes))
-        return pending
+                changed[row["id"]] = changes
+        return ChildChanges(new=new, changed=changed, removed=list(self._removed))
 
     def is_changed(self) -> bool:
         return bool(self.pending())
+
+    def position_of(self, problem: RowProblem) -> int | None:
+        """The row a service's problem is about: by id, or by its place among new rows."""
+        if problem.new_index is not None:
+            new = [position for position, row in enumerate(self._rows) if not row.get("id")]
+            return new[problem.new_index] if problem.new_index < len(new) else None
+        return next((position for position, row in enumerate(self._rows)
+                     if row.get("id") and row["id"] == problem.row_id), None)
 
     # -- Qt model ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
@@ -237,21 +248,6 @@ def child_problems(service: RecordService[Any], values: Row,
             if not p.warning and p.field not in parent_fields]
 
 
-def save_children(service: RecordService[Any], model: ChildRowsModel,
-                  parent: Row) -> list[tuple[int, str]]:
-    """Write one child list through its service; returns (row position, new id) pairs."""
-    pending = model.pending()
-    if pending.removed:
-        service.delete(*pending.removed)
-    for row_id, changes in pending.changed:
-        service.update(row_id, **changes)
-    created = []
-    for position, row in enumerate(model.rows()):
-        if not row.get("id"):
-            created.append((position, service.create(**{**saved_fields(row), **parent}).id))
-    return created
-
-
 class ChildSection(QWidget):
     """A titled table of child rows, an 'add' line underneath and a Remove button."""
 
@@ -332,6 +328,15 @@ class ChildSection(QWidget):
         self.problem.setText(message)
         self.problem.setVisible(bool(message))
 
+    def select_position(self, position: int) -> None:
+        """Select a row of the model (when the table shows it)."""
+        index = self.model.index(position, 0)
+        if self.view_model is not None:
+            index = self.view_model.mapFromSource(index)
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)
+
     def _selection_changed(self) -> None:
         self.remove_button.setEnabled(bool(self.selected_positions()))
 
@@ -343,17 +348,62 @@ class ChildSection(QWidget):
 
 
 class EditorWithChildren(RecordEditor):
-    """A RecordEditor whose dirtiness also counts its child lists."""
+    """A RecordEditor whose dirtiness also counts its child lists, saved with them whole.
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    A subclass implements `write(values)` with its service's whole save, and names the
+    section showing each of the service's child lists (`child_section`), where problems
+    with that list's rows are shown."""
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
         self.child_models: list[ChildRowsModel] = []
+        self.sections: dict[str, ChildSection] = {}
 
     def child_model(self, columns: Sequence[Column]) -> ChildRowsModel:
         model = ChildRowsModel(columns, self)
         model.sig_changed.connect(self.on_edited)
         self.child_models.append(model)
         return model
+
+    def child_section(self, name: str, section: ChildSection) -> ChildSection:
+        """The section showing the service's child list `name` (its problems go there)."""
+        self.sections[name] = section
+        return section
+
+    def save(self) -> bool:
+        for section in self.sections.values():
+            section.show_problem("")
+        return super().save()
+
+    def show_problems(self, problems: list[FieldProblem]) -> None:
+        rows = [p for p in problems if isinstance(p, RowProblem)]
+        super().show_problems([p for p in problems if not isinstance(p, RowProblem)])
+        by_list: dict[str, list[RowProblem]] = {}
+        for problem in rows:
+            by_list.setdefault(problem.field, []).append(problem)
+        unplaced: list[FieldProblem] = []
+        for position, (name, found) in enumerate(by_list.items()):
+            section = self.sections.get(name)
+            if section is None:
+                unplaced += found
+                continue
+            section.show_problem("\n".join(p.message for p in found))
+            if position == 0:
+                self._reveal(section, found[0])
+        if unplaced:
+            show_error(self, ValidationError(unplaced))
+
+    def _reveal(self, section: ChildSection, problem: RowProblem) -> None:
+        """Bring the section's tab forward and select the row at fault."""
+        tabs = getattr(self, "tabs", None)
+        if isinstance(tabs, QTabWidget):
+            for index in range(tabs.count()):
+                if tabs.widget(index).isAncestorOf(section):
+                    tabs.setCurrentIndex(index)
+                    break
+        position = section.model.position_of(problem)
+        if position is not None:
+            section.select_position(position)
 
     def on_edited(self, *_args: object) -> None:
         if self._loading:

@@ -6,6 +6,10 @@ offers the open action items of that partnership's previous meeting. They are
 an item is never listed (or reminded about) twice, and its history still shows
 where it started. Removing a carried item from the list before saving leaves it
 with the earlier meeting.
+
+The meeting, its attendees and its action items are saved together in one step
+(`desk.meetings.save`), which keeps the rules about them (one link per attendee, an
+item's partnership, moving carried-over items).
 """
 
 from datetime import datetime, time, timedelta
@@ -32,7 +36,6 @@ from partnerdesk.ui.editors.children import (
     child_problems,
     format_date,
     page,
-    save_children,
 )
 from partnerdesk.ui.editors.fields import Names, text_area
 from partnerdesk.ui.widgets.dates import OptionalDateEdit, OptionalTimeEdit, combine
@@ -113,9 +116,9 @@ class MeetingEditor(EditorWithChildren):
             Column("contact_id", self.tr("Attendee"), "label",
                    display=lambda row: self.names.of("contact", row["contact_id"])),
         ])
-        self.attendees_section = ChildSection(
+        self.attendees_section = self.child_section("attendees", ChildSection(
             self.tr("Attendees"), self.attendees, add_label=self.tr("Add atte&ndee"),
-            empty_text=self.tr("Nobody listed yet."))
+            empty_text=self.tr("Nobody listed yet.")))
         self.attendee = self.attendees_section.add_input(
             RecordPicker(desk, "contact", labeller=contact_labels,
                          placeholder=self.tr("Type a name to search contacts…")),
@@ -144,9 +147,9 @@ class MeetingEditor(EditorWithChildren):
             Column("due_date", self.tr("By"), "date"),
             Column("_from", self.tr("Note"), "label", display=self._action_note),
         ])
-        self.actions_section = ChildSection(
+        self.actions_section = self.child_section("action_items", ChildSection(
             self.tr("Action items"), self.actions, add_label=self.tr("Add action ite&m"),
-            empty_text=self.tr("No action items yet."))
+            empty_text=self.tr("No action items yet.")))
         self.action_what = self.actions_section.add_input(
             QLineEdit(), self.tr("What is to be done"), 3)
         self.action_owner = self.actions_section.add_input(
@@ -207,14 +210,14 @@ class MeetingEditor(EditorWithChildren):
         self.actions.set_rows([{"id": a.id, **{f: getattr(a, f) for f in ACTION_FIELDS}}
                                for a in actions])
 
+    def write(self, values: dict[str, Any]) -> str:
+        # Carried-over items are changed rows of another meeting: the service moves them.
+        saved = self.desk.meetings.save(values, self.record_id,
+                                        attendees=self.attendees.pending(),
+                                        action_items=self.actions.pending())
+        return saved.id
+
     def after_save(self, record_id: str) -> None:
-        save_children(self.desk.meeting_attendees, self.attendees, {"meeting_id": record_id})
-        for position in range(self.actions.rowCount()):
-            row = self.actions.row(position)
-            if row.get("_adopted"):
-                row["meeting_id"] = record_id
-        save_children(self.desk.action_items, self.actions,
-                      {"meeting_id": record_id, "partnership_id": self.partnership.value()})
         self._offered = []
         self.banner.setVisible(False)
         self._load_children(record_id)

@@ -1,8 +1,11 @@
 """The partnership editor: details and partners, goals, milestones, indicators.
 
 Partners, milestones, indicators and measurements are child records kept in memory
-until Save (see `children.py`); ticking a milestone done is saved through the
-milestone service, which records the day it was done.
+until Save (see `children.py`), then saved with the partnership in one step
+(`desk.partnerships.save`). The rules about them are the service's: ticking a
+milestone done records the day it was done, and removing an indicator removes its
+measurements. A new indicator is sent with the key it was given here as its id, so its
+new measurements can name it.
 """
 
 import uuid
@@ -28,7 +31,6 @@ from partnerdesk.ui.editors.children import (
     child_problems,
     format_date,
     page,
-    save_children,
 )
 from partnerdesk.ui.editors.fields import ChoiceCombo, Names, TagsEdit, field_getter, text_area
 from partnerdesk.ui.widgets.chart import ChartWidget, Series, format_number
@@ -92,9 +94,9 @@ class PartnershipEditor(EditorWithChildren):
                    display=lambda row: self.names.of("contact", row.get("lead_contact_id"))),
             Column("role", self.tr("Role in the partnership")),
         ])
-        self.members_section = ChildSection(
+        self.members_section = self.child_section("members", ChildSection(
             self.tr("Partners"), self.members, add_label=self.tr("Add &partner"),
-            empty_text=self.tr("No partner organizations yet."))
+            empty_text=self.tr("No partner organizations yet.")))
         self.member_org = self.members_section.add_input(
             RecordPicker(desk, "organization", placeholder=self.tr("Organization…")),
             self.tr("Partner organization"), 2)
@@ -127,9 +129,9 @@ class PartnershipEditor(EditorWithChildren):
             Column("done_date", self.tr("Done on"), "label",
                    display=lambda row: format_date(row.get("done_date"))),
         ])
-        self.milestones_section = ChildSection(
+        self.milestones_section = self.child_section("milestones", ChildSection(
             self.tr("Milestones"), self.milestones, add_label=self.tr("Add &milestone"),
-            empty_text=self.tr("No milestones yet. Add the first step you agreed on."))
+            empty_text=self.tr("No milestones yet. Add the first step you agreed on.")))
         self.milestone_title = self.milestones_section.add_input(
             QLineEdit(), self.tr("What is to be reached"), 3)
         self.milestone_due = self.milestones_section.add_input(
@@ -145,9 +147,9 @@ class PartnershipEditor(EditorWithChildren):
             Column("target", self.tr("Target"), "number"),
             Column("_latest", self.tr("Latest"), "label", display=self._latest_text),
         ])
-        self.indicators_section = ChildSection(
+        self.indicators_section = self.child_section("indicators", ChildSection(
             self.tr("Indicators"), self.indicators, add_label=self.tr("Add &indicator"),
-            empty_text=self.tr("No indicators yet: what will show the partnership works?"))
+            empty_text=self.tr("No indicators yet: what will show the partnership works?")))
         self.indicator_name = self.indicators_section.add_input(
             QLineEdit(), self.tr("Indicator name"), 3)
         self.indicator_unit = self.indicators_section.add_input(
@@ -167,10 +169,10 @@ class PartnershipEditor(EditorWithChildren):
         ])
         self.measurement_filter = _OneIndicator(self)
         self.measurement_filter.setSourceModel(self.measurements)
-        self.measurements_section = ChildSection(
+        self.measurements_section = self.child_section("measurements", ChildSection(
             self.tr("Measurements of the selected indicator"), self.measurements,
             add_label=self.tr("Add m&easurement"), view_model=self.measurement_filter,
-            empty_text=self.tr("Select an indicator above to see and add its measurements."))
+            empty_text=self.tr("Select an indicator above to see and add its measurements.")))
         self.measurement_date = self.measurements_section.add_input(
             OptionalDateEdit(optional=False), self.tr("Date measured"), 1)
         self.measurement_value = QLineEdit()
@@ -265,29 +267,18 @@ class PartnershipEditor(EditorWithChildren):
             self.indicators_section.table.selectRow(0)
         self._indicator_selected()
 
+    def write(self, values: dict[str, Any]) -> str:
+        saved = self.desk.partnerships.save(
+            values, self.record_id, members=self.members.pending(),
+            milestones=self.milestones.pending(),
+            indicators=self.indicators.pending(from_keys={"id": "_key"}),
+            measurements=self.measurements.pending(from_keys={"indicator_id": "_indicator"}))
+        return saved.id
+
     def after_save(self, record_id: str) -> None:
         self.reviews_panel.set_partnership(record_id)
-        parent = {"partnership_id": record_id}
-        save_children(self.desk.partnership_members, self.members, parent)
-        save_children(self.desk.milestones, self.milestones, parent)
-        # Measurements of indicators that are gone go with them.
-        removed = set(self.indicators.pending().removed)
-        created = save_children(self.desk.indicators, self.indicators, parent)
-        new_ids = {self.indicators.row(position)["_key"]: new_id
-                   for position, new_id in created}
-        for position in range(self.measurements.rowCount()):
-            row = self.measurements.row(position)
-            if not row.get("indicator_id"):
-                row["indicator_id"] = new_ids[row["_indicator"]]
-        save_children(self.desk.measurements, self.measurements, {})
-        if removed:
-            orphans = self.desk.measurements.list(where={"indicator_id": list(removed)})
-            if orphans:
-                self.desk.measurements.delete(*(m.id for m in orphans))
-        selected = self._selected_indicator_key()
+        selected = self._selected_indicator_key()  # a new one keeps its key as its id
         self._load_children(record_id)
-        if selected in new_ids:
-            selected = new_ids[selected]
         for position, indicator in enumerate(self.indicators.rows()):
             if indicator["_key"] == selected:
                 self.indicators_section.table.selectRow(position)
