@@ -7,16 +7,8 @@ All the work (reading the backups, copying, restoring) runs through
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -24,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,73 +24,30 @@ from partnerdesk.db.backup import DamagedDatabaseError
 from partnerdesk.db.backup_folder import COUNTED, BackupInfo
 from partnerdesk.services.backups import Backups, RestoreResult
 from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-COL_DATE, COL_REASON, COL_SIZE = 0, 1, 2
-COUNT_KEYS = [key for key, _plural, _one in COUNTED]
+COL_DATE, COL_REASON, COL_SIZE = 0, 1, 2  # then one column per kind of record counted
 
 
-class BackupTableModel(QAbstractTableModel):
-    """Rows of `BackupInfo`, fed with `set_rows`; never reads files itself."""
+def backup_columns(tr: Callable[[str], str]) -> list[ColumnSpec[BackupInfo]]:
+    """Date, why, size, then how many of each kind of record the backup holds."""
+    def where(info: BackupInfo) -> str:
+        return str(info.path)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[BackupInfo] = []
-        self._headers = [self.tr("Date"), self.tr("Why"), self.tr("Size"),
-                         *[self.tr(plural.capitalize()) for _key, plural, _one in COUNTED]]
+    def count_column(key: str, plural: str) -> ColumnSpec[BackupInfo]:
+        return ColumnSpec(
+            tr(plural.capitalize()),
+            lambda info: f"{info.counts.get(key, 0):,}" if info.readable else tr("?"),
+            sort=lambda info: info.counts.get(key, -1), tooltip=where, align_right=True)
 
-    def set_rows(self, rows: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> BackupInfo:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        info = self._rows[index.row()]
-        column = index.column()
-        if role == ROW_ROLE:
-            return info
-        if role == SORT_ROLE:
-            if column == COL_DATE:
-                return info.taken_at.isoformat()
-            if column == COL_SIZE:
-                return info.size
-            if column > COL_SIZE:
-                return info.counts.get(COUNT_KEYS[column - 3], -1)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= COL_SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return str(info.path)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if column == COL_DATE:
-            return info.when_text()
-        if column == COL_REASON:
-            return self.tr(info.reason_text())
-        if column == COL_SIZE:
-            return info.size_text()
-        if not info.readable:
-            return self.tr("?")
-        return f"{info.counts.get(COUNT_KEYS[column - 3], 0):,}"
+    return [
+        ColumnSpec(tr("Date"), lambda info: info.when_text(),
+                   sort=lambda info: info.taken_at, tooltip=where),
+        ColumnSpec(tr("Why"), lambda info: tr(info.reason_text()), tooltip=where),
+        ColumnSpec(tr("Size"), lambda info: info.size_text(), sort=lambda info: info.size,
+                   tooltip=where, align_right=True),
+        *[count_column(key, plural) for key, plural, _one in COUNTED],
+    ]
 
 
 class BackupsWindow(QDialog):
@@ -120,16 +68,9 @@ class BackupsWindow(QDialog):
         self.folder_label = QLabel()
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.model = BackupTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.model: RowTableModel[BackupInfo] = RowTableModel(backup_columns(self.tr), self)
+        self.table = RowTableView(self.model, accessible_name=self.tr("Backups"))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(self.tr("Backups"))
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -193,8 +134,8 @@ class BackupsWindow(QDialog):
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        info: BackupInfo | None = self.table.selected_row()
+        return info
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -30,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,8 +30,8 @@ from partnerdesk.services import duplicates
 from partnerdesk.services.store import field_values
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-Index = QModelIndex | QPersistentModelIndex
 LIST_FIELDS = ("emails", "phones", "tags")
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "contact": (("name", "Name"), ("role", "Role"), ("organization_id", "Organization"),
@@ -61,36 +51,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Duplicates", text)
 
 
-class PairsModel(QAbstractTableModel):
-    COLUMNS = ("Kind", "First", "Second", "Why")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.pairs: list[duplicates.DuplicatePair] = []
-
-    def set_pairs(self, pairs: list[duplicates.DuplicatePair]) -> None:
-        self.beginResetModel()
-        self.pairs = list(pairs)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.pairs)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        pair = self.pairs[index.row()]
-        return (tr("Contact") if pair.record_type == "contact" else tr("Organization"),
-                pair.first_title, pair.second_title, "; ".join(pair.reasons))[index.column()]
+def pair_columns() -> list[ColumnSpec[duplicates.DuplicatePair]]:
+    return [
+        ColumnSpec(tr("Kind"), lambda pair: tr("Contact") if pair.record_type == "contact"
+                   else tr("Organization")),
+        ColumnSpec(tr("First"), lambda pair: pair.first_title),
+        ColumnSpec(tr("Second"), lambda pair: pair.second_title),
+        ColumnSpec(tr("Why"), lambda pair: "; ".join(pair.reasons)),
+    ]
 
 
 def describe(desk: Any, record_type: str, field: str, value: Any) -> str:
@@ -230,12 +198,8 @@ class DuplicatesWindow(QDialog):
         self.setWindowTitle(self.tr("Find duplicates"))
         self.status = QLabel(self.tr("Looking for likely duplicates…"))
         self.status.setWordWrap(True)
-        self.model = PairsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.model: RowTableModel[duplicates.DuplicatePair] = RowTableModel(pair_columns(), self)
+        self.table = RowTableView(self.model, accessible_name=self.tr("Likely duplicates"))
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.merge_selected())
         self.merge_button = QPushButton(self.tr("Merge…"))
@@ -272,7 +236,7 @@ class DuplicatesWindow(QDialog):
         self._update_buttons()
 
     def show_pairs(self, pairs: list[duplicates.DuplicatePair]) -> None:
-        self.model.set_pairs(pairs)
+        self.model.set_rows(pairs)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.status.setText(self.tr("{n} likely duplicate pairs. Merge a pair, or tell "
@@ -282,8 +246,8 @@ class DuplicatesWindow(QDialog):
         self._update_buttons()
 
     def selected(self) -> duplicates.DuplicatePair | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.pairs[rows[0].row()] if rows else None
+        pair: duplicates.DuplicatePair | None = self.table.selected_row()
+        return pair
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None and not self.busy()
@@ -311,7 +275,7 @@ class DuplicatesWindow(QDialog):
             show_error(self, error)
             return
         self.sig_changed.emit()
-        self.model.set_pairs([p for p in self.model.pairs if p is not pair])
+        self.model.remove_row_object(pair)
         self._update_buttons()
 
 

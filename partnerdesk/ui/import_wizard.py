@@ -8,12 +8,12 @@ only plain plan objects cross back to this screen.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +33,8 @@ from PySide6.QtWidgets import (
 from partnerdesk.services.progress import Progress
 from partnerdesk.sharing import csv_import, hsds, import_common, vcard
 from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-Index = QModelIndex | QPersistentModelIndex
 # (key, label, record type) of what can be imported
 SOURCES = (("csv-contact", "Contacts from a spreadsheet (CSV)", "contact"),
            ("csv-organization", "Organizations from a spreadsheet (CSV)", "organization"),
@@ -59,69 +58,33 @@ def action_label(action: str) -> str:
             "add": tr("Add as new")}[action]
 
 
-class PreviewModel(QAbstractTableModel):
+def preview_columns() -> list[ColumnSpec[import_common.RowPlan]]:
     """The planned rows: row number, name, organization, what was found, what to do."""
+    def found(row: import_common.RowPlan) -> str:
+        if not row.valid:
+            return tr("Problem: {reasons}").format(reasons="; ".join(row.problems))
+        if row.duplicate:
+            return tr("Looks like “{title}” ({reason})").format(title=row.match_title,
+                                                                reason=row.reason)
+        return tr("New")
 
-    COLUMNS = ("Row", "Name", "Organization", "Found", "Action")
+    def action(row: import_common.RowPlan) -> str:
+        if not row.valid:
+            return tr("Not imported")
+        return action_label(row.action) if row.duplicate else tr("Add")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[import_common.RowPlan] = []
+    def problem_colour(row: import_common.RowPlan) -> str | None:
+        return None if row.valid else "#b00020"
 
-    def set_rows(self, rows: list[import_common.RowPlan]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return str(row.row)
-            if column == 1:
-                return row.title
-            if column == 2:
-                return row.organization
-            if column == 3:
-                if not row.valid:
-                    return tr("Problem: {reasons}").format(reasons="; ".join(row.problems))
-                if row.duplicate:
-                    return tr("Looks like “{title}” ({reason})").format(
-                        title=row.match_title, reason=row.reason)
-                return tr("New")
-            if column == 4:
-                if not row.valid:
-                    return tr("Not imported")
-                return action_label(row.action) if row.duplicate else tr("Add")
-        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
-            return "\n".join(row.problems + row.warnings) or None
-        if role == Qt.ItemDataRole.ForegroundRole and not row.valid:
-            from PySide6.QtGui import QColor
-
-            return QColor("#b00020")
-        return None
-
-    def set_action(self, rows: list[int], action: str) -> None:
-        for number in rows:
-            if self.rows[number].duplicate and self.rows[number].valid:
-                self.rows[number].action = action
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 4), self.index(max(rows), 4))
+    columns = [
+        ColumnSpec(tr("Row"), lambda row: str(row.row), sort=lambda row: row.row),
+        ColumnSpec(tr("Name"), lambda row: row.title),
+        ColumnSpec(tr("Organization"), lambda row: row.organization),
+        ColumnSpec(tr("Found"), found,
+                   tooltip=lambda row: "\n".join(row.problems + row.warnings) or None),
+        ColumnSpec(tr("Action"), action),
+    ]
+    return [replace(column, foreground=problem_colour) for column in columns]
 
 
 class ImportWizard(QDialog):
@@ -209,11 +172,10 @@ class ImportWizard(QDialog):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
-        self.preview_model = PreviewModel(self)
-        self.preview = QTableView()
-        self.preview.setModel(self.preview_model)
-        self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.preview.verticalHeader().hide()
+        self.preview_model: RowTableModel[import_common.RowPlan] = RowTableModel(
+            preview_columns(), self)
+        self.preview = RowTableView(self.preview_model, multiple=True,
+                                    accessible_name=self.tr("Rows to import"))
         self.preview.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.preview, 1)
         actions = QHBoxLayout()
@@ -419,10 +381,15 @@ class ImportWizard(QDialog):
         self.nothing_radio.setVisible(has_invalid)
 
     def set_selected_action(self, action: str) -> None:
-        rows = sorted({index.row() for index in self.preview.selectionModel().selectedRows()})
-        if not rows:  # nothing selected: every duplicate
-            rows = list(range(len(self.preview_model.rows)))
-        self.preview_model.set_action(rows, action)
+        # nothing selected: every duplicate
+        positions = self.preview.selected_positions() or range(self.preview_model.rowCount())
+        changed = []
+        for position in positions:
+            row = self.preview_model.row_at(position)
+            if row.duplicate and row.valid:
+                row.action = action
+                changed.append(position)
+        self.preview_model.rows_changed(changed)
 
     def start_import(self) -> None:
         desk, plan = self.desk, self.plan

@@ -9,28 +9,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from partnerdesk.db.local import ImportBatch
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Cancelled, Progress
@@ -38,64 +36,17 @@ from partnerdesk.sharing import limits
 from partnerdesk.sharing.bundle import SUFFIX, Bundle
 from partnerdesk.sharing.conflicts import ConflictView, list_conflicts, resolve
 from partnerdesk.sharing.exporter import ExportResult, Scope, export_bundle
-from partnerdesk.sharing.importer import ImportResult, Preview, import_bundle, preview_bundle
+from partnerdesk.sharing.importer import (
+    ImportResult,
+    Preview,
+    PreviewItem,
+    import_bundle,
+    preview_bundle,
+)
 from partnerdesk.sharing.undo import EditedSinceError, check_undo, list_imports, undo_import
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.tasks import Task, run_in_background
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class RowsModel(QAbstractTableModel):
-    """Text rows with a payload each; fed with `set_rows`, never queries."""
-
-    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._headers = headers
-        self._rows: list[tuple[str, ...]] = []
-        self._payloads: list[Any] = []
-
-    def set_rows(self, rows: list[tuple[str, ...]], payloads: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows, self._payloads = list(rows), list(payloads)
-        self.endResetModel()
-
-    def payload(self, row: int) -> Any:
-        return self._payloads[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        if role == ROW_ROLE:
-            return self._payloads[index.row()]
-        return None
-
-
-def _table(model: RowsModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
 
 def _value_text(value: Any) -> str:
@@ -274,9 +225,17 @@ class SharingView(QWidget):
                                             "Nothing changes until you bring the records in."))
         self.preview_label.setWordWrap(True)
         layout.addWidget(self.preview_label)
-        self.preview_model = RowsModel([self.tr("What happens"), self.tr("Kind"),
-                                        self.tr("Record"), self.tr("Fields")], self)
-        self.preview_table = _table(self.preview_model)
+        labels = {"new": self.tr("New"), "updated": self.tr("Updated"),
+                  "deleted": self.tr("Deleted"), "conflict": self.tr("In conflict")}
+        self.preview_model: RowTableModel[PreviewItem] = RowTableModel([
+            ColumnSpec(self.tr("What happens"), lambda i: labels[i.status]),
+            ColumnSpec(self.tr("Kind"), lambda i: i.record_type.replace("_", " ")),
+            ColumnSpec(self.tr("Record"), lambda i: i.title or i.record_id),
+            ColumnSpec(self.tr("Fields"), lambda i: "" if i.status == "new" else ", ".join(
+                f.replace("_", " ") for f in i.fields)),
+        ], self)
+        self.preview_table = RowTableView(self.preview_model,
+                                          accessible_name=self.tr("What the bundle changes"))
         layout.addWidget(self.preview_table, 1)
         return page
 
@@ -324,13 +283,7 @@ class SharingView(QWidget):
             "{name} from {source}: {new} new, {updated} updated, {deleted} deleted, "
             "{conflicts} in conflict, {unchanged} unchanged.").format(
                 name=path.name, source=source, **{k: f"{v:,}" for k, v in counts.items()}))
-        labels = {"new": self.tr("New"), "updated": self.tr("Updated"),
-                  "deleted": self.tr("Deleted"), "conflict": self.tr("In conflict")}
-        items = preview.items[:5000]
-        self.preview_model.set_rows(
-            [(labels[i.status], i.record_type.replace("_", " "), i.title or i.record_id,
-              "" if i.status == "new" else ", ".join(f.replace("_", " ") for f in i.fields))
-             for i in items], items)
+        self.preview_model.set_rows(preview.items[:5000])
         self.preview_table.resizeColumnsToContents()
         self.apply_button.setEnabled(bool(preview.items))
 
@@ -354,7 +307,7 @@ class SharingView(QWidget):
             "Done: {new} new, {updated} updated, {deleted} deleted, {conflicts} in conflict. "
             "You can undo this import in Import history.").format(
                 **{k: f"{v:,}" for k, v in counts.items()}))
-        self.preview_model.set_rows([], [])
+        self.preview_model.set_rows([])
         self.bundle = None
         self.refresh()
         self.sig_data_changed.emit()
@@ -373,10 +326,17 @@ class SharingView(QWidget):
                               "laptop had. Choose which one to keep."))
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.conflict_model = RowsModel([self.tr("Record"), self.tr("Field"),
-                                         self.tr("This laptop had"), self.tr("Kept now"),
-                                         self.tr("Kept value came from")], self)
-        self.conflict_table = _table(self.conflict_model)
+        self._device_names: dict[str, str] = {}
+        self.conflict_model: RowTableModel[ConflictView] = RowTableModel([
+            ColumnSpec(self.tr("Record"), lambda c: c.title),
+            ColumnSpec(self.tr("Field"), lambda c: c.field.replace("_", " ").strip()),
+            ColumnSpec(self.tr("This laptop had"), lambda c: _value_text(c.lost_value)),
+            ColumnSpec(self.tr("Kept now"), lambda c: _value_text(c.won_value)),
+            ColumnSpec(self.tr("Kept value came from"),
+                       lambda c: self._device_names.get(c.won_from, "")),
+        ], self)
+        self.conflict_table = RowTableView(self.conflict_model,
+                                           accessible_name=self.tr("Conflicts"))
         layout.addWidget(self.conflict_table, 1)
         buttons = QHBoxLayout()
         self.use_ours_button = QPushButton(self.tr("Use the value this laptop had"))
@@ -389,12 +349,8 @@ class SharingView(QWidget):
         layout.addLayout(buttons)
         return page
 
-    def _selected(self, table: QTableView, model: RowsModel) -> Any:
-        rows = table.selectionModel().selectedRows()
-        return model.payload(rows[0].row()) if rows else None
-
     def _resolve(self, use: str) -> None:
-        conflict: ConflictView | None = self._selected(self.conflict_table, self.conflict_model)
+        conflict: ConflictView | None = self.conflict_table.selected_row()
         if conflict is None:
             return
         try:
@@ -408,9 +364,17 @@ class SharingView(QWidget):
     def _history_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.history_model = RowsModel([self.tr("When"), self.tr("File"), self.tr("From"),
-                                        self.tr("What it changed"), self.tr("Undone")], self)
-        self.history_table = _table(self.history_model)
+        self.history_model: RowTableModel[ImportBatch] = RowTableModel([
+            ColumnSpec(self.tr("When"), lambda b: _local_time(b.imported_at),
+                       sort=lambda b: b.imported_at),
+            ColumnSpec(self.tr("File"), lambda b: Path(b.source).name),
+            ColumnSpec(self.tr("From"), lambda b: b.from_organization or b.from_device[:8]),
+            ColumnSpec(self.tr("What it changed"), lambda b: ", ".join(
+                f"{v} {k}" for k, v in b.summary.items() if v and k != "unchanged")),
+            ColumnSpec(self.tr("Undone"), lambda b: self.tr("yes") if b.undone else ""),
+        ], self)
+        self.history_table = RowTableView(self.history_model,
+                                          accessible_name=self.tr("Import history"))
         layout.addWidget(self.history_table, 1)
         buttons = QHBoxLayout()
         self.undo_button = QPushButton(self.tr("Undo this import…"))
@@ -421,7 +385,7 @@ class SharingView(QWidget):
         return page
 
     def undo_selected(self) -> None:
-        batch = self._selected(self.history_table, self.history_model)
+        batch: ImportBatch | None = self.history_table.selected_row()
         if batch is None or batch.undone:
             return
         try:
@@ -467,26 +431,21 @@ class SharingView(QWidget):
             self.partnership_box.setCurrentIndex(max(self.partnership_box.findData(current), 0))
         self.set_selection(self.selection)
         conflicts = list_conflicts(self.desk)
-        self.conflict_model.set_rows(
-            [(c.title, c.field.replace("_", " ").strip(), _value_text(c.lost_value),
-              _value_text(c.won_value), self._device_name(c.won_from)) for c in conflicts],
-            conflicts)
+        batches = list_imports(self.desk)
+        self._device_names = {c.won_from: self._device_name(c.won_from, batches)
+                              for c in conflicts}
+        self.conflict_model.set_rows(conflicts)
         self.conflict_table.resizeColumnsToContents()
         self.tabs.setTabText(2, self.tr("Conflicts ({n})").format(n=len(conflicts))
                              if conflicts else self.tr("Conflicts"))
-        batches = list_imports(self.desk)
-        self.history_model.set_rows(
-            [(_local_time(b.imported_at), Path(b.source).name,
-              b.from_organization or b.from_device[:8],
-              ", ".join(f"{v} {k}" for k, v in b.summary.items() if v and k != "unchanged"),
-              self.tr("yes") if b.undone else "") for b in batches], batches)
+        self.history_model.set_rows(batches)
         self.history_table.resizeColumnsToContents()
 
-    def _device_name(self, device: str) -> str:
+    def _device_name(self, device: str, batches: list[ImportBatch]) -> str:
         """A laptop as a person knows it: this one, or the organization that sent it."""
         if device == self.desk.store.device_id:
             return self.tr("this laptop")
-        for batch in list_imports(self.desk):
+        for batch in batches:
             if batch.from_device == device and batch.from_organization:
                 return self.tr("a laptop at {org}").format(org=batch.from_organization)
         return self.tr("another laptop ({id})").format(id=device[:8])
