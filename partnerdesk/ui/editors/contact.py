@@ -88,7 +88,7 @@ class ContactEditor(RecordEditor):
             "preferred_contact": self.preferred.value(),
             "share_ok": self.share_ok.isChecked(),
             "last_contacted": self.last_contacted.value(),
-            "tags": self.tags.tags(), "notes": self.notes.toPlainText(),
+            "tags": self.tags.value(), "notes": self.notes.toPlainText(),
             "internal_notes": self.internal_notes.toPlainText(),
         }
 
@@ -105,7 +105,7 @@ class ContactEditor(RecordEditor):
         self.share_ok.setChecked(row.share_ok)
         self.last_contacted.set_value(row.last_contacted)
         self.tags.set_known([t.name for t in self.desk.tags.list()])
-        self.tags.set_tags(list(row.tags))
+        self.tags.set_value(list(row.tags))
         self.notes.setPlainText(row.notes)
         self.internal_notes.setPlainText(row.internal_notes)
 

@@ -17,34 +17,39 @@ def parse_tags(text: str) -> list[str]:
 
 
 class TagEdit(QLineEdit):
-    """`tags()` / `set_tags()`; completes the word after the last comma."""
+    """The one tag field of every editor: `value()` / `set_value()` like the other field
+    widgets; completes the word after the last comma from `known` (see `set_known`)."""
 
     def __init__(self, known: list[str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(self.tr("For example: food, volunteers"))
         self._known = QStringListModel(sorted(known or [], key=str.casefold), self)
-        self._completer = QCompleter(self._known, self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setWidget(self)
-        self._completer.activated[str].connect(self._insert)
+        self.completion = QCompleter(self._known, self)
+        self.completion.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completion.setWidget(self)
+        self.completion.activated[str].connect(self._insert)
         self.textEdited.connect(self._complete)
+
+    def known(self) -> list[str]:
+        """The tags offered for completion."""
+        return list(self._known.stringList())
 
     def set_known(self, names: list[str]) -> None:
         self._known.setStringList(sorted(set(names), key=str.casefold))
 
-    def tags(self) -> list[str]:
+    def value(self) -> list[str]:
         return parse_tags(self.text())
 
-    def set_tags(self, tags: list[str]) -> None:
+    def set_value(self, tags: list[str]) -> None:
         self.setText(", ".join(tags))
 
     def _complete(self, text: str) -> None:
         word = text.split(",")[-1].strip()
         if len(word) < 1:
-            self._completer.popup().hide()
+            self.completion.popup().hide()
             return
-        self._completer.setCompletionPrefix(word)
-        self._completer.complete()
+        self.completion.setCompletionPrefix(word)
+        self.completion.complete()
 
     def _insert(self, word: str) -> None:
         head = self.text().rsplit(",", 1)[0] if "," in self.text() else ""
