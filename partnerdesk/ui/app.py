@@ -70,8 +70,17 @@ def open_desk(window: MainWindow, db_path: pathlib.Path | None,
     window.set_desk(desk, today=today)
     app = QCoreApplication.instance()
     if app is not None:
-        app.aboutToQuit.connect(desk.close)
+        app.aboutToQuit.connect(lambda: close_desk(desk))
     return desk
+
+
+def close_desk(desk: Any) -> None:
+    """On quitting: background database work ends (an import that can be cancelled rolls
+    back whole, a restore or backup finishes), then the database closes."""
+    from partnerdesk.ui.tasks import stop_background_work
+
+    stop_background_work()
+    desk.close()
 
 
 def run(db_path: pathlib.Path | None, argv: list[str],

@@ -1,11 +1,11 @@
 """The Backups window: see the automatic backups, make one, restore one, choose the folder.
 
-All the work (reading the backups, copying, restoring) runs through
-`run_in_background`; the window only shows plain `BackupInfo` values.
+All the work runs in the background (`DeskOp`): reading the backup files beside the
+database, copying and restoring on the database worker, so a restore never overlaps a
+write; the window only shows plain `BackupInfo` values.
 """
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.db.backup import DamagedDatabaseError
 from partnerdesk.db.backup_folder import COUNTED, BackupInfo
+from partnerdesk.services import Desk
 from partnerdesk.services.backups import Backups, RestoreResult
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
 COL_DATE, COL_REASON, COL_SIZE = 0, 1, 2  # then one column per kind of record counted
@@ -54,10 +55,10 @@ class BackupsWindow(QDialog):
     sig_restored = Signal(str)
     """The database was replaced by the backup at this path: screens should reload."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.service = Backups.of(desk)
+        self.service = desk.backups
         self.setWindowTitle(self.tr("Backups"))
         self.resize(900, 420)
         intro = QLabel(self.tr(
@@ -114,9 +115,8 @@ class BackupsWindow(QDialog):
         self.folder_label.setText(where)
         self.default_button.setEnabled(folder != default)
         self._set_busy(True)
-        run_in_background(self, self.service.list,
-                          on_success=lambda rows: self._show(rows, message),
-                          on_failure=self._failed)
+        DeskOp(self, self.service.list).success(lambda rows: self._show(rows, message)) \
+            .failure(self._failed).without_database().run_in_background()
 
     def _show(self, rows: list[BackupInfo], message: str = "") -> None:
         self._set_busy(False)
@@ -155,9 +155,9 @@ class BackupsWindow(QDialog):
     # -- actions -------------------------------------------------------------------
     def backup_now(self) -> None:
         self._set_busy(True)
-        run_in_background(self, lambda progress: self.service.backup_now("manual", progress),
-                          on_success=self._backed_up, on_failure=self._failed,
-                          label=self.tr("Making a backup…"), cancellable=False)
+        DeskOp(self, lambda progress: self.service.backup_now("manual", progress)) \
+            .success(self._backed_up).failure(self._failed) \
+            .with_progress(self.tr("Making a backup…"), cancellable=False).run_in_background()
 
     def _backed_up(self, info: BackupInfo) -> None:
         self.refresh(self.tr("Backup made: {when}.").format(when=info.when_text()))
@@ -175,10 +175,10 @@ class BackupsWindow(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self._set_busy(True)
-        run_in_background(self, lambda progress: self.service.restore(info.path, progress),
-                          on_success=lambda result: self._restored(info),
-                          on_failure=self._failed,
-                          label=self.tr("Restoring the backup…"), cancellable=False)
+        DeskOp(self, lambda progress: self.service.restore(info.path, progress)) \
+            .success(lambda _result: self._restored(info)).failure(self._failed) \
+            .with_progress(self.tr("Restoring the backup…"), cancellable=False) \
+            .run_in_background()
 
     def _restored(self, info: BackupInfo) -> None:
         self.refresh(self.tr("Restored the backup from {when}. The database as it was before "
@@ -231,10 +231,9 @@ def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseErro
                name=error.path.name, when=backup.when_text(), holds=backup.holds_text()))
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    service = Backups(error.path)
-    run_in_background(parent, lambda _progress: service.restore(backup.path),
-                      on_success=on_restored, label=tr("Restoring the backup…"),
-                      cancellable=False)
+    service = Backups(error.path)  # no database is open: the backups of its file
+    DeskOp(parent, lambda _progress: service.restore(backup.path)).success(on_restored) \
+        .with_progress(tr("Restoring the backup…"), cancellable=False).run_in_background()
     return True
 
 
@@ -245,13 +244,10 @@ if __name__ == "__main__":  # a quick look: python -m partnerdesk.ui.backups_win
 
     from PySide6.QtWidgets import QApplication
 
-    from partnerdesk.services import Desk
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     demo = Desk.open(Path(tempfile.mkdtemp()) / "demo.db")
-    load_demo(demo)
-    Backups.of(demo).backup_now("daily")
+    demo.load_sample_data()
+    demo.backups.backup_now("daily")
     window = BackupsWindow(demo)
     window.show()
     sys.exit(app.exec())

@@ -7,7 +7,7 @@ show under the name field while a person types.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.db import vocabulary as v
-from partnerdesk.services import duplicates
+from partnerdesk.services import Desk
 from partnerdesk.services.store import field_values
 from partnerdesk.ui.errors import show_error
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp, Task
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
+
+if TYPE_CHECKING:  # the module itself loads when a duplicate is first looked for
+    from partnerdesk.services import duplicates
 
 LIST_FIELDS = ("emails", "phones", "tags")
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -61,7 +64,7 @@ def pair_columns() -> list[ColumnSpec[duplicates.DuplicatePair]]:
     ]
 
 
-def describe(desk: Any, record_type: str, field: str, value: Any) -> str:
+def describe(desk: Desk, record_type: str, field: str, value: Any) -> str:
     """A value as a person reads it."""
     if value in (None, "", [], {}):
         return tr("(empty)")
@@ -105,7 +108,7 @@ def combined(field: str, first: list[Any], second: list[Any]) -> list[Any]:
 class MergeDialog(QDialog):
     """Both records side by side; a choice for each field that differs."""
 
-    def __init__(self, desk: Any, record_type: str, keep_id: str, other_id: str,
+    def __init__(self, desk: Desk, record_type: str, keep_id: str, other_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Merge two records"))
@@ -177,8 +180,8 @@ class MergeDialog(QDialog):
 
     def merge(self) -> None:
         try:
-            duplicates.merge_records(self.desk, self.record_type, self.keep_id, self.other_id,
-                                     self.chosen_values())
+            self.desk.duplicates.merge(self.record_type, self.keep_id, self.other_id,
+                                       self.chosen_values())
         except Exception as error:  # shown as a sentence; the merge did not happen
             show_error(self, error)
             return
@@ -191,10 +194,10 @@ class DuplicatesWindow(QDialog):
     sig_changed = Signal()
     """A pair was merged or marked as not duplicates."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.task: Any = None
+        self.task: Task | None = None
         self.setWindowTitle(self.tr("Find duplicates"))
         self.status = QLabel(self.tr("Looking for likely duplicates…"))
         self.status.setWordWrap(True)
@@ -228,11 +231,10 @@ class DuplicatesWindow(QDialog):
         return self.task is not None and not self.task.finished
 
     def refresh(self) -> None:
-        desk = self.desk
+        found = self.desk.duplicates
         self.status.setText(self.tr("Looking for likely duplicates…"))
-        self.task = run_in_background(self, lambda _p: duplicates.find_duplicates(desk),
-                                      on_success=self.show_pairs,
-                                      label=self.tr("Looking for duplicates…"))
+        self.task = DeskOp(self, lambda _p: found.find()).success(self.show_pairs) \
+            .with_progress(self.tr("Looking for duplicates…")).run_in_background()
         self._update_buttons()
 
     def show_pairs(self, pairs: list[duplicates.DuplicatePair]) -> None:
@@ -269,8 +271,8 @@ class DuplicatesWindow(QDialog):
         if pair is None:
             return
         try:
-            duplicates.mark_not_duplicates(self.desk, pair.record_type, pair.first_id,
-                                           pair.second_id)
+            self.desk.duplicates.mark_not_duplicates(pair.record_type, pair.first_id,
+                                                     pair.second_id)
         except Exception as error:  # shown as a sentence
             show_error(self, error)
             return
@@ -289,7 +291,7 @@ class DuplicateHint(QLabel):
     sig_open_record = Signal(str, str)
     """The person clicked the name of the possible duplicate."""
 
-    def __init__(self, desk: Any, record_type: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, record_type: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk, self.record_type = desk, record_type
         self.matches: list[duplicates.Match] = []
@@ -316,8 +318,8 @@ class DuplicateHint(QLabel):
             return
         values, exclude_id = self._pending
         self._pending = None
-        self.matches = duplicates.possible_duplicates(self.desk, self.record_type, values,
-                                                      exclude_id=exclude_id)
+        self.matches = self.desk.duplicates.possible(self.record_type, values,
+                                                     exclude_id=exclude_id)
         if not self.matches:
             self.clear()
             self.hide()

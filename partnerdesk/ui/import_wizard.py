@@ -2,12 +2,13 @@
 with its likely duplicate and problems, choose merge / skip / add and valid-rows-only or
 nothing, then import in the background as one undoable step.
 
-Reading the file, finding duplicates and writing all run through `run_in_background`;
-only plain plan objects cross back to this screen.
+Reading the file, finding duplicates and writing all run on the database worker
+(`DeskOp`, through `desk.interchange`); only plain plan objects cross back to this screen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.services import Desk
 from partnerdesk.services.progress import Progress
-from partnerdesk.sharing import csv_import, hsds, import_common, vcard
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.sharing import csv_import, hsds, import_common
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
 # (key, label, record type) of what can be imported
@@ -93,13 +95,13 @@ class ImportWizard(QDialog):
     sig_imported = Signal(str)
     """An import finished; the batch id (for undo)."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None, source: str = "csv-contact"
+    def __init__(self, desk: Desk, parent: QWidget | None = None, source: str = "csv-contact"
                  ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setWindowTitle(self.tr("Import"))
         self.resize(900, 560)
-        self.plan: Any = None  # ImportPlan, or HsdsPlan for HSDS
+        self.plan: import_common.ImportPlan | hsds.HsdsPlan | None = None
         self.csv_source: csv_import.CsvSource | None = None
         self.task: Any = None
         self.result: import_common.ImportResult | None = None
@@ -285,15 +287,16 @@ class ImportWizard(QDialog):
         else:
             self.accept()
 
-    def _run(self, work: Any, on_success: Any, label: str) -> None:
+    def _run(self, work: Callable[[Progress], Any], on_success: Callable[[Any], None],
+             label: str) -> None:
         def failed(error: BaseException) -> None:
             from partnerdesk.ui.errors import show_error
 
             self._update_buttons()
             show_error(self, error)
 
-        self.task = run_in_background(self, work, on_success=on_success, on_failure=failed,
-                                      label=label)
+        self.task = DeskOp(self, work).success(on_success).failure(failed) \
+            .with_progress(label).run_in_background()
         self._update_buttons()
 
     def read_file(self) -> None:
@@ -302,8 +305,8 @@ class ImportWizard(QDialog):
         self.file_error.clear()
         self.csv_source = None
         if key.startswith("csv"):
-            record_type = self.record_type
-            self._run(lambda _p: csv_import.open_csv(path, record_type), self.show_mapping,
+            record_type, interchange = self.record_type, self.desk.interchange
+            self._run(lambda _p: interchange.open_csv(path, record_type), self.show_mapping,
                       self.tr("Reading the file…"))
         else:
             self.make_plan()
@@ -339,19 +342,19 @@ class ImportWizard(QDialog):
             self.csv_source.mapping = [str(box.currentData()) for box in self.mapping_boxes]
 
     def make_plan(self) -> None:
-        desk, key, path = self.desk, self.source_key, self.path_edit.text().strip()
-        source = self.csv_source
+        interchange, key = self.desk.interchange, self.source_key
+        path, source = self.path_edit.text().strip(), self.csv_source
 
-        def work(progress: Progress) -> Any:
+        def work(progress: Progress) -> import_common.ImportPlan | hsds.HsdsPlan:
             if source is not None:
-                return csv_import.build_plan(desk, source, progress)
+                return interchange.plan_csv(source, progress)
             if key == "vcard":
-                return vcard.plan_vcard(desk, path, progress)
-            return hsds.plan_hsds(desk, path, progress)
+                return interchange.plan_vcard(path, progress)
+            return interchange.plan_hsds(path, progress)
 
         self._run(work, self.show_preview, self.tr("Looking for duplicates…"))
 
-    def show_preview(self, plan: Any) -> None:
+    def show_preview(self, plan: import_common.ImportPlan | hsds.HsdsPlan) -> None:
         self.plan = plan
         self.preview_model.set_rows(self._rows())
         self.preview.resizeColumnsToContents()
@@ -392,14 +395,13 @@ class ImportWizard(QDialog):
         self.preview_model.rows_changed(changed)
 
     def start_import(self) -> None:
-        desk, plan = self.desk, self.plan
+        interchange, plan = self.desk.interchange, self.plan
         valid_only = self.valid_only_radio.isChecked()
+        if plan is None:
+            return
 
         def work(progress: Progress) -> import_common.ImportResult:
-            if isinstance(plan, hsds.HsdsPlan):
-                return hsds.apply_hsds(desk, plan, valid_only=valid_only, progress=progress)
-            return import_common.apply_plan(desk, plan, valid_only=valid_only,
-                                            progress=progress)
+            return interchange.apply(plan, valid_only=valid_only, progress=progress)
 
         self._run(work, self.finished_import, self.tr("Importing…"))
 
@@ -421,7 +423,7 @@ class ImportWizard(QDialog):
         self.sig_imported.emit(result.batch_id)
 
 
-def open_import_wizard(parent: QWidget | None, desk: Any, source: str = "csv-contact",
+def open_import_wizard(parent: QWidget | None, desk: Desk, source: str = "csv-contact",
                        path: str | Path | None = None) -> ImportWizard:
     wizard = ImportWizard(desk, parent, source)
     if path:
@@ -437,11 +439,8 @@ if __name__ == "__main__":
 
     from PySide6.QtWidgets import QApplication
 
-    from partnerdesk.services import Desk
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     demo = Desk.open(Path(tempfile.mkdtemp()) / "demo.db")
-    load_demo(demo)
+    demo.load_sample_data()
     window = open_import_wizard(None, demo)
     sys.exit(app.exec())

@@ -1,8 +1,9 @@
 """The Sharing view: send records as a bundle file, bring a bundle in (preview, then apply),
 settle conflicts side by side, and look back at imports (with undo).
 
-Export, preview, import and undo all run through `run_in_background` with a progress
-dialog that can be cancelled; the view only ever holds plain values.
+Export, preview, import and undo all run on the database worker (`DeskOp`) with a
+progress dialog that can be cancelled; the view only ever holds plain values. Everything
+is asked of `desk.sharing`.
 """
 
 from datetime import UTC, datetime
@@ -32,20 +33,14 @@ from partnerdesk.db.local import ImportBatch
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Cancelled, Progress
-from partnerdesk.sharing import limits
 from partnerdesk.sharing.bundle import SUFFIX, Bundle
-from partnerdesk.sharing.conflicts import ConflictView, list_conflicts, resolve
-from partnerdesk.sharing.exporter import ExportResult, Scope, export_bundle
-from partnerdesk.sharing.importer import (
-    ImportResult,
-    Preview,
-    PreviewItem,
-    import_bundle,
-    preview_bundle,
-)
-from partnerdesk.sharing.undo import EditedSinceError, check_undo, list_imports, undo_import
+from partnerdesk.sharing.conflicts import ConflictView
+from partnerdesk.sharing.exporter import ExportResult, Scope
+from partnerdesk.sharing.importer import ImportResult, Preview, PreviewItem
+from partnerdesk.sharing.limits import PassphraseNeeded
+from partnerdesk.sharing.undo import EditedSinceError
 from partnerdesk.ui.errors import show_error
-from partnerdesk.ui.tasks import Task, run_in_background
+from partnerdesk.ui.tasks import DeskOp, Task
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
 
@@ -184,15 +179,14 @@ class SharingView(QWidget):
             return
         if not path.endswith(SUFFIX):
             path += SUFFIX
-        scope, desk = self._scope(), self.desk
+        scope, sharing = self._scope(), self.desk.sharing
 
         def work(progress: Progress) -> ExportResult:
-            return export_bundle(desk, Path(path), scope, passphrase=secret, progress=progress)
+            return sharing.export(Path(path), scope, passphrase=secret, progress=progress)
 
         self.export_button.setEnabled(False)
-        self.task = run_in_background(self, work, on_success=self._exported,
-                                      on_failure=self._export_failed,
-                                      label=self.tr("Writing the bundle…"))
+        self.task = (DeskOp(self, work).success(self._exported).failure(self._export_failed)
+                     .with_progress(self.tr("Writing the bundle…")).run_in_background())
 
     def _exported(self, result: ExportResult) -> None:
         self.export_button.setEnabled(True)
@@ -247,16 +241,16 @@ class SharingView(QWidget):
             self.load_preview(Path(path))
 
     def load_preview(self, path: Path, passphrase: str | None = None) -> None:
-        desk = self.desk
+        sharing = self.desk.sharing
         self.apply_button.setEnabled(False)
         self.bundle = None
 
         def work(progress: Progress) -> tuple[Bundle, Preview]:
-            bundle = limits.read_file(path, passphrase)
-            return bundle, preview_bundle(desk, bundle, path.name, progress)
+            bundle = sharing.read_bundle(path, passphrase)
+            return bundle, sharing.preview(bundle, path.name, progress)
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, limits.PassphraseNeeded) or (
+            if isinstance(error, PassphraseNeeded) or (
                     passphrase is not None and "passphrase" in str(error)):
                 text, ok = QInputDialog.getText(
                     self, self.tr("Passphrase"), self.tr(
@@ -271,9 +265,9 @@ class SharingView(QWidget):
                 show_error(self, error)
 
         self.preview_label.setText(self.tr("Reading {name}…").format(name=path.name))
-        self.task = run_in_background(
-            self, work, on_success=lambda result: self._previewed(path, *result),
-            on_failure=failed, label=self.tr("Reading the bundle…"))
+        self.task = (DeskOp(self, work).success(lambda result: self._previewed(path, *result))
+                     .failure(failed).with_progress(self.tr("Reading the bundle…"))
+                     .run_in_background())
 
     def _previewed(self, path: Path, bundle: Bundle, preview: Preview) -> None:
         self.bundle, self.bundle_path = bundle, path
@@ -288,18 +282,17 @@ class SharingView(QWidget):
         self.apply_button.setEnabled(bool(preview.items))
 
     def apply_import(self) -> None:
-        bundle, path, desk = self.bundle, self.bundle_path, self.desk
+        bundle, path, sharing = self.bundle, self.bundle_path, self.desk.sharing
         if bundle is None or path is None:
             return
 
         def work(progress: Progress) -> ImportResult:
-            return import_bundle(desk, bundle, source=str(path), progress=progress,
-                                 name=path.name)
+            return sharing.import_bundle(bundle, source=str(path), progress=progress,
+                                         name=path.name)
 
         self.apply_button.setEnabled(False)
-        self.task = run_in_background(self, work, on_success=self._imported,
-                                      on_failure=self._import_failed,
-                                      label=self.tr("Bringing the records in…"))
+        self.task = (DeskOp(self, work).success(self._imported).failure(self._import_failed)
+                     .with_progress(self.tr("Bringing the records in…")).run_in_background())
 
     def _imported(self, result: ImportResult) -> None:
         counts = result.preview.counts()
@@ -354,7 +347,7 @@ class SharingView(QWidget):
         if conflict is None:
             return
         try:
-            resolve(self.desk, conflict.id, use)
+            self.desk.sharing.resolve_conflict(conflict.id, use)
         except Exception as error:  # shown to the person, logged by show_error
             show_error(self, error)
         self.refresh()
@@ -389,7 +382,7 @@ class SharingView(QWidget):
         if batch is None or batch.undone:
             return
         try:
-            check = check_undo(self.desk, batch.id)
+            check = self.desk.sharing.check_undo(batch.id)
         except Exception as error:  # shown to the person, logged by show_error
             show_error(self, error)
             return
@@ -404,18 +397,18 @@ class SharingView(QWidget):
         answer = QMessageBox.question(self, self.tr("Undo import"), question)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        desk, confirm = self.desk, bool(check.edited_since)
+        sharing, confirm = self.desk.sharing, bool(check.edited_since)
 
         def work(progress: Progress) -> Any:
-            return undo_import(desk, batch.id, confirm=confirm, progress=progress)
+            return sharing.undo_import(batch.id, confirm=confirm, progress=progress)
 
         def failed(error: BaseException) -> None:
             if not isinstance(error, EditedSinceError):
                 show_error(self, error)
             self.refresh()
 
-        self.task = run_in_background(self, work, on_success=lambda _r: self._undone(),
-                                      on_failure=failed, label=self.tr("Undoing the import…"))
+        self.task = (DeskOp(self, work).success(lambda _r: self._undone()).failure(failed)
+                     .with_progress(self.tr("Undoing the import…")).run_in_background())
 
     def _undone(self) -> None:
         self.refresh()
@@ -430,8 +423,8 @@ class SharingView(QWidget):
         if current:
             self.partnership_box.setCurrentIndex(max(self.partnership_box.findData(current), 0))
         self.set_selection(self.selection)
-        conflicts = list_conflicts(self.desk)
-        batches = list_imports(self.desk)
+        conflicts = self.desk.sharing.conflicts()
+        batches = self.desk.sharing.imports()
         self._device_names = {c.won_from: self._device_name(c.won_from, batches)
                               for c in conflicts}
         self.conflict_model.set_rows(conflicts)
@@ -457,11 +450,9 @@ if __name__ == "__main__":
 
     from PySide6.QtWidgets import QApplication
 
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     sample = Desk.open(Path(tempfile.mkdtemp()) / "sample.db")
-    load_demo(sample)
+    sample.load_sample_data()
     view = SharingView(sample)
     view.resize(900, 600)
     view.show()

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.services import Desk
 from partnerdesk.services.gaps import DirectoryLine as ResourceRow
-from partnerdesk.services.gaps import directory, fold
+from partnerdesk.services.gaps import fold
 from partnerdesk.services.progress import Progress
 from partnerdesk.ui.resource_map.editors import EditorDialog, ResourceEditor
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
@@ -111,14 +111,14 @@ class DirectoryTab(QWidget):
         generation = self._generation
 
         def work(_progress: Progress) -> list[ResourceRow]:
-            return directory(self.desk)
+            return self.desk.resource_map.directory()
 
         def done(rows: list[ResourceRow]) -> None:
             if generation == self._generation:  # a newer load supersedes this one
                 self._all = rows
                 self._filter()
 
-        run_in_background(self, work, on_success=done)
+        DeskOp(self, work).success(done).run_in_background()
 
     def _on_changes(self, changes: list[Any]) -> None:
         watched = ("resource", "organization", "category")

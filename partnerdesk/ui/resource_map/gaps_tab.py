@@ -26,17 +26,13 @@ from partnerdesk.services.gaps import (
     PRIORITY_ORDER,
     DirectoryLine,
     NeedCoverage,
-    coverage,
-    directory,
     fold,
-    linked_resource_ids,
-    set_links,
 )
-from partnerdesk.services.needs_import import NeedsImportResult, import_needs
+from partnerdesk.services.needs_import import NeedsImportResult
 from partnerdesk.services.progress import Progress
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.resource_map.editors import EditorDialog, NeedEditor
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
@@ -87,9 +83,9 @@ class LinkDialog(QDialog):
         self.search.textChanged.connect(self._filter)
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Resources"))
-        linked = set(linked_resource_ids(desk, need.need_id))
-        lines: list[DirectoryLine] = sorted(
-            directory(desk), key=lambda r: (r.category != need.category, fold(r.name)))
+        linked = set(desk.resource_map.linked_resource_ids(need.need_id))
+        lines: list[DirectoryLine] = sorted(desk.resource_map.directory(), key=lambda r: (
+            r.category != need.category, fold(r.name)))
         for line in lines:
             item = QListWidgetItem(f"{line.name} — {line.provider} ({line.category})")
             item.setData(Qt.ItemDataRole.UserRole, line.id)
@@ -120,7 +116,7 @@ class LinkDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            set_links(self.desk, self.need.need_id, self.checked_ids())
+            self.desk.resource_map.set_links(self.need.need_id, self.checked_ids())
         except Exception as error:  # shown calmly; the ticks stay as they are
             show_error(self, error)
             return
@@ -196,7 +192,7 @@ class GapsTab(QWidget):
         self.summary.setText(self.tr("Working out coverage…"))
 
         def work(_progress: Progress) -> list[NeedCoverage]:
-            return coverage(self.desk, categories=[category] if category else None)
+            return self.desk.resource_map.coverage([category] if category else None)
 
         def done(rows: list[NeedCoverage]) -> None:
             if generation != self._generation:
@@ -212,7 +208,7 @@ class GapsTab(QWidget):
                                  .replace("%4", str(counts["covered"])))
             self.sig_loaded.emit()
 
-        run_in_background(self, work, on_success=done)
+        DeskOp(self, work).success(done).run_in_background()
 
     def _on_changes(self, changes: list[Any]) -> None:
         if self._started and any(c.record_type in WATCHED for c in changes):
@@ -264,7 +260,7 @@ class GapsTab(QWidget):
             return
 
         def work(_progress: Progress) -> NeedsImportResult:
-            return import_needs(self.desk, path)
+            return self.desk.resource_map.import_needs(path)
 
         def done(result: NeedsImportResult) -> None:
             text = self.tr("%1 needs were added.").replace("%1", str(result.created))
@@ -273,4 +269,5 @@ class GapsTab(QWidget):
                                       ).replace("%1", str(result.skipped))
             QMessageBox.information(self, self.tr("Needs imported"), text)
 
-        run_in_background(self, work, on_success=done, label=self.tr("Importing needs…"))
+        DeskOp(self, work).success(done).with_progress(self.tr("Importing needs…")) \
+            .run_in_background()
