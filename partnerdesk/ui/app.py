@@ -9,7 +9,7 @@ is taken in a thread after it.
 
 import pathlib
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
@@ -18,6 +18,9 @@ from partnerdesk import __version__
 from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.ui.errors import install_excepthook, show_error
 from partnerdesk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -74,7 +77,7 @@ def open_desk(window: MainWindow, db_path: pathlib.Path | None,
     return desk
 
 
-def close_desk(desk: Any) -> None:
+def close_desk(desk: "Desk") -> None:
     """On quitting: background database work ends (an import that can be cancelled rolls
     back whole, a restore or backup finishes), then the database closes."""
     from partnerdesk.ui.tasks import stop_background_work

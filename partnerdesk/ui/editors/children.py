@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.widgets.dates import to_date, to_qdate
@@ -345,7 +346,7 @@ class ChildSection(QWidget):
 class EditorWithChildren(RecordEditor):
     """A RecordEditor whose dirtiness also counts its child lists."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(desk, parent)
         self.child_models: list[ChildRowsModel] = []
 
