@@ -77,10 +77,6 @@ def website_key(url: str) -> str:
     return host if "." in host else ""
 
 
-def similar(a: str, b: str) -> int:
-    return int(fuzz.token_sort_ratio(fold(a), fold(b)))
-
-
 def pair_id(record_type: str, first: str, second: str) -> str:
     low, high = sorted((first, second))
     return str(uuid.uuid5(PAIR_NAMESPACE, f"{record_type}:{low}:{high}"))

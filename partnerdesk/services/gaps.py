@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from partnerdesk.services.desk import Desk
 
 LIVE = False
-COVERAGES = ("covered", "thin", "unmet")
 COVERAGE_LABELS = {"covered": "Covered", "thin": "Thin", "unmet": "Unmet"}
 PRIORITY_ORDER = {value: index for index, (value, _) in enumerate(v.NEED_PRIORITIES)}
 COVERAGE_ORDER = {"unmet": 0, "thin": 1, "covered": 2}
@@ -129,13 +128,6 @@ class NeedCoverage:
     @property
     def providers(self) -> tuple[str, ...]:
         return tuple(sorted({m.organization for m in self.resources}))
-
-    @property
-    def available_capacity(self) -> int | None:
-        """The stated capacities added up; None when any is blank."""
-        if any(m.capacity is None for m in self.resources):
-            return None
-        return sum(m.capacity or 0 for m in self.resources)
 
     def as_dict(self) -> dict[str, object]:
         """The shape `partnerdesk gaps --json` prints."""

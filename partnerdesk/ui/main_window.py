@@ -14,7 +14,6 @@ claim record types the built-in lists do not show (a resource map claiming resou
 
 from collections.abc import Callable
 from datetime import date
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,16 +56,6 @@ PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "referral_pathway": [("from_organization_id", "organization")],
     "referral_count": [("pathway_id", "referral_pathway")],
 }
-EDITOR_MODULES = {"partnerships": "partnerdesk.ui.editors.partnership",
-                  "agreements": "partnerdesk.ui.editors.agreement",
-                  "meetings": "partnerdesk.ui.editors.meeting"}
-
-
-def module_exists(name: str) -> bool:
-    try:
-        return find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -77,7 +66,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings or QSettings()
-        self.desk: "Desk | None" = None
+        self.desk: Desk | None = None
         self.today: date | None = None
         self.views: dict[str, QWidget] = {}  # the screens built so far
         self._factories: dict[str, tuple[str, Callable[[], QWidget]]] = {}
@@ -215,9 +204,6 @@ class MainWindow(QMainWindow):
         self.add_view("dashboard", self.tr("Dashboard"),
                       lambda: DashboardView(desk, today=today))
         for key, spec in specs().items():
-            module = EDITOR_MODULES.get(key)
-            if module and not module_exists(module):
-                continue  # that editor is not part of this build yet
             self.add_view(key, spec.title,
                           lambda spec=spec: RecordListView(desk, spec, self.undo_stack))
         self._add_feature_views(desk)

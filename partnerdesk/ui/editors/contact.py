@@ -108,8 +108,3 @@ class ContactEditor(RecordEditor):
         self.tags.set_value(list(row.tags))
         self.notes.setPlainText(row.notes)
         self.internal_notes.setPlainText(row.internal_notes)
-
-    def set_organization(self, organization_id: str | None) -> None:
-        """Preset the organization for a new contact (from an organization's screen)."""
-        self.organization.set_value(organization_id)
-        self.on_edited()
