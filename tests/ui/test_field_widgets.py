@@ -1,6 +1,7 @@
 """One choice combo and one tag field, used by every editor."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.ui.widgets.choices import ChoiceCombo
@@ -23,6 +24,22 @@ def test_every_editor_uses_the_same_tag_field_and_choice_combo(qtbot, desk) -> N
         if hasattr(editor, "tags"):
             assert type(editor.tags) is TagEdit
             assert editor.tags.known() == ["food"]  # completion offers it
+
+
+def test_a_tag_added_elsewhere_is_offered_when_the_field_gets_the_focus(qtbot, desk) -> None:
+    from partnerdesk.ui.editors.contact import ContactEditor
+
+    editor = ContactEditor(desk)
+    qtbot.addWidget(editor)
+    editor.load(None)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    assert editor.tags.known() == []
+    desk.tags.create(name="winter 2026")
+    editor.tags.setFocus()
+    qtbot.waitUntil(lambda: editor.tags.known() == ["winter 2026"])
 
 
 def test_tags_are_trimmed_and_a_repeat_keeps_its_first_spelling(qtbot) -> None:

@@ -85,7 +85,7 @@ class PartnershipEditor(EditorWithChildren):
         self.next_review = self.add_field("next_review_date", self.tr("&Next review:"),
                                           OptionalDateEdit())
         self.tags = self.add_field("tags", self.tr("T&ags:"), TagEdit(
-            [t.name for t in desk.tags.list()]))
+            lambda: [t.name for t in desk.tags.list()]))
         details_form = self.take_form()
 
         self.members = self.child_model([

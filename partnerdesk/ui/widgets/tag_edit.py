@@ -1,6 +1,9 @@
 """Tags typed as a comma-separated list, with completion from the tags already in use."""
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 
@@ -18,12 +21,18 @@ def parse_tags(text: str) -> list[str]:
 
 class TagEdit(QLineEdit):
     """The one tag field of every editor: `value()` / `set_value()` like the other field
-    widgets; completes the word after the last comma from `known` (see `set_known`)."""
+    widgets; completes the word after the last comma from the tags in use.
 
-    def __init__(self, known: list[str] | None = None, parent: QWidget | None = None) -> None:
+    `known`: the tags to offer, or a function giving them, asked again each time the
+    field gets the focus (so a tag added elsewhere is offered at once)."""
+
+    def __init__(self, known: list[str] | Callable[[], list[str]] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(self.tr("For example: food, volunteers"))
-        self._known = QStringListModel(sorted(known or [], key=str.casefold), self)
+        self._source = known if callable(known) else None
+        self._known = QStringListModel(self)
+        self.set_known(known() if callable(known) else known or [])
         self.completion = QCompleter(self._known, self)
         self.completion.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completion.setWidget(self)
@@ -33,6 +42,11 @@ class TagEdit(QLineEdit):
     def known(self) -> list[str]:
         """The tags offered for completion."""
         return list(self._known.stringList())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        if self._source is not None:
+            self.set_known(self._source())
+        super().focusInEvent(event)
 
     def set_known(self, names: list[str]) -> None:
         self._known.setStringList(sorted(set(names), key=str.casefold))
