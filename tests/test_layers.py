@@ -31,3 +31,41 @@ def test_the_services_import_without_qt() -> None:
     code = ("import sys, partnerdesk.services, partnerdesk.cli.core; "
             "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def private_uses(path: Path) -> list[str]:
+    """`from partnerdesk.x import _y`, or `module._y` on a PartnerDesk module imported here."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found, modules = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("partnerdesk"):
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"from {node.module} import {alias.name}")
+                modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name.startswith("partnerdesk")}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                and not node.attr.startswith("__") and ast.unparse(node.value) in modules:
+            found.append(ast.unparse(node))
+    return found
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    offenders = {str(p.relative_to(PACKAGE)): private_uses(p) for p in PACKAGE.rglob("*.py")
+                 if private_uses(p)}
+    assert offenders == {}
+
+
+def test_private_uses_are_found() -> None:
+    """The check above can fail: it sees both spellings."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        sample = Path(folder) / "sample.py"
+        sample.write_text("from partnerdesk.services.validation import _kinds\n"
+                          "from partnerdesk.db import records as r\n"
+                          "r._hidden\n", encoding="utf-8")
+        assert private_uses(sample) == ["from partnerdesk.services.validation import _kinds",
+                                        "r._hidden"]

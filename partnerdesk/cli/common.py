@@ -5,13 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.paths import resolve_db_path
 
 if TYPE_CHECKING:
     from partnerdesk.services import Desk
+
+
+class Commands(Protocol):
+    """What each module's `register(commands)` uses of `add_subparsers()`'s result (whose
+    class argparse keeps private)."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser: ...
 
 
 def db_path(args: argparse.Namespace) -> Path:

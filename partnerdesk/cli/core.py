@@ -3,14 +3,14 @@
 import argparse
 from pathlib import Path
 
-from partnerdesk.cli.common import db_path, open_desk
+from partnerdesk.cli.common import Commands, db_path, open_desk
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import backup as backups
 from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
 from partnerdesk.errors import PartnerDeskError
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: Commands) -> None:
     demo = commands.add_parser("demo", help="fill an empty database with sample data")
     demo.add_argument("--scale", type=int, default=1, metavar="N",
                       help="multiply the volume (100 gives about 100,000 contacts)")

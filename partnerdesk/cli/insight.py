@@ -12,12 +12,15 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from partnerdesk.cli.common import open_desk
+from partnerdesk.cli.common import Commands, open_desk
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
+
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
 
 DIAGRAM_SIZE = (760.0, 560.0)
 # The frame `network_diagram` maps [-1, 1] into: side margins, legend below, top margin.
@@ -27,7 +30,7 @@ PNG_ZOOM = 2.0  # pixels per point in the PNG
 SUPERSAMPLE = 3  # drawn larger, then shrunk: smooth edges without an antialiasing engine
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: Commands) -> None:
     gaps = commands.add_parser("gaps", help="each community need and how well it is covered")
     gaps.add_argument("--json", action="store_true", help="print JSON")
     gaps.add_argument("--category", action="append", metavar="NAME",
@@ -89,7 +92,7 @@ def run_import_needs(args: argparse.Namespace) -> int:
     return 0
 
 
-def network_drawing(desk: Any, *, categories: list[str] | None = None,
+def network_drawing(desk: Desk, *, categories: list[str] | None = None,
                     kinds: list[str] | None = None, statuses: list[str] | None = None,
                     size: tuple[float, float] = DIAGRAM_SIZE) -> tuple[Any, int]:
     """The report's network drawing for these filters, and how many were left out."""

@@ -4,11 +4,14 @@ export-hsds, duplicates."""
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from partnerdesk.cli.common import open_desk
+from partnerdesk.cli.common import Commands, open_desk
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.errors import PartnerDeskError
+
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
 
 RECORD_TYPES = {"contacts": "contact", "organizations": "organization"}
 
@@ -24,7 +27,7 @@ def _duplicate_options(parser: argparse.ArgumentParser) -> None:
                         help="import the valid rows even when others have problems")
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: Commands) -> None:
     imp = commands.add_parser("import-csv", help="import contacts or organizations from CSV")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--type", choices=tuple(RECORD_TYPES), default="contacts")
@@ -91,7 +94,7 @@ def _report(args: argparse.Namespace, plan: Any, counts: dict[str, int]) -> None
                       f"({row.reason}) → {row.action}")
 
 
-def _run_plan(args: argparse.Namespace, desk: Any, plan: Any) -> int:
+def _run_plan(args: argparse.Namespace, desk: "Desk", plan: Any) -> int:
     from partnerdesk.sharing.import_common import apply_plan, refuse_invalid
 
     plan.set_duplicate_action(args.on_duplicate)

@@ -4,7 +4,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from partnerdesk.cli.common import open_desk
+from partnerdesk.cli.common import Commands, open_desk
 from partnerdesk.services.reporting import KINDS, PAGE_SIZES, ReportOptions
 
 
@@ -17,7 +17,7 @@ def _date(value: str) -> date:
         ) from None
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: Commands) -> None:
     report = commands.add_parser(
         "report", help="make a PDF report",
         description="Make a PDF report to print or send to partners. Kinds: partnership "

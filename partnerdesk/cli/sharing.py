@@ -6,14 +6,14 @@ import getpass
 import os
 from pathlib import Path
 
-from partnerdesk.cli.common import open_desk
+from partnerdesk.cli.common import Commands, open_desk
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.errors import PartnerDeskError
 
 PASSPHRASE_VARIABLE = "PARTNERDESK_PASSPHRASE"
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: Commands) -> None:
     export = commands.add_parser("export", help="write records to a bundle file")
     export.add_argument("-o", "--output", metavar="FILE.partnerdesk", required=True)
     which = export.add_mutually_exclusive_group()

@@ -129,10 +129,6 @@ class DatabaseLock:
             _os_unlock(self._handle)
             self._handle.close()
 
-    @property
-    def held(self) -> bool:
-        return self._count > 0
-
     def __enter__(self) -> "DatabaseLock":
         return self
 

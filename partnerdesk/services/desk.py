@@ -3,8 +3,9 @@
 import threading
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnerdesk.db import records as r
 from partnerdesk.db import search_index
@@ -22,7 +23,18 @@ from partnerdesk.services.ids import category_id
 from partnerdesk.services.meetings import MeetingService
 from partnerdesk.services.partnerships import PartnershipService
 from partnerdesk.services.records import DoneDateService, OrganizationService, RecordService
+from partnerdesk.services.reviews import ReviewService
 from partnerdesk.services.store import Change, Store
+
+if TYPE_CHECKING:
+    from partnerdesk.services.areas import (
+        DuplicatesArea,
+        InterchangeArea,
+        ReportsArea,
+        ResourceMapArea,
+        SharingArea,
+    )
+    from partnerdesk.services.backups import Backups
 
 STAT_KEYS = {
     "organizations": r.Organization, "contacts": r.Contact, "partnerships": r.Partnership,
@@ -74,7 +86,7 @@ class Desk:
         self.action_items = DoneDateService(store, r.ActionItem)
         self.meetings = MeetingService(store, attendees=self.meeting_attendees,
                                        action_items=self.action_items)
-        self.reviews = RecordService(store, r.PartnershipReview)
+        self.reviews = ReviewService(store, r.PartnershipReview)
         self.not_duplicates = RecordService(store, r.NotDuplicate)
         self._by_type: dict[str, RecordService[Any]] = {
             service.type_name: service for service in vars(self).values()
@@ -179,6 +191,53 @@ class Desk:
                                                          descending=True, limit=limit)]
         found.sort(key=lambda item: item[1].updated_at, reverse=True)
         return found[:limit]
+
+    # -- areas beyond one record type (made on first use; see services/areas.py) ---------
+    @cached_property
+    def sharing(self) -> "SharingArea":
+        """Bundles: export, preview, import, conflicts, undo of an import."""
+        from partnerdesk.services.areas import SharingArea
+
+        return SharingArea(self)
+
+    @cached_property
+    def interchange(self) -> "InterchangeArea":
+        """Spreadsheets, vCards, iCalendar and HSDS, in and out."""
+        from partnerdesk.services.areas import InterchangeArea
+
+        return InterchangeArea(self)
+
+    @cached_property
+    def duplicates(self) -> "DuplicatesArea":
+        from partnerdesk.services.areas import DuplicatesArea
+
+        return DuplicatesArea(self)
+
+    @cached_property
+    def resource_map(self) -> "ResourceMapArea":
+        """The resource directory, coverage of community needs, the network diagram."""
+        from partnerdesk.services.areas import ResourceMapArea
+
+        return ResourceMapArea(self)
+
+    @cached_property
+    def reports(self) -> "ReportsArea":
+        from partnerdesk.services.areas import ReportsArea
+
+        return ReportsArea(self)
+
+    @cached_property
+    def backups(self) -> "Backups":
+        """This database's backups: list, make one now, restore one, choose the folder."""
+        from partnerdesk.services.backups import Backups
+
+        return Backups(self.path, self)
+
+    def load_sample_data(self, scale: int = 1, today: date | None = None) -> None:
+        """Fill an empty database with the sample data, in one transaction."""
+        from partnerdesk.services.demo import load_demo
+
+        load_demo(self, scale=scale, today=today)
 
 
 __all__ = ["Change", "Desk", "RECORD_TYPES", "SearchResult", "category_id"]

@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -25,6 +25,9 @@ from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
 from partnerdesk.services.store import Writer, field_values
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 NAME_THRESHOLD = 90  # token_sort_ratio on folded names; 90 catches "Ann"/"Anne", not "Ann"/"Dan"
 FUZZY_GROUP_LIMIT = 3000  # beyond this many names in one group, only exact folded names match
@@ -72,10 +75,6 @@ def website_key(url: str) -> str:
         host = host.removeprefix(prefix)
     host = host.removeprefix("www.").split("/")[0]
     return host if "." in host else ""
-
-
-def similar(a: str, b: str) -> int:
-    return int(fuzz.token_sort_ratio(fold(a), fold(b)))
 
 
 def pair_id(record_type: str, first: str, second: str) -> str:
@@ -168,7 +167,7 @@ class MatchIndex:
         return None
 
     @classmethod
-    def from_desk(cls, desk: Any, record_type: str) -> MatchIndex:
+    def from_desk(cls, desk: Desk, record_type: str) -> MatchIndex:
         """Every live record of the type, read as plain columns (fast at 100,000 rows)."""
         model = MERGEABLE[record_type]
         index = cls(record_type, region=str(desk.store.setting("phone_region", "US")))
@@ -215,12 +214,12 @@ class DuplicatePair:
     reasons: tuple[str, ...]
 
 
-def not_duplicate_pairs(desk: Any, record_type: str) -> set[tuple[str, str]]:
+def not_duplicate_pairs(desk: Desk, record_type: str) -> set[tuple[str, str]]:
     rows = desk.not_duplicates.list(where={"record_type": record_type})
     return {tuple(sorted((row.first_id, row.second_id))) for row in rows}  # type: ignore[misc]
 
 
-def find_duplicates(desk: Any, record_types: Iterable[str] = ("organization", "contact"),
+def find_duplicates(desk: Desk, record_types: Iterable[str] = ("organization", "contact"),
                     ) -> list[DuplicatePair]:
     """Likely duplicate pairs with every reason found, minus those marked "not duplicates"."""
     found: list[DuplicatePair] = []
@@ -229,7 +228,7 @@ def find_duplicates(desk: Any, record_types: Iterable[str] = ("organization", "c
     return found
 
 
-def _pairs_of(desk: Any, record_type: str) -> list[DuplicatePair]:
+def _pairs_of(desk: Desk, record_type: str) -> list[DuplicatePair]:
     model = MERGEABLE[record_type]
     region = str(desk.store.setting("phone_region", "US"))
     columns = _index_columns(model)
@@ -295,7 +294,7 @@ def _name_pairs(members: list[dict[str, Any]], note: Any, where: str) -> None:
                     note([a, b], f"very similar name{where}")
 
 
-def possible_duplicates(desk: Any, record_type: str, values: dict[str, Any],
+def possible_duplicates(desk: Desk, record_type: str, values: dict[str, Any],
                         exclude_id: str | None = None, limit: int = 3) -> list[Match]:
     """What an editor shows as a non-blocking hint while a person types a record."""
     if record_type not in MERGEABLE:
@@ -342,7 +341,7 @@ def _candidates(model: type[SQLModel], values: dict[str, Any], group: str) -> An
 
 
 # -- deciding -----------------------------------------------------------------------
-def mark_not_duplicates(desk: Any, record_type: str, first_id: str, second_id: str) -> None:
+def mark_not_duplicates(desk: Desk, record_type: str, first_id: str, second_id: str) -> None:
     """Remember that these two are different; travels in bundles like any record."""
     low, high = sorted((first_id, second_id))
     record_id = pair_id(record_type, low, high)
@@ -355,7 +354,7 @@ def mark_not_duplicates(desk: Any, record_type: str, first_id: str, second_id: s
             writer.restore(existing)
 
 
-def merge_records(desk: Any, record_type: str, keep_id: str, other_id: str,
+def merge_records(desk: Desk, record_type: str, keep_id: str, other_id: str,
                   chosen_values: dict[str, Any] | None = None) -> dict[str, int]:
     """Make two records one, in one transaction.
 

@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -35,8 +36,10 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import NotFoundError
 
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
+
 LIVE = False
-COVERAGES = ("covered", "thin", "unmet")
 COVERAGE_LABELS = {"covered": "Covered", "thin": "Thin", "unmet": "Unmet"}
 PRIORITY_ORDER = {value: index for index, (value, _) in enumerate(v.NEED_PRIORITIES)}
 COVERAGE_ORDER = {"unmet": 0, "thin": 1, "covered": 2}
@@ -126,13 +129,6 @@ class NeedCoverage:
     def providers(self) -> tuple[str, ...]:
         return tuple(sorted({m.organization for m in self.resources}))
 
-    @property
-    def available_capacity(self) -> int | None:
-        """The stated capacities added up; None when any is blank."""
-        if any(m.capacity is None for m in self.resources):
-            return None
-        return sum(m.capacity or 0 for m in self.resources)
-
     def as_dict(self) -> dict[str, object]:
         """The shape `partnerdesk gaps --json` prints."""
         return {
@@ -208,10 +204,10 @@ def assess(needs: Iterable[r.CommunityNeed], resources: Iterable[r.Resource],
     return found
 
 
-def coverage(desk: object, *, categories: Iterable[str] | None = None,
+def coverage(desk: Desk, *, categories: Iterable[str] | None = None,
              need_ids: Iterable[str] | None = None) -> list[NeedCoverage]:
     """Every live need (or those of the named categories, or the given ids) with coverage."""
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     wanted = {c.casefold() for c in categories} if categories is not None else None
     with store.read() as session:
         names = {c.id: c.name for c in session.scalars(select(r.Category))}
@@ -234,29 +230,29 @@ def coverage(desk: object, *, categories: Iterable[str] | None = None,
     return assess(needs, resources, links, names, orgs)
 
 
-def need_coverage(desk: object, need_id: str) -> NeedCoverage:
+def need_coverage(desk: Desk, need_id: str) -> NeedCoverage:
     found = coverage(desk, need_ids=[need_id])
     if not found:
         raise NotFoundError("That need no longer exists; it may have been deleted.")
     return found[0]
 
 
-def linked_resource_ids(desk: object, need_id: str) -> list[str]:
-    store = desk.store  # type: ignore[attr-defined]
+def linked_resource_ids(desk: Desk, need_id: str) -> list[str]:
+    store = desk.store
     with store.read() as session:
         return list(session.scalars(select(r.NeedResourceLink.resource_id).where(
             r.NeedResourceLink.need_id == need_id, r.NeedResourceLink.deleted == LIVE)
             .order_by(r.NeedResourceLink.resource_id)))
 
 
-def set_links(desk: object, need_id: str, resource_ids: Iterable[str]) -> None:
+def set_links(desk: Desk, need_id: str, resource_ids: Iterable[str]) -> None:
     """Make exactly these resources the ones linked to the need, in one step.
 
     Links no longer wanted are deleted (so the change travels to other laptops), earlier
     deleted links are restored rather than duplicated. An empty list removes every link,
     and the need goes back to matching by category and area.
     """
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     wanted = list(dict.fromkeys(resource_ids))
     with store.write() as writer:
         session = writer.session
@@ -301,10 +297,10 @@ class DirectoryLine:
     stale: bool  # not verified in the last 12 months (or never)
 
 
-def directory(desk: object, today: date | None = None) -> list[DirectoryLine]:
+def directory(desk: Desk, today: date | None = None) -> list[DirectoryLine]:
     """Every live resource by category, provider and name, stale ones flagged."""
     cutoff = (today or date.today()) - timedelta(days=STALE_DAYS)
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     with store.read() as session:
         names = {c.id: c.name for c in session.scalars(select(r.Category))}
         query = select(r.Resource, r.Organization.name).join(

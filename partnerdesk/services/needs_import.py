@@ -17,7 +17,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -25,6 +25,9 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.gaps import fold
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 TITLE_LIMIT = 200
 MAX_LISTED = 12
@@ -107,14 +110,14 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     return found
 
 
-def import_needs(desk: object, source: str | Path | bytes, *,
+def import_needs(desk: Desk, source: str | Path | bytes, *,
                  default_source: str = "") -> NeedsImportResult:
     """Read the CSV (a path or its bytes) and add its needs in one transaction."""
     data = Path(source).read_bytes() if isinstance(source, str | Path) else source
     rows = read_rows(_decode(data))
     if not rows:
         raise NeedsImportError(["The file has a header but no needs below it."])
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     with store.read() as session:
         categories = {fold(c.name): c for c in session.scalars(select(r.Category).where(
             r.Category.deleted == False))}  # noqa: E712
@@ -158,7 +161,7 @@ def import_needs(desk: object, source: str | Path | bytes, *,
         values = {"category_id": category.id, "title": title, "description": description,
                   "priority": priority, "area": cells.get("area", ""),
                   "source": cells.get("source") or default_source, "needed_capacity": needed}
-        for problem in desk.needs.check(values):  # type: ignore[attr-defined]
+        for problem in desk.needs.check(values):
             if not problem.warning:
                 problems.append(f"Row {number}: {problem.message}")
         planned.append(values)

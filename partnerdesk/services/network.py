@@ -17,11 +17,15 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 LAYOUT_SEED = 7  # the same picture every time
 GRAVITY = 0.05
@@ -82,7 +86,7 @@ class Network:
                        tuple(e for e in self.edges if e.source in keep and e.target in keep))
 
 
-def build_network(desk: object, categories: Iterable[str] | None = None,
+def build_network(desk: Desk, categories: Iterable[str] | None = None,
                   kinds: Iterable[str] | None = None,
                   statuses: Iterable[str] | None = None) -> Network:
     """The organizations and their links, filtered.
@@ -91,7 +95,7 @@ def build_network(desk: object, categories: Iterable[str] | None = None,
     `kinds` and `statuses` (organization kind and status values) limit the nodes, and
     a link shows only when both its ends do. Partnerships that have ended are left out.
     """
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     wanted_categories = {c.casefold() for c in categories} if categories is not None else None
     wanted_kinds = set(kinds) if kinds is not None else None
     wanted_statuses = set(statuses) if statuses is not None else None

@@ -16,8 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from partnerdesk.services.network import Network, layout
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 SETTING_KEY = "network_positions"
 PADDING = 6.0  # pixels kept free between two labels
@@ -33,8 +37,8 @@ class Footprint:
     below: float
 
 
-def saved_positions(desk: object) -> dict[str, tuple[float, float]]:
-    raw = desk.store.setting(SETTING_KEY, {}) or {}  # type: ignore[attr-defined]
+def saved_positions(desk: Desk) -> dict[str, tuple[float, float]]:
+    raw = desk.store.setting(SETTING_KEY, {}) or {}
     found = {}
     for node_id, value in raw.items():
         try:
@@ -46,24 +50,24 @@ def saved_positions(desk: object) -> dict[str, tuple[float, float]]:
     return found
 
 
-def save_positions(desk: object, moved: dict[str, tuple[float, float]]) -> None:
+def save_positions(desk: Desk, moved: dict[str, tuple[float, float]]) -> None:
     """Remember where these nodes were left (merged with those kept before)."""
     kept = {k: [x, y] for k, (x, y) in saved_positions(desk).items()}
     kept.update({k: [round(float(x), 5), round(float(y), 5)] for k, (x, y) in moved.items()})
-    desk.store.set_setting(SETTING_KEY, kept)  # type: ignore[attr-defined]
+    desk.store.set_setting(SETTING_KEY, kept)
 
 
-def forget_positions(desk: object, ids: Iterable[str] | None = None) -> None:
+def forget_positions(desk: Desk, ids: Iterable[str] | None = None) -> None:
     """Let the automatic layout place these nodes (all of them without `ids`) again."""
     if ids is None:
-        desk.store.set_setting(SETTING_KEY, {})  # type: ignore[attr-defined]
+        desk.store.set_setting(SETTING_KEY, {})
         return
     drop = set(ids)
     kept = {k: [x, y] for k, (x, y) in saved_positions(desk).items() if k not in drop}
-    desk.store.set_setting(SETTING_KEY, kept)  # type: ignore[attr-defined]
+    desk.store.set_setting(SETTING_KEY, kept)
 
 
-def positions_for(desk: object, network: Network,
+def positions_for(desk: Desk, network: Network,
                   footprints: dict[str, Footprint] | None = None,
                   scale: tuple[float, float] = (300.0, 300.0),
                   slack: tuple[float, float] = (math.inf, math.inf),
@@ -171,7 +175,7 @@ def spread_labels(positions: dict[str, tuple[float, float]],
     return {k: (round(p[0], 6), round(p[1], 6)) for k, p in pos.items()}
 
 
-def edge_records(desk: object, network: Network) -> list[tuple[str, str] | None]:
+def edge_records(desk: Desk, network: Network) -> list[tuple[str, str] | None]:
     """The record each edge stands for, in `network.edges` order (for "open the record").
 
     A partnership edge opens the partnership, a referral edge its pathway, a resource
@@ -182,7 +186,7 @@ def edge_records(desk: object, network: Network) -> list[tuple[str, str] | None]
 
     from partnerdesk.db import records as r
 
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     with store.read() as session:
         categories = {c.id: c.name for c in session.scalars(select(r.Category))}
         ships: dict[str, list[str]] = {}

@@ -13,6 +13,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
+from partnerdesk.services.records import RecordService
 
 LIVE = False
 ELEMENT_KEYS = v.values(v.REVIEW_ELEMENTS)
@@ -198,3 +200,27 @@ def trend(desk: object, partnership_id: str) -> ReviewTrend:
 
 def latest(desk: object, partnership_id: str) -> ReviewSummary | None:
     return trend(desk, partnership_id).latest
+
+
+class ReviewService(RecordService[r.PartnershipReview]):
+    """`desk.reviews`: the review records, and the use cases above as verbs."""
+
+    def _desk(self) -> object:
+        # The functions above take the facade (the CLI and tests call them so); of it they
+        # use only the store and this service.
+        return SimpleNamespace(store=self.store, reviews=self)
+
+    def problems(self, values: dict[str, Any]) -> list[FieldProblem]:
+        """What stops a review from being saved (nothing is written)."""
+        return check_review(self._desk(), values)
+
+    def record(self, partnership_id: str, *, reviewed_on: date, scores: dict[str, Any],
+               overall_note: str = "", next_steps: str | Sequence[str | NextStep] = "",
+               review_id: str | None = None) -> r.PartnershipReview:
+        """See `record_review`: the review, its action items and the next due date."""
+        return record_review(self._desk(), partnership_id, reviewed_on=reviewed_on,
+                             scores=scores, overall_note=overall_note,
+                             next_steps=next_steps, review_id=review_id)
+
+    def trend(self, partnership_id: str) -> ReviewTrend:
+        return trend(self._desk(), partnership_id)

@@ -20,7 +20,6 @@ from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import FieldProblem
 
 MAX_TEXT = 20_000  # a long note; anything longer is almost surely pasted by mistake
-MAX_SHORT = 300
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # A plain ASCII local part (a subset of RFC 5322 dot-atom, which email-validator accepts
 # as it is) and a lower-case ASCII host name: the shape of almost every stored address.
@@ -366,21 +365,21 @@ def _strip_and_limit(model: type[SQLModel], values: dict[str, Any]) -> list[Fiel
     return problems
 
 
-def _base_type(annotation: Any) -> Any:
-    """`date | None` -> date; `Annotated[datetime, ...]` -> datetime."""
+def base_type(annotation: Any) -> Any:
+    """A field's Python type: `date | None` -> date; `Annotated[datetime, ...]` -> datetime."""
     origin = get_origin(annotation)
     if origin is Annotated:
-        return _base_type(get_args(annotation)[0])
+        return base_type(get_args(annotation)[0])
     if origin in (Union, UnionType):
         args = [a for a in get_args(annotation) if a is not NoneType]
-        return _base_type(args[0]) if len(args) == 1 else None
+        return base_type(args[0]) if len(args) == 1 else None
     return annotation
 
 
 @functools.cache
 def _kinds(model: type[SQLModel]) -> dict[str, Any]:
     """Each field's base type, looked up once per record type (typing calls are slow)."""
-    return {name: _base_type(info.annotation) for name, info in model.model_fields.items()}
+    return {name: base_type(info.annotation) for name, info in model.model_fields.items()}
 
 
 def _types(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:

@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services.store import user_fields
-from partnerdesk.services.validation import _base_type
+from partnerdesk.services.validation import base_type
 from partnerdesk.services.versioning import VersionState, jsonable
 
 CHUNK = 500
@@ -69,7 +69,7 @@ def normalise(model: type[SQLModel], name: str, value: Any) -> Any:
     """One spelling per value: a whole number in a decimal field is stored as a decimal."""
     if isinstance(value, int) and not isinstance(value, bool):
         info = model.model_fields.get(name)
-        if info is not None and _base_type(info.annotation) is float:
+        if info is not None and base_type(info.annotation) is float:
             return float(value)
     return value
 
@@ -92,7 +92,7 @@ def line_of(record_type: str, record_id: str, state: VersionState) -> dict[str, 
 @functools.cache
 def field_kinds(model: type[SQLModel]) -> dict[str, Any]:
     """Each user field's base Python type (looked up once per record type)."""
-    return {name: _base_type(info.annotation) for name, info in model.model_fields.items()
+    return {name: base_type(info.annotation) for name, info in model.model_fields.items()
             if name not in BOOKKEEPING_FIELDS}
 
 

@@ -9,7 +9,7 @@ is taken in a thread after it.
 
 import pathlib
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
@@ -18,6 +18,9 @@ from partnerdesk import __version__
 from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.ui.errors import install_excepthook, show_error
 from partnerdesk.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
 
 
 def make_application(argv: list[str]) -> QApplication:
@@ -70,8 +73,17 @@ def open_desk(window: MainWindow, db_path: pathlib.Path | None,
     window.set_desk(desk, today=today)
     app = QCoreApplication.instance()
     if app is not None:
-        app.aboutToQuit.connect(desk.close)
+        app.aboutToQuit.connect(lambda: close_desk(desk))
     return desk
+
+
+def close_desk(desk: "Desk") -> None:
+    """On quitting: background database work ends (an import that can be cancelled rolls
+    back whole, a restore or backup finishes), then the database closes."""
+    from partnerdesk.ui.tasks import stop_background_work
+
+    stop_background_work()
+    desk.close()
 
 
 def run(db_path: pathlib.Path | None, argv: list[str],

@@ -1,22 +1,14 @@
 """The Backups window: see the automatic backups, make one, restore one, choose the folder.
 
-All the work (reading the backups, copying, restoring) runs through
-`run_in_background`; the window only shows plain `BackupInfo` values.
+All the work runs in the background (`DeskOp`): reading the backup files beside the
+database, copying and restoring on the database worker, so a restore never overlaps a
+write; the window only shows plain `BackupInfo` values.
 """
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -24,92 +16,49 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from partnerdesk.db.backup import DamagedDatabaseError
 from partnerdesk.db.backup_folder import COUNTED, BackupInfo
+from partnerdesk.services import Desk
 from partnerdesk.services.backups import Backups, RestoreResult
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-COL_DATE, COL_REASON, COL_SIZE = 0, 1, 2
-COUNT_KEYS = [key for key, _plural, _one in COUNTED]
+COL_DATE, COL_REASON, COL_SIZE = 0, 1, 2  # then one column per kind of record counted
 
 
-class BackupTableModel(QAbstractTableModel):
-    """Rows of `BackupInfo`, fed with `set_rows`; never reads files itself."""
+def backup_columns(tr: Callable[[str], str]) -> list[ColumnSpec[BackupInfo]]:
+    """Date, why, size, then how many of each kind of record the backup holds."""
+    def where(info: BackupInfo) -> str:
+        return str(info.path)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[BackupInfo] = []
-        self._headers = [self.tr("Date"), self.tr("Why"), self.tr("Size"),
-                         *[self.tr(plural.capitalize()) for _key, plural, _one in COUNTED]]
+    def count_column(key: str, plural: str) -> ColumnSpec[BackupInfo]:
+        return ColumnSpec(
+            tr(plural.capitalize()),
+            lambda info: f"{info.counts.get(key, 0):,}" if info.readable else tr("?"),
+            sort=lambda info: info.counts.get(key, -1), tooltip=where, align_right=True)
 
-    def set_rows(self, rows: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> BackupInfo:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        info = self._rows[index.row()]
-        column = index.column()
-        if role == ROW_ROLE:
-            return info
-        if role == SORT_ROLE:
-            if column == COL_DATE:
-                return info.taken_at.isoformat()
-            if column == COL_SIZE:
-                return info.size
-            if column > COL_SIZE:
-                return info.counts.get(COUNT_KEYS[column - 3], -1)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= COL_SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return str(info.path)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if column == COL_DATE:
-            return info.when_text()
-        if column == COL_REASON:
-            return self.tr(info.reason_text())
-        if column == COL_SIZE:
-            return info.size_text()
-        if not info.readable:
-            return self.tr("?")
-        return f"{info.counts.get(COUNT_KEYS[column - 3], 0):,}"
+    return [
+        ColumnSpec(tr("Date"), lambda info: info.when_text(),
+                   sort=lambda info: info.taken_at, tooltip=where),
+        ColumnSpec(tr("Why"), lambda info: tr(info.reason_text()), tooltip=where),
+        ColumnSpec(tr("Size"), lambda info: info.size_text(), sort=lambda info: info.size,
+                   tooltip=where, align_right=True),
+        *[count_column(key, plural) for key, plural, _one in COUNTED],
+    ]
 
 
 class BackupsWindow(QDialog):
     sig_restored = Signal(str)
     """The database was replaced by the backup at this path: screens should reload."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.service = Backups.of(desk)
+        self.service = desk.backups
         self.setWindowTitle(self.tr("Backups"))
         self.resize(900, 420)
         intro = QLabel(self.tr(
@@ -120,16 +69,9 @@ class BackupsWindow(QDialog):
         self.folder_label = QLabel()
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.model = BackupTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.model: RowTableModel[BackupInfo] = RowTableModel(backup_columns(self.tr), self)
+        self.table = RowTableView(self.model, accessible_name=self.tr("Backups"))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(self.tr("Backups"))
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -173,9 +115,8 @@ class BackupsWindow(QDialog):
         self.folder_label.setText(where)
         self.default_button.setEnabled(folder != default)
         self._set_busy(True)
-        run_in_background(self, self.service.list,
-                          on_success=lambda rows: self._show(rows, message),
-                          on_failure=self._failed)
+        DeskOp(self, self.service.list).success(lambda rows: self._show(rows, message)) \
+            .failure(self._failed).without_database().run_in_background()
 
     def _show(self, rows: list[BackupInfo], message: str = "") -> None:
         self._set_busy(False)
@@ -193,8 +134,8 @@ class BackupsWindow(QDialog):
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        info: BackupInfo | None = self.table.selected_row()
+        return info
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -214,9 +155,9 @@ class BackupsWindow(QDialog):
     # -- actions -------------------------------------------------------------------
     def backup_now(self) -> None:
         self._set_busy(True)
-        run_in_background(self, lambda progress: self.service.backup_now("manual", progress),
-                          on_success=self._backed_up, on_failure=self._failed,
-                          label=self.tr("Making a backup…"), cancellable=False)
+        DeskOp(self, lambda progress: self.service.backup_now("manual", progress)) \
+            .success(self._backed_up).failure(self._failed) \
+            .with_progress(self.tr("Making a backup…"), cancellable=False).run_in_background()
 
     def _backed_up(self, info: BackupInfo) -> None:
         self.refresh(self.tr("Backup made: {when}.").format(when=info.when_text()))
@@ -234,10 +175,10 @@ class BackupsWindow(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self._set_busy(True)
-        run_in_background(self, lambda progress: self.service.restore(info.path, progress),
-                          on_success=lambda result: self._restored(info),
-                          on_failure=self._failed,
-                          label=self.tr("Restoring the backup…"), cancellable=False)
+        DeskOp(self, lambda progress: self.service.restore(info.path, progress)) \
+            .success(lambda _result: self._restored(info)).failure(self._failed) \
+            .with_progress(self.tr("Restoring the backup…"), cancellable=False) \
+            .run_in_background()
 
     def _restored(self, info: BackupInfo) -> None:
         self.refresh(self.tr("Restored the backup from {when}. The database as it was before "
@@ -290,10 +231,9 @@ def offer_restore_for_damaged(parent: QWidget | None, error: DamagedDatabaseErro
                name=error.path.name, when=backup.when_text(), holds=backup.holds_text()))
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    service = Backups(error.path)
-    run_in_background(parent, lambda _progress: service.restore(backup.path),
-                      on_success=on_restored, label=tr("Restoring the backup…"),
-                      cancellable=False)
+    service = Backups(error.path)  # no database is open: the backups of its file
+    DeskOp(parent, lambda _progress: service.restore(backup.path)).success(on_restored) \
+        .with_progress(tr("Restoring the backup…"), cancellable=False).run_in_background()
     return True
 
 
@@ -304,13 +244,10 @@ if __name__ == "__main__":  # a quick look: python -m partnerdesk.ui.backups_win
 
     from PySide6.QtWidgets import QApplication
 
-    from partnerdesk.services import Desk
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     demo = Desk.open(Path(tempfile.mkdtemp()) / "demo.db")
-    load_demo(demo)
-    Backups.of(demo).backup_now("daily")
+    demo.load_sample_data()
+    demo.backups.backup_now("daily")
     window = BackupsWindow(demo)
     window.show()
     sys.exit(app.exec())

@@ -6,7 +6,6 @@ record; how many records of each kind there are; and agreements by status as a c
 
 from datetime import date
 from functools import cache
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.db import vocabulary as v
+from partnerdesk.services import Desk
 from partnerdesk.ui.widgets.chart import ChartWidget
 from partnerdesk.ui.widgets.data_hub import hub_for
 
@@ -56,7 +56,7 @@ class DashboardView(QWidget):
     sig_open_record = Signal(str, str)
     """Open the record a reminder is about: record type, id."""
 
-    def __init__(self, desk: Any, today: date | None = None,
+    def __init__(self, desk: Desk, today: date | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk

@@ -7,19 +7,10 @@ show under the name field while a person types.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
@@ -30,18 +21,20 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from partnerdesk.db import vocabulary as v
-from partnerdesk.services import duplicates
+from partnerdesk.services import Desk
 from partnerdesk.services.store import field_values
 from partnerdesk.ui.errors import show_error
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp, Task
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-Index = QModelIndex | QPersistentModelIndex
+if TYPE_CHECKING:  # the module itself loads when a duplicate is first looked for
+    from partnerdesk.services import duplicates
+
 LIST_FIELDS = ("emails", "phones", "tags")
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "contact": (("name", "Name"), ("role", "Role"), ("organization_id", "Organization"),
@@ -61,39 +54,17 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Duplicates", text)
 
 
-class PairsModel(QAbstractTableModel):
-    COLUMNS = ("Kind", "First", "Second", "Why")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.pairs: list[duplicates.DuplicatePair] = []
-
-    def set_pairs(self, pairs: list[duplicates.DuplicatePair]) -> None:
-        self.beginResetModel()
-        self.pairs = list(pairs)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.pairs)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        pair = self.pairs[index.row()]
-        return (tr("Contact") if pair.record_type == "contact" else tr("Organization"),
-                pair.first_title, pair.second_title, "; ".join(pair.reasons))[index.column()]
+def pair_columns() -> list[ColumnSpec[duplicates.DuplicatePair]]:
+    return [
+        ColumnSpec(tr("Kind"), lambda pair: tr("Contact") if pair.record_type == "contact"
+                   else tr("Organization")),
+        ColumnSpec(tr("First"), lambda pair: pair.first_title),
+        ColumnSpec(tr("Second"), lambda pair: pair.second_title),
+        ColumnSpec(tr("Why"), lambda pair: "; ".join(pair.reasons)),
+    ]
 
 
-def describe(desk: Any, record_type: str, field: str, value: Any) -> str:
+def describe(desk: Desk, record_type: str, field: str, value: Any) -> str:
     """A value as a person reads it."""
     if value in (None, "", [], {}):
         return tr("(empty)")
@@ -137,7 +108,7 @@ def combined(field: str, first: list[Any], second: list[Any]) -> list[Any]:
 class MergeDialog(QDialog):
     """Both records side by side; a choice for each field that differs."""
 
-    def __init__(self, desk: Any, record_type: str, keep_id: str, other_id: str,
+    def __init__(self, desk: Desk, record_type: str, keep_id: str, other_id: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Merge two records"))
@@ -209,8 +180,8 @@ class MergeDialog(QDialog):
 
     def merge(self) -> None:
         try:
-            duplicates.merge_records(self.desk, self.record_type, self.keep_id, self.other_id,
-                                     self.chosen_values())
+            self.desk.duplicates.merge(self.record_type, self.keep_id, self.other_id,
+                                       self.chosen_values())
         except Exception as error:  # shown as a sentence; the merge did not happen
             show_error(self, error)
             return
@@ -223,19 +194,15 @@ class DuplicatesWindow(QDialog):
     sig_changed = Signal()
     """A pair was merged or marked as not duplicates."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.task: Any = None
+        self.task: Task | None = None
         self.setWindowTitle(self.tr("Find duplicates"))
         self.status = QLabel(self.tr("Looking for likely duplicates…"))
         self.status.setWordWrap(True)
-        self.model = PairsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        self.model: RowTableModel[duplicates.DuplicatePair] = RowTableModel(pair_columns(), self)
+        self.table = RowTableView(self.model, accessible_name=self.tr("Likely duplicates"))
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.merge_selected())
         self.merge_button = QPushButton(self.tr("Merge…"))
@@ -264,15 +231,14 @@ class DuplicatesWindow(QDialog):
         return self.task is not None and not self.task.finished
 
     def refresh(self) -> None:
-        desk = self.desk
+        found = self.desk.duplicates
         self.status.setText(self.tr("Looking for likely duplicates…"))
-        self.task = run_in_background(self, lambda _p: duplicates.find_duplicates(desk),
-                                      on_success=self.show_pairs,
-                                      label=self.tr("Looking for duplicates…"))
+        self.task = DeskOp(self, lambda _p: found.find()).success(self.show_pairs) \
+            .with_progress(self.tr("Looking for duplicates…")).run_in_background()
         self._update_buttons()
 
     def show_pairs(self, pairs: list[duplicates.DuplicatePair]) -> None:
-        self.model.set_pairs(pairs)
+        self.model.set_rows(pairs)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.status.setText(self.tr("{n} likely duplicate pairs. Merge a pair, or tell "
@@ -282,8 +248,8 @@ class DuplicatesWindow(QDialog):
         self._update_buttons()
 
     def selected(self) -> duplicates.DuplicatePair | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.pairs[rows[0].row()] if rows else None
+        pair: duplicates.DuplicatePair | None = self.table.selected_row()
+        return pair
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None and not self.busy()
@@ -305,13 +271,13 @@ class DuplicatesWindow(QDialog):
         if pair is None:
             return
         try:
-            duplicates.mark_not_duplicates(self.desk, pair.record_type, pair.first_id,
-                                           pair.second_id)
+            self.desk.duplicates.mark_not_duplicates(pair.record_type, pair.first_id,
+                                                     pair.second_id)
         except Exception as error:  # shown as a sentence
             show_error(self, error)
             return
         self.sig_changed.emit()
-        self.model.set_pairs([p for p in self.model.pairs if p is not pair])
+        self.model.remove_row_object(pair)
         self._update_buttons()
 
 
@@ -325,7 +291,7 @@ class DuplicateHint(QLabel):
     sig_open_record = Signal(str, str)
     """The person clicked the name of the possible duplicate."""
 
-    def __init__(self, desk: Any, record_type: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, record_type: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk, self.record_type = desk, record_type
         self.matches: list[duplicates.Match] = []
@@ -352,8 +318,8 @@ class DuplicateHint(QLabel):
             return
         values, exclude_id = self._pending
         self._pending = None
-        self.matches = duplicates.possible_duplicates(self.desk, self.record_type, values,
-                                                      exclude_id=exclude_id)
+        self.matches = self.desk.duplicates.possible(self.record_type, values,
+                                                     exclude_id=exclude_id)
         if not self.matches:
             self.clear()
             self.hide()

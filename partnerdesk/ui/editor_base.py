@@ -168,11 +168,6 @@ class RecordEditor(QWidget):
         self.duplicate_hint.sig_open_record.connect(self.sig_open_record)
         self.form.insertRow(row, "", self.duplicate_hint)
 
-    def mark_dirty(self) -> None:
-        """For edits the generic watcher cannot see (a child list changed)."""
-        if not self._loading:
-            self._set_dirty(True)
-
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
             self._dirty = dirty

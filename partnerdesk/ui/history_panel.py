@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services import Desk
 from partnerdesk.ui.errors import show_error
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -56,7 +57,7 @@ class HistoryPanel(QWidget):
     sig_restored = Signal(str, str)
     """An earlier version was restored: record type, record id."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.record_type = ""

@@ -2,18 +2,19 @@
 with its likely duplicate and problems, choose merge / skip / add and valid-rows-only or
 nothing, then import in the background as one undoable step.
 
-Reading the file, finding duplicates and writing all run through `run_in_background`;
-only plain plan objects cross back to this screen.
+Reading the file, finding duplicates and writing all run on the database worker
+(`DeskOp`, through `desk.interchange`); only plain plan objects cross back to this screen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -26,16 +27,16 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from partnerdesk.services import Desk
 from partnerdesk.services.progress import Progress
-from partnerdesk.sharing import csv_import, hsds, import_common, vcard
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.sharing import csv_import, hsds, import_common
+from partnerdesk.ui.tasks import DeskOp
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-Index = QModelIndex | QPersistentModelIndex
 # (key, label, record type) of what can be imported
 SOURCES = (("csv-contact", "Contacts from a spreadsheet (CSV)", "contact"),
            ("csv-organization", "Organizations from a spreadsheet (CSV)", "organization"),
@@ -59,69 +60,33 @@ def action_label(action: str) -> str:
             "add": tr("Add as new")}[action]
 
 
-class PreviewModel(QAbstractTableModel):
+def preview_columns() -> list[ColumnSpec[import_common.RowPlan]]:
     """The planned rows: row number, name, organization, what was found, what to do."""
+    def found(row: import_common.RowPlan) -> str:
+        if not row.valid:
+            return tr("Problem: {reasons}").format(reasons="; ".join(row.problems))
+        if row.duplicate:
+            return tr("Looks like “{title}” ({reason})").format(title=row.match_title,
+                                                                reason=row.reason)
+        return tr("New")
 
-    COLUMNS = ("Row", "Name", "Organization", "Found", "Action")
+    def action(row: import_common.RowPlan) -> str:
+        if not row.valid:
+            return tr("Not imported")
+        return action_label(row.action) if row.duplicate else tr("Add")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[import_common.RowPlan] = []
+    def problem_colour(row: import_common.RowPlan) -> str | None:
+        return None if row.valid else "#b00020"
 
-    def set_rows(self, rows: list[import_common.RowPlan]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return str(row.row)
-            if column == 1:
-                return row.title
-            if column == 2:
-                return row.organization
-            if column == 3:
-                if not row.valid:
-                    return tr("Problem: {reasons}").format(reasons="; ".join(row.problems))
-                if row.duplicate:
-                    return tr("Looks like “{title}” ({reason})").format(
-                        title=row.match_title, reason=row.reason)
-                return tr("New")
-            if column == 4:
-                if not row.valid:
-                    return tr("Not imported")
-                return action_label(row.action) if row.duplicate else tr("Add")
-        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
-            return "\n".join(row.problems + row.warnings) or None
-        if role == Qt.ItemDataRole.ForegroundRole and not row.valid:
-            from PySide6.QtGui import QColor
-
-            return QColor("#b00020")
-        return None
-
-    def set_action(self, rows: list[int], action: str) -> None:
-        for number in rows:
-            if self.rows[number].duplicate and self.rows[number].valid:
-                self.rows[number].action = action
-        if rows:
-            self.dataChanged.emit(self.index(min(rows), 4), self.index(max(rows), 4))
+    columns = [
+        ColumnSpec(tr("Row"), lambda row: str(row.row), sort=lambda row: row.row),
+        ColumnSpec(tr("Name"), lambda row: row.title),
+        ColumnSpec(tr("Organization"), lambda row: row.organization),
+        ColumnSpec(tr("Found"), found,
+                   tooltip=lambda row: "\n".join(row.problems + row.warnings) or None),
+        ColumnSpec(tr("Action"), action),
+    ]
+    return [replace(column, foreground=problem_colour) for column in columns]
 
 
 class ImportWizard(QDialog):
@@ -130,13 +95,13 @@ class ImportWizard(QDialog):
     sig_imported = Signal(str)
     """An import finished; the batch id (for undo)."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None, source: str = "csv-contact"
+    def __init__(self, desk: Desk, parent: QWidget | None = None, source: str = "csv-contact"
                  ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setWindowTitle(self.tr("Import"))
         self.resize(900, 560)
-        self.plan: Any = None  # ImportPlan, or HsdsPlan for HSDS
+        self.plan: import_common.ImportPlan | hsds.HsdsPlan | None = None
         self.csv_source: csv_import.CsvSource | None = None
         self.task: Any = None
         self.result: import_common.ImportResult | None = None
@@ -209,11 +174,10 @@ class ImportWizard(QDialog):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
-        self.preview_model = PreviewModel(self)
-        self.preview = QTableView()
-        self.preview.setModel(self.preview_model)
-        self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.preview.verticalHeader().hide()
+        self.preview_model: RowTableModel[import_common.RowPlan] = RowTableModel(
+            preview_columns(), self)
+        self.preview = RowTableView(self.preview_model, multiple=True,
+                                    accessible_name=self.tr("Rows to import"))
         self.preview.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.preview, 1)
         actions = QHBoxLayout()
@@ -323,15 +287,16 @@ class ImportWizard(QDialog):
         else:
             self.accept()
 
-    def _run(self, work: Any, on_success: Any, label: str) -> None:
+    def _run(self, work: Callable[[Progress], Any], on_success: Callable[[Any], None],
+             label: str) -> None:
         def failed(error: BaseException) -> None:
             from partnerdesk.ui.errors import show_error
 
             self._update_buttons()
             show_error(self, error)
 
-        self.task = run_in_background(self, work, on_success=on_success, on_failure=failed,
-                                      label=label)
+        self.task = DeskOp(self, work).success(on_success).failure(failed) \
+            .with_progress(label).run_in_background()
         self._update_buttons()
 
     def read_file(self) -> None:
@@ -340,8 +305,8 @@ class ImportWizard(QDialog):
         self.file_error.clear()
         self.csv_source = None
         if key.startswith("csv"):
-            record_type = self.record_type
-            self._run(lambda _p: csv_import.open_csv(path, record_type), self.show_mapping,
+            record_type, interchange = self.record_type, self.desk.interchange
+            self._run(lambda _p: interchange.open_csv(path, record_type), self.show_mapping,
                       self.tr("Reading the file…"))
         else:
             self.make_plan()
@@ -377,19 +342,19 @@ class ImportWizard(QDialog):
             self.csv_source.mapping = [str(box.currentData()) for box in self.mapping_boxes]
 
     def make_plan(self) -> None:
-        desk, key, path = self.desk, self.source_key, self.path_edit.text().strip()
-        source = self.csv_source
+        interchange, key = self.desk.interchange, self.source_key
+        path, source = self.path_edit.text().strip(), self.csv_source
 
-        def work(progress: Progress) -> Any:
+        def work(progress: Progress) -> import_common.ImportPlan | hsds.HsdsPlan:
             if source is not None:
-                return csv_import.build_plan(desk, source, progress)
+                return interchange.plan_csv(source, progress)
             if key == "vcard":
-                return vcard.plan_vcard(desk, path, progress)
-            return hsds.plan_hsds(desk, path, progress)
+                return interchange.plan_vcard(path, progress)
+            return interchange.plan_hsds(path, progress)
 
         self._run(work, self.show_preview, self.tr("Looking for duplicates…"))
 
-    def show_preview(self, plan: Any) -> None:
+    def show_preview(self, plan: import_common.ImportPlan | hsds.HsdsPlan) -> None:
         self.plan = plan
         self.preview_model.set_rows(self._rows())
         self.preview.resizeColumnsToContents()
@@ -419,20 +384,24 @@ class ImportWizard(QDialog):
         self.nothing_radio.setVisible(has_invalid)
 
     def set_selected_action(self, action: str) -> None:
-        rows = sorted({index.row() for index in self.preview.selectionModel().selectedRows()})
-        if not rows:  # nothing selected: every duplicate
-            rows = list(range(len(self.preview_model.rows)))
-        self.preview_model.set_action(rows, action)
+        # nothing selected: every duplicate
+        positions = self.preview.selected_positions() or range(self.preview_model.rowCount())
+        changed = []
+        for position in positions:
+            row = self.preview_model.row_at(position)
+            if row.duplicate and row.valid:
+                row.action = action
+                changed.append(position)
+        self.preview_model.rows_changed(changed)
 
     def start_import(self) -> None:
-        desk, plan = self.desk, self.plan
+        interchange, plan = self.desk.interchange, self.plan
         valid_only = self.valid_only_radio.isChecked()
+        if plan is None:
+            return
 
         def work(progress: Progress) -> import_common.ImportResult:
-            if isinstance(plan, hsds.HsdsPlan):
-                return hsds.apply_hsds(desk, plan, valid_only=valid_only, progress=progress)
-            return import_common.apply_plan(desk, plan, valid_only=valid_only,
-                                            progress=progress)
+            return interchange.apply(plan, valid_only=valid_only, progress=progress)
 
         self._run(work, self.finished_import, self.tr("Importing…"))
 
@@ -454,7 +423,7 @@ class ImportWizard(QDialog):
         self.sig_imported.emit(result.batch_id)
 
 
-def open_import_wizard(parent: QWidget | None, desk: Any, source: str = "csv-contact",
+def open_import_wizard(parent: QWidget | None, desk: Desk, source: str = "csv-contact",
                        path: str | Path | None = None) -> ImportWizard:
     wizard = ImportWizard(desk, parent, source)
     if path:
@@ -470,11 +439,8 @@ if __name__ == "__main__":
 
     from PySide6.QtWidgets import QApplication
 
-    from partnerdesk.services import Desk
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     demo = Desk.open(Path(tempfile.mkdtemp()) / "demo.db")
-    load_demo(demo)
+    demo.load_sample_data()
     window = open_import_wizard(None, demo)
     sys.exit(app.exec())

@@ -2,20 +2,26 @@
 
 `build_import_export_menus(window, desk)` returns three actions for the main window's
 File menu: an "Import" submenu, an "Export" submenu and "Find duplicates…". Exports
-ask where to save, run in the background and say where the file went.
+ask where to save, run on the database worker (`desk.interchange`) and say where the file
+went.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from partnerdesk.services.progress import Progress
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
+
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
+    from partnerdesk.ui.duplicates_window import DuplicatesWindow
+    from partnerdesk.ui.import_wizard import ImportWizard
 
 
 def tr(text: str) -> str:
@@ -43,25 +49,21 @@ EXPORTS = (
 )
 
 
-def export_work(key: str) -> Callable[[Any, str], Any]:
-    """work(desk, path) for an export; its library is imported only when it is chosen."""
-    from partnerdesk.sharing.csv_export import export_csv
-    from partnerdesk.sharing.hsds import export_hsds
-    from partnerdesk.sharing.ical import export_ical
-    from partnerdesk.sharing.vcard import export_vcard
-
-    works: dict[str, Callable[[Any, str], Any]] = {
-        "csv-contact": lambda desk, path: export_csv(desk, "contact", path),
-        "csv-organization": lambda desk, path: export_csv(desk, "organization", path),
-        "vcard-3": lambda desk, path: export_vcard(desk, path, "3.0"),
-        "vcard-4": lambda desk, path: export_vcard(desk, path, "4.0"),
-        "ical": lambda desk, path: export_ical(desk, path),
-        "hsds": lambda desk, path: export_hsds(desk, path),
+def export_work(key: str) -> Callable[[Desk, str], Any]:
+    """work(desk, path) for an export (its library is imported when the export runs)."""
+    works: dict[str, Callable[[Desk, str], Any]] = {
+        "csv-contact": lambda desk, path: desk.interchange.export_csv("contact", path),
+        "csv-organization": lambda desk, path: desk.interchange.export_csv("organization",
+                                                                           path),
+        "vcard-3": lambda desk, path: desk.interchange.export_vcard(path, "3.0"),
+        "vcard-4": lambda desk, path: desk.interchange.export_vcard(path, "4.0"),
+        "ical": lambda desk, path: desk.interchange.export_ical(path),
+        "hsds": lambda desk, path: desk.interchange.export_hsds(path),
     }
     return works[key]
 
 
-def export_to(window: QWidget, desk: Any, key: str) -> None:
+def export_to(window: QWidget, desk: Desk, key: str) -> None:
     """Ask where to save, then export in the background."""
     _, _, suggested, file_filter = next(e for e in EXPORTS if e[0] == key)
     work = export_work(key)
@@ -77,11 +79,11 @@ def export_to(window: QWidget, desk: Any, key: str) -> None:
         progress.report(0, 0, tr("Exporting…"))
         return work(desk, path)
 
-    window.export_task = run_in_background(  # type: ignore[attr-defined]
-        window, run, on_success=done, label=tr("Exporting…"))
+    window.export_task = DeskOp(  # type: ignore[attr-defined]
+        window, run).success(done).with_progress(tr("Exporting…")).run_in_background()
 
 
-def open_import(window: QWidget, desk: Any, key: str) -> Any:
+def open_import(window: QWidget, desk: Desk, key: str) -> ImportWizard:
     from partnerdesk.ui.import_wizard import open_import_wizard
 
     wizard = open_import_wizard(window, desk, key)
@@ -89,7 +91,7 @@ def open_import(window: QWidget, desk: Any, key: str) -> Any:
     return wizard
 
 
-def open_duplicates(window: QWidget, desk: Any) -> Any:
+def open_duplicates(window: QWidget, desk: Desk) -> DuplicatesWindow:
     from partnerdesk.ui.duplicates_window import DuplicatesWindow
 
     dialog = DuplicatesWindow(desk, window)
@@ -98,7 +100,7 @@ def open_duplicates(window: QWidget, desk: Any) -> Any:
     return dialog
 
 
-def build_import_export_menus(window: QWidget, desk: Any) -> list[QAction]:
+def build_import_export_menus(window: QWidget, desk: Desk) -> list[QAction]:
     """[Import ▸, Export ▸, Find duplicates…] for the File menu."""
     import_menu = QMenu(tr("&Import"), window)
     for key, text in IMPORTS:

@@ -14,9 +14,8 @@ claim record types the built-in lists do not show (a resource map claiming resou
 
 from collections.abc import Callable
 from datetime import date
-from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -31,6 +30,9 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -54,16 +56,6 @@ PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "referral_pathway": [("from_organization_id", "organization")],
     "referral_count": [("pathway_id", "referral_pathway")],
 }
-EDITOR_MODULES = {"partnerships": "partnerdesk.ui.editors.partnership",
-                  "agreements": "partnerdesk.ui.editors.agreement",
-                  "meetings": "partnerdesk.ui.editors.meeting"}
-
-
-def module_exists(name: str) -> bool:
-    try:
-        return find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +66,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings or QSettings()
-        self.desk: Any = None
+        self.desk: Desk | None = None
         self.today: date | None = None
         self.views: dict[str, QWidget] = {}  # the screens built so far
         self._factories: dict[str, tuple[str, Callable[[], QWidget]]] = {}
@@ -195,7 +187,7 @@ class MainWindow(QMainWindow):
         self.opening.setText(self.tr("Opening your records in {file}…").format(
             file=path.name))
 
-    def set_desk(self, desk: Any, today: date | None = None) -> None:
+    def set_desk(self, desk: "Desk", today: date | None = None) -> None:
         """Build the screens on an open database (the slow part, after the first paint)."""
         from partnerdesk.ui.dashboard import DashboardView
         from partnerdesk.ui.record_list import RecordListView
@@ -212,9 +204,6 @@ class MainWindow(QMainWindow):
         self.add_view("dashboard", self.tr("Dashboard"),
                       lambda: DashboardView(desk, today=today))
         for key, spec in specs().items():
-            module = EDITOR_MODULES.get(key)
-            if module and not module_exists(module):
-                continue  # that editor is not part of this build yet
             self.add_view(key, spec.title,
                           lambda spec=spec: RecordListView(desk, spec, self.undo_stack))
         self._add_feature_views(desk)
@@ -224,7 +213,7 @@ class MainWindow(QMainWindow):
         last = str(self.settings.value("main/view", "dashboard"))
         self.show_view(last if self.has_view(last) else "dashboard")
 
-    def _add_feature_views(self, desk: Any) -> None:
+    def _add_feature_views(self, desk: "Desk") -> None:
         """The resource map, reports and sharing screens, each built on the open database."""
         def resource_map() -> QWidget:
             from partnerdesk.ui.resource_map.view import ResourceMapView
@@ -245,7 +234,7 @@ class MainWindow(QMainWindow):
         self.add_view("reports", self.tr("Reports"), reports)
         self.add_view("sharing", self.tr("Sharing"), sharing)
 
-    def _add_feature_menus(self, desk: Any) -> None:
+    def _add_feature_menus(self, desk: "Desk") -> None:
         from partnerdesk.ui.help import add_help_actions
         from partnerdesk.ui.interchange_menu import build_import_export_menus
 

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from partnerdesk.desktop import BUNDLE_SUFFIX, DESKTOP_ID
 from partnerdesk.paths import resources_dir
-from partnerdesk.ui.main_window import MainWindow, module_exists
+from partnerdesk.ui.main_window import MainWindow
 
-SHARING_MODULE = "partnerdesk.ui.sharing_view"
 SHARING_KEY = "sharing"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
@@ -63,11 +62,6 @@ def handle_open_file(window: MainWindow, path: Path | str) -> bool:
     if path.suffix.lower() != BUNDLE_SUFFIX:
         _problem(window, _tr("{name} is not a PartnerDesk file. PartnerDesk opens files whose "
                              "names end in .partnerdesk.").format(name=path.name))
-        return False
-    if not module_exists(SHARING_MODULE):
-        _problem(window, _tr("This copy of PartnerDesk has no Sharing screen, so it cannot "
-                             "bring in {name}. Install the full version of PartnerDesk and "
-                             "open the file again.").format(name=path.name))
         return False
     key, view = sharing_screen(window)
     window.show_view(key)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.services import Desk
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.editor_pane import EditorPane
 from partnerdesk.ui.widgets.tag_edit import parse_tags
@@ -81,7 +82,7 @@ class ListSpec:
     default_descending: bool = False
 
 
-def make_editor(editor: str | Callable[..., Any], desk: Any, parent: QWidget | None) -> Any:
+def make_editor(editor: str | Callable[..., Any], desk: Desk, parent: QWidget | None) -> Any:
     if isinstance(editor, str):
         module_name, _, class_name = editor.rpartition(".")
         editor = getattr(import_module(module_name), class_name)
@@ -91,7 +92,7 @@ def make_editor(editor: str | Callable[..., Any], desk: Any, parent: QWidget | N
 class RecordTableModel(QAbstractTableModel):
     """Rows of one record type fetched page by page; sorting and filtering happen in SQL."""
 
-    def __init__(self, desk: Any, spec: ListSpec, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, spec: ListSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.spec = spec
@@ -224,7 +225,7 @@ class RecordListView(QWidget):
     sig_open_record = Signal(str, str)
     """The person asked to open a record elsewhere: record type, id."""
 
-    def __init__(self, desk: Any, spec: ListSpec, undo_stack: QUndoStack,
+    def __init__(self, desk: Desk, spec: ListSpec, undo_stack: QUndoStack,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk

@@ -2,8 +2,9 @@
 print it.
 
 ReportLab holds the interpreter lock while it lays out pages, so the PDF is made in a
-separate process (`partnerdesk.reports.worker`) watched from a background thread through
-`run_in_background`; the window keeps responding and Cancel ends the process.
+separate process (`desk.reports.build_pdf`) watched from a background thread (`DeskOp`,
+off the database worker: the process reads the database itself); the window keeps
+responding and Cancel ends the process.
 
 The preview and printing draw the pages with PDFium (`pypdfium2`, a small wheel) rather
 than QtPdf: QtPdf ships only in PySide6-Addons, a far larger download.
@@ -33,12 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.errors import PartnerDeskError
-from partnerdesk.reports.worker import build_in_process
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.reporting import KINDS, ReportOptions, page_size, report_kind
+from partnerdesk.services.reporting import KINDS, ReportOptions, report_kind
 from partnerdesk.ui.errors import show_error
-from partnerdesk.ui.tasks import Task, run_in_background
+from partnerdesk.ui.tasks import DeskOp, Task
 
 PREVIEW_SCALE = 1.2
 
@@ -93,7 +93,7 @@ class ReportsView(QWidget):
         self.page = QComboBox()
         self.page.addItem(self.tr("US Letter"), "letter")
         self.page.addItem(self.tr("A4"), "a4")
-        self.page.setCurrentIndex(self.page.findData(page_size(desk)))
+        self.page.setCurrentIndex(self.page.findData(desk.reports.page_size()))
 
         form = QFormLayout()
         form.addRow(self.tr("Report"), self.kind)
@@ -182,17 +182,16 @@ class ReportsView(QWidget):
 
     # -- making it ----------------------------------------------------------------
     def make_report(self) -> None:
-        options = self.options()
-        db_path = self.desk.path
+        options, reports = self.options(), self.desk.reports
         self.make_button.setEnabled(False)
         self.status.setText(self.tr("Making the report…"))
 
         def work(progress: Progress) -> bytes:
-            return build_in_process(db_path, options, progress)
+            return reports.build_pdf(options, progress)
 
-        self.task = run_in_background(self, work, on_success=self._show_pdf,
-                                      on_failure=self._failed,
-                                      label=self.tr("Making the report…"))
+        self.task = (DeskOp(self, work).success(self._show_pdf).failure(self._failed)
+                     .with_progress(self.tr("Making the report…")).without_database()
+                     .run_in_background())
 
     def _failed(self, error: BaseException) -> None:
         self.make_button.setEnabled(True)
@@ -247,10 +246,7 @@ class ReportsView(QWidget):
             return None
         target = Path(name if name.lower().endswith(".pdf") else name + ".pdf")
         try:
-            from partnerdesk.reports.files import write_atomically
-
-            write_atomically(target, self.pdf)
-            self.desk.log_export(f"report-{self.kind.currentData()}", target)
+            self.desk.reports.save_pdf(self.pdf, target, self.kind.currentData())
         except (OSError, PartnerDeskError) as error:
             show_error(self, error)
             return None
@@ -307,11 +303,9 @@ if __name__ == "__main__":
 
     from PySide6.QtWidgets import QApplication
 
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     sample = Desk.open(Path(tempfile.mkdtemp()) / "sample.db")
-    load_demo(sample)
+    sample.load_sample_data()
     view = ReportsView(sample)
     view.resize(900, 800)
     view.show()

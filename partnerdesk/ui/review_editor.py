@@ -27,13 +27,7 @@ from PySide6.QtWidgets import (
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import ValidationError
 from partnerdesk.services import Desk
-from partnerdesk.services.reviews import (
-    SCORE_LABELS,
-    ReviewTrend,
-    check_review,
-    record_review,
-    trend,
-)
+from partnerdesk.services.reviews import SCORE_LABELS, ReviewTrend
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.errors import show_error
@@ -113,7 +107,7 @@ class ReviewEditor(RecordEditor):
         self.next_steps.setPlainText(row.next_steps if row else "")
 
     def revalidate(self) -> bool:
-        problems = check_review(self.desk, self.widget_values())
+        problems = self.desk.reviews.problems(self.widget_values())
         self.show_problems(problems)
         valid = not any(not p.warning for p in problems)
         if valid != self._valid:
@@ -125,10 +119,10 @@ class ReviewEditor(RecordEditor):
         """One step through the reviews service: review, action items, next review date."""
         values = self.widget_values()
         try:
-            row = record_review(self.desk, self.partnership_id,
-                                reviewed_on=values["reviewed_on"], scores=values["scores"],
-                                overall_note=values["overall_note"],
-                                next_steps=values["next_steps"], review_id=self.record_id)
+            row = self.desk.reviews.record(
+                self.partnership_id, reviewed_on=values["reviewed_on"],
+                scores=values["scores"], overall_note=values["overall_note"],
+                next_steps=values["next_steps"], review_id=self.record_id)
         except ValidationError as error:
             self.show_problems(error.problems)
             return False
@@ -233,7 +227,7 @@ class ReviewsPanel(QWidget):
             self.latest.setText(self.tr("Save the partnership first, then record its reviews."))
             self.chart.show_lines([], empty_text=self.tr("No reviews yet."))
             return
-        self.data = trend(self.desk, self.partnership_id)
+        self.data = self.desk.reviews.trend(self.partnership_id)
         self.reviews.clear()
         for review in reversed(self.data.reviews):
             average = "—" if review.average is None else f"{review.average:.1f}"

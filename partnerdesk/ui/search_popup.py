@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.services import Desk
+
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 GROUPS = [("organization", "Organizations"), ("contact", "Contacts"),
           ("partnership", "Partnerships"), ("agreement", "Agreements"),
@@ -31,7 +33,7 @@ class SearchPopup(QFrame):
     sig_open_record = Signal(str, str)
     """Open the chosen result: record type, id."""
 
-    def __init__(self, desk: Any, box: QLineEdit, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, box: QLineEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint)
         self.desk = desk
         self.box = box

@@ -1,101 +1,47 @@
 """The Sharing view: send records as a bundle file, bring a bundle in (preview, then apply),
 settle conflicts side by side, and look back at imports (with undo).
 
-Export, preview, import and undo all run through `run_in_background` with a progress
-dialog that can be cancelled; the view only ever holds plain values.
+Export, preview, import and undo all run on the database worker (`DeskOp`) with a
+progress dialog that can be cancelled; the view only ever holds plain values. Everything
+is asked of `desk.sharing`.
 """
 
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from partnerdesk.db.local import ImportBatch
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Cancelled, Progress
-from partnerdesk.sharing import limits
 from partnerdesk.sharing.bundle import SUFFIX, Bundle
-from partnerdesk.sharing.conflicts import ConflictView, list_conflicts, resolve
-from partnerdesk.sharing.exporter import ExportResult, Scope, export_bundle
-from partnerdesk.sharing.importer import ImportResult, Preview, import_bundle, preview_bundle
-from partnerdesk.sharing.undo import EditedSinceError, check_undo, list_imports, undo_import
+from partnerdesk.sharing.conflicts import ConflictView
+from partnerdesk.sharing.exporter import ExportResult, Scope
+from partnerdesk.sharing.importer import ImportResult, Preview, PreviewItem
+from partnerdesk.sharing.limits import PassphraseNeeded
+from partnerdesk.sharing.undo import EditedSinceError
 from partnerdesk.ui.errors import show_error
-from partnerdesk.ui.tasks import Task, run_in_background
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class RowsModel(QAbstractTableModel):
-    """Text rows with a payload each; fed with `set_rows`, never queries."""
-
-    def __init__(self, headers: list[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._headers = headers
-        self._rows: list[tuple[str, ...]] = []
-        self._payloads: list[Any] = []
-
-    def set_rows(self, rows: list[tuple[str, ...]], payloads: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows, self._payloads = list(rows), list(payloads)
-        self.endResetModel()
-
-    def payload(self, row: int) -> Any:
-        return self._payloads[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        if role == ROW_ROLE:
-            return self._payloads[index.row()]
-        return None
-
-
-def _table(model: RowsModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+from partnerdesk.ui.tasks import DeskOp, Task
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
 
 def _value_text(value: Any) -> str:
@@ -233,15 +179,14 @@ class SharingView(QWidget):
             return
         if not path.endswith(SUFFIX):
             path += SUFFIX
-        scope, desk = self._scope(), self.desk
+        scope, sharing = self._scope(), self.desk.sharing
 
         def work(progress: Progress) -> ExportResult:
-            return export_bundle(desk, Path(path), scope, passphrase=secret, progress=progress)
+            return sharing.export(Path(path), scope, passphrase=secret, progress=progress)
 
         self.export_button.setEnabled(False)
-        self.task = run_in_background(self, work, on_success=self._exported,
-                                      on_failure=self._export_failed,
-                                      label=self.tr("Writing the bundle…"))
+        self.task = (DeskOp(self, work).success(self._exported).failure(self._export_failed)
+                     .with_progress(self.tr("Writing the bundle…")).run_in_background())
 
     def _exported(self, result: ExportResult) -> None:
         self.export_button.setEnabled(True)
@@ -274,9 +219,17 @@ class SharingView(QWidget):
                                             "Nothing changes until you bring the records in."))
         self.preview_label.setWordWrap(True)
         layout.addWidget(self.preview_label)
-        self.preview_model = RowsModel([self.tr("What happens"), self.tr("Kind"),
-                                        self.tr("Record"), self.tr("Fields")], self)
-        self.preview_table = _table(self.preview_model)
+        labels = {"new": self.tr("New"), "updated": self.tr("Updated"),
+                  "deleted": self.tr("Deleted"), "conflict": self.tr("In conflict")}
+        self.preview_model: RowTableModel[PreviewItem] = RowTableModel([
+            ColumnSpec(self.tr("What happens"), lambda i: labels[i.status]),
+            ColumnSpec(self.tr("Kind"), lambda i: i.record_type.replace("_", " ")),
+            ColumnSpec(self.tr("Record"), lambda i: i.title or i.record_id),
+            ColumnSpec(self.tr("Fields"), lambda i: "" if i.status == "new" else ", ".join(
+                f.replace("_", " ") for f in i.fields)),
+        ], self)
+        self.preview_table = RowTableView(self.preview_model,
+                                          accessible_name=self.tr("What the bundle changes"))
         layout.addWidget(self.preview_table, 1)
         return page
 
@@ -288,16 +241,16 @@ class SharingView(QWidget):
             self.load_preview(Path(path))
 
     def load_preview(self, path: Path, passphrase: str | None = None) -> None:
-        desk = self.desk
+        sharing = self.desk.sharing
         self.apply_button.setEnabled(False)
         self.bundle = None
 
         def work(progress: Progress) -> tuple[Bundle, Preview]:
-            bundle = limits.read_file(path, passphrase)
-            return bundle, preview_bundle(desk, bundle, path.name, progress)
+            bundle = sharing.read_bundle(path, passphrase)
+            return bundle, sharing.preview(bundle, path.name, progress)
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, limits.PassphraseNeeded) or (
+            if isinstance(error, PassphraseNeeded) or (
                     passphrase is not None and "passphrase" in str(error)):
                 text, ok = QInputDialog.getText(
                     self, self.tr("Passphrase"), self.tr(
@@ -312,9 +265,9 @@ class SharingView(QWidget):
                 show_error(self, error)
 
         self.preview_label.setText(self.tr("Reading {name}…").format(name=path.name))
-        self.task = run_in_background(
-            self, work, on_success=lambda result: self._previewed(path, *result),
-            on_failure=failed, label=self.tr("Reading the bundle…"))
+        self.task = (DeskOp(self, work).success(lambda result: self._previewed(path, *result))
+                     .failure(failed).with_progress(self.tr("Reading the bundle…"))
+                     .run_in_background())
 
     def _previewed(self, path: Path, bundle: Bundle, preview: Preview) -> None:
         self.bundle, self.bundle_path = bundle, path
@@ -324,29 +277,22 @@ class SharingView(QWidget):
             "{name} from {source}: {new} new, {updated} updated, {deleted} deleted, "
             "{conflicts} in conflict, {unchanged} unchanged.").format(
                 name=path.name, source=source, **{k: f"{v:,}" for k, v in counts.items()}))
-        labels = {"new": self.tr("New"), "updated": self.tr("Updated"),
-                  "deleted": self.tr("Deleted"), "conflict": self.tr("In conflict")}
-        items = preview.items[:5000]
-        self.preview_model.set_rows(
-            [(labels[i.status], i.record_type.replace("_", " "), i.title or i.record_id,
-              "" if i.status == "new" else ", ".join(f.replace("_", " ") for f in i.fields))
-             for i in items], items)
+        self.preview_model.set_rows(preview.items[:5000])
         self.preview_table.resizeColumnsToContents()
         self.apply_button.setEnabled(bool(preview.items))
 
     def apply_import(self) -> None:
-        bundle, path, desk = self.bundle, self.bundle_path, self.desk
+        bundle, path, sharing = self.bundle, self.bundle_path, self.desk.sharing
         if bundle is None or path is None:
             return
 
         def work(progress: Progress) -> ImportResult:
-            return import_bundle(desk, bundle, source=str(path), progress=progress,
-                                 name=path.name)
+            return sharing.import_bundle(bundle, source=str(path), progress=progress,
+                                         name=path.name)
 
         self.apply_button.setEnabled(False)
-        self.task = run_in_background(self, work, on_success=self._imported,
-                                      on_failure=self._import_failed,
-                                      label=self.tr("Bringing the records in…"))
+        self.task = (DeskOp(self, work).success(self._imported).failure(self._import_failed)
+                     .with_progress(self.tr("Bringing the records in…")).run_in_background())
 
     def _imported(self, result: ImportResult) -> None:
         counts = result.preview.counts()
@@ -354,7 +300,7 @@ class SharingView(QWidget):
             "Done: {new} new, {updated} updated, {deleted} deleted, {conflicts} in conflict. "
             "You can undo this import in Import history.").format(
                 **{k: f"{v:,}" for k, v in counts.items()}))
-        self.preview_model.set_rows([], [])
+        self.preview_model.set_rows([])
         self.bundle = None
         self.refresh()
         self.sig_data_changed.emit()
@@ -373,10 +319,17 @@ class SharingView(QWidget):
                               "laptop had. Choose which one to keep."))
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.conflict_model = RowsModel([self.tr("Record"), self.tr("Field"),
-                                         self.tr("This laptop had"), self.tr("Kept now"),
-                                         self.tr("Kept value came from")], self)
-        self.conflict_table = _table(self.conflict_model)
+        self._device_names: dict[str, str] = {}
+        self.conflict_model: RowTableModel[ConflictView] = RowTableModel([
+            ColumnSpec(self.tr("Record"), lambda c: c.title),
+            ColumnSpec(self.tr("Field"), lambda c: c.field.replace("_", " ").strip()),
+            ColumnSpec(self.tr("This laptop had"), lambda c: _value_text(c.lost_value)),
+            ColumnSpec(self.tr("Kept now"), lambda c: _value_text(c.won_value)),
+            ColumnSpec(self.tr("Kept value came from"),
+                       lambda c: self._device_names.get(c.won_from, "")),
+        ], self)
+        self.conflict_table = RowTableView(self.conflict_model,
+                                           accessible_name=self.tr("Conflicts"))
         layout.addWidget(self.conflict_table, 1)
         buttons = QHBoxLayout()
         self.use_ours_button = QPushButton(self.tr("Use the value this laptop had"))
@@ -389,16 +342,12 @@ class SharingView(QWidget):
         layout.addLayout(buttons)
         return page
 
-    def _selected(self, table: QTableView, model: RowsModel) -> Any:
-        rows = table.selectionModel().selectedRows()
-        return model.payload(rows[0].row()) if rows else None
-
     def _resolve(self, use: str) -> None:
-        conflict: ConflictView | None = self._selected(self.conflict_table, self.conflict_model)
+        conflict: ConflictView | None = self.conflict_table.selected_row()
         if conflict is None:
             return
         try:
-            resolve(self.desk, conflict.id, use)
+            self.desk.sharing.resolve_conflict(conflict.id, use)
         except Exception as error:  # shown to the person, logged by show_error
             show_error(self, error)
         self.refresh()
@@ -408,9 +357,17 @@ class SharingView(QWidget):
     def _history_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.history_model = RowsModel([self.tr("When"), self.tr("File"), self.tr("From"),
-                                        self.tr("What it changed"), self.tr("Undone")], self)
-        self.history_table = _table(self.history_model)
+        self.history_model: RowTableModel[ImportBatch] = RowTableModel([
+            ColumnSpec(self.tr("When"), lambda b: _local_time(b.imported_at),
+                       sort=lambda b: b.imported_at),
+            ColumnSpec(self.tr("File"), lambda b: Path(b.source).name),
+            ColumnSpec(self.tr("From"), lambda b: b.from_organization or b.from_device[:8]),
+            ColumnSpec(self.tr("What it changed"), lambda b: ", ".join(
+                f"{v} {k}" for k, v in b.summary.items() if v and k != "unchanged")),
+            ColumnSpec(self.tr("Undone"), lambda b: self.tr("yes") if b.undone else ""),
+        ], self)
+        self.history_table = RowTableView(self.history_model,
+                                          accessible_name=self.tr("Import history"))
         layout.addWidget(self.history_table, 1)
         buttons = QHBoxLayout()
         self.undo_button = QPushButton(self.tr("Undo this import…"))
@@ -421,11 +378,11 @@ class SharingView(QWidget):
         return page
 
     def undo_selected(self) -> None:
-        batch = self._selected(self.history_table, self.history_model)
+        batch: ImportBatch | None = self.history_table.selected_row()
         if batch is None or batch.undone:
             return
         try:
-            check = check_undo(self.desk, batch.id)
+            check = self.desk.sharing.check_undo(batch.id)
         except Exception as error:  # shown to the person, logged by show_error
             show_error(self, error)
             return
@@ -440,18 +397,18 @@ class SharingView(QWidget):
         answer = QMessageBox.question(self, self.tr("Undo import"), question)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        desk, confirm = self.desk, bool(check.edited_since)
+        sharing, confirm = self.desk.sharing, bool(check.edited_since)
 
         def work(progress: Progress) -> Any:
-            return undo_import(desk, batch.id, confirm=confirm, progress=progress)
+            return sharing.undo_import(batch.id, confirm=confirm, progress=progress)
 
         def failed(error: BaseException) -> None:
             if not isinstance(error, EditedSinceError):
                 show_error(self, error)
             self.refresh()
 
-        self.task = run_in_background(self, work, on_success=lambda _r: self._undone(),
-                                      on_failure=failed, label=self.tr("Undoing the import…"))
+        self.task = (DeskOp(self, work).success(lambda _r: self._undone()).failure(failed)
+                     .with_progress(self.tr("Undoing the import…")).run_in_background())
 
     def _undone(self) -> None:
         self.refresh()
@@ -466,27 +423,22 @@ class SharingView(QWidget):
         if current:
             self.partnership_box.setCurrentIndex(max(self.partnership_box.findData(current), 0))
         self.set_selection(self.selection)
-        conflicts = list_conflicts(self.desk)
-        self.conflict_model.set_rows(
-            [(c.title, c.field.replace("_", " ").strip(), _value_text(c.lost_value),
-              _value_text(c.won_value), self._device_name(c.won_from)) for c in conflicts],
-            conflicts)
+        conflicts = self.desk.sharing.conflicts()
+        batches = self.desk.sharing.imports()
+        self._device_names = {c.won_from: self._device_name(c.won_from, batches)
+                              for c in conflicts}
+        self.conflict_model.set_rows(conflicts)
         self.conflict_table.resizeColumnsToContents()
         self.tabs.setTabText(2, self.tr("Conflicts ({n})").format(n=len(conflicts))
                              if conflicts else self.tr("Conflicts"))
-        batches = list_imports(self.desk)
-        self.history_model.set_rows(
-            [(_local_time(b.imported_at), Path(b.source).name,
-              b.from_organization or b.from_device[:8],
-              ", ".join(f"{v} {k}" for k, v in b.summary.items() if v and k != "unchanged"),
-              self.tr("yes") if b.undone else "") for b in batches], batches)
+        self.history_model.set_rows(batches)
         self.history_table.resizeColumnsToContents()
 
-    def _device_name(self, device: str) -> str:
+    def _device_name(self, device: str, batches: list[ImportBatch]) -> str:
         """A laptop as a person knows it: this one, or the organization that sent it."""
         if device == self.desk.store.device_id:
             return self.tr("this laptop")
-        for batch in list_imports(self.desk):
+        for batch in batches:
             if batch.from_device == device and batch.from_organization:
                 return self.tr("a laptop at {org}").format(org=batch.from_organization)
         return self.tr("another laptop ({id})").format(id=device[:8])
@@ -498,11 +450,9 @@ if __name__ == "__main__":
 
     from PySide6.QtWidgets import QApplication
 
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     sample = Desk.open(Path(tempfile.mkdtemp()) / "sample.db")
-    load_demo(sample)
+    sample.load_sample_data()
     view = SharingView(sample)
     view.resize(900, 600)
     view.show()

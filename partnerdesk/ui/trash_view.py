@@ -4,7 +4,6 @@ Deleted records are tombstones (so the deletion can travel to other laptops), so
 restoring one is a new change like any other.
 """
 
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.services import Desk
 from partnerdesk.ui.history_panel import local_time
 from partnerdesk.ui.widgets.data_hub import hub_for
 
@@ -32,7 +32,7 @@ class TrashView(QWidget):
     sig_open_record = Signal(str, str)
     """A restored record should be shown: record type, id."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         heading = QLabel(self.tr("Deleted records stay here until you restore them."))

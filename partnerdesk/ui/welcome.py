@@ -7,7 +7,7 @@ and our letterhead shows our own name and logo.
 """
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.ui.errors import show_error
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
+
+if TYPE_CHECKING:  # the welcome module loads before the database layer
+    from partnerdesk.services import Desk
 
 MAX_LOGO_BYTES = 5 * 1024 * 1024
 
 
-def needs_welcome(desk: Any) -> bool:
+def needs_welcome(desk: "Desk") -> bool:
     """A database with no organization at all (and none deleted) is a first run."""
     return not desk.organizations.count() and not desk.organizations.count(deleted=True)
 
@@ -41,7 +44,7 @@ class WelcomeDialog(QDialog):
     sig_done = Signal(str)
     """Our organization was created: its id."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: "Desk", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.logo_bytes: bytes | None = None
@@ -145,13 +148,11 @@ class WelcomeDialog(QDialog):
             return
         self.ok_button.setEnabled(False)
         if self.sample.isChecked():
-            from partnerdesk.services.demo import load_demo
-
             desk = self.desk
-            run_in_background(self, lambda _progress: load_demo(desk),
-                              on_success=lambda _result: self._finish(),
-                              on_failure=self._failed,
-                              label=self.tr("Loading the sample data…"), cancellable=False)
+            DeskOp(self, lambda _progress: desk.load_sample_data()) \
+                .success(lambda _result: self._finish()).failure(self._failed) \
+                .with_progress(self.tr("Loading the sample data…"), cancellable=False) \
+                .run_in_background()
         else:
             self._finish()
 

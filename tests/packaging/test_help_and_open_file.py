@@ -111,15 +111,6 @@ def test_a_wrong_file_is_explained_and_nothing_opens(window: Any, tmp_path: Path
     assert said in boxes[0] and window.current_key() == before
 
 
-def test_a_build_without_sharing_says_so(window: Any, tmp_path: Path, boxes: list[str],
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(open_file, "module_exists", lambda name: False)
-    bundle = tmp_path / "a.partnerdesk"
-    bundle.write_bytes(b"PK")
-    assert open_file.handle_open_file(window, bundle) is False
-    assert "no Sharing screen" in boxes[0]
-
-
 def test_macos_open_events_wait_for_the_database(window: Any, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QFileOpenEvent

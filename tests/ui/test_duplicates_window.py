@@ -52,7 +52,7 @@ def test_lists_pairs_and_merges_field_by_field(qtbot: Any, desk: Desk, pair: tup
     assert window.merge_button.isEnabled()
     window.grab().save(str(tmp_path / "duplicates.png"))
 
-    keep = window.model.pairs[0].first_id  # the kept record is the pair's first
+    keep = window.model.row_at(0).first_id  # the kept record is the pair's first
     other = second if keep == first else first
     seen: list[MergeDialog] = []
 

@@ -165,7 +165,7 @@ def test_filter_by_category_and_export(qtbot: QtBot, demo_desk: Desk, tmp_path: 
 def _background_work_finishes(qtbot: QtBot) -> Any:
     """Let background loads land before the widgets are deleted."""
     yield
-    from PySide6.QtCore import QThreadPool
+    from partnerdesk.ui.tasks import wait_until_idle
 
-    QThreadPool.globalInstance().waitForDone(10000)
+    wait_until_idle(10000)
     qtbot.wait(50)

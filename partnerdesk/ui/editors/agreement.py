@@ -46,8 +46,9 @@ from partnerdesk.ui.editors.children import (
     format_date,
     page,
 )
-from partnerdesk.ui.editors.fields import ChoiceCombo, Names, field_getter, text_area
+from partnerdesk.ui.editors.fields import Names, field_getter, text_area
 from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.widgets.choices import ChoiceCombo
 from partnerdesk.ui.widgets.dates import OptionalDateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
 

@@ -69,7 +69,8 @@ class ContactEditor(RecordEditor):
                        tooltip=self.tr("When we last spoke to this person."))
         self.watch(self.last_contacted)
         self.last_contacted.setAccessibleName(self.tr("Last contacted"))
-        self.tags = self.add_field("tags", self.tr("Ta&gs:"), TagEdit(),
+        self.tags = self.add_field("tags", self.tr("Ta&gs:"), TagEdit(
+            lambda: [t.name for t in desk.tags.list()]),
                                    tooltip=self.tr("Words to group people by, separated by "
                                                    "commas."))
         self.notes = self.add_field("notes", self.tr("No&tes:"), text_area(3),
@@ -88,7 +89,7 @@ class ContactEditor(RecordEditor):
             "preferred_contact": self.preferred.value(),
             "share_ok": self.share_ok.isChecked(),
             "last_contacted": self.last_contacted.value(),
-            "tags": self.tags.tags(), "notes": self.notes.toPlainText(),
+            "tags": self.tags.value(), "notes": self.notes.toPlainText(),
             "internal_notes": self.internal_notes.toPlainText(),
         }
 
@@ -104,12 +105,6 @@ class ContactEditor(RecordEditor):
         self.preferred.set_value(row.preferred_contact)
         self.share_ok.setChecked(row.share_ok)
         self.last_contacted.set_value(row.last_contacted)
-        self.tags.set_known([t.name for t in self.desk.tags.list()])
-        self.tags.set_tags(list(row.tags))
+        self.tags.set_value(list(row.tags))
         self.notes.setPlainText(row.notes)
         self.internal_notes.setPlainText(row.internal_notes)
-
-    def set_organization(self, organization_id: str | None) -> None:
-        """Preset the organization for a new contact (from an organization's screen)."""
-        self.organization.set_value(organization_id)
-        self.on_edited()

@@ -1,63 +1,14 @@
-"""Small field helpers the record editors share: choice lists, tags, text areas, and
-the names of linked records."""
+"""Small field helpers the record editors share: defaults, text areas and the names of
+linked records. (Choice lists and tags: `ui/widgets/choices.py`, `ui/widgets/tag_edit.py`.)"""
 
 from collections.abc import Callable
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit
 
 from partnerdesk.errors import NotFoundError
 from partnerdesk.services import Desk
-
-
-class ChoiceCombo(QComboBox):
-    """A fixed list from `db.vocabulary`: shows the label, holds the stored value."""
-
-    def __init__(self, choices: tuple[tuple[str, str], ...],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.set_choices(choices)
-
-    def set_choices(self, choices: tuple[tuple[str, str], ...]) -> None:
-        """Replace the list, keeping the current value when it is still offered."""
-        current = self.value()
-        self.blockSignals(True)
-        self.clear()
-        for value, label in choices:
-            self.addItem(self.tr(label), value)
-        self.setCurrentIndex(max(self.findData(current), 0))
-        self.blockSignals(False)
-
-    def value(self) -> str:
-        data = self.currentData()
-        return "" if data is None else str(data)
-
-    def set_value(self, value: str) -> None:
-        index = self.findData(value)
-        if index < 0 and value:  # a value from a newer version: keep it rather than lose it
-            self.addItem(value, value)
-            index = self.count() - 1
-        self.setCurrentIndex(max(index, 0))
-
-
-class TagsEdit(QLineEdit):
-    """Tags typed as a comma-separated list (first spelling of a repeat wins)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText(self.tr("For example: food, winter 2026"))
-
-    def value(self) -> list[str]:
-        seen: list[str] = []
-        for part in self.text().split(","):
-            tag = " ".join(part.split())
-            if tag and tag.casefold() not in (t.casefold() for t in seen):
-                seen.append(tag)
-        return seen
-
-    def set_value(self, tags: list[str]) -> None:
-        self.setText(", ".join(tags))
 
 
 def field_getter(service: Any, row: Any | None) -> Callable[[str], Any]:

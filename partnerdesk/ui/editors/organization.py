@@ -54,7 +54,7 @@ class OrganizationEditor(RecordEditor):
             tooltip=self.tr("Only one organization can be ours."))
         self.is_us.setAccessibleName(self.tr("This is our organization"))
         self.tags = self.add_field("tags", self.tr("Ta&gs:"), TagEdit(
-            [t.name for t in desk.tags.list()]),
+            lambda: [t.name for t in desk.tags.list()]),
             tooltip=self.tr("Words to group organizations by, separated by commas."))
 
         self.tabs = QTabWidget()
@@ -124,7 +124,7 @@ class OrganizationEditor(RecordEditor):
     def widget_values(self) -> dict[str, Any]:
         return {
             "name": self.name.text(), "kind": self.kind.value(), "status": self.status.value(),
-            "is_us": self.is_us.isChecked(), "tags": self.tags.tags(),
+            "is_us": self.is_us.isChecked(), "tags": self.tags.value(),
             "mission": self.mission.toPlainText(), "website": self.website.text(),
             "email": self.email.text(), "phone": self.phone.text(),
             "address": self.address.toPlainText(),
@@ -140,8 +140,7 @@ class OrganizationEditor(RecordEditor):
         self.kind.set_value(row.kind)
         self.status.set_value(row.status)
         self.is_us.setChecked(row.is_us)
-        self.tags.set_known([t.name for t in self.desk.tags.list()])
-        self.tags.set_tags(list(row.tags))
+        self.tags.set_value(list(row.tags))
         self.mission.setPlainText(row.mission)
         self.website.setText(row.website)
         self.email.setText(row.email)

@@ -32,10 +32,12 @@ from partnerdesk.ui.editors.children import (
     format_date,
     page,
 )
-from partnerdesk.ui.editors.fields import ChoiceCombo, Names, TagsEdit, field_getter, text_area
+from partnerdesk.ui.editors.fields import Names, field_getter, text_area
 from partnerdesk.ui.widgets.chart import ChartWidget, Series, format_number
+from partnerdesk.ui.widgets.choices import ChoiceCombo
 from partnerdesk.ui.widgets.dates import OptionalDateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
+from partnerdesk.ui.widgets.tag_edit import TagEdit
 
 
 class _OneIndicator(QSortFilterProxyModel):
@@ -84,7 +86,8 @@ class PartnershipEditor(EditorWithChildren):
                        tooltip=self.tr("How often the partners sit down to review how it goes."))
         self.next_review = self.add_field("next_review_date", self.tr("&Next review:"),
                                           OptionalDateEdit())
-        self.tags = self.add_field("tags", self.tr("T&ags:"), TagsEdit())
+        self.tags = self.add_field("tags", self.tr("T&ags:"), TagEdit(
+            lambda: [t.name for t in desk.tags.list()]))
         details_form = self.take_form()
 
         self.members = self.child_model([

@@ -11,21 +11,23 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
+if TYPE_CHECKING:
+    from partnerdesk.services import Desk
 
-def sample_desk(folder: Path) -> Any:
+
+def sample_desk(folder: Path) -> "Desk":
     """A temporary database with the sample data (and its own data folder)."""
     import os
 
     os.environ["PARTNERDESK_DATA_DIR"] = str(folder / "data")
     from partnerdesk.services import Desk
-    from partnerdesk.services.demo import load_demo
 
     desk = Desk.open(folder / "preview.db")
-    load_demo(desk)
+    desk.load_sample_data()
     return desk
 
 

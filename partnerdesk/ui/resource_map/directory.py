@@ -1,92 +1,52 @@
 """The Directory tab: every resource by category and provider, stale ones flagged."""
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from partnerdesk.services import Desk
 from partnerdesk.services.gaps import DirectoryLine as ResourceRow
-from partnerdesk.services.gaps import directory, fold
+from partnerdesk.services.gaps import fold
 from partnerdesk.services.progress import Progress
 from partnerdesk.ui.resource_map.editors import EditorDialog, ResourceEditor
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-Index = QModelIndex | QPersistentModelIndex
 STALE_MARK = "⚠ "
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class ResourceTableModel(QAbstractTableModel):
-    """Fed rows with `set_rows`; never queries."""
+def directory_columns(tr: Callable[[str], str]) -> list[ColumnSpec[ResourceRow]]:
+    """The resource directory's columns; stale rows are marked, coloured and explained."""
+    def verified(row: ResourceRow) -> str:
+        when = row.last_verified.isoformat() if row.last_verified else tr("Never")
+        return f"{STALE_MARK}{when}" if row.stale else when
 
-    COLUMNS = ("Category", "Resource", "Provider", "Capacity", "Schedule", "Eligibility",
-               "Service area", "Last verified")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ResourceRow] = []
-
-    def set_rows(self, rows: list[ResourceRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ResourceRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 7:
-                when = row.last_verified.isoformat() if row.last_verified else self.tr("Never")
-                return f"{STALE_MARK}{when}" if row.stale else when
-            return (row.category, row.name, row.provider, row.capacity, row.schedule,
-                    row.eligibility, row.service_area)[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column == 7 and row.stale:
-            return self.tr("Not verified in the last 12 months: check it is still offered.")
-        if role == Qt.ItemDataRole.ForegroundRole and column == 7 and row.stale:
-            return QColor("#8a4b00")
-        if role == ROW_ROLE:
-            return row
-        return None
+    return [
+        ColumnSpec(tr("Category"), lambda row: row.category),
+        ColumnSpec(tr("Resource"), lambda row: row.name),
+        ColumnSpec(tr("Provider"), lambda row: row.provider),
+        ColumnSpec(tr("Capacity"), lambda row: row.capacity),
+        ColumnSpec(tr("Schedule"), lambda row: row.schedule),
+        ColumnSpec(tr("Eligibility"), lambda row: row.eligibility),
+        ColumnSpec(tr("Service area"), lambda row: row.service_area),
+        ColumnSpec(tr("Last verified"), verified,
+                   sort=lambda row: row.last_verified.isoformat() if row.last_verified else "",
+                   tooltip=lambda row: tr("Not verified in the last 12 months: check it is "
+                                          "still offered.") if row.stale else None,
+                   foreground=lambda row: "#8a4b00" if row.stale else None),
+    ]
 
 
 class DirectoryTab(QWidget):
@@ -103,16 +63,9 @@ class DirectoryTab(QWidget):
         self._changed.setSingleShot(True)
         self._changed.setInterval(150)
         self._changed.timeout.connect(self.refresh)
-        self.model = ResourceTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.model: RowTableModel[ResourceRow] = RowTableModel(directory_columns(self.tr), self)
+        self.table = RowTableView(self.model, accessible_name=self.tr("Resources"))
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(self.tr("Resources"))
         self.table.setWordWrap(False)
         for column, width in enumerate((120, 200, 180, 140, 130, 140, 120)):
             self.table.horizontalHeader().resizeSection(column, width)
@@ -158,14 +111,14 @@ class DirectoryTab(QWidget):
         generation = self._generation
 
         def work(_progress: Progress) -> list[ResourceRow]:
-            return directory(self.desk)
+            return self.desk.resource_map.directory()
 
         def done(rows: list[ResourceRow]) -> None:
             if generation == self._generation:  # a newer load supersedes this one
                 self._all = rows
                 self._filter()
 
-        run_in_background(self, work, on_success=done)
+        DeskOp(self, work).success(done).run_in_background()
 
     def _on_changes(self, changes: list[Any]) -> None:
         watched = ("resource", "organization", "category")
@@ -188,8 +141,8 @@ class DirectoryTab(QWidget):
 
     # -- actions ---------------------------------------------------------------------
     def selected(self) -> ResourceRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        row: ResourceRow | None = self.table.selected_row()
+        return row
 
     def open_editor(self, record_id: str | None) -> bool:
         editor = ResourceEditor(self.desk)

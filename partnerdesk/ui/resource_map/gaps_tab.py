@@ -1,110 +1,66 @@
 """The Gaps tab: community needs by priority against the resources that meet them."""
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from partnerdesk.services import Desk
 from partnerdesk.services.gaps import (
+    COVERAGE_ORDER,
+    PRIORITY_ORDER,
     DirectoryLine,
     NeedCoverage,
-    coverage,
-    directory,
     fold,
-    linked_resource_ids,
-    set_links,
 )
-from partnerdesk.services.needs_import import NeedsImportResult, import_needs
+from partnerdesk.services.needs_import import NeedsImportResult
 from partnerdesk.services.progress import Progress
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.resource_map.editors import EditorDialog, NeedEditor
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
-Index = QModelIndex | QPersistentModelIndex
 # A symbol and a word for each coverage, so colour is never the only signal.
 COVERAGE_TEXT = {"unmet": "✗ Unmet", "thin": "◐ Thin", "covered": "✓ Covered"}
 COVERAGE_TINT = {"unmet": "#f6d5d5", "thin": "#fbecc8", "covered": "#d7ecd9"}
 WATCHED = ("need", "resource", "need_resource_link", "organization", "category")
 
 
-class GapsModel(QAbstractTableModel):
-    COLUMNS = ("Priority", "Need", "Category", "Area", "Coverage", "Resources")
+def gaps_columns(tr: Callable[[str], str]) -> list[ColumnSpec[NeedCoverage]]:
+    """Priority, need, category, area, coverage (with its reason), resources."""
+    def resources(line: NeedCoverage) -> str:
+        names = ", ".join(f"{m.name} ({m.organization})" for m in line.resources)
+        return (tr("Linked: ") if line.linked else "") + (names or "—")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[NeedCoverage] = []
-
-    def set_rows(self, rows: list[NeedCoverage]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> NeedCoverage:
-        return self._rows[row]
-
-    def rows(self) -> list[NeedCoverage]:
-        return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        line = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 4:
-                return self.tr(COVERAGE_TEXT[line.coverage])
-            if column == 5:
-                names = ", ".join(f"{m.name} ({m.organization})" for m in line.resources)
-                return (self.tr("Linked: ") if line.linked else "") + (names or "—")
-            if column == 3:
-                return line.area or self.tr("Anywhere")
-            return (self.tr(line.priority_label), line.need, line.category)[column]
-        if role == Qt.ItemDataRole.ToolTipRole and column in (4, 5):
-            return self.tr(line.reason)
-        if role == Qt.ItemDataRole.BackgroundRole and column == 4:
-            return QColor(COVERAGE_TINT[line.coverage])
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
-            return QColor("#202020")
-        return None
+    return [
+        ColumnSpec(tr("Priority"), lambda line: tr(line.priority_label),
+                   sort=lambda line: PRIORITY_ORDER.get(line.priority, 99)),
+        ColumnSpec(tr("Need"), lambda line: line.need),
+        ColumnSpec(tr("Category"), lambda line: line.category),
+        ColumnSpec(tr("Area"), lambda line: line.area or tr("Anywhere")),
+        ColumnSpec(tr("Coverage"), lambda line: tr(COVERAGE_TEXT[line.coverage]),
+                   sort=lambda line: COVERAGE_ORDER[line.coverage],
+                   tooltip=lambda line: tr(line.reason),
+                   background=lambda line: COVERAGE_TINT[line.coverage],
+                   foreground=lambda _line: "#202020"),
+        ColumnSpec(tr("Resources"), resources, tooltip=lambda line: tr(line.reason)),
+    ]
 
 
 class LinkDialog(QDialog):
@@ -127,9 +83,9 @@ class LinkDialog(QDialog):
         self.search.textChanged.connect(self._filter)
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Resources"))
-        linked = set(linked_resource_ids(desk, need.need_id))
-        lines: list[DirectoryLine] = sorted(
-            directory(desk), key=lambda r: (r.category != need.category, fold(r.name)))
+        linked = set(desk.resource_map.linked_resource_ids(need.need_id))
+        lines: list[DirectoryLine] = sorted(desk.resource_map.directory(), key=lambda r: (
+            r.category != need.category, fold(r.name)))
         for line in lines:
             item = QListWidgetItem(f"{line.name} — {line.provider} ({line.category})")
             item.setData(Qt.ItemDataRole.UserRole, line.id)
@@ -160,7 +116,7 @@ class LinkDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            set_links(self.desk, self.need.need_id, self.checked_ids())
+            self.desk.resource_map.set_links(self.need.need_id, self.checked_ids())
         except Exception as error:  # shown calmly; the ticks stay as they are
             show_error(self, error)
             return
@@ -182,15 +138,9 @@ class GapsTab(QWidget):
         self._changed.setSingleShot(True)
         self._changed.setInterval(150)
         self._changed.timeout.connect(self.refresh)
-        self.model = GapsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(self.tr("Community needs and their coverage"))
+        self.model: RowTableModel[NeedCoverage] = RowTableModel(gaps_columns(self.tr), self)
+        self.table = RowTableView(self.model, accessible_name=self.tr(
+            "Community needs and their coverage"))
         self.table.setWordWrap(False)
         for column, width in enumerate((80, 300, 130, 130, 110)):
             self.table.horizontalHeader().resizeSection(column, width)
@@ -242,7 +192,7 @@ class GapsTab(QWidget):
         self.summary.setText(self.tr("Working out coverage…"))
 
         def work(_progress: Progress) -> list[NeedCoverage]:
-            return coverage(self.desk, categories=[category] if category else None)
+            return self.desk.resource_map.coverage([category] if category else None)
 
         def done(rows: list[NeedCoverage]) -> None:
             if generation != self._generation:
@@ -258,7 +208,7 @@ class GapsTab(QWidget):
                                  .replace("%4", str(counts["covered"])))
             self.sig_loaded.emit()
 
-        run_in_background(self, work, on_success=done)
+        DeskOp(self, work).success(done).run_in_background()
 
     def _on_changes(self, changes: list[Any]) -> None:
         if self._started and any(c.record_type in WATCHED for c in changes):
@@ -266,8 +216,8 @@ class GapsTab(QWidget):
 
     # -- actions ---------------------------------------------------------------------
     def selected(self) -> NeedCoverage | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        line: NeedCoverage | None = self.table.selected_row()
+        return line
 
     def open_editor(self, record_id: str | None) -> bool:
         editor = NeedEditor(self.desk)
@@ -310,7 +260,7 @@ class GapsTab(QWidget):
             return
 
         def work(_progress: Progress) -> NeedsImportResult:
-            return import_needs(self.desk, path)
+            return self.desk.resource_map.import_needs(path)
 
         def done(result: NeedsImportResult) -> None:
             text = self.tr("%1 needs were added.").replace("%1", str(result.created))
@@ -319,4 +269,5 @@ class GapsTab(QWidget):
                                       ).replace("%1", str(result.skipped))
             QMessageBox.information(self, self.tr("Needs imported"), text)
 
-        run_in_background(self, work, on_success=done, label=self.tr("Importing needs…"))
+        DeskOp(self, work).success(done).with_progress(self.tr("Importing needs…")) \
+            .run_in_background()

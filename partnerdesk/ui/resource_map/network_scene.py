@@ -156,11 +156,6 @@ class NodeItem(QGraphicsPathItem):
         self.halo.setRect(self.label.mapRectToParent(name_box).united(
             self.kind.mapRectToParent(kind_box)).adjusted(-2, 0, 2, 0))
 
-    def label_rect(self) -> QRectF:
-        """Where the node and its labels sit in the scene."""
-        return self.sceneBoundingRect().united(self.label.sceneBoundingRect()).united(
-            self.kind.sceneBoundingRect())
-
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object,  # noqa: N802
                    ) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:

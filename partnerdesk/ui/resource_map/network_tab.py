@@ -19,14 +19,7 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
-from partnerdesk.services.network import build_network
-from partnerdesk.services.network_positions import (
-    Footprint,
-    edge_records,
-    forget_positions,
-    positions_for,
-    save_positions,
-)
+from partnerdesk.services.network_positions import Footprint
 from partnerdesk.services.progress import Progress
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.resource_map.network_scene import (
@@ -35,7 +28,7 @@ from partnerdesk.ui.resource_map.network_scene import (
     NetworkPicture,
     NetworkScene,
 )
-from partnerdesk.ui.tasks import run_in_background
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
 
 WATCHED = ("organization", "partnership", "partnership_member", "referral_pathway",
@@ -46,13 +39,13 @@ def compute_picture(desk: Desk, categories: list[str] | None, kinds: list[str] |
                     statuses: list[str] | None, char_width: float, line_height: float,
                     ) -> NetworkPicture:
     """The filtered network, its positions and edge records (runs off the UI thread)."""
-    network = build_network(desk, categories=categories, kinds=kinds, statuses=statuses)
+    network = desk.resource_map.network(categories=categories, kinds=kinds, statuses=statuses)
     shown = network.subset(network.linked_ids())
     feet = {n.id: Footprint(width=max(len(n.name), len(n.kind_label)) * char_width + 8,
                             above=RADIUS * 1.3, below=RADIUS * 1.3 + 2 * line_height + 2)
             for n in shown.nodes}
-    positions = positions_for(desk, shown, feet, SCALE)
-    return NetworkPicture(shown, positions, edge_records(desk, shown),
+    positions = desk.resource_map.positions(shown, feet, SCALE)
+    return NetworkPicture(shown, positions, desk.resource_map.edge_records(shown),
                           len(network.nodes) - len(shown.nodes))
 
 
@@ -173,7 +166,7 @@ class NetworkTab(QWidget):
             self.summary.setText(text)
             self.sig_loaded.emit()
 
-        run_in_background(self, work, on_success=done)
+        DeskOp(self, work).success(done).run_in_background()
 
     def _on_changes(self, changes: list[Any]) -> None:
         if self._started and any(c.record_type in WATCHED for c in changes):
@@ -187,7 +180,7 @@ class NetworkTab(QWidget):
     # -- interaction -----------------------------------------------------------------
     def _on_node_moved(self, node_id: str, x: float, y: float) -> None:
         try:
-            save_positions(self.desk, {node_id: (x, y)})
+            self.desk.resource_map.save_positions({node_id: (x, y)})
         except Exception as error:  # the node stays where it was put for now
             show_error(self, error)
 
@@ -199,7 +192,7 @@ class NetworkTab(QWidget):
             self.sig_open_record.emit(*target)
 
     def reset_layout(self) -> None:
-        forget_positions(self.desk)
+        self.desk.resource_map.forget_positions()
         self.refresh()
 
     def export(self, kind: str) -> None:

@@ -54,11 +54,9 @@ if __name__ == "__main__":  # a quick look with the sample data
     import tempfile
     from pathlib import Path
 
-    from partnerdesk.services.demo import load_demo
-
     app = QApplication(sys.argv)
     desk = Desk.open(Path(tempfile.mkdtemp()) / "sample.db")
-    load_demo(desk)
+    desk.load_sample_data()
     view = ResourceMapView(desk)
     view.resize(1100, 700)
     view.show()

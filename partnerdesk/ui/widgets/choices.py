@@ -1,4 +1,4 @@
-"""A combo box over one of the fixed choice lists in `partnerdesk.db.vocabulary`."""
+"""The one combo box over a fixed choice list of `partnerdesk.db.vocabulary`."""
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -12,14 +12,15 @@ class ChoiceCombo(QComboBox):
         self.set_choices(choices)
 
     def set_choices(self, choices: tuple[tuple[str, str], ...]) -> None:
-        """Replace the choices, keeping the current value when it is still offered."""
+        """Replace the list, keeping the current value when it is still offered (an
+        agreement's next statuses change with its status: a value no longer offered goes)."""
         current = self.value()
         self.blockSignals(True)
         self.clear()
         for value, label in choices:
             self.addItem(self.tr(label), value)
+        self.setCurrentIndex(max(self.findData(current), 0))
         self.blockSignals(False)
-        self.set_value(current)
 
     def value(self) -> str:
         data = self.currentData()

@@ -11,6 +11,8 @@ from weakref import WeakKeyDictionary
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from partnerdesk.services import Desk
+
 
 class DataHub(QObject):
     sig_data_changed = Signal(object)
@@ -26,7 +28,7 @@ class DataHub(QObject):
 _HUBS: "WeakKeyDictionary[Any, DataHub]" = WeakKeyDictionary()
 
 
-def hub_for(desk: Any) -> DataHub:
+def hub_for(desk: Desk) -> DataHub:
     """The hub of this open database, created (and subscribed) on first use."""
     hub = _HUBS.get(desk)
     if hub is None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.services import Desk
 from partnerdesk.ui.history_panel import HistoryPanel
 
 
@@ -25,7 +26,7 @@ class EditorPane(QWidget):
     sig_open_record = Signal(str, str)
     """Open another record: record type, id (forwarded from the editor)."""
 
-    def __init__(self, desk: Any, editor: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, editor: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.editor = editor

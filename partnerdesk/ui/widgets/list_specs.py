@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from partnerdesk.db import vocabulary as v
+from partnerdesk.services import Desk
 from partnerdesk.ui.record_list import Column, ListSpec, Lookups
 from partnerdesk.ui.widgets.multi_value_text import first_email, first_phone
 
@@ -30,17 +31,17 @@ def _names(service: Any, ids: set[str], field: str) -> dict[str, str]:
     return service.lookup(ids, field)
 
 
-def contact_lookups(desk: Any, rows: list[Any]) -> Lookups:
+def contact_lookups(desk: Desk, rows: list[Any]) -> Lookups:
     return {"organization": _names(desk.organizations,
                                    {row.organization_id or "" for row in rows}, "name")}
 
 
-def meeting_lookups(desk: Any, rows: list[Any]) -> Lookups:
+def meeting_lookups(desk: Desk, rows: list[Any]) -> Lookups:
     return {"partnership": _names(desk.partnerships,
                                   {row.partnership_id or "" for row in rows}, "title")}
 
 
-def agreement_lookups(desk: Any, rows: list[Any]) -> Lookups:
+def agreement_lookups(desk: Desk, rows: list[Any]) -> Lookups:
     return {"partnership": _names(desk.partnerships,
                                   {row.partnership_id or "" for row in rows}, "title")}
 
