@@ -15,7 +15,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
-from partnerdesk.services import validation
+from partnerdesk.services import agreement_rules, validation
 from partnerdesk.services.ids import tag_id
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
@@ -300,7 +300,7 @@ class AgreementService(RecordService[r.Agreement]):
         super().before_save(writer, values, current)
         if current is None or values["status"] == current.status:
             return
-        allowed = v.AGREEMENT_TRANSITIONS.get(current.status, ())
+        allowed = agreement_rules.next_statuses(current.status)
         if values["status"] not in allowed:
             old = v.label(v.AGREEMENT_STATUSES, current.status)
             new = v.label(v.AGREEMENT_STATUSES, values["status"])
@@ -311,7 +311,7 @@ class AgreementService(RecordService[r.Agreement]):
 
     @staticmethod
     def next_statuses(status: str) -> tuple[str, ...]:
-        return v.AGREEMENT_TRANSITIONS.get(status, ())
+        return agreement_rules.next_statuses(status)
 
 
 class DoneDateService(RecordService[T]):

@@ -146,6 +146,7 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
     assert period.start is not None and period.end is not None
     first = datetime.combine(period.start, time.min)
     last = datetime.combine(period.end, time.max)
+    warning_days = desk.settings.expiring_days
     with desk.store.read() as session:
         members = list(session.scalars(select(r.PartnershipMember).where(
             r.PartnershipMember.partnership_id == ship.id,
@@ -171,7 +172,8 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                 measurements[m.indicator_id].append(m)
         agreements = list(session.execute(agreement_query(
             r.Agreement.partnership_id == ship.id).order_by(r.Agreement.title)))
-        agreement_rows = agreement_lines(session, agreements, today, with_obligations=True)
+        agreement_rows = agreement_lines(session, agreements, today, with_obligations=True,
+                                         warning_days=warning_days)
         resources = list(session.scalars(select(r.Resource).where(
             r.Resource.organization_id.in_(org_ids), r.Resource.deleted == LIVE)
             .order_by(r.Resource.name)))
