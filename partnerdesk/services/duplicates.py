@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -24,7 +24,11 @@ from partnerdesk.db import records as r
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
+from partnerdesk.services.settings import DEFAULT_PHONE_REGION
 from partnerdesk.services.store import Writer, field_values
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 NAME_THRESHOLD = 90  # token_sort_ratio on folded names; 90 catches "Ann"/"Anne", not "Ann"/"Dan"
 FUZZY_GROUP_LIMIT = 3000  # beyond this many names in one group, only exact folded names match
@@ -52,8 +56,11 @@ def email_key(address: str) -> str:
     return (address or "").strip().casefold()
 
 
-def phone_key(number: str, region: str = "US") -> str:
-    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100')."""
+def phone_key(number: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100').
+
+    Pass `desk.settings.phone_region` for numbers as typed; the default serves numbers
+    already cleaned (stored as E.164), where the region no longer matters."""
     number = (number or "").strip()
     if not number:
         return ""
@@ -106,7 +113,7 @@ class MatchIndex:
     importing many rows or typing one."""
 
     record_type: str
-    region: str = "US"
+    region: str = DEFAULT_PHONE_REGION  # see `phone_key`
     by_email: dict[str, _Entry] = field(default_factory=dict)
     by_phone: dict[str, _Entry] = field(default_factory=dict)
     by_site: dict[str, _Entry] = field(default_factory=dict)
@@ -168,10 +175,10 @@ class MatchIndex:
         return None
 
     @classmethod
-    def from_desk(cls, desk: Any, record_type: str) -> MatchIndex:
+    def from_desk(cls, desk: Desk, record_type: str) -> MatchIndex:
         """Every live record of the type, read as plain columns (fast at 100,000 rows)."""
         model = MERGEABLE[record_type]
-        index = cls(record_type, region=str(desk.store.setting("phone_region", "US")))
+        index = cls(record_type, region=desk.settings.phone_region)
         columns = _index_columns(model)
         with desk.store.read() as session:
             rows = session.execute(select(*[getattr(model, c) for c in columns]).where(
@@ -215,12 +222,12 @@ class DuplicatePair:
     reasons: tuple[str, ...]
 
 
-def not_duplicate_pairs(desk: Any, record_type: str) -> set[tuple[str, str]]:
+def not_duplicate_pairs(desk: Desk, record_type: str) -> set[tuple[str, str]]:
     rows = desk.not_duplicates.list(where={"record_type": record_type})
     return {tuple(sorted((row.first_id, row.second_id))) for row in rows}  # type: ignore[misc]
 
 
-def find_duplicates(desk: Any, record_types: Iterable[str] = ("organization", "contact"),
+def find_duplicates(desk: Desk, record_types: Iterable[str] = ("organization", "contact"),
                     ) -> list[DuplicatePair]:
     """Likely duplicate pairs with every reason found, minus those marked "not duplicates"."""
     found: list[DuplicatePair] = []
@@ -229,9 +236,9 @@ def find_duplicates(desk: Any, record_types: Iterable[str] = ("organization", "c
     return found
 
 
-def _pairs_of(desk: Any, record_type: str) -> list[DuplicatePair]:
+def _pairs_of(desk: Desk, record_type: str) -> list[DuplicatePair]:
     model = MERGEABLE[record_type]
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     columns = _index_columns(model)
     with desk.store.read() as session:
         rows = [dict(zip(columns, row, strict=True)) for row in session.execute(
@@ -295,17 +302,17 @@ def _name_pairs(members: list[dict[str, Any]], note: Any, where: str) -> None:
                     note([a, b], f"very similar name{where}")
 
 
-def possible_duplicates(desk: Any, record_type: str, values: dict[str, Any],
+def possible_duplicates(desk: Desk, record_type: str, values: dict[str, Any],
                         exclude_id: str | None = None, limit: int = 3) -> list[Match]:
     """What an editor shows as a non-blocking hint while a person types a record."""
     if record_type not in MERGEABLE:
         return []
     model = MERGEABLE[record_type]
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     index = MatchIndex(record_type, region=region)
     group = str(values.get("organization_id") or "") if record_type == "contact" else ""
     with desk.store.read() as session:
-        for row in session.scalars(_candidates(model, values, group)):
+        for row in session.scalars(_candidates(model, values, group, region)):
             if row.id != exclude_id:
                 index.add(row.id, field_values(row),
                           group=str(getattr(row, "organization_id", "") or ""))
@@ -320,7 +327,8 @@ def possible_duplicates(desk: Any, record_type: str, values: dict[str, Any],
     return found
 
 
-def _candidates(model: type[SQLModel], values: dict[str, Any], group: str) -> Any:
+def _candidates(model: type[SQLModel], values: dict[str, Any], group: str,
+                region: str) -> Any:
     """Rows worth comparing: same group (for names), or text containing an e-mail or phone."""
     from sqlalchemy import String, cast, or_
 
@@ -331,7 +339,7 @@ def _candidates(model: type[SQLModel], values: dict[str, Any], group: str) -> An
         for address in _emails(values):
             conditions.append(cast(r.Contact.emails, String).ilike(f"%{email_key(address)}%"))
         for number in _phones(values):
-            key = phone_key(number)
+            key = phone_key(number, region)
             if key:
                 conditions.append(cast(r.Contact.phones, String).like(f"%{key}%"))
         if group == "":
@@ -342,7 +350,7 @@ def _candidates(model: type[SQLModel], values: dict[str, Any], group: str) -> An
 
 
 # -- deciding -----------------------------------------------------------------------
-def mark_not_duplicates(desk: Any, record_type: str, first_id: str, second_id: str) -> None:
+def mark_not_duplicates(desk: Desk, record_type: str, first_id: str, second_id: str) -> None:
     """Remember that these two are different; travels in bundles like any record."""
     low, high = sorted((first_id, second_id))
     record_id = pair_id(record_type, low, high)
@@ -355,7 +363,7 @@ def mark_not_duplicates(desk: Any, record_type: str, first_id: str, second_id: s
             writer.restore(existing)
 
 
-def merge_records(desk: Any, record_type: str, keep_id: str, other_id: str,
+def merge_records(desk: Desk, record_type: str, keep_id: str, other_id: str,
                   chosen_values: dict[str, Any] | None = None) -> dict[str, int]:
     """Make two records one, in one transaction.
 
@@ -382,8 +390,7 @@ def merge_records(desk: Any, record_type: str, keep_id: str, other_id: str,
         if problems:
             raise ValidationError(problems)
         full = {**service.defaults(), **values}
-        validation.clean(model, full, validation.Context(
-            region=str(desk.store.setting("phone_region", "US"))))
+        validation.clean(model, full, validation.Context(region=desk.settings.phone_region))
         service.before_save(writer, full, keep)
         writer.update(keep, {k: full[k] for k in full if full[k] != getattr(keep, k)})
         _move_links(writer, model, keep_id, other_id, moved)

@@ -18,6 +18,7 @@ from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import agreement_rules, validation
 from partnerdesk.services.ids import tag_id
 from partnerdesk.services.indexing import SEARCHABLE
+from partnerdesk.services.settings import Settings
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
 
 T = TypeVar("T", bound=SQLModel)
@@ -159,8 +160,7 @@ class RecordService(Generic[T]):
         def exists(model: type[SQLModel], record_id: str) -> bool:
             with self.store.read() as session:
                 return session.get(model, record_id) is not None
-        return validation.Context(region=self.store.setting("phone_region", "US"),
-                                  exists=exists)
+        return validation.Context(region=Settings(self.store).phone_region, exists=exists)
 
     def check(self, values: dict[str, Any]) -> list[FieldProblem]:
         """Problems with a whole record's values (for enabling Save); nothing is written."""

@@ -179,7 +179,7 @@ class ImportPlan:
 
 
 def context(desk: Any) -> validation.Context:
-    return validation.Context(region=str(desk.store.setting("phone_region", "US")))
+    return validation.Context(region=desk.settings.phone_region)
 
 
 def row_cleaner(desk: Any, record_type: str) -> Callable[[RowPlan], None]:

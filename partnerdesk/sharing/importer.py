@@ -255,7 +255,7 @@ def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
 
 def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
                     progress: Progress | None) -> Preview:
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     with desk.store.read() as session:
         planned, unchanged = _plan(session.connection(), bundle, region, name,
                                    progress or Progress())
@@ -400,7 +400,7 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
                    batch_id: str | None, name: str) -> ImportResult:
     progress = progress or Progress()
     batch_id = batch_id or str(uuid.uuid4())
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
