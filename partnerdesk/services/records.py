@@ -15,7 +15,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
-from partnerdesk.services import agreement_rules, validation
+from partnerdesk.services import agreement_rules, titles, validation
 from partnerdesk.services.ids import tag_id
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.settings import Settings
@@ -71,10 +71,8 @@ class RecordService(Generic[T]):
 
     @property
     def title_field(self) -> str:
-        for name in ("name", "title", "description", "filename"):
-            if name in self.model.model_fields:
-                return name
-        return "id"
+        """The field that names these records, and their default order (`services.titles`)."""
+        return titles.title_field(self.type_name)
 
     def list(self, *, where: dict[str, Any] | None = None, text: str | None = None,
              order_by: str | None = None, descending: bool = False, limit: int | None = None,

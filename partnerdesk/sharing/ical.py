@@ -22,6 +22,7 @@ from partnerdesk.db import records as r
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import agreement_rules
 from partnerdesk.services.desk import Desk
+from partnerdesk.services.titles import short_title
 
 UID_DOMAIN = "partnerdesk"
 
@@ -99,7 +100,7 @@ def build_calendar(desk: Desk, include_internal: bool = False) -> Calendar:
     for item in desk.action_items.list(order_by="due_date"):
         todo = Todo()
         todo.add("uid", uid("action", item.id))
-        todo.add("summary", item.description.splitlines()[0][:200] or "Action item")
+        todo.add("summary", short_title(item.description, 200) or "Action item")
         todo.add("description", item.description)
         if item.due_date:
             todo.add("due", item.due_date)
