@@ -94,5 +94,7 @@ def short_title(text: str, limit: int) -> str:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if len(first) <= limit:
         return first
-    cut = first[:limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    cut = first[:limit - 1]
+    if first[limit - 1] != " ":  # the cut fell inside a word: leave that word out
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
