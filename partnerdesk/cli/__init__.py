@@ -16,7 +16,7 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.logs import setup_logging
 
 AREAS = ["partnerdesk.cli.core", "partnerdesk.cli.reports", "partnerdesk.cli.insight",
-         "partnerdesk.cli.sharing", "partnerdesk.cli.interchange"]
+         "partnerdesk.cli.sharing", "partnerdesk.cli.interchange", "partnerdesk.cli.settings"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,8 +28,9 @@ def register(commands: Commands) -> None:
 
     reminders = commands.add_parser("reminders", help="what needs attention")
     reminders.add_argument("--json", action="store_true", help="print JSON")
-    reminders.add_argument("--days", type=int, default=60,
-                           help="agreements expiring within this many days (default 60)")
+    reminders.add_argument("--days", metavar="N",
+                           help="agreements expiring within this many days (default: the "
+                                "expiring_days setting, 60 unless changed)")
     reminders.set_defaults(run=run_reminders)
 
     check = commands.add_parser("check", help="check the database's health and version")
@@ -89,10 +90,15 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_reminders(args: argparse.Namespace) -> int:
-    from partnerdesk.services.reminders import ReminderWindows
+    from dataclasses import replace
+
+    from partnerdesk.services.settings import EXPIRING_DAYS
 
     with open_desk(args) as desk:
-        found = desk.reminders(windows=ReminderWindows(expiring_days=args.days))
+        windows = desk.settings.reminder_windows
+        if args.days is not None:
+            windows = replace(windows, expiring_days=EXPIRING_DAYS.check(args.days))
+        found = desk.reminders(windows=windows)
     if args.json:
         print_json([{"kind": x.kind, "type": x.record_type, "id": x.record_id, "title": x.title,
                      "message": x.message, "due": x.due} for x in found])

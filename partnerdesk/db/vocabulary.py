@@ -53,15 +53,8 @@ AGREEMENT_STATUSES = (
     ("expired", "Expired"),
     ("terminated", "Terminated"),
 )
-# Which agreement status may follow which: the life of an MOU only moves forward.
-AGREEMENT_TRANSITIONS = {
-    "draft": ("negotiating", "terminated"),
-    "negotiating": ("draft", "signed", "terminated"),
-    "signed": ("active", "terminated"),
-    "active": ("expired", "terminated"),
-    "expired": ("active",),  # renewed
-    "terminated": (),
-}
+# Which status may follow which, and when an agreement is expiring, are rules:
+# `services/agreement_rules.py` keeps them.
 NEED_PRIORITIES = (("high", "High"), ("medium", "Medium"), ("low", "Low"))
 DEFAULT_CATEGORIES = (
     "Food",

@@ -9,10 +9,10 @@ from partnerdesk.reports.blocks import Cell, empty, heading, para, table, title_
 from partnerdesk.reports.cells import TextBlock
 from partnerdesk.reports.page import frame_width, render_story
 from partnerdesk.reports.styles import CELL, CELL_NOTE, Styles, make_styles
-from partnerdesk.services.reporting import EXPIRING_DAYS, AgreementLine, AgreementsRegister
+from partnerdesk.services.reporting import AgreementLine, AgreementsRegister
 
-FLAG_WORDS = {"expiring": f"EXPIRES WITHIN {EXPIRING_DAYS} DAYS",
-              "expired_active": "EXPIRED BUT STILL ACTIVE"}
+# The states of `services.agreement_rules.expiry`, as a flag over the days left.
+FLAG_WORDS = {"expiring": "EXPIRES SOON", "expired_active": "EXPIRED BUT STILL IN FORCE"}
 HEADERS = ["Agreement", "Parties", "Effective", "Expires", "Days left", "Renewal terms"]
 WIDTHS = (0.21, 0.21, 0.125, 0.125, 0.15, 0.18)
 
@@ -31,11 +31,11 @@ def render_agreements(report: AgreementsRegister, page_size: str = "letter") -> 
                       f"{counts}.", s))
     if flagged:
         story.append(para(f"{len(flagged):,} need attention: they expire within "
-                          f"{EXPIRING_DAYS} days, or have expired while still marked active. "
-                          "They are shaded and marked in capitals below.", s))
+                          f"{report.warning_days:,} days, or have expired while still marked "
+                          "signed or active. They are shaded and marked in capitals below.", s))
     else:
-        story.append(para(f"None expires within {EXPIRING_DAYS} days, and none has expired "
-                          "while still marked active.", s))
+        story.append(para(f"None expires within {report.warning_days:,} days, and none has "
+                          "expired while still marked signed or active.", s))
     for label, lines in report.groups:
         story.append(heading(f"{label} ({len(lines):,})", s))
         story.append(agreement_table(lines, width, s, note=lambda line: line.partnership))

@@ -24,6 +24,7 @@ from partnerdesk.services.meetings import MeetingService
 from partnerdesk.services.partnerships import PartnershipService
 from partnerdesk.services.records import DoneDateService, OrganizationService, RecordService
 from partnerdesk.services.reviews import ReviewService
+from partnerdesk.services.settings import ReminderWindows, Settings
 from partnerdesk.services.store import Change, Store
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class Desk:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.settings = Settings(store)
         self._lock: DatabaseLock | None = None
         # A warning to show when the file sits in a cloud-synced folder or on a network drive.
         self.place_warning: str | None = None
@@ -166,11 +168,12 @@ class Desk:
             hits = search_index.query(session.connection(), text, limit)
         return [SearchResult(h.record_type, h.record_id, h.title) for h in hits]
 
-    def reminders(self, today: date | None = None,
-                  windows: reminder_rules.ReminderWindows | None = None,
+    def reminders(self, today: date | None = None, windows: ReminderWindows | None = None,
                   ) -> list[reminder_rules.Reminder]:
+        """What needs attention; the windows are this database's settings unless given."""
+        windows = windows or self.settings.reminder_windows
         with self.store.read() as session:
-            return reminder_rules.reminders(session, today, windows)
+            return reminder_rules.reminders(session, today or date.today(), windows)
 
     def log_export(self, kind: str, path: Path | str, *, scope: str = "",
                    recipient: str = "", counts: dict[str, Any] | None = None) -> None:

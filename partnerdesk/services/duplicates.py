@@ -24,6 +24,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
+from partnerdesk.services.settings import DEFAULT_PHONE_REGION
 from partnerdesk.services.store import Writer, field_values
 
 if TYPE_CHECKING:
@@ -55,8 +56,11 @@ def email_key(address: str) -> str:
     return (address or "").strip().casefold()
 
 
-def phone_key(number: str, region: str = "US") -> str:
-    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100')."""
+def phone_key(number: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100').
+
+    Pass `desk.settings.phone_region` for numbers as typed; the default serves numbers
+    already cleaned (stored as E.164), where the region no longer matters."""
     number = (number or "").strip()
     if not number:
         return ""
@@ -105,7 +109,7 @@ class MatchIndex:
     importing many rows or typing one."""
 
     record_type: str
-    region: str = "US"
+    region: str = DEFAULT_PHONE_REGION  # see `phone_key`
     by_email: dict[str, _Entry] = field(default_factory=dict)
     by_phone: dict[str, _Entry] = field(default_factory=dict)
     by_site: dict[str, _Entry] = field(default_factory=dict)
@@ -170,7 +174,7 @@ class MatchIndex:
     def from_desk(cls, desk: Desk, record_type: str) -> MatchIndex:
         """Every live record of the type, read as plain columns (fast at 100,000 rows)."""
         model = MERGEABLE[record_type]
-        index = cls(record_type, region=str(desk.store.setting("phone_region", "US")))
+        index = cls(record_type, region=desk.settings.phone_region)
         columns = _index_columns(model)
         with desk.store.read() as session:
             rows = session.execute(select(*[getattr(model, c) for c in columns]).where(
@@ -230,7 +234,7 @@ def find_duplicates(desk: Desk, record_types: Iterable[str] = ("organization", "
 
 def _pairs_of(desk: Desk, record_type: str) -> list[DuplicatePair]:
     model = MERGEABLE[record_type]
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     columns = _index_columns(model)
     with desk.store.read() as session:
         rows = [dict(zip(columns, row, strict=True)) for row in session.execute(
@@ -300,11 +304,11 @@ def possible_duplicates(desk: Desk, record_type: str, values: dict[str, Any],
     if record_type not in MERGEABLE:
         return []
     model = MERGEABLE[record_type]
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     index = MatchIndex(record_type, region=region)
     group = str(values.get("organization_id") or "") if record_type == "contact" else ""
     with desk.store.read() as session:
-        for row in session.scalars(_candidates(model, values, group)):
+        for row in session.scalars(_candidates(model, values, group, region)):
             if row.id != exclude_id:
                 index.add(row.id, field_values(row),
                           group=str(getattr(row, "organization_id", "") or ""))
@@ -319,7 +323,8 @@ def possible_duplicates(desk: Desk, record_type: str, values: dict[str, Any],
     return found
 
 
-def _candidates(model: type[SQLModel], values: dict[str, Any], group: str) -> Any:
+def _candidates(model: type[SQLModel], values: dict[str, Any], group: str,
+                region: str) -> Any:
     """Rows worth comparing: same group (for names), or text containing an e-mail or phone."""
     from sqlalchemy import String, cast, or_
 
@@ -330,7 +335,7 @@ def _candidates(model: type[SQLModel], values: dict[str, Any], group: str) -> An
         for address in _emails(values):
             conditions.append(cast(r.Contact.emails, String).ilike(f"%{email_key(address)}%"))
         for number in _phones(values):
-            key = phone_key(number)
+            key = phone_key(number, region)
             if key:
                 conditions.append(cast(r.Contact.phones, String).like(f"%{key}%"))
         if group == "":
@@ -381,8 +386,7 @@ def merge_records(desk: Desk, record_type: str, keep_id: str, other_id: str,
         if problems:
             raise ValidationError(problems)
         full = {**service.defaults(), **values}
-        validation.clean(model, full, validation.Context(
-            region=str(desk.store.setting("phone_region", "US"))))
+        validation.clean(model, full, validation.Context(region=desk.settings.phone_region))
         service.before_save(writer, full, keep)
         writer.update(keep, {k: full[k] for k in full if full[k] != getattr(keep, k)})
         _move_links(writer, model, keep_id, other_id, moved)

@@ -25,6 +25,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.gaps import fold
+from partnerdesk.services.titles import short_title
 
 if TYPE_CHECKING:
     from partnerdesk.services.desk import Desk
@@ -71,14 +72,6 @@ def _decode(data: bytes) -> str:
             continue
     raise NeedsImportError(["The file is not plain text. Save it from the spreadsheet as "
                             "“CSV UTF-8” and try again."])
-
-
-def _title(description: str) -> str:
-    first = description.strip().splitlines()[0] if description.strip() else ""
-    if len(first) <= TITLE_LIMIT:
-        return first
-    cut = first[:TITLE_LIMIT - 1].rsplit(" ", 1)[0]
-    return cut + "…"
 
 
 def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -130,7 +123,7 @@ def import_needs(desk: Desk, source: str | Path | bytes, *,
     for number, cells in rows:
         category = categories.get(fold(cells.get("category", "")))
         description = cells.get("description", "")
-        title = cells.get("title") or _title(description)
+        title = cells.get("title") or short_title(description, TITLE_LIMIT)
         if category is None:
             name = cells.get("category", "")
             problems.append(f"Row {number}: “{name}” is not a category (use one of: {known})."

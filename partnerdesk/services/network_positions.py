@@ -2,8 +2,8 @@
 
 Positions are in the units of `network.layout` (the automatic picture fits in
 [-1, 1], y pointing up). Nodes the person dragged are kept in this laptop's
-`Setting` table (they are a view preference, not shared data); nodes never dragged
-get the deterministic automatic layout around them. After layout, automatically
+settings (`desk.settings.network_positions`: a view preference, not shared data);
+nodes never dragged get the deterministic automatic layout around them. After layout, automatically
 placed nodes are nudged apart until their labels do not overlap at the size the
 picture is drawn (`Footprint`, in pixels); dragged nodes never move.
 
@@ -23,7 +23,6 @@ from partnerdesk.services.network import Network, layout
 if TYPE_CHECKING:
     from partnerdesk.services.desk import Desk
 
-SETTING_KEY = "network_positions"
 PADDING = 6.0  # pixels kept free between two labels
 ROUNDS = 400
 
@@ -38,33 +37,21 @@ class Footprint:
 
 
 def saved_positions(desk: Desk) -> dict[str, tuple[float, float]]:
-    raw = desk.store.setting(SETTING_KEY, {}) or {}
-    found = {}
-    for node_id, value in raw.items():
-        try:
-            x, y = float(value[0]), float(value[1])
-        except (TypeError, ValueError, IndexError):
-            continue  # an unreadable entry is forgotten, the node is laid out again
-        if math.isfinite(x) and math.isfinite(y):
-            found[str(node_id)] = (x, y)
-    return found
+    return desk.settings.network_positions
 
 
 def save_positions(desk: Desk, moved: dict[str, tuple[float, float]]) -> None:
     """Remember where these nodes were left (merged with those kept before)."""
-    kept = {k: [x, y] for k, (x, y) in saved_positions(desk).items()}
-    kept.update({k: [round(float(x), 5), round(float(y), 5)] for k, (x, y) in moved.items()})
-    desk.store.set_setting(SETTING_KEY, kept)
+    kept = saved_positions(desk)
+    kept.update({k: (round(float(x), 5), round(float(y), 5)) for k, (x, y) in moved.items()})
+    desk.settings.network_positions = kept
 
 
 def forget_positions(desk: Desk, ids: Iterable[str] | None = None) -> None:
     """Let the automatic layout place these nodes (all of them without `ids`) again."""
-    if ids is None:
-        desk.store.set_setting(SETTING_KEY, {})
-        return
-    drop = set(ids)
-    kept = {k: [x, y] for k, (x, y) in saved_positions(desk).items() if k not in drop}
-    desk.store.set_setting(SETTING_KEY, kept)
+    drop = set(ids) if ids is not None else None
+    desk.settings.network_positions = {} if drop is None else {
+        k: p for k, p in saved_positions(desk).items() if k not in drop}
 
 
 def positions_for(desk: Desk, network: Network,
@@ -186,8 +173,7 @@ def edge_records(desk: Desk, network: Network) -> list[tuple[str, str] | None]:
 
     from partnerdesk.db import records as r
 
-    store = desk.store
-    with store.read() as session:
+    with desk.store.read() as session:
         categories = {c.id: c.name for c in session.scalars(select(r.Category))}
         ships: dict[str, list[str]] = {}
         for ship in session.scalars(select(r.Partnership).where(

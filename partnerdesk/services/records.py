@@ -16,9 +16,10 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
-from partnerdesk.services import validation
+from partnerdesk.services import agreement_rules, titles, validation
 from partnerdesk.services.ids import tag_id
 from partnerdesk.services.indexing import SEARCHABLE
+from partnerdesk.services.settings import Settings
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
 
 T = TypeVar("T", bound=SQLModel)
@@ -71,10 +72,8 @@ class RecordService(Generic[T]):
 
     @property
     def title_field(self) -> str:
-        for name in ("name", "title", "description", "filename"):
-            if name in self.model.model_fields:
-                return name
-        return "id"
+        """The field that names these records, and their default order (`services.titles`)."""
+        return titles.title_field(self.type_name)
 
     def list(self, *, where: dict[str, Any] | None = None, text: str | None = None,
              order_by: str | None = None, descending: bool = False, limit: int | None = None,
@@ -164,8 +163,7 @@ class RecordService(Generic[T]):
                 return True
             with self.store.read() as session:
                 return session.get(model, record_id) is not None
-        return validation.Context(region=self.store.setting("phone_region", "US"),
-                                  exists=exists)
+        return validation.Context(region=Settings(self.store).phone_region, exists=exists)
 
     def check(self, values: dict[str, Any]) -> list[FieldProblem]:
         """Problems with a whole record's values (for enabling Save); nothing is written."""
@@ -312,7 +310,7 @@ class AgreementService(RecordService[r.Agreement]):
         super().before_save(writer, values, current)
         if current is None or values["status"] == current.status:
             return
-        allowed = v.AGREEMENT_TRANSITIONS.get(current.status, ())
+        allowed = agreement_rules.next_statuses(current.status)
         if values["status"] not in allowed:
             old = v.label(v.AGREEMENT_STATUSES, current.status)
             new = v.label(v.AGREEMENT_STATUSES, values["status"])
@@ -323,7 +321,7 @@ class AgreementService(RecordService[r.Agreement]):
 
     @staticmethod
     def next_statuses(status: str) -> tuple[str, ...]:
-        return v.AGREEMENT_TRANSITIONS.get(status, ())
+        return agreement_rules.next_statuses(status)
 
 
 class DoneDateService(RecordService[T]):

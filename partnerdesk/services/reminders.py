@@ -7,14 +7,17 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from partnerdesk.db import records as r
+from partnerdesk.services import agreement_rules
+from partnerdesk.services.settings import ReminderWindows
 
 LIVE = False  # value of the `deleted` column for live rows
 
 
 @dataclass(frozen=True)
 class Reminder:
-    kind: str  # agreement_expiring, agreement_expired_active, review_due, milestone_overdue,
-    #            action_overdue, not_contacted, resource_unverified
+    kind: str  # agreement_expiring, agreement_expired_active (`agreement_rules` states),
+    #            review_due, milestone_overdue, action_overdue, not_contacted,
+    #            resource_unverified
     record_type: str
     record_id: str
     title: str
@@ -22,34 +25,20 @@ class Reminder:
     due: date | None = None
 
 
-@dataclass(frozen=True)
-class ReminderWindows:
-    expiring_days: int = 60
-    review_days: int = 14
-    quiet_days: int = 90
-    verify_months: int = 12
-
-
 def _agreements(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+    """Agreements expiring or lapsed, as `agreement_rules.expiry` decides."""
     found = []
-    soon = today + timedelta(days=w.expiring_days)
     # Only the columns shown: whole agreements carry long texts and bookkeeping.
     rows = session.execute(select(
         r.Agreement.id, r.Agreement.title, r.Agreement.status, r.Agreement.expiry_date).where(
-        r.Agreement.deleted == LIVE, r.Agreement.expiry_date.is_not(None),
-        r.Agreement.status.in_(["signed", "active", "negotiating"]),
-        r.Agreement.expiry_date <= soon).order_by(r.Agreement.expiry_date))
-    for agreement_id, title, status, expiry in rows:
-        days = (expiry - today).days
-        if days < 0 and status == "active":
-            found.append(Reminder(
-                "agreement_expired_active", "agreement", agreement_id, title,
-                f"Expired {-days} days ago but still marked active: renew it or mark it expired.",
-                expiry))
-        elif days >= 0:
-            found.append(Reminder(
-                "agreement_expiring", "agreement", agreement_id, title,
-                "Expires today." if days == 0 else f"Expires in {days} days.", expiry))
+        r.Agreement.deleted == LIVE,
+        agreement_rules.may_need_attention(today, w.expiring_days))
+        .order_by(r.Agreement.expiry_date, r.Agreement.title))
+    for agreement_id, title, status, expiry_date in rows:
+        state = agreement_rules.expiry(status, expiry_date, today, w.expiring_days)
+        if state.needs_attention:
+            found.append(Reminder(f"agreement_{state.state}", "agreement", agreement_id, title,
+                                  agreement_rules.describe(state, status), expiry_date))
     return found
 
 
@@ -156,10 +145,10 @@ def _unverified(session: Session, today: date, w: ReminderWindows) -> list[Remin
             for res_id, name, verified in rows]
 
 
-def reminders(session: Session, today: date | None = None,
-              windows: ReminderWindows | None = None) -> list[Reminder]:
-    today = today or date.today()
-    w = windows or ReminderWindows()
+def reminders(session: Session, today: date, windows: ReminderWindows) -> list[Reminder]:
+    """Everything that needs attention on `today`; `windows` usually come from
+    `desk.settings.reminder_windows` (`Desk.reminders` passes them)."""
+    w = windows
     return (_agreements(session, today, w) + _reviews(session, today, w)
             + _overdue(session, today) + _quiet_partners(session, today, w)
             + _unverified(session, today, w))

@@ -18,6 +18,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import FieldProblem
+from partnerdesk.services.settings import DEFAULT_PHONE_REGION
 
 MAX_TEXT = 20_000  # a long note; anything longer is almost surely pasted by mistake
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -40,7 +41,7 @@ class Context:
     those callers can see and saves most of the time of a large import.
     """
 
-    def __init__(self, region: str = "US",
+    def __init__(self, region: str = DEFAULT_PHONE_REGION,
                  exists: Callable[[type[SQLModel], str], bool] | None = None,
                  warnings: bool = True) -> None:
         self.region = region

@@ -14,6 +14,7 @@ from partnerdesk.db.local import Conflict
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
 from partnerdesk.services.desk import Desk
+from partnerdesk.services.titles import stored_title
 from partnerdesk.sharing.merge import DELETED_FIELD
 from partnerdesk.sharing.rows import typed_value
 
@@ -33,23 +34,16 @@ class ConflictView:
     batch_id: str | None
 
 
-def _title(desk: Desk, record_type: str, record_id: str) -> str:
-    with desk.store.read() as session:
-        row = session.get(RECORD_TYPES[record_type], record_id)
-    for name in ("name", "title", "description", "filename"):
-        if row is not None and getattr(row, name, ""):
-            return str(getattr(row, name))
-    return record_id
-
-
 def list_conflicts(desk: Desk, include_resolved: bool = False) -> list[ConflictView]:
     query = select(Conflict).order_by(Conflict.id.desc())  # type: ignore[union-attr]
     if not include_resolved:
         query = query.where(Conflict.resolved == False)  # noqa: E712
     with desk.store.read() as session:
         found = list(session.scalars(query))
+        names = {(c.record_type, c.record_id): stored_title(session, c.record_type, c.record_id)
+                 or c.record_id for c in found}
     return [ConflictView(c.id or 0, c.record_type, c.record_id,
-                         _title(desk, c.record_type, c.record_id), c.field, c.lost_value,
+                         names[(c.record_type, c.record_id)], c.field, c.lost_value,
                          str((c.lost_stamp or [0, ""])[1]), c.won_value,
                          str((c.won_stamp or [0, ""])[1]), c.detected_at.isoformat(),
                          c.batch_id)

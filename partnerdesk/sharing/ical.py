@@ -3,8 +3,9 @@
 - meetings are events (floating local time, as people write them in a diary) with
   their attendees;
 - action items and milestones are to-dos with due dates;
-- an agreement's expiry, the last day to give notice before it, and each partnership's
-  next review are all-day events.
+- an agreement's expiry and the last day to give notice before it (for the agreements
+  that can expire, as `services.agreement_rules` decides: signed or active), and each
+  partnership's next review are all-day events.
 Every UID is derived from the record's id (`meeting-<id>@partnerdesk`), so importing
 a newer file into a calendar updates the entries instead of adding copies.
 """
@@ -17,7 +18,11 @@ from typing import Any
 
 from icalendar import Calendar, Event, Todo, vCalAddress, vText
 
+from partnerdesk.db import records as r
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services import agreement_rules
+from partnerdesk.services.desk import Desk
+from partnerdesk.services.titles import short_title
 
 UID_DOMAIN = "partnerdesk"
 
@@ -47,7 +52,7 @@ def _all_day(kind: str, record_id: str, day: date, summary: str, description: st
     return event
 
 
-def _attendee(contact: Any) -> vCalAddress:
+def _attendee(contact: r.Contact) -> vCalAddress:
     emails = [e.get("address") for e in contact.emails if e.get("address")]
     address = vCalAddress(f"mailto:{emails[0]}" if emails else f"urn:uuid:{contact.id}")
     address.params["cn"] = vText(contact.name)
@@ -55,7 +60,7 @@ def _attendee(contact: Any) -> vCalAddress:
     return address
 
 
-def build_calendar(desk: Any, include_internal: bool = False) -> Calendar:
+def build_calendar(desk: Desk, include_internal: bool = False) -> Calendar:
     """The calendar of every live meeting, action item, milestone and key date."""
     calendar = Calendar()
     calendar.add("prodid", "-//PartnerDesk//PartnerDesk//EN")
@@ -95,7 +100,7 @@ def build_calendar(desk: Any, include_internal: bool = False) -> Calendar:
     for item in desk.action_items.list(order_by="due_date"):
         todo = Todo()
         todo.add("uid", uid("action", item.id))
-        todo.add("summary", item.description.splitlines()[0][:200] or "Action item")
+        todo.add("summary", short_title(item.description, 200) or "Action item")
         todo.add("description", item.description)
         if item.due_date:
             todo.add("due", item.due_date)
@@ -120,8 +125,9 @@ def build_calendar(desk: Any, include_internal: bool = False) -> Calendar:
         _stamp(todo, milestone.updated_at)
         calendar.add_component(todo)
 
-    for agreement in desk.agreements.list(order_by="expiry_date"):
-        if agreement.expiry_date is None or agreement.status == "terminated":
+    for agreement in desk.agreements.list(where={"status": list(agreement_rules.IN_FORCE)},
+                                          order_by="expiry_date"):
+        if agreement.expiry_date is None:
             continue
         calendar.add_component(_all_day(
             "agreement-expiry", agreement.id, agreement.expiry_date,
@@ -151,7 +157,7 @@ def _done(todo: Todo, done: bool, done_date: date | None) -> None:
         todo.add("completed", datetime.combine(done_date, time(12), tzinfo=UTC))
 
 
-def export_ical(desk: Any, path: str | Path, include_internal: bool = False) -> int:
+def export_ical(desk: Desk, path: str | Path, include_internal: bool = False) -> int:
     """Write the calendar; returns how many entries it holds."""
     calendar = build_calendar(desk, include_internal)
     target = Path(path)

@@ -28,6 +28,7 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import duplicates, validation
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Writer, field_values
+from partnerdesk.services.titles import title_of
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 25 * MB  # a spreadsheet or address book far beyond any real contact list
@@ -142,7 +143,8 @@ class RowPlan:
 
     @property
     def title(self) -> str:
-        return str(self.values.get("name") or "")
+        # A row is a contact or an organization (`MODELS`): both are named by "name".
+        return title_of("contact", self.values)
 
 
 @dataclass
@@ -179,7 +181,7 @@ class ImportPlan:
 
 
 def context(desk: Any) -> validation.Context:
-    return validation.Context(region=str(desk.store.setting("phone_region", "US")))
+    return validation.Context(region=desk.settings.phone_region)
 
 
 def row_cleaner(desk: Any, record_type: str) -> Callable[[RowPlan], None]:

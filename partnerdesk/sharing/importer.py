@@ -34,6 +34,7 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.indexing import search_entries
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Change, user_fields
+from partnerdesk.services.titles import title_of
 from partnerdesk.services.versioning import (
     ALIVE,
     VersionState,
@@ -122,11 +123,7 @@ def _few_collections() -> Iterator[None]:
             gc.enable()
 
 
-def _title(values: dict[str, Any]) -> str:
-    for name in ("name", "title", "description", "filename", "month"):
-        if values.get(name):
-            return str(values[name])[:120]
-    return ""
+SHOWN_TITLE = 120  # characters of a record's title in a preview or a message
 
 
 def _label(record_type: str) -> str:
@@ -179,7 +176,7 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
     problems = [p for p in validation.clean(model, {**defaults, **values}, context)
                 if not p.warning]
     if problems:
-        title = _title(values)
+        title = title_of(record_type, values)[:SHOWN_TITLE]
         what = f"{_label(record_type)} “{title}”" if title else f"a {_label(record_type)}"
         raise limits.BundleError(f"{name} holds {what} that PartnerDesk cannot accept: "
                                  f"{problems[0].message} It was not imported; ask the sender "
@@ -240,8 +237,9 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
 
 def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle) -> Preview:
     return Preview(
-        items=[PreviewItem(p.record_type, p.record_id, _title(p.merged.values), p.status,
-                           p.fields) for p in planned],
+        items=[PreviewItem(p.record_type, p.record_id,
+                           title_of(p.record_type, p.merged.values)[:SHOWN_TITLE],
+                           p.status, p.fields) for p in planned],
         unchanged=unchanged, from_device=bundle.device_id,
         from_organization=bundle.organization, made_at=str(bundle.manifest.get("made_at", "")))
 
@@ -255,7 +253,7 @@ def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
 
 def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
                     progress: Progress | None) -> Preview:
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     with desk.store.read() as session:
         planned, unchanged = _plan(session.connection(), bundle, region, name,
                                    progress or Progress())
@@ -400,7 +398,7 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
                    batch_id: str | None, name: str) -> ImportResult:
     progress = progress or Progress()
     batch_id = batch_id or str(uuid.uuid4())
-    region = str(desk.store.setting("phone_region", "US"))
+    region = desk.settings.phone_region
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:

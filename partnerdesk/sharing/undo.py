@@ -23,6 +23,7 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.indexing import search_entries
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Change
+from partnerdesk.services.titles import stored_title
 from partnerdesk.sharing.rows import (
     delete_rows,
     full_json,
@@ -87,13 +88,7 @@ def _edited_since(session: Any, entries: list[HistoryEntry]) -> list[EditedRecor
     edited = []
     for entry in entries:
         if entry.record_id in ids and later.get(entry.record_id, 0) > entry.id:  # type: ignore[operator]
-            model = RECORD_TYPES[entry.record_type]
-            row = session.get(model, entry.record_id)
-            title = ""
-            for name in ("name", "title", "description", "filename"):
-                if row is not None and getattr(row, name, ""):
-                    title = str(getattr(row, name))
-                    break
+            title = stored_title(session, entry.record_type, entry.record_id)
             edited.append(EditedRecord(entry.record_type, entry.record_id, title))
     return edited
 

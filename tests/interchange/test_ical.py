@@ -42,9 +42,13 @@ def test_calendar_has_meetings_todos_and_key_dates(demo_desk: Desk, tmp_path: Pa
         todo = found[f"milestone-{milestone.id}@partnerdesk"]
         assert str(todo["summary"]).startswith(f"Milestone: {milestone.title}")
 
-    expiring = [a for a in demo_desk.agreements.list()
-                if a.expiry_date and a.status != "terminated"]
+    dated = [a for a in demo_desk.agreements.list() if a.expiry_date]
+    expiring = [a for a in dated if a.status in ("signed", "active")]
     assert expiring
+    # drafts and agreements under negotiation bind nobody yet; expired ones have ended
+    ended_or_proposed = [a for a in dated if a not in expiring]
+    assert ended_or_proposed
+    assert not any(f"agreement-expiry-{a.id}@partnerdesk" in found for a in ended_or_proposed)
     for agreement in expiring:
         event = found[f"agreement-expiry-{agreement.id}@partnerdesk"]
         start = event.decoded("dtstart")

@@ -181,7 +181,7 @@ def test_page_size_setting_and_locale(desk: Desk, monkeypatch: pytest.MonkeyPatc
         assert default_page_size() == expected, name
     monkeypatch.setenv("LC_PAPER", "en_GB.UTF-8")
     assert page_size(desk) == "a4"
-    desk.store.set_setting("page_size", "letter")
+    desk.settings.page_size = "letter"
     assert page_size(desk) == "letter"
     assert page_size(desk, "A4") == "a4"
     with pytest.raises(PartnerDeskError, match="letter or a4"):

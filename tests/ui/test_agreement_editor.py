@@ -123,7 +123,7 @@ def test_status_step_is_saved(qtbot: QtBot, desk: Desk, editor: AgreementEditor)
     assert editor.save()
     assert desk.agreements.get(saved.id).status == "signed"
     offered = [editor.status.itemData(i) for i in range(editor.status.count())]
-    assert offered == ["signed", "active", "terminated"]
+    assert offered == ["signed", "active", "expired", "terminated"]  # agreement_rules
 
 
 def test_expiry_before_effective_disables_save_with_message(

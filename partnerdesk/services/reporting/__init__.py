@@ -22,7 +22,6 @@ from datetime import date
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.reporting.agreements import (
-    EXPIRING_DAYS,
     AgreementLine,
     AgreementsRegister,
     ObligationLine,
@@ -145,7 +144,7 @@ def gather(desk: Desk, options: ReportOptions) -> Report:
 
 
 __all__ = [
-    "EXPIRING_DAYS", "KINDS", "PAGE_SIZES", "PAGE_SIZE_SETTING", "REPORT_KINDS", "ActionLine",
+    "KINDS", "PAGE_SIZES", "PAGE_SIZE_SETTING", "REPORT_KINDS", "ActionLine",
     "AgreementLine",
     "AgreementsRegister", "ContactLine", "DirectoryOrganization", "DirectoryReport", "GapLine",
     "IndicatorSeries", "Letterhead", "MeetingLine", "MilestoneLine", "MinutesReport",

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services import agreement_rules
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.reporting.common import (
     LIVE,
@@ -23,8 +24,7 @@ from partnerdesk.services.reporting.common import (
     check_period,
     make_meta,
 )
-
-EXPIRING_DAYS = 60
+from partnerdesk.services.settings import EXPIRING_DAYS
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class AgreementLine:
     days_left: int | None
     renewal_terms: str = ""
     notice_days: int | None = None
-    flag: str = ""  # "", expiring, expired_active
+    flag: str = ""  # "" or an `agreement_rules` state: expiring, expired_active
     obligations: tuple[ObligationLine, ...] = ()
     partnership: str = ""
 
@@ -54,23 +54,12 @@ class AgreementLine:
 class AgreementsRegister:
     meta: ReportMeta
     groups: tuple[tuple[str, tuple[AgreementLine, ...]], ...]  # (status label, agreements)
+    # the warning window the flags were decided with (`desk.settings.expiring_days`)
+    warning_days: int = EXPIRING_DAYS.default()
 
     @property
     def count(self) -> int:
         return sum(len(lines) for _, lines in self.groups)
-
-
-def agreement_flag(agreement: AgreementRow, today: date) -> tuple[int | None, str]:
-    """Days to expiry, and "expiring" (live, within 60 days) or "expired_active"."""
-    if agreement.expiry_date is None:
-        return None, ""
-    days = (agreement.expiry_date - today).days
-    live = agreement.status in ("active", "signed")
-    if days < 0 and agreement.status == "active":
-        return days, "expired_active"
-    if live and 0 <= days <= EXPIRING_DAYS:
-        return days, "expiring"
-    return days, ""
 
 
 class AgreementRow(Protocol):
@@ -138,7 +127,8 @@ def obligations_query() -> Select[Any]:
 
 
 def agreement_lines(session: Session, agreements: Sequence[AgreementRow], today: date,
-                    with_obligations: bool) -> list[AgreementLine]:
+                    with_obligations: bool, warning_days: int) -> list[AgreementLine]:
+    """Report lines, each flagged as `agreement_rules.expiry` decides."""
     ids = [a.id for a in agreements]
     parties: dict[str, list[str]] = defaultdict(list)
     obligations: dict[str, list[ObligationLine]] = defaultdict(list)
@@ -154,12 +144,14 @@ def agreement_lines(session: Session, agreements: Sequence[AgreementRow], today:
                     description=description, due=due, frequency=frequency))
     lines = []
     for agreement in agreements:
-        days, flag = agreement_flag(agreement, today)
+        state = agreement_rules.expiry(agreement.status, agreement.expiry_date, today,
+                                       warning_days)
         lines.append(AgreementLine(
             title=agreement.title, status=v.label(v.AGREEMENT_STATUSES, agreement.status),
             parties=tuple(sorted(parties[agreement.id])), effective=agreement.effective_date,
-            expiry=agreement.expiry_date, days_left=days, renewal_terms=agreement.renewal_terms,
-            notice_days=agreement.notice_period_days, flag=flag,
+            expiry=agreement.expiry_date, days_left=state.days_left,
+            renewal_terms=agreement.renewal_terms, notice_days=agreement.notice_period_days,
+            flag=state.state,
             obligations=tuple(sorted(obligations[agreement.id], key=lambda d: d.description)),
             partnership=agreement.partnership_title or ""))
     return lines
@@ -171,6 +163,7 @@ def agreements_register(desk: Desk, *, start: date | None = None, end: date | No
     today = today or date.today()
     check_period(start, end)
     period = Period(start, end) if (start or end) else None
+    warning_days = desk.settings.expiring_days
     with desk.store.read() as session:
         agreements = list(session.execute(register_query(bool(start), bool(end)),
                                           {"start": start, "end": end}))
@@ -178,7 +171,8 @@ def agreements_register(desk: Desk, *, start: date | None = None, end: date | No
             raise PartnerDeskError(
                 "No agreement was in force in that period. Choose a longer period, or leave "
                 "out --from and --to to list every agreement.")
-        lines = agreement_lines(session, agreements, today, with_obligations=False)
+        lines = agreement_lines(session, agreements, today, with_obligations=False,
+                                warning_days=warning_days)
         meta = make_meta(desk, "agreements", "Agreements register",
                          "Every agreement and memorandum of understanding, by status", today,
                          period, session=session)
@@ -188,4 +182,4 @@ def agreements_register(desk: Desk, *, start: date | None = None, end: date | No
         grouped[line.status].append(line)
     groups = tuple((label, tuple(grouped[label])) for label in
                    sorted(grouped, key=lambda s: order.index(s) if s in order else 99))
-    return AgreementsRegister(meta=meta, groups=groups)
+    return AgreementsRegister(meta=meta, groups=groups, warning_days=warning_days)

@@ -116,8 +116,8 @@ def letterhead(desk: Desk, session: Session | None = None) -> Letterhead:
         path = desk.attachments.blob_path(ours.logo_sha256)
         if path.is_file():
             logo = path.read_bytes()
-    return Letterhead(ours.name, ours.address, phone_text(ours.phone), ours.email, ours.website,
-                      logo)
+    return Letterhead(ours.name, ours.address, phone_text(ours.phone, desk.settings.phone_region),
+                      ours.email, ours.website, logo)
 
 
 def make_meta(desk: Desk, kind: str, title: str, subject: str, today: date | None,
@@ -146,20 +146,22 @@ def by_id(session: Session, model: Any, ids: Iterable[str | None]) -> dict[str, 
     return found
 
 
-def phone_text(number: str) -> str:
-    """A stored number as people read it: "+1 555-706-6345"."""
+def phone_text(number: str, region: str) -> str:
+    """A stored number as people read it: "+1 555-706-6345". `region`: the country of a
+    number kept as typed, without +country code (`desk.settings.phone_region`)."""
     if not number:
         return ""
     try:
-        parsed = phonenumbers.parse(number, None if number.startswith("+") else "US")
+        parsed = phonenumbers.parse(number, None if number.startswith("+") else region)
     except phonenumbers.NumberParseException:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def contact_line(contact: r.Contact, org_name: str, internal: bool) -> ContactLine:
+def contact_line(contact: r.Contact, org_name: str, internal: bool,
+                 region: str) -> ContactLine:
     email = contact.emails[0].get("address", "") if contact.emails else ""
-    phone = phone_text(contact.phones[0].get("number", "")) if contact.phones else ""
+    phone = phone_text(contact.phones[0].get("number", ""), region) if contact.phones else ""
     return ContactLine(name=contact.name, role=contact.role, organization=org_name,
                        email=email, phone=phone, notes=contact.notes,
                        internal_notes=contact.internal_notes if internal else "",

@@ -56,17 +56,18 @@ def contact_directory(desk: Desk, *, include_internal: bool = False,
     for contact in contacts:
         by_org[contact.organization_id].append(contact)
     entries = []
+    region = desk.settings.phone_region
     for org in orgs:
         people = by_org.get(org.id, [])
         entries.append(DirectoryOrganization(
-            org.name, v.label(v.ORGANIZATION_KINDS, org.kind), phone_text(org.phone), org.email,
-            org.website, org.address,
-            tuple(contact_line(c, org.name, include_internal) for c in people)))
+            org.name, v.label(v.ORGANIZATION_KINDS, org.kind), phone_text(org.phone, region),
+            org.email, org.website, org.address,
+            tuple(contact_line(c, org.name, include_internal, region) for c in people)))
     loose = by_org.get(None, [])
     if loose:
         entries.append(DirectoryOrganization(
             "No organization", "", "", "", "", "",
-            tuple(contact_line(c, "", include_internal) for c in loose)))
+            tuple(contact_line(c, "", include_internal, region) for c in loose)))
     title = "Contact directory" + (" (internal)" if include_internal else "")
     subject = ("Every contact, including those not cleared for sharing: keep inside the "
                "organization" if include_internal else

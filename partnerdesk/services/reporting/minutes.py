@@ -73,11 +73,13 @@ def meeting_minutes(desk: Desk, meeting_id: str | None, *,
         ship = session.get(r.Partnership, meeting.partnership_id) \
             if meeting.partnership_id else None
     attendees, unnamed = [], defaultdict(int)
+    region = desk.settings.phone_region
     for contact in sorted((people[i] for i in attendee_ids if i in people),
                           key=lambda c: c.name):
         org = orgs.get(contact.organization_id or "")
         if contact.share_ok:
-            attendees.append(contact_line(contact, org.name if org else "", internal=False))
+            attendees.append(contact_line(contact, org.name if org else "", internal=False,
+                                          region=region))
         else:
             unnamed[org.name if org else "another organization"] += 1
     day = meeting.starts_at.date()

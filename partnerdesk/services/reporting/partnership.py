@@ -146,6 +146,7 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
     assert period.start is not None and period.end is not None
     first = datetime.combine(period.start, time.min)
     last = datetime.combine(period.end, time.max)
+    warning_days, region = desk.settings.expiring_days, desk.settings.phone_region
     with desk.store.read() as session:
         members = list(session.scalars(select(r.PartnershipMember).where(
             r.PartnershipMember.partnership_id == ship.id,
@@ -171,7 +172,8 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                 measurements[m.indicator_id].append(m)
         agreements = list(session.execute(agreement_query(
             r.Agreement.partnership_id == ship.id).order_by(r.Agreement.title)))
-        agreement_rows = agreement_lines(session, agreements, today, with_obligations=True)
+        agreement_rows = agreement_lines(session, agreements, today, with_obligations=True,
+                                         warning_days=warning_days)
         resources = list(session.scalars(select(r.Resource).where(
             r.Resource.organization_id.in_(org_ids), r.Resource.deleted == LIVE)
             .order_by(r.Resource.name)))
@@ -257,6 +259,7 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                                                         orgs, True),
                                  a.due_date, False, bool(a.due_date and a.due_date < today))
                       for a in actions),
-        contacts=tuple(contact_line(c, orgs[c.organization_id].name, internal=False)
+        contacts=tuple(contact_line(c, orgs[c.organization_id].name, internal=False,
+                                    region=region)
                        for c in contacts if c.organization_id in orgs),
     )

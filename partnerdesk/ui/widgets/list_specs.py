@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from partnerdesk.db import vocabulary as v
-from partnerdesk.services import Desk
+from partnerdesk.services import Desk, agreement_rules
 from partnerdesk.ui.record_list import Column, ListSpec, Lookups
 from partnerdesk.ui.widgets.multi_value_text import first_email, first_phone
 
@@ -43,7 +43,29 @@ def meeting_lookups(desk: Desk, rows: list[Any]) -> Lookups:
 
 def agreement_lookups(desk: Desk, rows: list[Any]) -> Lookups:
     return {"partnership": _names(desk.partnerships,
-                                  {row.partnership_id or "" for row in rows}, "title")}
+                                  {row.partnership_id or "" for row in rows}, "title"),
+            "expiry": expiry_notes(rows, date.today(), desk.settings.expiring_days)}
+
+
+def expiry_notes(rows: list[Any], today: date, warning_days: int) -> dict[str, str]:
+    """Agreement id -> what the Expires column adds, as `agreement_rules.expiry` decides
+    (the dashboard's reminders and the register say the same)."""
+    notes = {}
+    for row in rows:
+        state = agreement_rules.expiry(row.status, row.expiry_date, today, warning_days)
+        if state.state == agreement_rules.LAPSED:
+            notes[row.id] = tr("expired, still marked {status}").format(
+                status=tr(v.label(v.AGREEMENT_STATUSES, row.status)).lower())
+        elif state.state == agreement_rules.EXPIRING:
+            days = state.days_left
+            notes[row.id] = (tr("expires today") if days == 0 else tr("expires tomorrow")
+                             if days == 1 else tr("expires in {n} days").format(n=days))
+    return notes
+
+
+def expires(row: Any, lookups: Lookups) -> str:
+    note = lookups.get("expiry", {}).get(row.id)
+    return f"{day(row.expiry_date)} ({note})" if note else day(row.expiry_date)
 
 
 def specs() -> dict[str, ListSpec]:
@@ -89,7 +111,7 @@ def specs() -> dict[str, ListSpec]:
                 Column(tr("Status"), lambda r, _l: v.label(v.AGREEMENT_STATUSES, r.status),
                        "status"),
                 Column(tr("Effective"), lambda r, _l: day(r.effective_date), "effective_date"),
-                Column(tr("Expires"), lambda r, _l: day(r.expiry_date), "expiry_date"),
+                Column(tr("Expires"), expires, "expiry_date"),
                 Column(tr("Partnership"),
                        lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
             ], "partnerdesk.ui.editors.agreement.AgreementEditor", lookups=agreement_lookups,
