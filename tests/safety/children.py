@@ -22,6 +22,9 @@ from partnerdesk.db import records as r
 from partnerdesk.errors import DatabaseProblem
 from partnerdesk.services import Desk
 
+# How long a parent waits for a child to reach a point or answer. Only a guard against
+# a hang: no test depends on how fast the machine is.
+WAIT_SECONDS = 300
 GROUP_SIZE = 4
 BULK_SIZE = 12
 IMPORT_SIZE = 5
@@ -161,12 +164,26 @@ def patch_migrations(extra_versions: str) -> None:
     migrate.VERSION_FOLDERS = [*migrate.VERSION_FOLDERS, Path(extra_versions)]
 
 
-def migrating_opener(db_path: str, data_dir: str, extra_versions: str, conn: Connection) -> None:
+_pause_here: Connection | None = None
+
+
+def upgrade_pause() -> None:
+    """Called by the test migration half-way: in a child asked to pause there, tell the
+    parent and wait to be killed; anywhere else, nothing."""
+    if _pause_here is not None:
+        _send(_pause_here, "mid-upgrade", time.monotonic())
+        wait_to_be_killed(_pause_here)
+
+
+def migrating_opener(db_path: str, data_dir: str, extra_versions: str, conn: Connection,
+                     pause: bool = False) -> None:
+    global _pause_here
     os.environ["PARTNERDESK_DATA_DIR"] = data_dir
     patch_migrations(extra_versions)
     from partnerdesk.db.lock import acquire_lock
     from partnerdesk.db.migrate import open_database
 
+    _pause_here = conn if pause else None
     path = Path(db_path)
     lock = acquire_lock(path)
     _send(conn, "ready", time.monotonic())
@@ -212,8 +229,8 @@ def disk_filler(db_path: str, data_dir: str, headroom: int, conn: Connection) ->
 # -- holding the lock -----------------------------------------------------------------
 
 def holder(db_path: str, data_dir: str, conn: Connection) -> None:
+    """Hold the database open until killed (the parent's pipe is duplex)."""
     os.environ["PARTNERDESK_DATA_DIR"] = data_dir
-    desk = Desk.open(db_path)
+    Desk.open(db_path)
     _send(conn, "ready", os.getpid())
-    time.sleep(120)
-    desk.close()
+    wait_to_be_killed(conn)

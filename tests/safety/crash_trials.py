@@ -131,9 +131,6 @@ def verify(db_path: Path, confirmed: Confirmed) -> list[str]:
     return problems
 
 
-# How long a child may take to reach a point the parent waits for. Only a guard against a
-# hang: no trial depends on how fast the machine is.
-WAIT_SECONDS = 300
 FINAL_KINDS = ("org", "group", "bulk", "import", "update", "delete") * 2
 
 
@@ -141,8 +138,8 @@ def _wait_for(conn: Connection, confirmed: Confirmed, reached: Any) -> str | Non
     """Take the child's messages until `reached(message)`; a problem if it never is."""
     while True:
         try:
-            if not conn.poll(WAIT_SECONDS):
-                return f"the child stopped answering for {WAIT_SECONDS} s"
+            if not conn.poll(children.WAIT_SECONDS):
+                return f"the child stopped answering for {children.WAIT_SECONDS} s"
             message = conn.recv()
         except (EOFError, OSError):
             return "the child ended before the point it was to be killed at"
@@ -190,7 +187,7 @@ def run_trials(db_path: Path, data_dir: Path, trials: int, *, seed: int = 1,
             time.sleep(rng.uniform(0.0, max_delay))
         else:
             problem = _wait_for(parent_end, confirmed, lambda m: m[0] == "done")
-            process.join(WAIT_SECONDS)
+            process.join(children.WAIT_SECONDS)
             if problem is None and process.exitcode != 0:
                 problem = f"the last run ended with exit code {process.exitcode}"
         if process.is_alive():
