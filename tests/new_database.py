@@ -8,7 +8,7 @@ makes its own, and the default categories are seeded by each copy's first open.
 
 One thing differs on its own: `Desk.open` takes the daily backup of a file that already
 holds a database, and a new one has none yet, so the first open of a copy skips it (later
-opens in a test take it as they would). `tests/test_new_database.py` checks all of this.
+opens in a test take it as they would). `tests/test_fixtures.py` checks all of this.
 """
 
 import atexit

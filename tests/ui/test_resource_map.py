@@ -167,5 +167,5 @@ def _background_work_finishes(qtbot: QtBot) -> Any:
     yield
     from PySide6.QtCore import QThreadPool
 
-    QThreadPool.globalInstance().waitForDone(10000)
+    QThreadPool.globalInstance().waitForDone(60_000)  # a hang guard, not a measure of speed
     qtbot.wait(50)

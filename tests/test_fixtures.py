@@ -1,4 +1,5 @@
-"""The `desk` fixture's copied database behaves as a database made from nothing."""
+"""The suite's own fixtures: a copied database behaves as one made from nothing, and a
+wait that fails on a timeout leaves a slow machine time enough."""
 
 import sqlite3
 from collections.abc import Callable
@@ -58,3 +59,12 @@ def test_a_copy_reopened_takes_its_daily_backup(new_desk: Callable[[Path], Desk]
     with Desk.open(path) as again:
         assert again.organizations.count() == 1
     assert [b.reason for b in list_backups(path)] == ["daily"]
+
+
+def test_a_short_timeout_still_waits_for_a_slow_machine(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+
+    done: list[bool] = []
+    QTimer.singleShot(200, lambda: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=1)  # pytest-qt alone would give up at once
+    assert done
