@@ -20,7 +20,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--max-delay", type=float, default=0.6,
-                        help="longest time (seconds) a child writes before it is killed")
+                        help="longest time (seconds) a child goes on writing past the "
+                             "confirmed writes it was to make before it is killed")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="partnerdesk-crash-"))
@@ -34,7 +35,7 @@ def main() -> int:
     print(f"\n{args.trials} trials in {elapsed:.0f} s: {confirmed.writes} confirmed writes "
           f"({len(confirmed.orgs)} organizations, {len(confirmed.groups)} groups, "
           f"{len(confirmed.bulks)} bulk writes, {len(confirmed.updates)} edited records, "
-          f"{len(confirmed.deleted)} deletions).")
+          f"{len(confirmed.deleted)} deletions); kills: {confirmed.kills}.")
     if problems:
         print("PROBLEMS:\n  " + "\n  ".join(problems))
         return 1

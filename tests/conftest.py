@@ -1,17 +1,33 @@
-"""Fixtures for every tier: a temporary database per test, the service facade on it."""
+"""Fixtures for every tier: a temporary database per test, the service facade on it.
 
+No test may depend on how fast the machine is: the suite runs on a busy two-core laptop
+next to other work. So waits that fail on a timeout (pytest-qt's `waitUntil`,
+`waitSignal`, ...) get at least `WAIT_FLOOR_MS` whatever a test asks for: a timeout is a
+guard against a hang, never a measure of speed (speed is measured in `bench/`). Hypothesis
+neither times examples nor fails a slow data generation.
+"""
+
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from partnerdesk.services import Desk  # noqa: E402
+from tests.new_database import open_new_desk  # noqa: E402
 
 TODAY = date(2026, 6, 15)
+WAIT_FLOOR_MS = 60_000
+
+settings.register_profile("partnerdesk", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("partnerdesk")
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +44,22 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def desk(db_path: Path) -> Iterator[Desk]:
-    opened = Desk.open(db_path)
-    yield opened
-    opened.close()
+def new_desk() -> Iterator[Callable[[Path], Desk]]:
+    """`new_desk(path)`: a new database at `path`, closed at the end of the test."""
+    opened: list[Desk] = []
+
+    def make(path: Path) -> Desk:
+        opened.append(open_new_desk(path))
+        return opened[-1]
+
+    yield make
+    for desk in reversed(opened):
+        desk.close()
+
+
+@pytest.fixture
+def desk(new_desk: Callable[[Path], Desk], db_path: Path) -> Desk:
+    return new_desk(db_path)
 
 
 @pytest.fixture
@@ -41,3 +69,27 @@ def demo_desk(desk: Desk) -> Desk:
 
     load_demo(desk, today=TODAY)
     return desk
+
+
+def _patient(wait: Callable[..., Any], *, ask_raising: bool = False) -> Callable[..., Any]:
+    @functools.wraps(wait)
+    def patient(*args: Any, timeout: int = WAIT_FLOOR_MS, **kwargs: Any) -> Any:
+        fails_on_timeout = not ask_raising or kwargs.get("raising") is not False
+        if fails_on_timeout and timeout is not None and 0 <= timeout < WAIT_FLOOR_MS:
+            timeout = WAIT_FLOOR_MS
+        return wait(*args, timeout=timeout, **kwargs)
+
+    return patient
+
+
+@pytest.fixture
+def qtbot(qtbot: Any) -> Any:
+    """pytest-qt's qtbot, whose failing waits allow a loaded machine WAIT_FLOOR_MS.
+
+    `assertNotEmitted` and waits with `raising=False` keep their time: there the wait
+    is the point, and nothing fails when it runs out."""
+    for name in ("waitUntil", "waitExposed", "waitActive"):
+        setattr(qtbot, name, _patient(getattr(qtbot, name)))
+    for name in ("waitSignal", "waitSignals", "waitCallback"):
+        setattr(qtbot, name, _patient(getattr(qtbot, name), ask_raising=True))
+    return qtbot

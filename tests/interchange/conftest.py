@@ -1,6 +1,7 @@
 """Helpers for the interchange tests: fixture files, a digest of the database's records."""
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,5 @@ def fixtures() -> Path:
 
 
 @pytest.fixture
-def other_desk(tmp_path: Path):  # type: ignore[no-untyped-def]
-    opened = Desk.open(tmp_path / "other.db")
-    yield opened
-    opened.close()
+def other_desk(new_desk: Callable[[Path], Desk], tmp_path: Path) -> Desk:
+    return new_desk(tmp_path / "other.db")

@@ -6,6 +6,7 @@ write only after it was committed, over a pipe: what the parent has received is,
 by construction, confirmed.
 """
 
+import contextlib
 import multiprocessing
 import os
 import random
@@ -21,6 +22,9 @@ from partnerdesk.db import records as r
 from partnerdesk.errors import DatabaseProblem
 from partnerdesk.services import Desk
 
+# How long a parent waits for a child to reach a point or answer. Only a guard against
+# a hang: no test depends on how fast the machine is.
+WAIT_SECONDS = 300
 GROUP_SIZE = 4
 BULK_SIZE = 12
 IMPORT_SIZE = 5
@@ -32,13 +36,11 @@ def context() -> Any:
     return ctx
 
 
-def importer() -> tuple[Any, Any] | None:
-    """The CSV importer (written by another engineer), when it is there."""
-    try:
-        from partnerdesk.sharing.csv_import import plan_csv
-        from partnerdesk.sharing.import_common import apply_plan
-    except ImportError:
-        return None
+def importer() -> tuple[Any, Any]:
+    """The CSV importer: planning a file, then writing the plan in one transaction."""
+    from partnerdesk.sharing.csv_import import plan_csv
+    from partnerdesk.sharing.import_common import apply_plan
+
     return plan_csv, apply_plan
 
 
@@ -46,26 +48,72 @@ def _send(conn: Connection, *message: Any) -> None:
     conn.send(message)
 
 
+def wait_to_be_killed(conn: Connection) -> None:
+    """Block until the parent kills this process; end quietly if the parent is gone."""
+    with contextlib.suppress(EOFError, OSError):
+        conn.recv()
+    os._exit(3)
+
+
+def pause_at_commit(conn: Connection, number: int) -> None:
+    """Stop at the `number`th commit from now, its statements all run but not yet
+    committed, tell the parent, and wait there to be killed.
+
+    The hook is SQLAlchemy's own commit event, so it catches every write however the
+    services make it (one record, a batch, an import)."""
+    from sqlalchemy import Engine, event
+
+    seen = 0
+
+    def on_commit(_connection: Any) -> None:
+        nonlocal seen
+        seen += 1
+        if seen == number:
+            _send(conn, "at-commit", number)
+            wait_to_be_killed(conn)
+
+    event.listen(Engine, "commit", on_commit)
+
+
 # -- the crash trial ------------------------------------------------------------------
 
-def crash_writer(db_path: str, data_dir: str, seed: int, conn: Connection) -> None:
-    """Write through the services until killed: single records, groups, bulk, edits."""
+KINDS = ("org", "group", "bulk", "import", "update", "delete")
+
+
+def crash_writer(db_path: str, data_dir: str, seed: int, conn: Connection,
+                 pause_at: int | None = None, kinds: tuple[str, ...] | None = None) -> None:
+    """Write through the services: single records, groups, bulk, imports, edits, deletes.
+
+    Each write is reported after it was committed. Without `kinds` it writes kinds
+    picked at random until killed; `pause_at` makes it wait to be killed at that
+    commit. With `kinds` it writes those, in order, then says "done" and ends."""
     os.environ["PARTNERDESK_DATA_DIR"] = data_dir
     rng = random.Random(seed)
-    csv_import = importer()
+    plan_csv, apply_plan = importer()
     desk = Desk.open(db_path)
     _send(conn, "ready")
+    if pause_at is not None:
+        pause_at_commit(conn, pause_at)
     orgs: list[str] = []
     groups: list[list[str]] = []
     n = 0
-    while True:
+    while kinds is None or n < len(kinds):
+        if kinds is not None:
+            kind = kinds[n]
+        else:
+            pick = rng.random()
+            kind = ("org" if pick < 0.3 else "group" if pick < 0.55 else "bulk" if pick < 0.7
+                    else "import" if pick < 0.78 else "update" if pick < 0.85 else "delete")
         n += 1
-        pick = rng.random()
-        if pick < 0.3 or not orgs:
+        if not orgs:  # each child starts with an organization of its own to edit
+            kind = "org"
+        elif kind == "delete" and not groups:
+            kind = "group"
+        if kind == "org":
             org = desk.organizations.create(name=f"Org {seed}-{n}")
             orgs.append(org.id)
             _send(conn, "org", org.id)
-        elif pick < 0.55:
+        elif kind == "group":
             # One transaction, several records: an organization and its people.
             with desk.store.write() as writer:
                 org = writer.create(r.Organization, {"name": f"Group {seed}-{n}",
@@ -75,13 +123,13 @@ def crash_writer(db_path: str, data_dir: str, seed: int, conn: Connection) -> No
                        for i in range(GROUP_SIZE)]
             groups.append(ids)
             _send(conn, "group", org.id, ids)
-        elif pick < 0.7:
+        elif kind == "bulk":
             tag = f"bulk-{seed}-{n}"
             with desk.store.write() as writer:
                 writer.bulk_create(r.Contact, [{"name": f"Bulk {seed}-{n}-{i}", "tags": [tag]}
                                                for i in range(BULK_SIZE)])
             _send(conn, "bulk", tag)
-        elif pick < 0.78 and csv_import is not None:
+        elif kind == "import":
             # An import: a CSV file of people, written in one transaction as a batch.
             tag = f"import-{seed}-{n}"
             source = Path(db_path).with_name(f"incoming-{seed}-{n}.csv")
@@ -90,18 +138,19 @@ def crash_writer(db_path: str, data_dir: str, seed: int, conn: Connection) -> No
                      for _ in range(IMPORT_SIZE)]
             source.write_text("Name,Tags\n" + "".join(f"{name},{tag}\n" for name in names),
                               encoding="utf-8")
-            plan_csv, apply_plan = csv_import
             apply_plan(desk, plan_csv(desk, source, "contact"))
             source.unlink()
             _send(conn, "import", tag)
-        elif pick < 0.85:
+        elif kind == "update":
             target = rng.choice(orgs)
             desk.organizations.update(target, website=f"https://example.org/{n}")
             _send(conn, "update", target, n)
-        elif groups:
+        elif kind == "delete":
             ids = groups.pop(rng.randrange(len(groups)))
             desk.contacts.delete(*ids)
             _send(conn, "delete", ids)
+    desk.close()
+    _send(conn, "done")
 
 
 # -- the migration trial ----------------------------------------------------------------
@@ -115,12 +164,26 @@ def patch_migrations(extra_versions: str) -> None:
     migrate.VERSION_FOLDERS = [*migrate.VERSION_FOLDERS, Path(extra_versions)]
 
 
-def migrating_opener(db_path: str, data_dir: str, extra_versions: str, conn: Connection) -> None:
+_pause_here: Connection | None = None
+
+
+def upgrade_pause() -> None:
+    """Called by the test migration half-way: in a child asked to pause there, tell the
+    parent and wait to be killed; anywhere else, nothing."""
+    if _pause_here is not None:
+        _send(_pause_here, "mid-upgrade", time.monotonic())
+        wait_to_be_killed(_pause_here)
+
+
+def migrating_opener(db_path: str, data_dir: str, extra_versions: str, conn: Connection,
+                     pause: bool = False) -> None:
+    global _pause_here
     os.environ["PARTNERDESK_DATA_DIR"] = data_dir
     patch_migrations(extra_versions)
     from partnerdesk.db.lock import acquire_lock
     from partnerdesk.db.migrate import open_database
 
+    _pause_here = conn if pause else None
     path = Path(db_path)
     lock = acquire_lock(path)
     _send(conn, "ready", time.monotonic())
@@ -166,8 +229,8 @@ def disk_filler(db_path: str, data_dir: str, headroom: int, conn: Connection) ->
 # -- holding the lock -----------------------------------------------------------------
 
 def holder(db_path: str, data_dir: str, conn: Connection) -> None:
+    """Hold the database open until killed (the parent's pipe is duplex)."""
     os.environ["PARTNERDESK_DATA_DIR"] = data_dir
-    desk = Desk.open(db_path)
+    Desk.open(db_path)
     _send(conn, "ready", os.getpid())
-    time.sleep(120)
-    desk.close()
+    wait_to_be_killed(conn)

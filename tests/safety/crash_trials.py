@@ -31,10 +31,11 @@ class Confirmed:
     updates: dict[str, int] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     writes: int = 0
+    kills: dict[str, int] = field(default_factory=dict)  # trials killed at each kind of point
 
     def take(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
-        if kind == "ready":
+        if kind in ("ready", "at-commit", "done"):
             return
         self.writes += 1
         if kind == "org":
@@ -130,36 +131,79 @@ def verify(db_path: Path, confirmed: Confirmed) -> list[str]:
     return problems
 
 
+FINAL_KINDS = ("org", "group", "bulk", "import", "update", "delete") * 2
+
+
+def _wait_for(conn: Connection, confirmed: Confirmed, reached: Any) -> str | None:
+    """Take the child's messages until `reached(message)`; a problem if it never is."""
+    while True:
+        try:
+            if not conn.poll(children.WAIT_SECONDS):
+                return f"the child stopped answering for {children.WAIT_SECONDS} s"
+            message = conn.recv()
+        except (EOFError, OSError):
+            return "the child ended before the point it was to be killed at"
+        confirmed.take(message)
+        if reached(message):
+            return None
+
+
 def run_trials(db_path: Path, data_dir: Path, trials: int, *, seed: int = 1,
                max_delay: float = 0.35, log: Any = None) -> tuple[Confirmed, list[str]]:
-    """Run `trials` kill -9 trials on one database; returns what was confirmed and problems."""
+    """`trials` kill -9 trials on one database, then one run left to finish.
+
+    Each trial kills the child at a point it is sure to have reached: paused at its k-th
+    commit (every statement run, the commit not yet made), or after k confirmed writes
+    and then up to `max_delay` seconds more of writing (wherever that lands), or, now
+    and then, while it is still opening. The last run writes every kind of change and
+    ends by itself, so the work the trials check is known to be done. Returns what was
+    confirmed and every problem found."""
     ctx = children.context()
     rng = random.Random(seed)
     confirmed = Confirmed()
     problems: list[str] = []
-    for trial in range(trials):
-        parent_end, child_end = ctx.Pipe(duplex=False)
+    for trial in range(trials + 1):
+        final = trial == trials
+        point = "finish" if final else rng.choices(
+            ["opening", "at-commit", "after-writes"], weights=[1, 4, 4])[0]
+        k = rng.randint(1, 6)
+        parent_end, child_end = ctx.Pipe(duplex=True)
         process = ctx.Process(target=children.crash_writer,
                               args=(str(db_path), str(data_dir), seed * 100_000 + trial,
-                                    child_end))
+                                    child_end),
+                              kwargs={"pause_at": k if point == "at-commit" else None,
+                                      "kinds": FINAL_KINDS if final else None})
         process.start()
         child_end.close()
-        if rng.random() < 0.15:
-            time.sleep(rng.uniform(0, 0.08))  # sometimes while it is still opening
-        else:
-            deadline = time.monotonic() + 10
-            while not parent_end.poll(0.01) and time.monotonic() < deadline:
-                pass
+        problem = None
+        if point == "opening":
+            time.sleep(rng.uniform(0, 0.05))
+        elif point == "at-commit":
+            problem = _wait_for(parent_end, confirmed, lambda m: m[0] == "at-commit")
+        elif point == "after-writes":
+            start = confirmed.writes
+            problem = _wait_for(parent_end, confirmed,
+                                lambda m, start=start, k=k: confirmed.writes - start >= k)
             time.sleep(rng.uniform(0.0, max_delay))
-        process.kill()  # SIGKILL
+        else:
+            problem = _wait_for(parent_end, confirmed, lambda m: m[0] == "done")
+            process.join(children.WAIT_SECONDS)
+            if problem is None and process.exitcode != 0:
+                problem = f"the last run ended with exit code {process.exitcode}"
+        if process.is_alive():
+            process.kill()  # SIGKILL
         process.join()
         drain(parent_end, confirmed)
         parent_end.close()
-        found = verify(db_path, confirmed)
+        if point != "finish":
+            confirmed.kills[point] = confirmed.kills.get(point, 0) + 1
+        found = ([problem] if problem else []) + verify(db_path, confirmed)
         if log is not None:
-            log(f"trial {trial + 1}/{trials}: {confirmed.writes} confirmed writes so far, "
+            name = "last run" if final else f"trial {trial + 1}/{trials}"
+            log(f"{name} ({point}): {confirmed.writes} confirmed writes so far, "
                 f"{found if found else 'ok'}")
-        problems += [f"trial {trial + 1}: {p}" for p in found]
+        problems += [f"{'last run' if final else f'trial {trial + 1}'} ({point}): {p}"
+                     for p in found]
         if found:
             break
     return confirmed, problems

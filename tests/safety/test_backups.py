@@ -16,6 +16,7 @@ from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import Desk
 from partnerdesk.services.backups import Backups, backup_now
+from tests.safety import children
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -196,6 +197,7 @@ def test_100_backups_while_another_thread_writes_all_check_and_restore(
     fill(desk, 1, 1)
     stop = threading.Event()
     written: list[int] = []
+    wrote = threading.Condition()
     failures: list[BaseException] = []
 
     def writer() -> None:
@@ -204,21 +206,34 @@ def test_100_backups_while_another_thread_writes_all_check_and_restore(
             while not stop.is_set():
                 n += 1
                 desk.contacts.create(name=f"Busy {n}", notes="z" * 500)
-                written.append(n)
+                with wrote:
+                    written.append(n)
+                    wrote.notify_all()
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(error)
+            with wrote:
+                wrote.notify_all()
+
+    def backup_after_a_new_write() -> folder.BackupInfo:
+        """However the threads are scheduled, a write lands between any two backups: the
+        second write confirmed from now began after the last backup was done."""
+        with wrote:
+            seen = len(written)
+            assert wrote.wait_for(lambda: len(written) > seen + 1 or failures,
+                                  timeout=children.WAIT_SECONDS), "the writer stopped"
+        return backup_now(desk.path, "manual")
 
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        made = [backup_now(desk.path, "manual") for _ in range(100)]
+        made = [backup_after_a_new_write() for _ in range(100)]
     finally:
         stop.set()
         thread.join()
     assert not failures
-    assert len(written) > 100  # the writes really were going on
+    assert len(written) >= 100  # the writes really were going on
     counts = [info.counts["contacts"] for info in made]
-    assert counts == sorted(counts) and counts[-1] > counts[0]
+    assert all(a < b for a, b in zip(counts, counts[1:], strict=False)), counts
     for i, info in enumerate(made):
         assert integrity_ok(info.path), info.path
         target = tmp_path / "restored" / f"r{i}.db"

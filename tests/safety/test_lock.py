@@ -18,7 +18,8 @@ PARTNERDESK = str(Path(sys.executable).with_name("partnerdesk"))
 
 def run_cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PARTNERDESK, "--db", str(db_path), *args], capture_output=True,
-                          text=True, timeout=60, env=os.environ.copy())
+                          text=True, timeout=children.WAIT_SECONDS,
+                          env=os.environ.copy())
 
 
 def test_second_process_is_refused_naming_the_holder_and_recovers_after_kill(
@@ -27,13 +28,13 @@ def test_second_process_is_refused_naming_the_holder_and_recovers_after_kill(
     with Desk.open(db_path) as desk:
         desk.organizations.create(name="Riverside Clinic")
     ctx = children.context()
-    parent_end, child_end = ctx.Pipe(duplex=False)
+    parent_end, child_end = ctx.Pipe(duplex=True)  # the holder waits on it to be killed
     holder = ctx.Process(target=children.holder,
                          args=(str(db_path), os.environ["PARTNERDESK_DATA_DIR"], child_end))
     holder.start()
     child_end.close()
     try:
-        assert parent_end.poll(20)
+        assert parent_end.poll(children.WAIT_SECONDS)
         _ready, pid = parent_end.recv()
         refused = run_cli(db_path, "stats")
         assert refused.returncode == 1

@@ -51,6 +51,10 @@ def downgrade() -> None:
 '''
 
 
+# The test migration waits here to be killed when the child was asked to (see children.py).
+PAUSE_HALF_WAY = "from tests.safety.children import upgrade_pause; upgrade_pause()"
+
+
 def write_migration(folder: Path, extra: str = "pass") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{TEST_REVISION}.py").write_text(
@@ -138,7 +142,10 @@ def test_failed_upgrade_leaves_the_file_exactly_as_it_was(
         assert desk.contacts.count() == 20
 
 
-MIGRATION_KILL_TRIALS = 20
+MIGRATION_KILL_TRIALS = 21
+# Where each trial is killed: paused half-way through the upgrade (the file must be the old
+# one), after the upgrade finished (the new one), or at a random moment (either).
+KILL_POINTS = ("mid-upgrade", "finished", "random")
 
 
 def test_kill_9_during_upgrade_leaves_old_or_new(tmp_path: Path,
@@ -147,24 +154,32 @@ def test_kill_9_during_upgrade_leaves_old_or_new(tmp_path: Path,
     template = tmp_path / "template.db"
     make_old_database(template, contacts=contacts)
     old = schema(template)
-    versions = write_migration(tmp_path / "versions")
+    versions = write_migration(tmp_path / "versions", extra=PAUSE_HALF_WAY)
     data_dir = tmp_path / "data"
     ctx = children.context()
 
-    def start(path: Path):  # type: ignore[no-untyped-def]
+    def start(path: Path, pause: bool = False):  # type: ignore[no-untyped-def]
         shutil.copyfile(template, path)
-        parent_end, child_end = ctx.Pipe(duplex=False)
+        parent_end, child_end = ctx.Pipe(duplex=True)
         process = ctx.Process(target=children.migrating_opener,
-                              args=(str(path), str(data_dir), str(versions), child_end))
+                              args=(str(path), str(data_dir), str(versions), child_end),
+                              kwargs={"pause": pause})
         process.start()
         child_end.close()
-        assert parent_end.poll(20)
+        assert parent_end.poll(children.WAIT_SECONDS), "the child did not start"
         return process, parent_end
 
-    # How long one upgrade takes here, to aim the kills inside it.
+    def wait_for(pipe, kind: str) -> tuple:  # type: ignore[no-untyped-def]
+        while True:
+            assert pipe.poll(children.WAIT_SECONDS), f"no {kind!r} from the child"
+            message = pipe.recv()
+            if message[0] == kind:
+                return message
+
+    # How long one upgrade takes here, to aim the random kills inside it.
     process, pipe = start(tmp_path / "calibrate.db")
-    ready = pipe.recv()[1]
-    done = pipe.recv()[1]
+    ready = wait_for(pipe, "ready")[1]
+    done = wait_for(pipe, "done")[1]
     process.join()
     duration = done - ready
     new = schema(tmp_path / "calibrate.db")
@@ -174,17 +189,25 @@ def test_kill_9_during_upgrade_leaves_old_or_new(tmp_path: Path,
     rng = random.Random(3)
     outcomes = []
     for trial in range(MIGRATION_KILL_TRIALS):
+        point = KILL_POINTS[trial % len(KILL_POINTS)]
         path = tmp_path / f"trial{trial}.db"
-        process, pipe = start(path)
-        time.sleep(rng.uniform(0, duration * 1.1))
+        process, pipe = start(path, pause=point == "mid-upgrade")
+        if point == "mid-upgrade":
+            wait_for(pipe, "mid-upgrade")
+        elif point == "finished":
+            wait_for(pipe, "done")
+        else:
+            time.sleep(rng.uniform(0, duration * 1.1))
         process.kill()
         process.join()
         found = schema(path)
         assert found in (old, new), f"trial {trial}: mixed schema {found}"
+        if point != "random":
+            assert found == (old if point == "mid-upgrade" else new), f"trial {trial} ({point})"
         assert integrity_ok(path)
         outcomes.append("new" if found == new else "old")
         with Desk.open(path) as desk:  # the app opens it (upgrading it if it was old)
             assert desk.contacts.count() == contacts
         assert schema(path) == new
-    assert len(outcomes) == MIGRATION_KILL_TRIALS
+    assert {"old", "new"} <= set(outcomes)
     print(f"upgrade took {duration:.2f}s; outcomes {outcomes}")

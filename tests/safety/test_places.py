@@ -96,12 +96,12 @@ def test_disk_full_write_keeps_every_confirmed_record(tmp_path: Path) -> None:
     child_end.close()
     messages = []
     while True:
-        assert parent_end.poll(60), "the child stopped answering"
+        assert parent_end.poll(children.WAIT_SECONDS), "the child stopped answering"
         message = parent_end.recv()
         messages.append(message)
         if message[0] == "end":
             break
-    process.join(30)
+    process.join(children.WAIT_SECONDS)
     confirmed = [m[1] for m in messages if m[0] == "org"]
     problems = [m[1] for m in messages if m[0] in ("problem", "raw")]
     assert [m[0] for m in messages if m[0] in ("problem", "raw")] == ["problem"], problems

@@ -1,7 +1,7 @@
 """Helpers for sharing tests: several laptops (databases) and a full dump to compare."""
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,15 +23,13 @@ def dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
 
 
 @pytest.fixture
-def laptops(tmp_path: Path) -> Iterator[Callable[[str], Desk]]:
+def laptops(new_desk: Callable[[Path], Desk], tmp_path: Path) -> Callable[[str], Desk]:
     """`laptops("a")` opens (once) a separate database with its own device id."""
     opened: dict[str, Desk] = {}
 
     def make(name: str) -> Desk:
         if name not in opened:
-            opened[name] = Desk.open(tmp_path / f"{name}.db")
+            opened[name] = new_desk(tmp_path / f"{name}.db")
         return opened[name]
 
-    yield make
-    for desk in opened.values():
-        desk.close()
+    return make

@@ -17,10 +17,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 from sqlmodel import select
 
 from partnerdesk.db.local import Conflict, HistoryEntry
-from partnerdesk.services import Desk
 from partnerdesk.sharing.bundle import read_record_members
 from partnerdesk.sharing.exporter import export_bundle
 from partnerdesk.sharing.importer import import_file
+from tests.new_database import open_new_desk
 
 LAPTOPS = ["a", "b", "c"]
 FIELDS = ["name", "role", "notes"]
@@ -31,7 +31,7 @@ class ThreeLaptops(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="three-laptops-"))
-        self.desks = {name: Desk.open(self.folder / f"{name}.db") for name in LAPTOPS}
+        self.desks = {name: open_new_desk(self.folder / f"{name}.db") for name in LAPTOPS}
         self.bundles: dict[str, list[Path]] = {name: [] for name in LAPTOPS}
         self.ids: list[str] = []
         self.typed: list[tuple[str, str, Any]] = []  # (record id, field, value)

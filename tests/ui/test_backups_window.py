@@ -32,7 +32,7 @@ def cell(window: BackupsWindow, row: int, column: int) -> str:
     return window.model.data(window.model.index(row, column), DISPLAY)
 
 
-def test_lists_backups_with_date_size_and_counts(window: BackupsWindow) -> None:
+def test_lists_backups_with_date_size_and_counts(window: BackupsWindow, tmp_path: Path) -> None:
     headers = [window.model.headerData(c, Qt.Orientation.Horizontal, DISPLAY)
                for c in range(window.model.columnCount())]
     assert headers[:4] == ["Date", "Why", "Size", "Organizations"]
@@ -40,7 +40,7 @@ def test_lists_backups_with_date_size_and_counts(window: BackupsWindow) -> None:
     assert cell(window, 0, 2).endswith("KB")
     assert cell(window, 0, 3) == "1" and cell(window, 0, 4) == "1"
     assert "Backups are kept in" in window.folder_label.text()
-    window.grab().save("/tmp/backups_window.png")
+    assert window.grab().save(str(tmp_path / "backups_window.png"))  # it paints
 
 
 def test_back_up_now_adds_a_row(qtbot: Any, window: BackupsWindow) -> None:

@@ -93,6 +93,6 @@ def test_a_name_is_required(qtbot, desk, make_window):
     orgs = window.view("organizations")
     orgs.new_record()
     qtbot.keyClicks(orgs.editor.website, "https://example.org")
-    qtbot.wait(300)
+    problem = orgs.editor.findChild(type(orgs.count_label), "problem_name")
+    qtbot.waitUntil(problem.isVisible)  # checked again a moment after typing
     assert not orgs.pane.save_button.isEnabled()
-    assert orgs.editor.findChild(type(orgs.count_label), "problem_name").isVisible()

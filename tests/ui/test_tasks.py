@@ -55,7 +55,7 @@ def test_cancelling_stops_the_work_quietly(qtbot, monkeypatch: pytest.MonkeyPatc
             finished_loops.append(step)
 
     task = tasks.run_in_background(None, work)
-    started.wait(2)
+    assert started.wait(60)
     task.cancel()
     qtbot.waitUntil(lambda: task.finished)
     assert shown == [] and len(finished_loops) < 1000
