@@ -24,6 +24,7 @@ from sqlalchemy import select
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.desk import Desk
 from partnerdesk.services.gaps import fold
 
 TITLE_LIMIT = 200
@@ -107,15 +108,14 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     return found
 
 
-def import_needs(desk: object, source: str | Path | bytes, *,
+def import_needs(desk: Desk, source: str | Path | bytes, *,
                  default_source: str = "") -> NeedsImportResult:
     """Read the CSV (a path or its bytes) and add its needs in one transaction."""
     data = Path(source).read_bytes() if isinstance(source, str | Path) else source
     rows = read_rows(_decode(data))
     if not rows:
         raise NeedsImportError(["The file has a header but no needs below it."])
-    store = desk.store  # type: ignore[attr-defined]
-    with store.read() as session:
+    with desk.store.read() as session:
         categories = {fold(c.name): c for c in session.scalars(select(r.Category).where(
             r.Category.deleted == False))}  # noqa: E712
         existing = {(n.category_id, fold(n.title)) for n in session.scalars(
@@ -158,14 +158,12 @@ def import_needs(desk: object, source: str | Path | bytes, *,
         values = {"category_id": category.id, "title": title, "description": description,
                   "priority": priority, "area": cells.get("area", ""),
                   "source": cells.get("source") or default_source, "needed_capacity": needed}
-        for problem in desk.needs.check(values):  # type: ignore[attr-defined]
+        for problem in desk.needs.check(values):
             if not problem.warning:
                 problems.append(f"Row {number}: {problem.message}")
         planned.append(values)
     if problems:
         raise NeedsImportError(problems)
-    ids: list[str] = []
-    with store.write(backup_reason="before-import") as writer:
-        for values in planned:
-            ids.append(writer.create(r.CommunityNeed, values).id)
+    with desk.store.write(backup_reason="before-import") as writer:
+        ids = desk.needs.save_many(writer, planned)
     return NeedsImportResult(len(ids), skipped, tuple(ids))

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from partnerdesk.db import records as r
-from partnerdesk.db.local import HistoryEntry, ImportBatch
-from partnerdesk.db.registry import type_name
-from partnerdesk.errors import PartnerDeskError
+from partnerdesk.db.local import ImportBatch
+from partnerdesk.errors import PartnerDeskError, ValidationError
 from partnerdesk.services import duplicates, validation
+from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Writer, field_values
 
@@ -178,18 +178,18 @@ class ImportPlan:
         return result
 
 
-def context(desk: Any) -> validation.Context:
+def context(desk: Desk) -> validation.Context:
     return validation.Context(region=str(desk.store.setting("phone_region", "US")))
 
 
-def row_cleaner(desk: Any, record_type: str) -> Callable[[RowPlan], None]:
+def row_cleaner(desk: Desk, record_type: str) -> Callable[[RowPlan], None]:
     """`clean_row` with the defaults and context read once, for files of many rows."""
     defaults = desk.service(record_type).defaults()
     ctx = context(desk)
     return lambda plan_row: clean_row(desk, record_type, plan_row, defaults, ctx)
 
 
-def clean_row(desk: Any, record_type: str, plan_row: RowPlan,
+def clean_row(desk: Desk, record_type: str, plan_row: RowPlan,
               defaults: dict[str, Any] | None = None,
               ctx: validation.Context | None = None) -> None:
     """Validate through the services' rules; normalise values; note problems by field."""
@@ -206,7 +206,7 @@ def clean_row(desk: Any, record_type: str, plan_row: RowPlan,
         plan_row.problems.append("Organization: the name is longer than 200 characters.")
 
 
-def find_matches(desk: Any, plan: ImportPlan, progress: Progress | None = None) -> None:
+def find_matches(desk: Desk, plan: ImportPlan, progress: Progress | None = None) -> None:
     """Mark each valid row that likely duplicates an existing record or an earlier row."""
     index = duplicates.MatchIndex.from_desk(desk, plan.record_type)
     org_ids = organization_ids(desk) if plan.record_type == "contact" else {}
@@ -239,7 +239,7 @@ def _group(row: RowPlan, org_ids: dict[str, str]) -> str:
                        duplicates.fold(row.organization))
 
 
-def _existing_ids(desk: Any, model: type[SQLModel], ids: list[str]) -> dict[str, str]:
+def _existing_ids(desk: Desk, model: type[SQLModel], ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
     found: dict[str, str] = {}
@@ -253,7 +253,7 @@ def _existing_ids(desk: Any, model: type[SQLModel], ids: list[str]) -> dict[str,
     return found
 
 
-def organization_ids(desk: Any) -> dict[str, str]:
+def organization_ids(desk: Desk) -> dict[str, str]:
     """Folded organization name -> id of a live organization with that name."""
     with desk.store.read() as session:
         rows = session.execute(select(r.Organization.id, r.Organization.name).where(
@@ -282,31 +282,34 @@ def refuse_invalid(plan: ImportPlan, valid_only: bool) -> None:
             "to import only the valid rows.")
 
 
-def apply_plan(desk: Any, plan: ImportPlan, *, valid_only: bool = False,
+def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                progress: Progress | None = None,
                extra: Callable[[Writer, dict[int, str]], None] | None = None) -> ImportResult:
     """Write the plan in one transaction, recorded as an import batch that can be undone.
 
-    `extra(writer, ids_by_row)` lets an importer add its own records (HSDS resources)
-    inside the same transaction.
+    The records go through their service's save rules (`RecordService.save_many`: the
+    checks, tags, the one organization that is "us"), written in bulk. `extra(writer,
+    ids_by_row)` lets an importer add its own records (HSDS resources) inside the same
+    transaction.
     """
     refuse_invalid(plan, valid_only)
     progress = progress or Progress()
     model = MODELS[plan.record_type]
+    service = desk.service(plan.record_type)
     batch_id = str(uuid.uuid4())
     counts = {"new": 0, "merged": 0, "skipped": 0, "invalid": len(plan.invalid)}
-    created_orgs = 0
-    defaults = desk.service(plan.record_type).defaults()
+    defaults = service.defaults()
     with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
         org_ids = organization_ids(desk) if plan.record_type == "contact" else {}
+        new_orgs: list[dict[str, Any]] = []
         ids_by_row: dict[int, str] = {}
         # New records are made at the end, with later rows of the file that duplicate
         # them folded in; existing records get one update. So each record has one
         # history entry in the batch, which is what undoing it needs.
         fresh: dict[str, dict[str, Any]] = {}
         pending: dict[str, dict[str, Any]] = {}
-        known_tags = set(writer.session.scalars(select(r.Tag.name).where(
-            r.Tag.deleted == False)))  # noqa: E712
+        taken = _taken_ids(writer, model, [row.record_id for row in plan.rows
+                                           if row.valid and row.record_id])
         total = len(plan.rows)
         for number, row in enumerate(plan.rows):
             if number % 200 == 0:
@@ -317,12 +320,9 @@ def apply_plan(desk: Any, plan: ImportPlan, *, valid_only: bool = False,
             if plan.record_type == "contact" and row.organization:
                 key = duplicates.fold(row.organization)
                 if key not in org_ids:
-                    org = writer.create(r.Organization, {"name": row.organization.strip()})
-                    mark_imported(writer, org)
-                    org_ids[key] = org.id
-                    created_orgs += 1
+                    org_ids[key] = str(uuid.uuid4())
+                    new_orgs.append({"id": org_ids[key], "name": row.organization.strip()})
                 values["organization_id"] = org_ids[key]
-            _ensure_tags(writer, values.get("tags") or [], known_tags)
             target = _target(writer, model, row, ids_by_row, fresh)
             if row.duplicate and row.action == "skip":
                 counts["skipped"] += 1
@@ -341,23 +341,35 @@ def apply_plan(desk: Any, plan: ImportPlan, *, valid_only: bool = False,
                 counts["merged"] += 1
                 continue
             record_id = row.record_id
-            if not record_id or record_id in fresh or writer.session.get(model, record_id):
+            if not record_id or record_id in fresh or record_id in taken:
                 record_id = str(uuid.uuid4())
             fresh[record_id] = values
             ids_by_row[row.row] = record_id
             counts["new"] += 1
         progress.report(total, total, "Saving…")
-        for record_id, values in fresh.items():
-            mark_imported(writer, writer.create(model, values, record_id=record_id))
-        for record_id, changes in pending.items():
-            writer.update(writer.session.get(model, record_id), changes)  # type: ignore[arg-type]
+        try:
+            desk.organizations.save_many(writer, new_orgs)
+            service.save_many(writer, [{**values, "id": record_id}
+                                       for record_id, values in fresh.items()], pending)
+        except ValidationError as error:
+            raise ImportFileError(f"{error} Nothing was imported; correct the file and "
+                                  "try again.") from error
         if extra is not None:
             extra(writer, ids_by_row)
         writer.session.add(ImportBatch(
             id=batch_id, source=plan.source, kind=plan.kind,
             summary={**counts, "record_type": plan.record_type,
-                     "organizations_created": created_orgs}))
-    return ImportResult(batch_id, counts, created_orgs)
+                     "organizations_created": len(new_orgs)}))
+    return ImportResult(batch_id, counts, len(new_orgs))
+
+
+def _taken_ids(writer: Writer, model: type[SQLModel], ids: list[str]) -> set[str]:
+    """Which of the ids (carried by the file) a record here has already, live or not."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(writer.session.scalars(select(model.id).where(  # type: ignore[attr-defined]
+            model.id.in_(ids[start:start + 500]))))  # type: ignore[attr-defined]
+    return found
 
 
 def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dict[int, str],
@@ -370,22 +382,6 @@ def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dic
         return key
     target = writer.session.get(model, key)
     return key if target is not None and not target.deleted else ""  # type: ignore[attr-defined]
-
-
-def _ensure_tags(writer: Writer, names: list[str], known: set[str]) -> None:
-    for name in names:
-        if name and name not in known:
-            tag = writer.create(r.Tag, {"name": name})
-            mark_imported(writer, tag)
-            known.add(name)
-
-
-def mark_imported(writer: Writer, row: SQLModel) -> None:
-    """History for a record the import brought: an empty prior state, which is how
-    undoing the batch knows to remove it."""
-    writer.session.add(HistoryEntry(
-        record_type=type_name(type(row)), record_id=row.id,  # type: ignore[attr-defined]
-        action="imported", changed_fields=[], state={}, batch_id=writer.batch_id))
 
 
 def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
