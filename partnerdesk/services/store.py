@@ -288,8 +288,8 @@ class Writer:
         them). The writer computes each revision and origin, keeps each replaced row in
         history under `action` (a new record inside an import gets an empty "imported"
         entry, which is how undoing it knows to remove it), updates the search index and
-        notes the changes. Foreign keys are checked at commit, so the records of one
-        transaction may arrive in any order.
+        notes the changes. Every state holds every user field of the type. Foreign keys
+        are checked at commit, so the records of one transaction may arrive in any order.
         """
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
         connection = self.session.connection()
@@ -345,7 +345,7 @@ class Writer:
         search_index.put(connection, search_entries(
             self.session, model, [r for r in updated if not r["deleted"]]))
         self.changes += changes
-        self._forget(model, {change.record_id for change in changes})
+        self._forget(model, changes)
 
     def _history_row(self, kind: str, record_id: str, now: Any, action: str,
                      fields: tuple[str, ...], current: dict[str, Any] | None) -> dict[str, Any]:
@@ -362,11 +362,14 @@ class Writer:
         insert_rows(self.session.connection(), HistoryEntry.__table__,  # type: ignore[attr-defined]
                     rows, HISTORY_ENCODED)
 
-    def _forget(self, model: type[SQLModel], ids: set[str]) -> None:
+    def _forget(self, model: type[SQLModel], changes: list[Change]) -> None:
         """Expire the session's copies of rows written beneath it, so reads see the rows."""
-        for row in list(self.session.identity_map.values()):
-            if type(row) is model and row.id in ids:  # type: ignore[attr-defined]
-                self.session.expire(row)
+        held = [row for row in self.session.identity_map.values() if type(row) is model]
+        if held:
+            ids = {change.record_id for change in changes}
+            for row in held:
+                if row.id in ids:  # type: ignore[attr-defined]
+                    self.session.expire(row)
 
 
 class Store:

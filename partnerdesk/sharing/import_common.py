@@ -4,10 +4,11 @@ size limits, and applying an import plan as one transaction that can be undone.
 An import is planned first (nothing written): each row becomes a `RowPlan` with its
 cleaned values, its problems, and the record it probably duplicates. The person (or
 `--on-duplicate`) chooses merge, skip or add for each duplicate, and valid-rows-only
-or nothing; `apply_plan` then writes everything in one `BEGIN IMMEDIATE` transaction
-tagged with a batch id. Every record it creates gets an "imported" history entry and
-every record it changes keeps its previous state in history, both with the batch id,
-which is what undoing a batch needs.
+or nothing; `apply_plan` then saves everything through the services' save rules
+(`RecordService.save_many`: checks, tags, the "us" organization) and the store's bulk
+writer, in one `BEGIN IMMEDIATE` transaction tagged with a batch id. The writer gives
+every record it creates an "imported" history entry and keeps the previous state of
+every record it changes, both with the batch id, which is what undoing a batch needs.
 """
 
 from __future__ import annotations
