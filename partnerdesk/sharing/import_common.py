@@ -324,7 +324,7 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                     org_ids[key] = str(uuid.uuid4())
                     new_orgs.append({"id": org_ids[key], "name": row.organization.strip()})
                 values["organization_id"] = org_ids[key]
-            target = _target(writer, model, row, ids_by_row, fresh)
+            target, here = _target(writer, model, row, ids_by_row, fresh)
             if row.duplicate and row.action == "skip":
                 counts["skipped"] += 1
                 if target:
@@ -335,8 +335,7 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                     current = {**defaults, **fresh[target]}
                     fresh[target].update(merged_values(current, values))
                 else:
-                    current = {**field_values(writer.session.get(model, target)),  # type: ignore[arg-type]
-                               **pending.get(target, {})}
+                    current = {**field_values(here), **pending.get(target, {})}  # type: ignore[arg-type]
                     pending.setdefault(target, {}).update(merged_values(current, values))
                 ids_by_row[row.row] = target
                 counts["merged"] += 1
@@ -374,15 +373,18 @@ def _taken_ids(writer: Writer, model: type[SQLModel], ids: list[str]) -> set[str
 
 
 def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dict[int, str],
-            fresh: dict[str, dict[str, Any]]) -> str:
-    """The id a duplicate row merges into: a live record, or one this import makes."""
+            fresh: dict[str, dict[str, Any]]) -> tuple[str, SQLModel | None]:
+    """The id a duplicate row merges into (a live record, or one this import makes), and
+    that record when it is here already."""
     key = row.match_key
     if key.startswith("row:"):
         key = ids_by_row.get(int(key[4:]), "")
     if not key or key in fresh:
-        return key
+        return key, None
     target = writer.session.get(model, key)
-    return key if target is not None and not target.deleted else ""  # type: ignore[attr-defined]
+    if target is None or target.deleted:  # type: ignore[attr-defined]
+        return "", None
+    return key, target
 
 
 def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
