@@ -254,20 +254,31 @@ class RecordService(Generic[T]):
         defaults = self.defaults()
         ready = []
         for values in new:
-            full = {k: v for k, v in values.items() if k != "id"}
-            full = self._checked({**defaults, **full}, context)
+            full = self._named_check({**defaults, **{k: v for k, v in values.items()
+                                                    if k != "id"}}, context)
             self.before_save(writer, full, None)
             ready.append({**full, "id": values["id"]} if values.get("id") else full)
         ids = writer.bulk_create(self.model, ready)
         edits = []
         rows = self._rows(writer, [key for key, value in (changes or {}).items() if value])
         for row in rows:
-            full = self._checked({**field_values(row), **changes[row.id]},  # type: ignore[index, attr-defined]
-                                 context)
+            full = self._named_check({**field_values(row), **changes[row.id]},  # type: ignore[index, attr-defined]
+                                     context)
             self.before_save(writer, full, row)
             edits.append((row, {k: full[k] for k in full if full[k] != getattr(row, k)}))
         writer.bulk_update(edits)
         return ids
+
+    def _named_check(self, full: dict[str, Any], context: validation.Context) -> dict[str, Any]:
+        """`_checked`, with the record's title in the message: one of many is refused."""
+        try:
+            return self._checked(full, context)
+        except ValidationError as error:
+            title = str(full.get(self.title_field) or "")[:80]
+            if not title:
+                raise
+            raise ValidationError([FieldProblem(p.field, f"“{title}”: {p.message}")
+                                   for p in error.problems]) from error
 
     def _rows(self, writer: Writer, record_ids: list[str]) -> list[T]:
         """The records, as objects of the writer's session (in the order asked)."""

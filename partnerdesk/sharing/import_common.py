@@ -351,11 +351,11 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
             desk.organizations.save_many(writer, new_orgs)
             service.save_many(writer, [{**values, "id": record_id}
                                        for record_id, values in fresh.items()], pending)
+            if extra is not None:
+                extra(writer, ids_by_row)
         except ValidationError as error:
             raise ImportFileError(f"{error} Nothing was imported; correct the file and "
                                   "try again.") from error
-        if extra is not None:
-            extra(writer, ids_by_row)
         writer.session.add(ImportBatch(
             id=batch_id, source=plan.source, kind=plan.kind,
             summary={**counts, "record_type": plan.record_type,

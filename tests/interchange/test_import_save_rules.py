@@ -135,6 +135,6 @@ def test_a_record_the_rules_refuse_at_saving_changes_nothing(
                                                ["Ann Lee", "Harbor Clinic"]])
     plan = plan_csv(desk, path, "contact")
     plan.rows[0].values["emails"] = [{"address": "not an address", "kind": "work"}]
-    with pytest.raises(ImportFileError, match="not a valid e-mail address.*Nothing was"):
+    with pytest.raises(ImportFileError, match="“Ann Lee”: .*not a valid e-mail address.*Nothing"):
         apply_plan(desk, plan)
     assert desk.contacts.count() == 0 and [o.id for o in desk.organizations.list()] == [org.id]
