@@ -14,7 +14,7 @@ every record it changes, both with the batch id, which is what undoing a batch n
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,14 @@ from partnerdesk.errors import PartnerDeskError, ValidationError
 from partnerdesk.services import duplicates, validation
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import Writer, field_values
+from partnerdesk.services.store import Writer, user_fields
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 25 * MB  # a spreadsheet or address book far beyond any real contact list
 MAX_ROWS = 200_000
 MAX_CELL = validation.MAX_TEXT
 DUPLICATE_ACTIONS = ("merge", "skip", "add")
+LOOKUP_CHUNK = 500  # rows whose matching records are read in one query
 MODELS: dict[str, type[SQLModel]] = {"contact": r.Contact, "organization": r.Organization}
 FIELD_LABELS = {
     "name": "Name", "role": "Role", "emails": "E-mail", "phones": "Phone", "email": "E-mail",
@@ -312,9 +313,12 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
         taken = _taken_ids(writer, model, [row.record_id for row in plan.rows
                                            if row.valid and row.record_id])
         total = len(plan.rows)
+        here: dict[str, dict[str, Any]] = {}
         for number, row in enumerate(plan.rows):
             if number % 200 == 0:
                 progress.report(number, total, "Importing…")
+            if number % LOOKUP_CHUNK == 0:  # the records here the next rows merge into
+                here = _matched_here(writer, model, plan.rows[number:number + LOOKUP_CHUNK])
             if not row.valid:
                 continue
             values = dict(row.values)
@@ -324,7 +328,7 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                     org_ids[key] = str(uuid.uuid4())
                     new_orgs.append({"id": org_ids[key], "name": row.organization.strip()})
                 values["organization_id"] = org_ids[key]
-            target, here = _target(writer, model, row, ids_by_row, fresh)
+            target = _target(writer, model, row, ids_by_row, fresh, here)
             if row.duplicate and row.action == "skip":
                 counts["skipped"] += 1
                 if target:
@@ -335,7 +339,7 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                     current = {**defaults, **fresh[target]}
                     fresh[target].update(merged_values(current, values))
                 else:
-                    current = {**field_values(here), **pending.get(target, {})}  # type: ignore[arg-type]
+                    current = {**here[target], **pending.get(target, {})}
                     pending.setdefault(target, {}).update(merged_values(current, values))
                 ids_by_row[row.row] = target
                 counts["merged"] += 1
@@ -372,19 +376,38 @@ def _taken_ids(writer: Writer, model: type[SQLModel], ids: list[str]) -> set[str
     return found
 
 
+def _records_here(writer: Writer, model: type[SQLModel],
+                  ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Field values of the live records here with these ids (one query)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    names = user_fields(model)
+    table = model.__table__  # type: ignore[attr-defined]
+    found = writer.session.execute(select(table.c.id, *(table.c[name] for name in names))
+                                   .where(table.c.id.in_(wanted), table.c.deleted == False))  # noqa: E712
+    return {row_id: dict(zip(names, values, strict=True)) for row_id, *values in found}
+
+
+def _matched_here(writer: Writer, model: type[SQLModel],
+                  rows: list[RowPlan]) -> dict[str, dict[str, Any]]:
+    """The records here that these rows likely duplicate."""
+    return _records_here(writer, model, (
+        row.match_key for row in rows
+        if row.valid and row.match_key and not row.match_key.startswith("row:")))
+
+
 def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dict[int, str],
-            fresh: dict[str, dict[str, Any]]) -> tuple[str, SQLModel | None]:
-    """The id a duplicate row merges into (a live record, or one this import makes), and
-    that record when it is here already."""
+            fresh: dict[str, dict[str, Any]], here: dict[str, dict[str, Any]]) -> str:
+    """The id a duplicate row merges into: a live record here, or one this import makes."""
     key = row.match_key
     if key.startswith("row:"):
         key = ids_by_row.get(int(key[4:]), "")
     if not key or key in fresh:
-        return key, None
-    target = writer.session.get(model, key)
-    if target is None or target.deleted:  # type: ignore[attr-defined]
-        return "", None
-    return key, target
+        return key
+    if key not in here:  # an earlier row of the file merged into it
+        here.update(_records_here(writer, model, [key]))
+    return key if key in here else ""
 
 
 def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from partnerdesk.db.local import HistoryEntry
 from partnerdesk.services import Desk
 from partnerdesk.services.ids import tag_id
 from partnerdesk.services.store import field_values
+from partnerdesk.sharing import import_common
 from partnerdesk.sharing.csv_import import plan_csv
 from partnerdesk.sharing.import_common import ImportFileError, apply_plan
 from partnerdesk.sharing.undo import undo_import
@@ -138,3 +139,22 @@ def test_a_record_the_rules_refuse_at_saving_changes_nothing(
     with pytest.raises(ImportFileError, match="“Ann Lee”: .*not a valid e-mail address.*Nothing"):
         apply_plan(desk, plan)
     assert desk.contacts.count() == 0 and [o.id for o in desk.organizations.list()] == [org.id]
+
+
+def test_a_row_that_duplicates_an_earlier_row_merges_where_that_row_did(
+        desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records here are looked up a few rows at a time; a later row that matches an
+    earlier row (by the phone it brought) still finds the record that row merged into."""
+    monkeypatch.setattr(import_common, "LOOKUP_CHUNK", 2)
+    ann = desk.contacts.create(name="Ann Lee", emails=[{"address": "ann@example.org",
+                                                        "kind": "work"}])
+    path = write_csv(tmp_path / "people.csv", [
+        ["Name", "Email", "Phone", "Role"],
+        ["Ann Lee", "ann@example.org", "+1 415 555 0100", ""],
+        ["Bob Diaz", "bob@example.org", "", ""],
+        ["Ann Lee", "", "+1 415 555 0100", "Chair"]])
+    result = apply_plan(desk, plan_csv(desk, path, "contact"))
+    assert result.counts == {"new": 1, "merged": 2, "skipped": 0, "invalid": 0}
+    after = desk.contacts.get(ann.id)
+    assert (after.role, [p["number"] for p in after.phones]) == ("Chair", ["+14155550100"])
+    assert desk.contacts.count() == 2
