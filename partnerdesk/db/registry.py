@@ -1,4 +1,8 @@
-"""The record types by the names used in search results, history, bundles and the CLI."""
+"""The record types by the names used in search results, history, bundles and the CLI,
+and the links between them (the one walk over the tables' foreign keys)."""
+
+import functools
+from typing import NamedTuple
 
 from sqlmodel import SQLModel
 
@@ -35,3 +39,32 @@ TYPE_NAMES: dict[type[SQLModel], str] = {model: name for name, model in RECORD_T
 
 def type_name(model: type[SQLModel]) -> str:
     return TYPE_NAMES[model]
+
+
+class Reference(NamedTuple):
+    """One foreign key of a record type: the column and the record type it points at."""
+
+    column: str
+    record_type: str
+    nullable: bool
+
+
+@functools.cache
+def references(model: type[SQLModel]) -> tuple[Reference, ...]:
+    """The model's links to other record types (found once per type)."""
+    by_table = {other.__tablename__: name  # type: ignore[attr-defined]
+                for name, other in RECORD_TYPES.items()}
+    found = []
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        if not column.foreign_keys:
+            continue
+        target = by_table.get(next(iter(column.foreign_keys)).column.table.name)
+        if target is not None:
+            found.append(Reference(column.name, target, bool(column.nullable)))
+    return tuple(found)
+
+
+def referring(record_type: str) -> list[tuple[str, str]]:
+    """(record type, column) of every link that points at records of `record_type`."""
+    return [(name, link.column) for name, model in RECORD_TYPES.items()
+            for link in references(model) if link.record_type == record_type]

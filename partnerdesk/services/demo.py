@@ -14,8 +14,9 @@ from typing import Any
 from partnerdesk.db import records as r
 from partnerdesk.db.search_index import fold
 from partnerdesk.services.desk import Desk
-from partnerdesk.services.ids import category_id, tag_id
+from partnerdesk.services.ids import category_id
 from partnerdesk.services.store import Writer
+from partnerdesk.services.tags import ensure_tags
 
 CONTACTS_PER_SCALE = 1000
 
@@ -110,6 +111,7 @@ class _Builder:
         self.today = today
         self.rng = rng
         self.rows: dict[type, list[dict[str, Any]]] = {}
+        self.tags: list[str] = []
 
     def add(self, model: type, **values: Any) -> str:
         values.setdefault("id", _id())
@@ -117,8 +119,11 @@ class _Builder:
         return values["id"]
 
     def flush(self) -> None:
+        # The tag list: the sample's vocabulary and every tag its records carry.
+        ensure_tags(self.w, [*self.tags, *(tag for rows in self.rows.values()
+                                           for row in rows for tag in row.get("tags", ()))])
         # Parents before children, so foreign keys hold at every insert.
-        order = [r.Tag, r.Attachment, r.Organization, r.Contact, r.Partnership, r.PartnershipMember,
+        order = [r.Attachment, r.Organization, r.Contact, r.Partnership, r.PartnershipMember,
                  r.Milestone, r.Indicator, r.Measurement, r.Agreement, r.AgreementParty,
                  r.Obligation, r.Signatory, r.Resource, r.CommunityNeed, r.NeedResourceLink,
                  r.ReferralPathway, r.ReferralCount, r.Meeting, r.MeetingAttendee,
@@ -134,8 +139,7 @@ class _Builder:
 def _story(b: _Builder) -> dict[str, Any]:
     """The hand-written core: every record type, every agreement status, one unmet need."""
     rng, cat = b.rng, category_id
-    for tag in ("board", "funder", "volunteer", "cooling-centres", "food-security"):
-        b.add(r.Tag, id=tag_id(tag), name=tag)
+    b.tags += ["board", "funder", "volunteer", "cooling-centres", "food-security"]
     org: dict[str, str] = {}
     for key, name, kind, status, mission in ORGANIZATIONS:
         domain = _domain(name)

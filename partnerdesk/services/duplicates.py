@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from partnerdesk.db import records as r
-from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.db.registry import RECORD_TYPES, referring, type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
 from partnerdesk.services.settings import DEFAULT_PHONE_REGION
@@ -396,25 +396,21 @@ def merge_records(desk: Desk, record_type: str, keep_id: str, other_id: str,
 
 def _move_links(writer: Writer, target: type[SQLModel], keep_id: str, other_id: str,
                 moved: dict[str, int]) -> None:
-    table = target.__tablename__  # type: ignore[attr-defined]
     session = writer.session
-    for name, model in RECORD_TYPES.items():
-        for column in model.__table__.columns:  # type: ignore[attr-defined]
-            refs = [fk for fk in column.foreign_keys if fk.column.table.name == table]
-            if not refs:
-                continue
-            attr = getattr(model, column.name)
-            rows = list(session.scalars(select(model).where(
-                attr == other_id, model.deleted == False)))  # type: ignore[attr-defined]  # noqa: E712
-            for row in rows:
-                if _already_linked(writer, model, row, column.name, keep_id):
-                    writer.delete(row)
-                else:
-                    writer.update(row, {column.name: keep_id})
-                moved[name] += 1
-    type_name = next(n for n, m in RECORD_TYPES.items() if m is target)
+    kind = type_name(target)
+    for name, column in referring(kind):
+        model = RECORD_TYPES[name]
+        attr = getattr(model, column)
+        rows = list(session.scalars(select(model).where(
+            attr == other_id, model.deleted == False)))  # type: ignore[attr-defined]  # noqa: E712
+        for row in rows:
+            if _already_linked(writer, model, row, column, keep_id):
+                writer.delete(row)
+            else:
+                writer.update(row, {column: keep_id})
+            moved[name] += 1
     for attachment in session.scalars(select(r.Attachment).where(
-            r.Attachment.record_type == type_name, r.Attachment.record_id == other_id,
+            r.Attachment.record_type == kind, r.Attachment.record_id == other_id,
             r.Attachment.deleted == False)):  # noqa: E712
         writer.update(attachment, {"record_id": keep_id})
         moved["attachment"] += 1

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.desk import Desk
 from partnerdesk.services.gaps import fold
 from partnerdesk.services.titles import short_title
 
@@ -110,8 +111,7 @@ def import_needs(desk: Desk, source: str | Path | bytes, *,
     rows = read_rows(_decode(data))
     if not rows:
         raise NeedsImportError(["The file has a header but no needs below it."])
-    store = desk.store
-    with store.read() as session:
+    with desk.store.read() as session:
         categories = {fold(c.name): c for c in session.scalars(select(r.Category).where(
             r.Category.deleted == False))}  # noqa: E712
         existing = {(n.category_id, fold(n.title)) for n in session.scalars(
@@ -160,8 +160,6 @@ def import_needs(desk: Desk, source: str | Path | bytes, *,
         planned.append(values)
     if problems:
         raise NeedsImportError(problems)
-    ids: list[str] = []
-    with store.write(backup_reason="before-import") as writer:
-        for values in planned:
-            ids.append(writer.create(r.CommunityNeed, values).id)
+    with desk.store.write(backup_reason="before-import") as writer:
+        ids = desk.needs.save_many(writer, planned)
     return NeedsImportResult(len(ids), skipped, tuple(ids))

@@ -17,10 +17,10 @@ from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import agreement_rules, titles, validation
-from partnerdesk.services.ids import tag_id
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.settings import Settings
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
+from partnerdesk.services.tags import ensure_tags
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -183,8 +183,11 @@ class RecordService(Generic[T]):
         if unknown:
             raise ValidationError([FieldProblem(n, f"“{n}” is not a field of this record.")
                                    for n in unknown])
-        full = {**base, **values}
-        problems = validation.clean(self.model, full, self._context(known_ids))
+        return self._checked({**base, **values}, self._context(known_ids))
+
+    def _checked(self, full: dict[str, Any], context: validation.Context) -> dict[str, Any]:
+        """`full` (a whole record's values) cleaned by the type's rules; errors refuse it."""
+        problems = validation.clean(self.model, full, context)
         errors = [p for p in problems if not p.warning]
         if errors:
             raise ValidationError(errors)
@@ -195,7 +198,7 @@ class RecordService(Generic[T]):
         """A type's own rules that need the database; raise ValidationError to refuse."""
         tags = values.get("tags")
         if tags:
-            _ensure_tags(writer, tags)
+            ensure_tags(writer, tags)
 
     def create(self, **values: Any) -> T:
         full = self._cleaned(values, None)
@@ -239,6 +242,63 @@ class RecordService(Generic[T]):
                 writer.update(row, {k: full[k] for k in changes if full[k] != getattr(row, k)})
             return list(writer.changes)
 
+    def save_many(self, writer: Writer, new: list[dict[str, Any]],
+                  changes: dict[str, dict[str, Any]] | None = None) -> list[str]:
+        """Many records in the caller's transaction (imports): each checked and saved by
+        the rules `create` and `update` apply, all written in bulk. `new` values may carry
+        an `id`; `changes` maps ids of records here to changed values. Returns the new
+        ids. A record the rules refuse raises ValidationError: the caller's transaction
+        then writes nothing."""
+        context = self._context()
+        seen: set[tuple[type[SQLModel], str]] = set()
+
+        def exists(model: type[SQLModel], record_id: str) -> bool:
+            # In this transaction: records made earlier in the same import count.
+            if (model, record_id) not in seen:
+                if writer.session.get(model, record_id) is None:
+                    return False
+                seen.add((model, record_id))
+            return True
+
+        context.exists = exists
+        defaults = self.defaults()
+        ready = []
+        for values in new:
+            full = self._named_check({**defaults, **{k: v for k, v in values.items()
+                                                    if k != "id"}}, context)
+            self.before_save(writer, full, None)
+            ready.append({**full, "id": values["id"]} if values.get("id") else full)
+        ids = writer.bulk_create(self.model, ready)
+        edits = []
+        rows = self._rows(writer, [key for key, value in (changes or {}).items() if value])
+        for row in rows:
+            full = self._named_check({**field_values(row), **changes[row.id]},  # type: ignore[index, attr-defined]
+                                     context)
+            self.before_save(writer, full, row)
+            edits.append((row, {k: full[k] for k in full if full[k] != getattr(row, k)}))
+        writer.bulk_update(edits)
+        return ids
+
+    def _named_check(self, full: dict[str, Any], context: validation.Context) -> dict[str, Any]:
+        """`_checked`, with the record's title in the message: one of many is refused."""
+        try:
+            return self._checked(full, context)
+        except ValidationError as error:
+            title = str(full.get(self.title_field) or "")[:80]
+            if not title:
+                raise
+            raise ValidationError([FieldProblem(p.field, f"“{title}”: {p.message}")
+                                   for p in error.problems]) from error
+
+    def _rows(self, writer: Writer, record_ids: list[str]) -> list[T]:
+        """The records, as objects of the writer's session (in the order asked)."""
+        model = self.model
+        found: dict[str, T] = {}
+        for start in range(0, len(record_ids), 500):
+            found.update((row.id, row) for row in writer.session.scalars(  # type: ignore[attr-defined]
+                select(model).where(model.id.in_(record_ids[start:start + 500]))))  # type: ignore[attr-defined]
+        return [found[key] for key in record_ids if key in found]
+
     def delete(self, *record_ids: str) -> list[Change]:
         """Hide the records (a tombstone that travels to other laptops); restorable."""
         with self.store.write() as writer:
@@ -278,13 +338,6 @@ class RecordService(Generic[T]):
             self.restore(entry.record_id)
             row = self.get(entry.record_id)
         return row
-
-
-def _ensure_tags(writer: Writer, names: list[str]) -> None:
-    """Tags typed anywhere join the tag list, with an id derived from the name."""
-    for name in dict.fromkeys(names):
-        if writer.session.get(r.Tag, tag_id(name)) is None:
-            writer.create(r.Tag, {"name": name}, record_id=tag_id(name))
 
 
 class OrganizationService(RecordService[r.Organization]):

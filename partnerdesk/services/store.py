@@ -1,22 +1,28 @@
 """The one place that writes records: sessions, version stamps, history, search index.
 
-Every change goes through a `Writer`, inside one `BEGIN IMMEDIATE` transaction, so
-a save lands whole or not at all, and every synchronised row's stamps, version
-vector, revision, history and index entry stay in step from the first day.
+Every change to a synchronised record goes through a `Writer`, inside one
+`BEGIN IMMEDIATE` transaction, so a save lands whole or not at all, and every row's
+stamps, version vector, revision, history, index entry and change notice stay in step
+from the first day. One record at a time (`create`, `update`, `delete`, `restore`: the
+services' saves) or many at once (`bulk_create`: sample data and imports' new records;
+`bulk_update`: imports merging into records here; `put_states`: a bundle's merged
+states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath the
+session and give the same stamps, revisions and history as the single paths.
 """
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import search_index
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
+from partnerdesk.db.bulk import delete_rows, insert_rows, json_text, update_rows
 from partnerdesk.db.engine import write_engine
 from partnerdesk.db.local import HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
@@ -30,6 +36,9 @@ COUNTER_KEY = "lamport_counter"
 # The stamp of records every laptop makes alike (default categories): counter 0 is
 # covered by any version vector, so the same seed gives the same revision everywhere.
 SEED_STAMP: tuple[int, str] = (0, "seed")
+# Columns a bulk write passes as canonical JSON text already (the text the revision hashes).
+ENCODED = ("stamps", "vv", "delete_ctx")
+HISTORY_ENCODED = ("changed_fields", "state")
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,26 @@ def full_state(row: SQLModel) -> dict[str, Any]:
     return {name: versioning.jsonable(getattr(row, name)) for name in type(row).model_fields}
 
 
+def full_json(row: dict[str, Any]) -> dict[str, Any]:
+    """`full_state` of a row read as a dict of column values."""
+    return {name: versioning.jsonable(value) for name, value in row.items()}
+
+
+def columns_of(row: SQLModel) -> dict[str, Any]:
+    """Every column of an ORM row as a dict, the shape bulk writes take as `current`."""
+    return {name: getattr(row, name) for name in type(row).model_fields}
+
+
+class StatePut(NamedTuple):
+    """One record's whole new state, for `Writer.put_states`."""
+
+    record_id: str
+    state: versioning.VersionState | None  # None: the row goes (undo of an imported record)
+    current: dict[str, Any] | None  # the row as it is now, every column; None when new
+    fields: tuple[str, ...] = ()  # the fields that change: history and the change notice
+    origin: str | None = None  # None: the device of the newest stamp (a merged state)
+
+
 def _apply_state(row: SQLModel, state: versioning.VersionState, device: str) -> None:
     for name, value in state.values.items():
         setattr(row, name, value)
@@ -81,7 +110,12 @@ class Writer:
         self.store = store
         self.changes: list[Change] = []
         self.batch_id: str | None = None
+        # What save rules learned in this transaction (which tags exist, say), so a bulk
+        # save asks the database once instead of once per record.
+        self.learned: dict[str, Any] = {}
         self._counter: int | None = None
+        self._encoder = versioning.StampEncoder()
+        self._field_texts: dict[tuple[str, ...], str] = {}
 
     @property
     def device(self) -> str:
@@ -110,6 +144,7 @@ class Writer:
             action=action, changed_fields=changed, state=full_state(row),
             batch_id=self.batch_id))
 
+    # -- one record at a time --------------------------------------------------------
     def create(self, model: type[RecordT], values: dict[str, Any],
                record_id: str | None = None) -> RecordT:
         row = model(**values)
@@ -118,10 +153,14 @@ class Writer:
         state = versioning.local_create(field_values(row), self.counter(), self.device)
         _apply_state(row, state, self.device)
         self.session.add(row)
+        if self.batch_id:  # an empty earlier state: undoing the import removes the record
+            self.session.add(HistoryEntry(
+                record_type=type_name(model), record_id=row.id,  # type: ignore[attr-defined]
+                action="imported", changed_fields=[], state={}, batch_id=self.batch_id))
         self.session.flush()
         self._reindex(row)
-        self.changes.append(Change(type_name(model), row.id, "created",  # type: ignore[attr-defined]
-                                   tuple(values)))
+        self.changes.append(Change(type_name(model), row.id,  # type: ignore[attr-defined]
+                                   "created", tuple(values)))
         return row
 
     def update(self, row: RecordT, changes: dict[str, Any]) -> list[str]:
@@ -163,61 +202,6 @@ class Writer:
         self.changes.append(Change(type_name(type(row)), row.id, "restored"))  # type: ignore[attr-defined]
         return True
 
-    def bulk_create(self, model: type[SQLModel], rows: list[dict[str, Any]], *,
-                    seed: bool = False) -> int:
-        """Insert many new records at once (sample data, imports): no ORM objects.
-
-        Each dict holds user field values and may hold an `id`. Every row of one call
-        shares one stamp, so the stamps and version vector are serialised once, and the
-        rows go to SQLite in one executemany. Returns the count. `seed`: records every
-        laptop makes alike get `SEED_STAMP`, so their copies are one state everywhere.
-        """
-        if not rows:
-            return 0
-        if seed:
-            counter, device, now = SEED_STAMP[0], SEED_STAMP[1], utcnow()
-        else:
-            counter, device, now = self.counter(), self.device, utcnow()
-        names = user_fields(model)
-        defaults = {n: model.model_fields[n].get_default(call_default_factory=True)
-                    for n in names}
-        stamp = [counter, device]
-        stamps = {name: stamp for name in [*names, versioning.ALIVE]}
-        vv = {device: counter} if not seed else {}
-        stamps_json, vv_json = versioning.canonical_json(stamps), versioning.canonical_json(vv)
-        shared = {"created_at": now, "updated_at": now, "deleted": False, "origin": device}
-        table = model.__table__  # type: ignore[attr-defined]
-        dialect = self.session.get_bind().dialect
-        columns = list(table.columns)
-        processors = [column.type.bind_processor(dialect) for column in columns]
-        prepared: list[dict[str, Any]] = []
-        params = []
-        for values in rows:
-            full = {n: values.get(n, defaults[n]) for n in names}
-            rev = versioning.rev_from_parts(full, stamps_json, vv_json, "{}")
-            record = {**full, **shared, "id": values.get("id") or str(uuid.uuid4()), "rev": rev}
-            prepared.append(record)
-            row_params = []
-            for column, process in zip(columns, processors, strict=True):
-                name = column.name
-                if name == "stamps":
-                    row_params.append(stamps_json)
-                elif name == "vv":
-                    row_params.append(vv_json)
-                elif name == "delete_ctx":
-                    row_params.append("{}")
-                else:
-                    value = record[name]
-                    row_params.append(process(value) if process else value)
-            params.append(tuple(row_params))
-        names_sql = ", ".join(column.name for column in columns)
-        marks = ", ".join("?" * len(columns))
-        self.session.connection().exec_driver_sql(
-            f"INSERT INTO {table.name} ({names_sql}) VALUES ({marks})", params)
-        entries = search_entries(self.session, model, prepared)
-        search_index.put(self.session.connection(), entries, fresh=True)
-        return len(prepared)
-
     def _reindex(self, row: SQLModel) -> None:
         connection = self.session.connection()
         if row.deleted:  # type: ignore[attr-defined]
@@ -226,6 +210,166 @@ class Writer:
         entries = search_entries(self.session, type(row), [full_state(row) | field_values(row)])
         if entries:
             search_index.put(connection, entries)
+
+    # -- many records at once --------------------------------------------------------
+    def bulk_create(self, model: type[SQLModel], rows: list[dict[str, Any]], *,
+                    seed: bool = False) -> list[str]:
+        """Insert many new records at once (sample data, imports): no ORM objects.
+
+        Each dict holds user field values and may hold an `id`; returns the ids. The
+        records get what `create` gives each (one stamp per field, the transaction's
+        counter, index entries, change notices, the "imported" mark inside an import),
+        but the stamps and version vector are serialised once and the rows go to
+        SQLite in one executemany. `seed`: records every laptop makes alike get
+        `SEED_STAMP`, so their copies are one state everywhere.
+        """
+        if not rows:
+            return []
+        self.session.flush()  # pending ORM writes first: these rows go in beneath them
+        if seed:
+            counter, device = SEED_STAMP
+        else:
+            counter, device = self.counter(), self.device
+        now = utcnow()
+        names = user_fields(model)
+        defaults = {n: model.model_fields[n].get_default(call_default_factory=True)
+                    for n in names}
+        stamp = [counter, device]
+        stamps_json = versioning.canonical_json(
+            {name: stamp for name in [*names, versioning.ALIVE]})
+        vv_json = versioning.canonical_json({device: counter} if not seed else {})
+        shared = {"created_at": now, "updated_at": now, "deleted": False, "origin": device,
+                  "stamps": stamps_json, "vv": vv_json, "delete_ctx": "{}"}
+        prepared: list[dict[str, Any]] = []
+        for values in rows:
+            full = {n: values.get(n, defaults[n]) for n in names}
+            rev = versioning.rev_from_parts(full, stamps_json, vv_json, "{}")
+            prepared.append({**full, **shared, "id": values.get("id") or str(uuid.uuid4()),
+                             "rev": rev})
+        connection = self.session.connection()
+        insert_rows(connection, model.__table__, prepared, ENCODED)  # type: ignore[attr-defined]
+        ids = [row["id"] for row in prepared]
+        kind, fields = type_name(model), tuple(names)
+        if self.batch_id:
+            self._insert_history([self._history_row(kind, record_id, now, "imported", (), None)
+                                  for record_id in ids])
+        search_index.put(connection, search_entries(self.session, model, prepared), fresh=True)
+        self.changes += [Change(kind, record_id, "created", fields) for record_id in ids]
+        return ids
+
+    def bulk_update(self, edits: list[tuple[SQLModel, dict[str, Any]]]) -> None:
+        """Local edits to many records of one type at once (an import merging into
+        records here): for each, what `update` gives it (changed fields stamped with
+        this transaction's counter, the earlier state in history), in bulk.
+
+        The rows are ORM objects of this writer's session; they are expired afterwards,
+        so reading them again gives the new values."""
+        if not edits:
+            return
+        model = type(edits[0][0])
+        counter, device = self.counter(), self.device
+        puts = []
+        for row, changes in edits:
+            current = field_values(row)
+            changed = {k: v for k, v in changes.items() if current.get(k) != v}
+            if not changed:
+                continue
+            state = versioning.local_edit(version_state(row), changed, counter, device)
+            puts.append(StatePut(row.id, state, columns_of(row),  # type: ignore[attr-defined]
+                                 tuple(sorted(changed)), device))
+        self.put_states(model, puts, action="updated")
+
+    def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
+                   action: str = "merged") -> None:
+        """Write whole record states at once: a bundle's merged records, an undo's earlier
+        versions, `bulk_update`'s edits.
+
+        The stamps and version vectors are the states' own (a merge or the history made
+        them). The writer computes each revision and origin, keeps each replaced row in
+        history under `action` (a new record inside an import gets an empty "imported"
+        entry, which is how undoing it knows to remove it), updates the search index and
+        notes the changes. Every state holds every user field of the type. Foreign keys
+        are checked at commit, so the records of one transaction may arrive in any order.
+        """
+        self.session.flush()  # pending ORM writes first: these rows go in beneath them
+        connection = self.session.connection()
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        now = utcnow()
+        kind = type_name(model)
+        encoder = self._encoder
+        created: list[dict[str, Any]] = []
+        updated: list[dict[str, Any]] = []
+        removed: list[str] = []
+        history: list[dict[str, Any]] = []
+        changes: list[Change] = []
+        for put in puts:
+            state, current = put.state, put.current
+            if state is None:
+                if current is not None:
+                    removed.append(put.record_id)
+                    history.append(self._history_row(kind, put.record_id, now, action,
+                                                      put.fields, current))
+                    changes.append(Change(kind, put.record_id, "deleted", put.fields))
+                continue
+            stamps, vv = encoder.stamps(state.stamps), encoder.vector(state.vv)
+            delete_ctx = encoder.vector(state.delete_ctx)
+            deleted = state.deleted
+            row = {**state.values, "id": put.record_id, "updated_at": now,
+                   "rev": versioning.rev_from_parts(state.values, stamps, vv, delete_ctx),
+                   "deleted": deleted,
+                   "origin": put.origin if put.origin is not None
+                   else versioning.newest_device(state.stamps),
+                   "stamps": stamps, "vv": vv, "delete_ctx": delete_ctx}
+            if current is None:
+                row["created_at"] = now
+                created.append(row)
+                if self.batch_id:
+                    history.append(self._history_row(kind, put.record_id, now, "imported",
+                                                      put.fields, None))
+                changes.append(Change(kind, put.record_id,
+                                      "deleted" if deleted else "created", put.fields))
+            else:
+                updated.append(row)
+                history.append(self._history_row(kind, put.record_id, now, action,
+                                                  put.fields, current))
+                changes.append(Change(kind, put.record_id, "deleted" if deleted and not
+                                      current["deleted"] else "updated", put.fields))
+        table = model.__table__  # type: ignore[attr-defined]
+        insert_rows(connection, table, created, ENCODED)
+        update_rows(connection, table, updated, ENCODED)
+        delete_rows(connection, table, removed)
+        self._insert_history(history)
+        search_index.remove(connection, removed + [r["id"] for r in updated if r["deleted"]])
+        search_index.put(connection, search_entries(
+            self.session, model, [r for r in created if not r["deleted"]]), fresh=True)
+        search_index.put(connection, search_entries(
+            self.session, model, [r for r in updated if not r["deleted"]]))
+        self.changes += changes
+        self._forget(model, changes)
+
+    def _history_row(self, kind: str, record_id: str, now: Any, action: str,
+                     fields: tuple[str, ...], current: dict[str, Any] | None) -> dict[str, Any]:
+        """A history entry as a bulk write stores it (JSON columns as text)."""
+        text = self._field_texts.get(fields)  # most records of a type list the same fields
+        if text is None:
+            text = self._field_texts[fields] = json_text(list(fields))
+        return {"record_type": kind, "record_id": record_id, "changed_at": now,
+                "action": action, "changed_fields": text,
+                "state": "{}" if current is None else json_text(full_json(current)),
+                "batch_id": self.batch_id}
+
+    def _insert_history(self, rows: list[dict[str, Any]]) -> None:
+        insert_rows(self.session.connection(), HistoryEntry.__table__,  # type: ignore[attr-defined]
+                    rows, HISTORY_ENCODED)
+
+    def _forget(self, model: type[SQLModel], changes: list[Change]) -> None:
+        """Expire the session's copies of rows written beneath it, so reads see the rows."""
+        held = [row for row in self.session.identity_map.values() if type(row) is model]
+        if held:
+            ids = {change.record_id for change in changes}
+            for row in held:
+                if row.id in ids:  # type: ignore[attr-defined]
+                    self.session.expire(row)
 
 
 class Store:
@@ -301,6 +445,3 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-
-def select_live(model: type[RecordT]) -> Any:
-    return select(model).where(model.deleted == False)  # type: ignore[attr-defined]  # noqa: E712

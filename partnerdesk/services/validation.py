@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
-from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.db.registry import RECORD_TYPES, references
 from partnerdesk.errors import FieldProblem
 from partnerdesk.services.settings import DEFAULT_PHONE_REGION
 
@@ -378,7 +378,7 @@ def base_type(annotation: Any) -> Any:
 
 
 @functools.cache
-def _kinds(model: type[SQLModel]) -> dict[str, Any]:
+def field_kinds(model: type[SQLModel]) -> dict[str, Any]:
     """Each field's base type, looked up once per record type (typing calls are slow)."""
     return {name: base_type(info.annotation) for name, info in model.model_fields.items()}
 
@@ -386,7 +386,7 @@ def _kinds(model: type[SQLModel]) -> dict[str, Any]:
 def _types(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:
     """Dates must be dates, numbers numbers: catches what the CLI and importers pass."""
     problems = []
-    kinds = _kinds(model)
+    kinds = field_kinds(model)
     for name, value in values.items():
         if name not in kinds:
             problems.append(FieldProblem(name, f"“{name}” is not a field of this record."))
@@ -410,29 +410,25 @@ def _types(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:
     return problems
 
 
-@functools.cache
-def _links(model: type[SQLModel]) -> list[tuple[str, type[SQLModel]]]:
-    """(column, referenced record type) for each foreign key, found once per type."""
-    found = []
-    for column in model.__table__.columns:  # type: ignore[attr-defined]
-        if not column.foreign_keys:
-            continue
-        target_table = next(iter(column.foreign_keys)).column.table.name
-        target = next((m for m in RECORD_TYPES.values()
-                       if m.__tablename__ == target_table), None)  # type: ignore[attr-defined]
-        if target is not None:
-            found.append((column.name, target))
-    return found
-
-
 def _references(model: type[SQLModel], values: dict[str, Any],
                 ctx: Context) -> list[FieldProblem]:
     problems = []
-    for name, target in _links(model):
-        value = values.get(name)
-        if value and not ctx.exists(target, value):
-            problems.append(FieldProblem(name, "The linked record no longer exists."))
+    for link in references(model):
+        value = values.get(link.column)
+        if value and not ctx.exists(RECORD_TYPES[link.record_type], value):
+            problems.append(FieldProblem(link.column, "The linked record no longer exists."))
     return problems
+
+
+def _tags(values: dict[str, Any]) -> list[FieldProblem]:
+    """Each tag typed on a record becomes a tag record (`services.tags`): its limit holds."""
+    limit = _text_limits(r.Tag)["name"]
+    for tag in values.get("tags") or ():
+        if isinstance(tag, str) and len(tag.strip()) > limit:
+            return [FieldProblem("tags", f"The tag “{tag.strip()[:30]}…” is "
+                                         f"{len(tag.strip()):,} characters long; a tag can "
+                                         f"have at most {limit}. Shorten it.")]
+    return []
 
 
 def clean(model: type[SQLModel], values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
@@ -441,6 +437,8 @@ def clean(model: type[SQLModel], values: dict[str, Any], ctx: Context) -> list[F
     if any(not p.warning for p in problems):
         return problems
     problems += _strip_and_limit(model, values)
+    if "tags" in values:
+        problems += _tags(values)
     rule = RULES.get(model)
     if rule:
         problems += rule(values, ctx)

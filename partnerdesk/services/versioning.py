@@ -122,3 +122,51 @@ def local_restore(state: VersionState, counter: int, device: str) -> VersionStat
     new = state.copy()
     stamp_fields(new, [ALIVE], counter, device)
     return new
+
+
+class StampEncoder:
+    """Canonical JSON of stamps and version vectors, remembered by content.
+
+    Most records of a bulk write share one pattern of stamps (every field written by the
+    same save), so the text is made once per pattern instead of once per record. Stamps
+    are `[counter, device]` pairs of int and str (the bundle reader refuses anything
+    else), so equal keys always mean equal text.
+    """
+
+    LIMIT = 4096  # patterns remembered at a time; a bundle of all-different ones stays small
+
+    def __init__(self) -> None:
+        self.known_stamps: dict[Any, str] = {}
+        self.known_vectors: dict[Any, str] = {}
+
+    def stamps(self, stamps: dict[str, Any]) -> str:
+        if not stamps:
+            return "{}"
+        key = (tuple(stamps), tuple(map(tuple, stamps.values())))
+        found = self.known_stamps.get(key)
+        if found is None:
+            found = self._remember(self.known_stamps, key, stamps)
+        return found
+
+    def vector(self, vector: dict[str, int]) -> str:
+        if not vector:
+            return "{}"
+        key = tuple(vector.items())
+        found = self.known_vectors.get(key)
+        if found is None:
+            found = self._remember(self.known_vectors, key, vector)
+        return found
+
+    def _remember(self, known: dict[Any, str], key: Any, data: dict[str, Any]) -> str:
+        if len(known) >= self.LIMIT:
+            known.clear()
+        text = known[key] = canonical_json(data)
+        return text
+
+
+def newest_device(stamps: dict[str, Any]) -> str:
+    """The device of the newest write: `origin` of a record whose state came from a
+    merge, derived the same way on every laptop."""
+    if not stamps:
+        return ""
+    return str(max(stamps.values(), key=tuple)[1])  # stamps are [counter, device] pairs

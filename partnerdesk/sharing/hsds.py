@@ -31,6 +31,7 @@ from typing import Any
 from partnerdesk.db import records as r
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import duplicates, validation
+from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Writer, field_values
 from partnerdesk.sharing import hsds_schema as schema
@@ -44,7 +45,6 @@ from partnerdesk.sharing.import_common import (
     context,
     decode_text,
     find_matches,
-    mark_imported,
     merged_values,
     row_cleaner,
 )
@@ -437,7 +437,7 @@ def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
 
 
 # -- applying ----------------------------------------------------------------------
-def apply_hsds(desk: Any, plan: HsdsPlan, *, valid_only: bool = False,
+def apply_hsds(desk: Desk, plan: HsdsPlan, *, valid_only: bool = False,
                progress: Progress | None = None) -> ImportResult:
     bad = [s for s in plan.services if s.problems]
     if bad and not valid_only:
@@ -451,6 +451,9 @@ def apply_hsds(desk: Any, plan: HsdsPlan, *, valid_only: bool = False,
     def add_rest(writer: Writer, ids_by_row: dict[int, str]) -> None:
         org_ids = {hsds: ids_by_row[row] for hsds, row in plan.org_rows.items()
                    if row in ids_by_row}
+        new_resources: dict[tuple[str, str], dict[str, Any]] = {}  # by organization and name
+        by_hsds_id: dict[str, dict[str, Any]] = {}
+        changes: dict[str, dict[str, Any]] = {}
         for service in plan.services:
             if service.problems or service.organization_hsds_id not in org_ids:
                 continue
@@ -459,21 +462,31 @@ def apply_hsds(desk: Any, plan: HsdsPlan, *, valid_only: bool = False,
                       or category_ids.get("Other") or next(iter(category_ids.values()))}
             values = {k: v for k, v in values.items() if v != ""} | {
                 "name": service.values["name"]}
+            key = (values["organization_id"], duplicates.fold(values["name"]))
             existing = _existing_resource(writer, values, service.hsds_id)
             if existing is not None:
-                writer.update(existing, merged_values(field_values(existing), values))
+                current = {**field_values(existing), **changes.get(existing.id, {})}
+                changes.setdefault(existing.id, {}).update(merged_values(current, values))
+            elif key in new_resources or service.hsds_id in by_hsds_id:
+                # the same service twice in the package: one resource
+                earlier = new_resources.get(key) or by_hsds_id[service.hsds_id]
+                earlier.update(merged_values({**desk.resources.defaults(), **earlier},
+                                             values))
             else:
-                record_id = service.hsds_id if _is_uuid(service.hsds_id) and \
-                    writer.session.get(r.Resource, service.hsds_id) is None else None
-                created = writer.create(r.Resource, values, record_id=record_id)
-                mark_imported(writer, created)
+                if _is_uuid(service.hsds_id) and \
+                        writer.session.get(r.Resource, service.hsds_id) is None:
+                    values["id"] = service.hsds_id
+                    by_hsds_id[service.hsds_id] = values
+                new_resources[key] = values
                 counts["services"] += 1
+        desk.resources.save_many(writer, list(new_resources.values()), changes)
+        new_contacts: list[dict[str, Any]] = []
         for org_hsds_id, values in plan.contacts:
             values = {**values, "organization_id": org_ids.get(org_hsds_id)}
-            if _existing_contact(writer, values) is None:
-                created = writer.create(r.Contact, values)
-                mark_imported(writer, created)
+            if _existing_contact(writer, values, new_contacts) is None:
+                new_contacts.append(values)
                 counts["contacts"] += 1
+        desk.contacts.save_many(writer, new_contacts)
 
     result = apply_plan(desk, plan.organizations, valid_only=valid_only, progress=progress,
                         extra=add_rest)
@@ -496,16 +509,23 @@ def _existing_resource(writer: Writer, values: dict[str, Any], hsds_id: str) -> 
     return next((row for row in rows if duplicates.fold(row.name) == name), None)
 
 
-def _existing_contact(writer: Writer, values: dict[str, Any]) -> Any:
+def _existing_contact(writer: Writer, values: dict[str, Any],
+                      arriving: list[dict[str, Any]]) -> Any:
+    """A contact of the same organization here, or one arriving earlier in the package,
+    that `values` likely duplicates."""
     from sqlalchemy import select
 
     rows = writer.session.scalars(select(r.Contact).where(
         r.Contact.organization_id == values.get("organization_id"),
         r.Contact.deleted == False))  # noqa: E712
     index = duplicates.MatchIndex("contact")
-    by_id = {}
+    found: dict[str, Any] = {}
     for row in rows:
         index.add(row.id, field_values(row), group="g")
-        by_id[row.id] = row
+        found[row.id] = row
+    for number, other in enumerate(arriving):
+        if other.get("organization_id") == values.get("organization_id"):
+            index.add(f"new:{number}", other, group="g")
+            found[f"new:{number}"] = other
     match = index.match(values, "g")
-    return by_id.get(match.key) if match else None
+    return found.get(match.key) if match else None

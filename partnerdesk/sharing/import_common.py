@@ -4,16 +4,17 @@ size limits, and applying an import plan as one transaction that can be undone.
 An import is planned first (nothing written): each row becomes a `RowPlan` with its
 cleaned values, its problems, and the record it probably duplicates. The person (or
 `--on-duplicate`) chooses merge, skip or add for each duplicate, and valid-rows-only
-or nothing; `apply_plan` then writes everything in one `BEGIN IMMEDIATE` transaction
-tagged with a batch id. Every record it creates gets an "imported" history entry and
-every record it changes keeps its previous state in history, both with the batch id,
-which is what undoing a batch needs.
+or nothing; `apply_plan` then saves everything through the services' save rules
+(`RecordService.save_many`: checks, tags, the "us" organization) and the store's bulk
+writer, in one `BEGIN IMMEDIATE` transaction tagged with a batch id. The writer gives
+every record it creates an "imported" history entry and keeps the previous state of
+every record it changes, both with the batch id, which is what undoing a batch needs.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,12 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from partnerdesk.db import records as r
-from partnerdesk.db.local import HistoryEntry, ImportBatch
-from partnerdesk.db.registry import type_name
-from partnerdesk.errors import PartnerDeskError
+from partnerdesk.db.local import ImportBatch
+from partnerdesk.errors import PartnerDeskError, ValidationError
 from partnerdesk.services import duplicates, validation
+from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import Writer, field_values
+from partnerdesk.services.store import Writer, user_fields
 from partnerdesk.services.titles import title_of
 
 MB = 1024 * 1024
@@ -35,6 +36,7 @@ MAX_FILE_BYTES = 25 * MB  # a spreadsheet or address book far beyond any real co
 MAX_ROWS = 200_000
 MAX_CELL = validation.MAX_TEXT
 DUPLICATE_ACTIONS = ("merge", "skip", "add")
+LOOKUP_CHUNK = 500  # rows whose matching records are read in one query
 MODELS: dict[str, type[SQLModel]] = {"contact": r.Contact, "organization": r.Organization}
 FIELD_LABELS = {
     "name": "Name", "role": "Role", "emails": "E-mail", "phones": "Phone", "email": "E-mail",
@@ -180,18 +182,18 @@ class ImportPlan:
         return result
 
 
-def context(desk: Any) -> validation.Context:
+def context(desk: Desk) -> validation.Context:
     return validation.Context(region=desk.settings.phone_region)
 
 
-def row_cleaner(desk: Any, record_type: str) -> Callable[[RowPlan], None]:
+def row_cleaner(desk: Desk, record_type: str) -> Callable[[RowPlan], None]:
     """`clean_row` with the defaults and context read once, for files of many rows."""
     defaults = desk.service(record_type).defaults()
     ctx = context(desk)
     return lambda plan_row: clean_row(desk, record_type, plan_row, defaults, ctx)
 
 
-def clean_row(desk: Any, record_type: str, plan_row: RowPlan,
+def clean_row(desk: Desk, record_type: str, plan_row: RowPlan,
               defaults: dict[str, Any] | None = None,
               ctx: validation.Context | None = None) -> None:
     """Validate through the services' rules; normalise values; note problems by field."""
@@ -208,7 +210,7 @@ def clean_row(desk: Any, record_type: str, plan_row: RowPlan,
         plan_row.problems.append("Organization: the name is longer than 200 characters.")
 
 
-def find_matches(desk: Any, plan: ImportPlan, progress: Progress | None = None) -> None:
+def find_matches(desk: Desk, plan: ImportPlan, progress: Progress | None = None) -> None:
     """Mark each valid row that likely duplicates an existing record or an earlier row."""
     index = duplicates.MatchIndex.from_desk(desk, plan.record_type)
     org_ids = organization_ids(desk) if plan.record_type == "contact" else {}
@@ -241,7 +243,7 @@ def _group(row: RowPlan, org_ids: dict[str, str]) -> str:
                        duplicates.fold(row.organization))
 
 
-def _existing_ids(desk: Any, model: type[SQLModel], ids: list[str]) -> dict[str, str]:
+def _existing_ids(desk: Desk, model: type[SQLModel], ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
     found: dict[str, str] = {}
@@ -255,7 +257,7 @@ def _existing_ids(desk: Any, model: type[SQLModel], ids: list[str]) -> dict[str,
     return found
 
 
-def organization_ids(desk: Any) -> dict[str, str]:
+def organization_ids(desk: Desk) -> dict[str, str]:
     """Folded organization name -> id of a live organization with that name."""
     with desk.store.read() as session:
         rows = session.execute(select(r.Organization.id, r.Organization.name).where(
@@ -284,48 +286,51 @@ def refuse_invalid(plan: ImportPlan, valid_only: bool) -> None:
             "to import only the valid rows.")
 
 
-def apply_plan(desk: Any, plan: ImportPlan, *, valid_only: bool = False,
+def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                progress: Progress | None = None,
                extra: Callable[[Writer, dict[int, str]], None] | None = None) -> ImportResult:
     """Write the plan in one transaction, recorded as an import batch that can be undone.
 
-    `extra(writer, ids_by_row)` lets an importer add its own records (HSDS resources)
-    inside the same transaction.
+    The records go through their service's save rules (`RecordService.save_many`: the
+    checks, tags, the one organization that is "us"), written in bulk. `extra(writer,
+    ids_by_row)` lets an importer add its own records (HSDS resources) inside the same
+    transaction.
     """
     refuse_invalid(plan, valid_only)
     progress = progress or Progress()
     model = MODELS[plan.record_type]
+    service = desk.service(plan.record_type)
     batch_id = str(uuid.uuid4())
     counts = {"new": 0, "merged": 0, "skipped": 0, "invalid": len(plan.invalid)}
-    created_orgs = 0
-    defaults = desk.service(plan.record_type).defaults()
+    defaults = service.defaults()
     with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
         org_ids = organization_ids(desk) if plan.record_type == "contact" else {}
+        new_orgs: list[dict[str, Any]] = []
         ids_by_row: dict[int, str] = {}
         # New records are made at the end, with later rows of the file that duplicate
         # them folded in; existing records get one update. So each record has one
         # history entry in the batch, which is what undoing it needs.
         fresh: dict[str, dict[str, Any]] = {}
         pending: dict[str, dict[str, Any]] = {}
-        known_tags = set(writer.session.scalars(select(r.Tag.name).where(
-            r.Tag.deleted == False)))  # noqa: E712
+        taken = _taken_ids(writer, model, [row.record_id for row in plan.rows
+                                           if row.valid and row.record_id])
         total = len(plan.rows)
+        here: dict[str, dict[str, Any]] = {}
         for number, row in enumerate(plan.rows):
             if number % 200 == 0:
                 progress.report(number, total, "Importing…")
+            if number % LOOKUP_CHUNK == 0:  # the records here the next rows merge into
+                here = _matched_here(writer, model, plan.rows[number:number + LOOKUP_CHUNK])
             if not row.valid:
                 continue
             values = dict(row.values)
             if plan.record_type == "contact" and row.organization:
                 key = duplicates.fold(row.organization)
                 if key not in org_ids:
-                    org = writer.create(r.Organization, {"name": row.organization.strip()})
-                    mark_imported(writer, org)
-                    org_ids[key] = org.id
-                    created_orgs += 1
+                    org_ids[key] = str(uuid.uuid4())
+                    new_orgs.append({"id": org_ids[key], "name": row.organization.strip()})
                 values["organization_id"] = org_ids[key]
-            _ensure_tags(writer, values.get("tags") or [], known_tags)
-            target = _target(writer, model, row, ids_by_row, fresh)
+            target = _target(writer, model, row, ids_by_row, fresh, here)
             if row.duplicate and row.action == "skip":
                 counts["skipped"] += 1
                 if target:
@@ -336,58 +341,75 @@ def apply_plan(desk: Any, plan: ImportPlan, *, valid_only: bool = False,
                     current = {**defaults, **fresh[target]}
                     fresh[target].update(merged_values(current, values))
                 else:
-                    current = {**field_values(writer.session.get(model, target)),  # type: ignore[arg-type]
-                               **pending.get(target, {})}
+                    current = {**here[target], **pending.get(target, {})}
                     pending.setdefault(target, {}).update(merged_values(current, values))
                 ids_by_row[row.row] = target
                 counts["merged"] += 1
                 continue
             record_id = row.record_id
-            if not record_id or record_id in fresh or writer.session.get(model, record_id):
+            if not record_id or record_id in fresh or record_id in taken:
                 record_id = str(uuid.uuid4())
             fresh[record_id] = values
             ids_by_row[row.row] = record_id
             counts["new"] += 1
         progress.report(total, total, "Saving…")
-        for record_id, values in fresh.items():
-            mark_imported(writer, writer.create(model, values, record_id=record_id))
-        for record_id, changes in pending.items():
-            writer.update(writer.session.get(model, record_id), changes)  # type: ignore[arg-type]
-        if extra is not None:
-            extra(writer, ids_by_row)
+        try:
+            desk.organizations.save_many(writer, new_orgs)
+            service.save_many(writer, [{**values, "id": record_id}
+                                       for record_id, values in fresh.items()], pending)
+            if extra is not None:
+                extra(writer, ids_by_row)
+        except ValidationError as error:
+            raise ImportFileError(f"{error} Nothing was imported; correct the file and "
+                                  "try again.") from error
         writer.session.add(ImportBatch(
             id=batch_id, source=plan.source, kind=plan.kind,
             summary={**counts, "record_type": plan.record_type,
-                     "organizations_created": created_orgs}))
-    return ImportResult(batch_id, counts, created_orgs)
+                     "organizations_created": len(new_orgs)}))
+    return ImportResult(batch_id, counts, len(new_orgs))
+
+
+def _taken_ids(writer: Writer, model: type[SQLModel], ids: list[str]) -> set[str]:
+    """Which of the ids (carried by the file) a record here has already, live or not."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(writer.session.scalars(select(model.id).where(  # type: ignore[attr-defined]
+            model.id.in_(ids[start:start + 500]))))  # type: ignore[attr-defined]
+    return found
+
+
+def _records_here(writer: Writer, model: type[SQLModel],
+                  ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Field values of the live records here with these ids (one query)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    names = user_fields(model)
+    table = model.__table__  # type: ignore[attr-defined]
+    found = writer.session.execute(select(table.c.id, *(table.c[name] for name in names))
+                                   .where(table.c.id.in_(wanted), table.c.deleted == False))  # noqa: E712
+    return {row_id: dict(zip(names, values, strict=True)) for row_id, *values in found}
+
+
+def _matched_here(writer: Writer, model: type[SQLModel],
+                  rows: list[RowPlan]) -> dict[str, dict[str, Any]]:
+    """The records here that these rows likely duplicate."""
+    return _records_here(writer, model, (
+        row.match_key for row in rows
+        if row.valid and row.match_key and not row.match_key.startswith("row:")))
 
 
 def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dict[int, str],
-            fresh: dict[str, dict[str, Any]]) -> str:
-    """The id a duplicate row merges into: a live record, or one this import makes."""
+            fresh: dict[str, dict[str, Any]], here: dict[str, dict[str, Any]]) -> str:
+    """The id a duplicate row merges into: a live record here, or one this import makes."""
     key = row.match_key
     if key.startswith("row:"):
         key = ids_by_row.get(int(key[4:]), "")
     if not key or key in fresh:
         return key
-    target = writer.session.get(model, key)
-    return key if target is not None and not target.deleted else ""  # type: ignore[attr-defined]
-
-
-def _ensure_tags(writer: Writer, names: list[str], known: set[str]) -> None:
-    for name in names:
-        if name and name not in known:
-            tag = writer.create(r.Tag, {"name": name})
-            mark_imported(writer, tag)
-            known.add(name)
-
-
-def mark_imported(writer: Writer, row: SQLModel) -> None:
-    """History for a record the import brought: an empty prior state, which is how
-    undoing the batch knows to remove it."""
-    writer.session.add(HistoryEntry(
-        record_type=type_name(type(row)), record_id=row.id,  # type: ignore[attr-defined]
-        action="imported", changed_fields=[], state={}, batch_id=writer.batch_id))
+    if key not in here:  # an earlier row of the file merged into it
+        here.update(_records_here(writer, model, [key]))
+    return key if key in here else ""
 
 
 def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:

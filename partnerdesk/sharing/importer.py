@@ -5,11 +5,12 @@ a no-op re-import cheap), then merges each record with the local copy
 (`merge.merge`) to tell new, updated, deleted and conflicting records apart.
 
 Applying recomputes the same plan inside the write transaction (the database may have
-changed since the preview), writes new and merged rows in bulk, keeps every replaced
-state in history tagged with the import batch, lists the values this laptop lost in
-its conflicts, raises the Lamport counter to the largest seen, refreshes the search
-index and records the batch. Attachments are written before the commit and removed
-again if it fails.
+changed since the preview) and hands the new and merged states to the store's bulk
+writer (`Writer.put_states`), which keeps every replaced state in history tagged with
+the import batch and refreshes the search index; the importer lists the values this
+laptop lost in its conflicts, raises the Lamport counter to the largest seen and
+records the batch. Attachments are written before the commit and removed again if it
+fails.
 """
 
 import contextlib
@@ -25,39 +26,18 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-from partnerdesk.db import search_index
-from partnerdesk.db.bookkeeping import utcnow
-from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch
+from partnerdesk.db.local import Conflict, ImportBatch
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services import validation
 from partnerdesk.services.desk import Desk
-from partnerdesk.services.indexing import search_entries
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import Change, user_fields
+from partnerdesk.services.store import StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
-from partnerdesk.services.versioning import (
-    ALIVE,
-    VersionState,
-    canonical_json,
-    jsonable,
-    rev_from_parts,
-)
+from partnerdesk.services.versioning import ALIVE, VersionState, jsonable
 from partnerdesk.sharing import limits
 from partnerdesk.sharing.bundle import Bundle
 from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge, states_equal
-from partnerdesk.sharing.rows import (
-    all_ids,
-    full_json,
-    insert_rows,
-    json_text,
-    newest_device,
-    read_revs,
-    read_rows,
-    state_of,
-    table_of,
-    typed_values,
-    update_rows,
-)
+from partnerdesk.sharing.rows import all_ids, read_revs, read_rows, state_of, typed_values
 
 STATUSES = ("new", "updated", "unchanged", "deleted", "conflict")
 
@@ -275,70 +255,9 @@ def _max_counter(bundle: Bundle) -> int:
     return seen
 
 
-# Written as canonical JSON text, which is also what the revision hashes: encoded once.
-ENCODED = ("stamps", "vv", "delete_ctx")
-HISTORY_ENCODED = ("changed_fields", "state")
-
-
-class _Encoder:
-    """Canonical JSON of stamps and version vectors, remembered by content.
-
-    Most records of a bundle share one pattern of stamps (every field written by the same
-    save), so the text is made once per pattern instead of once per record. Stamps are
-    `[counter, device]` pairs of int and str (the bundle reader refuses anything else),
-    so equal keys always mean equal text.
-    """
-
-    LIMIT = 4096  # patterns remembered at a time; a bundle of all-different ones stays small
-
-    def __init__(self) -> None:
-        self.known_stamps: dict[Any, str] = {}
-        self.known_vectors: dict[Any, str] = {}
-
-    def stamps(self, stamps: dict[str, Any]) -> str:
-        if not stamps:
-            return "{}"
-        key = (tuple(stamps), tuple(map(tuple, stamps.values())))
-        found = self.known_stamps.get(key)
-        if found is None:
-            found = self._remember(self.known_stamps, key, stamps)
-        return found
-
-    def vector(self, vector: dict[str, int]) -> str:
-        if not vector:
-            return "{}"
-        key = tuple(vector.items())
-        found = self.known_vectors.get(key)
-        if found is None:
-            found = self._remember(self.known_vectors, key, vector)
-        return found
-
-    def _remember(self, known: dict[Any, str], key: Any, data: dict[str, Any]) -> str:
-        if len(known) >= self.LIMIT:
-            known.clear()
-        text = known[key] = canonical_json(data)
-        return text
-
-
-def _row(planned: _Planned, now: Any, new: bool, encoder: _Encoder) -> dict[str, Any]:
-    state = planned.merged
-    stamps, vv = encoder.stamps(state.stamps), encoder.vector(state.vv)
-    delete_ctx = encoder.vector(state.delete_ctx)
-    row = {**state.values, "id": planned.record_id, "updated_at": now,
-           "rev": rev_from_parts(state.values, stamps, vv, delete_ctx),
-           "deleted": state.deleted, "origin": newest_device(state.stamps),
-           "stamps": stamps, "vv": vv, "delete_ctx": delete_ctx}
-    if new:
-        row["created_at"] = now
-    return row
-
-
-def _write(connection: Connection, session: Any, planned: list[_Planned], batch_id: str,
-           changes: list[Change], progress: Progress) -> None:
-    now = utcnow()
-    history: list[dict[str, Any]] = []
-    field_lists: dict[tuple[str, ...], str] = {}  # most records of a type list the same
-    encoder = _Encoder()
+def _write(writer: Writer, planned: list[_Planned], progress: Progress) -> None:
+    """The merged states through the store's bulk writer; the values this laptop lost
+    go to its Conflicts list."""
     by_type: dict[str, list[_Planned]] = {}
     for item in planned:  # types in registry order: a pathway's title needs its organizations
         by_type.setdefault(item.record_type, []).append(item)
@@ -347,43 +266,15 @@ def _write(connection: Connection, session: Any, planned: list[_Planned], batch_
         # record id) then grows at its end instead of at random pages.
         items.sort(key=_record_id)
         progress.report(done, len(by_type), "Saving records…")
-        model = items[0].model
-        table = table_of(model)
-        created = [_row(p, now, True, encoder) for p in items if p.local is None]
-        updated = [_row(p, now, False, encoder) for p in items if p.local is not None]
-        insert_rows(connection, table, created, ENCODED)
-        update_rows(connection, table, updated, ENCODED)
+        writer.put_states(items[0].model, [StatePut(p.record_id, p.merged, p.local, p.fields)
+                                           for p in items])
         for item in items:
-            fields = field_lists.get(item.fields)
-            if fields is None:
-                fields = field_lists[item.fields] = json_text(list(item.fields))
-            history.append({
-                "record_type": record_type, "record_id": item.record_id, "changed_at": now,
-                "action": "imported" if item.local is None else "merged",
-                "changed_fields": fields,
-                "state": "{}" if item.local is None else json_text(full_json(item.local)),
-                "batch_id": batch_id})
-            action = {"new": "created", "deleted": "deleted"}.get(item.status, "updated")
-            changes.append(Change(record_type, item.record_id, action, item.fields))
             for lost in item.conflicts:
-                session.add(Conflict(
+                writer.session.add(Conflict(
                     record_type=record_type, record_id=item.record_id, field=lost.field,
                     lost_value=jsonable(lost.lost_value), lost_stamp=lost.lost_stamp,
                     won_value=jsonable(lost.won_value), won_stamp=lost.won_stamp,
-                    batch_id=batch_id))
-        _reindex(connection, session, model, created, updated)
-    insert_rows(connection, HistoryEntry.__table__, history,  # type: ignore[attr-defined]
-                HISTORY_ENCODED)
-
-
-def _reindex(connection: Connection, session: Any, model: type[SQLModel],
-             created: list[dict[str, Any]], updated: list[dict[str, Any]]) -> None:
-    gone = [row["id"] for row in updated if row["deleted"]]
-    search_index.remove(connection, gone)
-    fresh = [row for row in created if not row["deleted"]]
-    search_index.put(connection, search_entries(session, model, fresh), fresh=True)
-    alive = [row for row in updated if not row["deleted"]]
-    search_index.put(connection, search_entries(session, model, alive))
+                    batch_id=writer.batch_id))
 
 
 def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
@@ -403,11 +294,10 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
     try:
         with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
             connection = writer.session.connection()
-            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             planned, unchanged = _plan(connection, bundle, region, name, progress)
             preview = _preview(planned, unchanged, bundle)
             written = _store_attachments(desk, bundle, planned, progress)
-            _write(connection, writer.session, planned, batch_id, writer.changes, progress)
+            _write(writer, planned, progress)
             writer.observe_counter(_max_counter(bundle))
             counts = preview.counts()
             writer.session.add(ImportBatch(

@@ -1,27 +1,23 @@
-"""Rows as plain data for sharing: read in bulk, turned into states and back, written in bulk.
+"""Rows as plain data for sharing: read in bulk and turned into states and back.
 
-Export and import move tens of thousands of records, so they bypass ORM objects
-(about 50 times slower than raw `executemany`) and work on dicts of typed column
-values, using SQLAlchemy's own type processors so the stored values are what the ORM
-would write (JSON columns as the same `json.dumps` text). Callers may pass columns
-already encoded: the importer writes stamps and version vectors as the canonical JSON
-it hashes for the revision, as `Writer.bulk_create` does.
+Export and import move tens of thousands of records, so they read rows as dicts of
+typed column values instead of ORM objects (about 50 times slower). Writing them is the
+store's job (`Writer.put_states`, `Writer.bulk_create`), which keeps their stamps,
+revisions, history and search index.
 """
 
 import functools
-import json
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, select
+from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
-from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.db.registry import references as references  # re-exported: the exporter
 from partnerdesk.services.store import user_fields
-from partnerdesk.services.validation import base_type
+from partnerdesk.services.validation import field_kinds as all_field_kinds
 from partnerdesk.services.versioning import VersionState, jsonable
 
 CHUNK = 500
@@ -67,10 +63,9 @@ def all_ids(connection: Connection, model: type[SQLModel]) -> set[str]:
 
 def normalise(model: type[SQLModel], name: str, value: Any) -> Any:
     """One spelling per value: a whole number in a decimal field is stored as a decimal."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        info = model.model_fields.get(name)
-        if info is not None and base_type(info.annotation) is float:
-            return float(value)
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and all_field_kinds(model).get(name) is float:
+        return float(value)
     return value
 
 
@@ -92,7 +87,7 @@ def line_of(record_type: str, record_id: str, state: VersionState) -> dict[str, 
 @functools.cache
 def field_kinds(model: type[SQLModel]) -> dict[str, Any]:
     """Each user field's base Python type (looked up once per record type)."""
-    return {name: base_type(info.annotation) for name, info in model.model_fields.items()
+    return {name: kind for name, kind in all_field_kinds(model).items()
             if name not in BOOKKEEPING_FIELDS}
 
 
@@ -147,119 +142,3 @@ def typed_row(model: type[SQLModel], data: dict[str, Any]) -> dict[str, Any]:
             value = typed_value(model, name, value)
         row[name] = value
     return row
-
-
-def full_json(row: dict[str, Any]) -> dict[str, Any]:
-    """Every column as JSON-ready data: the shape `HistoryEntry.state` keeps."""
-    return {name: jsonable(value) for name, value in row.items()}
-
-
-_JSON = json.JSONEncoder()  # the text `json.dumps` writes, without a new encoder per call
-
-
-def json_text(value: Any) -> str:
-    """A JSON column's value as SQLAlchemy's own JSON type stores it (`json.dumps`)."""
-    if not value and (value == [] or value == {}):  # most lists of tags are empty
-        return "[]" if isinstance(value, list) else "{}"
-    return _JSON.encode(value)
-
-
-def _remembering(process: Any) -> Any:
-    """`process` that reuses its last answer for the very same (immutable) value: every
-    row of a bulk write shares one `updated_at`."""
-    last: list[Any] = [object(), None]
-
-    def remember(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, process(value)
-        return last[1]
-
-    return remember
-
-
-def _processor(column: Any, connection: Connection) -> Any:
-    dialect = connection.dialect
-    if isinstance(column.type, JSON) and getattr(dialect, "_json_serializer", None) is None \
-            and not column.type.none_as_null:
-        return json_text  # the same text, without SQLAlchemy's per-value wrapping
-    process = column.type.bind_processor(dialect)
-    if process is not None and isinstance(getattr(column.type, "impl", column.type), DateTime):
-        return _remembering(process)
-    return process
-
-
-def _one(name: str) -> Any:
-    def pick(row: dict[str, Any]) -> tuple[Any, ...]:
-        return (row[name],)
-
-    return pick
-
-
-def _params(table: Any, connection: Connection, rows: list[dict[str, Any]],
-            names: list[str], encoded: Collection[str] = ()) -> list[tuple[Any, ...]]:
-    """Each row's values as SQLite takes them; `encoded` columns hold JSON text already."""
-    processors = [(index, _processor(table.c[name], connection))
-                  for index, name in enumerate(names) if name not in encoded]
-    processors = [(index, process) for index, process in processors if process is not None]
-    pick = itemgetter(*names) if len(names) > 1 else _one(names[0])  # one C call per row
-    if not processors:
-        return [pick(row) for row in rows]
-    params = []
-    for row in rows:
-        values = list(pick(row))
-        for index, process in processors:
-            values[index] = process(values[index])
-        params.append(tuple(values))
-    return params
-
-
-def insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
-                encoded: Collection[str] = ()) -> None:
-    if not rows:
-        return
-    names = [column.name for column in table.columns if column.name in rows[0]]
-    marks = ", ".join("?" * len(names))
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
-        _params(table, connection, rows, names, encoded))
-
-
-def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
-                encoded: Collection[str] = ()) -> None:
-    """Rows by id; every row must hold the same columns."""
-    if not rows:
-        return
-    names = [column.name for column in table.columns
-             if column.name in rows[0] and column.name != "id"]
-    sets = ", ".join(f"{name} = ?" for name in names)
-    params = [(*row_params, row["id"]) for row, row_params
-              in zip(rows, _params(table, connection, rows, names, encoded), strict=True)]
-    connection.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE id = ?", params)
-
-
-def delete_rows(connection: Connection, table: Any, ids: list[str]) -> None:
-    for chunk in chunks(ids, 900):
-        marks = ",".join("?" * len(chunk))
-        connection.exec_driver_sql(f"DELETE FROM {table.name} WHERE id IN ({marks})",
-                                   tuple(chunk))
-
-
-def references(model: type[SQLModel]) -> list[tuple[str, str, bool]]:
-    """(column, referenced record type, nullable) for each foreign key of the model."""
-    found = []
-    for column in table_of(model).columns:
-        if not column.foreign_keys:
-            continue
-        target = next(iter(column.foreign_keys)).column.table.name
-        for name, other in RECORD_TYPES.items():
-            if table_of(other).name == target:
-                found.append((column.name, name, bool(column.nullable)))
-    return found
-
-
-def newest_device(stamps: dict[str, Any]) -> str:
-    """The device of the newest write: `origin` of an imported record, derived the same
-    way on every laptop."""
-    if not stamps:
-        return ""
-    return str(max(stamps.values(), key=tuple)[1])  # stamps are [counter, device] pairs

@@ -2,10 +2,11 @@
 
 The import kept, for each record it touched, a history entry tagged with its batch:
 the full prior state of a record it changed, or an empty state for one it brought.
-Undo writes those prior states back (values, stamps and version information alike)
-and removes the records the import brought. A record changed after the import has a
-later history entry; those are named, and overwritten only when the caller confirms.
-The states being replaced are themselves kept in history, so undo loses nothing.
+Undo writes those prior states back through the store's bulk writer (values, stamps and
+version information alike) and removes the records the import brought. A record changed
+after the import has a later history entry; those are named, and overwritten only when
+the caller confirms. The states being replaced are themselves kept in history, so undo
+loses nothing.
 """
 
 from dataclasses import dataclass, field
@@ -14,25 +15,14 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from partnerdesk.db import search_index
-from partnerdesk.db.bookkeeping import utcnow
 from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
 from partnerdesk.services.desk import Desk
-from partnerdesk.services.indexing import search_entries
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import Change
+from partnerdesk.services.store import StatePut, Writer
 from partnerdesk.services.titles import stored_title
-from partnerdesk.sharing.rows import (
-    delete_rows,
-    full_json,
-    insert_rows,
-    read_rows,
-    table_of,
-    typed_row,
-    update_rows,
-)
+from partnerdesk.sharing.rows import read_rows, state_of, typed_row
 
 
 @dataclass(frozen=True)
@@ -108,14 +98,12 @@ def undo_import(desk: Desk, batch_id: str, *, confirm: bool = False,
     try:
         with desk.store.write(backup_reason="before-undo-import") as writer:
             session = writer.session
-            connection = session.connection()
-            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             batch = _batch(session, batch_id)
             entries = _entries(session, batch_id)
             check = UndoCheck(batch_id, len(entries), _edited_since(session, entries))
             if check.edited_since and not confirm:
                 raise EditedSinceError(check)
-            _put_back(connection, session, entries, writer.changes, progress)
+            _put_back(writer, entries, progress)
             session.execute(delete(Conflict).where(Conflict.batch_id == batch_id))
             batch.undone = True
             session.add(batch)
@@ -126,35 +114,32 @@ def undo_import(desk: Desk, batch_id: str, *, confirm: bool = False,
     return check
 
 
-def _put_back(connection: Any, session: Any, entries: list[HistoryEntry],
-              changes: list[Change], progress: Progress) -> None:
-    now = utcnow()
+def _put_back(writer: Writer, entries: list[HistoryEntry], progress: Progress) -> None:
+    """The earlier states through the store's bulk writer; the records the import brought
+    go entirely. Only records still here are touched (an earlier undo may have removed
+    one this import merged into)."""
     by_type: dict[str, list[HistoryEntry]] = {}
     for entry in entries:
         by_type.setdefault(entry.record_type, []).append(entry)
-    history: list[dict[str, Any]] = []
+    connection = writer.session.connection()
     for done, (record_type, group) in enumerate(by_type.items()):
         progress.report(done, len(by_type), "Putting records back…")
         model = RECORD_TYPES[record_type]
-        table = table_of(model)
         current = {row["id"]: row for row in read_rows(connection, model,
                                                         [e.record_id for e in group])}
-        brought = [e.record_id for e in group if not e.state and e.record_id in current]
-        prior = [typed_row(model, e.state) for e in group if e.state]
-        for record_id, row in current.items():
-            history.append({"record_type": record_type, "record_id": record_id,
-                            "changed_at": now, "action": "undone", "changed_fields": [],
-                            "state": full_json(row), "batch_id": None})
-        delete_rows(connection, table, brought)
-        search_index.remove(connection, brought)
-        update_rows(connection, table, prior)
-        gone = [row["id"] for row in prior if row["deleted"]]
-        search_index.remove(connection, gone)
-        alive = [row for row in prior if not row["deleted"]]
-        search_index.put(connection, search_entries(session, model, alive))
-        changes += [Change(record_type, i, "deleted") for i in brought]
-        changes += [Change(record_type, row["id"], "updated") for row in prior]
-    insert_rows(connection, HistoryEntry.__table__, history)  # type: ignore[attr-defined]
+        puts = []
+        for entry in group:
+            now = current.get(entry.record_id)
+            if now is None:
+                continue
+            if not entry.state:
+                puts.append(StatePut(entry.record_id, None, now))
+                continue
+            # A field added since the entry was kept keeps its value.
+            earlier = {**now, **typed_row(model, entry.state)}
+            puts.append(StatePut(entry.record_id, state_of(model, earlier), now,
+                                 origin=earlier["origin"]))
+        writer.put_states(model, puts, action="undone")
 
 
 def list_imports(desk: Desk) -> list[ImportBatch]:

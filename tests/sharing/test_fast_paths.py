@@ -17,12 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnerdesk.db import records as r
+from partnerdesk.db.bulk import json_text
 from partnerdesk.services import validation
-from partnerdesk.services.versioning import compute_rev, rev_from_parts
+from partnerdesk.services.versioning import StampEncoder, compute_rev, rev_from_parts
 from partnerdesk.sharing import limits
 from partnerdesk.sharing.exporter import export_bundle
-from partnerdesk.sharing.importer import _Encoder, import_file
-from partnerdesk.sharing.rows import json_text
+from partnerdesk.sharing.importer import import_file
 from tests.sharing.test_hostile import Laptops, edit_lines, good, members, rebuild, refused
 
 __all__ = ["good"]  # the fixture, shared with the hostile-bundle tests
@@ -156,14 +156,14 @@ def test_imported_rows_keep_their_revision_and_json(laptops: Laptops, tmp_path: 
 def test_revision_from_parts_is_the_revision(values: dict[str, object]) -> None:
     stamps = {"name": [3, "dev-b"], "when": [1, "dev-a"]}
     vv, delete_ctx = {"dev-a": 1, "dev-b": 3}, {"dev-a": 1}
-    encoder = _Encoder()
+    encoder = StampEncoder()
     assert rev_from_parts(values, encoder.stamps(stamps), encoder.vector(vv),
                           encoder.vector(delete_ctx)) == compute_rev(values, stamps, vv,
                                                                      delete_ctx)
 
 
 def test_encoder_tells_stamp_patterns_apart() -> None:
-    encoder = _Encoder()
+    encoder = StampEncoder()
     a = encoder.stamps({"name": [1, "dev-a"], "role": [1, "dev-a"]})
     b = encoder.stamps({"name": [1, "dev-b"], "role": [1, "dev-a"]})
     c = encoder.stamps({"role": [1, "dev-a"], "name": [1, "dev-a"]})  # same, other order

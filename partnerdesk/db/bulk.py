@@ -1,0 +1,112 @@
+"""Rows written in bulk with raw `executemany`: what the store's writer uses for big writes.
+
+Only `services/store.py` calls these (a test checks): every other module changes records
+through the writer, which keeps their stamps, revisions, history and search index.
+
+Sample data, bundle import and undo move tens of thousands of rows, so they bypass ORM
+objects (about 50 times slower than raw `executemany`) and work on dicts of typed
+column values, using SQLAlchemy's own type processors so the stored values are what
+the ORM would write (JSON columns as the same `json.dumps` text). Callers may pass
+columns already encoded (`encoded`): the writer passes stamps and version vectors as
+the canonical JSON it hashes for the revision.
+"""
+
+import json
+from collections.abc import Collection
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import JSON, Connection, DateTime
+
+IDS_PER_STATEMENT = 900  # below SQLite's oldest limit on bound parameters (999)
+
+_JSON = json.JSONEncoder()  # the text `json.dumps` writes, without a new encoder per call
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's value as SQLAlchemy's own JSON type stores it (`json.dumps`)."""
+    if not value and (value == [] or value == {}):  # most lists of tags are empty
+        return "[]" if isinstance(value, list) else "{}"
+    return _JSON.encode(value)
+
+
+def _remembering(process: Any) -> Any:
+    """`process` that reuses its last answer for the very same (immutable) value: every
+    row of a bulk write shares one `updated_at`."""
+    last: list[Any] = [object(), None]
+
+    def remember(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return remember
+
+
+def _processor(column: Any, connection: Connection) -> Any:
+    dialect = connection.dialect
+    if isinstance(column.type, JSON) and getattr(dialect, "_json_serializer", None) is None \
+            and not column.type.none_as_null:
+        return json_text  # the same text, without SQLAlchemy's per-value wrapping
+    process = column.type.bind_processor(dialect)
+    if process is not None and isinstance(getattr(column.type, "impl", column.type), DateTime):
+        return _remembering(process)
+    return process
+
+
+def _one(name: str) -> Any:
+    def pick(row: dict[str, Any]) -> tuple[Any, ...]:
+        return (row[name],)
+
+    return pick
+
+
+def _params(table: Any, connection: Connection, rows: list[dict[str, Any]],
+            names: list[str], encoded: Collection[str] = ()) -> list[tuple[Any, ...]]:
+    """Each row's values as SQLite takes them; `encoded` columns hold JSON text already."""
+    processors = [(index, _processor(table.c[name], connection))
+                  for index, name in enumerate(names) if name not in encoded]
+    processors = [(index, process) for index, process in processors if process is not None]
+    pick = itemgetter(*names) if len(names) > 1 else _one(names[0])  # one C call per row
+    if not processors:
+        return [pick(row) for row in rows]
+    params = []
+    for row in rows:
+        values = list(pick(row))
+        for index, process in processors:
+            values[index] = process(values[index])
+        params.append(tuple(values))
+    return params
+
+
+def insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
+                encoded: Collection[str] = ()) -> None:
+    """New rows; every row must hold the same columns (those of the first row are written)."""
+    if not rows:
+        return
+    names = [column.name for column in table.columns if column.name in rows[0]]
+    marks = ", ".join("?" * len(names))
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
+        _params(table, connection, rows, names, encoded))
+
+
+def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
+                encoded: Collection[str] = ()) -> None:
+    """Rows by id; every row must hold the same columns."""
+    if not rows:
+        return
+    names = [column.name for column in table.columns
+             if column.name in rows[0] and column.name != "id"]
+    sets = ", ".join(f"{name} = ?" for name in names)
+    params = [(*row_params, row["id"]) for row, row_params
+              in zip(rows, _params(table, connection, rows, names, encoded), strict=True)]
+    connection.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE id = ?", params)
+
+
+def delete_rows(connection: Connection, table: Any, ids: list[str]) -> None:
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        chunk = ids[start:start + IDS_PER_STATEMENT]
+        marks = ",".join("?" * len(chunk))
+        connection.exec_driver_sql(f"DELETE FROM {table.name} WHERE id IN ({marks})",
+                                   tuple(chunk))

@@ -1,0 +1,159 @@
+"""The store's bulk writes give exactly what its one-record writes give.
+
+`bulk_create` (sample data, imports' new records), `bulk_update` (imports merging into
+records here) and `put_states` (a bundle's merged states, an undo's earlier versions)
+write raw rows beneath the ORM session. Each is compared here with the slow path it
+stands in for: the stored text of every column, the revision, stamps and version
+vector, history, the search index and the change notice.
+"""
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from partnerdesk.db import records as r
+from partnerdesk.db.local import HistoryEntry
+from partnerdesk.services import Desk
+from partnerdesk.services.store import StatePut, columns_of, field_values, full_state
+from partnerdesk.services.versioning import (
+    VersionState,
+    compute_rev,
+    newest_device,
+)
+
+CONTACT = {"name": "Zoë Brontë", "role": "Nurse", "emails": [{"address": "zoe@harbor.org",
+                                                                 "kind": "work"}],
+           "phones": [{"number": "+14155550100", "kind": "mobile"}], "tags": ["board"],
+           "share_ok": True, "last_contacted": date(2026, 3, 1), "notes": "Mornings."}
+ORGANIZATION = {"name": "Harbor Clinic", "latitude": 42.0, "longitude": -71.5, "tags": [],
+                "email": "desk@harbor.org"}
+# Columns that differ between two records by nature, not by the path that wrote them.
+OWN = {"id", "created_at", "updated_at"}
+BOOKKEEPING_JSON = {"stamps", "vv", "delete_ctx"}
+
+
+def stored(path: Path, table: str, record_id: str) -> dict[str, Any]:
+    """A row as SQLite holds it: the very text of every column (the bulk paths write the
+    merge bookkeeping as the canonical JSON the revision hashes: compared decoded)."""
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        row = connection.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return {key: json.loads(row[key]) if key in BOOKKEEPING_JSON else row[key]
+                for key in row.keys() if key not in OWN}  # noqa: SIM118
+    finally:
+        connection.close()
+
+
+def indexed(path: Path, record_id: str) -> tuple[str, str, str] | None:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT record_type, title, body FROM search_docs WHERE "
+                                  "record_id = ?", (record_id,)).fetchone()
+    finally:
+        connection.close()
+
+
+def history(desk: Desk, record_id: str) -> list[tuple[str, list[str], dict[str, Any]]]:
+    with desk.store.read() as session:
+        entries = session.scalars(select(HistoryEntry).where(
+            HistoryEntry.record_id == record_id).order_by(HistoryEntry.id))
+        return [(e.action, e.changed_fields, {k: v for k, v in e.state.items() if k not in OWN})
+                for e in entries]
+
+
+def test_bulk_create_stores_what_create_stores(desk: Desk) -> None:
+    for model, table, values in [(r.Contact, "contacts", CONTACT),
+                                 (r.Organization, "organizations", ORGANIZATION)]:
+        with desk.store.write() as writer:  # one transaction: one counter for both
+            slow = writer.create(model, dict(values)).id  # type: ignore[attr-defined]
+            (fast,) = writer.bulk_create(model, [dict(values)])
+            changes = list(writer.changes)
+        assert stored(desk.path, table, fast) == stored(desk.path, table, slow)
+        assert indexed(desk.path, fast) == indexed(desk.path, slow) is not None
+        assert [(c.record_type, c.action) for c in changes] == [(model.__tablename__[:-1],
+                                                                 "created")] * 2
+        fast_row = desk.service(changes[0].record_type).get(fast)
+        assert fast_row.rev == compute_rev(field_values(fast_row), fast_row.stamps,
+                                           fast_row.vv, fast_row.delete_ctx)
+
+
+def test_bulk_create_inside_an_import_marks_what_undo_removes(desk: Desk) -> None:
+    with desk.store.write(batch_id="batch-1") as writer:
+        slow = writer.create(r.Contact, dict(CONTACT)).id
+        (fast,) = writer.bulk_create(r.Contact, [dict(CONTACT)])
+    assert history(desk, fast) == history(desk, slow) == [("imported", [], {})]
+
+
+def test_bulk_update_stores_what_update_stores(desk: Desk) -> None:
+    with desk.store.write() as writer:
+        first, second = writer.bulk_create(r.Contact, [dict(CONTACT), dict(CONTACT)])
+    changes = {"role": "Director", "phones": [], "last_contacted": date(2026, 5, 2),
+               "name": CONTACT["name"]}  # an unchanged value keeps its stamp
+    with desk.store.write() as writer:
+        slow_row = writer.session.get(r.Contact, first)
+        fast_row = writer.session.get(r.Contact, second)
+        writer.update(slow_row, dict(changes))
+        writer.bulk_update([(fast_row, dict(changes))])
+        assert fast_row.role == "Director"  # the session's copy shows the new state
+        notes = [(c.action, c.fields) for c in writer.changes]
+    assert stored(desk.path, "contacts", second) == stored(desk.path, "contacts", first)
+    assert indexed(desk.path, second) == indexed(desk.path, first)
+    assert history(desk, second) == history(desk, first)
+    assert history(desk, first)[0][:2] == ("updated", ["last_contacted", "phones", "role"])
+    assert notes == [("updated", ("last_contacted", "phones", "role"))] * 2
+
+
+def test_bulk_update_of_nothing_new_writes_nothing(desk: Desk) -> None:
+    (record_id,) = _create(desk, CONTACT)
+    before = stored(desk.path, "contacts", record_id)
+    with desk.store.write() as writer:
+        row = writer.session.get(r.Contact, record_id)
+        writer.bulk_update([(row, {"role": CONTACT["role"]})])
+        assert writer.changes == []
+    assert stored(desk.path, "contacts", record_id) == before
+    assert history(desk, record_id) == []
+
+
+def _create(desk: Desk, values: dict[str, Any]) -> list[str]:
+    return [desk.contacts.create(**values).id]
+
+
+def test_put_states_stores_the_state_with_its_revision(desk: Desk) -> None:
+    """A merged state (stamps from several laptops) lands as the ORM would read it back."""
+    (record_id,) = _create(desk, CONTACT)
+    before = desk.contacts.get(record_id)
+    state = VersionState(
+        values={**{k: getattr(before, k) for k in CONTACT}, "organization_id": None,
+                "preferred_contact": "", "internal_notes": "", "role": "Chair"},
+        stamps={**before.stamps, "role": [99, "other-laptop"]},
+        vv={**before.vv, "other-laptop": 99}, delete_ctx={})
+    with desk.store.write(batch_id="b") as writer:
+        writer.put_states(r.Contact, [StatePut(record_id, state, columns_of(
+            writer.session.get(r.Contact, record_id)), ("role",))])
+        notes = [(c.action, c.fields) for c in writer.changes]
+    after = desk.contacts.get(record_id)
+    assert after.role == "Chair" and after.stamps == state.stamps and after.vv == state.vv
+    assert after.rev == state.rev() == compute_rev(state.values, state.stamps, state.vv, {})
+    assert after.origin == newest_device(state.stamps) == "other-laptop"
+    assert notes == [("updated", ("role",))]
+    assert history(desk, record_id) == [("merged", ["role"], {
+        k: v for k, v in full_state(before).items() if k not in OWN})]
+    assert "Chair" in indexed(desk.path, record_id)[2]  # type: ignore[index]
+    text = stored(desk.path, "contacts", record_id)
+    assert text["stamps"] == state.stamps and json.loads(text["tags"]) == ["board"]
+
+
+def test_put_states_without_a_state_removes_the_row(desk: Desk) -> None:
+    (record_id,) = _create(desk, CONTACT)
+    with desk.store.write() as writer:
+        row = columns_of(writer.session.get(r.Contact, record_id))
+        writer.put_states(r.Contact, [StatePut(record_id, None, row)], action="undone")
+        assert [(c.action, c.record_id) for c in writer.changes] == [("deleted", record_id)]
+    assert desk.contacts.count(where={"id": record_id}) == 0
+    assert indexed(desk.path, record_id) is None
+    assert history(desk, record_id)[-1][0] == "undone"
