@@ -19,9 +19,9 @@ from partnerdesk.paths import resolve_db_path
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
-from partnerdesk.services.ids import category_id
 from partnerdesk.services.events import EventService
 from partnerdesk.services.feedback import FeedbackService
+from partnerdesk.services.ids import category_id
 from partnerdesk.services.meetings import MeetingService
 from partnerdesk.services.partnerships import PartnershipService
 from partnerdesk.services.records import DoneDateService, OrganizationService, RecordService
