@@ -358,6 +358,11 @@ def known_time_zone(name: str) -> bool:
     return True
 
 
+def field_limit(model: type[SQLModel], name: str) -> int:
+    """The longest text a field takes (what an importer checks a cell against)."""
+    return _text_limits(model).get(name, MAX_TEXT)
+
+
 def _count(values: dict[str, Any], name: str, label: str) -> list[FieldProblem]:
     value = values.get(name)
     if value is not None and not 0 <= value <= MAX_COUNT:
