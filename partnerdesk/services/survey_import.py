@@ -49,6 +49,15 @@ PERSONAL = ("name", "first name", "last name", "full name", "email", "e-mail",
             "timestamp", "submitted at", "date of birth", "address")
 
 
+
+def _squashed(name: str) -> str:
+    """A column name without spaces, dashes and underscores ("respondentId" too)."""
+    return "".join(ch for ch in name if ch not in " -_")
+
+
+PERSONAL_KEYS = frozenset(_squashed(name) for name in PERSONAL)
+
+
 class SurveyImportError(PartnerDeskError):
     """The file cannot be used; nothing was changed."""
 
@@ -83,8 +92,9 @@ def read_totals(source: str | Path | bytes) -> list[dict[str, Any]]:
     except ImportFileError as error:
         raise SurveyImportError([error.message]) from None
     rows = _cells(text)
-    header = [fold(cell).strip() for cell in rows[0]]
-    personal = [rows[0][i].strip() for i, name in enumerate(header) if name in PERSONAL]
+    header = [" ".join(fold(cell).split()) for cell in rows[0]]
+    personal = [rows[0][i].strip() for i, name in enumerate(header)
+                if _squashed(name) in PERSONAL_KEYS]
     if personal:
         raise SurveyImportError([
             f"This file has a column “{personal[0]}”, so it holds one row per person. "
