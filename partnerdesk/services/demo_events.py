@@ -16,6 +16,8 @@ from typing import Any, Protocol
 from partnerdesk.db import records as r
 
 ZONE = "America/New_York"  # the sample organizations are around Boston
+INTERNAL_EVENT_NOTE = "The parish hall's insurance runs out in May."
+INTERNAL_FEEDBACK_NOTE = "The nurse manager asked us not to quote her by name."
 
 
 class Builder(Protocol):
@@ -113,7 +115,7 @@ def add_events(b: Builder, story: dict[str, Any], resources: dict[str, str]) -> 
             ends_at=starts + timedelta(hours=hours), time_zone=zone, place=place,
             description=f"{title}, hosted with our partners.", people_reached=reached,
             notes="Counts are from the sign-in tally sheets; no names are kept.",
-            internal_notes="")
+            internal_notes=INTERNAL_EVENT_NOTE if key == "fair" else "")
         for role, keys in (("host", hosts), ("partner", partners)):
             for org_key in keys:
                 b.add(r.EventOrganization, event_id=event, organization_id=org[org_key],
@@ -143,7 +145,8 @@ def add_events(b: Builder, story: dict[str, Any], resources: dict[str, str]) -> 
             organization_id=org[org_key] if org_key else None, received_on=received,
             channel=channel, summary=summary, tags=themes, sentiment=sentiment,
             partnership_id=ship[ship_key], review_id=review["id"] if review else None,
-            respondents=respondents, internal_notes="")
+            respondents=respondents,
+            internal_notes=INTERNAL_FEEDBACK_NOTE if org_key == "hospital" else "")
         _results(b, feedback, results)
 
 

@@ -167,6 +167,7 @@ def _done(todo: Todo, done: bool, done_date: date | None) -> None:
 def export_ical(desk: Desk, path: str | Path, include_internal: bool = False) -> int:
     """Write the calendar; returns how many entries it holds."""
     calendar = build_calendar(desk, include_internal)
+    entries = sum(1 for c in calendar.subcomponents if c.name != "VTIMEZONE")
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     try:
@@ -176,6 +177,6 @@ def export_ical(desk: Desk, path: str | Path, include_internal: bool = False) ->
         partial.unlink(missing_ok=True)
         raise PartnerDeskError(f"Could not write {target}: {error.strerror}. Choose another "
                                "folder.") from error
-    desk.log_export("icalendar", target, counts={"entries": len(calendar.subcomponents)},
+    desk.log_export("icalendar", target, counts={"entries": entries},
                     scope="internal notes included" if include_internal else "")
-    return len(calendar.subcomponents)
+    return entries
