@@ -152,6 +152,21 @@ def _values_of(connection: Connection, record_type: str, column: str,
     return found
 
 
+def _within(connection: Connection, record_type: str, ids: set[str],
+            partnership_id: str) -> set[str]:
+    """The records (reached through an event) that belong to no other partnership: an
+    event's follow-up for another partnership it serves stays home, with that one."""
+    table = table_of(RECORD_TYPES[record_type])
+    if "partnership_id" not in table.c:
+        return ids
+    kept: set[str] = set()
+    for chunk in chunks(sorted(ids)):
+        kept |= {row_id for row_id, owner in connection.execute(
+            select(table.c.id, table.c.partnership_id).where(table.c.id.in_(chunk)))
+            if owner in (None, partnership_id)}
+    return kept
+
+
 def _seed_ids(connection: Connection, scope: Scope) -> dict[str, set[str]] | None:
     """Record ids per type the scope names (None: everything)."""
     if scope.kind == "all":
@@ -170,8 +185,9 @@ def _seed_ids(connection: Connection, scope: Scope) -> dict[str, set[str]] | Non
                                               chosen[link_type])
         for record_type, column, parent in THROUGH_PARTS:
             if chosen[parent]:
-                chosen[record_type] |= _ids_where(connection, record_type, column,
-                                                  chosen[parent])
+                found = _ids_where(connection, record_type, column, chosen[parent])
+                chosen[record_type] |= _within(connection, record_type, found,
+                                               scope.partnership_id)
     else:
         for record_type, record_id in scope.items:
             if record_type not in RECORD_TYPES:
