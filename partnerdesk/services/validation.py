@@ -344,7 +344,7 @@ RULES: dict[type[SQLModel], Rule] = {
 MAX_COUNT = 10_000_000  # people reached, answers counted: far beyond any one event or survey
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # bounded: names come from bundles too
 def known_time_zone(name: str) -> bool:
     """An IANA time zone name this computer's time zone database knows ("Europe/Paris")."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
