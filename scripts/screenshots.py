@@ -55,6 +55,7 @@ def main(out_dir: Path) -> int:
 
     def save(widget: object, name: str) -> None:
         QApplication.processEvents()
+        QApplication.processEvents()  # what the first round laid out (columns, scroll bars)
         path = out_dir / f"{len(saved) + 1:02d}-{name}.png"
         widget.grab().save(str(path))  # type: ignore[attr-defined]
         saved.append(path)

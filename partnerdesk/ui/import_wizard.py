@@ -76,7 +76,7 @@ def preview_columns() -> list[ColumnSpec[import_common.RowPlan]]:
         return action_label(row.action) if row.duplicate else tr("Add")
 
     def problem_colour(row: import_common.RowPlan) -> str | None:
-        return None if row.valid else "#b00020"
+        return None if row.valid else "danger"
 
     columns = [
         ColumnSpec(tr("Row"), lambda row: str(row.row), sort=lambda row: row.row),

@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.ui import theme
+from partnerdesk.ui.icons import decorate_actions, screen_icon
+
 if TYPE_CHECKING:
     from partnerdesk.services import Desk
 
@@ -77,9 +80,11 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Screens"))
         self.nav.setToolTip(self.tr("Choose what to look at."))
-        self.nav.setMaximumWidth(220)
+        self.nav.setMaximumWidth(240)
         self.nav.setObjectName("navigation")
-        self.nav.setStyleSheet("QListWidget#navigation::item { padding: 6px 8px; }")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setStyleSheet(f"QListWidget#navigation::item {{ padding: {theme.SPACING}px "
+                               f"{theme.SPACING}px; }}")
         self.nav.currentItemChanged.connect(self._on_nav)
         self.stack = QStackedWidget()
         self.opening = QLabel(self.tr("Opening your records…"))
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self._seen_views: set[str] = set()
         self._build_menus()
         self._build_toolbar()
+        decorate_actions(self)
         self._restore_geometry()
         self.statusBar()
 
@@ -162,6 +168,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr("Main toolbar"))
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.save_action)
         toolbar.addAction(self.undo_action)
@@ -209,6 +216,7 @@ class MainWindow(QMainWindow):
         self._add_feature_views(desk)
         self.add_view("trash", self.tr("Trash"), lambda: TrashView(desk))
         self._add_feature_menus(desk)
+        decorate_actions(self)
         self.stack.removeWidget(self.opening)
         last = str(self.settings.value("main/view", "dashboard"))
         self.show_view(last if self.has_view(last) else "dashboard")
@@ -275,7 +283,7 @@ class MainWindow(QMainWindow):
             position = keys.index("trash")
         else:
             position = len(keys)
-        item = QListWidgetItem(title)
+        item = QListWidgetItem(screen_icon(key), title)
         item.setData(KEY_ROLE, key)
         item.setToolTip(title)
         self.nav.insertItem(position, item)

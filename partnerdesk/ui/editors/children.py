@@ -46,6 +46,7 @@ from partnerdesk.services.whole_save import ChildChanges
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.widgets.dates import to_date, to_qdate
+from partnerdesk.ui.widgets.fit import fit_rows
 
 Index = QModelIndex | QPersistentModelIndex
 Row = dict[str, Any]
@@ -268,7 +269,6 @@ class ChildSection(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setMinimumHeight(110)
         self.table.setTabKeyNavigation(False)
         self.empty = QLabel(empty_text)
         self.empty.setStyleSheet("color: palette(placeholder-text);")
@@ -299,6 +299,7 @@ class ChildSection(QWidget):
         column.addWidget(self.problem)
         column.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        fit_rows(self.table)  # as tall as its rows, not a large empty frame
         shown = view_model or model
         shown.modelReset.connect(self._refresh_empty)
         shown.rowsInserted.connect(self._refresh_empty)

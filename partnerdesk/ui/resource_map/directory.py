@@ -45,7 +45,7 @@ def directory_columns(tr: Callable[[str], str]) -> list[ColumnSpec[ResourceRow]]
                    sort=lambda row: row.last_verified.isoformat() if row.last_verified else "",
                    tooltip=lambda row: tr("Not verified in the last 12 months: check it is "
                                           "still offered.") if row.stale else None,
-                   foreground=lambda row: "#8a4b00" if row.stale else None),
+                   tone=lambda row: "warning" if row.stale else None),
     ]
 
 

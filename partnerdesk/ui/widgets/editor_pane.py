@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.services import Desk
+from partnerdesk.ui import theme
 from partnerdesk.ui.history_panel import HistoryPanel
+from partnerdesk.ui.icons import icon
 
 
 class EditorPane(QWidget):
@@ -32,7 +34,7 @@ class EditorPane(QWidget):
         self.editor = editor
         self.title = QLabel()
         self.title.setObjectName("editor_title")
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        theme.set_text_role(self.title, "title")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -61,6 +63,9 @@ class EditorPane(QWidget):
         self.history_button.setCheckable(True)
         self.history_button.setToolTip(self.tr("Show earlier versions of this record."))
         self.history_button.setAccessibleName(self.tr("History"))
+        self.save_button.setIcon(icon("save"))
+        self.discard_button.setIcon(icon("discard"))
+        self.history_button.setIcon(icon("history"))
         self.save_button.clicked.connect(self.save)
         self.discard_button.clicked.connect(self.discard)
         self.history_button.toggled.connect(self.show_history)
