@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from partnerdesk import __version__
 from partnerdesk.db.early_check import EarlyCheck
+from partnerdesk.ui import theme
 from partnerdesk.ui.errors import install_excepthook, show_error
 from partnerdesk.ui.main_window import MainWindow
 
@@ -32,6 +33,7 @@ def make_application(argv: list[str]) -> QApplication:
     QCoreApplication.setOrganizationName("PartnerDesk")
     QCoreApplication.setApplicationName("PartnerDesk")
     QCoreApplication.setApplicationVersion(__version__)
+    theme.follow_system(app)  # light or dark, as the system is set (and when it changes)
     return app
 
 

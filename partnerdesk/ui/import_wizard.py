@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from partnerdesk.services import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.sharing import csv_import, hsds, import_common
+from partnerdesk.ui import theme
 from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
@@ -152,7 +153,7 @@ class ImportWizard(QDialog):
         form.addRow(hint)
         self.file_error = QLabel()
         self.file_error.setWordWrap(True)
-        self.file_error.setStyleSheet("color: #b00020")
+        theme.set_tone(self.file_error, "danger")
         form.addRow(self.file_error)
         return page
 

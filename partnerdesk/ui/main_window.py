@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -420,12 +420,24 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self.place_on_screen()
         splitter = self.settings.value("main/splitter")
         if splitter:
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([170, 1030])
+
+    def place_on_screen(self) -> None:
+        """First start: most of the screen, in its middle (`theme.initial_window_size`)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1200, 760)
+            return
+        free = screen.availableGeometry()
+        size = theme.initial_window_size(free.size())
+        self.resize(size)
+        self.move(free.x() + (free.width() - size.width()) // 2,
+                  free.y() + (free.height() - size.height()) // 2)
 
     def save_settings(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.services import Desk
+from partnerdesk.ui import theme
 from partnerdesk.ui.icons import icon
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.editor_pane import EditorPane
@@ -323,7 +324,7 @@ class RecordListView(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        theme.space(layout, margins=1)
         layout.addWidget(self.splitter)
         # Only now that they sit in the layout: showing a widget with no parent yet
         # opens it as a window of its own, which takes the focus from the main window.

@@ -20,7 +20,7 @@ pixel size, so a person's larger system font makes everything larger.
 from dataclasses import dataclass
 from typing import Literal
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLayout, QStyleFactory, QWidget
 
@@ -67,7 +67,7 @@ DARK_SERIES = ("#7fb0e6", "#ef8f8f", "#8fd197", "#c3a6ee")
 
 _LIGHT = {
     "Window": "#efefef", "WindowText": "#1b1b1b", "Base": "#ffffff", "AlternateBase": "#f5f5f5",
-    "ToolTipBase": "#ffffdc", "ToolTipText": "#1b1b1b", "PlaceholderText": "#6b6f76",
+    "ToolTipBase": "#ffffdc", "ToolTipText": "#1b1b1b", "PlaceholderText": "#5f636a",
     "Text": "#1b1b1b", "Button": "#efefef", "ButtonText": "#1b1b1b", "BrightText": "#ffffff",
     "Light": "#ffffff", "Midlight": "#cacaca", "Mid": "#b8b8b8", "Dark": "#9f9f9f",
     "Shadow": "#767676", "Highlight": "#2f6fbf", "HighlightedText": "#ffffff",
@@ -225,6 +225,23 @@ def set_text_role(widget: QWidget, role: str) -> None:
     font.setWeight(QFont.Weight.Normal if role in ("body", "small") else QFont.Weight.DemiBold)
     widget.setFont(font)
     widget.setProperty(ROLE_PROPERTY, role)
+
+
+# -- the window's first size ---------------------------------------------------------------
+WINDOW_SHARE = 0.88  # of the screen's free area, each way
+WINDOW_LARGEST = QSize(1720, 1080)  # past this, lines get too long to read
+WINDOW_SMALLEST = QSize(980, 640)
+
+
+def initial_window_size(available: QSize) -> QSize:
+    """The main window's size on its first start: most of the screen (lists show their
+    columns without scrolling sideways), capped on very large screens, never larger than
+    the screen."""
+    width = min(WINDOW_LARGEST.width(), max(WINDOW_SMALLEST.width(),
+                                             round(available.width() * WINDOW_SHARE)))
+    height = min(WINDOW_LARGEST.height(), max(WINDOW_SMALLEST.height(),
+                                               round(available.height() * WINDOW_SHARE)))
+    return QSize(min(width, available.width()), min(height, available.height()))
 
 
 def space(layout: QLayout, margins: int = 0, spacing: int = 1) -> QLayout:

@@ -43,6 +43,7 @@ from partnerdesk.errors import FieldProblem, RowProblem, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.services.whole_save import ChildChanges
+from partnerdesk.ui import theme
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.widgets.dates import to_date, to_qdate
@@ -258,7 +259,8 @@ class ChildSection(QWidget):
         super().__init__(parent)
         self.model = model
         self.view_model = view_model
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title = QLabel(title)
+        theme.set_text_role(self.title, "heading")
         self.table = QTableView()
         self.table.setModel(view_model or model)
         self.table.setAccessibleName(title)
@@ -273,14 +275,14 @@ class ChildSection(QWidget):
         self.empty = QLabel(empty_text)
         self.empty.setStyleSheet("color: palette(placeholder-text);")
         self.add_row = QHBoxLayout()
-        self.add_row.setSpacing(4)
+        self.add_row.setSpacing(theme.SPACING)
         self.add_button = QPushButton(add_label)
         self.remove_button = QPushButton(self.tr("Remove selected"))
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self.remove_selected)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020;")
+        theme.set_tone(self.problem, "danger")
         self.problem.setVisible(False)
         self.add_row_box = QWidget()
         self.add_row_box.setLayout(self.add_row)
@@ -291,7 +293,7 @@ class ChildSection(QWidget):
         buttons.addWidget(self.remove_button)
 
         column = QVBoxLayout(self)
-        column.setContentsMargins(0, 4, 0, 4)
+        column.setContentsMargins(0, theme.SPACING, 0, theme.SPACING)
         column.addWidget(self.title)
         column.addWidget(self.table)
         column.addWidget(self.empty)

@@ -35,6 +35,7 @@ class EditorPane(QWidget):
         self.title = QLabel()
         self.title.setObjectName("editor_title")
         theme.set_text_role(self.title, "title")
+        self.title.setWordWrap(True)  # a long meeting title wraps instead of running off
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -78,7 +79,7 @@ class EditorPane(QWidget):
         self.empty = QLabel(self.tr("Choose a record in the list, or press New to add one."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: palette(mid);")
+        self.empty.setStyleSheet("color: palette(placeholder-text);")
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
@@ -89,7 +90,7 @@ class EditorPane(QWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(page)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 0, 0, 0)
+        outer.setContentsMargins(theme.SPACING, 0, 0, 0)
         outer.addWidget(self.stack)
 
         editor.sig_dirty_changed.connect(self._update_buttons)

@@ -117,14 +117,16 @@ def fit_rows(table: QTableView, least: int = 2, most: int = 8) -> None:
     before it scrolls), so it does not stand as a large empty frame."""
     def update(*_args: object) -> None:
         rows = table.model().rowCount()
-        row_height = table.verticalHeader().defaultSectionSize()
+        default = table.verticalHeader().defaultSectionSize()
         header = table.horizontalHeader().sizeHint().height() \
             if not table.horizontalHeader().isHidden() else 0
         scroll = table.horizontalScrollBar().sizeHint().height() \
             if table.horizontalScrollBar().isVisible() else 0
         frame = 2 * table.frameWidth()
         shown = min(max(rows, least), most)
-        table.setFixedHeight(header + shown * row_height + frame + scroll + 2)
+        heights = [table.rowHeight(row) or default for row in range(min(rows, shown))]
+        heights += [default] * (shown - len(heights))
+        table.setFixedHeight(header + sum(heights) + frame + scroll + 2)
 
     model = table.model()
     for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
