@@ -20,7 +20,6 @@ from PySide6.QtCore import QByteArray, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from partnerdesk.paths import resources_dir
 from partnerdesk.ui import theme
 
 # key -> (freedesktop icon name or "", bundled file in resources/icons/ui)
@@ -88,6 +87,8 @@ WINDOW_ACTIONS = {
 
 
 def folder() -> Path:
+    from partnerdesk.paths import resources_dir  # platformdirs: not before the window shows
+
     return resources_dir() / "icons" / "ui"
 
 

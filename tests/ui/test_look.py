@@ -308,3 +308,31 @@ def test_a_short_child_list_is_only_as_tall_as_its_rows(desk: Any, qtbot: Any) -
     assert empty < three < many
     assert three - empty >= row - 2  # one row more than the two it starts with
     assert many - three <= 6 * row  # at most eight rows, then it scrolls
+
+
+def test_late_work_in_an_editor_says_overdue_and_the_record_shows_its_status(
+        desk: Any, make_window: Any) -> None:
+    today = date.today()
+    ship = desk.partnerships.create(title="School Health Screening", status="under_review")
+    desk.milestones.create(partnership_id=ship.id, title="Spring screening week",
+                           due_date=today - timedelta(days=4))
+    desk.milestones.create(partnership_id=ship.id, title="Report to the board",
+                           due_date=today + timedelta(days=30))
+    window = make_window(desk)
+    assert window.open_record("partnership", ship.id)
+    view = window.view("partnerships")
+    section = view.editor.milestones_section
+    model = section.table.model()
+    due = column_of(model, "Due")
+    rows = {model.data(model.index(r, column_of(model, "Milestone"))): r
+            for r in range(model.rowCount())}
+    late = model.index(rows["Spring screening week"], due)
+    assert model.data(late).endswith("(overdue)") and model.data(late, TONE_ROLE) == "danger"
+    later = model.index(rows["Report to the board"], due)
+    assert "overdue" not in model.data(later) and model.data(later, TONE_ROLE) is None
+    assert any(text.endswith("(overdue)") for text in cell_texts(section.table))
+    # the editor's heading carries the status as a label, in words
+    assert view.pane.status.isVisible()
+    assert view.pane.status.text() == "Under review"
+    assert view.pane.status.tone_name == "warning"
+    assert view.pane.status.accessibleName() == "Under review"

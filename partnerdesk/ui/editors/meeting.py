@@ -35,6 +35,7 @@ from partnerdesk.ui.editors.children import (
     EditorWithChildren,
     Row,
     child_problems,
+    due_column,
     format_date,
     page,
 )
@@ -144,7 +145,7 @@ class MeetingEditor(EditorWithChildren):
             Column("description", self.tr("What")),
             Column("owner_contact_id", self.tr("Who"), "label",
                    display=lambda row: self.names.of("contact", row.get("owner_contact_id"))),
-            Column("due_date", self.tr("By"), "date"),
+            due_column(self.tr("By")),
             Column("_from", self.tr("Note"), "label", display=self._action_note),
         ])
         self.actions_section = self.child_section("action_items", ChildSection(

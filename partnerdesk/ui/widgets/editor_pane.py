@@ -22,6 +22,7 @@ from partnerdesk.services import Desk
 from partnerdesk.ui import theme
 from partnerdesk.ui.history_panel import HistoryPanel
 from partnerdesk.ui.icons import icon
+from partnerdesk.ui.widgets.status_label import StatusLabel, status_tone, status_words
 
 
 class EditorPane(QWidget):
@@ -36,6 +37,9 @@ class EditorPane(QWidget):
         self.title.setObjectName("editor_title")
         theme.set_text_role(self.title, "title")
         self.title.setWordWrap(True)  # a long meeting title wraps instead of running off
+        self.status = StatusLabel()  # the record's status beside its title
+        self.status.setObjectName("editor_status")
+        self.status.setVisible(False)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -83,7 +87,10 @@ class EditorPane(QWidget):
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(heading)
         column.addWidget(self.split, 1)
         column.addLayout(buttons)
         self.stack = QStackedWidget()
@@ -120,9 +127,14 @@ class EditorPane(QWidget):
         record_id = self.editor.record_id
         if record_id is None:
             self.title.setText(self.tr("New record"))
+            self.status.setVisible(False)
             return
         row = self.editor.service.get(record_id)
         self.title.setText(str(getattr(row, self.editor.service.title_field, "")))
+        record_type, status = self.editor.record_type, getattr(row, "status", None)
+        words = status_words(record_type, status)
+        self.status.set_status(words, status_tone(record_type, status) or "neutral")
+        self.status.setVisible(bool(words))
 
     def _update_buttons(self, *_args: object) -> None:
         dirty, valid = self.editor.is_dirty(), self.editor.is_valid()

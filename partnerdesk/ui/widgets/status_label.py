@@ -9,7 +9,7 @@ draws those cells with `StatusDelegate` (`use_status_labels(view, columns)`).
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,17 @@ MARGIN_X = 4  # label to the cell's edge
 
 def status_tone(record_type: str, status: str | None) -> str | None:
     return STATUS_TONES.get(record_type, {}).get(status or "")
+
+
+def status_words(record_type: str, status: str | None) -> str:
+    """The status as people read it ("Under review"), or "" for a type without one."""
+    from partnerdesk.db import vocabulary as v
+
+    choices = {"organization": v.ORGANIZATION_STATUSES, "partnership": v.PARTNERSHIP_STATUSES,
+               "agreement": v.AGREEMENT_STATUSES}.get(record_type)
+    if choices is None or not status:
+        return ""
+    return QCoreApplication.translate("Lists", v.label(choices, status))
 
 
 def label_rect(cell: QRectF, text_width: float, text_height: float) -> QRectF:
