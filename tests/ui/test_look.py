@@ -336,3 +336,26 @@ def test_late_work_in_an_editor_says_overdue_and_the_record_shows_its_status(
     assert view.pane.status.text() == "Under review"
     assert view.pane.status.tone_name == "warning"
     assert view.pane.status.accessibleName() == "Under review"
+
+
+def test_one_type_scale_and_one_set_of_message_colours(qapp: QApplication) -> None:
+    """Text sizes come from the type scale (a factor of the system font, which a person may
+    enlarge), never a fixed pixel size; coloured text from the theme's tones, which follow
+    light and dark. A new screen that hard-codes either fails here."""
+    import re
+    from pathlib import Path
+
+    ui = Path(theme.__file__).parent
+    fixed = re.compile(r"font-size|setPixelSize\(|\bcolor:\s*#")
+    found = [f"{path.relative_to(ui)}:{number}"
+             for path in sorted(ui.rglob("*.py")) if path.name != "theme.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if fixed.search(line)]
+    assert found == []
+    app_font = QApplication.font().pointSizeF()
+    title, figure = QLabel("Dashboard"), QLabel("12")
+    theme.set_text_role(title, "title")
+    theme.set_text_role(figure, "figure")
+    assert title.font().pointSizeF() == pytest.approx(app_font * theme.TYPE_SCALE["title"])
+    assert figure.font().pointSizeF() == pytest.approx(app_font * theme.TYPE_SCALE["figure"])
+    assert title.font().weight() == figure.font().weight() > QLabel().font().weight()
