@@ -51,6 +51,9 @@ class ColumnFitter(QObject):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # Measure the rows on screen only: Qt's default reads 1,000 rows per column, which
+        # on a paged list of 100,000 contacts fetches ten pages to open the screen.
+        header.setResizeContentsPrecision(0)
         header.sectionResized.connect(self._on_section_resized)
         self._viewport = table.viewport()  # kept: events come while the table goes away
         self._viewport.installEventFilter(self)
