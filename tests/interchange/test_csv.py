@@ -101,7 +101,7 @@ def test_semicolons_in_utf16_with_line_breaks_and_invalid_rows(desk: Desk,
     assert counts == {"new": 2, "merged": 0, "skipped": 0, "invalid": 2}
     soren = contact_named(desk, "Søren Kierkegård")
     assert soren.notes == "Runs the soup kitchen;\nopen Sundays"
-    assert soren.phones == [{"number": "+4520123456", "kind": "mobile"}]
+    assert soren.phones == [{"number": "+4520123456", "kind": "mobile", "extension": ""}]
     lucja = contact_named(desk, "Łucja Wąsowska")
     assert [e["address"] for e in lucja.emails] == ["lucja@example.pl",
                                                     "l.wasowska@work.example"]
@@ -288,7 +288,7 @@ def test_undo_of_a_file_with_duplicates_inside_needs_no_confirmation(desk: Desk,
     result = apply_plan(desk, plan_csv(desk, path, "contact"))
     assert result.counts == {"new": 1, "merged": 1, "skipped": 0, "invalid": 0}
     ann = desk.contacts.list()[0]
-    assert ann.phones == [{"number": "+14155550100", "kind": "work"}]
+    assert ann.phones == [{"number": "+14155550100", "kind": "work", "extension": ""}]
     assert len(desk.contacts.history(ann.id)) == 1  # one entry per record per batch
     assert check_undo(desk, result.batch_id).edited_since == []
     undo_import(desk, result.batch_id)
