@@ -43,6 +43,7 @@ from sqlalchemy import select
 
 from partnerdesk.db import records as r
 from partnerdesk.services import duplicates, validation
+from partnerdesk.services.contact_details import phone_text
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Writer, field_values
@@ -247,27 +248,48 @@ def category_for(terms: list[str], categories: dict[str, str]) -> tuple[str, str
 
 
 def _phones(tables: dict[str, list[dict[str, str]]], allowed: set[str],
-            ) -> tuple[dict[str, str], dict[str, list[dict[str, str]]]]:
-    """(organization id -> its first number, contact id -> their phones). A phone row
-    that names a contact is that contact's, whatever else it names."""
+            ) -> tuple[dict[str, str], dict[str, list[dict[str, str]]], dict[str, list[str]]]:
+    """(organization id -> its first number, contact id -> their phones, service id ->
+    its numbers as text). A phone row belongs to the contact it names, else to its
+    organization (named, or through its location), else to its service."""
+    org_of_location = {row.get("id", ""): row.get("organization_id", "")
+                       for row in tables.get("locations", [])}
     org_phones: dict[str, str] = {}
     contact_phones: dict[str, list[dict[str, str]]] = {}
+    service_phones: dict[str, list[str]] = {}
     for row in tables.get("phones", []):
         number = _first(row, "number")
         if not number:
             continue
+        extension = _first(row, "extension")
+        if not extension and _first(row, "description").startswith("Extension "):
+            extension = _first(row, "description").removeprefix("Extension ").strip()
+        organization = row.get("organization_id") or org_of_location.get(
+            row.get("location_id", ""), "")
         if row.get("contact_id"):
             kind = PHONE_KINDS.get(_first(row, "type").lower(), "work")
-            phone = {"number": number, "kind": kind if kind in allowed else "other"}
-            extension = _first(row, "extension")
-            if not extension and _first(row, "description").startswith("Extension "):
-                extension = _first(row, "description").removeprefix("Extension ").strip()
-            if extension:
-                phone["extension"] = extension
-            contact_phones.setdefault(row["contact_id"], []).append(phone)
-        elif row.get("organization_id"):
-            org_phones.setdefault(row["organization_id"], number)
-    return org_phones, contact_phones
+            contact_phones.setdefault(row["contact_id"], []).append(
+                {"number": number, "kind": kind if kind in allowed else "other",
+                 "extension": extension})
+        elif organization:
+            org_phones.setdefault(organization, phone_text({"number": number,
+                                                            "extension": extension}))
+        elif row.get("service_id"):
+            described = " ".join(p for p in (phone_text({"number": number,
+                                                         "extension": extension}),
+                                             f"({_first(row, 'description')})"
+                                             if _first(row, "description") else "") if p)
+            service_phones.setdefault(row["service_id"], []).append(described)
+    return org_phones, contact_phones, service_phones
+
+
+def _location_notes(location: dict[str, str]) -> str:
+    """What another directory says about an organization's place, for its notes."""
+    parts = [f"Location: {_first(location, 'name')}" if _first(location, "name") else "",
+             _first(location, "description"),
+             f"Getting there: {_first(location, 'transportation')}"
+             if _first(location, "transportation") else ""]
+    return "\n".join(p for p in parts if p)
 
 
 def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> HsdsPlan:
@@ -282,16 +304,21 @@ def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> 
         locations.setdefault(row.get("organization_id", ""), row)
     org_rows: dict[str, int] = {}
     clean_org, clean_contact = row_cleaner(desk, "organization"), row_cleaner(desk, "contact")
-    org_phones, contact_phones = _phones(tables, {kind for kind, _ in v.PHONE_KINDS})
+    org_phones, contact_phones, service_phones = _phones(
+        tables, {kind for kind, _ in v.PHONE_KINDS})
     for index, row in enumerate(tables.get("organizations", [])):
         hsds_id = row.get("id", "")
         location = locations.get(hsds_id, {})
+        # A location PartnerDesk exported (its id derived from the organization's) holds
+        # the address in its description; another directory's describes the place.
+        ours = bool(location) and location.get("id") == derived_id("location", hsds_id)
         values: dict[str, Any] = {
             "name": _first(row, "name"), "mission": _first(row, "description"),
             "email": _first(row, "email"), "website": _first(row, "website", "url"),
             "phone": org_phones.get(hsds_id, ""),
             "address": addresses.get(location.get("id", ""), "")
-            or _first(location, "description") if location else "",
+            or (_first(location, "description") if ours else ""),
+            "notes": "" if ours else _location_notes(location),
         }
         for key in ("latitude", "longitude"):
             try:
@@ -311,7 +338,7 @@ def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> 
         org_rows.setdefault(hsds_id, plan_row.row)
         org_plan.rows.append(plan_row)
     _match_organizations(desk, org_plan, progress)
-    services = _plan_services(desk, tables, org_rows)
+    services = _plan_services(desk, tables, org_rows, service_phones)
     contacts = _plan_contacts(desk, tables, contact_phones, clean_contact, org_plan, org_rows)
     return HsdsPlan(org_plan, services, contacts, org_rows)
 
@@ -368,20 +395,45 @@ def _addresses(tables: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     return found
 
 
-def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
-                   org_rows: dict[str, int]) -> list[ServicePlan]:
-    categories = {duplicates.fold(c.name): c.name for c in desk.categories.list()}
-    terms = _terms(tables)
-    schedules: dict[str, str] = {}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+RRULE_DAYS = dict(zip(("MO", "TU", "WE", "TH", "FR", "SA", "SU"), WEEKDAYS, strict=True))
+
+
+def _day(text: str) -> str:
+    """HSDS 1.x/2.x weekdays are numbers, 1 for Monday (ISO 8601); HSDS 3 writes
+    iCalendar's "MO,TU"."""
+    if text.isdigit() and 1 <= int(text) <= 7:
+        return WEEKDAYS[int(text) - 1]
+    days = [RRULE_DAYS.get(part.strip().upper(), part.strip()) for part in text.split(",")]
+    return ", ".join(day for day in days if day)
+
+
+def _time(text: str) -> str:
+    return text[:5] if len(text) == 8 and text[2] == ":" and text.endswith(":00") else text
+
+
+def _schedules(tables: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """service id -> its opening times as one text: a schedule's own description, or
+    each row's days and hours ("Monday 09:00–17:00; Tuesday 09:00–17:00")."""
+    found: dict[str, list[str]] = {}
     for table in ("schedules", "regular_schedules"):
         for row in tables.get(table, []):
             text = _first(row, "description")
-            if not text and row.get("opens_at"):
-                text = " ".join(p for p in (row.get("weekday", ""), row.get("byday", ""),
-                                            row.get("opens_at", ""), "–",
-                                            row.get("closes_at", "")) if p)
-            if row.get("service_id") and text:
-                schedules.setdefault(row["service_id"], text)
+            if not text and (row.get("opens_at") or row.get("closes_at")):
+                hours = "–".join(_time(t) for t in (_first(row, "opens_at"),
+                                                    _first(row, "closes_at")) if t)
+                text = " ".join(p for p in (_day(_first(row, "weekday", "byday")), hours) if p)
+            if row.get("service_id") and text and text not in found.get(row["service_id"], []):
+                found.setdefault(row["service_id"], []).append(text)
+    return {service: "; ".join(texts) for service, texts in found.items()}
+
+
+def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
+                   org_rows: dict[str, int], phones: dict[str, list[str]],
+                   ) -> list[ServicePlan]:
+    categories = {duplicates.fold(c.name): c.name for c in desk.categories.list()}
+    terms = _terms(tables)
+    schedules = _schedules(tables)
     areas: dict[str, str] = {}
     for row in tables.get("service_areas", []):
         if row.get("service_id"):
@@ -397,11 +449,15 @@ def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
         service_terms = terms.get(hsds_id, [])
         category, unmapped = category_for(service_terms, categories)
         notes = [f"Original category (HSDS taxonomy): {unmapped}"] if unmapped else []
+        if _first(row, "status").lower() in ("inactive", "defunct"):
+            notes.insert(0, f"Not offered at present (HSDS status: {_first(row, 'status')}).")
         for label, key in (("Web", "url"), ("E-mail", "email"),
-                           ("Fees", "fees_description"), ("How to apply",
-                                                          "application_process")):
+                           ("Fees", "fees_description"), ("How to apply", "application_process"),
+                           ("Interpretation", "interpretation_services"),
+                           ("Wait time", "wait_time")):
             if _first(row, key):
                 notes.append(f"{label}: {_first(row, key)}")
+        notes += [f"Phone: {phone}" for phone in phones.get(hsds_id, [])]
         values = {"name": _first(row, "name"), "description": _first(row, "description"),
                   "eligibility": _first(row, "eligibility_description", "eligibility")
                   or eligibility.get(hsds_id, ""), "schedule": schedules.get(hsds_id, ""),
@@ -450,7 +506,7 @@ def _plan_contacts(desk: Any, tables: dict[str, list[dict[str, str]]],
             values["emails"] = [{"address": _first(row, "email"), "kind": "work"}]
         if row.get("id") in contact_phones:
             values["phones"] = contact_phones[row["id"]]
-        if _first(row, "department") and "department" in r.Contact.model_fields:
+        if _first(row, "department"):
             values["department"] = _first(row, "department")
         contact_row = RowPlan(row=0, values=values)
         clean(contact_row)
@@ -521,6 +577,7 @@ def apply_hsds(desk: Desk, plan: HsdsPlan, *, valid_only: bool = False,
                         extra=add_rest)
     result.counts.update(counts)
     result.counts["invalid"] += len(bad)
+    result.counts["possible_duplicates"] = plan.counts()["possible_duplicates"]
     return result
 
 

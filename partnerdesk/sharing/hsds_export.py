@@ -113,7 +113,7 @@ def build_tables(desk: Any) -> dict[str, list[dict[str, Any]]]:
         emails = [e.get("address") for e in contact.emails if e.get("address")]
         tables["contact"].append({
             "id": contact.id, "name": contact.name, "title": contact.role,
-            "department": getattr(contact, "department", ""),
+            "department": contact.department,
             "organization_id": contact.organization_id
             if contact.organization_id in organization_ids else "",
             "service_id": service_of.get(contact.id, ""),
