@@ -7,7 +7,9 @@ VENV="$ROOT/.venv"
 PYTHON="${PYTHON:-python3}"
 
 # Debian package names; Qt's wheels need the libraries, reports need the fonts.
-QT_PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core"
+# fonts-droid-fallback and fonts-nanum: Chinese, Japanese and Korean in reports (TrueType;
+# see partnerdesk/reports/fonts.py).
+QT_PACKAGES="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core fonts-droid-fallback fonts-nanum"
 
 ensure_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian: nothing to check
