@@ -24,6 +24,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db.registry import RECORD_TYPES, referring, type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
+from partnerdesk.services.contact_details import phone_text, split_extension
 from partnerdesk.services.settings import DEFAULT_PHONE_REGION
 from partnerdesk.services.store import Writer, field_values
 
@@ -57,13 +58,19 @@ def email_key(address: str) -> str:
 
 
 def phone_key(number: str, region: str = DEFAULT_PHONE_REGION) -> str:
-    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100').
+    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100'),
+    with the extension after ';ext=': colleagues on one switchboard are different people.
 
     Pass `desk.settings.phone_region` for numbers as typed; the default serves numbers
     already cleaned (stored as E.164), where the region no longer matters."""
-    number = (number or "").strip()
+    number, extension = split_extension(number or "")
     if not number:
         return ""
+    key = _number_key(number, region)
+    return f"{key};ext={extension}" if key and extension else key
+
+
+def _number_key(number: str, region: str) -> str:
     if number.startswith("+") and number[1:].isdigit() and 6 <= len(number) <= 16:
         return number  # already E.164, as every stored number that parsed is
     normalised, problem = validation.check_phone(number, region)
@@ -141,8 +148,9 @@ class MatchIndex:
         for number in _phones(values):
             entry = self.by_phone.get(phone_key(number, self.region))
             if entry and entry.key not in skip:
-                return Match(entry.key, entry.title,
-                             f"same phone {validation.format_phone(number)}")
+                bare, extension = split_extension(number)
+                shown = phone_text({"extension": extension}, validation.format_phone(bare))
+                return Match(entry.key, entry.title, f"same phone {shown}")
         entry = self.by_site.get(website_key(str(values.get("website") or "")))
         if entry and entry.key not in skip:
             return Match(entry.key, entry.title, f"same website {values.get('website')}")
@@ -200,8 +208,10 @@ def _emails(values: dict[str, Any]) -> list[str]:
 
 
 def _phones(values: dict[str, Any]) -> list[str]:
-    found = [str(p.get("number") or "") for p in values.get("phones") or []
-             if isinstance(p, dict)]
+    """Each number with its extension after ';ext=' (what `phone_key` reads)."""
+    found = [str(p.get("number") or "") + (f";ext={p['extension']}" if p.get("extension")
+                                            else "")
+             for p in values.get("phones") or [] if isinstance(p, dict)]
     if isinstance(values.get("phone"), str):
         found.append(values["phone"])
     return [p for p in found if p.strip()]
@@ -335,7 +345,7 @@ def _candidates(model: type[SQLModel], values: dict[str, Any], group: str,
         for address in _emails(values):
             conditions.append(cast(r.Contact.emails, String).ilike(f"%{email_key(address)}%"))
         for number in _phones(values):
-            key = phone_key(number, region)
+            key = phone_key(split_extension(number)[0], region)
             if key:
                 conditions.append(cast(r.Contact.phones, String).like(f"%{key}%"))
         if group == "":

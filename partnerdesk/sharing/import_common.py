@@ -26,6 +26,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db.local import ImportBatch
 from partnerdesk.errors import PartnerDeskError, ValidationError
 from partnerdesk.services import duplicates, validation
+from partnerdesk.services.contact_details import entry_key
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Writer, user_fields
@@ -44,7 +45,8 @@ FIELD_LABELS = {
     "status": "Status", "address": "Address", "mission": "Mission",
     "preferred_contact": "Preferred way to reach", "last_contacted": "Last contacted",
     "latitude": "Latitude", "longitude": "Longitude", "organization": "Organization",
-    "internal_notes": "Internal notes", "share_ok": "May share",
+    "internal_notes": "Internal notes", "share_ok": "May share", "department": "Department",
+    "addresses": "Address", "websites": "Website",
 }
 
 
@@ -412,22 +414,31 @@ def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dic
     return key if key in here else ""
 
 
+LIST_FIELDS = ("emails", "phones", "addresses", "websites")
+
+
+def _entry_key(name: str, item: dict[str, Any]) -> str:
+    if name == "emails":
+        return duplicates.email_key(str(item.get("address", "")))
+    if name == "phones":
+        extension = item.get("extension") or ""
+        return duplicates.phone_key(str(item.get("number", "")) +
+                                    (f";ext={extension}" if extension else ""))
+    return entry_key(name, item)
+
+
 def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
-    """Fill what is empty; add e-mails, phones and tags not yet there; never overwrite.
+    """Fill what is empty; add e-mails, phones, postal addresses, websites and tags not
+    yet there; never overwrite.
     `current` is every field value the record has (or will have) so far."""
     changes: dict[str, Any] = {}
     for name, value in incoming.items():
         if name not in current or value in (None, "", [], {}):
             continue
         old = current[name]
-        if name == "emails":
-            have = {duplicates.email_key(e.get("address", "")) for e in old}
-            extra = [e for e in value if duplicates.email_key(e.get("address", "")) not in have]
-            if extra:
-                changes[name] = [*old, *extra]
-        elif name == "phones":
-            have = {duplicates.phone_key(p.get("number", "")) for p in old}
-            extra = [p for p in value if duplicates.phone_key(p.get("number", "")) not in have]
+        if name in LIST_FIELDS:
+            have = {_entry_key(name, item) for item in old}
+            extra = [item for item in value if _entry_key(name, item) not in have]
             if extra:
                 changes[name] = [*old, *extra]
         elif name == "tags":
