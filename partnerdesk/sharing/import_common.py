@@ -157,6 +157,11 @@ class ImportPlan:
     kind: str  # csv, vcard, hsds
     source: str
     rows: list[RowPlan] = field(default_factory=list)
+    # the file's columns (CSV) that hold something and are left out, by their headers
+    not_imported: list[str] = field(default_factory=list)
+    # what was left out before planning, as sentences: cards that cannot be read, rows
+    # of another record type
+    notes: list[str] = field(default_factory=list)
 
     def set_duplicate_action(self, action: str) -> None:
         if action not in DUPLICATE_ACTIONS:
@@ -276,10 +281,24 @@ class ImportResult:
     batch_id: str
     counts: dict[str, int]
     organizations_created: int = 0
+    not_imported: list[str] = field(default_factory=list)  # as `ImportPlan`
+    notes: list[str] = field(default_factory=list)
 
 
 def refuse_invalid(plan: ImportPlan, valid_only: bool) -> None:
+    """Refuse a plan with rows that have problems (unless only the valid ones are wanted),
+    and a plan with nothing to import: an import that would record nothing is not made."""
+    if not plan.rows:
+        raise ImportFileError(f"“{plan.source}” holds nothing to import"
+                              + (f": {plan.notes[0]}" if plan.notes else ".")
+                              + " Nothing was imported.")
     invalid = plan.invalid
+    if len(invalid) == len(plan.rows):
+        first = invalid[0]
+        raise ImportFileError(
+            f"None of the {len(plan.rows)} rows of “{plan.source}” can be imported (row "
+            f"{first.row}: {first.problems[0]}), so nothing was imported. Fix them in the "
+            "file and try again.")
     if invalid and not valid_only:
         first = invalid[0]
         raise ImportFileError(
@@ -367,8 +386,11 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
         writer.session.add(ImportBatch(
             id=batch_id, source=plan.source, kind=plan.kind,
             summary={**counts, "record_type": plan.record_type,
-                     "organizations_created": len(new_orgs)}))
-    return ImportResult(batch_id, counts, len(new_orgs))
+                     "organizations_created": len(new_orgs),
+                     **({"not_imported": plan.not_imported} if plan.not_imported else {}),
+                     **({"notes": plan.notes} if plan.notes else {})}))
+    return ImportResult(batch_id, counts, len(new_orgs), list(plan.not_imported),
+                        list(plan.notes))
 
 
 def _taken_ids(writer: Writer, model: type[SQLModel], ids: list[str]) -> set[str]:
