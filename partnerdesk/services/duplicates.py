@@ -134,7 +134,7 @@ class MatchIndex:
         site = website_key(str(values.get("website") or ""))
         if site:
             self.by_site.setdefault(site, entry)
-        if title.strip():
+        if title.strip() and "@" not in title:
             self.names.setdefault(group, {}).setdefault(fold(title), []).append(entry)
 
     def match(self, values: dict[str, Any], group: str = "",
@@ -155,7 +155,7 @@ class MatchIndex:
         if entry and entry.key not in skip:
             return Match(entry.key, entry.title, f"same website {values.get('website')}")
         name = str(values.get("name") or "")
-        if not name.strip():
+        if not name.strip() or "@" in name:  # a name made of an e-mail: compared above
             return None
         return self._name_match(name, group, skip)
 
@@ -274,7 +274,7 @@ def _pairs_of(desk: Desk, record_type: str) -> list[DuplicatePair]:
         site = website_key(str(row.get("website") or ""))
         if site:
             keys["website"][site].append(row["id"])
-        if row["name"]:
+        if row["name"] and "@" not in row["name"]:
             groups[row.get("organization_id") or ""].append(row)
     for label, table in keys.items():
         for key, ids in table.items():

@@ -25,6 +25,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.services.contact_details import ADDRESS_PARTS, address_text, phone_entry
 from partnerdesk.services.progress import Progress
 from partnerdesk.sharing.csv_layouts import (
+    DEFAULT_CELLS,
     IGNORE,
     LAYOUT_NAMES,
     OWN_CONTACT_HEADERS,
@@ -82,13 +83,20 @@ class CsvSource:
     def layout_label(self) -> str:
         return LAYOUT_NAMES[self.layout]
 
-    def not_imported(self) -> list[str]:
-        """The columns left out that hold something (an empty column is not worth naming)."""
-        return [header or f"Column {column + 1}"
-                for column, (header, target) in enumerate(zip(self.table.headers,
-                                                              self.mapping, strict=True))
-                if target == IGNORE and any(column < len(cells) and cells[column].strip()
-                                            for _, cells in self.table.rows)]
+    def not_imported(self, rows: list[list[str]] | None = None) -> list[str]:
+        """The columns left out that hold something in `rows` (all of them unless given):
+        an empty column is not worth naming."""
+        cells_of = [cells for _, cells in self.table.rows] if rows is None else rows
+        defaults = DEFAULT_CELLS.get(self.layout, {})
+        found = []
+        for column, (header, target) in enumerate(zip(self.table.headers, self.mapping,
+                                                      strict=True)):
+            nothing = ("", *defaults.get(fold_header(header), ()))
+            if target == IGNORE and any(column < len(cells)
+                                        and cells[column].strip().casefold() not in nothing
+                                        for cells in cells_of):
+                found.append(header or f"Column {column + 1}")
+        return found
 
     def remap(self, choices: list[str]) -> None:
         """`--map COLUMN=field`: each choice a column (its header, or its number from 1)
@@ -451,6 +459,8 @@ class RowReader:
         values = plan.values
         if self.source.record_type == "contact":
             for base, entries in found.entries.items():
+                if base == "phone":  # a fax or pager column first is not the main number
+                    entries.sort(key=lambda entry: entry["kind"] in ("fax", "pager"))
                 values[ENTRY_KEYS[base][0]] = entries
             addresses = [_address(parts, group) for group, parts in found.addresses.items()]
             if any(addresses):
@@ -499,8 +509,8 @@ def build_plan(desk: Any, source: CsvSource, progress: Progress | None = None) -
     says how many."""
     check_mapping(source)
     plan = ImportPlan(source.record_type, "csv", source.table.name)
-    plan.not_imported = source.not_imported()
     total = len(source.table.rows)
+    kept: list[list[str]] = []
     clean = row_cleaner(desk, source.record_type)
     reader = RowReader(source)
     left_out: dict[str, int] = {}
@@ -512,10 +522,12 @@ def build_plan(desk: Any, source: CsvSource, progress: Progress | None = None) -
             label = cells[reader.kind_column or 0].strip()
             left_out[label] = left_out.get(label, 0) + 1
             continue
+        kept.append(cells)
         row = reader.values(number, cells)
         if not row.problems:
             clean(row)
         plan.rows.append(row)
+    plan.not_imported = source.not_imported(kept)
     for label, count in left_out.items():
         other = "organizations" if source.record_type == "contact" else "contacts"
         plan.notes.append(

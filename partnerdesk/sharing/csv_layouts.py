@@ -255,6 +255,18 @@ APPLE_ADDRESS_PARTS = {"street": "street", "city": "city", "state": "region",
                        "zip": "postal_code", "postcode": "postal_code",
                        "postalcode": "postal_code", "country": "country"}
 
+# Values a program writes in every row of a column it fills by default: a column holding
+# only these says nothing, so it is not named among the columns left out.
+_OUTLOOK_DEFAULTS = {"gender": ("unspecified",), "priority": ("normal",),
+                     "private": ("false",), "sensitivity": ("normal",),
+                     "emailtype": ("smtp",), "email2type": ("smtp",), "email3type": ("smtp",)}
+DEFAULT_CELLS: dict[str, dict[str, tuple[str, ...]]] = {
+    "outlook": _OUTLOOK_DEFAULTS, "outlook.com": _OUTLOOK_DEFAULTS,
+    "civicrm": {name: ("0",) for name in ("donotemail", "donotphone", "donotmail", "donotsms",
+                                          "donottrade", "nobulkemailsuseroptout",
+                                          "onhold", "isdeceased", "deceased")},
+}
+
 LAYOUT_NAMES = {"partnerdesk": "PartnerDesk export", "google": "Google Contacts export",
                 "google-older": "Google Contacts export (older layout)",
                 "outlook": "Outlook export", "outlook.com": "Outlook.com export",
@@ -311,6 +323,8 @@ def _civicrm(names: set[str], _headers: list[str]) -> bool:
 
 
 LAYOUTS = (
+    Layout("linkedin", lambda n, _h: {"firstname", "lastname", "url", "connectedon"} <= n,
+           LINKEDIN),
     Layout("google", lambda n, _h: {"firstname", "lastname"} <= n and (
         "email1value" in n or "phone1value" in n) and (
         "organizationname" in n or "email1label" in n or "labels" in n), GOOGLE_CURRENT),
@@ -322,8 +336,6 @@ LAYOUTS = (
         "jobtitle" in n or "businessphone" in n or "company" in n), OUTLOOK),
     Layout("thunderbird", lambda n, _h: {"primaryemail", "secondaryemail"} <= n
            or {"firstname", "lastname", "displayname", "primaryemail"} <= n, THUNDERBIRD),
-    Layout("linkedin", lambda n, _h: {"firstname", "lastname", "url", "connectedon"} <= n,
-           LINKEDIN),
     Layout("civicrm", _civicrm, None, ("contact", "organization")),
     Layout("apple", lambda _n, h: sum(1 for x in h if APPLE_ITEM.match(x.strip())) >= 2
            and any(fold_header(x) in ("first", "last") for x in h), None),
@@ -342,6 +354,8 @@ def label_kind(label: str, allowed: tuple[tuple[str, str], ...], default: str) -
         return "pager"
     if text in ("mobile", "cell", "cellular", "iphone", "car") and "mobile" in values:
         return "mobile"
+    if text in ("phone", "voice", "telephone", "landline", "internet", "smtp"):
+        return default  # says what it is, not whose
     if text in ("main", "business", "office", "work phone", "company main", "primary"):
         return "work"
     if text in ("personal", "private", "homepage", "home page", "blog", "profile"):
