@@ -28,6 +28,8 @@ ADDRESS_LABELS = {"street": "Street", "city": "City", "region": "State or region
 def split_extension(text: str) -> tuple[str, str]:
     """(number, extension) of a number as typed; the extension is "" when there is none."""
     text = text.strip()
+    if text.lstrip("+").isdigit():  # the stored form of nearly every number: no regex
+        return text, ""
     found = EXTENSION.match(text)
     if found is None:
         return text, ""
@@ -112,3 +114,34 @@ def clean_websites(items: list[Any]) -> tuple[list[dict[str, str]], list[FieldPr
                                                      "contain spaces."))
         cleaned.append({"url": url, "kind": str(item.get("kind") or "work")})
     return cleaned, problems
+
+
+def entry_key(field: str, item: dict[str, Any]) -> str:
+    """What makes two entries of a list field the same entry (when merging records)."""
+    if field == "emails":
+        return str(item.get("address") or "").strip().casefold()
+    if field == "phones":
+        digits = "".join(c for c in str(item.get("number") or "") if c.isdigit() or c == "+")
+        return f"{digits};{item.get('extension') or ''}"
+    if field == "websites":
+        url = str(item.get("url") or "").strip().casefold().rstrip("/")
+        return url.removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    if field == "addresses":
+        return " ".join(address_text(item, " ").casefold().replace(",", " ").split())
+    return repr(sorted(item.items()))
+
+
+def entry_text(field: str, item: dict[str, Any]) -> str:
+    """One entry as a person reads it, with its kind: "+1 617… ext. 42 (work)"."""
+    kind = str(item.get("kind") or "")
+    if field == "emails":
+        text = str(item.get("address") or "")
+    elif field == "phones":
+        text = phone_text(item)
+    elif field == "websites":
+        text = str(item.get("url") or "")
+    elif field == "addresses":
+        text = address_text(item, ", ")
+    else:
+        text = str(item)
+    return f"{text} ({kind})" if kind else text

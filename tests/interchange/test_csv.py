@@ -110,12 +110,14 @@ def test_semicolons_in_utf16_with_line_breaks_and_invalid_rows(desk: Desk,
 def test_tab_separated_organizations_by_similar_names(desk: Desk, fixtures: Path) -> None:
     source = open_csv(fixtures / "organizations_tab.csv", "organization")
     assert source.table.delimiter == "\t"
-    assert source.mapping == ["name", "kind", "website", "email", "phone", "address", "notes"]
+    assert source.mapping == ["name", "kind", "website", "email", "phone", "address:street",
+                              "notes"]
     counts = import_file(desk, fixtures / "organizations_tab.csv", "organization",
                          valid_only=True)
     assert counts == {"new": 2, "merged": 0, "skipped": 0, "invalid": 1}
     food = desk.organizations.list(where={"name": "Riverside Food Bank"})[0]
     assert food.kind == "community_group" and food.phone == "+14155550190"
+    assert food.address == "9 River Rd"
 
 
 @pytest.mark.parametrize("name", ["google_current.csv", "google_older.csv", "outlook.csv",
