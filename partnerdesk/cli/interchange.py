@@ -33,6 +33,11 @@ def register(commands: Commands) -> None:
     imp = commands.add_parser("import-csv", help="import contacts or organizations from CSV")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--type", choices=tuple(RECORD_TYPES), default="contacts")
+    imp.add_argument("--map", action="append", default=[], metavar="COLUMN=field",
+                     help="what a column holds, by its header (or number) and a field: "
+                          "name, given, family, email, phone:mobile, phone:fax, "
+                          "phone_extension, department, website, address:work:street, "
+                          "address:work:city, … or ignore; may be given several times")
     _duplicate_options(imp)
     imp.set_defaults(run=run_import_csv)
 
@@ -81,20 +86,53 @@ def register(commands: Commands) -> None:
     dup.set_defaults(run=run_duplicates)
 
 
+PREVIEW_ROWS = 5  # rows a dry run shows as they would be imported
+
+
 def _report(args: argparse.Namespace, plan: Any, counts: dict[str, int]) -> None:
     if args.json:
-        print_json(counts)
+        extra: dict[str, Any] = {}
+        if plan.not_imported:
+            extra["not_imported"] = plan.not_imported
+        if plan.notes:
+            extra["notes"] = plan.notes
+        print_json({**counts, **extra})
         return
     verb = "Would import" if args.dry_run else "Imported"
     print(f"{verb}: {counts['new']} new, {counts['merged']} merged with existing records, "
           f"{counts['skipped']} skipped, {counts['invalid']} with problems.")
+    if plan.not_imported:
+        print(f"Not imported: {', '.join(plan.not_imported)}.")
+    for note in plan.notes:
+        print(f"  {note}")
     for row in plan.invalid:
         print(f"  row {row.row}: {'; '.join(row.problems)}")
     if args.dry_run:
+        for row in plan.rows[:PREVIEW_ROWS]:
+            print(f"  row {row.row}: {_preview(row)}")
         for row in plan.rows:
             if row.duplicate and row.valid:
                 print(f"  row {row.row}: “{row.title}” looks like “{row.match_title}” "
                       f"({row.reason}) → {row.action}")
+
+
+def _preview(row: Any) -> str:
+    """One planned row as the fields it fills: name, organization, e-mails, phones…"""
+    from partnerdesk.services.contact_details import entry_text
+
+    parts = [f"“{row.title}”"]
+    if row.organization:
+        parts.append(f"organization {row.organization}")
+    for name, value in row.values.items():
+        if name == "name" or value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            text = "; ".join(entry_text(name, item) if isinstance(item, dict) else str(item)
+                             for item in value)
+        else:
+            text = str(value)
+        parts.append(f"{name.replace('_', ' ')} {text}".replace("\n", " / "))
+    return ", ".join(parts)
 
 
 def _run_plan(args: argparse.Namespace, desk: "Desk", plan: Any) -> int:
@@ -114,7 +152,8 @@ def run_import_csv(args: argparse.Namespace) -> int:
     from partnerdesk.sharing.csv_import import plan_csv
 
     with open_desk(args) as desk:
-        return _run_plan(args, desk, plan_csv(desk, args.file, RECORD_TYPES[args.type]))
+        return _run_plan(args, desk, plan_csv(desk, args.file, RECORD_TYPES[args.type],
+                                              mapping=args.map))
 
 
 def run_import_vcard(args: argparse.Namespace) -> int:
@@ -171,9 +210,13 @@ def run_import_hsds(args: argparse.Namespace) -> int:
         print_json(counts)
     else:
         verb = "Would import" if args.dry_run else "Imported"
-        print(f"{verb}: {counts['new']} new organizations, {counts['merged']} merged with "
-              f"existing ones, {counts['services']} services, {counts['contacts']} contacts, "
-              f"{counts['invalid']} with problems.")
+        print(f"{verb}: {counts['new']} new organizations, {counts['merged']} updated or "
+              f"merged with existing ones, {counts['services']} services, "
+              f"{counts['contacts']} contacts, {counts['invalid']} with problems.")
+        if counts.get("possible_duplicates"):
+            print(f"{counts['possible_duplicates']} look like records already here or in the "
+                  "package (same website, e-mail, phone or name) and are kept apart: "
+                  "`partnerdesk duplicates` lists them to merge or keep apart.")
     return 0
 
 

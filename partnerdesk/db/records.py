@@ -36,6 +36,25 @@ class Organization(Synced, table=True):
 
 
 class Contact(Synced, table=True):
+    """A person. The lists hold one dict per entry, first one the main one, every key
+    always present once saved (validation fills them), each kind from `vocabulary`:
+
+    - `emails`: {"address": "ana@clinic.org", "kind": "work"} (EMAIL_KINDS)
+    - `phones`: {"number": "+16175550101", "kind": "work", "extension": "42"}
+      (PHONE_KINDS: work, mobile, home, fax, pager, other). `number` is E.164 when it
+      parses, else as typed; `extension` is digits as typed ("" when none), never part
+      of `number` (vCard's `;ext=`, HSDS `phones.extension`, Google's "ext. 42").
+    - `addresses`: {"kind": "work", "street": "12 Main St\nSuite 4", "city": "Boston",
+      "region": "MA", "postal_code": "02115", "country": "USA"} (ADDRESS_KINDS: work,
+      home, other). `street` holds every line above the city (a PO box, a building,
+      the street), one per line; vCard's ADR and the CSV layouts' parts map onto these
+      keys, and `services.contact_details.address_text` writes one as text.
+    - `websites`: {"url": "https://clinic.org/ana", "kind": "work"} (WEBSITE_KINDS).
+
+    `department` is the part of the organization the person works in (vCard's second
+    ORG component, Outlook's "Department").
+    """
+
     __tablename__ = "contacts"
     # A filtered Contacts list looks up every match by id and sorts them: this index
     # holds what that needs, so a keystroke never reads the whole contact rows.
@@ -45,10 +64,12 @@ class Contact(Synced, table=True):
     name: str = Field(max_length=200, index=True)
     role: str = Field(default="", max_length=200, index=True)
     organization_id: str | None = Field(default=None, foreign_key="organizations.id", index=True)
+    department: str = Field(default="", max_length=200)
     # [{"address": "...", "kind": "work"}], first one is the main address
     emails: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
-    # [{"number": "+15551234567", "kind": "mobile"}]
     phones: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    addresses: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    websites: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     preferred_contact: str = Field(default="", max_length=20)
     tags: list[str] = Field(default_factory=list, sa_type=JSON)
     notes: str = ""

@@ -29,7 +29,10 @@ CONTACT_PREFERENCES = (
     ("in_person", "In person"),
 )
 EMAIL_KINDS = (("work", "Work"), ("home", "Home"), ("other", "Other"))
-PHONE_KINDS = (("work", "Work"), ("mobile", "Mobile"), ("home", "Home"), ("other", "Other"))
+PHONE_KINDS = (("work", "Work"), ("mobile", "Mobile"), ("home", "Home"), ("fax", "Fax"),
+               ("pager", "Pager"), ("other", "Other"))
+ADDRESS_KINDS = (("work", "Work"), ("home", "Home"), ("other", "Other"))
+WEBSITE_KINDS = (("work", "Work"), ("home", "Personal"), ("other", "Other"))
 PARTNERSHIP_KINDS = (
     ("referral", "Referral"),
     ("resource_sharing", "Resource sharing"),

@@ -75,6 +75,12 @@ CONTACTS = [
     ("foundation", "Inés Ferreira", "Program Officer", True),
 ]
 
+DEPARTMENTS = {"Dr. Renée Dubois": "Community Benefit",
+               "Björn Åkesson": "Population Health", "Анна Иванова": "Care Transitions",
+               "Marcus Lee": "Finance", "François Lefèvre": "Student Health Services",
+               "Chloé Bernard": "Student Health Services",
+               "Dmitri Sokolov": "Emergency Preparedness"}
+
 FIRST = ["Zoë", "José", "Anaïs", "Björn", "Chloé", "Dmitri", "Élodie", "Fatima", "Grace",
          "Héctor", "Inès", "Jürgen", "Kalani", "Léa", "Mateo", "Noémie", "Óscar", "Pilar",
          "Quentin", "Raúl", "Søren", "Tomás", "Ulla", "Valentín", "Wanjiru", "Xavier",
@@ -146,22 +152,33 @@ def _story(b: _Builder) -> dict[str, Any]:
     rng, cat = b.rng, category_id
     b.tags += ["board", "funder", "volunteer", "cooling-centres", "food-security"]
     org: dict[str, str] = {}
+    streets: dict[str, str] = {}
     for key, name, kind, status, mission in ORGANIZATIONS:
         domain = _domain(name)
+        phone = f"+1617{rng.randrange(2000000, 9999999)}"
+        streets[key] = f"{rng.randrange(10, 999)} {rng.choice(ORG_WORDS)} Street"
         org[key] = b.add(r.Organization, name=name, kind=kind, status=status, mission=mission,
                          is_us=key == "us", website=f"https://www.{domain}",
-                         email=f"info@{domain}", phone=f"+1617{rng.randrange(2000000, 9999999)}",
-                         address=f"{rng.randrange(10, 999)} {rng.choice(ORG_WORDS)} Street",
+                         email=f"info@{domain}", phone=phone, address=streets[key],
                          tags=["funder"] if kind == "funder" else [],
                          notes="", internal_notes="Board asked us to keep this relationship "
                          "warm." if key == "foundation" else "")
     person: dict[str, str] = {}
-    for key, name, role, share_ok in CONTACTS:
+    for index, (key, name, role, share_ok) in enumerate(CONTACTS):
         domain = _domain(dict((k, n) for k, n, *_ in ORGANIZATIONS)[key])
+        phones = [{"number": f"+1617{rng.randrange(2000000, 9999999)}", "kind": "work",
+                   "extension": str(4100 + index) if key == "hospital" else ""}]
+        if key in ("hospital", "clinic"):
+            phones.append({"number": f"+1617555{index:04d}", "kind": "fax", "extension": ""})
         person[name] = b.add(
             r.Contact, name=name, role=role, organization_id=org[key], share_ok=share_ok,
+            department=DEPARTMENTS.get(name, ""),
             emails=[{"address": _email(name, domain), "kind": "work"}],
-            phones=[{"number": f"+1617{rng.randrange(2000000, 9999999)}", "kind": "work"}],
+            phones=phones,
+            addresses=[{"kind": "work", "street": streets[key], "city": "Boston",
+                        "region": "MA", "postal_code": f"021{index:02d}", "country": "USA"}],
+            websites=[{"url": f"https://www.{domain}/people/{_email(name, domain)}".split("@")[0],
+                       "kind": "work"}] if key == "foundation" else [],
             preferred_contact=rng.choice(["email", "phone", ""]),
             tags=["board"] if role.startswith("Executive") else [],
             notes="Prefers morning calls." if share_ok else "",
@@ -435,7 +452,7 @@ def _volume(b: _Builder, scale: int, story: dict[str, Any]) -> None:
               organization_id=org_id, share_ok=rng.random() < 0.7,
               emails=[{"address": f"c{index}@example.org", "kind": "work"}],
               phones=[{"number": f"+1{(212, 415, 312, 617)[index % 4]}{2000000 + index}",
-                       "kind": "mobile"}],
+                       "kind": "mobile", "extension": ""}],
               last_contacted=b.day(-rng.randrange(1, 720)))
     ships = list(story["ship"].values())
     for index in range(scale * 50):

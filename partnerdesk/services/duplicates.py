@@ -24,6 +24,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db.registry import RECORD_TYPES, referring, type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import validation
+from partnerdesk.services.contact_details import phone_text, split_extension
 from partnerdesk.services.settings import DEFAULT_PHONE_REGION
 from partnerdesk.services.store import Writer, field_values
 
@@ -57,13 +58,19 @@ def email_key(address: str) -> str:
 
 
 def phone_key(number: str, region: str = DEFAULT_PHONE_REGION) -> str:
-    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100').
+    """E.164 when the number parses, else its digits (so '555 0100' matches '5550100'),
+    with the extension after ';ext=': colleagues on one switchboard are different people.
 
     Pass `desk.settings.phone_region` for numbers as typed; the default serves numbers
     already cleaned (stored as E.164), where the region no longer matters."""
-    number = (number or "").strip()
+    number, extension = split_extension(number or "")
     if not number:
         return ""
+    key = _number_key(number, region)
+    return f"{key};ext={extension}" if key and extension else key
+
+
+def _number_key(number: str, region: str) -> str:
     if number.startswith("+") and number[1:].isdigit() and 6 <= len(number) <= 16:
         return number  # already E.164, as every stored number that parsed is
     normalised, problem = validation.check_phone(number, region)
@@ -127,7 +134,7 @@ class MatchIndex:
         site = website_key(str(values.get("website") or ""))
         if site:
             self.by_site.setdefault(site, entry)
-        if title.strip():
+        if title.strip() and "@" not in title:
             self.names.setdefault(group, {}).setdefault(fold(title), []).append(entry)
 
     def match(self, values: dict[str, Any], group: str = "",
@@ -141,13 +148,14 @@ class MatchIndex:
         for number in _phones(values):
             entry = self.by_phone.get(phone_key(number, self.region))
             if entry and entry.key not in skip:
-                return Match(entry.key, entry.title,
-                             f"same phone {validation.format_phone(number)}")
+                bare, extension = split_extension(number)
+                shown = phone_text({"extension": extension}, validation.format_phone(bare))
+                return Match(entry.key, entry.title, f"same phone {shown}")
         entry = self.by_site.get(website_key(str(values.get("website") or "")))
         if entry and entry.key not in skip:
             return Match(entry.key, entry.title, f"same website {values.get('website')}")
         name = str(values.get("name") or "")
-        if not name.strip():
+        if not name.strip() or "@" in name:  # a name made of an e-mail: compared above
             return None
         return self._name_match(name, group, skip)
 
@@ -200,8 +208,10 @@ def _emails(values: dict[str, Any]) -> list[str]:
 
 
 def _phones(values: dict[str, Any]) -> list[str]:
-    found = [str(p.get("number") or "") for p in values.get("phones") or []
-             if isinstance(p, dict)]
+    """Each number with its extension after ';ext=' (what `phone_key` reads)."""
+    found = [str(p.get("number") or "") + (f";ext={p['extension']}" if p.get("extension")
+                                            else "")
+             for p in values.get("phones") or [] if isinstance(p, dict)]
     if isinstance(values.get("phone"), str):
         found.append(values["phone"])
     return [p for p in found if p.strip()]
@@ -264,7 +274,7 @@ def _pairs_of(desk: Desk, record_type: str) -> list[DuplicatePair]:
         site = website_key(str(row.get("website") or ""))
         if site:
             keys["website"][site].append(row["id"])
-        if row["name"]:
+        if row["name"] and "@" not in row["name"]:
             groups[row.get("organization_id") or ""].append(row)
     for label, table in keys.items():
         for key, ids in table.items():
@@ -335,7 +345,7 @@ def _candidates(model: type[SQLModel], values: dict[str, Any], group: str,
         for address in _emails(values):
             conditions.append(cast(r.Contact.emails, String).ilike(f"%{email_key(address)}%"))
         for number in _phones(values):
-            key = phone_key(number, region)
+            key = phone_key(split_extension(number)[0], region)
             if key:
                 conditions.append(cast(r.Contact.phones, String).like(f"%{key}%"))
         if group == "":

@@ -14,7 +14,8 @@ from partnerdesk.services.titles import title_field, titles
 SEARCHABLE: dict[type[SQLModel], tuple[str, ...]] = {
     r.Organization: ("mission", "email", "website", "address", "tags", "notes",
                      "internal_notes"),
-    r.Contact: ("role", "emails", "phones", "tags", "notes", "internal_notes"),
+    r.Contact: ("role", "department", "emails", "phones", "addresses", "websites", "tags",
+                "notes", "internal_notes"),
     r.Partnership: ("goals", "shared_vision", "tags", "notes", "internal_notes"),
     r.Agreement: ("renewal_terms", "notes", "internal_notes"),
     r.Resource: ("description", "eligibility", "service_area", "schedule", "notes"),
@@ -25,6 +26,10 @@ SEARCHABLE: dict[type[SQLModel], tuple[str, ...]] = {
     r.Event: ("place", "description", "notes", "internal_notes"),
     r.Feedback: ("summary", "tags", "internal_notes"),
 }
+# What is searched in the entries of a list field (e-mails, phones, postal addresses,
+# websites); see `db.records.Contact`.
+TEXT_KEYS = ("address", "number", "url", "street", "city", "region", "postal_code",
+             "country")
 
 
 def _text(value: Any) -> str:
@@ -34,8 +39,8 @@ def _text(value: Any) -> str:
         parts = []
         for item in value:
             if isinstance(item, dict):
-                # the address or number, not its kind: "mobile" would match every "m"
-                parts.extend(str(item[k]) for k in ("address", "number") if item.get(k))
+                # the text, not its kind: "mobile" would match every "m"
+                parts.extend(str(item[k]) for k in TEXT_KEYS if item.get(k))
             else:
                 parts.append(str(item))
         return " ".join(parts)

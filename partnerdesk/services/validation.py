@@ -18,6 +18,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.db.registry import RECORD_TYPES, references
 from partnerdesk.errors import FieldProblem
+from partnerdesk.services import contact_details
 from partnerdesk.services.settings import DEFAULT_PHONE_REGION
 
 MAX_TEXT = 20_000  # a long note; anything longer is almost surely pasted by mistake
@@ -177,20 +178,21 @@ def _emails(values: dict[str, Any], name: str = "emails") -> list[FieldProblem]:
 
 
 def _phones(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
-    if not ctx.warnings:
+    if not ctx.warnings or "phones" not in values:
         return []
+    cleaned, problems = contact_details.clean_phones(
+        values.get("phones") or [], lambda number: check_phone(number, ctx.region))
+    values["phones"] = cleaned
+    return problems
+
+
+def _addresses_and_websites(values: dict[str, Any]) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
-    cleaned = []
-    for item in values.get("phones") or []:
-        number = str(item.get("number", "")).strip()
-        if not number:
-            continue
-        normalised, warning = check_phone(number, ctx.region)
-        if warning:
-            problems.append(FieldProblem("phones", warning, warning=True))
-        cleaned.append({"number": normalised, "kind": item.get("kind") or "work"})
-    if "phones" in values:
-        values["phones"] = cleaned
+    if "addresses" in values:
+        values["addresses"] = contact_details.clean_addresses(values.get("addresses") or [])
+    if "websites" in values:
+        values["websites"], problems = contact_details.clean_websites(
+            values.get("websites") or [])
     return problems
 
 
@@ -232,7 +234,7 @@ def organization(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
 
 def contact(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     problems = _required(values, "name", "The person's name")
-    problems += _emails(values) + _phones(values, ctx)
+    problems += _emails(values) + _phones(values, ctx) + _addresses_and_websites(values)
     problems += _choice(values, "preferred_contact", v.CONTACT_PREFERENCES,
                         "Preferred way to reach")
     return problems

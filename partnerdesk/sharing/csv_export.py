@@ -15,11 +15,9 @@ from typing import Any
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
-from partnerdesk.sharing.csv_import import (
-    FORMULA_START,
-    OWN_CONTACT_HEADERS,
-    OWN_ORGANIZATION_HEADERS,
-)
+from partnerdesk.services.contact_details import ADDRESS_PARTS, phone_text
+from partnerdesk.sharing.csv_import import FORMULA_START
+from partnerdesk.sharing.csv_layouts import OWN_CONTACT_HEADERS, OWN_ORGANIZATION_HEADERS
 
 
 def neutralise(cell: str) -> str:
@@ -31,6 +29,17 @@ def _multi(items: list[dict[str, Any]], key: str) -> str:
     return " ::: ".join(f"{item.get('kind') or 'work'}: {item.get(key, '')}" for item in items)
 
 
+def _phones(items: list[dict[str, Any]]) -> str:
+    return " ::: ".join(f"{item.get('kind') or 'work'}: {phone_text(item)}" for item in items)
+
+
+def _addresses(items: list[dict[str, Any]]) -> list[str]:
+    """Address kinds, streets, cities, regions, postal codes, countries: one column each,
+    the addresses joined by " ::: " in the same order in every column."""
+    return [" ::: ".join(str(item.get(part) or "") for item in items)
+            for part in ("kind", *ADDRESS_PARTS)]
+
+
 def contact_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
     names = {org.id: org.name for org in desk.organizations.list()}
     rows = []
@@ -38,7 +47,8 @@ def contact_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
     for contact in desk.contacts.list(where=where):
         rows.append([
             contact.id, contact.name, contact.role, names.get(contact.organization_id, ""),
-            _multi(contact.emails, "address"), _multi(contact.phones, "number"),
+            contact.department, _multi(contact.emails, "address"), _phones(contact.phones),
+            *_addresses(contact.addresses), _multi(contact.websites, "url"),
             v.label(v.CONTACT_PREFERENCES, contact.preferred_contact)
             if contact.preferred_contact else "",
             "; ".join(contact.tags), contact.notes,

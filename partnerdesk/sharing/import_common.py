@@ -26,6 +26,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db.local import ImportBatch
 from partnerdesk.errors import PartnerDeskError, ValidationError
 from partnerdesk.services import duplicates, validation
+from partnerdesk.services.contact_details import entry_key
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Writer, user_fields
@@ -44,7 +45,8 @@ FIELD_LABELS = {
     "status": "Status", "address": "Address", "mission": "Mission",
     "preferred_contact": "Preferred way to reach", "last_contacted": "Last contacted",
     "latitude": "Latitude", "longitude": "Longitude", "organization": "Organization",
-    "internal_notes": "Internal notes", "share_ok": "May share",
+    "internal_notes": "Internal notes", "share_ok": "May share", "department": "Department",
+    "addresses": "Address", "websites": "Website",
 }
 
 
@@ -134,6 +136,9 @@ class RowPlan:
     match_title: str = ""
     reason: str = ""
     action: str = "new"  # new, merge, skip, add (for duplicates)
+    # The file is this record's source (the same HSDS id): a merge takes its values
+    # where it has one, instead of only filling what is empty here.
+    replace: bool = False
 
     @property
     def valid(self) -> bool:
@@ -155,6 +160,11 @@ class ImportPlan:
     kind: str  # csv, vcard, hsds
     source: str
     rows: list[RowPlan] = field(default_factory=list)
+    # the file's columns (CSV) that hold something and are left out, by their headers
+    not_imported: list[str] = field(default_factory=list)
+    # what was left out before planning, as sentences: cards that cannot be read, rows
+    # of another record type
+    notes: list[str] = field(default_factory=list)
 
     def set_duplicate_action(self, action: str) -> None:
         if action not in DUPLICATE_ACTIONS:
@@ -274,10 +284,24 @@ class ImportResult:
     batch_id: str
     counts: dict[str, int]
     organizations_created: int = 0
+    not_imported: list[str] = field(default_factory=list)  # as `ImportPlan`
+    notes: list[str] = field(default_factory=list)
 
 
 def refuse_invalid(plan: ImportPlan, valid_only: bool) -> None:
+    """Refuse a plan with rows that have problems (unless only the valid ones are wanted),
+    and a plan with nothing to import: an import that would record nothing is not made."""
+    if not plan.rows:
+        raise ImportFileError(f"“{plan.source}” holds nothing to import"
+                              + (f": {plan.notes[0]}" if plan.notes else ".")
+                              + " Nothing was imported.")
     invalid = plan.invalid
+    if len(invalid) == len(plan.rows):
+        first = invalid[0]
+        raise ImportFileError(
+            f"None of the {len(plan.rows)} rows of “{plan.source}” can be imported (row "
+            f"{first.row}: {first.problems[0]}), so nothing was imported. Fix them in the "
+            "file and try again.")
     if invalid and not valid_only:
         first = invalid[0]
         raise ImportFileError(
@@ -337,12 +361,13 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                     ids_by_row[row.row] = target
                 continue
             if row.duplicate and row.action == "merge" and target:
+                combine = replaced_values if row.replace else merged_values
                 if target in fresh:
                     current = {**defaults, **fresh[target]}
-                    fresh[target].update(merged_values(current, values))
+                    fresh[target].update(combine(current, values))
                 else:
                     current = {**here[target], **pending.get(target, {})}
-                    pending.setdefault(target, {}).update(merged_values(current, values))
+                    pending.setdefault(target, {}).update(combine(current, values))
                 ids_by_row[row.row] = target
                 counts["merged"] += 1
                 continue
@@ -365,8 +390,11 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
         writer.session.add(ImportBatch(
             id=batch_id, source=plan.source, kind=plan.kind,
             summary={**counts, "record_type": plan.record_type,
-                     "organizations_created": len(new_orgs)}))
-    return ImportResult(batch_id, counts, len(new_orgs))
+                     "organizations_created": len(new_orgs),
+                     **({"not_imported": plan.not_imported} if plan.not_imported else {}),
+                     **({"notes": plan.notes} if plan.notes else {})}))
+    return ImportResult(batch_id, counts, len(new_orgs), list(plan.not_imported),
+                        list(plan.notes))
 
 
 def _taken_ids(writer: Writer, model: type[SQLModel], ids: list[str]) -> set[str]:
@@ -412,22 +440,31 @@ def _target(writer: Writer, model: type[SQLModel], row: RowPlan, ids_by_row: dic
     return key if key in here else ""
 
 
+LIST_FIELDS = ("emails", "phones", "addresses", "websites")
+
+
+def _entry_key(name: str, item: dict[str, Any]) -> str:
+    if name == "emails":
+        return duplicates.email_key(str(item.get("address", "")))
+    if name == "phones":
+        extension = item.get("extension") or ""
+        return duplicates.phone_key(str(item.get("number", "")) +
+                                    (f";ext={extension}" if extension else ""))
+    return entry_key(name, item)
+
+
 def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
-    """Fill what is empty; add e-mails, phones and tags not yet there; never overwrite.
+    """Fill what is empty; add e-mails, phones, postal addresses, websites and tags not
+    yet there; never overwrite.
     `current` is every field value the record has (or will have) so far."""
     changes: dict[str, Any] = {}
     for name, value in incoming.items():
         if name not in current or value in (None, "", [], {}):
             continue
         old = current[name]
-        if name == "emails":
-            have = {duplicates.email_key(e.get("address", "")) for e in old}
-            extra = [e for e in value if duplicates.email_key(e.get("address", "")) not in have]
-            if extra:
-                changes[name] = [*old, *extra]
-        elif name == "phones":
-            have = {duplicates.phone_key(p.get("number", "")) for p in old}
-            extra = [p for p in value if duplicates.phone_key(p.get("number", "")) not in have]
+        if name in LIST_FIELDS:
+            have = {_entry_key(name, item) for item in old}
+            extra = [item for item in value if _entry_key(name, item) not in have]
             if extra:
                 changes[name] = [*old, *extra]
         elif name == "tags":
@@ -437,5 +474,18 @@ def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str
         elif isinstance(old, bool):
             continue  # a flag is never "empty": keep what the person set here
         elif old in (None, "", [], {}):
+            changes[name] = value
+    return changes
+
+
+def replaced_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """The file's values where it has one (it is the record's source), lists joined as
+    `merged_values` joins them; a flag stays as the person set it here."""
+    changes = merged_values(current, incoming)
+    for name, value in incoming.items():
+        if name not in current or name in changes or value in (None, "", [], {}) \
+                or isinstance(current[name], bool) or isinstance(value, list):
+            continue
+        if value != current[name]:
             changes[name] = value
     return changes

@@ -1,23 +1,34 @@
 """Contacts to and from vCard: 3.0 and 4.0 out; 2.1, 3.0 and 4.0 in.
 
-Parsing and writing use vobject. Reading copes with what phones and mail programs
-write: quoted-printable names (vCard 2.1, including soft line breaks, which vobject
-does not join itself), folded lines, grouped properties (`item1.EMAIL` with an
-`item1.X-ABLabel`), bare 2.1 type parameters (`TEL;CELL`), several e-mails and phones
-with their kinds, and `tel:` URIs (4.0). Each card is planned like a CSV row, with
-the same duplicate handling.
+Parsing and writing use vobject. Reading copes with what Android, iOS and macOS,
+Outlook, Lotus Notes, Thunderbird, Evolution, Gmail and BlackBerry write: each card's
+text is first made ready for vobject (`vcard_text.prepare_card`: quoted-printable,
+unescaped commas, pictures and properties vobject trips over), then read for names,
+the organization and department (ORG), e-mails, phones with their kinds (fax, pager…)
+and extensions (`tel:` URIs' `;ext=`), postal addresses, websites, notes and
+categories; grouped properties (`item1.EMAIL` with an `item1.X-ABLabel`) and bare 2.1
+type parameters (`TEL;CELL`) give kinds. A card vobject still cannot read is left
+out, and the plan names it (`ImportPlan.notes`); the other cards come in. Pictures are
+not kept.
+
+What PartnerDesk keeps that vCard has no property for travels as X- properties
+(X-PARTNERDESK-SHARE-OK, -LAST-CONTACTED, -PREFERRED), so a round trip keeps them.
+Each card is planned like a CSV row, with the same duplicate handling.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import vobject
 
+from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.contact_details import phone_entry
 from partnerdesk.services.progress import Progress
 from partnerdesk.sharing.import_common import (
     ImportFileError,
@@ -28,14 +39,27 @@ from partnerdesk.sharing.import_common import (
     read_text,
     row_cleaner,
 )
+from partnerdesk.sharing.vcard_text import card_label, prepare_card
 
 VERSIONS = ("3.0", "4.0")
 BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
 QP = re.compile(r"ENCODING=QUOTED-PRINTABLE", re.IGNORECASE)
-PHONE_KINDS = {"cell": "mobile", "mobile": "mobile", "iphone": "mobile", "work": "work",
-               "home": "home", "main": "work", "office": "work", "pref": ""}
-EMAIL_KINDS = {"work": "work", "home": "home", "internet": "", "pref": "", "x400": ""}
+# TYPE words and Apple labels -> our kinds; the first kind of the list found wins, so
+# "TEL;WORK;FAX" is a fax and "TYPE=work,cell" a mobile.
+PHONE_KINDS = {"fax": "fax", "homefax": "fax", "workfax": "fax", "otherfax": "fax",
+               "pager": "pager", "cell": "mobile", "mobile": "mobile", "iphone": "mobile",
+               "work": "work", "main": "work", "office": "work", "home": "home",
+               "other": "other"}
+PHONE_ORDER = ("fax", "pager", "mobile", "work", "home", "other")
+EMAIL_KINDS = {"work": "work", "home": "home", "other": "other"}
+ADDRESS_KINDS = {"work": "work", "home": "home", "other": "other"}
+URL_KINDS = {"work": "work", "home": "home", "homepage": "home", "other": "other"}
+# Words that say nothing about whose an entry is.
+GENERIC = frozenset({"pref", "internet", "x400", "voice", "msg", "video", "text",
+                     "textphone", "postal", "parcel", "dom", "intl", "uri"})
+SHARE_OK, LAST_CONTACTED, PREFERRED = ("X-PARTNERDESK-SHARE-OK", "X-PARTNERDESK-LAST-CONTACTED",
+                                       "X-PARTNERDESK-PREFERRED")
 
 
 # -- reading ------------------------------------------------------------------------
@@ -48,6 +72,9 @@ def join_soft_breaks(text: str) -> str:
         line = lines[index]
         if QP.search(line.split(":", 1)[0]):
             while line.endswith("=") and index + 1 < len(lines):
+                if not lines[index + 1].strip():  # a blank line ends the value (Android)
+                    line = line[:-1]
+                    break
                 index += 1
                 line = line[:-1] + lines[index]
         out.append(line)
@@ -83,7 +110,7 @@ def split_cards(text: str, name: str) -> list[tuple[int, str]]:
 def _types(prop: Any) -> list[str]:
     found: list[str] = []
     for value in prop.params.get("TYPE", []):
-        found += [part.strip().casefold() for part in value.split(",")]
+        found += [part.strip().strip('"').casefold() for part in value.split(",")]
     found += [p.casefold() for p in getattr(prop, "singletonparams", [])]
     return found
 
@@ -93,17 +120,20 @@ def _labels(card: Any) -> dict[str, str]:
     labels = {}
     for prop in card.getChildren():
         if prop.name.upper() == "X-ABLABEL" and prop.group:
-            labels[prop.group] = str(prop.value).strip("_$!<>").casefold()
+            labels[prop.group] = "".join(c for c in str(prop.value).casefold()
+                                         if c.isalnum())
     return labels
 
 
-def _kind(prop: Any, labels: dict[str, str], table: dict[str, str], default: str) -> str:
+def _kind(prop: Any, labels: dict[str, str], table: dict[str, str], default: str,
+          order: tuple[str, ...] = ()) -> str:
+    """The entry's kind from its TYPE words and label; a word we do not know (a custom
+    label, "school") makes it "other"."""
     words = _types(prop) + ([labels[prop.group]] if prop.group in labels else [])
-    for word in words:
-        kind = table.get(word)
-        if kind:
-            return kind
-    if any(word in ("other",) for word in words):
+    kinds = [table[word] for word in words if word in table]
+    if kinds:
+        return min(kinds, key=lambda k: order.index(k)) if order else kinds[0]
+    if any(word not in GENERIC for word in words):
         return "other"
     return default
 
@@ -114,52 +144,107 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
+def _lines(value: Any) -> list[str]:
+    """The lines of one ADR component (a list when a writer used commas for lines)."""
+    parts = value if isinstance(value, list) else [value]
+    return [line.strip() for part in parts for line in str(part or "").split("\n")
+            if line.strip()]
+
+
+def _address(prop: Any, labels: dict[str, str]) -> dict[str, str]:
+    adr = prop.value
+    street = [*_lines(getattr(adr, "box", "")), *_lines(getattr(adr, "extended", "")),
+              *_lines(getattr(adr, "street", ""))]
+    return {"kind": _kind(prop, labels, ADDRESS_KINDS, "work"), "street": "\n".join(street),
+            "city": " ".join(_lines(getattr(adr, "city", ""))),
+            "region": " ".join(_lines(getattr(adr, "region", ""))),
+            "postal_code": " ".join(_lines(getattr(adr, "code", ""))),
+            "country": " ".join(_lines(getattr(adr, "country", "")))}
+
+
+def _x_values(plan: RowPlan, key: str, text: str) -> None:
+    """PartnerDesk's own X- properties (its exports), read back as they were written."""
+    values = plan.values
+    if key == SHARE_OK:
+        values["share_ok"] = text.casefold() in ("yes", "true", "1")
+    elif key == LAST_CONTACTED:
+        try:
+            values["last_contacted"] = date.fromisoformat(text)
+        except ValueError:
+            plan.problems.append(f"Last contacted: “{text}” is not a date (YYYY-MM-DD).")
+    elif key == PREFERRED and text in v.values(v.CONTACT_PREFERENCES):
+        values["preferred_contact"] = text
+
+
 def card_values(card: Any, number: int) -> RowPlan:
     plan = RowPlan(row=number, values={})
     values = plan.values
     labels = _labels(card)
-    emails: list[dict[str, str]] = []
-    phones: list[dict[str, str]] = []
+    lists: dict[str, list[dict[str, str]]] = {"emails": [], "phones": [], "addresses": [],
+                                              "websites": []}
     notes: list[str] = []
-    name = ""
+    roles: dict[str, str] = {}
+    names: dict[str, str] = {}  # FN wins over N, whichever comes first
     for prop in card.getChildren():
         key = prop.name.upper()
         if key == "FN":
-            name = _text(prop.value)
-        elif key == "N" and not name:
+            names.setdefault("FN", _text(prop.value))
+        elif key == "N":
             n = prop.value
-            name = " ".join(str(part).strip() for part in (
+            names.setdefault("N", " ".join(str(part).strip() for part in (
                 getattr(n, "prefix", ""), getattr(n, "given", ""),
                 getattr(n, "additional", ""), getattr(n, "family", ""),
-                getattr(n, "suffix", "")) if str(part).strip())
-        elif key == "ORG":
+                getattr(n, "suffix", "")) if str(part).strip()))
+        elif key == "ORG" and not plan.organization and "department" not in values:
             parts = prop.value if isinstance(prop.value, list) else [prop.value]
-            plan.organization = str(parts[0]).strip() if parts else ""
-        elif key in ("TITLE", "ROLE") and "role" not in values:
-            values["role"] = _text(prop.value)
+            parts = [str(p).strip() for p in parts]
+            plan.organization = parts[0] if parts else ""
+            if any(parts[1:]):
+                values["department"] = ", ".join(p for p in parts[1:] if p)
+        elif key in ("TITLE", "ROLE"):
+            roles.setdefault(key, _text(prop.value))
         elif key == "EMAIL":
-            emails.append({"address": _text(prop.value),
-                           "kind": _kind(prop, labels, EMAIL_KINDS, "work")})
+            lists["emails"].append({"address": _text(prop.value),
+                                    "kind": _kind(prop, labels, EMAIL_KINDS, "work")})
         elif key == "TEL":
-            number_text = _text(prop.value)
-            number_text = number_text[4:] if number_text.lower().startswith("tel:") else \
-                number_text
-            phones.append({"number": number_text,
-                           "kind": _kind(prop, labels, PHONE_KINDS, "work")})
+            text = _text(prop.value)
+            text = text[4:] if text.lower().startswith("tel:") else text
+            lists["phones"].append(phone_entry(
+                text, _kind(prop, labels, PHONE_KINDS, "work", PHONE_ORDER)))
+        elif key == "ADR":
+            lists["addresses"].append(_address(prop, labels))
+        elif key == "URL":
+            url = _text(prop.value)
+            lists["websites"].append({"url": url, "kind": _kind(prop, labels, URL_KINDS,
+                                                                "work")})
         elif key == "NOTE":
             notes.append(_text(prop.value))
         elif key == "CATEGORIES":
             tags = prop.value if isinstance(prop.value, list) else [prop.value]
-            values["tags"] = [str(t).strip() for t in tags if str(t).strip()]
+            # one escaped "a\, b" (Thunderbird) is several tags all the same
+            values["tags"] = list(dict.fromkeys(part.strip() for t in tags
+                                                for part in str(t).split(",")
+                                                if part.strip()))
         elif key == "UID":
             uid = _text(prop.value).removeprefix("urn:uuid:")
             if _is_uuid(uid):
                 plan.record_id = uid
+        elif key in (SHARE_OK, LAST_CONTACTED, PREFERRED):
+            _x_values(plan, key, _text(prop.value))
+    name = names.get("FN") or names.get("N") or ""
+    role = roles.get("TITLE") or roles.get("ROLE")
+    if role:
+        values["role"] = role
+    lists["emails"] = [e for e in lists["emails"] if e["address"]]
+    lists["phones"] = [p for p in lists["phones"] if p["number"] or p["extension"]]
+    lists["websites"] = [w for w in lists["websites"] if w["url"]]
+    lists["addresses"] = [a for a in lists["addresses"]
+                          if any(a[k] for k in a if k != "kind")]
+    emails = lists["emails"]
     values["name"] = name or plan.organization or (emails[0]["address"] if emails else "")
-    if emails:
-        values["emails"] = [e for e in emails if e["address"]]
-    if phones:
-        values["phones"] = [p for p in phones if p["number"]]
+    for field_name, entries in lists.items():
+        if entries:
+            values[field_name] = entries
     if notes:
         values["notes"] = "\n".join(n for n in notes if n)
     for field_name, value in values.items():
@@ -180,26 +265,32 @@ def _is_uuid(text: str) -> bool:
     return len(text) == 36
 
 
-def read_cards(path: str | Path) -> list[RowPlan]:
+def read_cards(path: str | Path) -> tuple[list[RowPlan], list[str]]:
+    """(one planned row per card read, a sentence for each card left out)."""
     name = f"“{Path(path).name}”"
     text = join_soft_breaks(read_text(path))
     rows: list[RowPlan] = []
+    left_out: list[str] = []
     for number, card_text in split_cards(text, name):
         try:
-            card = vobject.readOne(card_text, ignoreUnreadable=False)
+            card = vobject.readOne(prepare_card(card_text), ignoreUnreadable=False)
+            rows.append(card_values(card, number))
         except Exception as error:  # vobject raises many kinds for broken cards
-            rows.append(RowPlan(row=number, values={"name": ""}, problems=[
-                f"This card cannot be read ({str(error).strip()[:120]})."]))
-            continue
-        rows.append(card_values(card, number))
-    return rows
+            reason = "".join(c if c.isprintable() else " " for c in str(error).strip())
+            # vobject counts lines of the card as prepared, not of the file
+            reason = re.sub(r"^At line \d+:\s*", "", reason)
+            label = card_label(number, card_text)
+            left_out.append(f"{label[:1].upper()}{label[1:]} could not be read and was left "
+                            f"out ({reason[:120]}).")
+    return rows, left_out
 
 
 def plan_vcard(desk: Any, path: str | Path, progress: Progress | None = None) -> ImportPlan:
     """The preview of a vCard import: one row per card. Writes nothing."""
     plan = ImportPlan("contact", "vcard", Path(path).name)
     clean = row_cleaner(desk, "contact")
-    for row in read_cards(path):
+    rows, plan.notes = read_cards(path)
+    for row in rows:
         if not row.problems:
             clean(row)
         plan.rows.append(row)
@@ -208,38 +299,75 @@ def plan_vcard(desk: Any, path: str | Path, progress: Progress | None = None) ->
 
 
 # -- writing ------------------------------------------------------------------------
+PHONE_TYPES = {"mobile": "cell", "work": "work", "home": "home", "fax": "fax",
+               "pager": "pager"}
+
+
 def contact_card(contact: Any, organization: str, version: str) -> Any:
+    """One contact as a vCard: everything PartnerDesk keeps but the internal notes, which
+    stay inside the organization."""
     card = vobject.vCard()
+    four = version == "4.0"
     card.add("version").value = version
     card.add("uid").value = f"urn:uuid:{contact.id}"
     card.add("fn").value = contact.name
     parts = contact.name.split()
     card.add("n").value = vobject.vcard.Name(
         family=parts[-1] if len(parts) > 1 else contact.name, given=" ".join(parts[:-1]))
-    if organization:
-        card.add("org").value = [organization]
+    if organization or contact.department:
+        card.add("org").value = [organization, contact.department] if contact.department \
+            else [organization]
     if contact.role:
         card.add("title").value = contact.role
     for item in contact.emails:
         prop = card.add("email")
         prop.value = item["address"]
         kind = item.get("kind") or "work"
-        prop.params["TYPE"] = [kind] if version == "4.0" else ["INTERNET", kind.upper()]
+        prop.params["TYPE"] = [kind] if four else ["INTERNET", kind.upper()]
     for item in contact.phones:
-        prop = card.add("tel")
-        kind = {"mobile": "cell"}.get(item.get("kind") or "work", item.get("kind") or "work")
-        if version == "4.0":
-            prop.value = "tel:" + item["number"].replace(" ", "-")
-            prop.params["VALUE"] = ["uri"]
-            prop.params["TYPE"] = [kind, "voice"] if kind != "other" else ["voice"]
-        else:
-            prop.value = item["number"]
-            prop.params["TYPE"] = [kind.upper(), "VOICE"] if kind != "other" else ["VOICE"]
+        _add_phone(card, item, four)
+    for item in contact.addresses:
+        prop = card.add("adr")
+        prop.value = vobject.vcard.Address(
+            street=item.get("street", ""), city=item.get("city", ""),
+            region=item.get("region", ""), code=item.get("postal_code", ""),
+            country=item.get("country", ""))
+        kind = item.get("kind") or "work"
+        prop.params["TYPE"] = [kind if four else kind.upper()]
+    for item in contact.websites:
+        prop = card.add("url")
+        prop.value = item["url"]
+        kind = item.get("kind") or "work"
+        prop.params["TYPE"] = [kind if four else kind.upper()]
     if contact.notes:
         card.add("note").value = contact.notes
     if contact.tags:
         card.add("categories").value = list(contact.tags)
+    card.add(SHARE_OK.lower()).value = "yes" if contact.share_ok else "no"
+    if contact.last_contacted:
+        card.add(LAST_CONTACTED.lower()).value = contact.last_contacted.isoformat()
+    if contact.preferred_contact:
+        card.add(PREFERRED.lower()).value = contact.preferred_contact
     return card
+
+
+def _add_phone(card: Any, item: dict[str, Any], four: bool) -> None:
+    """3.0: the number as text, "ext. 42" after it; 4.0: a tel: URI with ";ext=42"."""
+    prop = card.add("tel")
+    kind = item.get("kind") or "work"
+    # "other" is no TEL type; x-other reads back as other here and is ignored elsewhere
+    words = [PHONE_TYPES.get(kind, "x-other")]
+    if kind not in ("fax", "pager"):
+        words.append("voice")
+    extension = str(item.get("extension") or "")
+    if four:
+        prop.value = "tel:" + item["number"].replace(" ", "-") + (
+            f";ext={extension}" if extension else "")
+        prop.params["VALUE"] = ["uri"]
+        prop.params["TYPE"] = words
+    else:
+        prop.value = item["number"] + (f" ext. {extension}" if extension else "")
+        prop.params["TYPE"] = [word.upper() for word in words]
 
 
 def export_vcard(desk: Any, path: str | Path, version: str = "3.0",

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
+from partnerdesk.services.contact_details import entry_key, entry_text
 from partnerdesk.services.store import field_values
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.tasks import DeskOp, Task
@@ -35,10 +36,11 @@ from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTable
 if TYPE_CHECKING:  # the module itself loads when a duplicate is first looked for
     from partnerdesk.services import duplicates
 
-LIST_FIELDS = ("emails", "phones", "tags")
+LIST_FIELDS = ("emails", "phones", "addresses", "websites", "tags")
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "contact": (("name", "Name"), ("role", "Role"), ("organization_id", "Organization"),
-                ("emails", "E-mails"), ("phones", "Phones"),
+                ("department", "Department"), ("emails", "E-mails"), ("phones", "Phones"),
+                ("addresses", "Addresses"), ("websites", "Websites"),
                 ("preferred_contact", "Preferred way to reach"), ("tags", "Tags"),
                 ("notes", "Notes"), ("internal_notes", "Internal notes"),
                 ("share_ok", "May share"), ("last_contacted", "Last contacted")),
@@ -73,10 +75,8 @@ def describe(desk: Desk, record_type: str, field: str, value: Any) -> str:
             return str(desk.organizations.get(value).name)
         except Exception:  # a link to a record that is gone
             return tr("(missing organization)")
-    if field == "emails":
-        return "\n".join(f"{e.get('address')} ({e.get('kind')})" for e in value)
-    if field == "phones":
-        return "\n".join(f"{p.get('number')} ({p.get('kind')})" for p in value)
+    if field in ("emails", "phones", "addresses", "websites"):
+        return "\n".join(entry_text(field, item) for item in value)
     if field == "tags":
         return ", ".join(value)
     if isinstance(value, bool):
@@ -91,14 +91,13 @@ def describe(desk: Desk, record_type: str, field: str, value: Any) -> str:
 
 
 def combined(field: str, first: list[Any], second: list[Any]) -> list[Any]:
-    """Both lists, without the same e-mail, phone or tag twice."""
+    """Both lists, without the same e-mail, phone, address, website or tag twice."""
     if field == "tags":
         return list(dict.fromkeys([*first, *second]))
-    key = "address" if field == "emails" else "number"
     seen: set[str] = set()
     out = []
     for item in [*first, *second]:
-        marker = str(item.get(key, "")).casefold()
+        marker = entry_key(field, item)
         if marker not in seen:
             seen.add(marker)
             out.append(item)

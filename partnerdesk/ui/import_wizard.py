@@ -1,6 +1,7 @@
-"""The import wizard: pick a file, check how its columns map (CSV), preview every row
-with its likely duplicate and problems, choose merge / skip / add and valid-rows-only or
-nothing, then import in the background as one undoable step.
+"""The import wizard: pick a file, check how its columns map (CSV: each column with what
+it becomes and its first rows, the columns left out named), preview every row with its
+likely duplicate and problems, choose merge / skip / add and valid-rows-only or nothing,
+then import in the background as one undoable step.
 
 Reading the file, finding duplicates and writing all run on the database worker
 (`DeskOp`, through `desk.interchange`); only plain plan objects cross back to this screen.
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +50,7 @@ FILTERS = {"csv-contact": "Spreadsheets (*.csv *.txt *.tsv);;All files (*)",
            "vcard": "Address cards (*.vcf *.vcard);;All files (*)",
            "hsds": "Zip files (*.zip);;All files (*)"}
 ACTIONS = ("merge", "skip", "add")
+SAMPLE_ROWS = 3  # first rows of the file shown beside each column
 
 
 def tr(text: str) -> str:
@@ -146,9 +149,10 @@ class ImportWizard(QDialog):
         form.addRow(self.tr("What to import"), self.kind_box)
         form.addRow(self.tr("File"), row)
         hint = QLabel(self.tr(
-            "PartnerDesk recognises exports from Google Contacts, Outlook and PartnerDesk "
-            "itself; for other spreadsheets you can check which column is which on the next "
-            "page. Nothing is changed until you press Import."))
+            "PartnerDesk recognises exports from Google Contacts, Outlook, Thunderbird, "
+            "Apple Contacts, LinkedIn, CiviCRM and PartnerDesk itself, and address cards "
+            "from phones and mail programs; for other spreadsheets you can check which "
+            "column is which on the next page. Nothing is changed until you press Import."))
         hint.setWordWrap(True)
         form.addRow(hint)
         self.file_error = QLabel()
@@ -163,9 +167,17 @@ class ImportWizard(QDialog):
         self.layout_label = QLabel()
         self.layout_label.setWordWrap(True)
         layout.addWidget(self.layout_label)
-        self.mapping_area = QScrollArea()
-        self.mapping_area.setWidgetResizable(True)
-        layout.addWidget(self.mapping_area, 1)
+        self.mapping_table = QTableWidget()
+        self.mapping_table.setAccessibleName(self.tr("Columns of the file"))
+        self.mapping_table.verticalHeader().setVisible(False)
+        layout.addWidget(self.mapping_table, 1)
+        self.not_imported_label = QLabel()
+        self.not_imported_label.setWordWrap(True)
+        layout.addWidget(self.not_imported_label)
+        self.mapping_problem = QLabel()
+        self.mapping_problem.setWordWrap(True)
+        theme.set_tone(self.mapping_problem, "danger")
+        layout.addWidget(self.mapping_problem)
         self.mapping_boxes: list[QComboBox] = []
         return page
 
@@ -244,7 +256,7 @@ class ImportWizard(QDialog):
             self.next_button.setEnabled(bool(self.path_edit.text().strip()) and not busy)
         elif page == 1:
             self.next_button.setText(self.tr("Preview"))
-            self.next_button.setEnabled(not busy)
+            self.next_button.setEnabled(not busy and self._has_name_column())
         elif page == 2:
             self.next_button.setText(self.tr("Import"))
             blocked = self._invalid_count() > 0 and self.nothing_radio.isChecked()
@@ -313,34 +325,77 @@ class ImportWizard(QDialog):
             self.make_plan()
 
     def show_mapping(self, source: csv_import.CsvSource) -> None:
+        """One line per column of the file: its name, what it becomes, its first rows."""
         self.csv_source = source
         self.layout_label.setText(self.tr(
             "This file looks like: {layout}. {rows} rows. Check which column is which; "
             "columns set to “ignore” are left out.").format(
                 layout=tr(source.layout_label), rows=len(source.table.rows)))
-        holder = QWidget()
-        form = QFormLayout(holder)
+        samples = source.table.rows[:SAMPLE_ROWS]
+        table = self.mapping_table
+        table.clear()
+        table.setColumnCount(2 + len(samples))
+        table.setHorizontalHeaderLabels(
+            [self.tr("Column"), self.tr("Becomes"),
+             *[self.tr("Row {n}").format(n=number) for number, _ in samples]])
+        table.setRowCount(len(source.table.headers))
         self.mapping_boxes = []
-        targets = csv_import.TARGETS[source.record_type]
+        targets = dict(csv_import.TARGETS[source.record_type])
+        for target in source.mapping:  # numbered parts of a recognised layout
+            targets.setdefault(target, csv_import.target_label(source.record_type, target))
         for column, header in enumerate(source.table.headers):
+            name = QTableWidgetItem(header or self.tr("Column {n}").format(n=column + 1))
+            table.setItem(column, 0, name)
             box = QComboBox()
             for target, label in targets.items():
                 box.addItem(tr(label), target)
             box.setCurrentIndex(max(0, box.findData(source.mapping[column])))
-            sample = next((cells[column] for _, cells in source.table.rows
-                           if column < len(cells) and cells[column].strip()), "")
-            text = header or self.tr("Column {n}").format(n=column + 1)
-            if sample:
-                text += f"  ({sample[:40]})"
-            form.addRow(text, box)
+            box.setAccessibleName(self.tr("What the column {column} becomes").format(
+                column=name.text()))
+            box.currentIndexChanged.connect(self._mapping_changed)
+            table.setCellWidget(column, 1, box)
             self.mapping_boxes.append(box)
-        self.mapping_area.setWidget(holder)
+            for position, (_, cells) in enumerate(samples):
+                text = cells[column] if column < len(cells) else ""
+                table.setItem(column, 2 + position, QTableWidgetItem(text[:80]))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        self._mapping_changed()
         self.pages.setCurrentIndex(1)
+        self._update_buttons()
+
+    def _chosen_mapping(self) -> list[str]:
+        return [str(box.currentData()) for box in self.mapping_boxes]
+
+    def _has_name_column(self) -> bool:
+        if self.csv_source is None:
+            return True
+        trial = replace(self.csv_source, mapping=self._chosen_mapping())
+        try:
+            csv_import.check_mapping(trial)
+        except import_common.ImportFileError:
+            return False
+        return True
+
+    def _mapping_changed(self, *_args: object) -> None:
+        """Say which columns are left out, and whether a column of names is chosen."""
+        if self.csv_source is None:
+            return
+        trial = replace(self.csv_source, mapping=self._chosen_mapping())
+        left_out = trial.not_imported()
+        self.not_imported_label.setText(
+            self.tr("Not imported: {columns}.").format(columns=", ".join(left_out))
+            if left_out else self.tr("Every column with something in it is imported."))
+        try:
+            csv_import.check_mapping(trial)
+            self.mapping_problem.clear()
+        except import_common.ImportFileError as error:
+            self.mapping_problem.setText(str(error))
         self._update_buttons()
 
     def apply_mapping(self) -> None:
         if self.csv_source is not None:
-            self.csv_source.mapping = [str(box.currentData()) for box in self.mapping_boxes]
+            self.csv_source.mapping = self._chosen_mapping()
 
     def make_plan(self) -> None:
         interchange, key = self.desk.interchange, self.source_key
@@ -371,6 +426,7 @@ class ImportWizard(QDialog):
                        "have, {bad} with problems.").format(
             total=len(rows), new=sum(1 for r in rows if r.valid and not r.duplicate),
             dup=duplicates, bad=sum(1 for r in rows if not r.valid))
+        text += self._left_out_text(self.plan)
         if isinstance(self.plan, hsds.HsdsPlan):
             text += " " + self.tr("It also holds {services} services and {contacts} "
                                   "contacts.").format(services=len(self.plan.services),
@@ -383,6 +439,18 @@ class ImportWizard(QDialog):
         has_invalid = self._invalid_count() > 0
         self.valid_only_radio.setVisible(has_invalid)
         self.nothing_radio.setVisible(has_invalid)
+
+    def _left_out_text(self, what: Any) -> str:
+        """The columns not imported and what was left out before planning (unreadable
+        cards, rows of another record type), as sentences."""
+        plan = what.organizations if isinstance(what, hsds.HsdsPlan) else what
+        text = ""
+        if getattr(plan, "not_imported", None):
+            text += " " + self.tr("Not imported: {columns}.").format(
+                columns=", ".join(plan.not_imported))
+        for note in getattr(plan, "notes", []):
+            text += " " + note
+        return text
 
     def set_selected_action(self, action: str) -> None:
         # nothing selected: every duplicate
@@ -416,6 +484,7 @@ class ImportWizard(QDialog):
         if "services" in counts:
             text += " " + self.tr("{services} resources and {contacts} contacts added.").format(
                 services=counts["services"], contacts=counts["contacts"])
+        text += self._left_out_text(result)
         text += "\n\n" + self.tr("The whole import is one step: you can undo it from the "
                                  "list of imports.")
         self.done_label.setText(text)

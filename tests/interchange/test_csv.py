@@ -101,7 +101,7 @@ def test_semicolons_in_utf16_with_line_breaks_and_invalid_rows(desk: Desk,
     assert counts == {"new": 2, "merged": 0, "skipped": 0, "invalid": 2}
     soren = contact_named(desk, "Søren Kierkegård")
     assert soren.notes == "Runs the soup kitchen;\nopen Sundays"
-    assert soren.phones == [{"number": "+4520123456", "kind": "mobile"}]
+    assert soren.phones == [{"number": "+4520123456", "kind": "mobile", "extension": ""}]
     lucja = contact_named(desk, "Łucja Wąsowska")
     assert [e["address"] for e in lucja.emails] == ["lucja@example.pl",
                                                     "l.wasowska@work.example"]
@@ -110,12 +110,14 @@ def test_semicolons_in_utf16_with_line_breaks_and_invalid_rows(desk: Desk,
 def test_tab_separated_organizations_by_similar_names(desk: Desk, fixtures: Path) -> None:
     source = open_csv(fixtures / "organizations_tab.csv", "organization")
     assert source.table.delimiter == "\t"
-    assert source.mapping == ["name", "kind", "website", "email", "phone", "address", "notes"]
+    assert source.mapping == ["name", "kind", "website", "email", "phone", "address:street",
+                              "notes"]
     counts = import_file(desk, fixtures / "organizations_tab.csv", "organization",
                          valid_only=True)
     assert counts == {"new": 2, "merged": 0, "skipped": 0, "invalid": 1}
     food = desk.organizations.list(where={"name": "Riverside Food Bank"})[0]
     assert food.kind == "community_group" and food.phone == "+14155550190"
+    assert food.address == "9 River Rd"
 
 
 @pytest.mark.parametrize("name", ["google_current.csv", "google_older.csv", "outlook.csv",
@@ -288,7 +290,7 @@ def test_undo_of_a_file_with_duplicates_inside_needs_no_confirmation(desk: Desk,
     result = apply_plan(desk, plan_csv(desk, path, "contact"))
     assert result.counts == {"new": 1, "merged": 1, "skipped": 0, "invalid": 0}
     ann = desk.contacts.list()[0]
-    assert ann.phones == [{"number": "+14155550100", "kind": "work"}]
+    assert ann.phones == [{"number": "+14155550100", "kind": "work", "extension": ""}]
     assert len(desk.contacts.history(ann.id)) == 1  # one entry per record per batch
     assert check_undo(desk, result.batch_id).edited_since == []
     undo_import(desk, result.batch_id)

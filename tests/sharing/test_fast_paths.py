@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from partnerdesk.db import records as r
 from partnerdesk.db.bulk import json_text
 from partnerdesk.services import validation
+from partnerdesk.services.store import user_fields
 from partnerdesk.services.versioning import StampEncoder, compute_rev, rev_from_parts
 from partnerdesk.sharing import limits
 from partnerdesk.sharing.exporter import export_bundle
@@ -141,9 +142,7 @@ def test_imported_rows_keep_their_revision_and_json(laptops: Laptops, tmp_path: 
     assert json.loads(stamps) == ida.stamps and json.loads(vv) == ida.vv
     assert json.loads(delete_ctx) == {} and json.loads(tags) == []
     assert json.loads(emails) == [{"address": "ida@harbor.org", "kind": "work"}]
-    values = {name: getattr(ida, name) for name in
-              ("name", "role", "organization_id", "emails", "phones", "preferred_contact",
-               "tags", "notes", "internal_notes", "share_ok", "last_contacted")}
+    values = {name: getattr(ida, name) for name in user_fields(r.Contact)}
     assert rev == compute_rev(values, ida.stamps, ida.vv, ida.delete_ctx)
     assert rev == ida.rev
     assert import_file(target, path).preview.counts()["unchanged"] == exported

@@ -1,6 +1,6 @@
-"""The Contact editor: a person, their organization, several e-mails and phones, the
-preferred way to reach them, whether their details may be shared with partners, and
-when we last spoke."""
+"""The Contact editor: a person, their organization and department, several e-mails,
+phones (with their extensions), postal addresses and websites, the preferred way to reach
+them, whether their details may be shared with partners, and when we last spoke."""
 
 from datetime import date
 from typing import Any
@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QW
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
+from partnerdesk.services.contact_details import phone_entry
 from partnerdesk.services.validation import format_phone
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
+from partnerdesk.ui.widgets.address_list import AddressListEdit
 from partnerdesk.ui.widgets.choices import ChoiceCombo
 from partnerdesk.ui.widgets.dates import OptionalDateEdit
 from partnerdesk.ui.widgets.multi_value import MultiValueEdit
@@ -35,6 +37,10 @@ class ContactEditor(RecordEditor):
         self.add_field("organization_id", self.tr("&Organization:"), self.organization,
                        tooltip=self.tr("The organization this person works for."))
         self.organization.sig_picked.connect(self.on_edited)
+        self.department = self.add_field(
+            "department", self.tr("&Department:"), QLineEdit(),
+            tooltip=self.tr("The part of the organization this person works in, for "
+                            "example: Community Benefit"))
         self.emails = MultiValueEdit("address", v.EMAIL_KINDS, add_text=self.tr(
             "Add an e-&mail"), placeholder=self.tr("name@example.org"),
             item_name=self.tr("E-mail"))
@@ -43,10 +49,23 @@ class ContactEditor(RecordEditor):
         self.emails.sig_changed.connect(self.on_edited)
         self.phones = MultiValueEdit("number", v.PHONE_KINDS, add_text=self.tr(
             "Add a &phone"), placeholder=self.tr("+1 555 123 4567"),
-            item_name=self.tr("Phone"))
+            item_name=self.tr("Phone"), extra=("extension", self.tr("ext."),
+                                               self.tr("Extension")))
         self.add_field("phones", self.tr("Phones:"), self.phones,
-                       tooltip=self.tr("The first number is the main one."))
+                       tooltip=self.tr("The first number is the main one. An extension "
+                                       "goes in the short box beside the number."))
         self.phones.sig_changed.connect(self.on_edited)
+        self.addresses = AddressListEdit(v.ADDRESS_KINDS, add_text=self.tr(
+            "Add a postal &address"))
+        self.add_field("addresses", self.tr("Addresses:"), self.addresses,
+                       tooltip=self.tr("The first address is the main one."))
+        self.addresses.sig_changed.connect(self.on_edited)
+        self.websites = MultiValueEdit("url", v.WEBSITE_KINDS, add_text=self.tr(
+            "Add a &website"), placeholder=self.tr("https://www.example.org"),
+            item_name=self.tr("Website"))
+        self.add_field("websites", self.tr("Websites:"), self.websites,
+                       tooltip=self.tr("Web pages about this person, such as a staff page."))
+        self.websites.sig_changed.connect(self.on_edited)
         self.preferred = self.add_field("preferred_contact", self.tr("&Preferred way:"),
                                         ChoiceCombo(v.CONTACT_PREFERENCES),
                                         tooltip=self.tr("How this person likes to be reached."))
@@ -85,7 +104,12 @@ class ContactEditor(RecordEditor):
         return {
             "name": self.name.text(), "role": self.role.text(),
             "organization_id": self.organization.value(),
-            "emails": self.emails.values(), "phones": self.phones.values(),
+            "department": self.department.text(),
+            "emails": self.emails.values(),
+            # an extension typed after the number ("x42") goes in its own box on save
+            "phones": [phone_entry(p["number"], p["kind"], p.get("extension", ""))
+                       for p in self.phones.values()],
+            "addresses": self.addresses.values(), "websites": self.websites.values(),
             "preferred_contact": self.preferred.value(),
             "share_ok": self.share_ok.isChecked(),
             "last_contacted": self.last_contacted.value(),
@@ -98,10 +122,13 @@ class ContactEditor(RecordEditor):
         self.name.setText(row.name)
         self.role.setText(row.role)
         self.organization.set_value(row.organization_id)
+        self.department.setText(row.department)
         self.emails.set_values(list(row.emails))
         # Shown as people read them; the service stores them in one form again on save.
         self.phones.set_values([{**phone, "number": format_phone(str(phone.get("number", "")))}
                                 for phone in row.phones])
+        self.addresses.set_values(list(row.addresses))
+        self.websites.set_values(list(row.websites))
         self.preferred.set_value(row.preferred_contact)
         self.share_ok.setChecked(row.share_ok)
         self.last_contacted.set_value(row.last_contacted)
