@@ -33,6 +33,7 @@ from partnerdesk.errors import FieldProblem, PartnerDeskError, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.ui.errors import log, show_error
+from partnerdesk.ui.widgets.dates import DateEdit
 
 
 class RecordEditor(QWidget):
@@ -57,6 +58,7 @@ class RecordEditor(QWidget):
         self._valid = False
         self._loading = False
         self._problem_labels: dict[str, QLabel] = {}
+        self._date_fields: dict[str, DateEdit] = {}  # their typed text may not be a date
         # a DuplicateHint (duplicates_window) for record types people retype by mistake
         self.duplicate_hint: Any = None
         self._revalidate_timer = QTimer(self)
@@ -88,13 +90,18 @@ class RecordEditor(QWidget):
         column.addWidget(problem)
         (form or self.form).addRow(label, box)
         self._problem_labels[name] = problem
+        date_field = widget if isinstance(widget, DateEdit) else widget.findChild(DateEdit)
+        if date_field is not None:
+            self._date_fields[name] = date_field
         self.watch(widget)
         return widget
 
     def watch(self, widget: QWidget) -> None:
         """Mark the editor dirty whenever this widget changes."""
         signal = None
-        if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
+        if isinstance(widget, DateEdit):  # after its value is read, not on every keystroke
+            signal = widget.sig_changed
+        elif isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
             signal = widget.textChanged
         elif isinstance(widget, QComboBox):
             signal = widget.currentIndexChanged
@@ -151,10 +158,19 @@ class RecordEditor(QWidget):
     def is_valid(self) -> bool:
         return self._valid
 
+    def date_problems(self) -> list[FieldProblem]:
+        """Date fields whose text is not a date: never saved as some other date."""
+        return [FieldProblem(name, field.problem())
+                for name, field in self._date_fields.items() if field.problem()]
+
+    def has_unsaved_text(self) -> bool:
+        """Typed text the values do not show (a date still being typed) counts as an edit."""
+        return bool(self.date_problems())
+
     def on_edited(self, *_args: object) -> None:
         if self._loading:
             return
-        self._set_dirty(self.widget_values() != self._saved_values)
+        self._set_dirty(self.widget_values() != self._saved_values or self.has_unsaved_text())
         self._revalidate_timer.start()
         if self.duplicate_hint is not None and self.record_id is None:
             self.duplicate_hint.check(self.widget_values())
@@ -174,7 +190,9 @@ class RecordEditor(QWidget):
             self.sig_dirty_changed.emit(dirty)
 
     def revalidate(self) -> bool:
-        problems = self.service.check(self.widget_values())
+        typed = self.date_problems()
+        problems = [p for p in self.service.check(self.widget_values())
+                    if p.field not in {t.field for t in typed}] + typed
         self.show_problems(problems)
         valid = not any(not p.warning for p in problems)
         if valid != self._valid:
@@ -195,6 +213,13 @@ class RecordEditor(QWidget):
 
     def save(self) -> bool:
         """Create or update through the service; problems are shown, nothing half-saved."""
+        for field in self._date_fields.values():
+            field.commit()  # the date saved is the date on screen, in the display format
+        typed = self.date_problems()
+        if typed:
+            self.show_problems(typed + [p for p in self.service.check(self.widget_values())
+                                        if p.field not in {t.field for t in typed}])
+            return False
         values = self.widget_values()
         try:
             self.record_id = self.write(values)

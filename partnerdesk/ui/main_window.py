@@ -193,9 +193,11 @@ class MainWindow(QMainWindow):
         from partnerdesk.ui.record_list import RecordListView
         from partnerdesk.ui.search_popup import SearchPopup
         from partnerdesk.ui.trash_view import TrashView
+        from partnerdesk.ui.widgets.dates import use_date_format
         from partnerdesk.ui.widgets.list_specs import specs
 
         self.desk, self.today = desk, today
+        use_date_format(desk)
         self.search_popup = SearchPopup(desk, self.search_box, self)
         self.search_popup.sig_open_record.connect(self.open_record)
         self.search_box.setEnabled(True)

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.services import Desk
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.dates import format_notifier
 from partnerdesk.ui.widgets.editor_pane import EditorPane
 from partnerdesk.ui.widgets.tag_edit import parse_tags
 from partnerdesk.ui.widgets.undo import BulkEditStep, DeleteStep
@@ -332,6 +333,7 @@ class RecordListView(QWidget):
         self._reload_timer.setInterval(80)
         self._reload_timer.timeout.connect(self.reload)
         hub_for(desk).sig_data_changed.connect(self._on_data_changed)
+        format_notifier().sig_changed.connect(self.model.reload)  # dates in the new format
         self._update_count()
         self._update_actions()
 

@@ -16,13 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from partnerdesk.services.progress import Progress
 from partnerdesk.services.reporting import KINDS, ReportOptions, report_kind
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.tasks import DeskOp, Task
+from partnerdesk.ui.widgets.dates import DateEdit, show_date
 
 PREVIEW_SCALE = 1.2
 
@@ -82,12 +82,12 @@ class ReportsView(QWidget):
         self.partnership = QComboBox()
         self.meeting = QComboBox()
         self.use_period = QCheckBox(self.tr("Only this period"))
-        today = QDate.currentDate()
-        self.start = QDateEdit(today.addYears(-1))
-        self.end = QDateEdit(today)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+        today = date.today()
+        self.start = DateEdit(today.replace(year=today.year - 1, day=min(today.day, 28)),
+                              optional=False)
+        self.end = DateEdit(today, optional=False)
+        self.start.setAccessibleName(self.tr("Period starts"))
+        self.end.setAccessibleName(self.tr("Period ends"))
         self.include_internal = QCheckBox(self.tr("Include contacts not cleared for sharing "
                                                   "(internal use only)"))
         self.page = QComboBox()
@@ -152,7 +152,8 @@ class ReportsView(QWidget):
         self.meeting.clear()
         for meeting in self.desk.meetings.list(order_by="starts_at", descending=True,
                                                limit=200):
-            self.meeting.addItem(f"{meeting.starts_at:%d %b %Y} · {meeting.title}", meeting.id)
+            self.meeting.addItem(f"{show_date(meeting.starts_at.date())} · {meeting.title}",
+                                 meeting.id)
 
     def _update_fields(self) -> None:
         """Offer the options the chosen kind of report takes (the services say which)."""
@@ -168,8 +169,8 @@ class ReportsView(QWidget):
         kind = report_kind(self.kind.currentData())
         periodic = kind.period and self.use_period.isChecked()
 
-        def day(edit: QDateEdit) -> date:
-            return edit.date().toPython()  # type: ignore[no-any-return]
+        def day(edit: DateEdit) -> date:
+            return edit.value() or date.today()
 
         return ReportOptions(
             kind=kind.key,
@@ -182,6 +183,13 @@ class ReportsView(QWidget):
 
     # -- making it ----------------------------------------------------------------
     def make_report(self) -> None:
+        if self.use_period.isChecked() and self.start.isEnabled():
+            for edit in (self.start, self.end):
+                if edit.problem():
+                    self.status.setText(edit.problem())
+                    edit.setFocus()
+                    return
+                edit.commit()
         options, reports = self.options(), self.desk.reports
         self.make_button.setEnabled(False)
         self.status.setText(self.tr("Making the report…"))

@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -45,7 +44,7 @@ from partnerdesk.services.records import RecordService
 from partnerdesk.services.whole_save import ChildChanges
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.errors import show_error
-from partnerdesk.ui.widgets.dates import to_date, to_qdate
+from partnerdesk.ui.widgets.dates import DateDelegate, DateEdit, show_date
 
 Index = QModelIndex | QPersistentModelIndex
 Row = dict[str, Any]
@@ -65,7 +64,7 @@ def saved_fields(row: Row) -> Row:
 
 
 def format_date(value: date | None) -> str:
-    return f"{value:%d %b %Y}".lstrip("0") if value else ""
+    return show_date(value)
 
 
 class ChildRowsModel(QAbstractTableModel):
@@ -202,8 +201,8 @@ class ChildRowsModel(QAbstractTableModel):
             return "" if value is None else (f"{value:g}" if isinstance(value, float)
                                              else str(value))
         if role == Qt.ItemDataRole.EditRole:
-            if column.kind == "date":
-                return to_qdate(value) if value else QDate.currentDate()
+            if column.kind == "date":  # ISO text, edited by `DateDelegate`
+                return value.isoformat() if value else ""
             if column.kind == "number":
                 return float(value or 0)
             if column.kind == "int":
@@ -227,7 +226,8 @@ class ChildRowsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or not column.editable:
             return False
         if column.kind == "date":
-            value = to_date(value) if isinstance(value, QDate) and value.isValid() else None
+            value = value if isinstance(value, date) else (
+                date.fromisoformat(value) if value else None)
         elif column.kind == "number":
             value = float(value)
         elif column.kind == "int":
@@ -270,6 +270,9 @@ class ChildSection(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setMinimumHeight(110)
         self.table.setTabKeyNavigation(False)
+        for number, column in enumerate(model.columns):
+            if column.kind == "date" and column.editable:
+                self.table.setItemDelegateForColumn(number, DateDelegate(self.table))
         self.empty = QLabel(empty_text)
         self.empty.setStyleSheet("color: palette(placeholder-text);")
         self.add_row = QHBoxLayout()
@@ -314,6 +317,15 @@ class ChildSection(QWidget):
         widget.setToolTip(widget.toolTip() or label)
         self.add_row.addWidget(widget, stretch)
         return widget
+
+    def refuse_typed_date(self, field: DateEdit) -> bool:
+        """True, saying why, when a date typed on the 'add' line is not a date."""
+        if field.problem():
+            self.show_problem(field.problem())
+            field.setFocus()
+            return True
+        field.commit()
+        return False
 
     def selected_positions(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()

@@ -14,7 +14,7 @@ from partnerdesk.services.validation import format_phone
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.multi_value import MultiValueEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker
 from partnerdesk.ui.widgets.tag_edit import TagEdit
@@ -55,7 +55,7 @@ class ContactEditor(RecordEditor):
             "When ticked, this person's details may appear in reports and exports sent "
             "outside our organization."))
         self.share_ok.setAccessibleName(self.tr("May be shared with partners"))
-        self.last_contacted = OptionalDateEdit()
+        self.last_contacted = DateEdit()
         today_button = QPushButton(self.tr("T&oday"))
         today_button.setToolTip(self.tr("We spoke to this person today."))
         today_button.setAccessibleName(self.tr("Contacted today"))

@@ -22,7 +22,7 @@ from partnerdesk.services import Desk
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker
 
 
@@ -75,7 +75,7 @@ class ResourceEditor(RecordEditor):
         verified_row = QWidget()
         row = QHBoxLayout(verified_row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.verified = OptionalDateEdit()
+        self.verified = DateEdit()
         self.verified.setAccessibleName(self.tr("Last verified"))
         self.watch(self.verified)
         today = QPushButton(self.tr("Verified today"))
