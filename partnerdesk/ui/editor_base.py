@@ -10,7 +10,7 @@ A subclass builds its widgets with `add_field(...)`, and implements
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSpinBox,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,7 @@ from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.ui.errors import log, show_error
 from partnerdesk.ui.widgets.dates import DateEdit
+from partnerdesk.ui.widgets.tab_order import follow_layout
 
 
 class RecordEditor(QWidget):
@@ -59,6 +61,7 @@ class RecordEditor(QWidget):
         self._loading = False
         self._problem_labels: dict[str, QLabel] = {}
         self._date_fields: dict[str, DateEdit] = {}  # their typed text may not be a date
+        self._first_field: QWidget | None = None  # where the cursor goes on a new record
         # a DuplicateHint (duplicates_window) for record types people retype by mistake
         self.duplicate_hint: Any = None
         self._revalidate_timer = QTimer(self)
@@ -90,6 +93,11 @@ class RecordEditor(QWidget):
         column.addWidget(problem)
         (form or self.form).addRow(label, box)
         self._problem_labels[name] = problem
+        if self._first_field is None:
+            self._first_field = widget
+        rows_changed = getattr(widget, "sig_rows_changed", None)
+        if rows_changed is not None:  # rows added later still come in layout order
+            rows_changed.connect(lambda: follow_layout(self))
         date_field = widget if isinstance(widget, DateEdit) else widget.findChild(DateEdit)
         if date_field is not None:
             self._date_fields[name] = date_field
@@ -113,6 +121,24 @@ class RecordEditor(QWidget):
             signal = widget.valueChanged
         if signal is not None:
             signal.connect(self.on_edited)
+
+    def focus_target(self) -> QWidget | None:
+        """The first field: where the cursor goes on a new record."""
+        return self._first_field
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field (its tab brought forward), so what the person
+        types after New lands there."""
+        field = self._first_field
+        if field is None:
+            return
+        tabs = getattr(self, "tabs", None)
+        if isinstance(tabs, QTabWidget):
+            for index in range(tabs.count()):
+                if tabs.widget(index).isAncestorOf(field):
+                    tabs.setCurrentIndex(index)
+                    break
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- what a subclass provides -------------------------------------------------------
     def widget_values(self) -> dict[str, Any]:
@@ -146,6 +172,7 @@ class RecordEditor(QWidget):
             self.show_record(row)
         finally:
             self._loading = False
+        follow_layout(self)  # Tab goes down the form as it is laid out
         self._saved_values = self.widget_values()
         self._set_dirty(False)
         self.revalidate()

@@ -432,8 +432,7 @@ class RecordListView(QWidget):
         finally:
             self._changing_row = False
         self.pane.load(None)
-        self.editor.setFocus()
-        self.editor.focusNextChild()
+        self.editor.focus_first_field()
 
     def save(self) -> bool:
         return self.pane.save()

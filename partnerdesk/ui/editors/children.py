@@ -436,6 +436,7 @@ def scrolled(inner: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a page is not a stop: its fields are
     area.setWidget(inner)
     return area
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTabWidget,
-    QTimeEdit,
     QWidget,
 )
 
@@ -38,7 +37,7 @@ from partnerdesk.ui.editors.children import (
     page,
 )
 from partnerdesk.ui.editors.fields import Names, text_area
-from partnerdesk.ui.widgets.dates import DateEdit, OptionalTimeEdit, combine
+from partnerdesk.ui.widgets.dates import DateEdit, OptionalTimeEdit, TimeEdit, combine
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
 
 ACTION_FIELDS = ("description", "owner_contact_id", "due_date", "done", "done_date")
@@ -88,8 +87,7 @@ class MeetingEditor(EditorWithChildren):
         self.title = self.add_field("title", self.tr("&Title:"), QLineEdit())
         self.day = DateEdit(optional=False)
         self.day.setAccessibleName(self.tr("Date"))
-        self.starts = QTimeEdit()
-        self.starts.setDisplayFormat("HH:mm")
+        self.starts = TimeEdit()
         self.starts.setAccessibleName(self.tr("Starts at"))
         when = QWidget()
         when_row = QHBoxLayout(when)

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +27,10 @@ from partnerdesk.ui.widgets.pickers import RecordPicker
 
 
 def category_combo(desk: Desk) -> QComboBox:
+    """The categories by name, after "Choose a category…": a new record is not filed under
+    whichever category sorts first."""
     combo = QComboBox()
+    combo.addItem(QCoreApplication.translate("ResourceEditor", "Choose a category…"), None)
     for row in desk.categories.list(order_by="name"):
         combo.addItem(row.name, row.id)
     return combo
@@ -174,6 +177,7 @@ class EditorDialog(QDialog):
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
         self.resize(520, 560)
+        editor.focus_first_field()  # typing starts in the first field, not on a button
 
     def _save(self) -> None:
         if self.editor.revalidate() and self.editor.save():

@@ -345,14 +345,26 @@ class DateDelegate(QStyledItemDelegate):
         model.setData(index, value.isoformat() if value else "", Qt.ItemDataRole.EditRole)
 
 
-class OptionalTimeEdit(QTimeEdit):
+class TimeEdit(QTimeEdit):
+    """A time of day, "HH:mm". Tab leaves the field, as in every other field: Qt's own
+    moves between hours and minutes, and on "Not set" it never leaves at all (a keyboard
+    trap). Left and Right (or typing ":") move between hours and minutes instead."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("HH:mm")
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802
+        return QWidget.focusNextPrevChild(self, forward)
+
+
+class OptionalTimeEdit(TimeEdit):
     """A time of day or "Not set" (midnight is the sentinel: meetings rarely end then)."""
 
     def __init__(self, value: time | None = None, parent: QWidget | None = None, *,
                  optional: bool = True) -> None:
         super().__init__(parent)
         self._optional = optional
-        self.setDisplayFormat("HH:mm")
         if optional:
             self.setSpecialValueText(self.tr("Not set"))
             self.setToolTip(self.tr("Press Delete to leave the time empty."))
