@@ -1,7 +1,7 @@
 """Walking the Tab order of a window the way a keyboard user does."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 
@@ -19,6 +19,25 @@ def tab_stops(root: QWidget) -> list[QWidget]:
             if w.isVisibleTo(root) and w.isEnabled() and w.focusProxy() is None
             and w.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
             and w.window() is root.window()]
+
+
+def tab_units(root: QWidget) -> list[list[QWidget]]:
+    """Tab stops as Tab visits them: each widget alone, except a group of radio buttons,
+    which Tab enters once (the arrow keys choose within it)."""
+    units: list[list[QWidget]] = []
+    groups: dict[int, list[QWidget]] = {}
+    for widget in tab_stops(root):
+        group = widget.group() if isinstance(widget, QRadioButton) else None
+        if group is None and isinstance(widget, QRadioButton) and widget.autoExclusive():
+            group = widget.parentWidget()
+        if group is None:
+            units.append([widget])
+        elif id(group) in groups:
+            groups[id(group)].append(widget)
+        else:
+            groups[id(group)] = [widget]
+            units.append(groups[id(group)])
+    return units
 
 
 def walk(qtbot: QtBot, start: QWidget, presses: int, backwards: bool = False) -> list[QWidget]:

@@ -5,7 +5,16 @@ when we last spoke."""
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
@@ -50,11 +59,36 @@ class ContactEditor(RecordEditor):
         self.preferred = self.add_field("preferred_contact", self.tr("&Preferred way:"),
                                         ChoiceCombo(v.CONTACT_PREFERENCES),
                                         tooltip=self.tr("How this person likes to be reached."))
-        self.share_ok = self.add_field("share_ok", "", QCheckBox(self.tr(
-            "May be &shared with partners")), tooltip=self.tr(
-            "When ticked, this person's details may appear in reports and exports sent "
-            "outside our organization."))
+        # Asked, not ticked in passing: a person appears in what partners see only once
+        # they have agreed (see the README: "Sharing people's details").
+        self.share_ok = QRadioButton(self.tr("&Yes: they agreed to be named in reports and "
+                                             "files sent to partners"))
         self.share_ok.setAccessibleName(self.tr("May be shared with partners"))
+        self.share_no = QRadioButton(self.tr("No: keep their details inside our organization"))
+        self.share_no.setAccessibleName(self.tr("Not to be shared with partners"))
+        self.share_group = QButtonGroup(self)
+        self.share_group.addButton(self.share_ok)
+        self.share_group.addButton(self.share_no)
+        self.share_hint = QLabel(self.tr("Not asked yet: until they agree, reports and files "
+                                         "for partners leave them out."))
+        self.share_hint.setObjectName("share_hint")
+        self.share_hint.setWordWrap(True)
+        self.share_hint.setStyleSheet("color: #8a5a00;")
+        consent = QWidget()
+        consent_column = QVBoxLayout(consent)
+        consent_column.setContentsMargins(0, 0, 0, 0)
+        consent_column.setSpacing(2)
+        for widget in (self.share_ok, self.share_no, self.share_hint):
+            consent_column.addWidget(widget)
+        self.add_field("share_ok", self.tr("Share with partners?"), consent, tooltip=self.tr(
+            "Ask the person whether their name and details may appear in reports and "
+            "bundles sent outside our organization."))
+        self.share_ok.setToolTip(consent.toolTip())
+        self.share_no.setToolTip(consent.toolTip())
+        self.watch(self.share_ok)
+        self.watch(self.share_no)
+        self.share_ok.toggled.connect(self._show_share_hint)
+        self.share_no.toggled.connect(self._show_share_hint)
         self.last_contacted = DateEdit()
         today_button = QPushButton(self.tr("T&oday"))
         today_button.setToolTip(self.tr("We spoke to this person today."))
@@ -81,6 +115,21 @@ class ContactEditor(RecordEditor):
             tooltip=self.tr("Kept inside our organization: never in reports or bundles."))
         self.layout().addStretch(1)
 
+    def set_share_answer(self, answer: bool | None) -> None:
+        """Yes, no, or not asked yet (a new contact: neither is chosen)."""
+        self.share_group.setExclusive(False)
+        self.share_ok.setChecked(answer is True)
+        self.share_no.setChecked(answer is False)
+        self.share_group.setExclusive(True)
+        self._show_share_hint()
+
+    def share_answer(self) -> bool | None:
+        return True if self.share_ok.isChecked() else False if self.share_no.isChecked() \
+            else None
+
+    def _show_share_hint(self, *_args: object) -> None:
+        self.share_hint.setVisible(self.share_answer() is None)
+
     def widget_values(self) -> dict[str, Any]:
         return {
             "name": self.name.text(), "role": self.role.text(),
@@ -94,6 +143,7 @@ class ContactEditor(RecordEditor):
         }
 
     def show_record(self, row: r.Contact | None) -> None:
+        new = row is None
         row = row or r.Contact(name="")
         self.name.setText(row.name)
         self.role.setText(row.role)
@@ -103,7 +153,7 @@ class ContactEditor(RecordEditor):
         self.phones.set_values([{**phone, "number": format_phone(str(phone.get("number", "")))}
                                 for phone in row.phones])
         self.preferred.set_value(row.preferred_contact)
-        self.share_ok.setChecked(row.share_ok)
+        self.set_share_answer(True if row.share_ok else (None if new else False))
         self.last_contacted.set_value(row.last_contacted)
         self.tags.set_value(list(row.tags))
         self.notes.setPlainText(row.notes)
