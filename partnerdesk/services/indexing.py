@@ -22,6 +22,7 @@ SEARCHABLE: dict[type[SQLModel], tuple[str, ...]] = {
     r.ReferralPathway: ("notes",),
     r.Meeting: ("location", "agenda", "notes", "decisions", "internal_notes"),
     r.ActionItem: (),
+    r.Obligation: ("frequency",),  # what an MOU binds a party to; opens its agreement
 }
 
 

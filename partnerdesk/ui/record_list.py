@@ -532,7 +532,8 @@ class RecordListView(QWidget):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         self.count_label.setText(self.tr("{n} {things}").format(
-            n=f"{total:,}", things=self.spec.title.lower()))
+            n=f"{total:,}", things=self.spec.singular if total == 1
+            else self.spec.title.lower()))
 
     def _update_actions(self) -> None:
         any_selected = self.table.selectionModel().hasSelection()

@@ -51,7 +51,7 @@ class ContactEditor(RecordEditor):
                        tooltip=self.tr("The first address is the main one."))
         self.emails.sig_changed.connect(self.on_edited)
         self.phones = MultiValueEdit("number", v.PHONE_KINDS, add_text=self.tr(
-            "Add a &phone"), placeholder=self.tr("+1 555 123 4567"),
+            "Add a &phone"), placeholder=self.tr("+1 202 555 0143"),
             item_name=self.tr("Phone"))
         self.add_field("phones", self.tr("Phones:"), self.phones,
                        tooltip=self.tr("The first number is the main one."))

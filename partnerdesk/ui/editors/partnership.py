@@ -9,6 +9,7 @@ new measurements can name it.
 """
 
 import uuid
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
+from partnerdesk.services.reviews import next_review_on
 from partnerdesk.ui.editors.children import (
     ChildSection,
     Column,
@@ -86,6 +88,9 @@ class PartnershipEditor(EditorWithChildren):
                        tooltip=self.tr("How often the partners sit down to review how it goes."))
         self.next_review = self.add_field("next_review_date", self.tr("&Next review:"),
                                           DateEdit())
+        self._worked_out_review: date | None = None  # the date filled in from the cadence
+        self.review_every.valueChanged.connect(self._work_out_next_review)
+        self.start_date.sig_changed.connect(self._work_out_next_review)
         self.tags = self.add_field("tags", self.tr("T&ags:"), TagEdit(
             lambda: [t.name for t in desk.tags.list()]))
         details_form = self.take_form()
@@ -230,6 +235,7 @@ class PartnershipEditor(EditorWithChildren):
         self.start_date.set_value(get("start_date"))
         self.review_every.setValue(get("review_every_months") or 0)
         self.next_review.set_value(get("next_review_date"))
+        self._worked_out_review = None
         self.tags.set_value(get("tags") or [])
         self.goals.setPlainText(get("goals") or "")
         self.shared_vision.setPlainText(get("shared_vision") or "")
@@ -312,6 +318,21 @@ class PartnershipEditor(EditorWithChildren):
         self.member_lead.set_value(None)
         self.member_lead.where = None
         self.member_role.clear()
+
+    def _work_out_next_review(self, *_args: object) -> None:
+        """Fill in the next review from "every N months", where it is empty or was filled
+        in this way: on screen, so the date saved is one the person saw."""
+        if self._loading or self.next_review.problem():
+            return
+        shown = self.next_review.value()
+        if shown is not None and shown != self._worked_out_review:
+            return  # typed by the person: theirs
+        latest = self.desk.reviews.latest(self.record_id) if self.record_id else None
+        worked_out = next_review_on(
+            self.review_every.value(), last_review=latest.reviewed_on if latest else None,
+            started=self.start_date.value(), today=date.today())
+        self._worked_out_review = worked_out
+        self.next_review.set_value(worked_out)
 
     # -- milestones -------------------------------------------------------------------
     def add_milestone(self) -> None:
