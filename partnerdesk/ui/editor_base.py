@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -62,6 +64,14 @@ class RecordEditor(QWidget):
         self._problem_labels: dict[str, QLabel] = {}
         self._date_fields: dict[str, DateEdit] = {}  # their typed text may not be a date
         self._first_field: QWidget | None = None  # where the cursor goes on a new record
+        self._field_widgets: dict[str, QWidget] = {}
+        # Problems of the field being typed in wait until it is left: a message appearing
+        # mid-word would push the fields below down under the mouse.
+        self._held: set[str] = set()
+        self._show_all = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
         # a DuplicateHint (duplicates_window) for record types people retype by mistake
         self.duplicate_hint: Any = None
         self._revalidate_timer = QTimer(self)
@@ -93,6 +103,7 @@ class RecordEditor(QWidget):
         column.addWidget(problem)
         (form or self.form).addRow(label, box)
         self._problem_labels[name] = problem
+        self._field_widgets[name] = widget
         if self._first_field is None:
             self._first_field = widget
         rows_changed = getattr(widget, "sig_rows_changed", None)
@@ -177,7 +188,7 @@ class RecordEditor(QWidget):
         self._set_dirty(False)
         self.revalidate()
         if self.duplicate_hint is not None:
-            self.duplicate_hint.hide()
+            self.duplicate_hint.reserve(record_id is None)
 
     def is_dirty(self) -> bool:
         return self._dirty
@@ -227,12 +238,27 @@ class RecordEditor(QWidget):
             self.sig_valid_changed.emit(valid)
         return valid
 
+    def _typing_in(self, name: str) -> bool:
+        """The cursor is in this field's text (a button beside it does not count)."""
+        focus = QApplication.focusWidget()
+        widget = self._field_widgets.get(name)
+        return isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox) \
+            and widget is not None and (focus is widget or widget.isAncestorOf(focus))
+
+    def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        if self._held:
+            self.revalidate()
+
     def show_problems(self, problems: list[FieldProblem]) -> None:
         by_field: dict[str, list[FieldProblem]] = {}
         for problem in problems:
             by_field.setdefault(problem.field, []).append(problem)
+        self._held = set()
         for name, label in self._problem_labels.items():
             found = by_field.get(name, [])
+            if found and label.isHidden() and not self._show_all and self._typing_in(name):
+                self._held.add(name)  # shown when the person leaves the field
+                continue
             label.setText("\n".join(p.message for p in found))
             label.setStyleSheet("color: #8a5a00;" if found and all(p.warning for p in found)
                                 else "color: #b00020;")
@@ -244,15 +270,23 @@ class RecordEditor(QWidget):
             field.commit()  # the date saved is the date on screen, in the display format
         typed = self.date_problems()
         if typed:
-            self.show_problems(typed + [p for p in self.service.check(self.widget_values())
-                                        if p.field not in {t.field for t in typed}])
+            self._show_all = True
+            try:
+                self.show_problems(typed + [p for p in self.service.check(self.widget_values())
+                                            if p.field not in {t.field for t in typed}])
+            finally:
+                self._show_all = False
             return False
         values = self.widget_values()
         try:
             self.record_id = self.write(values)
             self.after_save(self.record_id)
         except ValidationError as error:
-            self.show_problems(error.problems)
+            self._show_all = True
+            try:
+                self.show_problems(error.problems)
+            finally:
+                self._show_all = False
             return False
         except Exception as error:  # shown calmly; the typed text stays in the widgets
             if not isinstance(error, PartnerDeskError):

@@ -58,6 +58,13 @@ PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def first_size(screen: QSize) -> QSize:
+    """The first time it opens the window takes most of the screen (lists of many columns
+    then fit without scrolling sideways), but not all of a very large one."""
+    return QSize(min(max(round(screen.width() * 0.9), 1200), screen.width(), 1800),
+                 min(max(round(screen.height() * 0.9), 760), screen.height(), 1200))
+
+
 class MainWindow(QMainWindow):
     sig_view_changed = Signal(str)
     """The screen shown changed: its key."""
@@ -414,7 +421,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self.resize(first_size(self.screen().availableGeometry().size()))
         splitter = self.settings.value("main/splitter")
         if splitter:
             self.splitter.restoreState(splitter)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QWidget,
@@ -82,6 +83,8 @@ class AgreementEditor(EditorWithChildren):
                                      ChoiceCombo(v.AGREEMENT_STATUSES))
         self.status_hint = QLabel()
         self.status_hint.setWordWrap(True)
+        self.status_hint.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                       QSizePolicy.Policy.Preferred)
         self.status_hint.setStyleSheet("color: palette(placeholder-text);")
         self.form.addRow("", self.status_hint)
         self.effective = self.add_field("effective_date", self.tr("&Effective from:"),
