@@ -61,16 +61,16 @@ class ContactEditor(RecordEditor):
                                         tooltip=self.tr("How this person likes to be reached."))
         # Asked, not ticked in passing: a person appears in what partners see only once
         # they have agreed (see the README: "Sharing people's details").
-        self.share_ok = QRadioButton(self.tr("&Yes: they agreed to be named in reports and "
-                                             "files sent to partners"))
+        self.share_ok = QRadioButton(self.tr("&Yes, they agreed"))
         self.share_ok.setAccessibleName(self.tr("May be shared with partners"))
-        self.share_no = QRadioButton(self.tr("No: keep their details inside our organization"))
+        self.share_no = QRadioButton(self.tr("No, keep inside our organization"))
         self.share_no.setAccessibleName(self.tr("Not to be shared with partners"))
         self.share_group = QButtonGroup(self)
         self.share_group.addButton(self.share_ok)
         self.share_group.addButton(self.share_no)
-        self.share_hint = QLabel(self.tr("Not asked yet: until they agree, reports and files "
-                                         "for partners leave them out."))
+        self.share_hint = QLabel(self.tr("Not asked yet: until they agree to be named in "
+                                         "reports and files sent to partners, those leave "
+                                         "them out."))
         self.share_hint.setObjectName("share_hint")
         self.share_hint.setWordWrap(True)
         self.share_hint.setStyleSheet("color: #8a5a00;")
@@ -78,8 +78,13 @@ class ContactEditor(RecordEditor):
         consent_column = QVBoxLayout(consent)
         consent_column.setContentsMargins(0, 0, 0, 0)
         consent_column.setSpacing(2)
-        for widget in (self.share_ok, self.share_no, self.share_hint):
-            consent_column.addWidget(widget)
+        answers = QHBoxLayout()
+        answers.setContentsMargins(0, 0, 0, 0)
+        answers.addWidget(self.share_ok)
+        answers.addWidget(self.share_no)
+        answers.addStretch(1)
+        consent_column.addLayout(answers)
+        consent_column.addWidget(self.share_hint)
         self.add_field("share_ok", self.tr("Share with partners?"), consent, tooltip=self.tr(
             "Ask the person whether their name and details may appear in reports and "
             "bundles sent outside our organization."))
