@@ -29,8 +29,9 @@ def register(commands: Commands) -> None:
     reminders = commands.add_parser("reminders", help="what needs attention")
     reminders.add_argument("--json", action="store_true", help="print JSON")
     reminders.add_argument("--days", metavar="N",
-                           help="agreements expiring within this many days (default: the "
-                                "expiring_days setting, 60 unless changed)")
+                           help="look this many days ahead for everything due: action items, "
+                                "milestones, reviews and agreements expiring (default: the "
+                                "due_days setting, 14, and expiring_days, 60, unless changed)")
     reminders.set_defaults(run=run_reminders)
 
     check = commands.add_parser("check", help="check the database's health and version")
@@ -97,7 +98,8 @@ def run_reminders(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         windows = desk.settings.reminder_windows
         if args.days is not None:
-            windows = replace(windows, expiring_days=EXPIRING_DAYS.check(args.days))
+            days = EXPIRING_DAYS.check(args.days)
+            windows = replace(windows, expiring_days=days, due_days=days)
         found = desk.reminders(windows=windows)
     if args.json:
         print_json([{"kind": x.kind, "type": x.record_type, "id": x.record_id, "title": x.title,
@@ -106,6 +108,7 @@ def run_reminders(args: argparse.Namespace) -> int:
         print("Nothing needs attention.")
     else:
         print_table([(x.kind.replace("_", " "), x.title, x.message) for x in found])
+        print(f"{len(found):,} {'reminder' if len(found) == 1 else 'reminders'}.")
     return 0
 
 

@@ -6,6 +6,7 @@ Each list is (value, label) pairs: the value is stored, the label is shown.
 ORGANIZATION_KINDS = (
     ("hospital", "Hospital"),
     ("clinic", "Clinic"),
+    ("food_bank", "Food bank"),
     ("school", "School"),
     ("faith_based", "Faith-based group"),
     ("business", "Business"),

@@ -34,7 +34,9 @@ def _resources(report: ResourceMapReport, s: Styles, width: float) -> list[Flowa
     if not report.resources:
         return story + [empty("No resources have been recorded yet.", s)]
     total = sum(len(lines) for _, lines in report.resources)
-    story.append(para(f"{total:,} resources in {len(report.resources)} categories.", s))
+    kinds = len(report.resources)
+    story.append(para(f"{total:,} {'resource' if total == 1 else 'resources'} in {kinds} "
+                      f"{'category' if kinds == 1 else 'categories'}.", s))
     for category, lines in report.resources:
         rows = [[r.name, r.provider, r.capacity or "—", r.eligibility or "—",
                  r.schedule or "—", r.area or "—"] for r in lines]

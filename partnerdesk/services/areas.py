@@ -264,6 +264,14 @@ class ReportsArea(Area):
 
         return page_size(self.desk)
 
+    def left_out(self, options: ReportOptions) -> list[Any]:
+        """The contacts this report leaves out (or names only by their organization)
+        because they have not agreed to be shared, by name."""
+        from partnerdesk.services.reporting import gather
+
+        ids = gather(self.desk, options).meta.left_out
+        return self.desk.contacts.list(where={"id": list(ids)}, order_by="name") if ids else []
+
     def build_pdf(self, options: ReportOptions, progress: Progress | None = None) -> bytes:
         """The report's PDF bytes, made in a child process that Cancel ends."""
         from partnerdesk.reports.worker import build_in_process

@@ -40,7 +40,7 @@ ORGANIZATIONS = [
      "Primary care for families regardless of ability to pay."),
     ("school", "Lakeview School District", "school", "active",
      "Eleven schools and 6,400 students."),
-    ("foodbank", "Northside Food Bank", "community_group", "active",
+    ("foodbank", "Northside Food Bank", "food_bank", "active",
      "Emergency groceries and fresh produce for 900 households a month."),
     ("parish", "St. Brigid's Parish", "faith_based", "active",
      "A parish community with a volunteer health ministry."),

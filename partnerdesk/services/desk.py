@@ -1,6 +1,7 @@
 """The facade every caller uses: `desk = Desk.open(path)`, then `desk.contacts.create(...)`."""
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -19,6 +20,7 @@ from partnerdesk.paths import resolve_db_path
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
+from partnerdesk.services.dates import format_date
 from partnerdesk.services.events import EventService
 from partnerdesk.services.feedback import FeedbackService
 from partnerdesk.services.ids import category_id
@@ -183,11 +185,16 @@ class Desk:
         return [SearchResult(h.record_type, h.record_id, h.title) for h in hits]
 
     def reminders(self, today: date | None = None, windows: ReminderWindows | None = None,
+                  show_date: Callable[[date], str] | None = None,
                   ) -> list[reminder_rules.Reminder]:
-        """What needs attention; the windows are this database's settings unless given."""
+        """What needs attention; the windows are this database's settings unless given,
+        and dates in messages follow the date format setting unless `show_date` is given."""
         windows = windows or self.settings.reminder_windows
+        if show_date is None:
+            pattern = self.settings.date_format
+            show_date = lambda day: format_date(day, pattern)  # noqa: E731
         with self.store.read() as session:
-            return reminder_rules.reminders(session, today or date.today(), windows)
+            return reminder_rules.reminders(session, today or date.today(), windows, show_date)
 
     def log_export(self, kind: str, path: Path | str, *, scope: str = "",
                    recipient: str = "", counts: dict[str, Any] | None = None) -> None:

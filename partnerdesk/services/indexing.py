@@ -25,6 +25,7 @@ SEARCHABLE: dict[type[SQLModel], tuple[str, ...]] = {
     r.ActionItem: (),
     r.Event: ("place", "description", "notes", "internal_notes"),
     r.Feedback: ("summary", "tags", "internal_notes"),
+    r.Obligation: ("frequency",),  # what an MOU binds a party to; opens its agreement
 }
 # What is searched in the entries of a list field (e-mails, phones, postal addresses,
 # websites); see `db.records.Contact`.

@@ -1,5 +1,14 @@
-"""What needs attention: expiring agreements, reviews due, overdue work, quiet partners."""
+"""What needs attention: agreements expiring, reviews, milestones and action items due
+soon or overdue, quiet partners and resources to re-check.
 
+"Soon" is the reminder horizon (`desk.settings.due_days`, 14 days unless changed in
+Preferences) for action items, milestones and reviews; agreements have their own, longer
+warning window (`expiring_days`) because a renewal takes months to arrange. The
+dashboard shows them grouped by `when_due`: overdue, this week, this month, later, and
+the ones with no deadline (quiet partners, resources to re-check).
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -16,8 +25,8 @@ LIVE = False  # value of the `deleted` column for live rows
 @dataclass(frozen=True)
 class Reminder:
     kind: str  # agreement_expiring, agreement_expired_active (`agreement_rules` states),
-    #            review_due, milestone_overdue, action_overdue, not_contacted,
-    #            resource_unverified
+    #            review_due, milestone_due, milestone_overdue, action_due, action_overdue,
+    #            not_contacted, resource_unverified
     record_type: str
     record_id: str
     title: str
@@ -46,40 +55,56 @@ def _reviews(session: Session, today: date, w: ReminderWindows) -> list[Reminder
     rows = session.scalars(select(r.Partnership).where(
         r.Partnership.deleted == LIVE, r.Partnership.status != "ended",
         r.Partnership.next_review_date.is_not(None),
-        r.Partnership.next_review_date <= today + timedelta(days=w.review_days))
+        r.Partnership.next_review_date <= today + timedelta(days=w.due_days))
         .order_by(r.Partnership.next_review_date))
     found = []
     for partnership in rows:
         assert partnership.next_review_date is not None
         days = (partnership.next_review_date - today).days
-        message = (f"Review overdue by {-days} days." if days < 0 else
-                   "Review due today." if days == 0 else f"Review due in {days} days.")
+        message = (f"Review overdue by {_days(-days)}." if days < 0 else
+                   "Review due today." if days == 0 else f"Review due in {_days(days)}.")
         found.append(Reminder("review_due", "partnership", partnership.id, partnership.title,
                               message, partnership.next_review_date))
     return found
 
 
-def _overdue(session: Session, today: date) -> list[Reminder]:
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _when(due: date, today: date) -> str:
+    days = (due - today).days
+    if days < 0:
+        return f"overdue by {_days(-days)}."
+    return "due today." if days == 0 else "due tomorrow." if days == 1 else \
+        f"due in {_days(days)}."
+
+
+def _work_due(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+    """Milestones and action items not done, overdue or due within the horizon."""
     found = []
+    horizon = today + timedelta(days=w.due_days)
     milestones = session.execute(select(r.Milestone, r.Partnership.title).join(
         r.Partnership, r.Partnership.id == r.Milestone.partnership_id).where(
         r.Milestone.deleted == LIVE, r.Partnership.deleted == LIVE,
-        r.Milestone.done == False, r.Milestone.due_date < today)  # noqa: E712
+        r.Milestone.done == False, r.Milestone.due_date <= horizon)  # noqa: E712
         .order_by(r.Milestone.due_date))
     for milestone, partnership_title in milestones:
-        days = (today - milestone.due_date).days
-        found.append(Reminder("milestone_overdue", "milestone", milestone.id, milestone.title,
-                              f"{partnership_title}: overdue by {days} days.",
+        overdue = milestone.due_date < today
+        found.append(Reminder("milestone_overdue" if overdue else "milestone_due", "milestone",
+                              milestone.id, milestone.title,
+                              f"{partnership_title}: {_when(milestone.due_date, today)}",
                               milestone.due_date))
     actions = session.execute(select(r.ActionItem, r.Contact.name).outerjoin(
         r.Contact, r.Contact.id == r.ActionItem.owner_contact_id).where(
         r.ActionItem.deleted == LIVE, r.ActionItem.done == False,  # noqa: E712
-        r.ActionItem.due_date < today).order_by(r.ActionItem.due_date))
+        r.ActionItem.due_date <= horizon).order_by(r.ActionItem.due_date))
     for item, owner in actions:
-        days = (today - item.due_date).days
+        overdue = item.due_date < today
         who = f"{owner}: " if owner else ""
-        found.append(Reminder("action_overdue", "action_item", item.id, item.description,
-                              f"{who}overdue by {days} days.", item.due_date))
+        found.append(Reminder("action_overdue" if overdue else "action_due", "action_item",
+                              item.id, item.description,
+                              f"{who}{_when(item.due_date, today)}", item.due_date))
     return found
 
 
@@ -132,7 +157,8 @@ def _quiet_partners(session: Session, today: date, w: ReminderWindows) -> list[R
     return found
 
 
-def _unverified(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+def _unverified(session: Session, today: date, w: ReminderWindows,
+                show_date: Callable[[date], str]) -> list[Reminder]:
     cutoff = today - timedelta(days=round(w.verify_months * 30.44))
     rows = session.execute(select(r.Resource.id, r.Resource.name, r.Resource.last_verified)
                            .where(r.Resource.deleted == LIVE,
@@ -141,14 +167,33 @@ def _unverified(session: Session, today: date, w: ReminderWindows) -> list[Remin
                            .order_by(r.Resource.last_verified, r.Resource.name).limit(200))
     return [Reminder("resource_unverified", "resource", res_id, name,
                      "Never verified." if verified is None else
-                     f"Last verified {verified.isoformat()}.", verified)
+                     f"Last verified {show_date(verified)}.", verified)
             for res_id, name, verified in rows]
 
 
-def reminders(session: Session, today: date, windows: ReminderWindows) -> list[Reminder]:
-    """Everything that needs attention on `today`; `windows` usually come from
-    `desk.settings.reminder_windows` (`Desk.reminders` passes them)."""
+# Reminders about something left undone, not about a day to keep: grouped apart.
+NO_DEADLINE = frozenset({"not_contacted", "resource_unverified"})
+# The dashboard's groups, in the order shown.
+GROUPS = ("overdue", "this_week", "this_month", "later", "no_deadline")
+
+
+def when_due(reminder: Reminder, today: date) -> str:
+    """Which of `GROUPS` a reminder falls in: overdue (due before today), this week
+    (today and the six days after), this month (within 30 days), later, or no deadline."""
+    if reminder.kind in NO_DEADLINE or reminder.due is None:
+        return "no_deadline"
+    days = (reminder.due - today).days
+    if days < 0:
+        return "overdue"
+    return "this_week" if days < 7 else "this_month" if days <= 30 else "later"
+
+
+def reminders(session: Session, today: date, windows: ReminderWindows,
+              show_date: Callable[[date], str] = date.isoformat) -> list[Reminder]:
+    """Everything that needs attention on `today`, soonest first within each kind;
+    `windows` usually come from `desk.settings.reminder_windows` (`Desk.reminders`
+    passes them); `show_date` writes the dates in messages (the date format setting)."""
     w = windows
     return (_agreements(session, today, w) + _reviews(session, today, w)
-            + _overdue(session, today) + _quiet_partners(session, today, w)
-            + _unverified(session, today, w))
+            + _work_due(session, today, w) + _quiet_partners(session, today, w)
+            + _unverified(session, today, w, show_date))

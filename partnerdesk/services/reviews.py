@@ -77,6 +77,23 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def next_review_on(every_months: int, *, last_review: date | None, started: date | None,
+                   today: date) -> date | None:
+    """When the next review falls, worked out from the cadence ("every 3 months"): that
+    long after the last review (which may make it overdue); with no review yet, the first
+    date on the cadence from the start that is not past; else that long from today."""
+    if every_months <= 0:
+        return None
+    if last_review is not None:
+        return add_months(last_review, every_months)
+    if started is not None:
+        step = 1
+        while add_months(started, every_months * step) < today:
+            step += 1
+        return add_months(started, every_months * step)
+    return add_months(today, every_months)
+
+
 def normalise_scores(scores: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Accept {key: 4}, {key: (4, "comment")} or {key: {"score": 4, "comment": ...}}."""
     clean: dict[str, dict[str, Any]] = {}

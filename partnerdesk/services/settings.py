@@ -155,6 +155,14 @@ def check_time_zone(value: Any) -> str:
                            "America/New_York, Europe/London or UTC.") from None
     return text
 
+def _date_format(value: Any) -> str:
+    from partnerdesk.services.dates import check_format
+
+    try:
+        return check_format(value)
+    except ValueError as error:
+        raise SettingError(str(error)) from error
+
 
 PHONE_REGION = Definition(
     "phone_region", "the country a phone number written without +country code is in",
@@ -165,9 +173,10 @@ PAGE_SIZE = Definition(
 EXPIRING_DAYS = Definition(
     "expiring_days", "warn this many days before an agreement expires",
     lambda: 60, _whole_number(1, 730, "The agreement warning"))
-REVIEW_DAYS = Definition(
-    "review_days", "remind this many days before a partnership review is due",
-    lambda: 14, _whole_number(0, 365, "The review reminder"))
+DUE_DAYS = Definition(
+    "due_days", "the reminder horizon: name action items, milestones and partnership "
+    "reviews due within this many days", lambda: 14,
+    _whole_number(0, 730, "The reminder horizon"))
 QUIET_DAYS = Definition(
     "quiet_days", "name a partner nobody has been in touch with for this many days",
     lambda: 90, _whole_number(7, 3650, "The quiet-partner reminder"))
@@ -177,14 +186,19 @@ VERIFY_MONTHS = Definition(
 TIME_ZONE = Definition(
     "time_zone", "the time zone meeting times are in, e.g. America/Chicago (default: the "
     "computer's)", system_time_zone, check_time_zone)
+
+DATE_FORMAT = Definition(
+    "date_format", "how dates are shown and typed: system (this computer's format), "
+    "d MMM yyyy, MMM d, yyyy, yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, dd/MM/yyyy or dd.MM.yyyy",
+    lambda: "system", _date_format)
 NETWORK_POSITIONS = Definition(
     "network_positions", "where organizations were dragged in the network diagram",
     dict, _positions, shown=False)
 
 # The reminder windows, named as `ReminderWindows`' fields.
-WINDOWS = (EXPIRING_DAYS, REVIEW_DAYS, QUIET_DAYS, VERIFY_MONTHS)
+WINDOWS = (EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS)
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
-    PHONE_REGION, PAGE_SIZE, EXPIRING_DAYS, REVIEW_DAYS, QUIET_DAYS, VERIFY_MONTHS,
+    PHONE_REGION, PAGE_SIZE, DATE_FORMAT, EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS,
     NETWORK_POSITIONS, TIME_ZONE)}
 
 
@@ -193,7 +207,7 @@ class ReminderWindows:
     """How far ahead (or back) the reminders look; see `services.reminders`."""
 
     expiring_days: int  # agreements: the warning window before expiry
-    review_days: int
+    due_days: int  # the horizon: action items, milestones and reviews due this soon
     quiet_days: int
     verify_months: int
 
@@ -259,6 +273,25 @@ class Settings:
     @expiring_days.setter
     def expiring_days(self, value: int) -> None:
         self.set(EXPIRING_DAYS, value)
+
+    @property
+    def date_format(self) -> str:
+        """"system" (the computer's short format) or a pattern from `services.dates.FORMATS`;
+        the app shows and reads every date in it (`ui/widgets/dates.py`)."""
+        return str(self.get(DATE_FORMAT))
+
+    @date_format.setter
+    def date_format(self, value: str) -> None:
+        self.set(DATE_FORMAT, value)
+
+    @property
+    def due_days(self) -> int:
+        """The reminder horizon (Preferences): work due within this many days is named."""
+        return int(self.get(DUE_DAYS))
+
+    @due_days.setter
+    def due_days(self, value: int) -> None:
+        self.set(DUE_DAYS, value)
 
     @property
     def reminder_windows(self) -> ReminderWindows:

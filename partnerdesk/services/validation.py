@@ -108,8 +108,9 @@ def check_phone(number: str, region: str) -> tuple[str, str | None]:
         parsed = None
     # is_valid (not just is_possible): "06 12 34 56 78" is a possible US length but no US number.
     if parsed is None or not phonenumbers.is_valid_number(parsed):
-        return number.strip(), (f"“{number}” does not look like a phone number; "
-                                "it was kept as typed.")
+        return number.strip(), (f"“{number}” does not look like a phone number in {region} "
+                                "(it was kept as typed): check the area code and digits, or "
+                                "start with + and the country code, e.g. +1 202 555 0143.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
 
 

@@ -1,5 +1,6 @@
-"""The Dashboard: what needs attention (from `desk.reminders()`), each line opening its
-record; how many records of each kind there are; and agreements by status as a chart.
+"""The Dashboard: what needs attention (from `desk.reminders()`), grouped into overdue,
+this week, this month, later and no deadline (`services.reminders.when_due`), each line
+opening its record; how many records of each kind there are; and agreements by status.
 
 `today` can be fixed (tests, screenshots); otherwise it is the real date.
 """
@@ -7,7 +8,7 @@ record; how many records of each kind there are; and agreements by status as a c
 from datetime import date
 from functools import cache
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -22,17 +23,27 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
+from partnerdesk.services.reminders import GROUPS, NO_DEADLINE, Reminder, when_due
 from partnerdesk.ui import theme
 from partnerdesk.ui.widgets.chart import ChartWidget
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.dates import show_date
 from partnerdesk.ui.widgets.upcoming_events import UpcomingEvents
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # on a group's heading: its key
+GROUP_TITLES = {"overdue": QT_TRANSLATE_NOOP("DashboardView", "Overdue"),
+                "this_week": QT_TRANSLATE_NOOP("DashboardView", "This week"),
+                "this_month": QT_TRANSLATE_NOOP("DashboardView", "This month"),
+                "later": QT_TRANSLATE_NOOP("DashboardView", "Later"),
+                "no_deadline": QT_TRANSLATE_NOOP("DashboardView", "No deadline")}
 # (colour of the dot, what kind of reminder it is): urgent ones red, routine ones calm.
 REMINDER_KINDS = {"agreement_expiring": ("#e0a33a", "Agreement expiring"),
                   "agreement_expired_active": ("#c0504d", "Agreement expired"),
                   "review_due": ("#5b8def", "Review due"),
+                  "milestone_due": ("#e0a33a", "Milestone due"),
                   "milestone_overdue": ("#c0504d", "Milestone overdue"),
+                  "action_due": ("#e0a33a", "Action item due"),
                   "action_overdue": ("#c0504d", "Action item overdue"),
                   "not_contacted": ("#9aa5b1", "Not contacted lately"),
                   "resource_unverified": ("#9aa5b1", "Resource to check")}
@@ -121,20 +132,38 @@ class DashboardView(QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
-        found = self.desk.reminders(today=self.today or date.today())
+        today = self.today or date.today()
+        found = self.desk.reminders(today=today, show_date=show_date)
         self.reminders.clear()
+        groups: dict[str, list[Reminder]] = {key: [] for key in GROUPS}
         for reminder in found:
-            color, kind = REMINDER_KINDS.get(reminder.kind, ("#9aa5b1", ""))
-            item = QListWidgetItem(dot(color), f"{reminder.title}\n{self.tr(kind)}: "
-                                               f"{reminder.message}")
-            item.setData(TARGET_ROLE, (reminder.record_type, reminder.record_id))
-            item.setToolTip(reminder.message)
-            self.reminders.addItem(item)
+            groups[when_due(reminder, today)].append(reminder)
+        for key, members in groups.items():
+            if not members:
+                continue
+            members.sort(key=lambda x: (x.due or today, x.title))
+            heading = QListWidgetItem(f"{self.tr(GROUP_TITLES[key])} ({len(members)})")
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)  # read, never selected
+            heading.setData(GROUP_ROLE, key)
+            self.reminders.addItem(heading)
+            for reminder in members:
+                color, kind = REMINDER_KINDS.get(reminder.kind, ("#9aa5b1", ""))
+                due = f" ({show_date(reminder.due)})" if reminder.due and \
+                    reminder.kind not in NO_DEADLINE else ""
+                item = QListWidgetItem(dot(color), f"{reminder.title}\n{self.tr(kind)}: "
+                                                   f"{reminder.message}{due}")
+                item.setData(TARGET_ROLE, (reminder.record_type, reminder.record_id))
+                item.setToolTip(reminder.message)
+                self.reminders.addItem(item)
         if not found:
             item = QListWidgetItem(self.tr("Nothing needs attention right now."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.reminders.addItem(item)
-        self.reminder_count.setText(self.tr("{n} reminders").format(n=len(found)))
+        self.reminder_count.setText(self.tr("1 reminder") if len(found) == 1 else
+                                    self.tr("{n} reminders").format(n=f"{len(found):,}"))
         self.upcoming.refresh(self.today or date.today())
         for key, count in self.desk.stats().items():
             if key in self.count_labels:
@@ -146,6 +175,19 @@ class DashboardView(QWidget):
     def reminder_items(self) -> list[QListWidgetItem]:
         return [self.reminders.item(i) for i in range(self.reminders.count())
                 if self.reminders.item(i).data(TARGET_ROLE)]
+
+    def groups(self) -> dict[str, list[str]]:
+        """Group key -> the first line (title) of each reminder under it, as shown."""
+        shown: dict[str, list[str]] = {}
+        current = ""
+        for number in range(self.reminders.count()):
+            item = self.reminders.item(number)
+            if item.data(GROUP_ROLE):
+                current = str(item.data(GROUP_ROLE))
+                shown[current] = []
+            elif item.data(TARGET_ROLE):
+                shown[current].append(item.text().split("\n")[0])
+        return shown
 
     def _open(self, item: QListWidgetItem) -> None:
         target = item.data(TARGET_ROLE)

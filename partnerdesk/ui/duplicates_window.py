@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -294,7 +295,11 @@ class DuplicateHint(QLabel):
         super().__init__(parent)
         self.desk, self.record_type = desk, record_type
         self.matches: list[duplicates.Match] = []
-        self.setWordWrap(True)
+        # One line, always the same height (the first match; the others in its tooltip), so
+        # the fields below never move when it appears.
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() + 4)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.linkActivated.connect(lambda key: self.sig_open_record.emit(self.record_type, key))
         self._pending: tuple[dict[str, Any], str | None] | None = None
@@ -302,7 +307,18 @@ class DuplicateHint(QLabel):
         self._timer.setSingleShot(True)
         self._timer.setInterval(400)
         self._timer.timeout.connect(self._run)
+        self._reserved = False
         self.hide()
+
+    def reserve(self, reserved: bool) -> None:
+        """Keep a line for the hint (on a new record, where it may appear while the name is
+        typed), so the fields below do not jump down under the mouse when it does."""
+        self._reserved = reserved
+        self._timer.stop()
+        self._pending = None
+        self.matches = []
+        self.clear()
+        self.setVisible(reserved)
 
     def check(self, values: dict[str, Any], exclude_id: str | None = None) -> None:
         self._pending = (dict(values), exclude_id)
@@ -321,11 +337,14 @@ class DuplicateHint(QLabel):
                                                      exclude_id=exclude_id)
         if not self.matches:
             self.clear()
-            self.hide()
+            self.setVisible(self._reserved)
             return
         from html import escape
 
-        links = ", ".join(f'<a href="{m.key}">{escape(m.title)}</a> ({escape(m.reason)})'
-                          for m in self.matches)
+        first = self.matches[0]
+        links = f'<a href="{first.key}">{escape(first.title)}</a> ({escape(first.reason)})'
+        if len(self.matches) > 1:
+            links += " " + escape(tr("and {n} more").format(n=len(self.matches) - 1))
         self.setText(tr("Possible duplicate: {links}").format(links=links))
+        self.setToolTip("\n".join(f"{m.title} ({m.reason})" for m in self.matches))
         self.show()

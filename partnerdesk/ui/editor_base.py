@@ -10,9 +10,11 @@ A subclass builds its widgets with `add_field(...)`, and implements
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSpinBox,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -34,6 +37,8 @@ from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.ui import theme
 from partnerdesk.ui.errors import log, show_error
+from partnerdesk.ui.widgets.dates import DateEdit
+from partnerdesk.ui.widgets.tab_order import follow_layout
 
 
 class RecordEditor(QWidget):
@@ -58,6 +63,16 @@ class RecordEditor(QWidget):
         self._valid = False
         self._loading = False
         self._problem_labels: dict[str, QLabel] = {}
+        self._date_fields: dict[str, DateEdit] = {}  # their typed text may not be a date
+        self._first_field: QWidget | None = None  # where the cursor goes on a new record
+        self._field_widgets: dict[str, QWidget] = {}
+        # Problems of the field being typed in wait until it is left: a message appearing
+        # mid-word would push the fields below down under the mouse.
+        self._held: set[str] = set()
+        self._show_all = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
         # a DuplicateHint (duplicates_window) for record types people retype by mistake
         self.duplicate_hint: Any = None
         self._revalidate_timer = QTimer(self)
@@ -89,13 +104,24 @@ class RecordEditor(QWidget):
         column.addWidget(problem)
         (form or self.form).addRow(label, box)
         self._problem_labels[name] = problem
+        self._field_widgets[name] = widget
+        if self._first_field is None:
+            self._first_field = widget
+        rows_changed = getattr(widget, "sig_rows_changed", None)
+        if rows_changed is not None:  # rows added later still come in layout order
+            rows_changed.connect(lambda: follow_layout(self))
+        date_field = widget if isinstance(widget, DateEdit) else widget.findChild(DateEdit)
+        if date_field is not None:
+            self._date_fields[name] = date_field
         self.watch(widget)
         return widget
 
     def watch(self, widget: QWidget) -> None:
         """Mark the editor dirty whenever this widget changes."""
         signal = None
-        if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
+        if isinstance(widget, DateEdit):  # after its value is read, not on every keystroke
+            signal = widget.sig_changed
+        elif isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
             signal = widget.textChanged
         elif isinstance(widget, QComboBox):
             signal = widget.currentIndexChanged
@@ -107,6 +133,24 @@ class RecordEditor(QWidget):
             signal = widget.valueChanged
         if signal is not None:
             signal.connect(self.on_edited)
+
+    def focus_target(self) -> QWidget | None:
+        """The first field: where the cursor goes on a new record."""
+        return self._first_field
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field (its tab brought forward), so what the person
+        types after New lands there."""
+        field = self._first_field
+        if field is None:
+            return
+        tabs = getattr(self, "tabs", None)
+        if isinstance(tabs, QTabWidget):
+            for index in range(tabs.count()):
+                if tabs.widget(index).isAncestorOf(field):
+                    tabs.setCurrentIndex(index)
+                    break
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- what a subclass provides -------------------------------------------------------
     def widget_values(self) -> dict[str, Any]:
@@ -140,11 +184,12 @@ class RecordEditor(QWidget):
             self.show_record(row)
         finally:
             self._loading = False
+        follow_layout(self)  # Tab goes down the form as it is laid out
         self._saved_values = self.widget_values()
         self._set_dirty(False)
         self.revalidate()
         if self.duplicate_hint is not None:
-            self.duplicate_hint.hide()
+            self.duplicate_hint.reserve(record_id is None)
 
     def is_dirty(self) -> bool:
         return self._dirty
@@ -152,10 +197,19 @@ class RecordEditor(QWidget):
     def is_valid(self) -> bool:
         return self._valid
 
+    def date_problems(self) -> list[FieldProblem]:
+        """Date fields whose text is not a date: never saved as some other date."""
+        return [FieldProblem(name, field.problem())
+                for name, field in self._date_fields.items() if field.problem()]
+
+    def has_unsaved_text(self) -> bool:
+        """Typed text the values do not show (a date still being typed) counts as an edit."""
+        return bool(self.date_problems())
+
     def on_edited(self, *_args: object) -> None:
         if self._loading:
             return
-        self._set_dirty(self.widget_values() != self._saved_values)
+        self._set_dirty(self.widget_values() != self._saved_values or self.has_unsaved_text())
         self._revalidate_timer.start()
         if self.duplicate_hint is not None and self.record_id is None:
             self.duplicate_hint.check(self.widget_values())
@@ -175,7 +229,9 @@ class RecordEditor(QWidget):
             self.sig_dirty_changed.emit(dirty)
 
     def revalidate(self) -> bool:
-        problems = self.service.check(self.widget_values())
+        typed = self.date_problems()
+        problems = [p for p in self.service.check(self.widget_values())
+                    if p.field not in {t.field for t in typed}] + typed
         self.show_problems(problems)
         valid = not any(not p.warning for p in problems)
         if valid != self._valid:
@@ -183,12 +239,27 @@ class RecordEditor(QWidget):
             self.sig_valid_changed.emit(valid)
         return valid
 
+    def _typing_in(self, name: str) -> bool:
+        """The cursor is in this field's text (a button beside it does not count)."""
+        focus = QApplication.focusWidget()
+        widget = self._field_widgets.get(name)
+        return isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit | QAbstractSpinBox) \
+            and widget is not None and (focus is widget or widget.isAncestorOf(focus))
+
+    def _on_focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        if self._held:
+            self.revalidate()
+
     def show_problems(self, problems: list[FieldProblem]) -> None:
         by_field: dict[str, list[FieldProblem]] = {}
         for problem in problems:
             by_field.setdefault(problem.field, []).append(problem)
+        self._held = set()
         for name, label in self._problem_labels.items():
             found = by_field.get(name, [])
+            if found and label.isHidden() and not self._show_all and self._typing_in(name):
+                self._held.add(name)  # shown when the person leaves the field
+                continue
             label.setText("\n".join(p.message for p in found))
             theme.set_tone(label, "warning" if found and all(p.warning for p in found)
                            else "danger")
@@ -196,12 +267,27 @@ class RecordEditor(QWidget):
 
     def save(self) -> bool:
         """Create or update through the service; problems are shown, nothing half-saved."""
+        for field in self._date_fields.values():
+            field.commit()  # the date saved is the date on screen, in the display format
+        typed = self.date_problems()
+        if typed:
+            self._show_all = True
+            try:
+                self.show_problems(typed + [p for p in self.service.check(self.widget_values())
+                                            if p.field not in {t.field for t in typed}])
+            finally:
+                self._show_all = False
+            return False
         values = self.widget_values()
         try:
             self.record_id = self.write(values)
             self.after_save(self.record_id)
         except ValidationError as error:
-            self.show_problems(error.problems)
+            self._show_all = True
+            try:
+                self.show_problems(error.problems)
+            finally:
+                self._show_all = False
             return False
         except Exception as error:  # shown calmly; the typed text stays in the widgets
             if not isinstance(error, PartnerDeskError):

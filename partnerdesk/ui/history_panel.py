@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import Desk
 from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.widgets.dates import show_datetime
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 HIDDEN_FIELDS = {"stamps", "vv", "delete_ctx", "rev", "origin", "created_at", "updated_at",
@@ -38,7 +39,7 @@ def field_label(name: str) -> str:
 def local_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%d %b %Y %H:%M")
+    return show_datetime(moment)
 
 
 def show_value(value: Any) -> str:

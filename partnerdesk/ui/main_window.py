@@ -67,6 +67,13 @@ PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def first_size(screen: QSize) -> QSize:
+    """The first time it opens the window takes most of the screen (lists of many columns
+    then fit without scrolling sideways), but not all of a very large one."""
+    return QSize(min(max(round(screen.width() * 0.9), 1200), screen.width(), 1800),
+                 min(max(round(screen.height() * 0.9), 760), screen.height(), 1200))
+
+
 class MainWindow(QMainWindow):
     sig_view_changed = Signal(str)
     """The screen shown changed: its key."""
@@ -206,9 +213,11 @@ class MainWindow(QMainWindow):
         from partnerdesk.ui.record_list import RecordListView
         from partnerdesk.ui.search_popup import SearchPopup
         from partnerdesk.ui.trash_view import TrashView
+        from partnerdesk.ui.widgets.dates import use_date_format
         from partnerdesk.ui.widgets.list_specs import specs
 
         self.desk, self.today = desk, today
+        use_date_format(desk)
         self.search_popup = SearchPopup(desk, self.search_box, self)
         self.search_popup.sig_open_record.connect(self.open_record)
         self.search_box.setEnabled(True)

@@ -47,6 +47,7 @@ from partnerdesk.services import Desk
 from partnerdesk.ui import theme
 from partnerdesk.ui.icons import icon
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.dates import format_notifier
 from partnerdesk.ui.widgets.editor_pane import EditorPane
 from partnerdesk.ui.widgets.fit import ColumnFitter
 from partnerdesk.ui.widgets.status_label import TONE_ROLE, use_status_labels
@@ -242,6 +243,7 @@ class RecordListView(QWidget):
         self.service = desk.service(spec.record_type)
         self._changing_row = False
         self._reload_editor_soon = False  # the open record changed elsewhere
+        self._open_row = 0  # where the open record was last seen in the list
 
         self.filter_box = QLineEdit()
         self.filter_box.setPlaceholderText(self.tr("Filter {things}…").format(
@@ -343,15 +345,23 @@ class RecordListView(QWidget):
         self._reload_timer.setInterval(80)
         self._reload_timer.timeout.connect(self.reload)
         hub_for(desk).sig_data_changed.connect(self._on_data_changed)
+        format_notifier().sig_changed.connect(self.model.reload)  # dates in the new format
         self._update_count()
         self._update_actions()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.table and event.type() == QEvent.Type.KeyPress \
-                and isinstance(event, QKeyEvent) and event.matches(
-                    QKeySequence.StandardKey.Delete):
-            self.delete_selected()
-            return True
+                and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Delete):
+                self.delete_selected()
+                return True
+            # Ctrl+Home / Ctrl+End move Qt's current row without selecting it, so the
+            # highlighted row and the open record would part: go there and select it.
+            ends = {Qt.Key.Key_Home: 0, Qt.Key.Key_End: self.model.rowCount() - 1}
+            if event.key() in ends and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+                if self.model.rowCount():
+                    self.select_row(ends[event.key()])
+                return True
         return super().eventFilter(watched, event)
 
     def _tool_button(self, text: str, tip: str, slot: Callable[[], Any],
@@ -399,18 +409,30 @@ class RecordListView(QWidget):
         if record_id == self.current_id():
             return
         if not self.pane.maybe_save():
-            # Stay on the record with unsaved edits.
-            self._changing_row = True
-            try:
-                self.table.selectionModel().setCurrentIndex(
-                    previous, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-            finally:
-                self._changing_row = False
+            # Stay on the record with unsaved edits, and highlight its row again once the
+            # click (or key) that moved the highlight has finished selecting.
+            self._highlight_open_record()
+            QTimer.singleShot(0, self._highlight_open_record)
             return
+        self._open_row = current.row()
         self.pane.load(record_id)
 
+    def _highlight_open_record(self) -> None:
+        """The highlighted row is the open record's (none when it is new or not listed)."""
+        self._changing_row = True
+        try:
+            row = self.model.row_of(self.current_id() or "", self._open_row) \
+                if self.current_id() else -1
+            if row >= 0:
+                self.select_row(row)
+            else:
+                self.table.clearSelection()
+                self.table.selectionModel().clearCurrentIndex()
+        finally:
+            self._changing_row = False
+
     def select_row(self, row: int) -> None:
+        self._open_row = row
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -443,8 +465,7 @@ class RecordListView(QWidget):
         finally:
             self._changing_row = False
         self.pane.load(None)
-        self.editor.setFocus()
-        self.editor.focusNextChild()
+        self.editor.focus_first_field()
 
     def save(self) -> bool:
         return self.pane.save()
@@ -524,7 +545,8 @@ class RecordListView(QWidget):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         self.count_label.setText(self.tr("{n} {things}").format(
-            n=f"{total:,}", things=self.spec.title.lower()))
+            n=f"{total:,}", things=self.spec.singular if total == 1
+            else self.spec.title.lower()))
 
     def _update_actions(self) -> None:
         any_selected = self.table.selectionModel().hasSelection()

@@ -16,17 +16,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -37,9 +37,12 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.reporting import KINDS, ReportOptions, report_kind
+from partnerdesk.ui import theme
+from partnerdesk.ui.consent_review import ID_ROLE, ConsentReview, left_out_sentence
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.icons import icon
 from partnerdesk.ui.tasks import DeskOp, Task
+from partnerdesk.ui.widgets.dates import DateEdit, show_date
 
 PREVIEW_SCALE = 1.2
 
@@ -65,6 +68,10 @@ def pdf_page_images(data: bytes, scale: float) -> list[QImage]:
 class ReportsView(QWidget):
     sig_report_ready = Signal(bytes)
     """A report was made; its PDF bytes."""
+    sig_left_out_known = Signal(int)
+    """How many people the report made leaves out (not agreed to be shared)."""
+    sig_open_record = Signal(str, str)
+    """Show a record (a person left out): record type, id."""
 
     LABELS = {"partnership": QT_TRANSLATE_NOOP("ReportsView", "Partnership report"),
               "agreements": QT_TRANSLATE_NOOP("ReportsView", "Agreements register"),
@@ -83,12 +90,12 @@ class ReportsView(QWidget):
         self.partnership = QComboBox()
         self.meeting = QComboBox()
         self.use_period = QCheckBox(self.tr("Only this period"))
-        today = QDate.currentDate()
-        self.start = QDateEdit(today.addYears(-1))
-        self.end = QDateEdit(today)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+        today = date.today()
+        self.start = DateEdit(today.replace(year=today.year - 1, day=min(today.day, 28)),
+                              optional=False)
+        self.end = DateEdit(today, optional=False)
+        self.start.setAccessibleName(self.tr("Period starts"))
+        self.end.setAccessibleName(self.tr("Period ends"))
         self.include_internal = QCheckBox(self.tr("Include contacts not cleared for sharing "
                                                   "(internal use only)"))
         self.page = QComboBox()
@@ -126,6 +133,22 @@ class ReportsView(QWidget):
         buttons.addStretch()
         self.status = QLabel(self.tr("Choose a report and press Make report."))
         self.status.setWordWrap(True)
+        self.left_out: list[Any] = []  # people the report leaves out: not agreed to sharing
+        self.made_with: ReportOptions | None = None  # the options of the report shown
+        self.left_out_note = QLabel()
+        self.left_out_note.setObjectName("left_out_note")
+        self.left_out_note.setWordWrap(True)
+        self.left_out_note.setTextFormat(Qt.TextFormat.RichText)
+        theme.set_tone(self.left_out_note, "warning")
+        self.left_out_note.linkActivated.connect(lambda _link: self.review_left_out())
+        self.left_out_note.setVisible(False)
+        self.review_button = QPushButton(self.tr("Re&view them…"))
+        self.review_button.setToolTip(self.tr("See who was left out and ask them"))
+        self.review_button.clicked.connect(self.review_left_out)
+        self.review_button.setVisible(False)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.left_out_note, 1)
+        note_row.addWidget(self.review_button)
 
         self.pages = QWidget()
         self.pages_layout = QVBoxLayout(self.pages)
@@ -142,6 +165,7 @@ class ReportsView(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        layout.addLayout(note_row)
         layout.addWidget(self.scroll, 1)
 
         self.kind.currentIndexChanged.connect(self._update_fields)
@@ -162,7 +186,8 @@ class ReportsView(QWidget):
         self.meeting.clear()
         for meeting in self.desk.meetings.list(order_by="starts_at", descending=True,
                                                limit=200):
-            self.meeting.addItem(f"{meeting.starts_at:%d %b %Y} · {meeting.title}", meeting.id)
+            self.meeting.addItem(f"{show_date(meeting.starts_at.date())} · {meeting.title}",
+                                 meeting.id)
 
     def _update_fields(self) -> None:
         """Offer the options the chosen kind of report takes (the services say which)."""
@@ -178,8 +203,8 @@ class ReportsView(QWidget):
         kind = report_kind(self.kind.currentData())
         periodic = kind.period and self.use_period.isChecked()
 
-        def day(edit: QDateEdit) -> date:
-            return edit.date().toPython()  # type: ignore[no-any-return]
+        def day(edit: DateEdit) -> date:
+            return edit.value() or date.today()
 
         return ReportOptions(
             kind=kind.key,
@@ -192,7 +217,17 @@ class ReportsView(QWidget):
 
     # -- making it ----------------------------------------------------------------
     def make_report(self) -> None:
+        for widget in (self.left_out_note, self.review_button):
+            widget.setVisible(False)
+        if self.use_period.isChecked() and self.start.isEnabled():
+            for edit in (self.start, self.end):
+                if edit.problem():
+                    self.status.setText(edit.problem())
+                    edit.setFocus()
+                    return
+                edit.commit()
         options, reports = self.options(), self.desk.reports
+        self.made_with = options
         self.make_button.setEnabled(False)
         self.status.setText(self.tr("Making the report…"))
 
@@ -232,6 +267,34 @@ class ReportsView(QWidget):
                                         "or print it.").format(count=len(images)))
         self._set_have_pdf(True)
         self.sig_report_ready.emit(self.pdf)
+        options, reports = self.made_with, self.desk.reports
+        if options is not None:
+            DeskOp(self, lambda _progress: reports.left_out(options)).success(
+                self._show_left_out).failure(lambda _error: None).run_in_background()
+
+    def _show_left_out(self, people: Any) -> None:
+        """'3 people are left out because they have not agreed to be shared', with a way
+        to review them."""
+        self.left_out = list(people)
+        self.left_out_note.setText(left_out_sentence(len(self.left_out)))
+        for widget in (self.left_out_note, self.review_button):
+            widget.setVisible(bool(self.left_out))
+        self.sig_left_out_known.emit(len(self.left_out))
+
+    def review_left_out(self) -> None:
+        dialog = ConsentReview(self.desk, self.left_out, self)
+        dialog.sig_open_record.connect(self.sig_open_record)
+        dialog.exec()
+        self.left_out = [p for p in self.left_out
+                         if p.id in {str(dialog.people.item(i).data(ID_ROLE))
+                                     for i in range(dialog.people.count())}]
+        if not self.left_out:
+            self.left_out_note.setText(self.tr("Everyone is now agreed: make the report again "
+                                               "to include them."))
+            self.review_button.setVisible(False)
+        else:
+            self.left_out_note.setText(left_out_sentence(len(self.left_out)))
+        dialog.deleteLater()
 
     def _set_have_pdf(self, have: bool) -> None:
         for button in (self.save_button, self.open_button, self.print_button):
@@ -271,7 +334,17 @@ class ReportsView(QWidget):
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / self.suggested_name()
         target.write_bytes(self.pdf)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            self.status.setText(self.tr("Opened {path}.").format(path=target))
+            return target
+        # No program for PDF files is set up: say so, and show where the file is.
+        shown = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        self.status.setText(self.tr(
+            "This computer has no program set up to open PDF files, so the report could not "
+            "be opened. It is saved at {path}{shown}. Install a PDF viewer, or use Save as… "
+            "or Print….").format(path=target, shown=self.tr(" (its folder is open)")
+                                 if shown else ""))
+        QMessageBox.information(self, self.tr("No PDF viewer"), self.status.text())
         return target
 
     def print_report(self) -> bool:

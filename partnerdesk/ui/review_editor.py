@@ -33,7 +33,7 @@ from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.widgets.chart import ChartWidget, Series
 from partnerdesk.ui.widgets.data_hub import hub_for
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit, show_date
 from partnerdesk.ui.widgets.feedback_evidence import FeedbackEvidence
 
 AVERAGE = "__average__"
@@ -50,7 +50,7 @@ class ReviewEditor(RecordEditor):
         super().__init__(desk, parent)
         self.partnership_id = partnership_id
         self.reviewed_on = self.add_field("reviewed_on", self.tr("Review &date:"),
-                                          OptionalDateEdit(optional=False))
+                                          DateEdit(optional=False))
         grid_box = QWidget()
         grid = QGridLayout(grid_box)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -85,7 +85,7 @@ class ReviewEditor(RecordEditor):
         beside_row.addWidget(grid_box, 3)
         beside_row.addWidget(self.evidence, 2)
         self.add_field("scores", self.tr("Scores:"), beside)
-        self.reviewed_on.dateChanged.connect(lambda _d: self._show_evidence())
+        self.reviewed_on.sig_changed.connect(self._show_evidence)
         self.overall = self.add_field("overall_note", self.tr("&Overall:"), text_area(3))
         self.next_steps = self.add_field("next_steps", self.tr("&Next steps:"), text_area(3))
         self.next_steps.setPlaceholderText(self.tr(
@@ -246,7 +246,7 @@ class ReviewsPanel(QWidget):
         for review in reversed(self.data.reviews):
             average = "—" if review.average is None else f"{review.average:.1f}"
             item = QListWidgetItem(self.tr("%1 · average %2 · %3").replace(
-                "%1", f"{review.reviewed_on:%d %b %Y}".lstrip("0")).replace(
+                "%1", show_date(review.reviewed_on)).replace(
                 "%2", average).replace("%3", review.overall_note.splitlines()[0]
                                        if review.overall_note else self.tr("no overall note")))
             item.setData(ID_ROLE, review.id)
@@ -258,7 +258,7 @@ class ReviewsPanel(QWidget):
             weakest = sorted(latest.scores.items(), key=lambda kv: kv[1])[:2]
             names = ", ".join(f"{v.label(v.REVIEW_ELEMENTS, k)} ({s})" for k, s in weakest)
             self.latest.setText(self.tr("Latest review %1. Lowest scores: %2.").replace(
-                "%1", f"{latest.reviewed_on:%d %b %Y}".lstrip("0")).replace("%2", names or "—"))
+                "%1", show_date(latest.reviewed_on)).replace("%2", names or "—"))
         self._chart()
 
     def _chart(self) -> None:

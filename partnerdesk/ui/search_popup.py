@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.services import Desk
+from partnerdesk.ui.widgets.dates import show_date
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 GROUPS = [("organization", "Organizations"), ("contact", "Contacts"),
           ("partnership", "Partnerships"), ("agreement", "Agreements"),
+          ("obligation", "Agreement obligations"),
           ("meeting", "Meetings"), ("resource", "Resources"), ("need", "Community needs"),
           ("referral_pathway", "Referral pathways"), ("action_item", "Action items"),
           ("milestone", "Milestones"), ("attachment", "Attachments"),
@@ -86,6 +88,9 @@ class SearchPopup(QFrame):
         grouped: dict[str, list[Any]] = {}
         for hit in hits:
             grouped.setdefault(hit.record_type, []).append(hit)
+        # Meetings often share a title ("Monthly check-in"): their day tells them apart.
+        days = self.desk.meetings.lookup({h.record_id for h in grouped.get("meeting", [])},
+                                         "starts_at") if "meeting" in grouped else {}
         labels = dict(GROUPS)
         order = [t for t, _ in GROUPS] + sorted(set(grouped) - set(labels))
         first: QTreeWidgetItem | None = None
@@ -100,7 +105,9 @@ class SearchPopup(QFrame):
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.results.addTopLevelItem(group)
             for hit in found:
-                item = QTreeWidgetItem(group, [hit.title])
+                when = days.get(hit.record_id)
+                shown = f"{hit.title} — {show_date(when.date())}" if when else hit.title
+                item = QTreeWidgetItem(group, [shown])
                 item.setData(0, TARGET_ROLE, (hit.record_type, hit.record_id))
                 first = first or item
             group.setExpanded(True)

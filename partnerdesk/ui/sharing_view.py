@@ -42,6 +42,7 @@ from partnerdesk.sharing.undo import EditedSinceError
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.icons import icon
 from partnerdesk.ui.tasks import DeskOp, Task
+from partnerdesk.ui.widgets.dates import show_datetime
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
 
@@ -58,7 +59,7 @@ def _local_time(moment: datetime) -> str:
     """Stored in UTC (SQLite drops the zone); shown in the laptop's own time."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return show_datetime(moment)
 
 
 class SharingView(QWidget):

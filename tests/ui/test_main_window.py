@@ -89,7 +89,7 @@ def test_every_control_has_an_accessible_name(qtbot, desk, make_window):
                     and widget.isVisibleTo(view) and widget.parent().objectName() != \
                     "qt_spinbox_lineedit" and not widget.accessibleName() \
                     and not isinstance(widget.parent(), QLineEdit) \
-                    and type(widget.parent()).__name__ not in ("QDateEdit", "OptionalDateEdit",
+                    and type(widget.parent()).__name__ not in ("QDateEdit", "DateEdit",
                                                                "QCalendarWidget", "QTabBar"):
                 missing.append(f"{key}: {type(widget).__name__} {widget.text()!r}")
     assert missing == []

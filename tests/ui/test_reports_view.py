@@ -1,5 +1,6 @@
 """The Reports view: a report made in a worker process, previewed, saved and printed."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,8 @@ def test_a_problem_is_shown_not_raised(view: ReportsView, qtbot: QtBot,
     view.kind.setCurrentIndex(view.kind.findData("partnership"))
     view.partnership.setCurrentIndex(view.partnership.findText("Food as Medicine"))
     view.use_period.setChecked(True)
-    view.start.setDate(view.start.date().fromString("2001-01-01", "yyyy-MM-dd"))
-    view.end.setDate(view.end.date().fromString("2001-12-31", "yyyy-MM-dd"))
+    view.start.set_value(date(2001, 1, 1))
+    view.end.set_value(date(2001, 12, 31))
     qtbot.mouseClick(view.make_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=60000)
     assert "Nothing is recorded" in shown[0]

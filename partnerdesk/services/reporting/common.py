@@ -54,6 +54,9 @@ class ReportMeta:
     made_on: date
     period: Period | None = None
     for_partner: bool = True
+    # Contacts the report would name but leaves out (or names only by organization)
+    # because they have not agreed to be shared: the app offers to review them.
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,11 @@ def letterhead(desk: Desk, session: Session | None = None) -> Letterhead:
 
 def make_meta(desk: Desk, kind: str, title: str, subject: str, today: date | None,
               period: Period | None = None, for_partner: bool = True,
-              session: Session | None = None) -> ReportMeta:
+              session: Session | None = None, left_out: Iterable[str] = ()) -> ReportMeta:
     return ReportMeta(kind=kind, title=title, subject=subject,
                       letterhead=letterhead(desk, session), made_on=today or date.today(),
-                      period=period, for_partner=for_partner)
+                      period=period, for_partner=for_partner,
+                      left_out=tuple(sorted(set(left_out))) if for_partner else ())
 
 
 def check_period(start: date | None, end: date | None) -> None:

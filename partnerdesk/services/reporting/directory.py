@@ -51,7 +51,9 @@ def contact_directory(desk: Desk, *, include_internal: bool = False,
         if not include_internal:
             query = query.where(r.Contact.share_ok == True)  # noqa: E712
         contacts = list(session.scalars(query.order_by(r.Contact.name)))
-        withheld = 0 if include_internal else desk.contacts.count(where={"share_ok": False})
+        left_out = [] if include_internal else list(session.scalars(select(r.Contact.id).where(
+            r.Contact.deleted == LIVE, r.Contact.share_ok == False)))  # noqa: E712
+        withheld = len(left_out)
     by_org: dict[str | None, list[r.Contact]] = defaultdict(list)
     for contact in contacts:
         by_org[contact.organization_id].append(contact)
@@ -74,5 +76,5 @@ def contact_directory(desk: Desk, *, include_internal: bool = False,
                "Organizations and the contacts who agreed to be shared with partners")
     return DirectoryReport(
         meta=make_meta(desk, "directory", title, subject, today,
-                       for_partner=not include_internal),
+                       for_partner=not include_internal, left_out=left_out),
         organizations=tuple(entries), withheld=withheld)

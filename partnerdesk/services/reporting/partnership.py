@@ -212,9 +212,9 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
         # Only the partners' own contacts, by the organization index; "deleted" and
         # "share_ok" are checked here, since a planner without statistics would rather
         # scan the whole (boolean) deleted index of a table of 100,000 contacts.
-        contacts = sorted((c for c in session.scalars(select(r.Contact).where(
-            r.Contact.organization_id.in_(org_ids))) if not c.deleted and c.share_ok),
-            key=lambda c: c.name)
+        partner_people = [c for c in session.scalars(select(r.Contact).where(
+            r.Contact.organization_id.in_(org_ids))) if not c.deleted]
+        contacts = sorted((c for c in partner_people if c.share_ok), key=lambda c: c.name)
         people = by_id(session, r.Contact,
                         [ship.our_lead_contact_id] + [m.lead_contact_id for m in members]
                         + [a.owner_contact_id for a in actions])
@@ -246,7 +246,9 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
     return PartnershipReport(
         meta=make_meta(desk, "partnership", f"Partnership report: {ship.title}",
                        f"Progress of the partnership “{ship.title}” between {our_name} and "
-                       + ", ".join(name for name, _ in partners), today, period),
+                       + ", ".join(name for name, _ in partners), today, period,
+                       left_out=[c.id for c in [*partner_people, *people.values()]
+                                 if not c.share_ok and not c.deleted]),
         title=ship.title, our_name=our_name, partners=partners,
         kind=v.label(v.PARTNERSHIP_KINDS, ship.kind),
         status=v.label(v.PARTNERSHIP_STATUSES, ship.status), since=ship.start_date,

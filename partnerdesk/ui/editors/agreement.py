@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QWidget,
@@ -49,7 +50,7 @@ from partnerdesk.ui.editors.children import (
 from partnerdesk.ui.editors.fields import Names, field_getter, text_area
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
 
 
@@ -82,11 +83,13 @@ class AgreementEditor(EditorWithChildren):
                                      ChoiceCombo(v.AGREEMENT_STATUSES))
         self.status_hint = QLabel()
         self.status_hint.setWordWrap(True)
+        self.status_hint.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                       QSizePolicy.Policy.Preferred)
         self.status_hint.setStyleSheet("color: palette(placeholder-text);")
         self.form.addRow("", self.status_hint)
         self.effective = self.add_field("effective_date", self.tr("&Effective from:"),
-                                        OptionalDateEdit())
-        self.expiry = self.add_field("expiry_date", self.tr("E&xpires on:"), OptionalDateEdit(),
+                                        DateEdit())
+        self.expiry = self.add_field("expiry_date", self.tr("E&xpires on:"), DateEdit(),
                                      tooltip=self.tr("Leave empty if it runs until ended."))
         self.notice = QSpinBox()
         self.notice.setRange(-1, 3650)
@@ -131,7 +134,7 @@ class AgreementEditor(EditorWithChildren):
         self.obligation_what = self.obligations_section.add_input(
             QLineEdit(), self.tr("What they will do"), 3)
         self.obligation_due = self.obligations_section.add_input(
-            OptionalDateEdit(), self.tr("By when"), 1)
+            DateEdit(), self.tr("By when"), 1)
         self.obligation_often = self.obligations_section.add_input(
             QLineEdit(), self.tr("How often, e.g. monthly"), 1)
         self.obligations_section.add_button.clicked.connect(self.add_obligation)
@@ -151,7 +154,7 @@ class AgreementEditor(EditorWithChildren):
             RecordPicker(desk, "contact", labeller=contact_labels,
                          placeholder=self.tr("Person who signed…")), self.tr("Signatory"), 3)
         self.signatory_date = self.signatories_section.add_input(
-            OptionalDateEdit(), self.tr("Date signed"), 1)
+            DateEdit(), self.tr("Date signed"), 1)
         self.signatories_section.add_button.clicked.connect(self.add_signatory)
 
         self.files = self.child_model([
@@ -301,6 +304,8 @@ class AgreementEditor(EditorWithChildren):
         self.obligation_party.setCurrentIndex(max(index, 0))
 
     def add_obligation(self) -> None:
+        if self.obligations_section.refuse_typed_date(self.obligation_due):
+            return
         values = {"organization_id": self.obligation_party.currentData(),
                   "description": self.obligation_what.text().strip(),
                   "due_date": self.obligation_due.value(),
@@ -321,6 +326,8 @@ class AgreementEditor(EditorWithChildren):
         if not contact_id:
             self.signatories_section.show_problem(
                 self.tr("Choose the person who signed (type part of their name)."))
+            return
+        if self.signatories_section.refuse_typed_date(self.signatory_date):
             return
         self.names.remember("contact", contact_id,
                             self.signatory_contact.label().split(" — ")[0])

@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -48,7 +47,7 @@ from partnerdesk.ui import theme
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.icons import icon
-from partnerdesk.ui.widgets.dates import to_date, to_qdate
+from partnerdesk.ui.widgets.dates import DateDelegate, DateEdit, show_date
 from partnerdesk.ui.widgets.fit import fit_rows
 from partnerdesk.ui.widgets.status_label import TONE_ROLE, use_status_labels
 
@@ -71,7 +70,7 @@ def saved_fields(row: Row) -> Row:
 
 
 def format_date(value: date | None) -> str:
-    return f"{value:%d %b %Y}".lstrip("0") if value else ""
+    return show_date(value)
 
 
 def overdue(row: Row, today: date | None = None) -> bool:
@@ -226,8 +225,8 @@ class ChildRowsModel(QAbstractTableModel):
             return "" if value is None else (f"{value:g}" if isinstance(value, float)
                                              else str(value))
         if role == Qt.ItemDataRole.EditRole:
-            if column.kind == "date":
-                return to_qdate(value) if value else QDate.currentDate()
+            if column.kind == "date":  # ISO text, edited by `DateDelegate`
+                return value.isoformat() if value else ""
             if column.kind == "number":
                 return float(value or 0)
             if column.kind == "int":
@@ -253,7 +252,8 @@ class ChildRowsModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or not column.editable:
             return False
         if column.kind == "date":
-            value = to_date(value) if isinstance(value, QDate) and value.isValid() else None
+            value = value if isinstance(value, date) else (
+                date.fromisoformat(value) if value else None)
         elif column.kind == "number":
             value = float(value)
         elif column.kind == "int":
@@ -298,6 +298,9 @@ class ChildSection(QWidget):
         self.table.setTabKeyNavigation(False)
         use_status_labels(self.table, [number for number, column in enumerate(model.columns)
                                        if column.tone is not None])
+        for number, column in enumerate(model.columns):
+            if column.kind == "date" and column.editable:
+                self.table.setItemDelegateForColumn(number, DateDelegate(self.table))
         self.empty = QLabel(empty_text)
         self.empty.setStyleSheet("color: palette(placeholder-text);")
         self.add_row = QHBoxLayout()
@@ -345,6 +348,15 @@ class ChildSection(QWidget):
         widget.setToolTip(widget.toolTip() or label)
         self.add_row.addWidget(widget, stretch)
         return widget
+
+    def refuse_typed_date(self, field: DateEdit) -> bool:
+        """True, saying why, when a date typed on the 'add' line is not a date."""
+        if field.problem():
+            self.show_problem(field.problem())
+            field.setFocus()
+            return True
+        field.commit()
+        return False
 
     def selected_positions(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()
@@ -455,6 +467,7 @@ def scrolled(inner: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a page is not a stop: its fields are
     area.setWidget(inner)
     return area
 

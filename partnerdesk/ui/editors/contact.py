@@ -5,18 +5,28 @@ them, whether their details may be shared with partners, and when we last spoke.
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
 from partnerdesk.services.contact_details import phone_entry
 from partnerdesk.services.validation import format_phone
+from partnerdesk.ui import theme
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.widgets.address_list import AddressListEdit
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.multi_value import MultiValueEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker
 from partnerdesk.ui.widgets.tag_edit import TagEdit
@@ -48,7 +58,7 @@ class ContactEditor(RecordEditor):
                        tooltip=self.tr("The first address is the main one."))
         self.emails.sig_changed.connect(self.on_edited)
         self.phones = MultiValueEdit("number", v.PHONE_KINDS, add_text=self.tr(
-            "Add a &phone"), placeholder=self.tr("+1 555 123 4567"),
+            "Add a &phone"), placeholder=self.tr("+1 202 555 0143"),
             item_name=self.tr("Phone"), extra=("extension", self.tr("ext."),
                                                self.tr("Extension")))
         self.add_field("phones", self.tr("Phones:"), self.phones,
@@ -69,12 +79,42 @@ class ContactEditor(RecordEditor):
         self.preferred = self.add_field("preferred_contact", self.tr("&Preferred way:"),
                                         ChoiceCombo(v.CONTACT_PREFERENCES),
                                         tooltip=self.tr("How this person likes to be reached."))
-        self.share_ok = self.add_field("share_ok", "", QCheckBox(self.tr(
-            "May be &shared with partners")), tooltip=self.tr(
-            "When ticked, this person's details may appear in reports and exports sent "
-            "outside our organization."))
+        # Asked, not ticked in passing: a person appears in what partners see only once
+        # they have agreed (see the README: "Sharing people's details").
+        self.share_ok = QRadioButton(self.tr("&Yes, they agreed"))
         self.share_ok.setAccessibleName(self.tr("May be shared with partners"))
-        self.last_contacted = OptionalDateEdit()
+        self.share_no = QRadioButton(self.tr("No, keep inside our organization"))
+        self.share_no.setAccessibleName(self.tr("Not to be shared with partners"))
+        self.share_group = QButtonGroup(self)
+        self.share_group.addButton(self.share_ok)
+        self.share_group.addButton(self.share_no)
+        self.share_hint = QLabel(self.tr("Not asked yet: until they agree to be named in "
+                                         "reports and files sent to partners, those leave "
+                                         "them out."))
+        self.share_hint.setObjectName("share_hint")
+        self.share_hint.setWordWrap(True)
+        theme.set_tone(self.share_hint, "warning")
+        consent = QWidget()
+        consent_column = QVBoxLayout(consent)
+        consent_column.setContentsMargins(0, 0, 0, 0)
+        consent_column.setSpacing(2)
+        answers = QHBoxLayout()
+        answers.setContentsMargins(0, 0, 0, 0)
+        answers.addWidget(self.share_ok)
+        answers.addWidget(self.share_no)
+        answers.addStretch(1)
+        consent_column.addLayout(answers)
+        consent_column.addWidget(self.share_hint)
+        self.add_field("share_ok", self.tr("Share with partners?"), consent, tooltip=self.tr(
+            "Ask the person whether their name and details may appear in reports and "
+            "bundles sent outside our organization."))
+        self.share_ok.setToolTip(consent.toolTip())
+        self.share_no.setToolTip(consent.toolTip())
+        self.watch(self.share_ok)
+        self.watch(self.share_no)
+        self.share_ok.toggled.connect(self._show_share_hint)
+        self.share_no.toggled.connect(self._show_share_hint)
+        self.last_contacted = DateEdit()
         today_button = QPushButton(self.tr("T&oday"))
         today_button.setToolTip(self.tr("We spoke to this person today."))
         today_button.setAccessibleName(self.tr("Contacted today"))
@@ -100,6 +140,21 @@ class ContactEditor(RecordEditor):
             tooltip=self.tr("Kept inside our organization: never in reports or bundles."))
         self.layout().addStretch(1)
 
+    def set_share_answer(self, answer: bool | None) -> None:
+        """Yes, no, or not asked yet (a new contact: neither is chosen)."""
+        self.share_group.setExclusive(False)
+        self.share_ok.setChecked(answer is True)
+        self.share_no.setChecked(answer is False)
+        self.share_group.setExclusive(True)
+        self._show_share_hint()
+
+    def share_answer(self) -> bool | None:
+        return True if self.share_ok.isChecked() else False if self.share_no.isChecked() \
+            else None
+
+    def _show_share_hint(self, *_args: object) -> None:
+        self.share_hint.setVisible(self.share_answer() is None)
+
     def widget_values(self) -> dict[str, Any]:
         return {
             "name": self.name.text(), "role": self.role.text(),
@@ -118,6 +173,7 @@ class ContactEditor(RecordEditor):
         }
 
     def show_record(self, row: r.Contact | None) -> None:
+        new = row is None
         row = row or r.Contact(name="")
         self.name.setText(row.name)
         self.role.setText(row.role)
@@ -130,7 +186,7 @@ class ContactEditor(RecordEditor):
         self.addresses.set_values(list(row.addresses))
         self.websites.set_values(list(row.websites))
         self.preferred.set_value(row.preferred_contact)
-        self.share_ok.setChecked(row.share_ok)
+        self.set_share_answer(True if row.share_ok else (None if new else False))
         self.last_contacted.set_value(row.last_contacted)
         self.tags.set_value(list(row.tags))
         self.notes.setPlainText(row.notes)

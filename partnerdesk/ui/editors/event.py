@@ -38,7 +38,7 @@ from partnerdesk.ui.editors.children import (
 )
 from partnerdesk.ui.editors.fields import Names, field_getter, text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit, OptionalTimeEdit, combine
+from partnerdesk.ui.widgets.dates import DateEdit, OptionalTimeEdit, combine
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
 
 ACTION_FIELDS = ("description", "owner_contact_id", "due_date", "done", "done_date")
@@ -91,7 +91,7 @@ class EventEditor(EditorWithChildren):
         self.title = self.add_field("title", self.tr("&Title:"), QLineEdit())
         self.title.setPlaceholderText(self.tr("e.g. Spring health fair"))
         self.kind = self.add_field("kind", self.tr("&Kind:"), ChoiceCombo(v.EVENT_KINDS))
-        self.day = OptionalDateEdit(optional=False)
+        self.day = DateEdit(optional=False)
         self.day.setAccessibleName(self.tr("Date"))
         self.starts = QTimeEdit()
         self.starts.setDisplayFormat("HH:mm")
@@ -221,7 +221,7 @@ class EventEditor(EditorWithChildren):
             RecordPicker(desk, "contact", labeller=contact_labels,
                          placeholder=self.tr("Who will do it…")), self.tr("Owner"), 2)
         self.action_due = self.actions_section.add_input(
-            OptionalDateEdit(), self.tr("Due date"), 1)
+            DateEdit(), self.tr("Due date"), 1)
         self.action_what.returnPressed.connect(self.add_action)
         self.actions_section.add_button.clicked.connect(self.add_action)
         self.actions_page = page(self.actions_section)

@@ -33,7 +33,7 @@ from partnerdesk.ui.editors.children import (
 )
 from partnerdesk.ui.editors.fields import field_getter, text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker
 from partnerdesk.ui.widgets.tag_edit import TagEdit
 
@@ -62,7 +62,7 @@ class FeedbackEditor(EditorWithChildren):
         self.add_field("organization_id", self.tr("Or&ganization:"), self.organization)
         self.organization.sig_picked.connect(self.on_edited)
         self.received_on = self.add_field("received_on", self.tr("&Received on:"),
-                                          OptionalDateEdit(optional=False))
+                                          DateEdit(optional=False))
         self.channel = self.add_field("channel", self.tr("&Channel:"),
                                       ChoiceCombo(v.FEEDBACK_CHANNELS))
         self.sentiment = self.add_field("sentiment", self.tr("S&entiment:"),

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTabWidget,
-    QTimeEdit,
     QWidget,
 )
 
@@ -40,7 +39,7 @@ from partnerdesk.ui.editors.children import (
     page,
 )
 from partnerdesk.ui.editors.fields import Names, text_area
-from partnerdesk.ui.widgets.dates import OptionalDateEdit, OptionalTimeEdit, combine
+from partnerdesk.ui.widgets.dates import DateEdit, OptionalTimeEdit, TimeEdit, combine
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
 
 ACTION_FIELDS = ("description", "owner_contact_id", "due_date", "done", "done_date")
@@ -87,10 +86,9 @@ class MeetingEditor(EditorWithChildren):
 
         # -- details -----------------------------------------------------------------
         self.title = self.add_field("title", self.tr("&Title:"), QLineEdit())
-        self.day = OptionalDateEdit(optional=False)
+        self.day = DateEdit(optional=False)
         self.day.setAccessibleName(self.tr("Date"))
-        self.starts = QTimeEdit()
-        self.starts.setDisplayFormat("HH:mm")
+        self.starts = TimeEdit()
         self.starts.setAccessibleName(self.tr("Starts at"))
         when = QWidget()
         when_row = QHBoxLayout(when)
@@ -102,7 +100,7 @@ class MeetingEditor(EditorWithChildren):
         self.add_field("starts_at", self.tr("&Date and time:"), when)
         self.watch(self.day)
         self.watch(self.starts)
-        self.day.dateChanged.connect(self._partnership_changed)
+        self.day.sig_changed.connect(self._partnership_changed)
         self.ends = self.add_field("ends_at", self.tr("&Ends at:"), OptionalTimeEdit(),
                                    tooltip=self.tr("The time it ends, on the same day."))
         self.location = self.add_field("location", self.tr("&Location:"), QLineEdit())
@@ -157,7 +155,7 @@ class MeetingEditor(EditorWithChildren):
             RecordPicker(desk, "contact", labeller=contact_labels,
                          placeholder=self.tr("Who will do it…")), self.tr("Owner"), 2)
         self.action_due = self.actions_section.add_input(
-            OptionalDateEdit(), self.tr("Due date"), 1)
+            DateEdit(), self.tr("Due date"), 1)
         self.action_what.returnPressed.connect(self.add_action)
         self.actions_section.add_button.clicked.connect(self.add_action)
         self.actions_page = page(self.actions_section)
@@ -240,6 +238,8 @@ class MeetingEditor(EditorWithChildren):
         self.attendee.set_value(None)
 
     def add_action(self) -> None:
+        if self.actions_section.refuse_typed_date(self.action_due):
+            return
         owner = self.action_owner.value()
         values = {"description": self.action_what.text().strip(), "owner_contact_id": owner,
                   "due_date": self.action_due.value(), "done": False, "done_date": None}

@@ -15,6 +15,7 @@ from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.dates import show_date
 from partnerdesk.ui.widgets.related_list import RelatedList
 from partnerdesk.ui.widgets.tag_edit import TagEdit
 
@@ -205,6 +206,6 @@ class OrganizationEditor(RecordEditor):
                            res.id) for res in resources],
             "referral_pathways": [(pathway_text(p), "referral_pathway", p.id)
                                   for p in pathways],
-            "meetings": [(f"{m.starts_at:%d %b %Y} — {m.title}", "meeting", m.id)
+            "meetings": [(f"{show_date(m.starts_at.date())} — {m.title}", "meeting", m.id)
                          for m in meetings],
         }

@@ -9,6 +9,7 @@ new measurements can name it.
 """
 
 import uuid
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
+from partnerdesk.services.reviews import next_review_on
 from partnerdesk.ui.editors.children import (
     ChildSection,
     Column,
@@ -36,7 +38,7 @@ from partnerdesk.ui.editors.children import (
 from partnerdesk.ui.editors.fields import Names, field_getter, text_area
 from partnerdesk.ui.widgets.chart import ChartWidget, Series, format_number
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
 from partnerdesk.ui.widgets.tag_edit import TagEdit
 
@@ -78,7 +80,7 @@ class PartnershipEditor(EditorWithChildren):
         self.add_field("our_lead_contact_id", self.tr("Our &lead:"), self.our_lead,
                        tooltip=self.tr("The person on our side who leads this partnership."))
         self.our_lead.sig_picked.connect(self.on_edited)
-        self.start_date = self.add_field("start_date", self.tr("Sta&rted:"), OptionalDateEdit())
+        self.start_date = self.add_field("start_date", self.tr("Sta&rted:"), DateEdit())
         self.review_every = QSpinBox()
         self.review_every.setRange(0, 60)
         self.review_every.setSpecialValueText(self.tr("No regular review"))
@@ -86,7 +88,10 @@ class PartnershipEditor(EditorWithChildren):
         self.add_field("review_every_months", self.tr("Re&view every:"), self.review_every,
                        tooltip=self.tr("How often the partners sit down to review how it goes."))
         self.next_review = self.add_field("next_review_date", self.tr("&Next review:"),
-                                          OptionalDateEdit())
+                                          DateEdit())
+        self._worked_out_review: date | None = None  # the date filled in from the cadence
+        self.review_every.valueChanged.connect(self._work_out_next_review)
+        self.start_date.sig_changed.connect(self._work_out_next_review)
         self.tags = self.add_field("tags", self.tr("T&ags:"), TagEdit(
             lambda: [t.name for t in desk.tags.list()]))
         details_form = self.take_form()
@@ -139,7 +144,7 @@ class PartnershipEditor(EditorWithChildren):
         self.milestone_title = self.milestones_section.add_input(
             QLineEdit(), self.tr("What is to be reached"), 3)
         self.milestone_due = self.milestones_section.add_input(
-            OptionalDateEdit(), self.tr("Due date"), 1)
+            DateEdit(), self.tr("Due date"), 1)
         self.milestone_title.returnPressed.connect(self.add_milestone)
         self.milestones_section.add_button.clicked.connect(self.add_milestone)
         tabs.addTab(page(self.milestones_section), self.tr("Milestones"))
@@ -178,7 +183,7 @@ class PartnershipEditor(EditorWithChildren):
             add_label=self.tr("Add m&easurement"), view_model=self.measurement_filter,
             empty_text=self.tr("Select an indicator above to see and add its measurements.")))
         self.measurement_date = self.measurements_section.add_input(
-            OptionalDateEdit(optional=False), self.tr("Date measured"), 1)
+            DateEdit(optional=False), self.tr("Date measured"), 1)
         self.measurement_value = QLineEdit()
         self.measurement_value.setValidator(QDoubleValidator())
         self.measurements_section.add_input(self.measurement_value, self.tr("Value"), 1)
@@ -231,6 +236,7 @@ class PartnershipEditor(EditorWithChildren):
         self.start_date.set_value(get("start_date"))
         self.review_every.setValue(get("review_every_months") or 0)
         self.next_review.set_value(get("next_review_date"))
+        self._worked_out_review = None
         self.tags.set_value(get("tags") or [])
         self.goals.setPlainText(get("goals") or "")
         self.shared_vision.setPlainText(get("shared_vision") or "")
@@ -314,8 +320,25 @@ class PartnershipEditor(EditorWithChildren):
         self.member_lead.where = None
         self.member_role.clear()
 
+    def _work_out_next_review(self, *_args: object) -> None:
+        """Fill in the next review from "every N months", where it is empty or was filled
+        in this way: on screen, so the date saved is one the person saw."""
+        if self._loading or self.next_review.problem():
+            return
+        shown = self.next_review.value()
+        if shown is not None and shown != self._worked_out_review:
+            return  # typed by the person: theirs
+        latest = self.desk.reviews.latest(self.record_id) if self.record_id else None
+        worked_out = next_review_on(
+            self.review_every.value(), last_review=latest.reviewed_on if latest else None,
+            started=self.start_date.value(), today=date.today())
+        self._worked_out_review = worked_out
+        self.next_review.set_value(worked_out)
+
     # -- milestones -------------------------------------------------------------------
     def add_milestone(self) -> None:
+        if self.milestones_section.refuse_typed_date(self.milestone_due):
+            return
         values = {"title": self.milestone_title.text().strip(),
                   "due_date": self.milestone_due.value(), "done": False, "done_date": None}
         problems = child_problems(self.desk.milestones, values, ["partnership_id"])
@@ -382,6 +405,8 @@ class PartnershipEditor(EditorWithChildren):
         if value is None:
             self.measurements_section.show_problem(
                 self.tr("Write the measured value as a number."))
+            return
+        if self.measurements_section.refuse_typed_date(self.measurement_date):
             return
         indicator = next(row for row in self.indicators.rows() if row["_key"] == key)
         self.measurements.add_row({"indicator_id": indicator.get("id"), "_indicator": key,

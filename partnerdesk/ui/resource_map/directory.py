@@ -23,6 +23,7 @@ from partnerdesk.ui.icons import icon
 from partnerdesk.ui.resource_map.editors import EditorDialog, ResourceEditor
 from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.dates import show_date
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
 STALE_MARK = "⚠ "
@@ -31,7 +32,7 @@ STALE_MARK = "⚠ "
 def directory_columns(tr: Callable[[str], str]) -> list[ColumnSpec[ResourceRow]]:
     """The resource directory's columns; stale rows are marked, coloured and explained."""
     def verified(row: ResourceRow) -> str:
-        when = row.last_verified.isoformat() if row.last_verified else tr("Never")
+        when = show_date(row.last_verified) if row.last_verified else tr("Never")
         return f"{STALE_MARK}{when}" if row.stale else when
 
     return [

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,13 +22,16 @@ from partnerdesk.services import Desk
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker
 from partnerdesk.ui.widgets.related_list import RelatedList
 
 
 def category_combo(desk: Desk) -> QComboBox:
+    """The categories by name, after "Choose a category…": a new record is not filed under
+    whichever category sorts first."""
     combo = QComboBox()
+    combo.addItem(QCoreApplication.translate("ResourceEditor", "Choose a category…"), None)
     for row in desk.categories.list(order_by="name"):
         combo.addItem(row.name, row.id)
     return combo
@@ -76,7 +79,7 @@ class ResourceEditor(RecordEditor):
         verified_row = QWidget()
         row = QHBoxLayout(verified_row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.verified = OptionalDateEdit()
+        self.verified = DateEdit()
         self.verified.setAccessibleName(self.tr("Last verified"))
         self.watch(self.verified)
         today = QPushButton(self.tr("Verified today"))
@@ -185,6 +188,7 @@ class EditorDialog(QDialog):
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
         self.resize(520, 560)
+        editor.focus_first_field()  # typing starts in the first field, not on a button
 
     def _save(self) -> None:
         if self.editor.revalidate() and self.editor.save():

@@ -43,6 +43,7 @@ CLICK_SLOP = 4.0  # a press and release closer than this is a click, not a drag
 KIND_STYLES = {
     "hospital": ("square", "#c8102e"),
     "clinic": ("diamond", "#e57373"),
+    "food_bank": ("hexagon", "#d4a017"),
     "school": ("triangle", "#1f77b4"),
     "faith_based": ("hexagon", "#8c564b"),
     "business": ("pentagon", "#7f7f7f"),

@@ -156,13 +156,17 @@ class NetworkTab(QWidget):
             self.scene.show_picture(picture, self.font())
             self.view.setSceneRect(self.scene.export_rect())
             self.view.fitInView(self.scene.export_rect(), Qt.AspectRatioMode.KeepAspectRatio)
-            text = self.tr("%1 organizations and %2 links. Click one to open it; drag to "
-                           "move it (its place is kept).").replace(
-                "%1", str(len(picture.network.nodes))).replace(
-                "%2", str(len(picture.network.edges)))
+            nodes, edges = len(picture.network.nodes), len(picture.network.edges)
+            text = (self.tr("1 organization") if nodes == 1 else self.tr(
+                "%1 organizations").replace("%1", f"{nodes:,}")) + " " + (
+                self.tr("and 1 link.") if edges == 1 else self.tr("and %1 links.").replace(
+                    "%1", f"{edges:,}")) + " " + self.tr(
+                "Click one to open it; drag to move it (its place is kept).")
             if picture.hidden:
-                text += " " + self.tr("%1 organizations with no links here are not shown."
-                                      ).replace("%1", f"{picture.hidden:,}")
+                text += " " + (self.tr("1 organization with no links here is not shown.")
+                               if picture.hidden == 1 else self.tr(
+                                   "%1 organizations with no links here are not shown."
+                               ).replace("%1", f"{picture.hidden:,}"))
             self.summary.setText(text)
             self.sig_loaded.emit()
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from partnerdesk.chart_axis import all_whole, axis_ticks
 from partnerdesk.chart_axis import nice_step as nice_step
 from partnerdesk.ui import theme
+from partnerdesk.ui.widgets.dates import show_date
 
 MARKERS = ("circle", "square", "triangle", "diamond")
 DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
@@ -113,7 +114,7 @@ class ChartWidget(QWidget):
             text = "; ".join(f"{label}: {format_number(v)}" for label, v in self._bars)
         else:
             text = "; ".join(
-                f"{s.name}: " + ", ".join(f"{d:%d %b %Y} {format_number(y)}"
+                f"{s.name}: " + ", ".join(f"{show_date(d)} {format_number(y)}"
                                           for d, y in s.points) for s in self._series)
             if self._target is not None:
                 text += f"; {self._target_label or self.tr('Target')} " \
@@ -274,7 +275,7 @@ class ChartWidget(QWidget):
         for ordinal in labels:
             day = date.fromordinal(ordinal)
             x = x_of(day)
-            text = f"{day:%d %b %Y}".lstrip("0")
+            text = show_date(day)
             half = painter.fontMetrics().horizontalAdvance(text) / 2 + 2
             x = min(max(x, plot.left() + half), plot.right() - half)
             painter.drawText(QRectF(x - half, plot.bottom() + 3, 2 * half, line_height),

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk, agreement_rules
 from partnerdesk.ui.record_list import Column, ListSpec, Lookups
+from partnerdesk.ui.widgets.dates import show_date, show_datetime
 from partnerdesk.ui.widgets.multi_value_text import first_email, first_phone
 from partnerdesk.ui.widgets.status_label import status_tone
 
@@ -21,11 +22,9 @@ def tr(text: str) -> str:
 
 
 def day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
     if isinstance(value, datetime):
-        return value.strftime("%d %b %Y %H:%M")
-    return value.strftime("%d %b %Y")
+        return show_datetime(value)
+    return show_date(value)
 
 
 def _names(service: Any, ids: set[str], field: str) -> dict[str, str]:

@@ -23,6 +23,8 @@ class MultiValueEdit(QWidget):
 
     sig_changed = Signal()
     """A row was typed in, added or removed."""
+    sig_rows_changed = Signal()
+    """A row was added or removed (the form puts Tab back in layout order)."""
 
     def __init__(self, value_key: str, kinds: tuple[tuple[str, str], ...], *,
                  add_text: str, placeholder: str, item_name: str,
@@ -111,6 +113,7 @@ class MultiValueEdit(QWidget):
         chain.append(self.add_button)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
+        self.sig_rows_changed.emit()
 
     def values(self) -> list[dict[str, Any]]:
         found = []

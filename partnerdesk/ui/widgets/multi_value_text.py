@@ -9,7 +9,7 @@ def first_email(emails: list[dict[str, Any]] | None) -> str:
 
 
 def first_phone(phones: list[dict[str, Any]] | None) -> str:
-    """Written as people read it (+1 555-123-4567), not as stored (+15551234567)."""
+    """Written as people read it (+1 202-555-0143), not as stored (+12025550143)."""
     return readable_phone(str(phones[0].get("number", ""))) if phones else ""
 
 

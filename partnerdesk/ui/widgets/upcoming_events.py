@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
 from partnerdesk.services.events import UPCOMING_DAYS, local_time_zone
+from partnerdesk.ui.widgets.dates import show_date
 from partnerdesk.ui.widgets.related_list import RelatedList
 
 
@@ -32,7 +33,7 @@ class UpcomingEvents(QGroupBox):
         items = []
         here = local_time_zone()
         for event in self.desk.events.upcoming(today):
-            when = f"{event.starts_at:%a %d %b, %H:%M}"
+            when = f"{show_date(event.starts_at.date())}, {event.starts_at:%H:%M}"
             if event.time_zone and event.time_zone != here:
                 when += f" ({event.time_zone.rsplit('/', 1)[-1].replace('_', ' ')} time)"
             kind = self.tr(v.label(v.EVENT_KINDS, event.kind))
