@@ -459,7 +459,7 @@ class RowReader:
         values = plan.values
         if self.source.record_type == "contact":
             for base, entries in found.entries.items():
-                if base == "phone":  # a fax or pager column first is not the main number
+                if base == "phone" and not self.own:  # a fax or pager column first: not main
                     entries.sort(key=lambda entry: entry["kind"] in ("fax", "pager"))
                 values[ENTRY_KEYS[base][0]] = entries
             addresses = [_address(parts, group) for group, parts in found.addresses.items()]
