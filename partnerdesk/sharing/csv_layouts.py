@@ -101,7 +101,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                                                                      "personalemail"),
         "email:other": ("otheremail", "email2", "email3"),
         "phone": ("phone", "telephone", "tel", "phonenumber", "phones", "phone1"),
-        "phone:work": ("workphone", "businessphone", "officephone"),
+        "phone:work": ("workphone", "businessphone", "officephone", "deskphone", "directline"),
         "phone:mobile": ("mobile", "cell", "mobilephone", "cellphone", "mobilenumber"),
         "phone:home": ("homephone",), "phone:other": ("otherphone", "phone2"),
         "phone:fax": ("fax", "faxnumber", "workfax", "businessfax"),
