@@ -497,11 +497,6 @@ def _address(parts: dict[str, list[str]], group: str) -> dict[str, str] | None:
     return entry
 
 
-def row_values(source: CsvSource, number: int, cells: list[str]) -> RowPlan:
-    """One row's values (for a single row; a whole file uses one `RowReader`)."""
-    return RowReader(source).values(number, cells)
-
-
 def build_plan(desk: Any, source: CsvSource, progress: Progress | None = None) -> ImportPlan:
     """The preview: every row's values, problems and likely duplicate. Writes nothing.
 
