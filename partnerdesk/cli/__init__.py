@@ -16,7 +16,8 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.logs import setup_logging
 
 AREAS = ["partnerdesk.cli.core", "partnerdesk.cli.reports", "partnerdesk.cli.insight",
-         "partnerdesk.cli.sharing", "partnerdesk.cli.interchange", "partnerdesk.cli.settings"]
+         "partnerdesk.cli.sharing", "partnerdesk.cli.interchange", "partnerdesk.cli.settings",
+         "partnerdesk.cli.events"]
 
 
 def build_parser() -> argparse.ArgumentParser:

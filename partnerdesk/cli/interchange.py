@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from partnerdesk.services import Desk
 
 RECORD_TYPES = {"contacts": "contact", "organizations": "organization"}
+# export-csv also writes community events and feedback
+EXPORT_TYPES = {**RECORD_TYPES, "events": "event", "feedback": "feedback"}
 
 
 def _duplicate_options(parser: argparse.ArgumentParser) -> None:
@@ -39,8 +41,9 @@ def register(commands: Commands) -> None:
     _duplicate_options(imp)
     imp.set_defaults(run=run_import_csv)
 
-    exp = commands.add_parser("export-csv", help="export contacts or organizations to CSV")
-    exp.add_argument("--type", choices=tuple(RECORD_TYPES), default="contacts")
+    exp = commands.add_parser("export-csv", help="export contacts, organizations, events or "
+                                                 "feedback to CSV")
+    exp.add_argument("--type", choices=tuple(EXPORT_TYPES), default="contacts")
     exp.add_argument("-o", "--output", metavar="FILE", required=True)
     exp.add_argument("--shareable-only", action="store_true",
                      help="only contacts who agreed to be shared; no internal notes")
@@ -161,11 +164,9 @@ def run_import_vcard(args: argparse.Namespace) -> int:
 
 
 def run_export_csv(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.csv_export import export_csv
-
     with open_desk(args) as desk:
-        count = export_csv(desk, RECORD_TYPES[args.type], _path_ok(args.output),
-                           args.shareable_only)
+        count = desk.interchange.export_csv(EXPORT_TYPES[args.type], _path_ok(args.output),
+                                            args.shareable_only)
     print(f"Wrote {count} {args.type} to {args.output}")
     return 0
 

@@ -304,6 +304,8 @@ class ActionItem(Synced, table=True):
     due_date: date | None = Field(default=None, index=True)
     done: bool = False
     done_date: date | None = None
+    # a follow-up of a community event (see `Event`)
+    event_id: str | None = Field(default=None, foreign_key="events.id", index=True)
 
 
 class PartnershipReview(Synced, table=True):
@@ -328,6 +330,104 @@ class NotDuplicate(Synced, table=True):
     first_id: str = Field(max_length=36, index=True)
     second_id: str = Field(max_length=36, index=True)
 
+
+
+# -- community events and feedback ----------------------------------------------------------
+
+class Event(Synced, table=True):
+    """A community event, health screening, workshop or outreach day, often hosted together.
+
+    Attendance is kept as counts only (`EventAttendance`): never the names of the people
+    who came."""
+
+    __tablename__ = "events"
+
+    title: str = Field(max_length=300, index=True)
+    kind: str = Field(default="community_event", max_length=40, index=True)
+    # wall-clock time where the event happens, in `time_zone` (an IANA name such as
+    # "America/Chicago"), so a calendar anywhere shows it at the right hour
+    starts_at: NaiveDatetime = Field(index=True)
+    ends_at: NaiveDatetime | None = None
+    time_zone: str = Field(default="", max_length=64)
+    place: str = Field(default="", max_length=300, index=True)
+    description: str = ""
+    people_reached: int | None = None
+    notes: str = ""
+    internal_notes: str = ""
+
+
+class EventOrganization(Synced, table=True):
+    """An organization hosting an event, or taking part in it as a partner."""
+
+    __tablename__ = "event_organizations"
+
+    event_id: str = Field(foreign_key="events.id", index=True)
+    organization_id: str = Field(foreign_key="organizations.id", index=True)
+    role: str = Field(default="partner", max_length=20)  # host, partner
+
+
+class EventPartnership(Synced, table=True):
+    """A partnership an event serves (an event may serve several)."""
+
+    __tablename__ = "event_partnerships"
+
+    event_id: str = Field(foreign_key="events.id", index=True)
+    partnership_id: str = Field(foreign_key="partnerships.id", index=True)
+
+
+class EventResource(Synced, table=True):
+    """A resource of the resource map used at an event."""
+
+    __tablename__ = "event_resources"
+
+    event_id: str = Field(foreign_key="events.id", index=True)
+    resource_id: str = Field(foreign_key="resources.id", index=True)
+    note: str = Field(default="", max_length=300)  # how much of it, e.g. "both vans"
+
+
+class EventAttendance(Synced, table=True):
+    """How many people of one category an event reached: a number, never a name."""
+
+    __tablename__ = "event_attendance"
+
+    event_id: str = Field(foreign_key="events.id", index=True)
+    category: str = Field(max_length=120)
+    count: int = 0
+
+
+class Feedback(Synced, table=True):
+    """What partners, staff or the community said, through a survey, focus group,
+    meeting, conversation or form: the evidence a partnership's health review weighs."""
+
+    __tablename__ = "feedback"
+
+    title: str = Field(max_length=200, index=True)
+    source: str = Field(default="partner", max_length=20, index=True)
+    organization_id: str | None = Field(default=None, foreign_key="organizations.id",
+                                        index=True)
+    received_on: date = Field(index=True)
+    channel: str = Field(default="conversation", max_length=20, index=True)
+    summary: str = ""
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)  # its themes
+    sentiment: str = Field(default="neutral", max_length=20, index=True)
+    partnership_id: str = Field(foreign_key="partnerships.id", index=True)
+    review_id: str | None = Field(default=None, foreign_key="partnership_reviews.id",
+                                  index=True)
+    respondents: int | None = None  # how many people answered (a survey, a focus group)
+    internal_notes: str = ""
+
+
+class SurveyResult(Synced, table=True):
+    """How many people chose one answer to one question: aggregate numbers only, never
+    an answer tied to a person."""
+
+    __tablename__ = "survey_results"
+
+    feedback_id: str = Field(foreign_key="feedback.id", index=True)
+    question: str = Field(max_length=500)
+    answer: str = Field(max_length=300)
+    count: int = 0
+    position: int = 0  # the order questions and answers were given in
 
 # Every record table has a small partial index of its deleted rows: the Trash reads it,
 # and live counts are `count(*)` (a narrow index) minus these, instead of a scan of

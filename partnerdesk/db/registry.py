@@ -33,6 +33,14 @@ RECORD_TYPES: dict[str, type[SQLModel]] = {
     "action_item": r.ActionItem,
     "partnership_review": r.PartnershipReview,
     "not_duplicate": r.NotDuplicate,
+    # community events and feedback
+    "event": r.Event,
+    "event_organization": r.EventOrganization,
+    "event_partnership": r.EventPartnership,
+    "event_resource": r.EventResource,
+    "event_attendance": r.EventAttendance,
+    "feedback": r.Feedback,
+    "survey_result": r.SurveyResult,
 }
 TYPE_NAMES: dict[type[SQLModel], str] = {model: name for name, model in RECORD_TYPES.items()}
 

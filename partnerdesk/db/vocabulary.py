@@ -92,3 +92,30 @@ def values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
 
 def label(choices: tuple[tuple[str, str], ...], value: str) -> str:
     return dict(choices).get(value, value)
+
+# -- community events and feedback --
+EVENT_KINDS = (
+    ("community_event", "Community event"),
+    ("health_screening", "Health screening"),
+    ("workshop", "Workshop or training"),
+    ("outreach", "Outreach"),
+    ("fair", "Fair"),
+    ("other", "Other"),
+)
+EVENT_ROLES = (("host", "Host"), ("partner", "Partner"))
+# Offered when an organization has not yet named its own categories of people reached.
+ATTENDANCE_CATEGORIES = ("Adults", "Children and young people", "Older adults")
+FEEDBACK_SOURCES = (("partner", "A partner"), ("staff", "Staff"), ("community", "The community"))
+FEEDBACK_CHANNELS = (
+    ("survey", "Survey"),
+    ("focus_group", "Focus group"),
+    ("meeting", "Meeting"),
+    ("conversation", "Conversation"),
+    ("form", "Form"),
+)
+SENTIMENTS = (
+    ("positive", "Positive"),
+    ("mixed", "Mixed"),
+    ("neutral", "Neutral"),
+    ("negative", "Negative"),
+)

@@ -15,6 +15,7 @@ from partnerdesk.reports.blocks import (
     title_block,
 )
 from partnerdesk.reports.charts import indicator_chart
+from partnerdesk.reports.events import events_section, feedback_section
 from partnerdesk.reports.page import frame_width, render_story
 from partnerdesk.reports.styles import Styles, make_styles
 from partnerdesk.services.reporting import PartnershipReport
@@ -36,6 +37,8 @@ def render_partnership(report: PartnershipReport, page_size: str = "letter") -> 
     story += _resources(report, s, width)
     story += _pathways(report, s, width)
     story += _meetings(report, s, width)
+    story += events_section(report, s, width)
+    story += feedback_section(report, s, width)
     story += _actions(report, s, width)
     story += _contacts(report, s, width)
     return render_story(report.meta, story, page_size)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from partnerdesk.services.network_positions import Footprint
     from partnerdesk.services.progress import Progress
     from partnerdesk.services.reporting import ReportOptions
+    from partnerdesk.services.survey_import import SurveyImportResult
     from partnerdesk.sharing.bundle import Bundle
     from partnerdesk.sharing.conflicts import ConflictView
     from partnerdesk.sharing.csv_import import CsvSource
@@ -134,9 +135,20 @@ class InterchangeArea(Area):
 
     def export_csv(self, record_type: str, path: Path | str,
                    shareable_only: bool = False) -> int:
+        from partnerdesk.sharing.event_csv import EXPORTS, export_records_csv
+
+        if record_type in EXPORTS:  # community events and feedback
+            return export_records_csv(self.desk, record_type, path, shareable_only)
         from partnerdesk.sharing.csv_export import export_csv
 
         return export_csv(self.desk, record_type, path, shareable_only)
+
+    def import_survey_totals(self, feedback_id: str, path: Path | str, *,
+                             replace: bool = False) -> SurveyImportResult:
+        """A CSV of survey totals into one feedback's results, in one step."""
+        from partnerdesk.services.survey_import import import_totals
+
+        return import_totals(self.desk, feedback_id, path, replace=replace)
 
     def export_vcard(self, path: Path | str, version: str = "3.0",
                      shareable_only: bool = False) -> int:

@@ -13,12 +13,17 @@ from typing import Any
 
 from partnerdesk.db import records as r
 from partnerdesk.db.search_index import fold
+from partnerdesk.services import demo_events
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.ids import category_id
 from partnerdesk.services.store import Writer
 from partnerdesk.services.tags import ensure_tags
 
 CONTACTS_PER_SCALE = 1000
+# community events and feedback (services/demo_events.py), in their insert order
+EVENT_MODELS = (r.Event, r.EventOrganization, r.EventPartnership, r.EventResource,
+                r.EventAttendance)
+FEEDBACK_MODELS = (r.Feedback, r.SurveyResult)
 
 
 def _id() -> str:
@@ -133,7 +138,7 @@ class _Builder:
                  r.Milestone, r.Indicator, r.Measurement, r.Agreement, r.AgreementParty,
                  r.Obligation, r.Signatory, r.Resource, r.CommunityNeed, r.NeedResourceLink,
                  r.ReferralPathway, r.ReferralCount, r.Meeting, r.MeetingAttendee,
-                 r.ActionItem, r.PartnershipReview]
+                 *EVENT_MODELS, r.ActionItem, r.PartnershipReview, *FEEDBACK_MODELS]
         for model in order:
             self.w.bulk_create(model, self.rows.pop(model, []))
         assert not self.rows, f"no insert order for {list(self.rows)}"
@@ -396,7 +401,8 @@ def _story(b: _Builder) -> dict[str, Any]:
                                           "independence", "progress")},
                   overall_note="Strong relationship; data sharing needs work.",
                   next_steps="Agree a data-sharing template before the next review.")
-    return {"org": org, "person": person, "ship": ship, "agreements": agreement_ids}
+    return {"org": org, "person": person, "ship": ship, "agreements": agreement_ids,
+            "resources": resource_ids}
 
 
 def _signed_copy(title: str, parties: str) -> bytes:
@@ -481,6 +487,9 @@ def load_demo(desk: Desk, scale: int = 1, today: date | None = None, seed: int =
         builder = _Builder(writer, today or date.today(), rng)
         story = _story(builder)
         _attachments(desk, builder, story)
+        demo_events.add_events(builder, story, story["resources"])
         if scale > 1:
             _volume(builder, scale, story)
+            demo_events.add_volume(builder, scale, story,
+                                   [row["id"] for row in builder.rows[r.Organization]])
         builder.flush()

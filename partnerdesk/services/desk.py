@@ -19,6 +19,8 @@ from partnerdesk.paths import resolve_db_path
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
+from partnerdesk.services.events import EventService
+from partnerdesk.services.feedback import FeedbackService
 from partnerdesk.services.ids import category_id
 from partnerdesk.services.meetings import MeetingService
 from partnerdesk.services.partnerships import PartnershipService
@@ -42,6 +44,7 @@ STAT_KEYS = {
     "agreements": r.Agreement, "resources": r.Resource, "needs": r.CommunityNeed,
     "referral_pathways": r.ReferralPathway, "meetings": r.Meeting,
     "action_items": r.ActionItem, "attachments": r.Attachment,
+    "events": r.Event, "feedback": r.Feedback,
 }
 
 
@@ -90,6 +93,17 @@ class Desk:
                                        action_items=self.action_items)
         self.reviews = ReviewService(store, r.PartnershipReview)
         self.not_duplicates = RecordService(store, r.NotDuplicate)
+        # community events and feedback
+        self.event_organizations = RecordService(store, r.EventOrganization)
+        self.event_partnerships = RecordService(store, r.EventPartnership)
+        self.event_resources = RecordService(store, r.EventResource)
+        self.event_attendance = RecordService(store, r.EventAttendance)
+        self.events = EventService(
+            store, organizations=self.event_organizations,
+            partnerships=self.event_partnerships, resources=self.event_resources,
+            attendance=self.event_attendance, action_items=self.action_items)
+        self.survey_results = RecordService(store, r.SurveyResult)
+        self.feedback = FeedbackService(store, results=self.survey_results)
         self._by_type: dict[str, RecordService[Any]] = {
             service.type_name: service for service in vars(self).values()
             if isinstance(service, RecordService)}
@@ -188,7 +202,8 @@ class Desk:
         """The Trash: deleted records of the main kinds, most recently deleted first."""
         found: list[tuple[str, Any]] = []
         for name in ("organization", "contact", "partnership", "agreement", "resource",
-                     "need", "referral_pathway", "meeting", "action_item", "milestone"):
+                     "need", "referral_pathway", "meeting", "action_item", "milestone",
+                     "event", "feedback"):
             service = self.service(name)
             found += [(name, row) for row in service.list(deleted=True, order_by="updated_at",
                                                          descending=True, limit=limit)]

@@ -23,6 +23,8 @@ SEARCHABLE: dict[type[SQLModel], tuple[str, ...]] = {
     r.ReferralPathway: ("notes",),
     r.Meeting: ("location", "agenda", "notes", "decisions", "internal_notes"),
     r.ActionItem: (),
+    r.Event: ("place", "description", "notes", "internal_notes"),
+    r.Feedback: ("summary", "tags", "internal_notes"),
 }
 # What is searched in the entries of a list field (e-mails, phones, postal addresses,
 # websites); see `db.records.Contact`.

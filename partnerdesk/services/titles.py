@@ -37,6 +37,10 @@ TITLE_FIELDS: dict[str, str] = {
     "meeting": "title",
     "action_item": "description",
     "partnership_review": "reviewed_on",
+    "event": "title",
+    "event_attendance": "category",
+    "feedback": "title",
+    "survey_result": "question",
 }
 PATHWAY = "referral_pathway"
 

@@ -341,6 +341,91 @@ RULES: dict[type[SQLModel], Rule] = {
 }
 
 
+
+# -- community events and feedback ---------------------------------------------------------
+MAX_COUNT = 10_000_000  # people reached, answers counted: far beyond any one event or survey
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: names come from bundles too
+def known_time_zone(name: str) -> bool:
+    """An IANA time zone name this computer's time zone database knows ("Europe/Paris")."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name or name != name.strip() or name.startswith(("/", ".")):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def field_limit(model: type[SQLModel], name: str) -> int:
+    """The longest text a field takes (what an importer checks a cell against)."""
+    return _text_limits(model).get(name, MAX_TEXT)
+
+
+def _count(values: dict[str, Any], name: str, label: str) -> list[FieldProblem]:
+    value = values.get(name)
+    if value is not None and not 0 <= value <= MAX_COUNT:
+        return [FieldProblem(name, f"{label} must be a whole number from 0 to {MAX_COUNT:,}.")]
+    return []
+
+
+def event(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "The event's title")
+    problems += _choice(values, "kind", v.EVENT_KINDS, "Kind")
+    problems += _required(values, "starts_at", "The date and time")
+    problems += _dates_in_order(values, "starts_at", "ends_at",
+                                "An event cannot end before it starts.")
+    zone = values.get("time_zone") or ""
+    if not zone:
+        problems.append(FieldProblem("time_zone", "Choose the time zone the event is in."))
+    elif not known_time_zone(zone):
+        problems.append(FieldProblem("time_zone", f"“{zone[:64]}” is not a time zone this "
+                                     "computer knows. Choose one from the list, for example "
+                                     "America/Chicago or Europe/London."))
+    problems += _count(values, "people_reached", "People reached")
+    return problems
+
+
+def event_attendance(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "category", "Who was counted (the category)")
+    return problems + _count(values, "count", "The number of people")
+
+
+def event_organization(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "organization_id", "The organization")
+    return problems + _choice(values, "role", v.EVENT_ROLES, "Role")
+
+
+def feedback(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "A short title for the feedback")
+    problems += _required(values, "received_on", "The date it was received")
+    problems += _required(values, "partnership_id", "The partnership it is about")
+    problems += _choice(values, "source", v.FEEDBACK_SOURCES, "From")
+    problems += _choice(values, "channel", v.FEEDBACK_CHANNELS, "Channel")
+    problems += _choice(values, "sentiment", v.SENTIMENTS, "Sentiment")
+    problems += _count(values, "respondents", "The number of people who answered")
+    return problems
+
+
+def survey_result(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "question", "The question")
+    problems += _required(values, "answer", "The answer")
+    return problems + _count(values, "count", "How many chose it")
+
+
+RULES.update({
+    r.Event: event,
+    r.EventAttendance: event_attendance,
+    r.EventOrganization: event_organization,
+    r.EventPartnership: lambda vals, _c: _required(vals, "partnership_id", "The partnership"),
+    r.EventResource: lambda vals, _c: _required(vals, "resource_id", "The resource"),
+    r.Feedback: feedback,
+    r.SurveyResult: survey_result,
+})
+
 @functools.cache
 def _text_limits(model: type[SQLModel]) -> dict[str, int]:
     """Each field's longest allowed text, looked up once per record type."""

@@ -54,6 +54,22 @@ PARTNERSHIP_PARTS: list[tuple[str, str, str]] = [
     ("action_item", "partnership_id", "partnership"),
     ("action_item", "meeting_id", "meeting"),
     ("partnership_review", "partnership_id", "partnership"),
+    # community events and feedback
+    ("event_partnership", "partnership_id", "partnership"),
+    ("feedback", "partnership_id", "partnership"),
+    ("survey_result", "feedback_id", "feedback"),
+]
+# Records a partnership reaches through link rows, then their parts: the events it
+# serves (an event's links to other partnerships stay home).
+# (record type, link record type, the link's column naming the record)
+PARTNERSHIP_THROUGH: list[tuple[str, str, str]] = [
+    ("event", "event_partnership", "event_id"),
+]
+THROUGH_PARTS: list[tuple[str, str, str]] = [
+    ("event_organization", "event_id", "event"),
+    ("event_resource", "event_id", "event"),
+    ("event_attendance", "event_id", "event"),
+    ("action_item", "event_id", "event"),
 ]
 
 
@@ -125,6 +141,32 @@ def _ids_where(connection: Connection, record_type: str, column: str,
     return found
 
 
+def _values_of(connection: Connection, record_type: str, column: str,
+               ids: set[str]) -> set[str]:
+    """The values of one column of the given records (the ids a link row names)."""
+    table = table_of(RECORD_TYPES[record_type])
+    found: set[str] = set()
+    for chunk in chunks(sorted(ids)):
+        found |= {value for value in connection.execute(
+            select(table.c[column]).where(table.c.id.in_(chunk))).scalars() if value}
+    return found
+
+
+def _within(connection: Connection, record_type: str, ids: set[str],
+            partnership_id: str) -> set[str]:
+    """The records (reached through an event) that belong to no other partnership: an
+    event's follow-up for another partnership it serves stays home, with that one."""
+    table = table_of(RECORD_TYPES[record_type])
+    if "partnership_id" not in table.c:
+        return ids
+    kept: set[str] = set()
+    for chunk in chunks(sorted(ids)):
+        kept |= {row_id for row_id, owner in connection.execute(
+            select(table.c.id, table.c.partnership_id).where(table.c.id.in_(chunk)))
+            if owner in (None, partnership_id)}
+    return kept
+
+
 def _seed_ids(connection: Connection, scope: Scope) -> dict[str, set[str]] | None:
     """Record ids per type the scope names (None: everything)."""
     if scope.kind == "all":
@@ -138,6 +180,14 @@ def _seed_ids(connection: Connection, scope: Scope) -> dict[str, set[str]] | Non
             if chosen[parent]:
                 chosen[record_type] |= _ids_where(connection, record_type, column,
                                                   chosen[parent])
+        for record_type, link_type, column in PARTNERSHIP_THROUGH:
+            chosen[record_type] |= _values_of(connection, link_type, column,
+                                              chosen[link_type])
+        for record_type, column, parent in THROUGH_PARTS:
+            if chosen[parent]:
+                found = _ids_where(connection, record_type, column, chosen[parent])
+                chosen[record_type] |= _within(connection, record_type, found,
+                                               scope.partnership_id)
     else:
         for record_type, record_id in scope.items:
             if record_type not in RECORD_TYPES:

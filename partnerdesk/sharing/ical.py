@@ -2,6 +2,8 @@
 
 - meetings are events (floating local time, as people write them in a diary) with
   their attendees;
+- community events are events at their own hour in their own time zone
+  (`ical_events`);
 - action items and milestones are to-dos with due dates;
 - an agreement's expiry and the last day to give notice before it (for the agreements
   that can expire, as `services.agreement_rules` decides: signed or active), and each
@@ -23,6 +25,7 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import agreement_rules
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.titles import short_title
+from partnerdesk.sharing.ical_events import community_events
 
 UID_DOMAIN = "partnerdesk"
 
@@ -97,6 +100,9 @@ def build_calendar(desk: Desk, include_internal: bool = False) -> Calendar:
         _stamp(event, meeting.updated_at)
         calendar.add_component(event)
 
+    for entry in community_events(desk, uid, _stamp, include_internal):
+        calendar.add_component(entry)
+
     for item in desk.action_items.list(order_by="due_date"):
         todo = Todo()
         todo.add("uid", uid("action", item.id))
@@ -148,6 +154,7 @@ def build_calendar(desk: Desk, include_internal: bool = False) -> Calendar:
             "partnership-review", partnership.id, partnership.next_review_date,
             f"Partnership review: {partnership.title}", partnership.goals,
             partnership.updated_at))
+    calendar.add_missing_timezones()  # a VTIMEZONE for every zone an entry names
     return calendar
 
 
@@ -160,6 +167,7 @@ def _done(todo: Todo, done: bool, done_date: date | None) -> None:
 def export_ical(desk: Desk, path: str | Path, include_internal: bool = False) -> int:
     """Write the calendar; returns how many entries it holds."""
     calendar = build_calendar(desk, include_internal)
+    entries = sum(1 for c in calendar.subcomponents if c.name != "VTIMEZONE")
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     try:
@@ -169,6 +177,6 @@ def export_ical(desk: Desk, path: str | Path, include_internal: bool = False) ->
         partial.unlink(missing_ok=True)
         raise PartnerDeskError(f"Could not write {target}: {error.strerror}. Choose another "
                                "folder.") from error
-    desk.log_export("icalendar", target, counts={"entries": len(calendar.subcomponents)},
+    desk.log_export("icalendar", target, counts={"entries": entries},
                     scope="internal notes included" if include_internal else "")
-    return len(calendar.subcomponents)
+    return entries

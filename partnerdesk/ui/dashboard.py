@@ -24,6 +24,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
 from partnerdesk.ui.widgets.chart import ChartWidget
 from partnerdesk.ui.widgets.data_hub import hub_for
+from partnerdesk.ui.widgets.upcoming_events import UpcomingEvents
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 # (colour of the dot, what kind of reminder it is): urgent ones red, routine ones calm.
@@ -99,7 +100,10 @@ class DashboardView(QWidget):
         left.addWidget(heading)
         left.addWidget(self.reminder_count)
         left.addWidget(self.reminders, 1)
+        self.upcoming = UpcomingEvents(desk)
+        self.upcoming.sig_open_record.connect(self.sig_open_record)
         right = QVBoxLayout()
+        right.addWidget(self.upcoming)
         right.addWidget(counts_box)
         right.addWidget(chart_box)
         right.addStretch(1)
@@ -130,6 +134,7 @@ class DashboardView(QWidget):
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.reminders.addItem(item)
         self.reminder_count.setText(self.tr("{n} reminders").format(n=len(found)))
+        self.upcoming.refresh(self.today or date.today())
         for key, count in self.desk.stats().items():
             if key in self.count_labels:
                 self.count_labels[key].setText(f"{count:,}")

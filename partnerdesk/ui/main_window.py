@@ -39,7 +39,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 # Record types shown by a list, and the list's key.
 LIST_OF_TYPE = {"organization": "organizations", "contact": "contacts",
                 "partnership": "partnerships", "agreement": "agreements",
-                "meeting": "meetings"}
+                "meeting": "meetings", "event": "events", "feedback": "feedback"}
 # Child records open their parent: (field holding the parent's id, parent's type).
 PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "milestone": [("partnership_id", "partnership")],
@@ -51,7 +51,13 @@ PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "obligation": [("agreement_id", "agreement")],
     "signatory": [("agreement_id", "agreement")],
     "meeting_attendee": [("meeting_id", "meeting")],
-    "action_item": [("meeting_id", "meeting"), ("partnership_id", "partnership")],
+    "action_item": [("meeting_id", "meeting"), ("event_id", "event"),
+                    ("partnership_id", "partnership")],
+    "event_organization": [("event_id", "event")],
+    "event_partnership": [("event_id", "event")],
+    "event_resource": [("event_id", "event")],
+    "event_attendance": [("event_id", "event")],
+    "survey_result": [("feedback_id", "feedback")],
     "resource": [("organization_id", "organization")],
     "referral_pathway": [("from_organization_id", "organization")],
     "referral_count": [("pathway_id", "referral_pathway")],

@@ -34,6 +34,7 @@ from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.widgets.chart import ChartWidget, Series
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.dates import OptionalDateEdit
+from partnerdesk.ui.widgets.feedback_evidence import FeedbackEvidence
 
 AVERAGE = "__average__"
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -76,7 +77,15 @@ class ReviewEditor(RecordEditor):
             self.watch(comment)
             self.scores[key], self.comments[key] = combo, comment
         grid.setColumnStretch(2, 1)
-        self.add_field("scores", self.tr("Scores:"), grid_box)
+        # the evidence beside the elements: feedback since the partnership's last review
+        self.evidence = FeedbackEvidence(desk)
+        beside = QWidget()
+        beside_row = QHBoxLayout(beside)
+        beside_row.setContentsMargins(0, 0, 0, 0)
+        beside_row.addWidget(grid_box, 3)
+        beside_row.addWidget(self.evidence, 2)
+        self.add_field("scores", self.tr("Scores:"), beside)
+        self.reviewed_on.dateChanged.connect(lambda _d: self._show_evidence())
         self.overall = self.add_field("overall_note", self.tr("&Overall:"), text_area(3))
         self.next_steps = self.add_field("next_steps", self.tr("&Next steps:"), text_area(3))
         self.next_steps.setPlaceholderText(self.tr(
@@ -105,6 +114,11 @@ class ReviewEditor(RecordEditor):
             self.comments[key].setText(str(entry.get("comment") or ""))
         self.overall.setPlainText(row.overall_note if row else "")
         self.next_steps.setPlainText(row.next_steps if row else "")
+        self._show_evidence(row.id if row else None)
+
+    def _show_evidence(self, review_id: str | None = None) -> None:
+        self.evidence.show_for(self.partnership_id, self.reviewed_on.value(),
+                               review_id or self.record_id)
 
     def revalidate(self) -> bool:
         problems = self.desk.reviews.problems(self.widget_values())

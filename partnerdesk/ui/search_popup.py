@@ -26,7 +26,8 @@ GROUPS = [("organization", "Organizations"), ("contact", "Contacts"),
           ("partnership", "Partnerships"), ("agreement", "Agreements"),
           ("meeting", "Meetings"), ("resource", "Resources"), ("need", "Community needs"),
           ("referral_pathway", "Referral pathways"), ("action_item", "Action items"),
-          ("milestone", "Milestones"), ("attachment", "Attachments")]
+          ("milestone", "Milestones"), ("attachment", "Attachments"),
+          ("event", "Events"), ("feedback", "Feedback")]
 
 
 class SearchPopup(QFrame):

@@ -25,7 +25,8 @@ TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 TYPE_LABELS = {"organization": "Organization", "contact": "Contact",
                "partnership": "Partnership", "agreement": "Agreement", "resource": "Resource",
                "need": "Community need", "referral_pathway": "Referral pathway",
-               "meeting": "Meeting", "action_item": "Action item", "milestone": "Milestone"}
+               "meeting": "Meeting", "action_item": "Action item", "milestone": "Milestone",
+               "event": "Event", "feedback": "Feedback"}
 
 
 class TrashView(QWidget):

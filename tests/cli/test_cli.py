@@ -10,7 +10,8 @@ import pytest
 from partnerdesk.cli import main
 
 STAT_KEYS = {"organizations", "contacts", "partnerships", "agreements", "resources", "needs",
-             "referral_pathways", "meetings", "action_items", "attachments"}
+             "referral_pathways", "meetings", "action_items", "attachments", "events",
+             "feedback"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

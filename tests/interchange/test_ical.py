@@ -1,6 +1,6 @@
 """iCalendar export, read back with icalendar."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -85,3 +85,44 @@ def test_internal_notes_stay_out_by_default(desk: Desk, tmp_path: Path) -> None:
     assert "Shared notes" in text and "Secret" not in text
     event = next(iter(components(tmp_path / "cal.ics").values()))
     assert event.decoded("dtend") == datetime(2026, 7, 1, 10, 30)
+
+
+def test_events_come_back_at_their_hour_in_their_time_zone(demo_desk: Desk,
+                                                           tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from partnerdesk.services.whole_save import ChildChanges
+
+    path = tmp_path / "partnerdesk.ics"
+    # summer and winter in two zones: the daylight-saving offset must follow the date
+    for title, starts, zone in (("Summer fair", datetime(2026, 7, 4, 10), "America/Chicago"),
+                                ("Winter fair", datetime(2026, 1, 10, 10), "America/Chicago"),
+                                ("Paris workshop", datetime(2026, 3, 28, 18, 30),
+                                 "Europe/Paris")):
+        demo_desk.events.save({"title": title, "starts_at": starts, "time_zone": zone,
+                               "people_reached": 40},
+                              attendance=ChildChanges(new=[{"category": "Adults",
+                                                            "count": 40}]))
+    export_ical(demo_desk, path)
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    found = components(path)
+    zones = {str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")}
+    for event in demo_desk.events.list():
+        entry = found[f"event-{event.id}@partnerdesk"]
+        start = entry.decoded("dtstart")
+        assert start.tzinfo is not None and start.replace(tzinfo=None) == event.starts_at
+        assert start.utcoffset() == event.starts_at.replace(
+            tzinfo=ZoneInfo(event.time_zone)).utcoffset()
+        assert event.time_zone in zones
+        assert str(entry["summary"]) == event.title
+        assert "ATTENDEE" not in entry  # counts only: nobody who came is named
+    by_title = {str(c["summary"]): c for c in found.values()}
+    summer = by_title["Summer fair"].decoded("dtstart")
+    winter = by_title["Winter fair"].decoded("dtstart")
+    paris = by_title["Paris workshop"].decoded("dtstart")
+    assert summer.astimezone(UTC).hour == 15 and winter.astimezone(UTC).hour == 16
+    assert paris.astimezone(UTC).hour == 17 and paris.astimezone(UTC).minute == 30
+    # a follow-up of an event is a to-do like any action item
+    follow_up = demo_desk.action_items.list(where={"event_id": [
+        e.id for e in demo_desk.events.list()]})[0]
+    assert found[f"action-{follow_up.id}@partnerdesk"].name == "VTODO"

@@ -16,7 +16,9 @@ NOT_SHARED = ("Siobhán O'Connor", "Marcus Lee", "Priya Raman")
 INTERNAL_NOTES = ("Asked not to be listed in partner reports.",
                   "Budget for year two not yet confirmed.",
                   "Legal review by the hospital took eight weeks.",
-                  "Board asked us to keep this relationship warm.")
+                  "Board asked us to keep this relationship warm.",
+                  "The parish hall's insurance runs out in May.",
+                  "The nurse manager asked us not to quote her by name.")
 
 
 @pytest.fixture(scope="module")

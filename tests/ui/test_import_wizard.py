@@ -156,6 +156,7 @@ def test_file_menu_entries_import_export_and_duplicates(qtbot: Any, demo_desk: D
                                                  "find-duplicates"]
     exports = {a.objectName(): a for a in actions[1].menu().actions()}
     assert set(exports) == {"export-csv-contact", "export-csv-organization",
+                            "export-csv-event", "export-csv-feedback",
                             "export-vcard-3", "export-vcard-4", "export-ical", "export-hsds"}
 
     target = tmp_path / "calendar.ics"
@@ -169,6 +170,15 @@ def test_file_menu_entries_import_export_and_duplicates(qtbot: Any, demo_desk: D
     assert str(target) in told[0]
     calendar = icalendar.Calendar.from_ical(target.read_bytes())
     assert len(calendar.walk("VEVENT")) > 0
+
+    events_csv = tmp_path / "events.csv"
+    monkeypatch.setattr(interchange_menu.QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(events_csv), ""))
+    exports["export-csv-event"].trigger()
+    qtbot.waitUntil(lambda: len(told) == 2, timeout=15000)
+    with events_csv.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["Title"] for row in rows} == {e.title for e in demo_desk.events.list()}
 
     imports = {a.objectName(): a for a in actions[0].menu().actions()}
     imports["import-vcard"].trigger()

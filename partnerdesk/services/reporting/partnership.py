@@ -17,6 +17,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
+from partnerdesk.services.feedback import FeedbackLine
 from partnerdesk.services.reporting.agreements import (
     AgreementLine,
     agreement_lines,
@@ -36,6 +37,11 @@ from partnerdesk.services.reporting.common import (
     day_text,
     make_meta,
     person,
+)
+from partnerdesk.services.reporting.events import (
+    EventReportLine,
+    partnership_events,
+    partnership_feedback,
 )
 
 
@@ -103,6 +109,9 @@ class PartnershipReport:
     meetings: tuple[MeetingLine, ...]
     actions: tuple[ActionLine, ...]
     contacts: tuple[ContactLine, ...]
+    # community events and feedback of the period (`reporting.events`)
+    events: tuple[EventReportLine, ...] = ()
+    feedback: tuple[FeedbackLine, ...] = ()
 
 
 def find_partnership(desk: Desk, name_or_id: str | None) -> r.Partnership:
@@ -211,15 +220,19 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                         + [a.owner_contact_id for a in actions])
         orgs.update(by_id(session, r.Organization,
                            [p.organization_id for p in people.values()]))
+        events = partnership_events(session, ship.id, period)
+        feedback = partnership_feedback(session, ship.id, period)
 
-    active = (meetings or any(measurements.values()) or any(counts.values()) or due_in_period
+    active = (meetings or events or feedback
+              or any(measurements.values()) or any(counts.values()) or due_in_period
               or any(period.contains(m.due_date) or period.contains(m.done_date)
                      for m in milestones))
     if not active:
         raise PartnerDeskError(
             f"Nothing is recorded for “{ship.title}” between {day_text(period.start)} and "
-            f"{day_text(period.end)}: no meetings, measurements, milestones, referrals or action "
-            "items fall in that period. Choose a longer or a different period.")
+            f"{day_text(period.end)}: no meetings, events, feedback, measurements, milestones, "
+            "referrals or action items fall in that period. Choose a longer or a different "
+            "period.")
 
     def milestone_state(m: r.Milestone) -> str:
         if m.done:
@@ -262,4 +275,5 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
         contacts=tuple(contact_line(c, orgs[c.organization_id].name, internal=False,
                                     region=region)
                        for c in contacts if c.organization_id in orgs),
+        events=events, feedback=feedback,
     )

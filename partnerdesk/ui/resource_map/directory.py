@@ -148,7 +148,16 @@ class DirectoryTab(QWidget):
         editor = ResourceEditor(self.desk)
         editor.load(record_id)
         title = self.tr("New resource") if record_id is None else self.tr("Edit resource")
-        return EditorDialog(editor, title, self).exec() == EditorDialog.DialogCode.Accepted
+        dialog = EditorDialog(editor, title, self)
+
+        def open_elsewhere(record_type: str, target_id: str) -> None:
+            # an event where it was used: leave the dialog (asking about edits), then go
+            dialog.reject()
+            if not dialog.isVisible():
+                self.sig_open_record.emit(record_type, target_id)
+
+        editor.sig_open_record.connect(open_elsewhere)
+        return dialog.exec() == EditorDialog.DialogCode.Accepted
 
     def add_resource(self) -> None:
         self.open_editor(None)

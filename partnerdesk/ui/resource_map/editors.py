@@ -24,6 +24,7 @@ from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
 from partnerdesk.ui.widgets.dates import OptionalDateEdit
 from partnerdesk.ui.widgets.pickers import RecordPicker
+from partnerdesk.ui.widgets.related_list import RelatedList
 
 
 def category_combo(desk: Desk) -> QComboBox:
@@ -85,6 +86,12 @@ class ResourceEditor(RecordEditor):
         self.add_field("last_verified", self.tr("Last &verified:"), verified_row)
         self.description = self.add_field("description", self.tr("&Description:"), text_area(3))
         self.notes = self.add_field("notes", self.tr("N&otes:"), text_area(2))
+        # where it was used: the community events that list it (not a field: read only)
+        self.used_at = RelatedList(self.tr("Not used at an event yet."))
+        self.used_at.setAccessibleName(self.tr("Used at events"))
+        self.used_at.setMaximumHeight(120)
+        self.used_at.sig_open_record.connect(self.sig_open_record)
+        self.form.addRow(self.tr("Used at:"), self.used_at)
 
     def widget_values(self) -> dict[str, Any]:
         return {
@@ -108,6 +115,10 @@ class ResourceEditor(RecordEditor):
         self.verified.set_value(row.last_verified if row else date.today())
         self.description.setPlainText(row.description if row else "")
         self.notes.setPlainText(row.notes if row else "")
+        uses = self.desk.events.uses_of_resource(row.id) if row else []
+        self.used_at.set_items([(f"{use.starts_at:%d %b %Y} — {use.title}"
+                                 + (f" ({use.note})" if use.note else ""), "event", use.event_id)
+                                for use in uses])
 
 
 class NeedEditor(RecordEditor):

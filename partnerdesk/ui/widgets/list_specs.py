@@ -68,6 +68,70 @@ def expires(row: Any, lookups: Lookups) -> str:
     return f"{day(row.expiry_date)} ({note})" if note else day(row.expiry_date)
 
 
+def event_lookups(desk: Desk, rows: list[Any]) -> Lookups:
+    """Each event's partnerships, by title ("Food as Medicine, Health Navigators")."""
+    links = desk.event_partnerships.list(where={"event_id": [row.id for row in rows]},
+                                         order_by="created_at", bookkeeping=False)
+    titles = _names(desk.partnerships, {link.partnership_id for link in links}, "title")
+    served: dict[str, list[str]] = {}
+    for link in links:
+        served.setdefault(link.event_id, []).append(titles.get(link.partnership_id, ""))
+    return {"partnerships": {key: ", ".join(names) for key, names in served.items()}}
+
+
+def feedback_lookups(desk: Desk, rows: list[Any]) -> Lookups:
+    return {"partnership": _names(desk.partnerships,
+                                  {row.partnership_id or "" for row in rows}, "title")}
+
+
+def event_when(row: Any, _lookups: Lookups) -> str:
+    """The local time where it happens, with the zone's city when it is not ours."""
+    from partnerdesk.services.events import local_time_zone
+
+    zone = row.time_zone or ""
+    shown = day(row.starts_at)
+    if zone and zone != local_time_zone():
+        shown += f" ({zone.rsplit('/', 1)[-1].replace('_', ' ')})"
+    return shown
+
+
+def reached(row: Any, _lookups: Lookups) -> str:
+    return "" if row.people_reached is None else f"{row.people_reached:,}"
+
+
+def event_specs() -> dict[str, ListSpec]:
+    """Community events and feedback (issue 21)."""
+    return {
+        "events": ListSpec(
+            "event", tr("Events"), tr("event"), [
+                Column(tr("Title"), lambda r, _l: r.title, "title"),
+                Column(tr("Kind"), lambda r, _l: tr(v.label(v.EVENT_KINDS, r.kind)), "kind"),
+                Column(tr("When"), event_when, "starts_at"),
+                Column(tr("Place"), lambda r, _l: r.place, "place"),
+                Column(tr("People reached"), reached, "people_reached"),
+                Column(tr("Partnerships"),
+                       lambda r, lk: lk.get("partnerships", {}).get(r.id, "")),
+            ], "partnerdesk.ui.editors.event.EventEditor", lookups=event_lookups,
+            related_types=frozenset({"partnership", "event_partnership"}), default_sort=2,
+            default_descending=True),
+        "feedback": ListSpec(
+            "feedback", tr("Feedback"), tr("feedback"), [
+                Column(tr("Title"), lambda r, _l: r.title, "title"),
+                Column(tr("Received"), lambda r, _l: day(r.received_on), "received_on"),
+                Column(tr("From"), lambda r, _l: tr(v.label(v.FEEDBACK_SOURCES, r.source)),
+                       "source"),
+                Column(tr("Channel"), lambda r, _l: tr(v.label(v.FEEDBACK_CHANNELS, r.channel)),
+                       "channel"),
+                Column(tr("Sentiment"), lambda r, _l: tr(v.label(v.SENTIMENTS, r.sentiment)),
+                       "sentiment"),
+                Column(tr("Themes"), lambda r, _l: ", ".join(r.tags)),
+                Column(tr("Partnership"),
+                       lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
+            ], "partnerdesk.ui.editors.feedback.FeedbackEditor", lookups=feedback_lookups,
+            related_types=frozenset({"partnership"}), default_sort=1, default_descending=True),
+    }
+
+
 def specs() -> dict[str, ListSpec]:
     return {
         "organizations": ListSpec(
@@ -125,4 +189,5 @@ def specs() -> dict[str, ListSpec]:
                        lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
             ], "partnerdesk.ui.editors.meeting.MeetingEditor", lookups=meeting_lookups,
             related_types=frozenset({"partnership"}), default_sort=1, default_descending=True),
+        **event_specs(),
     }

@@ -7,8 +7,8 @@ split into the number and the extension, and every entry gets an `extension` key
 the text is moved, never dropped. Revisions are recomputed, since they hash every field
 value: the same state gives the same revision on every laptop that migrated it.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 06:55:34.224175
 """
 import re
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0004'
-down_revision: str | None = '0003'
+revision: str = '0005'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
