@@ -3,6 +3,7 @@
 Everything happens in a temporary folder (database, settings, data folder), offscreen.
 Each view of the main window is saved as `NN-view-<key>.png`, and each kind of editor
 with a record open as `NN-editor-<kind>.png`; a PNG that comes out blank is an error.
+With `--dark`, in the dark palette (as on a system set to dark).
 """
 
 import os
@@ -26,7 +27,7 @@ def not_blank(path: Path) -> bool:
     return len(colours) > 8
 
 
-def main(out_dir: Path) -> int:
+def main(out_dir: Path, dark: bool = False) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="partnerdesk-screens-"))
     os.environ["PARTNERDESK_DATA_DIR"] = str(work / "data")
@@ -39,6 +40,12 @@ def main(out_dir: Path) -> int:
 
     app = make_application([sys.argv[0]])
     app.setApplicationName("PartnerDesk-screenshots")  # settings apart from the real app
+    if dark:
+        from PySide6.QtCore import Qt
+
+        from partnerdesk.ui import theme
+
+        theme.apply_scheme(app, Qt.ColorScheme.Dark)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "ini"))
 
@@ -55,6 +62,7 @@ def main(out_dir: Path) -> int:
 
     def save(widget: object, name: str) -> None:
         QApplication.processEvents()
+        QApplication.processEvents()  # what the first round laid out (columns, scroll bars)
         path = out_dir / f"{len(saved) + 1:02d}-{name}.png"
         widget.grab().save(str(path))  # type: ignore[attr-defined]
         saved.append(path)
@@ -125,7 +133,7 @@ def main(out_dir: Path) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print("Usage: scripts/screenshots OUT_DIR", file=sys.stderr)
+    if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["--dark"]):
+        print("Usage: scripts/screenshots OUT_DIR [--dark]", file=sys.stderr)
         sys.exit(2)
-    sys.exit(main(Path(sys.argv[1])))
+    sys.exit(main(Path(sys.argv[1]), dark=sys.argv[2:] == ["--dark"]))

@@ -9,6 +9,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from partnerdesk.chart_axis import all_whole, axis_ticks
 from partnerdesk.reports.fonts import BOLD, REGULAR, register_fonts
 from partnerdesk.reports.styles import INK, MUTED, RULE
 from partnerdesk.reports.text import day, number
@@ -36,14 +37,11 @@ def _drawing(width: float, height: float) -> Drawing:
     return Drawing(width, height, initialFontName=REGULAR, initialFontSize=8)
 
 
-def _nice_top(value: float) -> tuple[float, float]:
-    """A round axis maximum and step for values up to `value`."""
-    if value <= 0:
-        return 1.0, 0.25
-    raw = value / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    return step * math.ceil(value / step), step
+def _nice_top(value: float, whole: bool = False) -> tuple[float, float]:
+    """A round axis maximum and step for values from 0 up to `value` (whole-number steps
+    for counts: `chart_axis`)."""
+    ticks = axis_ticks(0.0, max(value, 0.0), whole=whole)
+    return ticks[-1], ticks[1] - ticks[0]
 
 
 def indicator_chart(series: IndicatorSeries, width: float, height: float = 150) -> Drawing:
@@ -52,7 +50,8 @@ def indicator_chart(series: IndicatorSeries, width: float, height: float = 150) 
     left, right, bottom, top = 46, width - 70, 26, height - 18
     values = [v for _, v in series.points]
     highest = max(values + ([series.target] if series.target is not None else []) or [1.0])
-    y_max, step = _nice_top(highest * 1.05)
+    whole = all_whole(values + ([series.target] if series.target is not None else []))
+    y_max, step = _nice_top(highest * 1.05, whole)
     first, last = series.points[0][0], series.points[-1][0]
     span = max((last - first).days, 1)
 

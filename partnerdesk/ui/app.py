@@ -7,7 +7,9 @@ in a thread before all of that (SQLite runs it on another core), and the daily b
 is taken in a thread after it.
 """
 
+import logging
 import pathlib
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from partnerdesk import __version__
 from partnerdesk.db.early_check import EarlyCheck
+from partnerdesk.ui import theme
 from partnerdesk.ui.errors import install_excepthook, show_error
 from partnerdesk.ui.main_window import MainWindow
 
@@ -30,6 +33,7 @@ def make_application(argv: list[str]) -> QApplication:
     QCoreApplication.setOrganizationName("PartnerDesk")
     QCoreApplication.setApplicationName("PartnerDesk")
     QCoreApplication.setApplicationVersion(__version__)
+    theme.follow_system(app)  # light or dark, as the system is set (and when it changes)
     return app
 
 
@@ -88,8 +92,17 @@ def close_desk(desk: "Desk") -> None:
 
 def run(db_path: pathlib.Path | None, argv: list[str],
         bundle: pathlib.Path | None = None) -> int:
-    """Show the window, then open the database; with `bundle`, start its import preview."""
+    """Show the window, then open the database; with `bundle`, start its import preview.
+
+    1 (and a sentence naming what to install) when Qt could not open a window here."""
     from partnerdesk.paths import resolve_db_path
+    from partnerdesk.ui.platform_check import window_problem
+
+    problem = window_problem()
+    if problem:
+        logging.getLogger(__name__).error("The window cannot open: %s", problem)
+        print(problem, file=sys.stderr)
+        return 1
     from partnerdesk.ui.open_file import FileOpenFilter, handle_open_file, prepare_application
 
     db_path = resolve_db_path(db_path)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
+from partnerdesk.ui import theme
 from partnerdesk.ui.widgets.chart import ChartWidget
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.upcoming_events import UpcomingEvents
@@ -63,7 +64,7 @@ class DashboardView(QWidget):
         self.desk = desk
         self.today = today
         heading = QLabel(self.tr("What needs attention"))
-        heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        theme.set_text_role(heading, "title")
         self.reminders = QListWidget()
         self.reminders.setAccessibleName(self.tr("Reminders"))
         self.reminders.setToolTip(self.tr("Double-click or press Enter to open the record."))
@@ -82,7 +83,7 @@ class DashboardView(QWidget):
                  ("meetings", self.tr("Meetings")), ("action_items", self.tr("Action items"))]
         for number, (key, title) in enumerate(names):
             value = QLabel("0")
-            value.setStyleSheet("font-size: 20px; font-weight: 600;")
+            theme.set_text_role(value, "figure")
             value.setAccessibleName(title)
             value.setObjectName(f"count_{key}")
             self.count_labels[key] = value

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from partnerdesk.errors import FieldProblem, PartnerDeskError, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
+from partnerdesk.ui import theme
 from partnerdesk.ui.errors import log, show_error
 
 
@@ -78,7 +79,7 @@ class RecordEditor(QWidget):
         problem = QLabel()
         problem.setObjectName(f"problem_{name}")
         problem.setWordWrap(True)
-        problem.setStyleSheet("color: #b00020;")
+        theme.set_tone(problem, "danger")
         problem.setVisible(False)
         box = QWidget()
         column = QVBoxLayout(box)
@@ -189,8 +190,8 @@ class RecordEditor(QWidget):
         for name, label in self._problem_labels.items():
             found = by_field.get(name, [])
             label.setText("\n".join(p.message for p in found))
-            label.setStyleSheet("color: #8a5a00;" if found and all(p.warning for p in found)
-                                else "color: #b00020;")
+            theme.set_tone(label, "warning" if found and all(p.warning for p in found)
+                           else "danger")
             label.setVisible(bool(found))
 
     def save(self) -> bool:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from partnerdesk.paths import resources_dir
+from partnerdesk.ui.icons import icon
 
 GUIDE_FILE = "index.html"
 # Sections of the guide a menu item may jump to (ids in resources/guide/index.html).
@@ -56,11 +57,13 @@ def add_help_actions(menu: QMenu, parent: QWidget) -> list[QAction]:
     guide.setToolTip(_tr("How to use PartnerDesk, with pictures (opens in your browser)"))
     guide.setStatusTip(guide.toolTip())
     guide.setObjectName("help_user_guide")
+    guide.setIcon(icon("guide"))
     guide.triggered.connect(lambda: open_user_guide(parent))
     patients = QAction(_tr("&What not to store"), parent)
     patients.setToolTip(_tr("Why patient information does not belong in PartnerDesk"))
     patients.setStatusTip(patients.toolTip())
     patients.setObjectName("help_patient_information")
+    patients.setIcon(icon("warning"))
     patients.triggered.connect(lambda: open_user_guide(parent, PATIENT_SECTION))
     first = menu.actions()[0] if menu.actions() else None
     menu.insertActions(first, [guide, patients])  # type: ignore[arg-type]

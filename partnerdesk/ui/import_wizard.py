@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from partnerdesk.services import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.sharing import csv_import, hsds, import_common
+from partnerdesk.ui import theme
 from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
@@ -79,7 +80,7 @@ def preview_columns() -> list[ColumnSpec[import_common.RowPlan]]:
         return action_label(row.action) if row.duplicate else tr("Add")
 
     def problem_colour(row: import_common.RowPlan) -> str | None:
-        return None if row.valid else "#b00020"
+        return None if row.valid else "danger"
 
     columns = [
         ColumnSpec(tr("Row"), lambda row: str(row.row), sort=lambda row: row.row),
@@ -156,7 +157,7 @@ class ImportWizard(QDialog):
         form.addRow(hint)
         self.file_error = QLabel()
         self.file_error.setWordWrap(True)
-        self.file_error.setStyleSheet("color: #b00020")
+        theme.set_tone(self.file_error, "danger")
         form.addRow(self.file_error)
         return page
 

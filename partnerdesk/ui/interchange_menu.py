@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from partnerdesk.services.progress import Progress
+from partnerdesk.ui.icons import icon
 from partnerdesk.ui.tasks import DeskOp
 
 if TYPE_CHECKING:
@@ -118,8 +119,11 @@ def build_import_export_menus(window: QWidget, desk: Desk) -> list[QAction]:
         action.triggered.connect(lambda _=False, k=key: export_to(window, desk, k))
     duplicates = QAction(tr("Find &duplicates…"), window)
     duplicates.setObjectName("find-duplicates")
+    duplicates.setIcon(icon("duplicates"))
     duplicates.setStatusTip(tr("List contacts and organizations that are probably the same"))
     duplicates.triggered.connect(lambda: open_duplicates(window, desk))
     import_menu.menuAction().setObjectName("import-menu")
+    import_menu.setIcon(icon("import"))
+    export_menu.setIcon(icon("export"))
     export_menu.menuAction().setObjectName("export-menu")
     return [import_menu.menuAction(), export_menu.menuAction(), duplicates]

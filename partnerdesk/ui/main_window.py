@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -30,6 +30,9 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
+
+from partnerdesk.ui import theme
+from partnerdesk.ui.icons import decorate_actions, screen_icon
 
 if TYPE_CHECKING:
     from partnerdesk.services import Desk
@@ -83,9 +86,11 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Screens"))
         self.nav.setToolTip(self.tr("Choose what to look at."))
-        self.nav.setMaximumWidth(220)
+        self.nav.setMaximumWidth(240)
         self.nav.setObjectName("navigation")
-        self.nav.setStyleSheet("QListWidget#navigation::item { padding: 6px 8px; }")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setStyleSheet(f"QListWidget#navigation::item {{ padding: {theme.SPACING}px "
+                               f"{theme.SPACING}px; }}")
         self.nav.currentItemChanged.connect(self._on_nav)
         self.stack = QStackedWidget()
         self.opening = QLabel(self.tr("Opening your records…"))
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self._seen_views: set[str] = set()
         self._build_menus()
         self._build_toolbar()
+        decorate_actions(self)
         self._restore_geometry()
         self.statusBar()
 
@@ -168,6 +174,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr("Main toolbar"))
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.save_action)
         toolbar.addAction(self.undo_action)
@@ -215,6 +222,7 @@ class MainWindow(QMainWindow):
         self._add_feature_views(desk)
         self.add_view("trash", self.tr("Trash"), lambda: TrashView(desk))
         self._add_feature_menus(desk)
+        decorate_actions(self)
         self.stack.removeWidget(self.opening)
         last = str(self.settings.value("main/view", "dashboard"))
         self.show_view(last if self.has_view(last) else "dashboard")
@@ -281,7 +289,7 @@ class MainWindow(QMainWindow):
             position = keys.index("trash")
         else:
             position = len(keys)
-        item = QListWidgetItem(title)
+        item = QListWidgetItem(screen_icon(key), title)
         item.setData(KEY_ROLE, key)
         item.setToolTip(title)
         self.nav.insertItem(position, item)
@@ -418,12 +426,24 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            self.place_on_screen()
         splitter = self.settings.value("main/splitter")
         if splitter:
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([170, 1030])
+
+    def place_on_screen(self) -> None:
+        """First start: most of the screen, in its middle (`theme.initial_window_size`)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1200, 760)
+            return
+        free = screen.availableGeometry()
+        size = theme.initial_window_size(free.size())
+        self.resize(size)
+        self.move(free.x() + (free.width() - size.width()) // 2,
+                  free.y() + (free.height() - size.height()) // 2)
 
     def save_settings(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())

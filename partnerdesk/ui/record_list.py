@@ -44,8 +44,12 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.services import Desk
+from partnerdesk.ui import theme
+from partnerdesk.ui.icons import icon
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.editor_pane import EditorPane
+from partnerdesk.ui.widgets.fit import ColumnFitter
+from partnerdesk.ui.widgets.status_label import TONE_ROLE, use_status_labels
 from partnerdesk.ui.widgets.tag_edit import parse_tags
 from partnerdesk.ui.widgets.undo import BulkEditStep, DeleteStep
 
@@ -54,7 +58,7 @@ MAX_PAGES = 60
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 ANSWERED_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                            ID_ROLE, ROW_ROLE})
+                            ID_ROLE, ROW_ROLE, TONE_ROLE})
 Index = QModelIndex | QPersistentModelIndex
 Lookups = dict[str, dict[str, str]]
 
@@ -64,6 +68,7 @@ class Column:
     title: str
     value: Callable[[Any, Lookups], str]
     sort_field: str | None = None  # a database column; None: this column cannot sort
+    tone: Callable[[Any, Lookups], str | None] | None = None  # drawn as a status label
 
 
 @dataclass
@@ -185,6 +190,9 @@ class RecordTableModel(QAbstractTableModel):
             return row.id
         if role == ROW_ROLE:
             return row
+        if role == TONE_ROLE:
+            tone = self.columns[index.column()].tone
+            return tone(row, lookups) if tone is not None else None
         texts = self._texts.get(row.id)
         if texts is None:  # each row's texts are made once, not once per role and paint
             texts = self._texts[row.id] = [column.value(row, lookups)
@@ -251,16 +259,16 @@ class RecordListView(QWidget):
         self.filter_box.returnPressed.connect(self._apply_filter)
 
         self.new_button = self._tool_button(self.tr("New"), self.tr("Add a new {thing} (Ctrl+N)")
-                                            .format(thing=spec.singular), self.new_record)
+                                            .format(thing=spec.singular), self.new_record, "new")
         self.tag_button = self._tool_button(self.tr("Tag…"), self.tr(
             "Add a tag to the selected {things}").format(things=spec.title.lower()),
-            self.tag_selected)
+            self.tag_selected, "tag")
         self.status_button = self._tool_button(self.tr("Status…"), self.tr(
             "Change the status of the selected {things}").format(things=spec.title.lower()),
-            self.set_status_of_selected)
+            self.set_status_of_selected, "status")
         self.delete_button = self._tool_button(self.tr("Delete"), self.tr(
             "Delete the selected {things} (they go to the Trash; Ctrl+Z undoes it)").format(
-            things=spec.title.lower()), self.delete_selected)
+            things=spec.title.lower()), self.delete_selected, "delete")
 
         self.model = RecordTableModel(desk, spec, self)
         self.table = QTableView()
@@ -281,6 +289,9 @@ class RecordListView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setColumnWidth(0, 200)
+        use_status_labels(self.table, [number for number, column in enumerate(spec.columns)
+                                       if column.tone is not None])
+        self.column_fitter = ColumnFitter(self.table)  # no scrolling sideways
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.count_label = QLabel()
@@ -313,7 +324,7 @@ class RecordListView(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        theme.space(layout, margins=1)
         layout.addWidget(self.splitter)
         # Only now that they sit in the layout: showing a widget with no parent yet
         # opens it as a window of its own, which takes the focus from the main window.
@@ -343,12 +354,14 @@ class RecordListView(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def _tool_button(self, text: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
+    def _tool_button(self, text: str, tip: str, slot: Callable[[], Any],
+                     icon_key: str) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
         button.setAccessibleName(text.rstrip("…"))
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setIcon(icon(icon_key))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.clicked.connect(slot)
         return button
 

@@ -38,6 +38,7 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.reporting import KINDS, ReportOptions, report_kind
 from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.icons import icon
 from partnerdesk.ui.tasks import DeskOp, Task
 
 PREVIEW_SCALE = 1.2
@@ -96,6 +97,8 @@ class ReportsView(QWidget):
         self.page.setCurrentIndex(self.page.findData(desk.reports.page_size()))
 
         form = QFormLayout()
+        # the choices as wide as what they hold, not stretched across the whole screen
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.tr("Report"), self.kind)
         form.addRow(self.tr("Partnership"), self.partnership)
         form.addRow(self.tr("Meeting"), self.meeting)
@@ -113,6 +116,9 @@ class ReportsView(QWidget):
         self.save_button = QPushButton(self.tr("Save as…"))
         self.open_button = QPushButton(self.tr("Open in viewer"))
         self.print_button = QPushButton(self.tr("Print…"))
+        for button, key in ((self.make_button, "make_report"), (self.save_button, "save"),
+                            (self.open_button, "open_file"), (self.print_button, "print")):
+            button.setIcon(icon(key))
         buttons = QHBoxLayout()
         for button in (self.make_button, self.save_button, self.open_button,
                        self.print_button):
@@ -124,6 +130,10 @@ class ReportsView(QWidget):
         self.pages = QWidget()
         self.pages_layout = QVBoxLayout(self.pages)
         self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        waiting = QLabel(self.tr("The pages of the report appear here, as they will print."))
+        waiting.setStyleSheet("color: palette(placeholder-text);")
+        waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages_layout.addWidget(waiting, 1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.pages)

@@ -40,6 +40,7 @@ from partnerdesk.sharing.importer import ImportResult, Preview, PreviewItem
 from partnerdesk.sharing.limits import PassphraseNeeded
 from partnerdesk.sharing.undo import EditedSinceError
 from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.icons import icon
 from partnerdesk.ui.tasks import DeskOp, Task
 from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTableView
 
@@ -133,10 +134,11 @@ class SharingView(QWidget):
         form.addRow(self.tr("Again:"), self.passphrase_again)
 
         self.export_button = QPushButton(self.tr("Save bundle file…"))
+        self.export_button.setIcon(icon("export"))
         self.export_button.clicked.connect(self.start_export)
         self.export_status = QLabel()
         self.export_status.setWordWrap(True)
-        form.addRow(self.export_button)
+        form.addRow("", self.export_button)  # a button as wide as its words
         form.addRow(self.export_status)
         return page
 
@@ -207,6 +209,7 @@ class SharingView(QWidget):
         layout = QVBoxLayout(page)
         top = QHBoxLayout()
         self.choose_button = QPushButton(self.tr("Choose a bundle file…"))
+        self.choose_button.setIcon(icon("import"))
         self.choose_button.clicked.connect(self.choose_file)
         self.apply_button = QPushButton(self.tr("Bring these records in"))
         self.apply_button.setEnabled(False)
@@ -371,6 +374,7 @@ class SharingView(QWidget):
         layout.addWidget(self.history_table, 1)
         buttons = QHBoxLayout()
         self.undo_button = QPushButton(self.tr("Undo this import…"))
+        self.undo_button.setIcon(icon("undo"))
         self.undo_button.clicked.connect(self.undo_selected)
         buttons.addStretch(1)
         buttons.addWidget(self.undo_button)

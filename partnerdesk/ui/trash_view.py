@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from partnerdesk.services import Desk
 from partnerdesk.ui.history_panel import local_time
+from partnerdesk.ui.icons import icon
 from partnerdesk.ui.widgets.data_hub import hub_for
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,6 +46,7 @@ class TrashView(QWidget):
         self.records.setColumnWidth(0, 320)
         self.records.itemSelectionChanged.connect(self._update_buttons)
         self.restore_button = QPushButton(self.tr("&Restore"))
+        self.restore_button.setIcon(icon("restore"))
         self.restore_button.setAccessibleName(self.tr("Restore"))
         self.restore_button.setToolTip(self.tr("Bring the selected records back."))
         self.restore_button.clicked.connect(self.restore_selected)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.ui import theme
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.tasks import DeskOp
 
@@ -60,7 +61,7 @@ class WelcomeDialog(QDialog):
         self.name.setAccessibleName(self.tr("Our organization's name"))
         self.name.setToolTip(self.tr("Shown on the letterhead of every report."))
         self.name_problem = QLabel(self.tr("Type your organization's name to continue."))
-        self.name_problem.setStyleSheet("color: #8a5a00;")
+        theme.set_tone(self.name_problem, "warning")
         self.logo_preview = QLabel(self.tr("No logo"))
         self.logo_preview.setFixedSize(80, 40)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -70,12 +71,13 @@ class WelcomeDialog(QDialog):
         self.logo_button.setToolTip(self.tr("Optional: a PNG or JPEG picture for letterheads."))
         self.logo_button.clicked.connect(self.choose_logo)
         self.logo_problem = QLabel()
-        self.logo_problem.setStyleSheet("color: #b00020;")
+        theme.set_tone(self.logo_problem, "danger")
         self.logo_problem.setWordWrap(True)
         logo_box = QWidget()
-        logo_box.setMinimumHeight(self.logo_preview.height() + 4)
         logo_row = QHBoxLayout(logo_box)
-        logo_row.setContentsMargins(0, 0, 0, 0)
+        # room above and below the preview in the row's own size: a minimum height set on
+        # the box alone let the form lay the next row over it
+        logo_row.setContentsMargins(0, 2, 0, 2)
         logo_row.addWidget(self.logo_preview)
         logo_row.addWidget(self.logo_button)
         logo_row.addStretch(1)
@@ -105,7 +107,11 @@ class WelcomeDialog(QDialog):
         self.name.textChanged.connect(self._update)
         self._update()
         self.form.setRowVisible(self.logo_problem, False)
-        self.resize(560, 0)
+        # The wrapped introduction is taller at this width than Qt's minimum-size guess:
+        # ask the layout for the height at 560 pixels, or the rows below it overlap.
+        height = layout.totalHeightForWidth(560) if layout.hasHeightForWidth() else 0
+        self.resize(560, max(height, self.sizeHint().height()))
+        self.setMinimumHeight(self.height())
 
     def _update(self) -> None:
         ok = bool(self.name.text().strip())

@@ -76,7 +76,8 @@ def _fake_bundle(tmp_path: Path) -> Path:
     icons.mkdir(parents=True)
     source = LINUX.parents[1] / "resources" / "icons"
     for path in source.iterdir():
-        (icons / path.name).write_bytes(path.read_bytes())
+        if path.is_file():  # the app's own icons (the interface icons sit in ui/)
+            (icons / path.name).write_bytes(path.read_bytes())
     program = folder / "PartnerDesk"
     program.write_text("#!/bin/sh\n")
     program.chmod(0o755)

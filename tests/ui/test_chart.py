@@ -77,3 +77,63 @@ def test_nice_steps() -> None:
     assert nice_step(4) == 1
     assert nice_step(0) == 1.0
     assert nice_step(0.9) == 0.25
+
+
+def test_counts_get_whole_number_ticks(qtbot: QtBot) -> None:
+    """The dashboard's agreements by status with one agreement: 0, 1, 2, never 0.25."""
+    chart = ChartWidget()
+    qtbot.addWidget(chart)
+    for bars in ([("Draft", 0), ("Active", 1)], [("Draft", 2), ("Active", 3)],
+                 [("Draft", 0), ("Active", 0)], [("Active", 7), ("Signed", 23)]):
+        chart.show_bars(bars)
+        ticks = chart.ticks()
+        assert len(ticks) >= 2
+        assert all(tick == int(tick) for tick in ticks), (bars, ticks)
+        assert ticks[0] <= 0 and ticks[-1] >= max(value for _, value in bars)
+        steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+        assert len(steps) == 1  # evenly spaced
+    chart.show_bars([("Draft", 0), ("Active", 1)])
+    assert chart.ticks() == [0, 1, 2]
+
+
+def test_measured_values_with_fractions_keep_fine_ticks(qtbot: QtBot) -> None:
+    chart = ChartWidget()
+    qtbot.addWidget(chart)
+    chart.show_lines([Series("Score", [(date(2026, 1, 1), 0.4), (date(2026, 2, 1), 0.9)])])
+    assert any(tick != int(tick) for tick in chart.ticks())
+    chart.show_lines([Series("Score", [(date(2026, 1, 1), 1.0), (date(2026, 2, 1), 4.0)])],
+                     y_range=(1, 5))  # review scores: whole numbers
+    assert all(tick == int(tick) for tick in chart.ticks())
+
+
+def test_the_report_chart_counts_in_whole_numbers_too() -> None:
+    from partnerdesk.chart_axis import axis_ticks, nice_step
+    from partnerdesk.reports import charts
+
+    assert charts._nice_top(1.05, whole=True) == (2.0, 1.0)
+    assert charts._nice_top(0.0, whole=True) == (1.0, 1.0)
+    assert charts._nice_top(0.9) == (1.0, 0.25)  # fractions keep fine steps
+    assert nice_step(0.9, whole=True) == 1.0
+    assert nice_step(100, whole=True) == 25.0
+    assert nice_step(10, whole=True) == 5.0
+    assert axis_ticks(0, 3, whole=True) == [0, 1, 2, 3]
+
+
+def test_on_a_dark_palette_the_chart_draws_light_ink(qtbot: QtBot) -> None:
+    from partnerdesk.ui import theme
+
+    chart = ChartWidget()
+    qtbot.addWidget(chart)
+    chart.setPalette(theme.dark_palette())
+    chart.show_bars([("Draft", 2), ("Active", 5)])
+    chart.resize(360, 180)
+    chart.show()
+    image = chart.grab().toImage()
+    background = QColor(image.pixel(2, 2))
+    assert background.lightness() < 60  # the dark palette's base
+    light = sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+                if QColor(image.pixel(x, y)).lightness() > 170)
+    assert light > 30  # axis labels and values in light ink
+    # a picture for a report stays dark on white whatever the palette
+    printed = chart.render_image(360, 180)
+    assert QColor(printed.pixel(2, 2)).lightness() == 255

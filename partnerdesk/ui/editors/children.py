@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -43,9 +44,13 @@ from partnerdesk.errors import FieldProblem, RowProblem, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.services.whole_save import ChildChanges
+from partnerdesk.ui import theme
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.errors import show_error
+from partnerdesk.ui.icons import icon
 from partnerdesk.ui.widgets.dates import to_date, to_qdate
+from partnerdesk.ui.widgets.fit import fit_rows
+from partnerdesk.ui.widgets.status_label import TONE_ROLE, use_status_labels
 
 Index = QModelIndex | QPersistentModelIndex
 Row = dict[str, Any]
@@ -58,6 +63,7 @@ class Column:
     kind: str = "text"  # text | date | bool | number | int | label
     editable: bool = True
     display: Callable[[Row], str] | None = None
+    tone: Callable[[Row], str | None] | None = None  # drawn as a status label (theme tones)
 
 
 def saved_fields(row: Row) -> Row:
@@ -66,6 +72,24 @@ def saved_fields(row: Row) -> Row:
 
 def format_date(value: date | None) -> str:
     return f"{value:%d %b %Y}".lstrip("0") if value else ""
+
+
+def overdue(row: Row, today: date | None = None) -> bool:
+    """Work not done whose due date has passed."""
+    due = row.get("due_date")
+    return bool(due and not row.get("done") and due < (today or date.today()))
+
+
+def due_column(header: str) -> Column:
+    """A due date that says so when the work is late: "12 Jan 2027 (overdue)", drawn as a
+    danger label (the word carries it in black and white and to a screen reader)."""
+    def shown(row: Row) -> str:
+        text = format_date(row.get("due_date"))
+        return QCoreApplication.translate("Children", "{date} (overdue)").format(
+            date=text) if overdue(row) else text
+
+    return Column("due_date", header, "date", display=shown,
+                  tone=lambda row: "danger" if overdue(row) else None)
 
 
 class ChildRowsModel(QAbstractTableModel):
@@ -213,6 +237,8 @@ class ChildRowsModel(QAbstractTableModel):
             return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.AccessibleTextRole and column.kind == "bool":
             return self.tr("Yes") if value else self.tr("No")
+        if role == TONE_ROLE and column.tone is not None:
+            return column.tone(row)
         return None
 
     def setData(self, index: Index, value: Any,  # noqa: N802
@@ -257,7 +283,8 @@ class ChildSection(QWidget):
         super().__init__(parent)
         self.model = model
         self.view_model = view_model
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title = QLabel(title)
+        theme.set_text_role(self.title, "heading")
         self.table = QTableView()
         self.table.setModel(view_model or model)
         self.table.setAccessibleName(title)
@@ -268,19 +295,22 @@ class ChildSection(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setMinimumHeight(110)
         self.table.setTabKeyNavigation(False)
+        use_status_labels(self.table, [number for number, column in enumerate(model.columns)
+                                       if column.tone is not None])
         self.empty = QLabel(empty_text)
         self.empty.setStyleSheet("color: palette(placeholder-text);")
         self.add_row = QHBoxLayout()
-        self.add_row.setSpacing(4)
+        self.add_row.setSpacing(theme.SPACING)
         self.add_button = QPushButton(add_label)
+        self.add_button.setIcon(icon("add"))
         self.remove_button = QPushButton(self.tr("Remove selected"))
+        self.remove_button.setIcon(icon("remove"))
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self.remove_selected)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020;")
+        theme.set_tone(self.problem, "danger")
         self.problem.setVisible(False)
         self.add_row_box = QWidget()
         self.add_row_box.setLayout(self.add_row)
@@ -291,7 +321,7 @@ class ChildSection(QWidget):
         buttons.addWidget(self.remove_button)
 
         column = QVBoxLayout(self)
-        column.setContentsMargins(0, 4, 0, 4)
+        column.setContentsMargins(0, theme.SPACING, 0, theme.SPACING)
         column.addWidget(self.title)
         column.addWidget(self.table)
         column.addWidget(self.empty)
@@ -299,6 +329,7 @@ class ChildSection(QWidget):
         column.addWidget(self.problem)
         column.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        fit_rows(self.table)  # as tall as its rows, not a large empty frame
         shown = view_model or model
         shown.modelReset.connect(self._refresh_empty)
         shown.rowsInserted.connect(self._refresh_empty)

@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.services import Desk
+from partnerdesk.ui import theme
 from partnerdesk.ui.editors.children import (
     ChildSection,
     Column,
     EditorWithChildren,
     Row,
     child_problems,
+    due_column,
     format_date,
     page,
 )
@@ -51,8 +53,7 @@ class CarryOverBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("carry_over_banner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#carry_over_banner { background: #fff6d6; border: 1px solid #d9b44a;"
-                           " border-radius: 4px; } QLabel { color: #3a3000; }")
+        theme.set_tone(self, "warning", fill=True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.carry_button = QPushButton(self.tr("&Carry them over"))
@@ -60,7 +61,7 @@ class CarryOverBanner(QFrame):
             "Move the open action items to this meeting when it is saved."))
         self.dismiss_button = QPushButton(self.tr("No, thanks"))
         row = QHBoxLayout(self)
-        row.setContentsMargins(8, 6, 8, 6)
+        row.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         row.addWidget(self.message, 1)
         row.addWidget(self.carry_button)
         row.addWidget(self.dismiss_button)
@@ -144,7 +145,7 @@ class MeetingEditor(EditorWithChildren):
             Column("description", self.tr("What")),
             Column("owner_contact_id", self.tr("Who"), "label",
                    display=lambda row: self.names.of("contact", row.get("owner_contact_id"))),
-            Column("due_date", self.tr("By"), "date"),
+            due_column(self.tr("By")),
             Column("_from", self.tr("Note"), "label", display=self._action_note),
         ])
         self.actions_section = self.child_section("action_items", ChildSection(

@@ -29,6 +29,7 @@ from partnerdesk.ui.editors.children import (
     EditorWithChildren,
     Row,
     child_problems,
+    due_column,
     format_date,
     page,
 )
@@ -128,7 +129,7 @@ class PartnershipEditor(EditorWithChildren):
         self.milestones = self.child_model([
             Column("done", self.tr("Done"), "bool"),
             Column("title", self.tr("Milestone")),
-            Column("due_date", self.tr("Due"), "date"),
+            due_column(self.tr("Due")),
             Column("done_date", self.tr("Done on"), "label",
                    display=lambda row: format_date(row.get("done_date"))),
         ])

@@ -19,6 +19,7 @@ from partnerdesk.services import Desk
 from partnerdesk.services.gaps import DirectoryLine as ResourceRow
 from partnerdesk.services.gaps import fold
 from partnerdesk.services.progress import Progress
+from partnerdesk.ui.icons import icon
 from partnerdesk.ui.resource_map.editors import EditorDialog, ResourceEditor
 from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
@@ -45,7 +46,7 @@ def directory_columns(tr: Callable[[str], str]) -> list[ColumnSpec[ResourceRow]]
                    sort=lambda row: row.last_verified.isoformat() if row.last_verified else "",
                    tooltip=lambda row: tr("Not verified in the last 12 months: check it is "
                                           "still offered.") if row.stale else None,
-                   foreground=lambda row: "#8a4b00" if row.stale else None),
+                   tone=lambda row: "warning" if row.stale else None),
     ]
 
 
@@ -83,10 +84,13 @@ class DirectoryTab(QWidget):
         self.search.setAccessibleName(self.tr("Find a resource or provider"))
         self.search.textChanged.connect(self._filter)
         self.add_button = QPushButton(self.tr("&Add resource…"))
+        self.add_button.setIcon(icon("add"))
         self.add_button.clicked.connect(self.add_resource)
         self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button.setIcon(icon("edit"))
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button = QPushButton(self.tr("&Delete"))
+        self.delete_button.setIcon(icon("delete"))
         self.delete_button.clicked.connect(self.delete_selected)
         self.summary = QLabel()
         self.summary.setWordWrap(True)

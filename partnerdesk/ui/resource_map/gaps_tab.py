@@ -38,7 +38,7 @@ from partnerdesk.ui.widgets.row_table import ColumnSpec, RowTableModel, RowTable
 
 # A symbol and a word for each coverage, so colour is never the only signal.
 COVERAGE_TEXT = {"unmet": "✗ Unmet", "thin": "◐ Thin", "covered": "✓ Covered"}
-COVERAGE_TINT = {"unmet": "#f6d5d5", "thin": "#fbecc8", "covered": "#d7ecd9"}
+COVERAGE_TONE = {"unmet": "danger", "thin": "warning", "covered": "good"}
 WATCHED = ("need", "resource", "need_resource_link", "organization", "category")
 
 
@@ -57,8 +57,7 @@ def gaps_columns(tr: Callable[[str], str]) -> list[ColumnSpec[NeedCoverage]]:
         ColumnSpec(tr("Coverage"), lambda line: tr(COVERAGE_TEXT[line.coverage]),
                    sort=lambda line: COVERAGE_ORDER[line.coverage],
                    tooltip=lambda line: tr(line.reason),
-                   background=lambda line: COVERAGE_TINT[line.coverage],
-                   foreground=lambda _line: "#202020"),
+                   tone=lambda line: COVERAGE_TONE[line.coverage]),
         ColumnSpec(tr("Resources"), resources, tooltip=lambda line: tr(line.reason)),
     ]
 

@@ -3,41 +3,44 @@
 Two shapes cover what PartnerDesk shows: lines over dates (an indicator's
 measurements against its target, review scores over time) and bars per category
 (agreements by status). Each series has its own marker and dash pattern, so the
-chart reads in black and white and for people who do not tell colours apart.
+chart reads in black and white and for people who do not tell colours apart. Counts get
+whole-number ticks (`chart_axis`). Colours come from the palette shown (light or dark);
+`render_image` always draws on white, for reports and pictures.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from math import ceil, floor, log10
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from partnerdesk.chart_axis import all_whole, axis_ticks
+from partnerdesk.chart_axis import nice_step as nice_step
+from partnerdesk.ui import theme
 
 MARKERS = ("circle", "square", "triangle", "diamond")
 DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
           Qt.PenStyle.DashDotLine)
-# Dark, well separated colours; the marker and dash carry the meaning on their own.
-COLOURS = ("#1f4e79", "#9c2c2c", "#2e6b30", "#6b4c9a")
+# Dark, well separated colours (light ones on a dark palette: `theme.series_colours`); the
+# marker and dash carry the meaning on their own.
+COLOURS = theme.LIGHT_SERIES
 
 
 @dataclass(frozen=True)
 class Series:
     name: str
     points: Sequence[tuple[date, float]] = field(default_factory=tuple)
-
-
-def nice_step(span: float, ticks: int = 4) -> float:
-    """A round step (1, 2, 2.5 or 5 × 10^n) giving about `ticks` intervals."""
-    if span <= 0:
-        return 1.0
-    raw = span / ticks
-    power = 10 ** floor(log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * power:
-            return factor * power
-    return 10 * power
 
 
 def format_number(value: float) -> str:
@@ -62,6 +65,9 @@ class ChartWidget(QWidget):
         self._unit = ""
         self._empty_text = self.tr("Nothing to show yet.")
         self.setAccessibleName(self.tr("Chart"))
+        # the colours of the paint under way (from the palette it draws with)
+        self._ink = self._muted = self._hollow = QColor("black")
+        self._colours: tuple[str, ...] = COLOURS
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(360, 180)
@@ -115,28 +121,50 @@ class ChartWidget(QWidget):
         self.setAccessibleDescription(text)
 
     def render_image(self, width: int = 360, height: int = 180) -> QImage:
-        """The chart as an image (reports, screenshots, tests)."""
+        """The chart as an image on white (reports, screenshots, tests)."""
         image = QImage(width, height, QImage.Format.Format_ARGB32)
         image.fill(QColor("white"))
         painter = QPainter(image)
-        self._paint(painter, QRectF(0, 0, width, height))
+        self._paint(painter, QRectF(0, 0, width, height), theme.light_palette())
         painter.end()
         return image
+
+    def ticks(self) -> list[float]:
+        """The values marked on the value axis for what is shown (whole numbers for
+        counts); empty when there is nothing to show."""
+        if self.is_empty():
+            return []
+        low, high = self._value_range()
+        return axis_ticks(low, high, whole=self._whole_numbers(),
+                          headroom=0.08 if self._y_range is None else 0.0)
+
+    def _whole_numbers(self) -> bool:
+        values = [v for _, v in self._bars] if self._mode == "bars" else \
+            [y for s in self._series for _, y in s.points]
+        if self._target is not None:
+            values.append(self._target)
+        if self._y_range is not None:
+            values += list(self._y_range)
+        return all_whole(values)
 
     # -- painting ------------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().base())
-        self._paint(painter, QRectF(self.rect()))
+        self._paint(painter, QRectF(self.rect()), self.palette())
         painter.end()
 
-    def _paint(self, painter: QPainter, area: QRectF) -> None:
+    def _paint(self, painter: QPainter, area: QRectF, palette: QPalette) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.font())
         painter.setFont(font)
-        text_colour = QColor("#202020")
+        self._ink = palette.color(QPalette.ColorRole.Text)
+        self._muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        self._colours = theme.series_colours(palette)
+        self._hollow = palette.color(QPalette.ColorRole.Base)
+        text_colour = self._ink
         if self.is_empty():
-            painter.setPen(QColor("#606060"))
+            painter.setPen(self._muted)
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                              self._empty_text)
             return
@@ -144,14 +172,8 @@ class ChartWidget(QWidget):
         line_height = metrics.height()
         legend = self._legend_entries()
         top = area.top() + line_height / 2 + 4 + (line_height + 4 if legend else 0)
-        low, high = self._value_range()
-        step = nice_step(high - low)
-        if self._y_range is None:  # room above the highest value for its label
-            high += (high - low) * 0.08
-        low, high = floor(low / step) * step, ceil(high / step) * step
-        if high == low:
-            high = low + step
-        ticks = [low + i * step for i in range(int(round((high - low) / step)) + 1)]
+        ticks = self.ticks()
+        low, high = ticks[0], ticks[-1]
         label_width = max(metrics.horizontalAdvance(format_number(t)) for t in ticks)
         plot = QRectF(area.left() + label_width + 10, top,
                       area.width() - label_width - 20, area.bottom() - top - line_height - 10)
@@ -162,7 +184,9 @@ class ChartWidget(QWidget):
             return plot.bottom() - (value - low) / (high - low) * plot.height()
 
         # Axes and grid.
-        painter.setPen(QPen(QColor("#d0d0d0"), 1))
+        grid = QColor(self._ink)
+        grid.setAlphaF(0.18)
+        painter.setPen(QPen(grid, 1))
         for tick in ticks:
             painter.drawLine(QPointF(plot.left(), y_of(tick)), QPointF(plot.right(), y_of(tick)))
         painter.setPen(QPen(text_colour, 1))
@@ -201,8 +225,8 @@ class ChartWidget(QWidget):
             centre = plot.left() + slot * (index + 0.5)
             top, base = y_of(max(value, 0)), y_of(min(value, 0))
             bar = QRectF(centre - width / 2, top, width, max(base - top, 1))
-            painter.setPen(QPen(QColor("#202020"), 1))
-            painter.setBrush(QColor(COLOURS[0]))
+            painter.setPen(QPen(self._ink, 1))
+            painter.setBrush(QColor(self._colours[0]))
             painter.drawRect(bar)
             painter.drawText(QRectF(centre - slot / 2, top - line_height - 1, slot, line_height),
                              Qt.AlignmentFlag.AlignCenter, format_number(value))
@@ -224,17 +248,17 @@ class ChartWidget(QWidget):
                 plot.width() - 2 * margin)
 
         if self._target is not None:
-            pen = QPen(QColor("#505050"), 1.5, Qt.PenStyle.DashLine)
+            pen = QPen(self._muted, 1.5, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             y = y_of(self._target)
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             label = f"{self._target_label or self.tr('Target')} {format_number(self._target)}"
-            painter.setPen(QColor("#303030"))
+            painter.setPen(self._ink)
             painter.drawText(QRectF(plot.left() + 4, y - line_height - 1, plot.width() - 8,
                                     line_height),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, label)
         for index, series in enumerate(self._series):
-            colour = QColor(COLOURS[index % len(COLOURS)])
+            colour = QColor(self._colours[index % len(self._colours)])
             points = [QPointF(x_of(d), y_of(v)) for d, v in sorted(series.points)]
             painter.setPen(QPen(colour, 2, DASHES[index % len(DASHES)]))
             path = QPainterPath(points[0])
@@ -245,7 +269,7 @@ class ChartWidget(QWidget):
             for point in points:
                 self._marker(painter, MARKERS[index % len(MARKERS)], point, colour)
         # Dates along the bottom: first and last (and the middle one when there is room).
-        painter.setPen(QColor("#202020"))
+        painter.setPen(self._ink)
         labels = sorted({first, last} | ({(first + last) // 2} if plot.width() > 260 else set()))
         for ordinal in labels:
             day = date.fromordinal(ordinal)
@@ -256,10 +280,9 @@ class ChartWidget(QWidget):
             painter.drawText(QRectF(x - half, plot.bottom() + 3, 2 * half, line_height),
                              Qt.AlignmentFlag.AlignCenter, text)
 
-    @staticmethod
-    def _marker(painter: QPainter, shape: str, at: QPointF, colour: QColor) -> None:
+    def _marker(self, painter: QPainter, shape: str, at: QPointF, colour: QColor) -> None:
         size = 4.0
-        painter.setBrush(colour if shape in ("circle", "triangle") else QColor("white"))
+        painter.setBrush(colour if shape in ("circle", "triangle") else self._hollow)
         if shape == "circle":
             painter.drawEllipse(at, size, size)
         elif shape == "square":
@@ -293,20 +316,20 @@ class ChartWidget(QWidget):
         x, y = area.left() + 8, area.top() + 4 + line_height / 2
         metrics = painter.fontMetrics()
         if self._unit:
-            painter.setPen(QColor("#202020"))
+            painter.setPen(self._ink)
             text = f"({self._unit})"
             painter.drawText(QPointF(x, y + metrics.ascent() / 2 - 1), text)
             x += metrics.horizontalAdvance(text) + 14
         for text, index in entries:
             if index < 0:
-                painter.setPen(QPen(QColor("#505050"), 1.5, Qt.PenStyle.DashLine))
+                painter.setPen(QPen(self._muted, 1.5, Qt.PenStyle.DashLine))
                 painter.drawLine(QPointF(x, y), QPointF(x + 22, y))
             else:
-                colour = QColor(COLOURS[index % len(COLOURS)])
+                colour = QColor(self._colours[index % len(self._colours)])
                 painter.setPen(QPen(colour, 2, DASHES[index % len(DASHES)]))
                 painter.drawLine(QPointF(x, y), QPointF(x + 22, y))
                 painter.setPen(QPen(colour, 1.5))
                 self._marker(painter, MARKERS[index % len(MARKERS)], QPointF(x + 11, y), colour)
-            painter.setPen(QColor("#202020"))
+            painter.setPen(self._ink)
             painter.drawText(QPointF(x + 27, y + metrics.ascent() / 2 - 1), text)
             x += 27 + metrics.horizontalAdvance(text) + 14

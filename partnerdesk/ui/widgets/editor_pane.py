@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from partnerdesk.services import Desk
+from partnerdesk.ui import theme
 from partnerdesk.ui.history_panel import HistoryPanel
+from partnerdesk.ui.icons import icon
+from partnerdesk.ui.widgets.status_label import StatusLabel, status_tone, status_words
 
 
 class EditorPane(QWidget):
@@ -32,7 +35,11 @@ class EditorPane(QWidget):
         self.editor = editor
         self.title = QLabel()
         self.title.setObjectName("editor_title")
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        theme.set_text_role(self.title, "title")
+        self.title.setWordWrap(True)  # a long meeting title wraps instead of running off
+        self.status = StatusLabel()  # the record's status beside its title
+        self.status.setObjectName("editor_status")
+        self.status.setVisible(False)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -61,6 +68,9 @@ class EditorPane(QWidget):
         self.history_button.setCheckable(True)
         self.history_button.setToolTip(self.tr("Show earlier versions of this record."))
         self.history_button.setAccessibleName(self.tr("History"))
+        self.save_button.setIcon(icon("save"))
+        self.discard_button.setIcon(icon("discard"))
+        self.history_button.setIcon(icon("history"))
         self.save_button.clicked.connect(self.save)
         self.discard_button.clicked.connect(self.discard)
         self.history_button.toggled.connect(self.show_history)
@@ -73,18 +83,21 @@ class EditorPane(QWidget):
         self.empty = QLabel(self.tr("Choose a record in the list, or press New to add one."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: palette(mid);")
+        self.empty.setStyleSheet("color: palette(placeholder-text);")
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(heading)
         column.addWidget(self.split, 1)
         column.addLayout(buttons)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(page)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 0, 0, 0)
+        outer.setContentsMargins(theme.SPACING, 0, 0, 0)
         outer.addWidget(self.stack)
 
         editor.sig_dirty_changed.connect(self._update_buttons)
@@ -114,9 +127,14 @@ class EditorPane(QWidget):
         record_id = self.editor.record_id
         if record_id is None:
             self.title.setText(self.tr("New record"))
+            self.status.setVisible(False)
             return
         row = self.editor.service.get(record_id)
         self.title.setText(str(getattr(row, self.editor.service.title_field, "")))
+        record_type, status = self.editor.record_type, getattr(row, "status", None)
+        words = status_words(record_type, status)
+        self.status.set_status(words, status_tone(record_type, status) or "neutral")
+        self.status.setVisible(bool(words))
 
     def _update_buttons(self, *_args: object) -> None:
         dirty, valid = self.editor.is_dirty(), self.editor.is_valid()

@@ -13,6 +13,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk, agreement_rules
 from partnerdesk.ui.record_list import Column, ListSpec, Lookups
 from partnerdesk.ui.widgets.multi_value_text import first_email, first_phone
+from partnerdesk.ui.widgets.status_label import status_tone
 
 
 def tr(text: str) -> str:
@@ -42,9 +43,11 @@ def meeting_lookups(desk: Desk, rows: list[Any]) -> Lookups:
 
 
 def agreement_lookups(desk: Desk, rows: list[Any]) -> Lookups:
+    today, warning_days = date.today(), desk.settings.expiring_days
     return {"partnership": _names(desk.partnerships,
                                   {row.partnership_id or "" for row in rows}, "title"),
-            "expiry": expiry_notes(rows, date.today(), desk.settings.expiring_days)}
+            "expiry": expiry_notes(rows, today, warning_days),
+            "expiry_tone": expiry_tones(rows, today, warning_days)}
 
 
 def expiry_notes(rows: list[Any], today: date, warning_days: int) -> dict[str, str]:
@@ -61,6 +64,29 @@ def expiry_notes(rows: list[Any], today: date, warning_days: int) -> dict[str, s
             notes[row.id] = (tr("expires today") if days == 0 else tr("expires tomorrow")
                              if days == 1 else tr("expires in {n} days").format(n=days))
     return notes
+
+
+def expiry_tones(rows: list[Any], today: date, warning_days: int) -> dict[str, str]:
+    """Agreement id -> the Expires label's tone: lapsed is danger, expiring a warning."""
+    tones = {}
+    for row in rows:
+        state = agreement_rules.expiry(row.status, row.expiry_date, today, warning_days)
+        if state.state == agreement_rules.LAPSED:
+            tones[row.id] = "danger"
+        elif state.state == agreement_rules.EXPIRING:
+            tones[row.id] = "warning"
+    return tones
+
+
+def review_overdue(row: Any) -> bool:
+    """A partnership still going whose next review date has passed."""
+    return bool(row.next_review_date and row.status != "ended"
+                and row.next_review_date < date.today())
+
+
+def next_review(row: Any, _lookups: Lookups) -> str:
+    text = day(row.next_review_date)
+    return tr("{date} (overdue)").format(date=text) if review_overdue(row) else text
 
 
 def expires(row: Any, lookups: Lookups) -> str:
@@ -140,7 +166,7 @@ def specs() -> dict[str, ListSpec]:
                        "name"),
                 Column(tr("Kind"), lambda r, _l: v.label(v.ORGANIZATION_KINDS, r.kind), "kind"),
                 Column(tr("Status"), lambda r, _l: v.label(v.ORGANIZATION_STATUSES, r.status),
-                       "status"),
+                       "status", tone=lambda r, _l: status_tone("organization", r.status)),
                 Column(tr("Tags"), lambda r, _l: ", ".join(r.tags)),
                 Column(tr("E-mail"), lambda r, _l: r.email, "email"),
                 Column(tr("Phone"), lambda r, _l: first_phone([{"number": r.phone}]) if r.phone
@@ -164,18 +190,19 @@ def specs() -> dict[str, ListSpec]:
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
                 Column(tr("Kind"), lambda r, _l: v.label(v.PARTNERSHIP_KINDS, r.kind), "kind"),
                 Column(tr("Status"), lambda r, _l: v.label(v.PARTNERSHIP_STATUSES, r.status),
-                       "status"),
-                Column(tr("Next review"), lambda r, _l: day(r.next_review_date),
-                       "next_review_date"),
+                       "status", tone=lambda r, _l: status_tone("partnership", r.status)),
+                Column(tr("Next review"), next_review, "next_review_date",
+                       tone=lambda r, _l: "danger" if review_overdue(r) else None),
             ], "partnerdesk.ui.editors.partnership.PartnershipEditor",
             statuses=v.PARTNERSHIP_STATUSES),
         "agreements": ListSpec(
             "agreement", tr("Agreements"), tr("agreement"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
                 Column(tr("Status"), lambda r, _l: v.label(v.AGREEMENT_STATUSES, r.status),
-                       "status"),
+                       "status", tone=lambda r, _l: status_tone("agreement", r.status)),
                 Column(tr("Effective"), lambda r, _l: day(r.effective_date), "effective_date"),
-                Column(tr("Expires"), expires, "expiry_date"),
+                Column(tr("Expires"), expires, "expiry_date",
+                       tone=lambda r, lk: lk.get("expiry_tone", {}).get(r.id)),
                 Column(tr("Partnership"),
                        lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
             ], "partnerdesk.ui.editors.agreement.AgreementEditor", lookups=agreement_lookups,

@@ -26,6 +26,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from partnerdesk.ui import theme
+from partnerdesk.ui.widgets.fit import ColumnFitter
+from partnerdesk.ui.widgets.status_label import TONE_ROLE, use_status_labels
+
 RowT = TypeVar("RowT")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -45,8 +49,10 @@ class ColumnSpec(Generic[RowT]):
     text: Callable[[RowT], str]
     sort: Callable[[RowT], Any] | None = None  # default: the text, case folded
     tooltip: Callable[[RowT], str | None] | None = None
-    background: Callable[[RowT], str | None] | None = None  # a colour name, "#rrggbb"
+    # a colour: "#rrggbb", or a tone ("warning", "danger"...) that follows the theme
+    background: Callable[[RowT], str | None] | None = None
     foreground: Callable[[RowT], str | None] | None = None
+    tone: Callable[[RowT], str | None] | None = None  # the cell drawn as a status label
     align_right: bool = False
 
     def sort_value(self, row: RowT) -> Any:
@@ -133,10 +139,16 @@ class RowTableModel(QAbstractTableModel, Generic[RowT]):
             return column.tooltip(row)
         if role == Qt.ItemDataRole.BackgroundRole and column.background is not None:
             colour = column.background(row)
+            if colour in theme.TONE_NAMES:
+                colour = theme.tone(colour).fill
             return QColor(colour) if colour else None
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
             colour = column.foreground(row)
+            if colour in theme.TONE_NAMES:
+                colour = theme.tone(colour).message
             return QColor(colour) if colour else None
+        if role == TONE_ROLE and column.tone is not None:
+            return column.tone(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return _RIGHT
         return None
@@ -197,6 +209,9 @@ class RowTableView(QTableView):
             self.setSortingEnabled(True)
         if accessible_name:
             self.setAccessibleName(accessible_name)
+        use_status_labels(self, [number for number, column in enumerate(model.columns)
+                                 if column.tone is not None])
+        self.column_fitter = ColumnFitter(self)  # columns share the width by what they hold
 
     def selected_positions(self) -> list[int]:
         return sorted({index.row() for index in self.selectionModel().selectedRows()})
