@@ -176,7 +176,7 @@ class ImportWizard(QDialog):
         layout.addWidget(self.not_imported_label)
         self.mapping_problem = QLabel()
         self.mapping_problem.setWordWrap(True)
-        self.mapping_problem.setStyleSheet("color: #b00020")
+        theme.set_tone(self.mapping_problem, "danger")
         layout.addWidget(self.mapping_problem)
         self.mapping_boxes: list[QComboBox] = []
         return page
