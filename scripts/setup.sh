@@ -10,13 +10,14 @@ PYTHON="${PYTHON:-python3}"
 # Qt/plugins/platforms/libqxcb.so, the X11 plugin that draws the window, and the libraries
 # under it; libxcb-glx0 for the OpenGL integration Qt loads at run time; libwayland-* for
 # its Wayland plugin), and the fonts the reports use. partnerdesk/ui/platform_check.py
-# names the same packages when one is missing.
+# names the same packages when one is missing. fonts-droid-fallback and fonts-nanum:
+# Chinese, Japanese and Korean in reports (TrueType; see partnerdesk/reports/fonts.py).
 QT_PACKAGES="libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 \
   libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 \
   libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 \
   libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0 \
   libwayland-client0 libwayland-cursor0 libwayland-egl1 zlib1g libzstd1 libstdc++6 libgcc-s1 \
-  fonts-dejavu-core"
+  fonts-dejavu-core fonts-droid-fallback fonts-nanum"
 
 ensure_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian: nothing to check

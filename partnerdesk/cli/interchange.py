@@ -210,9 +210,13 @@ def run_import_hsds(args: argparse.Namespace) -> int:
         print_json(counts)
     else:
         verb = "Would import" if args.dry_run else "Imported"
-        print(f"{verb}: {counts['new']} new organizations, {counts['merged']} merged with "
-              f"existing ones, {counts['services']} services, {counts['contacts']} contacts, "
-              f"{counts['invalid']} with problems.")
+        print(f"{verb}: {counts['new']} new organizations, {counts['merged']} updated or "
+              f"merged with existing ones, {counts['services']} services, "
+              f"{counts['contacts']} contacts, {counts['invalid']} with problems.")
+        if counts.get("possible_duplicates"):
+            print(f"{counts['possible_duplicates']} look like records already here or in the "
+                  "package (same website, e-mail, phone or name) and are kept apart: "
+                  "`partnerdesk duplicates` lists them to merge or keep apart.")
     return 0
 
 

@@ -4,6 +4,7 @@ pages with their header row repeated, and the sentence an empty section shows.""
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -14,8 +15,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from partnerdesk.reports import text
-from partnerdesk.reports.cells import wrapped
+from partnerdesk.reports import scripts, text
+from partnerdesk.reports.cells import Font, TextBlock, wrapped
 from partnerdesk.reports.paged_table import PagedTable, make_rows
 from partnerdesk.reports.styles import (
     CELL,
@@ -34,6 +35,19 @@ LONG_TABLE_ROWS = 12  # a table with more rows may start on the page its heading
 ROOM_FOR_A_START = 110.0  # points: a heading, the header row and a few rows
 
 
+def flowing(value: str, style: ParagraphStyle) -> Flowable:
+    """Running text in a paragraph style. Text in other scripts or right to left is laid
+    out by `scripts` (a `TextBlock` with the style's font and spacing): a ReportLab
+    Paragraph cannot shape it or order it right to left here."""
+    if scripts.is_simple(value.replace("\n", " "), style.fontName):
+        return Paragraph(text.markup(value), style)
+    block = TextBlock([(value.strip(), Font(style.fontName, style.fontSize, style.leading,
+                                            style.textColor))])
+    block.spaceBefore, block.spaceAfter = style.spaceBefore, style.spaceAfter
+    block.keepWithNext = style.keepWithNext
+    return block
+
+
 def title_block(meta: ReportMeta, s: Styles, subtitle: str = "") -> list[Flowable]:
     covered = (text.period(meta.period) if meta.period is not None
                else f"Records as they stood on {text.long_day(meta.made_on)}")
@@ -42,28 +56,28 @@ def title_block(meta: ReportMeta, s: Styles, subtitle: str = "") -> list[Flowabl
     if not meta.for_partner:
         lines.append("<b>Internal:</b> includes people and notes not cleared for sharing. "
                      "Do not send outside the organization.")
-    story: list[Flowable] = [Paragraph(text.markup(meta.title), s.title)]
+    story: list[Flowable] = [flowing(meta.title, s.title)]
     if subtitle:
-        story.append(Paragraph(text.markup(subtitle), s.subtitle))
+        story.append(flowing(subtitle, s.subtitle))
     story.append(Paragraph("<br/>".join(lines), s.muted))
     story.append(Spacer(1, 8))
     return story
 
 
-def heading(title: str, s: Styles) -> Paragraph:
-    return Paragraph(text.markup(title), s.h1)
+def heading(title: str, s: Styles) -> Flowable:
+    return flowing(title, s.h1)
 
 
-def subheading(title: str, s: Styles) -> Paragraph:
-    return Paragraph(text.markup(title), s.h2)
+def subheading(title: str, s: Styles) -> Flowable:
+    return flowing(title, s.h2)
 
 
-def empty(sentence: str, s: Styles) -> Paragraph:
-    return Paragraph(text.markup(sentence), s.empty)
+def empty(sentence: str, s: Styles) -> Flowable:
+    return flowing(sentence, s.empty)
 
 
-def para(value: str, s: Styles, style_name: str = "body") -> Paragraph:
-    return Paragraph(text.markup(value), getattr(s, style_name))
+def para(value: str, s: Styles, style_name: str = "body") -> Flowable:
+    return flowing(value, getattr(s, style_name))
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float],

@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
+
+from partnerdesk.reports import scripts
 
 BREAK_AFTER = "@./-_"
 
@@ -30,7 +31,7 @@ class Font:
 
 @lru_cache(maxsize=65536)
 def _width(word: str, font: str, size: float) -> float:
-    return stringWidth(word, font, size)
+    return scripts.width(word, font, size)
 
 
 def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
@@ -84,7 +85,7 @@ def wrap_lines(text: str, font: str, size: float, width: float) -> list[str]:
 
 def wrapped(text: str, font: Font, width: float) -> str:
     """A plain-string cell: `text` broken into lines for a column `width` wide."""
-    if "\n" not in text and stringWidth(text, font.name, font.size) <= width:
+    if "\n" not in text and _width(text, font.name, font.size) <= width:
         return text.strip()
     return "\n".join(wrap_lines(text, font.name, font.size, width))
 
@@ -134,16 +135,22 @@ class TextBlock(Flowable):
     def draw(self) -> None:
         # Baselines as ReportLab's own string cells place them: the font size below the
         # top of each line, so blocks and plain cells in one row line up.
+        # A line in another script or direction is drawn by `scripts`, beside the text
+        # object that holds the plain lines.
         canvas: Any = self.canv
         text = canvas.beginText()
         top = self.height
         current: Font | None = None
         for line, font in self._lines or []:
-            if font != current:
-                text.setFont(font.name, font.size, font.leading)
-                text.setFillColor(font.color)
-                current = font
-            text.setTextOrigin(0, top - font.size)
-            text.textOut(line)
+            if scripts.is_simple(line, font.name):
+                if font != current:
+                    text.setFont(font.name, font.size, font.leading)
+                    text.setFillColor(font.color)
+                    current = font
+                text.setTextOrigin(0, top - font.size)
+                text.textOut(line.replace(scripts.NO_BREAK_SPACE, " "))
+            else:
+                canvas.setFillColor(font.color)
+                scripts.draw(canvas, 0, top - font.size, line, font.name, font.size)
             top -= font.leading
         canvas.drawText(text)

@@ -7,6 +7,7 @@ from io import BytesIO
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from partnerdesk.reports import scripts
 from partnerdesk.reports.fonts import BOLD, REGULAR
 from partnerdesk.reports.styles import INK, MUTED, RULE
 from partnerdesk.services.reporting import Letterhead, ReportMeta
@@ -19,9 +20,9 @@ LOGO_MAX_WIDTH = 140
 
 def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> str:
     """Shorten `text` with an ellipsis so it never runs past `width`."""
-    if canvas.stringWidth(text, font, size) <= width:
+    if scripts.width(text, font, size) <= width:
         return text
-    while text and canvas.stringWidth(text + "…", font, size) > width:
+    while text and scripts.width(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 
@@ -49,16 +50,14 @@ def draw_letterhead(canvas: Canvas, meta: ReportMeta, left: float, right: float,
                          height * scale, mask="auto")
         text_right = right - width * scale - 12
     canvas.setFillColor(INK)
-    canvas.setFont(BOLD, 15)
-    canvas.drawString(left, top - 15, _fit(canvas, head.organization, BOLD, 15,
-                                           text_right - left))
+    scripts.draw(canvas, left, top - 15, _fit(canvas, head.organization, BOLD, 15,
+                                              text_right - left), BOLD, 15)
     details = "  ·  ".join(part for part in (head.address, head.phone, head.email,
                                              head.website) if part)
     if details:
         canvas.setFillColor(MUTED)
-        canvas.setFont(REGULAR, 8.5)
-        canvas.drawString(left, top - 30, _fit(canvas, details, REGULAR, 8.5,
-                                               text_right - left))
+        scripts.draw(canvas, left, top - 30, _fit(canvas, details, REGULAR, 8.5,
+                                                  text_right - left), REGULAR, 8.5)
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(1.2)
     rule_y = top - max(40, LOGO_HEIGHT + 4 if logo is not None else 40)
@@ -68,12 +67,12 @@ def draw_letterhead(canvas: Canvas, meta: ReportMeta, left: float, right: float,
 def draw_running_header(canvas: Canvas, meta: ReportMeta, left: float, right: float,
                         top: float) -> None:
     """On pages after the first: who made it and what it is, small."""
-    canvas.setFont(REGULAR, 8)
     canvas.setFillColor(MUTED)
     half = (right - left) / 2 - 6
-    canvas.drawString(left, top - 8, _fit(canvas, meta.letterhead.organization, REGULAR, 8,
-                                          half))
-    canvas.drawRightString(right, top - 8, _fit(canvas, meta.title, REGULAR, 8, half))
+    scripts.draw(canvas, left, top - 8, _fit(canvas, meta.letterhead.organization, REGULAR,
+                                             8, half), REGULAR, 8)
+    scripts.draw(canvas, right, top - 8, _fit(canvas, meta.title, REGULAR, 8, half), REGULAR,
+                 8, "end")
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(left, top - 13, right, top - 13)
@@ -84,14 +83,13 @@ def draw_footer(canvas: Canvas, meta: ReportMeta, page: int, pages: int, left: f
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(left, bottom + 12, right, bottom + 12)
-    canvas.setFont(REGULAR, 8)
     canvas.setFillColor(MUTED)
     note = f"{meta.title}  ·  made {made}"
     if not meta.for_partner:
         note += "  ·  INTERNAL: not for partners"
     number = f"Page {page} of {pages}"
-    canvas.drawString(left, bottom, _fit(canvas, note, REGULAR, 8,
-                                         right - left - canvas.stringWidth(number, REGULAR, 8)
-                                         - 20))
+    scripts.draw(canvas, left, bottom, _fit(canvas, note, REGULAR, 8, right - left -
+                                            scripts.width(number, REGULAR, 8) - 20),
+                 REGULAR, 8)
     canvas.setFillColor(INK)
-    canvas.drawRightString(right, bottom, number)
+    scripts.draw(canvas, right, bottom, number, REGULAR, 8, "end")

@@ -66,5 +66,8 @@ def month(value: str) -> str:
 
 
 def phone(value: str) -> str:
-    """Kept on one line: a number broken across lines is easy to misdial."""
-    return value.replace(" ", "\u00a0").replace("-", "\u2011") if value else "—"
+    """Kept on one line (a number broken across lines is easy to misdial): its spaces are
+    no-break spaces, which only the line breaking sees (they are drawn as spaces, see
+    `reports.scripts`), so a number copied out of the PDF is the number as typed. Its
+    hyphens stay hyphens."""
+    return value.replace(" ", "\u00a0") if value else "—"

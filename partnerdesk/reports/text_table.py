@@ -13,6 +13,8 @@ from typing import Any
 
 from reportlab.platypus import LongTable, Table
 
+from partnerdesk.reports import scripts
+
 
 class TextTable(Table):
     _text: Any = None
@@ -25,6 +27,10 @@ class TextTable(Table):
 
     def _drawCell(self, cellval: Any, cellstyle: Any, pos: tuple[float, float],  # noqa: N802
                   size: tuple[float, float]) -> None:
+        if isinstance(cellval, str) and cellstyle.valign == "TOP" and not cellstyle.href \
+                and not scripts.is_simple(cellval.replace("\n", " "), cellstyle.fontname):
+            self._draw_script_cell(cellval, cellstyle, pos, size)
+            return
         if (not isinstance(cellval, str) or cellstyle.alignment != "LEFT"
                 or cellstyle.valign != "TOP" or cellstyle.direction or cellstyle.shaping
                 or cellstyle.href or cellstyle.destination):
@@ -48,7 +54,23 @@ class TextTable(Table):
         text.setTextOrigin(colpos + cellstyle.leftPadding,
                            rowpos + size[1] - cellstyle.topPadding - cellstyle.fontsize)
         for line in cellval.split("\n"):
-            text.textLine(line)
+            text.textLine(line.replace(scripts.NO_BREAK_SPACE, " "))
+
+    def _draw_script_cell(self, cellval: str, cellstyle: Any, pos: tuple[float, float],
+                          size: tuple[float, float]) -> None:
+        """A cell in other scripts or right to left: each line by `scripts`, where
+        ReportLab would place it."""
+        canvas = self.canv
+        canvas.setFillColor(cellstyle.color)
+        colpos, rowpos = pos
+        y = rowpos + size[1] - cellstyle.topPadding - cellstyle.fontsize
+        left, right = colpos + cellstyle.leftPadding, colpos + size[0] - cellstyle.rightPadding
+        x, anchor = {"RIGHT": (right, "end"), "CENTRE": ((left + right) / 2, "middle"),
+                     "CENTER": ((left + right) / 2, "middle")}.get(cellstyle.alignment,
+                                                                  (left, "start"))
+        for line in cellval.split("\n"):
+            scripts.draw(canvas, x, y, line, cellstyle.fontname, cellstyle.fontsize, anchor)
+            y -= cellstyle.leading
 
     def _drawLines(self) -> None:  # noqa: N802 (ReportLab's name)
         if self._text is not None:

@@ -129,6 +129,33 @@ def _positions(value: Any) -> dict[str, list[float]]:
     return kept
 
 
+def system_time_zone() -> str:
+    """The computer's time zone as an IANA name ("Europe/Berlin"), UTC if it has none."""
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+    except Exception:  # an unreadable or odd system setting: UTC, which is never wrong
+        return "UTC"
+    try:
+        return check_time_zone(name)
+    except SettingError:
+        return "UTC"
+
+
+def check_time_zone(value: Any) -> str:
+    """An IANA time zone name that this computer's zone data knows."""
+    import zoneinfo
+
+    text = str(value or "").strip()
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise SettingError(f"“{text}” is not a time zone. Enter a name such as "
+                           "America/New_York, Europe/London or UTC.") from None
+    return text
+
+
 PHONE_REGION = Definition(
     "phone_region", "the country a phone number written without +country code is in",
     lambda: DEFAULT_PHONE_REGION, _region)
@@ -147,6 +174,9 @@ QUIET_DAYS = Definition(
 VERIFY_MONTHS = Definition(
     "verify_months", "ask to re-check a resource not verified for this many months",
     lambda: 12, _whole_number(1, 120, "The resource re-check reminder"))
+TIME_ZONE = Definition(
+    "time_zone", "the time zone meeting times are in, e.g. America/Chicago (default: the "
+    "computer's)", system_time_zone, check_time_zone)
 NETWORK_POSITIONS = Definition(
     "network_positions", "where organizations were dragged in the network diagram",
     dict, _positions, shown=False)
@@ -155,7 +185,7 @@ NETWORK_POSITIONS = Definition(
 WINDOWS = (EXPIRING_DAYS, REVIEW_DAYS, QUIET_DAYS, VERIFY_MONTHS)
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
     PHONE_REGION, PAGE_SIZE, EXPIRING_DAYS, REVIEW_DAYS, QUIET_DAYS, VERIFY_MONTHS,
-    NETWORK_POSITIONS)}
+    NETWORK_POSITIONS, TIME_ZONE)}
 
 
 @dataclass(frozen=True)
@@ -241,6 +271,15 @@ class Settings:
             definition.check(value)  # all checked before any is stored
         for definition, value in pairs:
             self.set(definition, value)
+
+    @property
+    def time_zone(self) -> str:
+        """The IANA time zone meetings' wall-clock times are in (calendar exports)."""
+        return str(self.get(TIME_ZONE))
+
+    @time_zone.setter
+    def time_zone(self, value: str) -> None:
+        self.set(TIME_ZONE, value)
 
     @property
     def network_positions(self) -> dict[str, tuple[float, float]]:

@@ -1,15 +1,25 @@
-"""Resource directories in Open Referral's Human Services Data Specification (HSDS).
-
-Export writes the HSDS 3.0 tabular package (CSV files plus `datapackage.json`) to a
-folder or a zip: organizations; resources as services; one location per organization
-that has an address or map position; phones; contacts who agreed to be shared; our
-categories as a taxonomy linked to services through attributes.
+"""Reading resource directories in Open Referral's Human Services Data Specification (HSDS).
 
 Import reads an HSDS 3 package and the older 1.x/2.x CSV layouts from a folder or a
-zip: organizations (matched against existing ones like a CSV import), services as
-resources, contacts, and phones. Taxonomy terms map onto our categories by name and
-common synonyms; a term with no match files the resource under "Other" and keeps the
-term in the resource's notes. One transaction, one undoable batch.
+zip: organizations, services as resources, contacts, and phones (with extensions).
+Taxonomy terms map onto our categories by name and common synonyms; a term with no
+match files the resource under "Other" and keeps the term in the resource's notes. One
+transaction, one undoable batch. Writing a package is `hsds_export`.
+
+Identity is HSDS's own: a record is the one with the same `id`. An id that is a UUID
+becomes the record's id here (so a package exported by PartnerDesk names the same
+records everywhere); any other id ("org-1") gives an id derived from it. So importing the
+same package again updates what it imported (the package's values replace ours where it
+has one) and never makes a second copy. A record that only looks like one already here
+(the same website, e-mail, phone or a very similar name) is imported as its own record,
+with a hint in the preview; the Duplicates window then offers the pair for a person to
+merge or keep apart. A website is no identity: in the HSDS 1.1 sample, all ten
+organizations give http://example.com.
+
+Contacts from a directory are marked as agreeing to be shared: a directory lists them so
+that others get in touch, which is what our "may share" records, and it is what lets
+them travel on when the directory is exported again (an export holds only contacts who
+agreed). A person can still clear it, and a re-import never sets it back.
 
 Decisions: PartnerDesk keeps an address as one text, while HSDS addresses need city,
 state and postal code apart, so an export puts the address in the location's
@@ -21,20 +31,23 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import uuid
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from partnerdesk.db import records as r
-from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import duplicates, validation
+from partnerdesk.services.contact_details import phone_text
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import Writer, field_values
-from partnerdesk.sharing import hsds_schema as schema
+from partnerdesk.sharing.hsds_export import derived_id, export_hsds
 from partnerdesk.sharing.import_common import (
     MB,
     ImportFileError,
@@ -44,15 +57,14 @@ from partnerdesk.sharing.import_common import (
     apply_plan,
     context,
     decode_text,
-    find_matches,
-    merged_values,
+    replaced_values,
     row_cleaner,
 )
 
-ID_NAMESPACE = uuid.UUID("0c9f5a3e-2b47-4f6b-8f1e-7d3c2a1b9e55")
+__all__ = ["HsdsPlan", "apply_hsds", "export_hsds", "plan_hsds", "read_package"]
+
 MAX_PACKAGE_BYTES = 100 * MB
 MAX_MEMBERS = 200
-TAXONOMY_NAME = "PartnerDesk categories"
 # Words in a taxonomy term that point at one of our default categories.
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "Food": ("food", "meal", "nutrition", "pantry", "grocer"),
@@ -68,115 +80,19 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "Funding": ("funding", "grant", "financial"),
     "Training": ("training", "education", "course", "class"),
 }
+# HSDS phone types -> our phone kinds (a kind this database does not have becomes "other").
+PHONE_KINDS = {"cell": "mobile", "text": "mobile", "fax": "fax", "pager": "pager",
+               "voice": "work", "textphone": "other", "video": "other"}
 
 
-def derived_id(*parts: str) -> str:
-    return str(uuid.uuid5(ID_NAMESPACE, ":".join(parts)))
-
-
-# -- export -------------------------------------------------------------------------
-def build_tables(desk: Any) -> dict[str, list[dict[str, Any]]]:
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in schema.TABLES}
-    categories = {c.id: c for c in desk.categories.list()}
-    taxonomy_id = derived_id("taxonomy", TAXONOMY_NAME)
-    tables["taxonomy"].append({"id": taxonomy_id, "name": TAXONOMY_NAME,
-                               "description": "The categories PartnerDesk files resources "
-                                              "and community needs under.", "version": "1"})
-    for category in categories.values():
-        tables["taxonomy_term"].append({
-            "id": category.id, "name": category.name, "taxonomy": TAXONOMY_NAME,
-            "description": category.description or category.name, "language": "en",
-            "taxonomy_id": taxonomy_id})
-    for org in desk.organizations.list():
-        tables["organization"].append({
-            "id": org.id, "name": org.name, "description": org.mission or org.name,
-            "email": org.email, "website": org.website})
-        if org.address or org.latitude is not None:
-            location_id = derived_id("location", org.id)
-            tables["location"].append({
-                "id": location_id, "location_type": "physical", "organization_id": org.id,
-                "name": org.name, "description": org.address,
-                "latitude": "" if org.latitude is None else org.latitude,
-                "longitude": "" if org.longitude is None else org.longitude})
-        if org.phone:
-            tables["phone"].append({"id": derived_id("phone", org.id), "organization_id": org.id,
-                                    "number": org.phone, "type": "voice"})
-    for resource in desk.resources.list():
-        tables["service"].append({
-            "id": resource.id, "organization_id": resource.organization_id,
-            "name": resource.name, "description": resource.description, "status": "active",
-            "eligibility_description": resource.eligibility,
-            "last_modified": resource.updated_at.isoformat()})
-        if resource.category_id in categories:
-            tables["attribute"].append({
-                "id": derived_id("attribute", resource.id), "link_id": resource.id,
-                "taxonomy_term_id": resource.category_id, "link_type": "category",
-                "link_entity": "service"})
-        if resource.schedule:
-            tables["schedule"].append({"id": derived_id("schedule", resource.id),
-                                       "service_id": resource.id,
-                                       "description": resource.schedule})
-        if resource.service_area:
-            tables["service_area"].append({"id": derived_id("area", resource.id),
-                                           "service_id": resource.id,
-                                           "name": resource.service_area})
-        location_id = derived_id("location", resource.organization_id)
-        if any(row["id"] == location_id for row in tables["location"]):
-            tables["service_at_location"].append({
-                "id": derived_id("sal", resource.id), "service_id": resource.id,
-                "location_id": location_id})
-    organization_ids = {row["id"] for row in tables["organization"]}
-    for contact in desk.contacts.list(where={"share_ok": True}):
-        emails = [e.get("address") for e in contact.emails if e.get("address")]
-        tables["contact"].append({
-            "id": contact.id, "name": contact.name, "title": contact.role,
-            "organization_id": contact.organization_id
-            if contact.organization_id in organization_ids else "",
-            "email": emails[0] if emails else ""})
-        for position, phone in enumerate(contact.phones):
-            tables["phone"].append({
-                "id": derived_id("phone", contact.id, str(position)),
-                "contact_id": contact.id, "number": phone.get("number", ""),
-                "type": "cell" if phone.get("kind") == "mobile" else "voice"})
-    return tables
-
-
-def _csv_bytes(table: str, rows: list[dict[str, Any]]) -> bytes:
-    handle = io.StringIO()
-    writer = csv.DictWriter(handle, fieldnames=schema.fields(table), lineterminator="\r\n",
-                            extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    return handle.getvalue().encode("utf-8")
-
-
-def export_hsds(desk: Any, target: str | Path) -> dict[str, int]:
-    """Write the package to a folder, or to a zip when `target` ends in .zip."""
-    tables = build_tables(desk)
-    files = {schema.TABLES[name][0]: _csv_bytes(name, rows) for name, rows in tables.items()}
-    files["datapackage.json"] = json.dumps(schema.datapackage(), indent=2).encode("utf-8")
-    path = Path(target)
-    try:
-        if path.suffix.lower() == ".zip":
-            partial = path.with_name(path.name + ".partial")
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-                for name, data in files.items():
-                    archive.writestr(name, data)
-            partial.replace(path)
-        else:
-            if path.exists() and not path.is_dir():
-                raise PartnerDeskError(f"{path} is a file; choose a folder, or a name ending "
-                                       "in .zip.")
-            path.mkdir(parents=True, exist_ok=True)
-            for name, data in files.items():
-                (path / name).write_bytes(data)
-    except OSError as error:
-        raise PartnerDeskError(f"Could not write {path}: {error.strerror}. Choose another "
-                               "folder.") from error
-    counts = {name: len(rows) for name, rows in tables.items()}
-    desk.log_export("hsds", path, counts=counts, scope="resource directory")
-    return counts
+def record_id(kind: str, hsds_id: str, *fallback: str) -> str:
+    """Our id for an HSDS record: its own id when that is a UUID, else one derived from
+    it (or, with no id at all, from `fallback`, e.g. the name), the same on every import."""
+    if _is_uuid(hsds_id):
+        return str(uuid.UUID(hsds_id))
+    if hsds_id:
+        return derived_id("hsds", kind, hsds_id)
+    return derived_id("hsds", kind, "no-id", *fallback)
 
 
 # -- reading a package ----------------------------------------------------------------
@@ -240,24 +156,51 @@ def _read_zip(source: Path) -> dict[str, bytes]:
 class ServicePlan:
     row: int
     hsds_id: str
+    record_id: str
     organization_hsds_id: str
     values: dict[str, Any]
     category: str
+    category_from_terms: bool  # the package named a term that maps onto a category here
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ContactPlan:
+    hsds_id: str
+    record_id: str
+    organization_hsds_id: str
+    service_hsds_id: str  # the service this person is the contact for, if any
+    values: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
 class HsdsPlan:
     organizations: ImportPlan
     services: list[ServicePlan]
-    contacts: list[tuple[str, dict[str, Any]]]  # (organization hsds id, contact values)
+    contacts: list[ContactPlan]
     org_rows: dict[str, int]  # organization hsds id -> row number in organizations.csv
 
     def counts(self) -> dict[str, int]:
         counts = self.organizations.counts()
         invalid = sum(1 for s in self.services if s.problems)
+        hints = sum(1 for row in self.organizations.rows if row.valid and _hint(row)) + sum(
+            1 for c in self.contacts if c.warnings)
         return {**counts, "invalid": counts["invalid"] + invalid,
-                "services": len(self.services) - invalid, "contacts": len(self.contacts)}
+                "services": len(self.services) - invalid, "contacts": len(self.contacts),
+                "possible_duplicates": hints}
+
+
+def _hint(row: RowPlan) -> bool:
+    return any(w.startswith(HINT_START) for w in row.warnings)
+
+
+HINT_START = "Possibly the same as"
+
+
+def _hint_text(title: str, reason: str, kind: str) -> str:
+    return (f"{HINT_START} “{title}” ({reason}). It is imported as its own {kind}; "
+            "Duplicates then shows the two for you to merge or keep apart.")
 
 
 def _first(row: dict[str, str], *names: str) -> str:
@@ -282,7 +225,7 @@ def _terms(tables: dict[str, list[dict[str, str]]]) -> dict[str, list[str]]:
             term = names.get(row.get("taxonomy_term_id", ""))
             if term:
                 found.setdefault(row.get("link_id", ""), []).append(term)
-    for table in ("service_attributes", "service_taxonomy"):
+    for table in ("service_attributes", "service_taxonomy", "services_taxonomy"):
         for row in tables.get(table, []):
             term = names.get(_first(row, "taxonomy_term_id", "taxonomy_id"))
             if term:
@@ -304,36 +247,78 @@ def category_for(terms: list[str], categories: dict[str, str]) -> tuple[str, str
     return categories.get("other", "Other"), "; ".join(terms)
 
 
-def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> HsdsPlan:
-    """The preview of an HSDS import. Writes nothing."""
-    tables = read_package(path)
-    org_plan = ImportPlan("organization", "hsds", Path(path).name)
-    addresses = _addresses(tables)
-    locations = {row.get("id", ""): row for row in tables.get("locations", [])}
-    org_rows: dict[str, int] = {}
-    clean_org, clean_contact = row_cleaner(desk, "organization"), row_cleaner(desk, "contact")
+def _phones(tables: dict[str, list[dict[str, str]]], allowed: set[str],
+            ) -> tuple[dict[str, str], dict[str, list[dict[str, str]]], dict[str, list[str]]]:
+    """(organization id -> its first number, contact id -> their phones, service id ->
+    its numbers as text). A phone row belongs to the contact it names, else to its
+    organization (named, or through its location), else to its service."""
+    org_of_location = {row.get("id", ""): row.get("organization_id", "")
+                       for row in tables.get("locations", [])}
     org_phones: dict[str, str] = {}
     contact_phones: dict[str, list[dict[str, str]]] = {}
+    service_phones: dict[str, list[str]] = {}
     for row in tables.get("phones", []):
         number = _first(row, "number")
         if not number:
             continue
+        extension = _first(row, "extension")
+        if not extension and _first(row, "description").startswith("Extension "):
+            extension = _first(row, "description").removeprefix("Extension ").strip()
+        organization = row.get("organization_id") or org_of_location.get(
+            row.get("location_id", ""), "")
         if row.get("contact_id"):
+            kind = PHONE_KINDS.get(_first(row, "type").lower(), "work")
             contact_phones.setdefault(row["contact_id"], []).append(
-                {"number": number, "kind": "mobile" if row.get("type") in ("cell", "text")
-                 else "work"})
-        elif row.get("organization_id"):
-            org_phones.setdefault(row["organization_id"], number)
+                {"number": number, "kind": kind if kind in allowed else "other",
+                 "extension": extension})
+        elif organization:
+            org_phones.setdefault(organization, phone_text({"number": number,
+                                                            "extension": extension}))
+        elif row.get("service_id"):
+            described = " ".join(p for p in (phone_text({"number": number,
+                                                         "extension": extension}),
+                                             f"({_first(row, 'description')})"
+                                             if _first(row, "description") else "") if p)
+            service_phones.setdefault(row["service_id"], []).append(described)
+    return org_phones, contact_phones, service_phones
+
+
+def _location_notes(location: dict[str, str]) -> str:
+    """What another directory says about an organization's place, for its notes."""
+    parts = [f"Location: {_first(location, 'name')}" if _first(location, "name") else "",
+             _first(location, "description"),
+             f"Getting there: {_first(location, 'transportation')}"
+             if _first(location, "transportation") else ""]
+    return "\n".join(p for p in parts if p)
+
+
+def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> HsdsPlan:
+    """The preview of an HSDS import. Writes nothing."""
+    from partnerdesk.db import vocabulary as v
+
+    tables = read_package(path)
+    org_plan = ImportPlan("organization", "hsds", Path(path).name)
+    addresses = _addresses(tables)
+    locations: dict[str, dict[str, str]] = {}  # organization id -> its first location
+    for row in tables.get("locations", []):
+        locations.setdefault(row.get("organization_id", ""), row)
+    org_rows: dict[str, int] = {}
+    clean_org, clean_contact = row_cleaner(desk, "organization"), row_cleaner(desk, "contact")
+    org_phones, contact_phones, service_phones = _phones(
+        tables, {kind for kind, _ in v.PHONE_KINDS})
     for index, row in enumerate(tables.get("organizations", [])):
         hsds_id = row.get("id", "")
-        location = next((loc for loc in locations.values()
-                         if loc.get("organization_id") == hsds_id), {})
+        location = locations.get(hsds_id, {})
+        # A location PartnerDesk exported (its id derived from the organization's) holds
+        # the address in its description; another directory's describes the place.
+        ours = bool(location) and location.get("id") == derived_id("location", hsds_id)
         values: dict[str, Any] = {
             "name": _first(row, "name"), "mission": _first(row, "description"),
             "email": _first(row, "email"), "website": _first(row, "website", "url"),
             "phone": org_phones.get(hsds_id, ""),
             "address": addresses.get(location.get("id", ""), "")
-            or _first(location, "description") if location else "",
+            or (_first(location, "description") if ours else ""),
+            "notes": "" if ours else _location_notes(location),
         }
         for key in ("latitude", "longitude"):
             try:
@@ -342,30 +327,53 @@ def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> 
                 values[key] = None
         plan_row = RowPlan(row=index + 2, values={k: v for k, v in values.items()
                                                    if v not in ("", None)})
-        plan_row.record_id = hsds_id if _is_uuid(hsds_id) else ""
+        plan_row.record_id = record_id("organization", hsds_id, values["name"])
         if not plan_row.values.get("name"):
             plan_row.problems.append("Name: the organization has no name.")
+        elif hsds_id and hsds_id in org_rows:
+            plan_row.problems.append(f"The id {hsds_id} is used by another organization "
+                                     f"of the package too (row {org_rows[hsds_id]}).")
         else:
             clean_org(plan_row)
-        org_rows[hsds_id] = plan_row.row
+        org_rows.setdefault(hsds_id, plan_row.row)
         org_plan.rows.append(plan_row)
-    find_matches(desk, org_plan, progress)
-    services = _plan_services(desk, tables, org_rows)
-    contacts = []
-    for row in tables.get("contacts", []):
-        name = _first(row, "name")
-        if not name:
-            continue
-        values = {"name": name, "role": _first(row, "title")}
-        if _first(row, "email"):
-            values["emails"] = [{"address": _first(row, "email"), "kind": "work"}]
-        if row.get("id") in contact_phones:
-            values["phones"] = contact_phones[row["id"]]
-        contact_row = RowPlan(row=0, values=values)
-        clean_contact(contact_row)
-        if contact_row.valid:
-            contacts.append((row.get("organization_id", ""), contact_row.values))
+    _match_organizations(desk, org_plan, progress)
+    services = _plan_services(desk, tables, org_rows, service_phones)
+    contacts = _plan_contacts(desk, tables, contact_phones, clean_contact, org_plan, org_rows)
     return HsdsPlan(org_plan, services, contacts, org_rows)
+
+
+def _live(desk: Any, model: Any, ids: Iterable[str]) -> dict[str, Any]:
+    """Field values of the live records here with these ids."""
+    wanted = sorted({i for i in ids if i})
+    found: dict[str, Any] = {}
+    with desk.store.read() as session:
+        for start in range(0, len(wanted), 500):
+            for row in session.scalars(select(model).where(
+                    model.id.in_(wanted[start:start + 500]), model.deleted == False)):  # noqa: E712
+                found[row.id] = field_values(row)
+    return found
+
+
+def _match_organizations(desk: Any, plan: ImportPlan, progress: Progress | None) -> None:
+    """Rows whose id is a record here update it; rows that only look like a record here
+    or an earlier row (website, e-mail, phone, name) get a hint and stay new."""
+    here = _live(desk, r.Organization, (row.record_id for row in plan.rows))
+    index = duplicates.MatchIndex.from_desk(desk, "organization")
+    for number, row in enumerate(plan.rows):
+        if progress is not None and number % 500 == 0:
+            progress.report(number, len(plan.rows), "Looking for duplicates…")
+        if not row.valid:
+            continue
+        if row.record_id in here:
+            row.match_key, row.match_title = row.record_id, here[row.record_id]["name"]
+            row.reason, row.action, row.replace = "the same organization (same HSDS id)", \
+                "merge", True
+        else:
+            hint = index.match(row.values, exclude={row.record_id})
+            if hint is not None:
+                row.warnings.append(_hint_text(hint.title, hint.reason, "organization"))
+        index.add(f"row:{row.row}", row.values)
 
 
 def _is_uuid(text: str) -> bool:
@@ -387,20 +395,45 @@ def _addresses(tables: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     return found
 
 
-def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
-                   org_rows: dict[str, int]) -> list[ServicePlan]:
-    categories = {duplicates.fold(c.name): c.name for c in desk.categories.list()}
-    terms = _terms(tables)
-    schedules: dict[str, str] = {}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+RRULE_DAYS = dict(zip(("MO", "TU", "WE", "TH", "FR", "SA", "SU"), WEEKDAYS, strict=True))
+
+
+def _day(text: str) -> str:
+    """HSDS 1.x/2.x weekdays are numbers, 1 for Monday (ISO 8601); HSDS 3 writes
+    iCalendar's "MO,TU"."""
+    if text.isdigit() and 1 <= int(text) <= 7:
+        return WEEKDAYS[int(text) - 1]
+    days = [RRULE_DAYS.get(part.strip().upper(), part.strip()) for part in text.split(",")]
+    return ", ".join(day for day in days if day)
+
+
+def _time(text: str) -> str:
+    return text[:5] if len(text) == 8 and text[2] == ":" and text.endswith(":00") else text
+
+
+def _schedules(tables: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """service id -> its opening times as one text: a schedule's own description, or
+    each row's days and hours ("Monday 09:00–17:00; Tuesday 09:00–17:00")."""
+    found: dict[str, list[str]] = {}
     for table in ("schedules", "regular_schedules"):
         for row in tables.get(table, []):
             text = _first(row, "description")
-            if not text and row.get("opens_at"):
-                text = " ".join(p for p in (row.get("weekday", ""), row.get("byday", ""),
-                                            row.get("opens_at", ""), "–",
-                                            row.get("closes_at", "")) if p)
-            if row.get("service_id") and text:
-                schedules.setdefault(row["service_id"], text)
+            if not text and (row.get("opens_at") or row.get("closes_at")):
+                hours = "–".join(_time(t) for t in (_first(row, "opens_at"),
+                                                    _first(row, "closes_at")) if t)
+                text = " ".join(p for p in (_day(_first(row, "weekday", "byday")), hours) if p)
+            if row.get("service_id") and text and text not in found.get(row["service_id"], []):
+                found.setdefault(row["service_id"], []).append(text)
+    return {service: "; ".join(texts) for service, texts in found.items()}
+
+
+def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
+                   org_rows: dict[str, int], phones: dict[str, list[str]],
+                   ) -> list[ServicePlan]:
+    categories = {duplicates.fold(c.name): c.name for c in desk.categories.list()}
+    terms = _terms(tables)
+    schedules = _schedules(tables)
     areas: dict[str, str] = {}
     for row in tables.get("service_areas", []):
         if row.get("service_id"):
@@ -409,30 +442,88 @@ def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
     eligibility = {row.get("service_id", ""): _first(row, "eligibility")
                    for row in tables.get("eligibility", [])}
     plans = []
+    seen: dict[str, int] = {}
+    defaults, ctx = desk.resources.defaults(), context(desk)  # once, not once per service
     for index, row in enumerate(tables.get("services", [])):
         hsds_id = row.get("id", "")
-        category, unmapped = category_for(terms.get(hsds_id, []), categories)
+        service_terms = terms.get(hsds_id, [])
+        category, unmapped = category_for(service_terms, categories)
         notes = [f"Original category (HSDS taxonomy): {unmapped}"] if unmapped else []
+        if _first(row, "status").lower() in ("inactive", "defunct"):
+            notes.insert(0, f"Not offered at present (HSDS status: {_first(row, 'status')}).")
         for label, key in (("Web", "url"), ("E-mail", "email"),
-                           ("Fees", "fees_description"), ("How to apply",
-                                                          "application_process")):
+                           ("Fees", "fees_description"), ("How to apply", "application_process"),
+                           ("Interpretation", "interpretation_services"),
+                           ("Wait time", "wait_time")):
             if _first(row, key):
                 notes.append(f"{label}: {_first(row, key)}")
+        notes += [f"Phone: {phone}" for phone in phones.get(hsds_id, [])]
         values = {"name": _first(row, "name"), "description": _first(row, "description"),
                   "eligibility": _first(row, "eligibility_description", "eligibility")
                   or eligibility.get(hsds_id, ""), "schedule": schedules.get(hsds_id, ""),
                   "service_area": areas.get(hsds_id, ""), "notes": "\n".join(notes)}
-        plan = ServicePlan(index + 2, hsds_id, row.get("organization_id", ""), values, category)
+        checked = _first(row, "assured_date")
+        if checked:
+            try:
+                values["last_verified"] = date.fromisoformat(checked[:10])
+            except ValueError:
+                values["notes"] = "\n".join([*notes, f"Last checked: {checked}"])
+        plan = ServicePlan(index + 2, hsds_id,
+                           record_id("service", hsds_id, row.get("organization_id", ""),
+                                     values["name"]),
+                           row.get("organization_id", ""), values, category,
+                           bool(service_terms) and not unmapped)
         if not values["name"]:
             plan.problems.append("The service has no name.")
         if plan.organization_hsds_id not in org_rows:
             plan.problems.append("The service names an organization that is not in the "
                                  "package.")
-        full = {**desk.resources.defaults(), **values, "organization_id": "x",
-                "category_id": "x"}
-        plan.problems += [p.message for p in validation.clean(r.Resource, full, context(desk))
+        if hsds_id and hsds_id in seen:
+            plan.problems.append(f"The id {hsds_id} is used by another service of the "
+                                 f"package too (row {seen[hsds_id]}).")
+        seen.setdefault(hsds_id, plan.row)
+        full = {**defaults, **values, "organization_id": "x", "category_id": "x"}
+        plan.problems += [p.message for p in validation.clean(r.Resource, full, ctx)
                           if not p.warning]
         plans.append(plan)
+    return plans
+
+
+def _plan_contacts(desk: Any, tables: dict[str, list[dict[str, str]]],
+                   contact_phones: dict[str, list[dict[str, str]]], clean: Any,
+                   org_plan: ImportPlan, org_rows: dict[str, int]) -> list[ContactPlan]:
+    """Contacts by id like organizations: the same id updates, a likely duplicate (same
+    e-mail, phone or name at the same organization) is a hint."""
+    org_ids = {hsds: row.record_id for hsds, number in org_rows.items()
+               for row in org_plan.rows if row.row == number}
+    plans: list[ContactPlan] = []
+    for row in tables.get("contacts", []):
+        name = _first(row, "name")
+        if not name:
+            continue
+        values: dict[str, Any] = {"name": name, "role": _first(row, "title")}
+        if _first(row, "email"):
+            values["emails"] = [{"address": _first(row, "email"), "kind": "work"}]
+        if row.get("id") in contact_phones:
+            values["phones"] = contact_phones[row["id"]]
+        if _first(row, "department"):
+            values["department"] = _first(row, "department")
+        contact_row = RowPlan(row=0, values=values)
+        clean(contact_row)
+        if contact_row.valid:
+            organization = row.get("organization_id", "")
+            plans.append(ContactPlan(
+                row.get("id", ""), record_id("contact", row.get("id", ""), organization, name),
+                organization, row.get("service_id", ""), contact_row.values))
+    here = _live(desk, r.Contact, (c.record_id for c in plans))
+    index = duplicates.MatchIndex.from_desk(desk, "contact")
+    for number, plan in enumerate(plans):
+        group = org_ids.get(plan.organization_hsds_id, "")
+        if plan.record_id not in here:
+            hint = index.match(plan.values, group, exclude={plan.record_id})
+            if hint is not None:
+                plan.warnings.append(_hint_text(hint.title, hint.reason, "contact"))
+        index.add(f"contact:{number}", plan.values, group=group)
     return plans
 
 
@@ -446,86 +537,91 @@ def apply_hsds(desk: Desk, plan: HsdsPlan, *, valid_only: bool = False,
             f"{bad[0].problems[0]}), so nothing was imported. Choose to import only the "
             "valid rows, or fix the package.")
     category_ids = {c.name: c.id for c in desk.categories.list()}
-    counts = {"services": 0, "contacts": 0}
+    counts = {"services": 0, "services_updated": 0, "contacts": 0, "contacts_updated": 0}
 
     def add_rest(writer: Writer, ids_by_row: dict[int, str]) -> None:
         org_ids = {hsds: ids_by_row[row] for hsds, row in plan.org_rows.items()
                    if row in ids_by_row}
-        new_resources: dict[tuple[str, str], dict[str, Any]] = {}  # by organization and name
-        by_hsds_id: dict[str, dict[str, Any]] = {}
+        contact_ids = _save_contacts(desk, writer, plan, org_ids, counts)
+        contact_of = {c.service_hsds_id: contact_ids[c.record_id] for c in plan.contacts
+                      if c.service_hsds_id and c.record_id in contact_ids}
+        services = [s for s in plan.services
+                    if not s.problems and s.organization_hsds_id in org_ids]
+        here = _here(writer, r.Resource, [s.record_id for s in services])
+        new: dict[str, dict[str, Any]] = {}
         changes: dict[str, dict[str, Any]] = {}
-        for service in plan.services:
-            if service.problems or service.organization_hsds_id not in org_ids:
-                continue
-            values = {**service.values, "organization_id": org_ids[service.organization_hsds_id],
-                      "category_id": category_ids.get(service.category)
-                      or category_ids.get("Other") or next(iter(category_ids.values()))}
-            values = {k: v for k, v in values.items() if v != ""} | {
-                "name": service.values["name"]}
-            key = (values["organization_id"], duplicates.fold(values["name"]))
-            existing = _existing_resource(writer, values, service.hsds_id)
-            if existing is not None:
-                current = {**field_values(existing), **changes.get(existing.id, {})}
-                changes.setdefault(existing.id, {}).update(merged_values(current, values))
-            elif key in new_resources or service.hsds_id in by_hsds_id:
-                # the same service twice in the package: one resource
-                earlier = new_resources.get(key) or by_hsds_id[service.hsds_id]
-                earlier.update(merged_values({**desk.resources.defaults(), **earlier},
-                                             values))
+        for service in services:
+            values = {k: v for k, v in service.values.items() if v not in ("", None)}
+            values["name"] = service.values["name"]
+            values["organization_id"] = org_ids[service.organization_hsds_id]
+            if service.hsds_id in contact_of:
+                values["contact_id"] = contact_of[service.hsds_id]
+            category = category_ids.get(service.category) or category_ids.get("Other") \
+                or next(iter(category_ids.values()))
+            if service.record_id in here:
+                if service.category_from_terms:
+                    values["category_id"] = category
+                current = {**here[service.record_id], **changes.get(service.record_id, {})}
+                changes.setdefault(service.record_id, {}).update(
+                    replaced_values(current, values))
+                counts["services_updated"] += 1
             else:
-                if _is_uuid(service.hsds_id) and \
-                        writer.session.get(r.Resource, service.hsds_id) is None:
-                    values["id"] = service.hsds_id
-                    by_hsds_id[service.hsds_id] = values
-                new_resources[key] = values
+                new[service.record_id] = {**values, "category_id": category}
                 counts["services"] += 1
-        desk.resources.save_many(writer, list(new_resources.values()), changes)
-        new_contacts: list[dict[str, Any]] = []
-        for org_hsds_id, values in plan.contacts:
-            values = {**values, "organization_id": org_ids.get(org_hsds_id)}
-            if _existing_contact(writer, values, new_contacts) is None:
-                new_contacts.append(values)
-                counts["contacts"] += 1
-        desk.contacts.save_many(writer, new_contacts)
+        taken = _taken(writer, r.Resource, list(new))
+        desk.resources.save_many(writer, [
+            {**values, "id": str(uuid.uuid4()) if record in taken else record}
+            for record, values in new.items()], changes)
 
     result = apply_plan(desk, plan.organizations, valid_only=valid_only, progress=progress,
                         extra=add_rest)
     result.counts.update(counts)
     result.counts["invalid"] += len(bad)
+    result.counts["possible_duplicates"] = plan.counts()["possible_duplicates"]
     return result
 
 
-def _existing_resource(writer: Writer, values: dict[str, Any], hsds_id: str) -> Any:
-    from sqlalchemy import select
+def _save_contacts(desk: Desk, writer: Writer, plan: HsdsPlan, org_ids: dict[str, str],
+                   counts: dict[str, int]) -> dict[str, str]:
+    """Write the package's contacts; returns the id each planned contact has here."""
+    here = _here(writer, r.Contact, [c.record_id for c in plan.contacts])
+    new: dict[str, dict[str, Any]] = {}
+    changes: dict[str, dict[str, Any]] = {}
+    for contact in plan.contacts:
+        values = {**contact.values, "organization_id": org_ids.get(contact.organization_hsds_id)}
+        if contact.record_id in here:
+            current = {**here[contact.record_id], **changes.get(contact.record_id, {})}
+            changes.setdefault(contact.record_id, {}).update(replaced_values(current, values))
+            counts["contacts_updated"] += 1
+        elif contact.record_id in new:  # the same id twice in the package
+            new[contact.record_id].update(replaced_values(
+                {**desk.contacts.defaults(), **new[contact.record_id]}, values))
+        else:
+            new[contact.record_id] = {**values, "share_ok": True}  # see the module's notes
+            counts["contacts"] += 1
+    taken = _taken(writer, r.Contact, list(new))
+    ids = {record: str(uuid.uuid4()) if record in taken else record for record in new}
+    desk.contacts.save_many(writer, [{**values, "id": ids[record]}
+                                     for record, values in new.items()], changes)
+    return {**{record: record for record in here}, **ids}
 
-    if _is_uuid(hsds_id):
-        row = writer.session.get(r.Resource, hsds_id)
-        if row is not None and not row.deleted:
-            return row
-    rows = writer.session.scalars(select(r.Resource).where(
-        r.Resource.organization_id == values["organization_id"],
-        r.Resource.deleted == False))  # noqa: E712
-    name = duplicates.fold(values["name"])
-    return next((row for row in rows if duplicates.fold(row.name) == name), None)
+
+def _here(writer: Writer, model: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Field values of the live records here with these ids, in the import's transaction."""
+    wanted = sorted(set(ids))
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        for row in writer.session.scalars(select(model).where(
+                model.id.in_(wanted[start:start + 500]), model.deleted == False)):  # noqa: E712
+            found[row.id] = field_values(row)
+    return found
 
 
-def _existing_contact(writer: Writer, values: dict[str, Any],
-                      arriving: list[dict[str, Any]]) -> Any:
-    """A contact of the same organization here, or one arriving earlier in the package,
-    that `values` likely duplicates."""
-    from sqlalchemy import select
-
-    rows = writer.session.scalars(select(r.Contact).where(
-        r.Contact.organization_id == values.get("organization_id"),
-        r.Contact.deleted == False))  # noqa: E712
-    index = duplicates.MatchIndex("contact")
-    found: dict[str, Any] = {}
-    for row in rows:
-        index.add(row.id, field_values(row), group="g")
-        found[row.id] = row
-    for number, other in enumerate(arriving):
-        if other.get("organization_id") == values.get("organization_id"):
-            index.add(f"new:{number}", other, group="g")
-            found[f"new:{number}"] = other
-    match = index.match(values, "g")
-    return found.get(match.key) if match else None
+def _taken(writer: Writer, model: Any, ids: list[str]) -> set[str]:
+    """Which of these ids a record here already has, deleted ones included (a deleted
+    record keeps its id; an import of it again makes a new record beside it)."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(writer.session.scalars(select(model.id).where(
+            model.id.in_(ids[start:start + 500]))))
+    return found

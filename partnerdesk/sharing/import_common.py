@@ -136,6 +136,9 @@ class RowPlan:
     match_title: str = ""
     reason: str = ""
     action: str = "new"  # new, merge, skip, add (for duplicates)
+    # The file is this record's source (the same HSDS id): a merge takes its values
+    # where it has one, instead of only filling what is empty here.
+    replace: bool = False
 
     @property
     def valid(self) -> bool:
@@ -358,12 +361,13 @@ def apply_plan(desk: Desk, plan: ImportPlan, *, valid_only: bool = False,
                     ids_by_row[row.row] = target
                 continue
             if row.duplicate and row.action == "merge" and target:
+                combine = replaced_values if row.replace else merged_values
                 if target in fresh:
                     current = {**defaults, **fresh[target]}
-                    fresh[target].update(merged_values(current, values))
+                    fresh[target].update(combine(current, values))
                 else:
                     current = {**here[target], **pending.get(target, {})}
-                    pending.setdefault(target, {}).update(merged_values(current, values))
+                    pending.setdefault(target, {}).update(combine(current, values))
                 ids_by_row[row.row] = target
                 counts["merged"] += 1
                 continue
@@ -470,5 +474,18 @@ def merged_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str
         elif isinstance(old, bool):
             continue  # a flag is never "empty": keep what the person set here
         elif old in (None, "", [], {}):
+            changes[name] = value
+    return changes
+
+
+def replaced_values(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """The file's values where it has one (it is the record's source), lists joined as
+    `merged_values` joins them; a flag stays as the person set it here."""
+    changes = merged_values(current, incoming)
+    for name, value in incoming.items():
+        if name not in current or name in changes or value in (None, "", [], {}) \
+                or isinstance(current[name], bool) or isinstance(value, list):
+            continue
+        if value != current[name]:
             changes[name] = value
     return changes

@@ -32,6 +32,9 @@ ICONS: dict[str, tuple[str, str]] = {
     "agreements": ("", "file-certificate"),
     "resource_map": ("", "map-2"),
     "meetings": ("", "calendar-event"),
+    "events": ("", "speakerphone"),
+    "feedback": ("", "messages"),
+    "funding": ("", "coin"),
     "reports": ("", "report-analytics"),
     "sharing": ("", "arrows-exchange"),
     "trash": ("", "trash"),
@@ -71,7 +74,8 @@ ICONS: dict[str, tuple[str, str]] = {
     "getting_started": ("", "rocket"),
 }
 SCREENS = ("dashboard", "organizations", "contacts", "partnerships", "agreements",
-           "resource_map", "meetings", "reports", "sharing", "trash")
+           "resource_map", "meetings", "events", "feedback", "funding", "reports", "sharing",
+           "trash")
 
 # MainWindow attribute -> icon key (actions other parts add are named here too, so they
 # get their icon wherever they are built; `decorate_actions` skips the ones not there).

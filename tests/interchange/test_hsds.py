@@ -169,7 +169,7 @@ def test_older_hsds_1_layout_with_taxonomy(desk: Desk, tmp_path: Path) -> None:
     resources = {r.name: r for r in desk.resources.list()}
     food = resources["Saturday groceries"]
     assert desk.categories.get(food.category_id).name == "Food"
-    assert food.schedule == "Saturday 09:00 – 12:00"
+    assert food.schedule == "Saturday 09:00–12:00"
     legal = resources["Tenant rights clinic"]
     assert desk.categories.get(legal.category_id).name == "Other"
     assert "Legal Aid" in legal.notes  # the original term is kept
