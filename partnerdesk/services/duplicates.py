@@ -279,7 +279,7 @@ def _pairs_of(desk: Desk, record_type: str) -> list[DuplicatePair]:
     for label, table in keys.items():
         for key, ids in table.items():
             if len(set(ids)) > 1:
-                note(ids, f"same {label} {key}")
+                note(ids, f"same {label} {_shown(label, key)}")
     where = " at the same organization" if record_type == "contact" else ""
     for group, members in groups.items():
         _name_pairs(members, note, where if group else "")
@@ -287,6 +287,14 @@ def _pairs_of(desk: Desk, record_type: str) -> list[DuplicatePair]:
     return [DuplicatePair(record_type, a, b, titles[a], titles[b], tuple(why))
             for (a, b), why in sorted(reasons.items(), key=lambda item: titles[item[0][0]])
             if (a, b) not in skip]
+
+
+def _shown(label: str, key: str) -> str:
+    """A key as people read it: "+1 617-555-0100 ext. 42" for "+16175550100;ext=42"."""
+    if label != "phone":
+        return key
+    number, extension = split_extension(key)
+    return phone_text({"extension": extension}, validation.format_phone(number))
 
 
 def _name_pairs(members: list[dict[str, Any]], note: Any, where: str) -> None:

@@ -459,7 +459,7 @@ class RowReader:
         values = plan.values
         if self.source.record_type == "contact":
             for base, entries in found.entries.items():
-                if base == "phone":  # a fax or pager column first is not the main number
+                if base == "phone" and not self.own:  # a fax or pager column first: not main
                     entries.sort(key=lambda entry: entry["kind"] in ("fax", "pager"))
                 values[ENTRY_KEYS[base][0]] = entries
             addresses = [_address(parts, group) for group, parts in found.addresses.items()]
@@ -495,11 +495,6 @@ def _address(parts: dict[str, list[str]], group: str) -> dict[str, str] | None:
     default = group if group in v.values(v.ADDRESS_KINDS) else "work"
     entry["kind"] = label_kind(label, v.ADDRESS_KINDS, default) if label else default
     return entry
-
-
-def row_values(source: CsvSource, number: int, cells: list[str]) -> RowPlan:
-    """One row's values (for a single row; a whole file uses one `RowReader`)."""
-    return RowReader(source).values(number, cells)
 
 
 def build_plan(desk: Any, source: CsvSource, progress: Progress | None = None) -> ImportPlan:

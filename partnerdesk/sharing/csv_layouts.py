@@ -101,7 +101,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                                                                      "personalemail"),
         "email:other": ("otheremail", "email2", "email3"),
         "phone": ("phone", "telephone", "tel", "phonenumber", "phones", "phone1"),
-        "phone:work": ("workphone", "businessphone", "officephone"),
+        "phone:work": ("workphone", "businessphone", "officephone", "deskphone", "directline"),
         "phone:mobile": ("mobile", "cell", "mobilephone", "cellphone", "mobilenumber"),
         "phone:home": ("homephone",), "phone:other": ("otherphone", "phone2"),
         "phone:fax": ("fax", "faxnumber", "workfax", "businessfax"),
@@ -421,8 +421,9 @@ def guess_mapping(headers: list[str], record_type: str) -> list[str]:
 def link_columns(mapping: list[str]) -> tuple[dict[int, int], dict[int, int]]:
     """(value column -> its kind column, phone column -> its extension column).
 
-    A kind or extension column belongs to the nearest column of its kind of entry on its
-    left (Google's "Phone 1 - Label" sits left of "Phone 1 - Value": then on its right)."""
+    A kind column belongs to the nearest column of its kind of entry, on its right first
+    (Google's "Phone 1 - Label" sits left of "Phone 1 - Value"); an extension column to
+    the nearest phone on its left first (CiviCRM's "Phone", "Phone Extension")."""
     kinds: dict[int, int] = {}
     extensions: dict[int, int] = {}
 
@@ -433,20 +434,20 @@ def link_columns(mapping: list[str]) -> tuple[dict[int, int], dict[int, int]]:
         wanted = KIND_TARGETS.get(target) or ("phone" if target == "phone_extension" else None)
         if wanted is None:
             continue
-        found = _nearest(mapping, column, lambda t, w=wanted: base(t) == w)
+        found = _nearest(mapping, column, lambda t, w=wanted: base(t) == w,
+                         right_first=target != "phone_extension")
         if found is None:
             continue
         (kinds if target != "phone_extension" else extensions).setdefault(found, column)
     return kinds, extensions
 
 
-def _nearest(mapping: list[str], column: int, fits: Callable[[str], bool]) -> int | None:
-    # Google writes the label just before its value; others write the kind after it.
-    for candidate in (column + 1, column - 1):
-        if 0 <= candidate < len(mapping) and fits(mapping[candidate]):
-            return candidate
-    for distance in range(2, len(mapping)):
-        for candidate in (column - distance, column + distance):
+def _nearest(mapping: list[str], column: int, fits: Callable[[str], bool],
+             right_first: bool) -> int | None:
+    for distance in range(1, len(mapping)):
+        sides = (column + distance, column - distance) if right_first and distance == 1 \
+            else (column - distance, column + distance)
+        for candidate in sides:
             if 0 <= candidate < len(mapping) and fits(mapping[candidate]):
                 return candidate
     return None

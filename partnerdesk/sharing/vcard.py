@@ -58,6 +58,9 @@ URL_KINDS = {"work": "work", "home": "home", "homepage": "home", "other": "other
 # Words that say nothing about whose an entry is.
 GENERIC = frozenset({"pref", "internet", "x400", "voice", "msg", "video", "text",
                      "textphone", "postal", "parcel", "dom", "intl", "uri"})
+# vCard 4.0 KIND values of cards that are no person (contacts are people)
+NOT_PEOPLE = {"group": "a group of contacts", "org": "an organization's card",
+              "location": "a place"}
 SHARE_OK, LAST_CONTACTED, PREFERRED = ("X-PARTNERDESK-SHARE-OK", "X-PARTNERDESK-LAST-CONTACTED",
                                        "X-PARTNERDESK-PREFERRED")
 
@@ -274,6 +277,12 @@ def read_cards(path: str | Path) -> tuple[list[RowPlan], list[str]]:
     for number, card_text in split_cards(text, name):
         try:
             card = vobject.readOne(prepare_card(card_text), ignoreUnreadable=False)
+            kind = _text(card.kind.value).casefold() if hasattr(card, "kind") else ""
+            if kind in NOT_PEOPLE:
+                label = card_label(number, card_text)
+                left_out.append(f"{label[:1].upper()}{label[1:]} is {NOT_PEOPLE[kind]}, not a "
+                                "person, and was left out.")
+                continue
             rows.append(card_values(card, number))
         except Exception as error:  # vobject raises many kinds for broken cards
             reason = "".join(c if c.isprintable() else " " for c in str(error).strip())

@@ -27,7 +27,7 @@ import quopri
 import re
 
 # What `vcard.card_values` reads (grouped or not: `item1.EMAIL`); everything else goes.
-KEPT = frozenset({"BEGIN", "END", "VERSION", "FN", "N", "ORG", "TITLE", "ROLE", "EMAIL",
+KEPT = frozenset({"BEGIN", "END", "VERSION", "KIND", "FN", "N", "ORG", "TITLE", "ROLE", "EMAIL",
                   "TEL", "ADR", "URL", "NOTE", "CATEGORIES", "UID", "X-ABLABEL",
                   "X-PARTNERDESK-SHARE-OK", "X-PARTNERDESK-LAST-CONTACTED",
                   "X-PARTNERDESK-PREFERRED"})

@@ -1,4 +1,4 @@
-"""Migration 0004: a database made before contacts had addresses, websites, a department
+"""Migration 0005: a database made before contacts had addresses, websites, a department
 and typed phones opens with every phone kept, the extension moved out of the number."""
 
 import json
@@ -10,6 +10,7 @@ from partnerdesk.services import Desk
 from partnerdesk.services.store import version_state
 
 STAMP = [3, "laptop-a"]
+PREVIOUS = "0004"  # the schema just before this migration (the lead may renumber both)
 OLD_PHONES = [
     ("Ana Ortiz", [{"number": "+16175550101", "kind": "work"}]),
     ("Ben Ode", [{"number": "555-0101 ext. 42", "kind": "work"},
@@ -20,8 +21,8 @@ OLD_PHONES = [
 ]
 
 
-def make_0003_database(path: Path) -> None:
-    upgrade_safely(path, existing=False, target="0003")
+def make_old_database(path: Path) -> None:
+    upgrade_safely(path, existing=False, target=PREVIOUS)
     connection = sqlite3.connect(path)
     for number, (name, phones) in enumerate(OLD_PHONES):
         stamps = {field: STAMP for field in ("name", "phones", "role", "_alive")}
@@ -40,7 +41,7 @@ def make_0003_database(path: Path) -> None:
 
 def test_old_phones_become_typed_with_nothing_lost(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    make_0003_database(path)
+    make_old_database(path)
     with Desk.open(path) as desk:
         phones = {c.name: c.phones for c in desk.contacts.list()}
         assert phones == {

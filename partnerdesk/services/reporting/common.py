@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from partnerdesk.db import records as r
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services import contact_details
 from partnerdesk.services.desk import Desk
 
 LIVE = False
@@ -165,7 +166,9 @@ def phone_text(number: str, region: str) -> str:
 def contact_line(contact: r.Contact, org_name: str, internal: bool,
                  region: str) -> ContactLine:
     email = contact.emails[0].get("address", "") if contact.emails else ""
-    phone = phone_text(contact.phones[0].get("number", ""), region) if contact.phones else ""
+    phone = contact_details.phone_text(  # with its extension: "+1 617-555-0101 ext. 42"
+        contact.phones[0], phone_text(contact.phones[0].get("number", ""), region)) \
+        if contact.phones else ""
     return ContactLine(name=contact.name, role=contact.role, organization=org_name,
                        email=email, phone=phone, notes=contact.notes,
                        internal_notes=contact.internal_notes if internal else "",
