@@ -40,7 +40,6 @@ def test_vcard_40_in_full(desk: Desk) -> None:
 
 @pytest.mark.parametrize("name, expected", [
     ("photo-test.vcf", {"should be ok to share": [("+49123456789", "home", "")]}),
-    ("radicale-1587.vcf", {"Given Family": []}),
     ("vcard40_multilang.vcf", {"Yamada Taro": []}),  # the first of the two FN
     ("vcard40_simple.vcf", {"John Doe": []}),
 ])
