@@ -266,6 +266,9 @@ class MainWindow(QMainWindow):
         self.file_menu.insertSeparator(self.close_action)
         self.backups_action.setEnabled(True)
         add_help_actions(self.help_menu, self)
+        from partnerdesk.ui import desktop_features
+
+        desktop_features.install(self)
 
     def show_backups(self) -> None:
         from partnerdesk.ui.backups_window import BackupsWindow
