@@ -1,6 +1,7 @@
-"""The desktop conveniences of the main window, kept apart from the window itself: the
-Go menu (Ctrl+1 … Ctrl+9), the dashboard's getting-started steps and where the keyboard
-starts when a database opens.
+"""The desktop conveniences of the main window, kept apart from the window itself:
+File → New / Open database and Open Recent (`databases`), the Go menu (Ctrl+1 … Ctrl+9),
+the dashboard's getting-started steps and where the keyboard starts when a database
+opens.
 
 `install(window)` is called once the window has its screens (`MainWindow.set_desk`).
 """
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
 
 
 def install(window: "MainWindow") -> None:
+    from partnerdesk.ui.databases import build_database_actions
+
+    first = window.file_menu.actions()[0]
+    window.file_menu.insertActions(first, build_database_actions(window))
+    window.file_menu.insertSeparator(first)
     build_go_menu(window)
     window.sig_view_changed.connect(lambda key: _on_view_built(window, key))
     # The first screen shown gets the keyboard focus (else it is nowhere, and the first
