@@ -69,3 +69,35 @@ def test_private_uses_are_found() -> None:
                           "r._hidden\n", encoding="utf-8")
         assert private_uses(sample) == ["from partnerdesk.services.validation import _kinds",
                                         "r._hidden"]
+
+
+# What the Desk facade offers (desk.interchange, desk.sharing, desk.duplicates,
+# desk.resource_map), the command line asks of it rather than of the modules behind it.
+BEHIND_THE_FACADE = ("partnerdesk.sharing.csv_import", "partnerdesk.sharing.vcard",
+                     "partnerdesk.sharing.hsds", "partnerdesk.sharing.ical",
+                     "partnerdesk.sharing.import_common", "partnerdesk.sharing.conflicts",
+                     "partnerdesk.sharing.undo", "partnerdesk.services.duplicates",
+                     "partnerdesk.services.gaps", "partnerdesk.services.needs_import",
+                     "partnerdesk.services.network")
+
+
+def facade_bypasses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [node.module or "" for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and node.module in BEHIND_THE_FACADE]
+    found += [a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+              for a in node.names if a.name in BEHIND_THE_FACADE]
+    return found
+
+
+def test_the_command_line_goes_through_the_desk_facade() -> None:
+    offenders = {p.name: facade_bypasses(p) for p in (PACKAGE / "cli").glob("*.py")
+                 if facade_bypasses(p)}
+    assert offenders == {}
+
+
+def test_facade_bypasses_are_found(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from partnerdesk.sharing.vcard import plan_vcard\n"
+                      "import partnerdesk.services.gaps\n", encoding="utf-8")
+    assert facade_bypasses(sample) == ["partnerdesk.sharing.vcard", "partnerdesk.services.gaps"]

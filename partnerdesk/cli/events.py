@@ -1,13 +1,19 @@
 """Sub-commands for community events and feedback: events (the list), feedback (the
 list), import-survey (a CSV of survey totals into one feedback's results)."""
 
+from __future__ import annotations
+
 import argparse
 from datetime import date
+from typing import TYPE_CHECKING
 
 from partnerdesk.cli.common import Commands, open_desk
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 
 def register(commands: Commands) -> None:
@@ -75,9 +81,9 @@ def run_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _find_feedback(desk: object, wanted: str) -> str:
+def _find_feedback(desk: Desk, wanted: str) -> str:
     """A feedback record's id from its id or (a unique part of) its title."""
-    service = desk.feedback  # type: ignore[attr-defined]
+    service = desk.feedback
     if service.count(where={"id": wanted}):
         return wanted
     rows = service.list()

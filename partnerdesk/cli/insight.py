@@ -60,10 +60,8 @@ def register(commands: Commands) -> None:
 
 
 def run_gaps(args: argparse.Namespace) -> int:
-    from partnerdesk.services.gaps import coverage
-
     with open_desk(args) as desk:
-        found = coverage(desk, categories=args.category)
+        found = desk.resource_map.coverage(categories=args.category)
     if args.json:
         print_json([line.as_dict() for line in found])
         return 0
@@ -80,13 +78,11 @@ def run_gaps(args: argparse.Namespace) -> int:
 
 
 def run_import_needs(args: argparse.Namespace) -> int:
-    from partnerdesk.services.needs_import import import_needs
-
     path = Path(args.file)
     if not path.is_file():
         raise PartnerDeskError(f"There is no file at {path}.")
     with open_desk(args) as desk:
-        result = import_needs(desk, path, default_source=args.source)
+        result = desk.resource_map.import_needs(path, default_source=args.source)
     already = f" {result.skipped} were already there." if result.skipped else ""
     print(f"Imported {result.created} community needs from {path.name}.{already}")
     return 0
@@ -100,11 +96,10 @@ def network_drawing(desk: Desk, *, categories: list[str] | None = None,
 
     from partnerdesk.reports.charts import network_diagram
     from partnerdesk.reports.fonts import BOLD, REGULAR, register_fonts
-    from partnerdesk.services.network import build_network
     from partnerdesk.services.network_positions import Footprint, positions_for
 
     register_fonts()
-    network = build_network(desk, categories=categories, kinds=kinds, statuses=statuses)
+    network = desk.resource_map.network(categories=categories, kinds=kinds, statuses=statuses)
     shown = network.subset(network.linked_ids())
     footprints = {n.id: Footprint(
         width=max(stringWidth(n.name, BOLD if n.is_us else REGULAR, 7.5),

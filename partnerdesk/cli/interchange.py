@@ -136,31 +136,27 @@ def _preview(row: Any) -> str:
 
 
 def _run_plan(args: argparse.Namespace, desk: "Desk", plan: Any) -> int:
-    from partnerdesk.sharing.import_common import apply_plan, refuse_invalid
-
     plan.set_duplicate_action(args.on_duplicate)
     if args.dry_run:
         _report(args, plan, plan.counts())
         return 0
-    refuse_invalid(plan, args.valid_only)
-    result = apply_plan(desk, plan, valid_only=args.valid_only)
+    # refuses a plan with problems (unless --valid-only) before anything is written
+    result = desk.interchange.apply(plan, valid_only=args.valid_only)
     _report(args, plan, result.counts)
     return 0
 
 
 def run_import_csv(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.csv_import import plan_csv
-
     with open_desk(args) as desk:
-        return _run_plan(args, desk, plan_csv(desk, args.file, RECORD_TYPES[args.type],
-                                              mapping=args.map))
+        source = desk.interchange.open_csv(args.file, RECORD_TYPES[args.type])
+        if args.map:
+            source.remap(args.map)
+        return _run_plan(args, desk, desk.interchange.plan_csv(source))
 
 
 def run_import_vcard(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.vcard import plan_vcard
-
     with open_desk(args) as desk:
-        return _run_plan(args, desk, plan_vcard(desk, args.file))
+        return _run_plan(args, desk, desk.interchange.plan_vcard(args.file))
 
 
 def run_export_csv(args: argparse.Namespace) -> int:
@@ -172,40 +168,33 @@ def run_export_csv(args: argparse.Namespace) -> int:
 
 
 def run_export_vcard(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.vcard import export_vcard
-
     with open_desk(args) as desk:
-        count = export_vcard(desk, _path_ok(args.output), args.vcard_version, args.shareable_only)
+        count = desk.interchange.export_vcard(_path_ok(args.output), args.vcard_version,
+                                              args.shareable_only)
     print(f"Wrote {count} contacts to {args.output} (vCard {args.vcard_version})")
     return 0
 
 
 def run_export_ical(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.ical import export_ical
-
     with open_desk(args) as desk:
-        count = export_ical(desk, _path_ok(args.output))
+        count = desk.interchange.export_ical(_path_ok(args.output))
     print(f"Wrote {count} calendar entries to {args.output}")
     return 0
 
 
 def run_export_hsds(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.hsds import export_hsds
-
     with open_desk(args) as desk:
-        counts = export_hsds(desk, _path_ok(args.output))
+        counts = desk.interchange.export_hsds(_path_ok(args.output))
     print(f"Wrote {counts['organization']} organizations and {counts['service']} services "
           f"to {args.output}")
     return 0
 
 
 def run_import_hsds(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.hsds import apply_hsds, plan_hsds
-
     with open_desk(args) as desk:
-        plan = plan_hsds(desk, args.path)
-        counts = plan.counts() if args.dry_run else apply_hsds(
-            desk, plan, valid_only=args.valid_only).counts
+        plan = desk.interchange.plan_hsds(args.path)
+        counts = plan.counts() if args.dry_run else desk.interchange.apply(
+            plan, valid_only=args.valid_only).counts
     if args.json:
         print_json(counts)
     else:
@@ -221,10 +210,8 @@ def run_import_hsds(args: argparse.Namespace) -> int:
 
 
 def run_duplicates(args: argparse.Namespace) -> int:
-    from partnerdesk.services.duplicates import find_duplicates
-
     with open_desk(args) as desk:
-        pairs = find_duplicates(desk)
+        pairs = desk.duplicates.find()
     if args.json:
         print_json([{"type": p.record_type, "first_id": p.first_id, "second_id": p.second_id,
                      "first": p.first_title, "second": p.second_title,

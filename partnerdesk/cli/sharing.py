@@ -65,7 +65,7 @@ def passphrase(confirm: bool) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.exporter import Scope, export_bundle, find_partnership
+    from partnerdesk.sharing.exporter import Scope, find_partnership
 
     target = Path(args.output).expanduser()
     with open_desk(args) as desk:
@@ -75,7 +75,7 @@ def run_export(args: argparse.Namespace) -> int:
         else:
             scope = Scope.everything(for_partner=args.for_partner)
         secret = passphrase(confirm=True) if args.seal else None
-        result = export_bundle(desk, target, scope, passphrase=secret)
+        result = desk.sharing.export(target, scope, passphrase=secret)
     sealed = " (sealed)" if result.sealed else ""
     print(f"Wrote {result.total:,} records and {result.attachments:,} attachments to "
           f"{result.path}{sealed}.")
@@ -110,10 +110,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.conflicts import list_conflicts
-
     with open_desk(args) as desk:
-        found = list_conflicts(desk)
+        found = desk.sharing.conflicts()
     if args.json:
         print_json([{"id": c.id, "type": c.record_type, "record_id": c.record_id,
                      "title": c.title, "field": c.field, "our_value": c.lost_value,
@@ -130,10 +128,8 @@ def run_conflicts(args: argparse.Namespace) -> int:
 
 
 def run_imports(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.undo import list_imports
-
     with open_desk(args) as desk:
-        found = list_imports(desk)
+        found = desk.sharing.imports()
     if args.json:
         print_json([{"id": b.id, "imported_at": b.imported_at, "source": b.source,
                      "from_device": b.from_device, "from_organization": b.from_organization,
@@ -149,9 +145,7 @@ def run_imports(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    from partnerdesk.sharing.undo import undo_import
-
     with open_desk(args) as desk:
-        check = undo_import(desk, args.batch, confirm=args.yes)
+        check = desk.sharing.undo_import(args.batch, confirm=args.yes)
     print(f"Undone: {check.touched:,} records are back as they were before that import.")
     return 0

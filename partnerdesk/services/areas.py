@@ -218,10 +218,13 @@ class ResourceMapArea(Area):
 
         set_links(self.desk, need_id, resource_ids)
 
-    def import_needs(self, source: Path | str | bytes) -> NeedsImportResult:
+    def import_needs(self, source: Path | str | bytes, *,
+                     default_source: str = "") -> NeedsImportResult:
+        """A CSV of community needs (a path or its bytes), added in one transaction;
+        `default_source` names where needs without a source column come from."""
         from partnerdesk.services.needs_import import import_needs
 
-        return import_needs(self.desk, source)
+        return import_needs(self.desk, source, default_source=default_source)
 
     def network(self, categories: Iterable[str] | None = None,
                 kinds: Iterable[str] | None = None,

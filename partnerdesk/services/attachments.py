@@ -46,10 +46,6 @@ class AttachmentService(RecordService[r.Attachment]):
             os.replace(temporary, target)
         return digest
 
-    def store_file(self, source: Path) -> tuple[str, int]:
-        digest, size, _new = self.copy_in(source)
-        return digest, size
-
     def copy_in(self, source: Path) -> tuple[str, int, bool]:
         """Keep a file's bytes under their hash: (hash, size, whether they are new here)."""
         if not source.is_file():

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -22,6 +22,9 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services.records import RecordService
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 LIVE = False
 ELEMENT_KEYS = v.values(v.REVIEW_ELEMENTS)
@@ -125,16 +128,16 @@ def _steps(next_steps: str | Sequence[str | NextStep]) -> list[NextStep]:
     return found
 
 
-def check_review(desk: object, values: dict[str, Any]) -> list[FieldProblem]:
+def check_review(desk: Desk, values: dict[str, Any]) -> list[FieldProblem]:
     """The problems with a review's values (for enabling Save); nothing is written."""
-    problems = list(desk.reviews.check(values))  # type: ignore[attr-defined]
+    problems = list(desk.reviews.check(values))
     if not any((entry or {}).get("score") is not None
                for entry in (values.get("scores") or {}).values()):
         problems.append(FieldProblem("scores", "Give at least one element a score from 1 to 5."))
     return problems
 
 
-def record_review(desk: object, partnership_id: str, *, reviewed_on: date,
+def record_review(desk: Desk, partnership_id: str, *, reviewed_on: date,
                   scores: dict[str, Any], overall_note: str = "",
                   next_steps: str | Sequence[str | NextStep] = "",
                   review_id: str | None = None) -> r.PartnershipReview:
@@ -152,7 +155,7 @@ def record_review(desk: object, partnership_id: str, *, reviewed_on: date,
     errors = [p for p in check_review(desk, values) if not p.warning]
     if errors:
         raise ValidationError(errors)
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     with store.write() as writer:
         session = writer.session
         ship = session.get(r.Partnership, partnership_id)
@@ -200,9 +203,9 @@ def _summary(row: r.PartnershipReview) -> ReviewSummary:
                          row.next_steps)
 
 
-def trend(desk: object, partnership_id: str) -> ReviewTrend:
+def trend(desk: Desk, partnership_id: str) -> ReviewTrend:
     """The partnership's reviews oldest first, with each element's scores over time."""
-    store = desk.store  # type: ignore[attr-defined]
+    store = desk.store
     with store.read() as session:
         rows = list(session.scalars(select(r.PartnershipReview).where(
             r.PartnershipReview.partnership_id == partnership_id,
@@ -215,7 +218,7 @@ def trend(desk: object, partnership_id: str) -> ReviewTrend:
     return ReviewTrend(partnership_id, reviews, series, average)  # type: ignore[arg-type]
 
 
-def latest(desk: object, partnership_id: str) -> ReviewSummary | None:
+def latest(desk: Desk, partnership_id: str) -> ReviewSummary | None:
     return trend(desk, partnership_id).latest
 
 

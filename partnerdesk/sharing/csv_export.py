@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.contact_details import ADDRESS_PARTS, phone_text
 from partnerdesk.sharing.csv_import import FORMULA_START
 from partnerdesk.sharing.csv_layouts import OWN_CONTACT_HEADERS, OWN_ORGANIZATION_HEADERS
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 
 def neutralise(cell: str) -> str:
@@ -40,7 +43,7 @@ def _addresses(items: list[dict[str, Any]]) -> list[str]:
             for part in ("kind", *ADDRESS_PARTS)]
 
 
-def contact_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
+def contact_rows(desk: Desk, shareable_only: bool = False) -> list[list[str]]:
     names = {org.id: org.name for org in desk.organizations.list()}
     rows = []
     where = {"share_ok": True} if shareable_only else None
@@ -58,7 +61,7 @@ def contact_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
     return rows
 
 
-def organization_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
+def organization_rows(desk: Desk, shareable_only: bool = False) -> list[list[str]]:
     rows = []
     for org in desk.organizations.list():
         rows.append([
@@ -70,7 +73,7 @@ def organization_rows(desk: Any, shareable_only: bool = False) -> list[list[str]
     return rows
 
 
-def export_csv(desk: Any, record_type: str, path: str | Path,
+def export_csv(desk: Desk, record_type: str, path: str | Path,
                shareable_only: bool = False) -> int:
     """Write the records to `path`; returns how many. `shareable_only` leaves out contacts
     who did not agree to be shared and every internal note."""

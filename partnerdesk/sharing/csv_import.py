@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services.contact_details import ADDRESS_PARTS, address_text, phone_entry
@@ -50,6 +50,9 @@ from partnerdesk.sharing.import_common import (
     read_text,
     row_cleaner,
 )
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 MULTI = re.compile(r"\s*:::\s*")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -497,7 +500,7 @@ def _address(parts: dict[str, list[str]], group: str) -> dict[str, str] | None:
     return entry
 
 
-def build_plan(desk: Any, source: CsvSource, progress: Progress | None = None) -> ImportPlan:
+def build_plan(desk: Desk, source: CsvSource, progress: Progress | None = None) -> ImportPlan:
     """The preview: every row's values, problems and likely duplicate. Writes nothing.
 
     Rows a "Contact Type" column gives to another record type are left out, and the plan
@@ -536,7 +539,7 @@ def build_plan(desk: Any, source: CsvSource, progress: Progress | None = None) -
     return plan
 
 
-def plan_csv(desk: Any, path: str | Path, record_type: str,
+def plan_csv(desk: Desk, path: str | Path, record_type: str,
              progress: Progress | None = None, mapping: list[str] | None = None) -> ImportPlan:
     """Open, recognise, apply `--map` choices (`mapping`), then plan. Writes nothing."""
     if record_type not in TARGETS:

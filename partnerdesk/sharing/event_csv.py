@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.sharing.csv_export import neutralise
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 EVENT_HEADERS = ["PartnerDesk ID", "Title", "Kind", "Starts", "Ends", "Time zone", "Place",
                  "Hosts", "Partners", "Partnerships", "Resources used", "People reached",
@@ -38,7 +41,7 @@ def _grouped(rows: list[Any], key: str) -> dict[str, list[Any]]:
     return found
 
 
-def event_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
+def event_rows(desk: Desk, shareable_only: bool = False) -> list[list[str]]:
     orgs, ships = _names(desk.organizations), _names(desk.partnerships)
     resources = _names(desk.resources)
     taking_part = _grouped(desk.event_organizations.list(order_by="created_at"), "event_id")
@@ -64,7 +67,7 @@ def event_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
     return rows
 
 
-def feedback_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
+def feedback_rows(desk: Desk, shareable_only: bool = False) -> list[list[str]]:
     orgs, ships = _names(desk.organizations), _names(desk.partnerships)
     reviews = {row.id: row.reviewed_on.isoformat() for row in desk.reviews.list()}
     results = _grouped(desk.survey_results.list(order_by="position"), "feedback_id")
@@ -83,7 +86,7 @@ def feedback_rows(desk: Any, shareable_only: bool = False) -> list[list[str]]:
     return rows
 
 
-def export_records_csv(desk: Any, record_type: str, path: str | Path,
+def export_records_csv(desk: Desk, record_type: str, path: str | Path,
                        shareable_only: bool = False) -> int:
     """Write events or feedback to `path`, whole or not at all; returns how many."""
     if record_type == "event":

@@ -292,7 +292,7 @@ def _location_notes(location: dict[str, str]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> HsdsPlan:
+def plan_hsds(desk: Desk, path: str | Path, progress: Progress | None = None) -> HsdsPlan:
     """The preview of an HSDS import. Writes nothing."""
     from partnerdesk.db import vocabulary as v
 
@@ -343,7 +343,7 @@ def plan_hsds(desk: Any, path: str | Path, progress: Progress | None = None) -> 
     return HsdsPlan(org_plan, services, contacts, org_rows)
 
 
-def _live(desk: Any, model: Any, ids: Iterable[str]) -> dict[str, Any]:
+def _live(desk: Desk, model: Any, ids: Iterable[str]) -> dict[str, Any]:
     """Field values of the live records here with these ids."""
     wanted = sorted({i for i in ids if i})
     found: dict[str, Any] = {}
@@ -355,7 +355,7 @@ def _live(desk: Any, model: Any, ids: Iterable[str]) -> dict[str, Any]:
     return found
 
 
-def _match_organizations(desk: Any, plan: ImportPlan, progress: Progress | None) -> None:
+def _match_organizations(desk: Desk, plan: ImportPlan, progress: Progress | None) -> None:
     """Rows whose id is a record here update it; rows that only look like a record here
     or an earlier row (website, e-mail, phone, name) get a hint and stay new."""
     here = _live(desk, r.Organization, (row.record_id for row in plan.rows))
@@ -428,7 +428,7 @@ def _schedules(tables: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     return {service: "; ".join(texts) for service, texts in found.items()}
 
 
-def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
+def _plan_services(desk: Desk, tables: dict[str, list[dict[str, str]]],
                    org_rows: dict[str, int], phones: dict[str, list[str]],
                    ) -> list[ServicePlan]:
     categories = {duplicates.fold(c.name): c.name for c in desk.categories.list()}
@@ -489,7 +489,7 @@ def _plan_services(desk: Any, tables: dict[str, list[dict[str, str]]],
     return plans
 
 
-def _plan_contacts(desk: Any, tables: dict[str, list[dict[str, str]]],
+def _plan_contacts(desk: Desk, tables: dict[str, list[dict[str, str]]],
                    contact_phones: dict[str, list[dict[str, str]]], clean: Any,
                    org_plan: ImportPlan, org_rows: dict[str, int]) -> list[ContactPlan]:
     """Contacts by id like organizations: the same id updates, a likely duplicate (same

@@ -21,10 +21,13 @@ import io
 import uuid
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.sharing import hsds_schema as schema
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 ID_NAMESPACE = uuid.UUID("0c9f5a3e-2b47-4f6b-8f1e-7d3c2a1b9e55")
 TAXONOMY_NAME = "PartnerDesk categories"
@@ -50,7 +53,7 @@ def _phone_row(phone: dict[str, Any], **links: str) -> dict[str, Any]:
     return row
 
 
-def build_tables(desk: Any) -> dict[str, list[dict[str, Any]]]:
+def build_tables(desk: Desk) -> dict[str, list[dict[str, Any]]]:
     """Every HSDS 3 table, by resource name, as rows of field values."""
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in schema.table_names()}
     categories = {c.id: c for c in desk.categories.list()}
@@ -134,7 +137,7 @@ def csv_bytes(table: str, rows: list[dict[str, Any]]) -> bytes:
     return handle.getvalue().encode("utf-8")
 
 
-def package_files(desk: Any) -> tuple[dict[str, bytes], dict[str, int]]:
+def package_files(desk: Desk) -> tuple[dict[str, bytes], dict[str, int]]:
     """The package's files by name, and how many rows each table holds."""
     tables = build_tables(desk)
     files = {schema.file_name(name): csv_bytes(name, rows) for name, rows in tables.items()}
@@ -142,7 +145,7 @@ def package_files(desk: Any) -> tuple[dict[str, bytes], dict[str, int]]:
     return files, {name: len(rows) for name, rows in tables.items()}
 
 
-def export_hsds(desk: Any, target: str | Path) -> dict[str, int]:
+def export_hsds(desk: Desk, target: str | Path) -> dict[str, int]:
     """Write the package to a folder, or to a zip when `target` ends in .zip."""
     files, counts = package_files(desk)
     path = Path(target)

@@ -45,11 +45,6 @@ def fields(table: str) -> list[str]:
     return [field["name"] for field in resources()[table]["schema"]["fields"]]
 
 
-def field_type(table: str, name: str) -> str:
-    return next(str(f["type"]) for f in resources()[table]["schema"]["fields"]
-                if f["name"] == name)
-
-
 def descriptor_bytes() -> bytes:
     """The descriptor exactly as Open Referral publishes it."""
     return descriptor_path().read_bytes()

@@ -22,7 +22,7 @@ import re
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import vobject
 
@@ -40,6 +40,9 @@ from partnerdesk.sharing.import_common import (
     row_cleaner,
 )
 from partnerdesk.sharing.vcard_text import card_label, prepare_card
+
+if TYPE_CHECKING:
+    from partnerdesk.services.desk import Desk
 
 VERSIONS = ("3.0", "4.0")
 BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
@@ -294,7 +297,7 @@ def read_cards(path: str | Path) -> tuple[list[RowPlan], list[str]]:
     return rows, left_out
 
 
-def plan_vcard(desk: Any, path: str | Path, progress: Progress | None = None) -> ImportPlan:
+def plan_vcard(desk: Desk, path: str | Path, progress: Progress | None = None) -> ImportPlan:
     """The preview of a vCard import: one row per card. Writes nothing."""
     plan = ImportPlan("contact", "vcard", Path(path).name)
     clean = row_cleaner(desk, "contact")
@@ -379,7 +382,7 @@ def _add_phone(card: Any, item: dict[str, Any], four: bool) -> None:
         prop.params["TYPE"] = [word.upper() for word in words]
 
 
-def export_vcard(desk: Any, path: str | Path, version: str = "3.0",
+def export_vcard(desk: Desk, path: str | Path, version: str = "3.0",
                  shareable_only: bool = False) -> int:
     """Every live contact (or only those who agreed to be shared) as one .vcf file."""
     if version not in VERSIONS:
