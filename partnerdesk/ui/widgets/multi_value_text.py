@@ -9,8 +9,13 @@ def first_email(emails: list[dict[str, Any]] | None) -> str:
 
 
 def first_phone(phones: list[dict[str, Any]] | None) -> str:
-    """Written as people read it (+1 202-555-0143), not as stored (+12025550143)."""
-    return readable_phone(str(phones[0].get("number", ""))) if phones else ""
+    """Written as people read it (+1 202-555-0143 ext. 12), not as stored (+12025550143):
+    a switchboard number is no use without the extension that reaches the person."""
+    if not phones:
+        return ""
+    from partnerdesk.services.contact_details import phone_text
+
+    return phone_text(phones[0], readable_phone(str(phones[0].get("number", ""))))
 
 
 @lru_cache(maxsize=4096)
