@@ -92,19 +92,12 @@ def network_drawing(desk: Desk, *, categories: list[str] | None = None,
                     kinds: list[str] | None = None, statuses: list[str] | None = None,
                     size: tuple[float, float] = DIAGRAM_SIZE) -> tuple[Any, int]:
     """The report's network drawing for these filters, and how many were left out."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from partnerdesk.reports.charts import label_footprints, network_diagram
+    from partnerdesk.services.network_positions import positions_for
 
-    from partnerdesk.reports.charts import network_diagram
-    from partnerdesk.reports.fonts import BOLD, REGULAR, register_fonts
-    from partnerdesk.services.network_positions import Footprint, positions_for
-
-    register_fonts()
     network = desk.resource_map.network(categories=categories, kinds=kinds, statuses=statuses)
     shown = network.subset(network.linked_ids())
-    footprints = {n.id: Footprint(
-        width=max(stringWidth(n.name, BOLD if n.is_us else REGULAR, 7.5),
-                  stringWidth(n.kind_label, REGULAR, 6.5), 11.0),
-        above=6.0, below=24.0) for n in shown.nodes}
+    footprints = label_footprints(shown)
     width, height = size
     side, bottom, top = FRAME
     scale = ((width - 2 * side) / 2, (height - bottom - top) / 2)

@@ -7,9 +7,9 @@ from datetime import date
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from partnerdesk.chart_axis import all_whole, axis_ticks
+from partnerdesk.reports import scripts
 from partnerdesk.reports.fonts import BOLD, REGULAR, register_fonts
 from partnerdesk.reports.styles import INK, MUTED, RULE
 from partnerdesk.reports.text import day, number
@@ -151,12 +151,32 @@ EDGE_STYLES = {
 }
 
 
+def _label(drawing: Drawing, x: float, y: float, text: str, font: str, size: float,
+           color: colors.Color) -> float:
+    """One label centred on `x`, in the fonts the reports use for every script: each run
+    of Hebrew, Arabic, Devanagari, Chinese… in a font that has it, shaped and in reading
+    order (reports/scripts.py), so a partner's name is never drawn as empty boxes.
+    Returns its width."""
+    line = scripts.layout(text, font, size)
+    left = x - line.width / 2
+    for piece in line.pieces:
+        if piece.text:
+            drawing.add(String(left, y, piece.text, fontName=piece.font, fontSize=size,
+                               fillColor=color))
+        for cluster in piece.clusters:
+            for glyph in cluster.glyphs:
+                drawing.add(String(left + glyph.x, y + glyph.y, glyph.char,
+                                   fontName=piece.font, fontSize=size, fillColor=color))
+        left += piece.width
+    return line.width
+
+
 def label_footprints(network: Network) -> dict[str, Footprint]:
     """The room each node's two-line label takes, as `network_diagram` draws it."""
     register_fonts()
     return {n.id: Footprint(
-        width=max(stringWidth(n.name, BOLD if n.is_us else REGULAR, NAME_SIZE),
-                  stringWidth(n.kind_label, REGULAR, KIND_SIZE), 11.0) + 4,
+        width=max(scripts.width(n.name, BOLD if n.is_us else REGULAR, NAME_SIZE),
+                  scripts.width(n.kind_label, REGULAR, KIND_SIZE), 11.0) + 4,
         above=6.0, below=LABEL_DEPTH) for n in network.nodes}
 
 
@@ -230,14 +250,12 @@ def network_diagram(network: Network, positions: dict[str, tuple[float, float]],
         if node.id in labelled:
             below = y - 13
             font = BOLD if node.is_us else REGULAR
-            label_width = max(stringWidth(node.name, font, NAME_SIZE),
-                              stringWidth(node.kind_label, REGULAR, KIND_SIZE)) + 4
+            label_width = max(scripts.width(node.name, font, NAME_SIZE),
+                              scripts.width(node.kind_label, REGULAR, KIND_SIZE)) + 4
             drawing.add(Rect(x - label_width / 2, below - 11, label_width, 19.5,
                              fillColor=colors.white, strokeColor=None))
-            drawing.add(String(x, below, node.name, fontName=font,
-                               fontSize=NAME_SIZE, fillColor=INK, textAnchor="middle"))
-            drawing.add(String(x, below - 8.5, node.kind_label, fontName=REGULAR,
-                               fontSize=KIND_SIZE, fillColor=MUTED, textAnchor="middle"))
+            _label(drawing, x, below, node.name, font, NAME_SIZE, INK)
+            _label(drawing, x, below - 8.5, node.kind_label, REGULAR, KIND_SIZE, MUTED)
     _legend(drawing, width, LEGEND_HEIGHT)
     return drawing
 

@@ -54,3 +54,24 @@ def test_lowest_label_stays_clear_of_the_legend(sample_desk: Desk) -> None:
     assert len(legend_texts) == 5  # three kinds of link, ours and the others
     kind_line = min(node.y for node in labels)  # the lowest label's second line
     assert kind_line - 3 > LEGEND_HEIGHT + 4
+
+
+def test_labels_in_other_scripts_take_the_fonts_that_have_them(sample_desk: Desk) -> None:
+    """Issue 17: a partner named in Hebrew, Arabic or Devanagari is drawn in the Noto font
+    for its script (DejaVu Sans has no Devanagari and draws none of them joined), as the
+    rest of the report's text is."""
+    network = build_network(sample_desk)
+    shown = network.subset(network.linked_ids())
+    names = {"עמותת הקהילה": "NotoSansHebrew", "جمعية الخير": "NotoSansArabic",
+             "सेवा केंद्र": "NotoSansDevanagari"}
+    others = [n for n in shown.nodes if not n.is_us][:3]
+    for node, name in zip(others, names, strict=True):
+        sample_desk.organizations.update(node.id, name=name)
+    network = build_network(sample_desk)
+    shown = network.subset(network.linked_ids())
+    drawing = network_diagram(shown, diagram_positions(shown, {}, 504, 460), 504, 460)
+    fonts = {node.fontName for node in drawing.contents if isinstance(node, String)}
+    for font in names.values():
+        assert any(name.startswith(font) for name in fonts), (font, fonts)
+    # the Latin labels beside them keep the report's own font
+    assert REGULAR in fonts
