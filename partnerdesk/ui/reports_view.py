@@ -179,6 +179,13 @@ class ReportsView(QWidget):
         self._set_have_pdf(False)
 
     # -- choices ------------------------------------------------------------------
+    def settings_changed(self, key: str) -> None:
+        """Preferences changed: a new paper size is the one the next report is made on."""
+        if key == "page_size":
+            self.page.setCurrentIndex(self.page.findData(self.desk.reports.page_size()))
+        elif key == "our_organization":
+            self.reload_choices()
+
     def reload_choices(self) -> None:
         self.partnership.clear()
         for ship in self.desk.partnerships.list():
