@@ -80,6 +80,7 @@ class PreferencesDialog(QDialog):
         self._describe(self.page_size, self.tr("Report paper size"), s.PAGE_SIZE)
         self.backups = QLineEdit()
         self.backups.setReadOnly(True)
+        self.backups.setMinimumWidth(self.backups.fontMetrics().averageCharWidth() * 48)
         self.backups.setAccessibleName(self.tr("Backups folder"))
         self.backups.setToolTip(self.tr("Where the automatic backups of this database go."))
         self.choose_backups = QPushButton(self.tr("C&hoose…"))
@@ -106,7 +107,9 @@ class PreferencesDialog(QDialog):
         form.addRow(self.tr("&Date format:"), self.date_format)
         form.addRow(self.tr("&Reminder horizon:"), self.horizon)
         form.addRow(self.tr("Report &paper size:"), self.page_size)
-        form.addRow(self.tr("&Backups folder:"), backups_row)
+        backups_label = QLabel(self.tr("&Backups folder:"))
+        backups_label.setBuddy(self.choose_backups)  # Alt+B: the folder is chosen, not typed
+        form.addRow(backups_label, backups_row)
         hint = QLabel(self.tr("Changes take effect at once."))
         theme.set_text_role(hint, "small")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -171,9 +174,16 @@ class PreferencesDialog(QDialog):
             self.page_size.addItem(self.tr("US Letter"), "letter")
             self.page_size.addItem(self.tr("A4"), "a4")
             self.page_size.setCurrentIndex(self.page_size.findData(settings.page_size))
-            self.backups.setText(str(self._backups().folder()))
+            self._show_backups_folder()
         finally:
             self._filling = False
+
+    def _show_backups_folder(self) -> None:
+        folder = str(self._backups().folder())
+        self.backups.setText(folder)
+        self.backups.setToolTip(self.tr("Backups of this database go to {folder}").format(
+            folder=folder))
+        self.backups.setCursorPosition(0)
 
     def _backups(self) -> Any:
         from partnerdesk.services.backups import Backups
@@ -225,7 +235,7 @@ class PreferencesDialog(QDialog):
             self._show_problem(str(error))
             return False
         self._show_problem("")
-        self.backups.setText(str(self._backups().folder()))
+        self._show_backups_folder()
         self.sig_changed.emit(BACKUPS)
         return True
 
