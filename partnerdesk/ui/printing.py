@@ -76,7 +76,7 @@ def _html_lines(text: str) -> str:
 
 
 def _heading(title: str, subtitle: str) -> str:
-    return (f"<h2>{escape(title)}</h2><p style='color:#555'>{escape(subtitle)}</p>")
+    return f"<h2>{escape(title)}</h2><p><i>{escape(subtitle)}</i></p>"
 
 
 def list_html(view: Any, today: date | None = None) -> str:
