@@ -30,8 +30,9 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Desk:
     path = db_path(args)
     if not create and not path.exists():
         raise PartnerDeskError(
-            f"There is no database at {path}. Run 'partnerdesk demo' to make one with sample "
-            "data, open the app to start a new one, or pass --db with an existing file.")
+            f"There is no database at {path}. Run 'partnerdesk init --our-name NAME' to start "
+            "an empty one (or 'partnerdesk init --from FILE' to join a colleague's), "
+            "'partnerdesk demo' for sample data, or pass --db with an existing file.")
     from partnerdesk.services import Desk  # not on the way to the window: see ui.app
 
     desk = Desk.open(path)

@@ -191,6 +191,18 @@ DATE_FORMAT = Definition(
     "date_format", "how dates are shown and typed: system (this computer's format), "
     "d MMM yyyy, MMM d, yyyy, yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, dd/MM/yyyy or dd.MM.yyyy",
     lambda: "system", _date_format)
+
+
+def check_person_name(value: Any) -> str:
+    text = " ".join(str(value).split())
+    if len(text) > 80:
+        raise SettingError("Your name can be at most 80 characters long.")
+    return text
+
+
+YOUR_NAME = Definition(
+    "your_name", "your name, shown to colleagues beside the values you typed when two "
+    "changes clash", lambda: "", check_person_name)
 NETWORK_POSITIONS = Definition(
     "network_positions", "where organizations were dragged in the network diagram",
     dict, _positions, shown=False)
@@ -199,7 +211,7 @@ NETWORK_POSITIONS = Definition(
 WINDOWS = (EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS)
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
     PHONE_REGION, PAGE_SIZE, DATE_FORMAT, EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS,
-    NETWORK_POSITIONS, TIME_ZONE)}
+    NETWORK_POSITIONS, TIME_ZONE, YOUR_NAME)}
 
 
 @dataclass(frozen=True)
@@ -313,6 +325,15 @@ class Settings:
     @time_zone.setter
     def time_zone(self, value: str) -> None:
         self.set(TIME_ZONE, value)
+
+    @property
+    def your_name(self) -> str:
+        """The person using this laptop: colleagues see it beside the values typed here."""
+        return str(self.get(YOUR_NAME))
+
+    @your_name.setter
+    def your_name(self, value: str) -> None:
+        self.set(YOUR_NAME, value)
 
     @property
     def network_positions(self) -> dict[str, tuple[float, float]]:
