@@ -116,16 +116,19 @@ def run_conflicts(args: argparse.Namespace) -> int:
         found = list_conflicts(desk)
     if args.json:
         print_json([{"id": c.id, "type": c.record_type, "record_id": c.record_id,
-                     "title": c.title, "field": c.field, "our_value": c.lost_value,
-                     "our_device": c.lost_from, "their_value": c.won_value,
-                     "their_device": c.won_from, "detected_at": c.detected_at,
-                     "import": c.batch_id} for c in found])
+                     "title": c.title, "field": c.field,
+                     "lost_value": c.lost_value, "lost_device": c.lost_from,
+                     "kept_value": c.won_value, "kept_device": c.won_from,
+                     # the winner was the value this laptop held (a colleague's lost)
+                     "kept_here": c.kept_here,
+                     "detected_at": c.detected_at, "import": c.batch_id} for c in found])
     elif not found:
         print("No open conflicts.")
     else:
-        print_table([("#", "record", "field", "this laptop had", "now (from)")]
-                    + [(str(c.id), c.title, c.field, str(c.lost_value),
-                        f"{c.won_value} ({c.won_from[:8]})") for c in found])
+        print_table([("#", "record", "field", "lost", "kept", "")]
+                    + [(str(c.id), c.title, c.field, str(c.lost_value), str(c.won_value),
+                        "yours kept" if c.kept_here else "yours replaced")
+                       for c in found])
     return 0
 
 

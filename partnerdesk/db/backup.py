@@ -11,6 +11,7 @@ deletes anything: the current database is backed up first, or, when it is
 damaged, renamed aside so it can still be sent to someone who can rescue it.
 """
 
+import json
 import logging
 import os
 import sqlite3
@@ -260,6 +261,20 @@ def _writable(path: Path) -> bool:
         connection.close()
 
 
+def _mark_restored(path: Path) -> None:
+    """A restored database takes a new device id when it next opens: the laptop may
+    have sent bundles with the change numbers the backup will use again."""
+    from partnerdesk.db.identity import RESTORED_KEY
+
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                               (RESTORED_KEY, json.dumps(True)))
+    finally:
+        connection.close()
+
+
 def restore_file(backup: Path, db_path: Path) -> RestoreResult:
     """Replace the database at `db_path` with the contents of `backup`.
 
@@ -281,6 +296,7 @@ def restore_file(backup: Path, db_path: Path) -> RestoreResult:
                 raise DatabaseProblem(
                     "The restored copy did not pass its check, so the database was not "
                     "replaced. Try another backup.")
+            _mark_restored(temporary)
             fsync_file(temporary)
             if db_path.exists() and db_path.stat().st_size:
                 if integrity_ok(db_path, quick=True, read_only=False):

@@ -10,6 +10,7 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,19 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
-from partnerdesk.db import search_index
+from partnerdesk.db import identity, search_index
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
 from partnerdesk.db.bulk import delete_rows, insert_rows, json_text, update_rows
 from partnerdesk.db.engine import write_engine
-from partnerdesk.db.local import HistoryEntry, Setting
+from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
+from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import versioning
 from partnerdesk.services.indexing import search_entries
 
 RecordT = TypeVar("RecordT", bound=SQLModel)
+log = logging.getLogger(__name__)
 
 DEVICE_KEY = "device_id"
 COUNTER_KEY = "lamport_counter"
@@ -39,6 +42,7 @@ SEED_STAMP: tuple[int, str] = (0, "seed")
 # Columns a bulk write passes as canonical JSON text already (the text the revision hashes).
 ENCODED = ("stamps", "vv", "delete_ctx")
 HISTORY_ENCODED = ("changed_fields", "state")
+DELETED_FIELD = "_deleted"  # a conflict's field when a deletion lost (`sharing.merge`)
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ class Writer:
         if self._counter is None:
             setting = self.session.get(Setting, COUNTER_KEY)
             current = int(setting.value) if setting else 0
+            if current >= versioning.MAX_COUNTER:  # JSON readers hold integers up to 2**53
+                raise PartnerDeskError(
+                    "This database has run out of change numbers, so nothing was saved. "
+                    "Start a new PartnerDesk and join it with a bundle of everything.")
             self._counter = current + 1
             self.session.merge(Setting(key=COUNTER_KEY, value=self._counter))
         return self._counter
@@ -137,6 +145,31 @@ class Writer:
         if seen > current:
             self.session.merge(Setting(key=COUNTER_KEY, value=seen))
             self._counter = None
+
+    def listed(self, record_type: str, record_ids: Iterable[str],
+               ) -> dict[str, dict[str, list[Any]]]:
+        """The writes this laptop lists in its Conflicts for these records: record id ->
+        field -> stamps (both sides of each clash). A local write has seen them, so its
+        context covers them (SHARING.md: a value listed here counts as seen); a lost
+        deletion counts for the hidden alive field."""
+        found: dict[str, dict[str, list[Any]]] = {}
+        ids = sorted(set(record_ids))
+        table = Conflict.__table__  # type: ignore[attr-defined]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.session.execute(
+                select(table.c.record_id, table.c.field, table.c.lost_stamp,
+                       table.c.won_stamp).where(table.c.record_type == record_type,
+                                                table.c.record_id.in_(chunk)))
+            for record_id, field, lost, won in rows:
+                name = versioning.ALIVE if field == DELETED_FIELD else field
+                fields = found.setdefault(record_id, {})
+                fields.setdefault(name, []).extend(s for s in (lost, won) if s)
+        return found
+
+    def _listed_for(self, row: SQLModel) -> dict[str, list[Any]]:
+        return self.listed(type_name(type(row)), [row.id]).get(  # type: ignore[attr-defined]
+            row.id, {})  # type: ignore[attr-defined]
 
     def history(self, row: SQLModel, action: str, changed: list[str]) -> None:
         self.session.add(HistoryEntry(
@@ -170,7 +203,8 @@ class Writer:
         if not changed:
             return []
         self.history(row, "updated", sorted(changed))
-        state = versioning.local_edit(version_state(row), changed, self.counter(), self.device)
+        state = versioning.local_edit(version_state(row), changed, self.counter(), self.device,
+                                      self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
@@ -183,7 +217,8 @@ class Writer:
         if row.deleted:  # type: ignore[attr-defined]
             return False
         self.history(row, "deleted", [])
-        state = versioning.local_delete(version_state(row), self.counter(), self.device)
+        state = versioning.local_delete(version_state(row), self.counter(), self.device,
+                                        self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self._reindex(row)
@@ -194,7 +229,8 @@ class Writer:
         if not row.deleted:  # type: ignore[attr-defined]
             return False
         self.history(row, "restored", [])
-        state = versioning.local_restore(version_state(row), self.counter(), self.device)
+        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+                                         self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
@@ -268,13 +304,15 @@ class Writer:
             return
         model = type(edits[0][0])
         counter, device = self.counter(), self.device
+        listed = self.listed(type_name(model), [row.id for row, _ in edits])  # type: ignore[attr-defined]
         puts = []
         for row, changes in edits:
             current = field_values(row)
             changed = {k: v for k, v in changes.items() if current.get(k) != v}
             if not changed:
                 continue
-            state = versioning.local_edit(version_state(row), changed, counter, device)
+            state = versioning.local_edit(version_state(row), changed, counter, device,
+                                          listed.get(row.id, {}))  # type: ignore[attr-defined]
             puts.append(StatePut(row.id, state, columns_of(row),  # type: ignore[attr-defined]
                                  tuple(sorted(changed)), device))
         self.put_states(model, puts, action="updated")
@@ -385,13 +423,36 @@ class Store:
             self.fts5 = search_index.uses_fts5(connection)
 
     def _ensure_device_id(self) -> str:
+        """This database's device id, made on first open, and made anew (before any
+        write) when the file finds itself copied, moved or restored (`db.identity`)."""
+        here = identity.place_of(self.path)
         with Session(self._writer_engine) as session:
-            setting = session.get(Setting, DEVICE_KEY)
-            if setting is None:
-                setting = Setting(key=DEVICE_KEY, value=str(uuid.uuid4()))
-                session.add(setting)
-                session.commit()
-            return str(setting.value)
+            device = session.get(Setting, DEVICE_KEY)
+            place = session.get(Setting, identity.PLACE_KEY)
+            restored = session.get(Setting, identity.RESTORED_KEY)
+            moved = place is not None and place.value != here
+            if device is not None and not moved and restored is None:
+                if place is None:  # made before places were kept: this is its home now
+                    session.add(Setting(key=identity.PLACE_KEY, value=here))
+                    session.commit()
+                return str(device.value)
+            if device is not None:
+                former = session.get(Setting, identity.FORMER_KEY)
+                ids = [*(former.value if former else []), device.value]
+                session.merge(Setting(key=identity.FORMER_KEY, value=ids))
+                log.info("This database was %s; it writes under a new device id from now "
+                         "on.", "restored from a backup" if restored else "copied or moved")
+            if restored is not None:
+                session.delete(restored)
+            new_id = str(uuid.uuid4())
+            session.merge(Setting(key=DEVICE_KEY, value=new_id))
+            session.merge(Setting(key=identity.PLACE_KEY, value=here))
+            session.commit()
+            return new_id
+
+    def renew_identity(self) -> None:
+        """After a restore under this open store: take the restored file's (new) id."""
+        self.device_id = self._ensure_device_id()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

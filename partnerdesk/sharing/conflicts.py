@@ -27,11 +27,12 @@ class ConflictView:
     title: str
     field: str
     lost_value: Any
-    lost_from: str  # device id of the write that lost (this laptop's copy)
+    lost_from: str  # device id of the write that lost
     won_value: Any
     won_from: str
     detected_at: str
     batch_id: str | None
+    kept_here: bool = False  # the winner was this laptop's value; the colleague's lost
 
 
 def list_conflicts(desk: Desk, include_resolved: bool = False) -> list[ConflictView]:
@@ -46,15 +47,15 @@ def list_conflicts(desk: Desk, include_resolved: bool = False) -> list[ConflictV
                          names[(c.record_type, c.record_id)], c.field, c.lost_value,
                          str((c.lost_stamp or [0, ""])[1]), c.won_value,
                          str((c.won_stamp or [0, ""])[1]), c.detected_at.isoformat(),
-                         c.batch_id)
+                         c.batch_id, c.kept_here)
             for c in found]
 
 
 def resolve(desk: Desk, conflict_id: int, use: str) -> None:
-    """`use` is "lost" (write the value this laptop had again) or "won" (keep it)."""
+    """`use` is "lost" (write the value that lost again) or "won" (keep the winner)."""
     if use not in ("lost", "won"):
-        raise PartnerDeskError("Choose which value to keep: the one this laptop had, or the "
-                               "one that arrived.")
+        raise PartnerDeskError("Choose which value to keep: the one that lost, or the one "
+                               "kept.")
     with desk.store.read() as session:
         conflict = session.get(Conflict, conflict_id)
     if conflict is None:

@@ -274,7 +274,7 @@ def _write(writer: Writer, planned: list[_Planned], progress: Progress) -> None:
                     record_type=record_type, record_id=item.record_id, field=lost.field,
                     lost_value=jsonable(lost.lost_value), lost_stamp=lost.lost_stamp,
                     won_value=jsonable(lost.won_value), won_stamp=lost.won_stamp,
-                    batch_id=writer.batch_id))
+                    batch_id=writer.batch_id, kept_here=lost.kept_local))
 
 
 def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
