@@ -238,6 +238,19 @@ class Writer:
         self.changes.append(Change(type_name(type(row)), row.id, "restored"))  # type: ignore[attr-defined]
         return True
 
+    def keep_alive(self, row: SQLModel) -> None:
+        """A write saying "this record stays" (the kept record of a duplicate merge): it
+        stamps the hidden alive field, so a deletion of this record made elsewhere without
+        seeing this write cannot wipe it (and the clash is listed) — opposite merges of
+        one pair end with both records alive, never both gone."""
+        self.history(row, "updated", [])
+        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+                                         self._listed_for(row))
+        _apply_state(row, state, self.device)
+        self.session.add(row)
+        self.session.flush()
+        self.changes.append(Change(type_name(type(row)), row.id, "updated"))  # type: ignore[attr-defined]
+
     def _reindex(self, row: SQLModel) -> None:
         connection = self.session.connection()
         if row.deleted:  # type: ignore[attr-defined]

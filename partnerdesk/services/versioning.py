@@ -10,8 +10,10 @@ all use the same rules. A record state is its user field values plus:
   vv         device_id -> highest counter of that device this state includes
   delete_ctx the version vector seen by the device that deleted it ({} if never)
 
-A deletion is a write too: it stamps the hidden `_alive` field with its own context, so
-a deletion lost to a concurrent edit is found like any lost value (`sharing.merge`).
+A deletion is a write too: it stamps the hidden `_gone` field with its own context, so
+a deletion lost to a concurrent edit is found like any lost value (`sharing.merge`). It
+is a field of its own, not `_alive`: a restore (or a duplicate merge's "keep this one")
+made concurrently elsewhere must not be replaced by the deletion's stamp.
 """
 
 import hashlib
@@ -21,6 +23,8 @@ from datetime import date, datetime
 from typing import Any
 
 ALIVE = "_alive"  # hidden field: restoring a record writes it, which outlives the deletion
+GONE = "_gone"  # hidden field: a deletion writes it (its own stamp and context)
+HIDDEN = frozenset({ALIVE, GONE})
 
 Stamp = tuple[int, str]
 
@@ -122,9 +126,10 @@ def write_context(state: VersionState, name: str, listed: Any = ()) -> dict[str,
     for seen in (state.stamps.get(name), *listed):
         if seen:
             add_write(context, seen)
-    alive = state.stamps.get(ALIVE)
-    if alive and name != ALIVE:  # the last deletion or restore, not what it had seen
-        add_write(context, alive[:2])
+    for hidden in HIDDEN:  # the record's last restore and deletion (not what they saw)
+        mark = state.stamps.get(hidden)
+        if mark and hidden != name:
+            add_write(context, mark[:2])
     return context
 
 
@@ -169,8 +174,8 @@ def local_delete(state: VersionState, counter: int, device: str,
     """A deletion: a write of the hidden alive field (with what it had seen), and a
     deletion context that covers every write the record holds, the deletion's own too."""
     new = state.copy()
-    new.stamps[ALIVE] = stamp(counter, device,
-                              write_context(state, ALIVE, (listed or {}).get(ALIVE, ())))
+    new.stamps[GONE] = stamp(counter, device,
+                             write_context(state, GONE, (listed or {}).get(ALIVE, ())))
     new.vv[device] = max(new.vv.get(device, 0), counter)
     new.delete_ctx = dict(new.vv)
     return new
@@ -186,13 +191,13 @@ def local_restore(state: VersionState, counter: int, device: str,
 
 
 def deletion_write(state: VersionState) -> list[Any]:
-    """The write that deleted a deleted state: its alive stamp, when that is the newest
-    write the deletion context holds; else (a deletion made before deletions were
-    stamped) the newest write the context holds, with no context."""
+    """The write that deleted a deleted state: its `_gone` stamp; for a deletion made
+    before deletions were stamped, the newest write its context holds, with no context
+    (seen nothing)."""
+    gone = state.stamps.get(GONE)
+    if gone and covered(gone, state.delete_ctx):
+        return list(gone)
     device, counter = max(state.delete_ctx.items(), key=lambda item: (item[1], item[0]))
-    alive = state.stamps.get(ALIVE)
-    if alive and alive[0] == counter and alive[1] == device:
-        return list(alive)
     return [counter, device]
 
 

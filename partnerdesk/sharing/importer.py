@@ -33,7 +33,7 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
-from partnerdesk.services.versioning import ALIVE, VersionState, jsonable
+from partnerdesk.services.versioning import HIDDEN, VersionState, jsonable
 from partnerdesk.sharing import limits
 from partnerdesk.sharing.bundle import Bundle
 from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge, states_equal
@@ -138,8 +138,8 @@ def _incoming(model: type[SQLModel], line: dict[str, Any], name: str,
                                  "fresh copy.") from error
     stamps = line["stamps"]
     # Stamp lists are shared with the bundle, never changed in place (merges make new ones).
-    if not values.keys() >= stamps.keys() - {ALIVE}:
-        stamps = {k: v for k, v in stamps.items() if k in values or k == ALIVE}
+    if not values.keys() >= stamps.keys() - HIDDEN:
+        stamps = {k: v for k, v in stamps.items() if k in values or k in HIDDEN}
     return VersionState(values, dict(stamps), dict(line["vv"]), dict(line["delete_ctx"]))
 
 

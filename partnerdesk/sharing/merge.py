@@ -18,7 +18,8 @@ from typing import Any
 
 from partnerdesk.services.store import DELETED_FIELD  # the conflict "a deletion lost"
 from partnerdesk.services.versioning import (
-    ALIVE,
+    GONE,
+    HIDDEN,
     VersionState,
     canonical_json,
     concurrent,
@@ -104,7 +105,7 @@ def merge(local: VersionState, incoming: VersionState) -> MergeResult:
     if states_equal(state, local):
         return MergeResult(state, conflicts)  # nothing new here: decided when it arrived
     for name, ours in local.stamps.items():
-        if name == ALIVE or name not in incoming.stamps:
+        if name in HIDDEN or name not in incoming.stamps:
             continue
         theirs = incoming.stamps[name]
         if _point(ours) == _point(theirs) \
@@ -120,24 +121,25 @@ def merge(local: VersionState, incoming: VersionState) -> MergeResult:
             conflicts.append(FieldConflict(name, local.values.get(name), list(ours),
                                            incoming.values.get(name), list(theirs)))
     if not state.deleted:
-        for side, kept_local in ((local, False), (incoming, True)):
-            lost = _lost_deletion(side, state, kept_local)
-            if lost is not None:
-                conflicts.append(lost)
-                break
+        lost = None
+        if local.deleted:  # this laptop's deletion (as it holds it) is undone
+            lost = _lost_deletion(deletion_write(local), state, False)
+        gone = incoming.stamps.get(GONE)
+        if lost is None and gone and not covered(gone, local.delete_ctx):
+            lost = _lost_deletion(list(gone), state, True)  # a deletion new to us
+        if lost is not None:
+            conflicts.append(lost)
     return MergeResult(state, conflicts)
 
 
-def _lost_deletion(side: VersionState, state: VersionState,
+def _lost_deletion(deletion: list[Any], state: VersionState,
                    kept_local: bool) -> FieldConflict | None:
-    """A deletion `side` holds that the alive merged `state` undoes without any of its
-    surviving writes having seen it (an edit made concurrently keeps the record)."""
-    if not side.deleted:
-        return None
-    deletion = deletion_write(side)
-    survivors = [s for s in state.stamps.values() if not covered(s, side.delete_ctx)]
+    """The deletion, when the alive merged `state` undoes it without any of the writes
+    keeping it alive having seen it (an edit, a restore or a duplicate merge's "keep
+    this one" made concurrently)."""
+    survivors = [s for s in state.stamps.values() if not covered(s, state.delete_ctx)]
     if not survivors or any(covered(deletion, context_of(s)) for s in survivors):
-        return None  # kept alive by a restore (or an edit) made after seeing the deletion
+        return None  # kept alive by a write made after seeing the deletion
     return FieldConflict(DELETED_FIELD, True, deletion, False,
                          list(max(survivors, key=_point)), kept_local)
 

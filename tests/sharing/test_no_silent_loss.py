@@ -120,8 +120,9 @@ def test_a_database_copied_to_set_up_a_second_laptop_writes_under_its_own_id(
         notes = {a.organizations.get(org.id).notes, b.organizations.get(org.id).notes}
         assert len(notes) == 1
         loser = "Open Fridays" if notes == {"Open Saturdays"} else "Open Saturdays"
-        # the clash is listed on both (one imported it, one typed the loser)
-        for desk in (a, b):
+        # listed where the clash was imported first, and where the losing value was typed
+        typed_loser = a if loser == "Open Fridays" else b
+        for desk in {id(b): b, id(typed_loser): typed_loser}.values():
             assert [(f, lost) for f, lost, *_ in listed(desk, org.id)] == [("notes", loser)]
     finally:
         a.close()
@@ -178,3 +179,46 @@ def test_the_relay_through_the_command_line(tmp_path: Path,
     on_a = json.loads(run(capsys, "--db", a, "conflicts", "--json"))
     assert [(x["title"], x["field"], x["lost_value"], x["kept_value"], x["kept_here"])
             for x in on_a] == [("Mercy General", "notes", "Ana's", "Chen's", False)]
+
+
+def test_opposite_duplicate_merges_keep_both_records_and_list_the_clash(
+        laptops: Laptops, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    a, b = laptops("a"), laptops("b")
+    post = Post(tmp_path)
+    x = a.contacts.create(name="Ana Ruiz")
+    y = a.contacts.create(name="Ana Ruíz")
+    meeting = a.meetings.create(title="Board", starts_at=datetime(2026, 3, 1, 10))
+    with_x = a.meeting_attendees.create(meeting_id=meeting.id, contact_id=x.id)
+    with_y = a.meeting_attendees.create(meeting_id=meeting.id, contact_id=y.id)
+    post.send(a, b)
+    a.duplicates.merge("contact", x.id, y.id)  # A keeps X
+    b.duplicates.merge("contact", y.id, x.id)  # B keeps Y
+    post.send(a, b)
+    post.send(b, a)
+    for desk in (a, b):
+        assert not desk.contacts.get(x.id).deleted and not desk.contacts.get(y.id).deleted
+        for attendee in (with_x, with_y):
+            row = desk.meeting_attendees.get(attendee.id)
+            assert not desk.contacts.get(row.contact_id).deleted
+        lost = {c.record_id for c in list_conflicts(desk) if c.field == DELETED_FIELD}
+        assert lost == {x.id, y.id}
+    for record_id in (x.id, y.id):
+        assert a.contacts.get(record_id).rev == b.contacts.get(record_id).rev
+
+
+def test_a_merge_seen_before_is_not_undone(laptops: Laptops, tmp_path: Path) -> None:
+    """B imports A's merge, then edits: the merged-away record stays in the Trash."""
+    a, b = laptops("a"), laptops("b")
+    post = Post(tmp_path)
+    x = a.contacts.create(name="Ben Ode")
+    y = a.contacts.create(name="Ben Odé")
+    post.send(a, b)
+    a.duplicates.merge("contact", x.id, y.id)
+    post.send(a, b)
+    b.contacts.update(x.id, role="Nurse")
+    post.send(b, a)
+    for desk in (a, b):
+        assert desk.contacts.get(y.id).deleted and not desk.contacts.get(x.id).deleted
+        assert list_conflicts(desk) == []
