@@ -11,7 +11,6 @@ deletes anything: the current database is backed up first, or, when it is
 damaged, renamed aside so it can still be sent to someone who can rescue it.
 """
 
-import json
 import logging
 import os
 import sqlite3
@@ -264,15 +263,19 @@ def _writable(path: Path) -> bool:
 def _mark_restored(path: Path) -> None:
     """A restored database takes a new device id when it next opens: the laptop may
     have sent bundles with the change numbers the backup will use again."""
-    from partnerdesk.db.identity import RESTORED_KEY
+    from sqlalchemy import create_engine
+    from sqlmodel import Session
 
-    connection = sqlite3.connect(path)
+    from partnerdesk.db.identity import RESTORED_KEY
+    from partnerdesk.db.local import Setting
+
+    engine = create_engine(f"sqlite:///{path}")
     try:
-        with connection:
-            connection.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                               (RESTORED_KEY, json.dumps(True)))
+        with Session(engine) as session:
+            session.merge(Setting(key=RESTORED_KEY, value=True))
+            session.commit()
     finally:
-        connection.close()
+        engine.dispose()
 
 
 def restore_file(backup: Path, db_path: Path) -> RestoreResult:
