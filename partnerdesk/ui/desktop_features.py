@@ -22,7 +22,13 @@ def install(window: "MainWindow") -> None:
     first = window.file_menu.actions()[0]
     window.file_menu.insertActions(first, build_database_actions(window))
     window.file_menu.insertSeparator(first)
+    from partnerdesk.ui.printing import build_print_actions
+
+    actions = window.file_menu.actions()
+    after_save = actions[actions.index(window.save_action) + 1]
+    window.file_menu.insertActions(after_save, build_print_actions(window))
     build_go_menu(window)
+    _add_preferences(window)
     window.sig_view_changed.connect(lambda key: _on_view_built(window, key))
     # The first screen shown gets the keyboard focus (else it is nowhere, and the first
     # key a person presses is lost); after set_desk has shown it.
@@ -44,3 +50,24 @@ def _focus_first_screen(window: "MainWindow") -> None:
     focused = window.focusWidget()
     if view is not None and (focused is None or focused is window.nav):
         focus_into(view)
+
+
+def _add_preferences(window: "MainWindow") -> None:
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from partnerdesk.ui.preferences import show_preferences
+
+    action = QAction(window.tr("&Preferences…"), window)
+    action.setObjectName("preferences")
+    action.setShortcuts(QKeySequence.StandardKey.Preferences)
+    if not action.shortcuts():  # GNOME and Windows name no shortcut for it
+        action.setShortcut(QKeySequence("Ctrl+,"))
+    action.setMenuRole(QAction.MenuRole.PreferencesRole)
+    tip = window.tr("Our organization, phone region, date format, reminders, backups, paper")
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    action.triggered.connect(lambda: show_preferences(window))
+    window.edit_menu.addSeparator()
+    window.edit_menu.addAction(action)
+    window.addAction(action)
+    window.preferences_action = action  # type: ignore[attr-defined]
