@@ -58,10 +58,11 @@ class RecordService(Generic[T]):
                 query = query.where(column == value)
         if text and search_index.words(text):
             if model in SEARCHABLE:
-                matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+                matches = search_index.matching_ids(self.type_name, text, self.store.search_kind)
                 # `+id` keeps SQLite off the id index: it walks the sort column's index
                 # and stops after one page, instead of fetching and sorting every match.
-                ident = literal_column(f"+{model.__tablename__}.id") if walk_in_order \
+                ident = literal_column(f"+{model.__tablename__}.id") \
+                    if walk_in_order and self.store.search_kind != search_index.POSTGRES \
                     else model.id  # type: ignore[attr-defined]
                 query = query.where(ident.in_(matches))
             else:
@@ -111,7 +112,7 @@ class RecordService(Generic[T]):
         enough = max(self.count() // 20, PAGE_WALK_MINIMUM)
         if counted is not None:
             return counted >= enough
-        matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+        matches = search_index.matching_ids(self.type_name, text, self.store.search_kind)
         with self.store.read() as session:
             found = session.scalar(select(func.count()).select_from(
                 matches.limit(enough).subquery()))
@@ -133,7 +134,7 @@ class RecordService(Generic[T]):
         if text and not where and not deleted and self.model in SEARCHABLE \
                 and search_index.words(text):
             # The index holds live records only: counting there skips a lookup per match.
-            matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+            matches = search_index.matching_ids(self.type_name, text, self.store.search_kind)
             with self.store.read() as session:
                 return int(session.scalar(select(func.count()).select_from(
                     matches.subquery())) or 0)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
@@ -23,11 +23,14 @@ from sqlmodel import Session, SQLModel
 from partnerdesk.db import search_index
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
 from partnerdesk.db.bulk import delete_rows, insert_rows, json_text, update_rows
-from partnerdesk.db.engine import write_engine
+from partnerdesk.db.engine import defer_foreign_keys, write_engine
 from partnerdesk.db.local import HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.services import versioning
 from partnerdesk.services.indexing import search_entries
+
+if TYPE_CHECKING:
+    from partnerdesk.db.server import ServerAddress
 
 RecordT = TypeVar("RecordT", bound=SQLModel)
 
@@ -124,7 +127,9 @@ class Writer:
     def counter(self) -> int:
         """One Lamport tick per transaction: every stamp it writes shares it."""
         if self._counter is None:
-            setting = self.session.get(Setting, COUNTER_KEY)
+            # FOR UPDATE: on a server, writers running at once take turns here, so no
+            # two transactions share a tick (SQLite's write lock already does that).
+            setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
             current = int(setting.value) if setting else 0
             self._counter = current + 1
             self.session.merge(Setting(key=COUNTER_KEY, value=self._counter))
@@ -132,7 +137,7 @@ class Writer:
 
     def observe_counter(self, seen: int) -> None:
         """Raise the counter to a value seen in an import, so later stamps beat it."""
-        setting = self.session.get(Setting, COUNTER_KEY)
+        setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
         current = int(setting.value) if setting else 0
         if seen > current:
             self.session.merge(Setting(key=COUNTER_KEY, value=seen))
@@ -293,7 +298,7 @@ class Writer:
         """
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
         connection = self.session.connection()
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        defer_foreign_keys(connection)
         now = utcnow()
         kind = type_name(model)
         encoder = self._encoder
@@ -373,16 +378,30 @@ class Writer:
 
 
 class Store:
-    """A database opened for the services: sessions for reading and one way to write."""
+    """A database opened for the services: sessions for reading and one way to write.
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    `path` is the database file; for an office database on a server (`address`), the
+    file name it would have in this computer's folder for it, beside which reports and
+    backups go (`ServerAddress.local_folder`)."""
+
+    def __init__(self, engine: Engine, path: Path, address: "ServerAddress | None" = None
+                 ) -> None:
         self.engine = engine
         self.path = path
+        self.address = address
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
         self.device_id = self._ensure_device_id()
         with engine.connect() as connection:
-            self.fts5 = search_index.uses_fts5(connection)
+            self.search_kind = search_index.search_kind(connection)
+        self.fts5 = self.search_kind == search_index.FTS5
+
+    @property
+    def location(self) -> str:
+        """What opens this database again in another process: a file path or a URL."""
+        if self.address is not None:
+            return self.address.url.render_as_string(hide_password=False)
+        return str(self.path)
 
     def _ensure_device_id(self) -> str:
         with Session(self._writer_engine) as session:
@@ -406,7 +425,9 @@ class Store:
         With `backup_reason` ("before-import", "before-undo-import"), a checked backup is
         taken first, so even a wanted change that turns out wrong can be taken back whole.
         """
-        if backup_reason:
+        if backup_reason and self.address is None:
+            # A file is copied first; a server database keeps every earlier state in
+            # history (the undo of an import reads it), and its backups are the office's.
             from partnerdesk.db.backup import backup_now
 
             backup_now(self.path, backup_reason)
