@@ -37,6 +37,18 @@ UPGRADE_LOCK_KEY = 0x50445348  # "PDSH"
 _URL_START = re.compile(r"^(postgresql|postgres)(\+psycopg)?://", re.IGNORECASE)
 
 
+class ReadOnlyDatabaseError(DatabaseProblem):
+    """This person's role may read the office database, not change it."""
+
+
+def can_change(connection: Any) -> bool:
+    """May this session's role change records (a read-only role: browse, search, print)?"""
+    from sqlalchemy import text
+
+    return bool(connection.execute(text(
+        "SELECT has_table_privilege(current_user, 'contacts', 'UPDATE')")).scalar())
+
+
 def is_server_url(value: object) -> bool:
     """Does this --db value name a server database rather than a file?"""
     return isinstance(value, str) and bool(_URL_START.match(value.strip()))
@@ -130,6 +142,17 @@ def make_server_engine(address: ServerAddress, *, echo: bool = False,
                            pool_pre_ping=True,
                            connect_args={"application_name": "PartnerDesk",
                                          "connect_timeout": 15})
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        from psycopg import errors
+
+        if isinstance(context.original_exception, errors.InsufficientPrivilege):
+            raise ReadOnlyDatabaseError(
+                f"Your account ({address.user or 'this user'}) may look at the office "
+                "database but not change it, so nothing was saved. If you need to make "
+                "changes, ask the person who set up the office database."
+            ) from context.original_exception
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:

@@ -171,6 +171,17 @@ class Desk:
             raise
         return desk
 
+    @cached_property
+    def can_change(self) -> bool:
+        """False for a read-only role on an office database: it may browse, search and
+        print, and a save is refused with a sentence (`ReadOnlyDatabaseError`)."""
+        if self.address is None:
+            return True
+        from partnerdesk.db.server import can_change
+
+        with self.store.engine.connect() as connection:
+            return can_change(connection)
+
     @property
     def address(self) -> "ServerAddress | None":
         """Where the office database is, when this is one (None: a file)."""

@@ -17,6 +17,7 @@ from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import agreement_rules, titles, validation
+from partnerdesk.services.edit_clash import changes_to_save
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.settings import Settings
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
@@ -208,11 +209,18 @@ class RecordService(Generic[T]):
             row = writer.create(self.model, full)
         return row
 
-    def update(self, record_id: str, **changes: Any) -> T:
+    def update(self, record_id: str, *, rev: str | None = None, **changes: Any) -> T:
+        """Save changed fields. `rev`: the revision the person's editor opened; if someone
+        else saved the record since, the field-level rule of `services.edit_clash` decides
+        (fields only this person changed go through; a field both changed raises
+        `EditClash` with both values, and nothing is written)."""
         with self.store.write() as writer:
-            row = writer.session.get(self.model, record_id)
+            # FOR UPDATE: a second person saving the same record waits for this save.
+            row = writer.session.get(self.model, record_id, with_for_update=rev is not None)
             if row is None:
                 raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
+            if rev is not None:
+                changes = changes_to_save(writer.session, row, changes, rev)
             full = self._cleaned(changes, row)
             self.before_save(writer, full, row)
             changed = {k: full[k] for k in full if full[k] != getattr(row, k)}

@@ -3,6 +3,7 @@ upgraded by the same migrations as a file, refusals that leave the database as i
 and every command on a server URL (--db and $PARTNERDESK_DB)."""
 
 import json
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -213,3 +214,71 @@ def test_commands_take_a_server_url_with_db_or_the_variable(
     # commands about a database file say so plainly
     assert main(["backup"]) == 1
     assert "works on a database file" in capsys.readouterr().err
+
+
+# -- people and permissions: the README's set-up ------------------------------------------
+
+def _readme_setup_sql() -> str:
+    """The SQL block of the README's section on the server, as an office's helper runs it."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## An office database on a server"):]
+    return section[section.index("```sql") + len("```sql"):section.index("```\n", 10)]
+
+
+def test_the_readmes_setup_gives_each_person_a_role_and_readers_cannot_change(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.engines import skip_without_server
+
+    server = skip_without_server()
+    tag = uuid.uuid4().hex[:8]
+    names = {"partnerdesk_staff": f"staff_{tag}", "partnerdesk_readers": f"readers_{tag}",
+             "DATABASE partnerdesk": f"DATABASE office_{tag}",
+             "connect partnerdesk": f"connect office_{tag}",
+             "ROLE ana": f"ROLE ana_{tag}", "ROLE sam": f"ROLE sam_{tag}"}
+    script = _readme_setup_sql()
+    for old, new in names.items():
+        script = script.replace(old, new)
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    office_url = server.set(drivername="postgresql", database=f"office_{tag}")
+    try:
+        statements = [s.strip() for s in script.split(";") if s.strip()]
+        connection = admin.connect()
+        for statement in statements:
+            lines = [line for line in statement.splitlines()
+                     if not line.strip().startswith("--")]
+            sql = "\n".join(lines).strip()
+            if sql.startswith("\\connect"):
+                connection.close()
+                office_admin = create_engine(server.set(database=f"office_{tag}"),
+                                             isolation_level="AUTOCOMMIT")
+                connection = office_admin.connect()
+                sql = sql.split("\n", 1)[1].strip() if "\n" in sql else ""
+            if sql:
+                connection.execute(text(sql))
+        connection.close()
+        office_admin.dispose()
+        ana = office_url.set(username=f"ana_{tag}").render_as_string(hide_password=False)
+        sam = office_url.set(username=f"sam_{tag}").render_as_string(hide_password=False)
+        with Desk.open(ana) as desk:  # the first person builds the schema
+            assert desk.can_change
+            desk.organizations.create(name="Harbor Clinic")
+            contact = desk.contacts.create(name="Zoë Martín", role="Nurse")
+        with Desk.open(sam) as reader:
+            assert not reader.can_change
+            assert [hit.title for hit in reader.search("zoe")] == ["Zoë Martín"]
+            assert reader.stats()["contacts"] == 1
+            with pytest.raises(DatabaseProblem, match="may look at the office database but "
+                                                      "not change it"):
+                reader.contacts.update(contact.id, role="Head nurse")
+            assert reader.contacts.get(contact.id).role == "Nurse"
+        # on the command line: one sentence, exit status 1, nothing changed
+        assert main(["--db", sam, "settings", "page_size", "a4"]) == 1
+        assert "not change it" in capsys.readouterr().err
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "office_{tag}" WITH (FORCE)'))
+            for role in (f"ana_{tag}", f"sam_{tag}", f"staff_{tag}", f"readers_{tag}"):
+                connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
