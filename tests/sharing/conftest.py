@@ -10,11 +10,12 @@ from partnerdesk.services import Desk
 from tests.engines import ENGINES, engine_param
 
 
-def dump(desk: Desk) -> list[tuple[str, list[tuple[object, ...]]]]:
-    """Every row of every table (records, history, conflicts, settings, search)."""
-    if desk.address is not None:
+def dump(desk: Desk | Path) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Every row of every table (records, history, conflicts, settings, search), of a
+    desk's database on either engine, or of a database file."""
+    if isinstance(desk, Desk) and desk.address is not None:
         return _server_dump(desk)
-    connection = sqlite3.connect(desk.path)
+    connection = sqlite3.connect(desk.path if isinstance(desk, Desk) else desk)
     try:
         tables = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
