@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from partnerdesk.errors import PartnerDeskError
-from partnerdesk.paths import resolve_db_path
+from partnerdesk.paths import resolve_db_path, server_location
 
 if TYPE_CHECKING:
     from partnerdesk.services import Desk
@@ -27,8 +27,6 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def server_url(args: argparse.Namespace) -> str | None:
     """The office database (postgresql://...) that --db or $PARTNERDESK_DB names, if any."""
-    from partnerdesk.services.desk import server_location
-
     return server_location(getattr(args, "db", None))
 
 

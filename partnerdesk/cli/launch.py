@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from partnerdesk.cli.common import db_path
+from partnerdesk.cli.common import db_path, server_url
 from partnerdesk.paths import data_dir
 
 
@@ -20,7 +20,7 @@ def launch(args: argparse.Namespace) -> int:
     if has_display():
         from partnerdesk.ui.app import run
 
-        return run(path, sys.argv[:1])
+        return run(server_url(args) or path, sys.argv[:1])
     return run_headless(path, data_dir() / "sample-reports")
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from partnerdesk.errors import DatabaseProblem, NewerDatabaseError, NotADatabaseError
+from partnerdesk.paths import is_server_url as is_server_url  # re-exported
 
 SCHEMES = ("postgresql", "postgres")
 PLAIN_MODES = {"disable", "allow", "prefer"}
@@ -47,11 +48,6 @@ def can_change(connection: Any) -> bool:
 
     return bool(connection.execute(text(
         "SELECT has_table_privilege(current_user, 'contacts', 'UPDATE')")).scalar())
-
-
-def is_server_url(value: object) -> bool:
-    """Does this --db value name a server database rather than a file?"""
-    return isinstance(value, str) and bool(_URL_START.match(value.strip()))
 
 
 def is_local_host(host: str | None) -> bool:
@@ -269,3 +265,90 @@ def make_keys_deferrable(connection: Any) -> None:
     for table, name in keys:
         connection.exec_driver_sql(
             f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
+
+
+# -- other people's saves, announced (LISTEN/NOTIFY) -------------------------------------
+CHANNEL = "partnerdesk_changes"
+# A notice holds at most this many records (PostgreSQL's limit is 8,000 bytes); a bigger
+# write is announced by record type only, and screens reload those types.
+NOTICE_RECORDS = 60
+
+
+def announce(connection: Any, session_id: str,
+             changes: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+    """Tell other sessions what this transaction changed; sent when it commits (a
+    transaction rolled back announces nothing)."""
+    import json
+
+    from sqlalchemy import text
+
+    if len(changes) <= NOTICE_RECORDS:
+        body: dict[str, Any] = {"from": session_id, "changes": [list(c) for c in changes]}
+    else:
+        body = {"from": session_id, "types": sorted({c[0] for c in changes})}
+    payload = json.dumps(body, separators=(",", ":"))
+    if len(payload.encode("utf-8")) > 7_900:  # long field lists: types only
+        payload = json.dumps({"from": session_id, "types": sorted({c[0] for c in changes})})
+    connection.execute(text("SELECT pg_notify(:channel, :payload)"),
+                       {"channel": CHANNEL, "payload": payload})
+
+
+class ChangeListener:
+    """A thread with its own connection that hears other sessions' saves and hands each
+    on as (record_type, record_id, action, fields) tuples; a notice of a big write gives
+    record_id "" (every record of that type may have changed)."""
+
+    def __init__(self, address: ServerAddress, session_id: str,
+                 deliver: Any) -> None:
+        import threading
+
+        self.address = address
+        self.session_id = session_id
+        self.deliver = deliver
+        self._stop = threading.Event()
+        self.listening = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="office-changes", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        url = self.address.url
+        params = {key: value for key, value in url.query.items()}
+        return psycopg.connect(
+            host=url.host, port=url.port, dbname=url.database, user=url.username,
+            password=url.password, autocommit=True, application_name="PartnerDesk",
+            connect_timeout=15, **params)
+
+    def _run(self) -> None:
+        import json
+        import logging
+
+        log = logging.getLogger("partnerdesk.office")
+        while not self._stop.is_set():
+            try:
+                with self._connect() as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    while not self._stop.is_set():
+                        for notice in connection.notifies(timeout=0.5, stop_after=50):
+                            body = json.loads(notice.payload)
+                            if body.get("from") == self.session_id:
+                                continue  # our own save: announced here already
+                            if "changes" in body:
+                                found = [(c[0], c[1], c[2], tuple(c[3]))
+                                         for c in body["changes"]]
+                            else:
+                                found = [(kind, "", "updated", ()) for kind in body["types"]]
+                            self.deliver(found)
+            except Exception:  # the server went away: try again shortly, quietly
+                log.warning("Lost the office database's change notices; reconnecting",
+                            exc_info=True)
+                self.listening.clear()
+                self._stop.wait(2.0)

@@ -1,6 +1,5 @@
 """The facade every caller uses: `desk = Desk.open(path)`, then `desk.contacts.create(...)`."""
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from partnerdesk.db.lock import DatabaseLock, acquire_lock
 from partnerdesk.db.migrate import holds_database, open_database, take_daily_backup
 from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
-from partnerdesk.paths import resolve_db_path
+from partnerdesk.paths import resolve_db_path, server_location
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
@@ -50,15 +49,6 @@ STAT_KEYS = {
     "action_items": r.ActionItem, "attachments": r.Attachment,
     "events": r.Event, "feedback": r.Feedback,
 }
-
-
-def server_location(path: str | Path | None) -> str | None:
-    """The server URL that `path`, else $PARTNERDESK_DB, names; None for a file."""
-    from partnerdesk.db.server import is_server_url
-    from partnerdesk.paths import DB_ENV
-
-    chosen = path if path else os.environ.get(DB_ENV)
-    return str(chosen).strip() if is_server_url(chosen) else None
 
 
 @dataclass(frozen=True)

@@ -391,6 +391,9 @@ class Store:
         self.address = address
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
+        # This session, among the people on an office database (its change notices).
+        self.session_id = str(uuid.uuid4())
+        self._listener: Any = None
         self.device_id = self._ensure_device_id()
         with engine.connect() as connection:
             self.search_kind = search_index.search_kind(connection)
@@ -436,6 +439,11 @@ class Store:
             writer.batch_id = batch_id
             try:
                 yield writer
+                if self.address is not None and writer.changes:
+                    from partnerdesk.db.server import announce
+
+                    announce(session.connection(), self.session_id,
+                             [tuple(change.__dict__.values()) for change in writer.changes])
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -445,6 +453,19 @@ class Store:
 
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         self._listeners.append(listener)
+
+    def hear_others(self) -> None:
+        """On an office database: other people's saves reach this store's listeners too
+        (on a thread of their own: the UI's hub queues them onto the UI thread)."""
+        if self.address is None or self._listener is not None:
+            return
+        from partnerdesk.db.server import ChangeListener
+
+        def deliver(found: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+            self._notify([Change(*item) for item in found])
+
+        self._listener = ChangeListener(self.address, self.session_id, deliver)
+        self._listener.start()
 
     def _notify(self, changes: list[Change]) -> None:
         for listener in list(self._listeners):
@@ -464,5 +485,8 @@ class Store:
         return int(self.setting(COUNTER_KEY, 0))
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self.engine.dispose()
 

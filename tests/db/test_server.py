@@ -282,3 +282,38 @@ def test_the_readmes_setup_gives_each_person_a_role_and_readers_cannot_change(
             for role in (f"ana_{tag}", f"sam_{tag}", f"staff_{tag}", f"readers_{tag}"):
                 connection.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()
+
+
+# -- other people's saves reach open windows --------------------------------------------
+
+def test_other_peoples_saves_are_heard_and_ones_own_are_not_repeated(office: str) -> None:
+    import threading
+
+    from partnerdesk.services import Change
+
+    with Desk.open(office) as ana, Desk.open(office) as bea:
+        heard: list[Change] = []
+        arrived = threading.Event()
+
+        def on_changes(changes: list[Change]) -> None:
+            heard.extend(changes)
+            arrived.set()
+
+        bea.subscribe(on_changes)
+        bea.store.hear_others()
+        assert bea.store._listener.listening.wait(60)
+        contact = ana.contacts.create(name="Ida Brandt")
+        assert arrived.wait(60)  # a guard against a hang, not a measure of speed
+        assert heard == [Change("contact", contact.id, "created", heard[0].fields)]
+        assert "name" in heard[0].fields
+        # Bea hears her own save once (from her own store), and Ana's through the server
+        arrived.clear()
+        heard.clear()
+        bea.contacts.update(contact.id, role="Nurse")
+        ana.contacts.update(contact.id, notes="Mornings.")
+        assert arrived.wait(60)
+        while len(heard) < 2:
+            assert arrived.wait(60)
+            arrived.clear()
+        assert [(c.record_id, c.action, c.fields) for c in heard] == [
+            (contact.id, "updated", ("role",)), (contact.id, "updated", ("notes",))]
