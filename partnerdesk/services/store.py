@@ -147,7 +147,7 @@ class Writer:
         self.session.add(HistoryEntry(
             record_type=type_name(type(row)), record_id=row.id,  # type: ignore[attr-defined]
             action=action, changed_fields=changed, state=full_state(row),
-            batch_id=self.batch_id))
+            batch_id=self.batch_id, changed_by=self.store.person))
 
     # -- one record at a time --------------------------------------------------------
     def create(self, model: type[RecordT], values: dict[str, Any],
@@ -161,7 +161,8 @@ class Writer:
         if self.batch_id:  # an empty earlier state: undoing the import removes the record
             self.session.add(HistoryEntry(
                 record_type=type_name(model), record_id=row.id,  # type: ignore[attr-defined]
-                action="imported", changed_fields=[], state={}, batch_id=self.batch_id))
+                action="imported", changed_fields=[], state={}, batch_id=self.batch_id,
+                changed_by=self.store.person))
         self.session.flush()
         self._reindex(row)
         self.changes.append(Change(type_name(model), row.id,  # type: ignore[attr-defined]
@@ -361,7 +362,7 @@ class Writer:
         return {"record_type": kind, "record_id": record_id, "changed_at": now,
                 "action": action, "changed_fields": text,
                 "state": "{}" if current is None else json_text(full_json(current)),
-                "batch_id": self.batch_id}
+                "batch_id": self.batch_id, "changed_by": self.store.person}
 
     def _insert_history(self, rows: list[dict[str, Any]]) -> None:
         insert_rows(self.session.connection(), HistoryEntry.__table__,  # type: ignore[attr-defined]
@@ -394,6 +395,13 @@ class Store:
         # This session, among the people on an office database (its change notices).
         self.session_id = str(uuid.uuid4())
         self._listener: Any = None
+        # Who this session is, for history: the person's own role on an office database.
+        self.person = ""
+        if address is not None:
+            from sqlalchemy import text
+
+            with engine.connect() as connection:
+                self.person = str(connection.execute(text("SELECT session_user")).scalar())
         self.device_id = self._ensure_device_id()
         with engine.connect() as connection:
             self.search_kind = search_index.search_kind(connection)

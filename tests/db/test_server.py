@@ -265,6 +265,10 @@ def test_the_readmes_setup_gives_each_person_a_role_and_readers_cannot_change(
             assert desk.can_change
             desk.organizations.create(name="Harbor Clinic")
             contact = desk.contacts.create(name="Zoë Martín", role="Nurse")
+            desk.contacts.update(contact.id, notes="Mornings.")
+            # history says who: the person's own role, though tables are the office's
+            assert [entry.changed_by for entry in desk.contacts.history(contact.id)] == [
+                f"ana_{tag}"]
         with Desk.open(sam) as reader:
             assert not reader.can_change
             assert [hit.title for hit in reader.search("zoe")] == ["Zoë Martín"]
