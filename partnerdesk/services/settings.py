@@ -111,7 +111,13 @@ def _whole_number(low: int, high: int, what: str) -> Callable[[Any], int]:
             raise SettingError(f"{what} takes a whole number from {low} to {high}; "
                                f"“{value}” is not one.")
         return number
+    check.bounds = (low, high)  # type: ignore[attr-defined]  # Preferences' spin boxes
     return check
+
+
+def bounds(definition: Definition) -> tuple[int, int] | None:
+    """The lowest and highest whole number a setting takes (None: not a number)."""
+    return getattr(definition.check, "bounds", None)
 
 
 def _positions(value: Any) -> dict[str, list[float]]:

@@ -25,6 +25,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
 from partnerdesk.services.reminders import GROUPS, NO_DEADLINE, Reminder, when_due
 from partnerdesk.ui import theme
+from partnerdesk.ui.getting_started import GettingStartedPanel, is_empty
 from partnerdesk.ui.widgets.chart import ChartWidget
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.dates import show_date
@@ -108,7 +109,9 @@ class DashboardView(QWidget):
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.addWidget(self.chart)
 
+        self.getting_started = GettingStartedPanel()
         left = QVBoxLayout()
+        left.addWidget(self.getting_started)
         left.addWidget(heading)
         left.addWidget(self.reminder_count)
         left.addWidget(self.reminders, 1)
@@ -165,12 +168,25 @@ class DashboardView(QWidget):
         self.reminder_count.setText(self.tr("1 reminder") if len(found) == 1 else
                                     self.tr("{n} reminders").format(n=f"{len(found):,}"))
         self.upcoming.refresh(self.today or date.today())
-        for key, count in self.desk.stats().items():
+        stats = self.desk.stats()
+        self.getting_started.setVisible(is_empty(self.desk, stats))
+        for key, count in stats.items():
             if key in self.count_labels:
                 self.count_labels[key].setText(f"{count:,}")
         self.chart.show_bars([
             (self.tr(label), self.desk.agreements.count(where={"status": value}))
             for value, label in v.AGREEMENT_STATUSES], empty_text=self.tr("No agreements yet."))
+
+    def focus_start(self) -> None:
+        """Where the keyboard starts: the first getting-started step on an empty database,
+        else the first reminder (Enter opens it)."""
+        if not self.getting_started.isHidden():
+            self.getting_started.partners_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        items = self.reminder_items()
+        if items and self.reminders.currentItem() is None:
+            self.reminders.setCurrentItem(items[0])
+        self.reminders.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reminder_items(self) -> list[QListWidgetItem]:
         return [self.reminders.item(i) for i in range(self.reminders.count())
