@@ -101,7 +101,8 @@ def main(out_dir: Path, dark: bool = False) -> int:
                "partnership": desk.partnerships.list(limit=1),
                "agreement": desk.agreements.list(where={"status": "active"}, limit=1),
                "meeting": desk.meetings.list(order_by="starts_at", descending=True,
-                                             limit=1)}
+                                             limit=1),
+               "funding": desk.funding.list(where={"status": "active"}, limit=1)}
     for kind, rows in samples.items():
         if rows and window.open_record(kind, rows[0].id):
             view = window.current_view()

@@ -47,7 +47,13 @@ REMINDER_KINDS = {"agreement_expiring": ("#e0a33a", "Agreement expiring"),
                   "action_due": ("#e0a33a", "Action item due"),
                   "action_overdue": ("#c0504d", "Action item overdue"),
                   "not_contacted": ("#9aa5b1", "Not contacted lately"),
-                  "resource_unverified": ("#9aa5b1", "Resource to check")}
+                  "resource_unverified": ("#9aa5b1", "Resource to check"),
+                  # funding (`services/funding_rules.py`)
+                  "funding_deadline": ("#e0a33a", "Funding deadline"),
+                  "funding_deadline_passed": ("#c0504d", "Funding deadline passed"),
+                  "funding_decision_overdue": ("#e0a33a", "Funding decision overdue"),
+                  "deliverable_due": ("#e0a33a", "Report due to a funder"),
+                  "deliverable_overdue": ("#c0504d", "Report to a funder overdue")}
 
 
 @cache
@@ -92,7 +98,8 @@ class DashboardView(QWidget):
         names = [("organizations", self.tr("Organizations")), ("contacts", self.tr("Contacts")),
                  ("partnerships", self.tr("Partnerships")), ("agreements", self.tr("Agreements")),
                  ("resources", self.tr("Resources")), ("needs", self.tr("Community needs")),
-                 ("meetings", self.tr("Meetings")), ("action_items", self.tr("Action items"))]
+                 ("meetings", self.tr("Meetings")), ("action_items", self.tr("Action items")),
+                 ("funding", self.tr("Funding"))]
         for number, (key, title) in enumerate(names):
             value = QLabel("0")
             theme.set_text_role(value, "figure")

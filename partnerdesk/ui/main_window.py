@@ -42,7 +42,8 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 # Record types shown by a list, and the list's key.
 LIST_OF_TYPE = {"organization": "organizations", "contact": "contacts",
                 "partnership": "partnerships", "agreement": "agreements",
-                "meeting": "meetings", "event": "events", "feedback": "feedback"}
+                "meeting": "meetings", "event": "events", "feedback": "feedback",
+                "funding": "funding"}
 # Child records open their parent: (field holding the parent's id, parent's type).
 PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "milestone": [("partnership_id", "partnership")],
@@ -64,6 +65,7 @@ PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "resource": [("organization_id", "organization")],
     "referral_pathway": [("from_organization_id", "organization")],
     "referral_count": [("pathway_id", "referral_pathway")],
+    "funding_deliverable": [("funding_id", "funding")],
 }
 
 

@@ -77,7 +77,8 @@ class ReportsView(QWidget):
               "agreements": QT_TRANSLATE_NOOP("ReportsView", "Agreements register"),
               "resources": QT_TRANSLATE_NOOP("ReportsView", "Resource map"),
               "directory": QT_TRANSLATE_NOOP("ReportsView", "Contact directory"),
-              "minutes": QT_TRANSLATE_NOOP("ReportsView", "Meeting minutes")}
+              "minutes": QT_TRANSLATE_NOOP("ReportsView", "Meeting minutes"),
+              "funding": QT_TRANSLATE_NOOP("ReportsView", "Funding register")}
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,7 +98,7 @@ class ReportsView(QWidget):
         self.start.setAccessibleName(self.tr("Period starts"))
         self.end.setAccessibleName(self.tr("Period ends"))
         self.include_internal = QCheckBox(self.tr("Include contacts not cleared for sharing "
-                                                  "(internal use only)"))
+                                                  "and internal amounts (internal use only)"))
         self.page = QComboBox()
         self.page.addItem(self.tr("US Letter"), "letter")
         self.page.addItem(self.tr("A4"), "a4")

@@ -21,7 +21,7 @@ def test_screens_and_add_view(qtbot, desk, make_window):
     window = make_window(desk)
     assert nav_titles(window) == [
         "Dashboard", "Organizations", "Contacts", "Partnerships", "Agreements", "Resource map",
-        "Meetings", "Events", "Feedback", "Reports", "Sharing", "Trash"]
+        "Funding", "Meetings", "Events", "Feedback", "Reports", "Sharing", "Trash"]
 
     class Extra(QLabel):
         pass
