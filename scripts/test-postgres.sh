@@ -29,10 +29,11 @@ _pg_unavailable() {
 }
 
 _as_pg_user() {
+  # From the server's own folder: the user may not be able to enter the checkout's.
   if [ "$(id -u)" = "0" ]; then
-    runuser -u "$TEST_PG_USER" -- "$@"
+    (cd "$TEST_PG_DIR" && runuser -u "$TEST_PG_USER" -- "$@")
   else
-    "$@"
+    (cd "$TEST_PG_DIR" && "$@")
   fi
 }
 
