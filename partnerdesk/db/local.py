@@ -22,6 +22,8 @@ class HistoryEntry(SQLModel, table=True):
     changed_fields: list[str] = Field(default_factory=list, sa_type=JSON)
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     batch_id: str | None = Field(default=None, max_length=36, index=True)
+    # Who made the change: the person's role on an office database ("" on a laptop's file).
+    changed_by: str = Field(default="", max_length=80)
 
 
 class Conflict(SQLModel, table=True):

@@ -286,7 +286,7 @@ class ReportsArea(Area):
         """The report's PDF bytes, made in a child process that Cancel ends."""
         from partnerdesk.reports.worker import build_in_process
 
-        return build_in_process(self.desk.path, options, progress)
+        return build_in_process(self.desk.store.location, options, progress)
 
     def save_pdf(self, pdf: bytes, target: Path | str, kind: str) -> Path:
         """Write the file whole or not at all, and note it in the export log."""

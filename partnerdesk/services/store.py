@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
@@ -24,12 +24,15 @@ from sqlmodel import Session, SQLModel
 from partnerdesk.db import identity, search_index
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
 from partnerdesk.db.bulk import delete_rows, insert_rows, json_text, update_rows
-from partnerdesk.db.engine import write_engine
+from partnerdesk.db.engine import defer_foreign_keys, write_engine
 from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import versioning
 from partnerdesk.services.indexing import search_entries
+
+if TYPE_CHECKING:
+    from partnerdesk.db.server import ServerAddress
 
 RecordT = TypeVar("RecordT", bound=SQLModel)
 log = logging.getLogger(__name__)
@@ -128,7 +131,9 @@ class Writer:
     def counter(self) -> int:
         """One Lamport tick per transaction: every stamp it writes shares it."""
         if self._counter is None:
-            setting = self.session.get(Setting, COUNTER_KEY)
+            # FOR UPDATE: on a server, writers running at once take turns here, so no
+            # two transactions share a tick (SQLite's write lock already does that).
+            setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
             current = int(setting.value) if setting else 0
             if current >= versioning.MAX_COUNTER:  # JSON readers hold integers up to 2**53
                 raise PartnerDeskError(
@@ -140,7 +145,7 @@ class Writer:
 
     def observe_counter(self, seen: int) -> None:
         """Raise the counter to a value seen in an import, so later stamps beat it."""
-        setting = self.session.get(Setting, COUNTER_KEY)
+        setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
         current = int(setting.value) if setting else 0
         if seen > current:
             self.session.merge(Setting(key=COUNTER_KEY, value=seen))
@@ -175,7 +180,7 @@ class Writer:
         self.session.add(HistoryEntry(
             record_type=type_name(type(row)), record_id=row.id,  # type: ignore[attr-defined]
             action=action, changed_fields=changed, state=full_state(row),
-            batch_id=self.batch_id))
+            batch_id=self.batch_id, changed_by=self.store.person))
 
     # -- one record at a time --------------------------------------------------------
     def create(self, model: type[RecordT], values: dict[str, Any],
@@ -189,7 +194,8 @@ class Writer:
         if self.batch_id:  # an empty earlier state: undoing the import removes the record
             self.session.add(HistoryEntry(
                 record_type=type_name(model), record_id=row.id,  # type: ignore[attr-defined]
-                action="imported", changed_fields=[], state={}, batch_id=self.batch_id))
+                action="imported", changed_fields=[], state={}, batch_id=self.batch_id,
+                changed_by=self.store.person))
         self.session.flush()
         self._reindex(row)
         self.changes.append(Change(type_name(model), row.id,  # type: ignore[attr-defined]
@@ -344,7 +350,7 @@ class Writer:
         """
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
         connection = self.session.connection()
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        defer_foreign_keys(connection)
         now = utcnow()
         kind = type_name(model)
         encoder = self._encoder
@@ -407,7 +413,7 @@ class Writer:
         return {"record_type": kind, "record_id": record_id, "changed_at": now,
                 "action": action, "changed_fields": text,
                 "state": "{}" if current is None else json_text(full_json(current)),
-                "batch_id": self.batch_id}
+                "batch_id": self.batch_id, "changed_by": self.store.person}
 
     def _insert_history(self, rows: list[dict[str, Any]]) -> None:
         insert_rows(self.session.connection(), HistoryEntry.__table__,  # type: ignore[attr-defined]
@@ -424,16 +430,40 @@ class Writer:
 
 
 class Store:
-    """A database opened for the services: sessions for reading and one way to write."""
+    """A database opened for the services: sessions for reading and one way to write.
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    `path` is the database file; for an office database on a server (`address`), the
+    file name it would have in this computer's folder for it, beside which reports and
+    backups go (`ServerAddress.local_folder`)."""
+
+    def __init__(self, engine: Engine, path: Path, address: "ServerAddress | None" = None
+                 ) -> None:
         self.engine = engine
         self.path = path
+        self.address = address
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
+        # This session, among the people on an office database (its change notices).
+        self.session_id = str(uuid.uuid4())
+        self._listener: Any = None
+        # Who this session is, for history: the person's own role on an office database.
+        self.person = ""
+        if address is not None:
+            from sqlalchemy import text
+
+            with engine.connect() as connection:
+                self.person = str(connection.execute(text("SELECT session_user")).scalar())
         self.device_id = self._ensure_device_id()
         with engine.connect() as connection:
-            self.fts5 = search_index.uses_fts5(connection)
+            self.search_kind = search_index.search_kind(connection)
+        self.fts5 = self.search_kind == search_index.FTS5
+
+    @property
+    def location(self) -> str:
+        """What opens this database again in another process: a file path or a URL."""
+        if self.address is not None:
+            return self.address.url.render_as_string(hide_password=False)
+        return str(self.path)
 
     def _ensure_device_id(self) -> str:
         """This database's device id, made on first open, and made anew (before any
@@ -480,7 +510,9 @@ class Store:
         With `backup_reason` ("before-import", "before-undo-import"), a checked backup is
         taken first, so even a wanted change that turns out wrong can be taken back whole.
         """
-        if backup_reason:
+        if backup_reason and self.address is None:
+            # A file is copied first; a server database keeps every earlier state in
+            # history (the undo of an import reads it), and its backups are the office's.
             from partnerdesk.db.backup import backup_now
 
             backup_now(self.path, backup_reason)
@@ -489,6 +521,11 @@ class Store:
             writer.batch_id = batch_id
             try:
                 yield writer
+                if self.address is not None and writer.changes:
+                    from partnerdesk.db.server import announce
+
+                    announce(session.connection(), self.session_id,
+                             [tuple(change.__dict__.values()) for change in writer.changes])
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -498,6 +535,19 @@ class Store:
 
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         self._listeners.append(listener)
+
+    def hear_others(self) -> None:
+        """On an office database: other people's saves reach this store's listeners too
+        (on a thread of their own: the UI's hub queues them onto the UI thread)."""
+        if self.address is None or self._listener is not None:
+            return
+        from partnerdesk.db.server import ChangeListener
+
+        def deliver(found: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+            self._notify([Change(*item) for item in found])
+
+        self._listener = ChangeListener(self.address, self.session_id, deliver)
+        self._listener.start()
 
     def _notify(self, changes: list[Change]) -> None:
         for listener in list(self._listeners):
@@ -517,5 +567,8 @@ class Store:
         return int(self.setting(COUNTER_KEY, 0))
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self.engine.dispose()
 

@@ -59,12 +59,12 @@ def test_importing_the_same_bundle_twice_changes_nothing(laptops: Laptops,
     load_demo(home, today=TODAY)
     path = tmp_path / "b.partnerdesk"
     send(home, other, path)
-    before = dump(other.path)
+    before = dump(other)
     again = import_file(other, path).preview.counts()
     total = sum(len(lines) for lines in limits.read_file(path).records.values())
     assert again == {"new": 0, "updated": 0, "unchanged": total, "deleted": 0,
                      "already_deleted": 0, "conflicts": 0}
-    after = dump(other.path)
+    after = dump(other)
     # only the import's own record (the batch row) is new
     changed = {t for (t, rows), (_, old) in zip(after, before, strict=True) if rows != old}
     assert changed <= {"import_batches", "settings"}
@@ -214,7 +214,7 @@ def test_sealed_round_trip_and_wrong_passphrase(laptops: Laptops, tmp_path: Path
     path = tmp_path / "sealed.partnerdesk"
     export_bundle(home, path, passphrase="long enough words")
     assert b"Secret Sam" not in path.read_bytes()
-    before = dump(other.path)
+    before = dump(other)
     with pytest.raises(limits.PassphraseNeeded):
         import_file(other, path)
     with pytest.raises(SealError, match="passphrase does not open"):
@@ -225,7 +225,7 @@ def test_sealed_round_trip_and_wrong_passphrase(laptops: Laptops, tmp_path: Path
     changed.write_bytes(bytes(data))
     with pytest.raises(SealError):
         import_file(other, changed, passphrase="long enough words")
-    assert dump(other.path) == before
+    assert dump(other) == before
     import_file(other, path, passphrase="long enough words")
     assert other.contacts.list(text="Secret Sam")
 
