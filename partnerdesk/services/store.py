@@ -468,7 +468,10 @@ class Store:
     def _ensure_device_id(self) -> str:
         """This database's device id, made on first open, and made anew (before any
         write) when the file finds itself copied, moved or restored (`db.identity`)."""
-        here = identity.place_of(self.path)
+        # An office database is one copy whichever computer connects: its place is the
+        # server's address, not the connecting computer.
+        here = identity.place_of(self.path) if self.address is None else {
+            "server": self.address.url.render_as_string(hide_password=True)}
         with Session(self._writer_engine) as session:
             device = session.get(Setting, DEVICE_KEY)
             place = session.get(Setting, identity.PLACE_KEY)
