@@ -36,6 +36,7 @@ KEYWORDS = {
     "dashboard": ("dashboard",),
     "partnership": ("partnership-editor", "partnership"),
     "agreement": ("agreement-editor", "agreement", "mou"),
+    "funding": ("funding-editor", "funding"),
     "resource-map": ("gaps", "resource-map", "resource_map", "network"),
     "reports": ("report",),
     "sharing": ("import-preview", "preview", "sharing", "import"),
@@ -124,7 +125,7 @@ def own_pictures(app: QApplication, wanted: set[str], folder: Path) -> set[str]:
 
     def view(key: str, record_type: str = "") -> Callable[[], QImage | None]:
         def make() -> QImage | None:
-            if key not in window.views and not add_screen(window, desk, key):
+            if not window.has_view(key) and not add_screen(window, desk, key):
                 return None
             window.show_view(key)
             window.statusBar().clearMessage()
@@ -148,6 +149,7 @@ def own_pictures(app: QApplication, wanted: set[str], folder: Path) -> set[str]:
     shot("dashboard", view("dashboard"))
     shot("partnership", view("partnerships", "partnership"))
     shot("agreement", view("agreements", "agreement"))
+    shot("funding", view("funding", "funding"))
     shot("resource-map", view("resource_map"))
     shot("reports", lambda: made_report(app, window, view("reports")))
     shot("backups", backups)

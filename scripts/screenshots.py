@@ -73,6 +73,15 @@ def main(out_dir: Path, dark: bool = False) -> int:
     welcome.show()
     save(welcome, "welcome")
     welcome.close()
+    # after the welcome: the empty dashboard's getting-started steps
+    welcome_desk.organizations.create(name="Eastside Community Partners", is_us=True,
+                                      status="active")
+    first_window = MainWindow()
+    first_window.set_desk(welcome_desk, today=today)
+    first_window.show()
+    first_window.resize(WIDTH, HEIGHT)
+    save(first_window, "getting-started")
+    first_window.close()
     welcome_desk.close()
 
     window = MainWindow()
@@ -92,7 +101,8 @@ def main(out_dir: Path, dark: bool = False) -> int:
                "partnership": desk.partnerships.list(limit=1),
                "agreement": desk.agreements.list(where={"status": "active"}, limit=1),
                "meeting": desk.meetings.list(order_by="starts_at", descending=True,
-                                             limit=1)}
+                                             limit=1),
+               "funding": desk.funding.list(where={"status": "active"}, limit=1)}
     for kind, rows in samples.items():
         if rows and window.open_record(kind, rows[0].id):
             view = window.current_view()
@@ -109,6 +119,13 @@ def main(out_dir: Path, dark: bool = False) -> int:
     contacts.pane.history.entries.setCurrentItem(contacts.pane.history.entries.topLevelItem(1))
     save(window, "history-panel")
     contacts.pane.history_button.setChecked(False)
+
+    from partnerdesk.ui.preferences import PreferencesDialog
+
+    preferences = PreferencesDialog(desk, window)
+    preferences.show()
+    save(preferences, "preferences")
+    preferences.close()
 
     window.show_view("dashboard")
     window.search_popup.popup("mercy")

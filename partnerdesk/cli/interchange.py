@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from partnerdesk.services import Desk
 
 RECORD_TYPES = {"contacts": "contact", "organizations": "organization"}
-# export-csv also writes community events and feedback
-EXPORT_TYPES = {**RECORD_TYPES, "events": "event", "feedback": "feedback"}
+# export-csv also writes community events, feedback and funding
+EXPORT_TYPES = {**RECORD_TYPES, "events": "event", "feedback": "feedback",
+                "funding": "funding"}
 
 
 def _duplicate_options(parser: argparse.ArgumentParser) -> None:
@@ -41,12 +42,13 @@ def register(commands: Commands) -> None:
     _duplicate_options(imp)
     imp.set_defaults(run=run_import_csv)
 
-    exp = commands.add_parser("export-csv", help="export contacts, organizations, events or "
-                                                 "feedback to CSV")
+    exp = commands.add_parser("export-csv", help="export contacts, organizations, events, "
+                                                 "feedback or funding to CSV")
     exp.add_argument("--type", choices=tuple(EXPORT_TYPES), default="contacts")
     exp.add_argument("-o", "--output", metavar="FILE", required=True)
     exp.add_argument("--shareable-only", action="store_true",
-                     help="only contacts who agreed to be shared; no internal notes")
+                     help="only contacts who agreed to be shared; no internal notes or "
+                          "internal funding amounts")
     exp.set_defaults(run=run_export_csv)
 
     vexp = commands.add_parser("export-vcard", help="export contacts as vCards")
@@ -167,7 +169,8 @@ def run_export_csv(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         count = desk.interchange.export_csv(EXPORT_TYPES[args.type], _path_ok(args.output),
                                             args.shareable_only)
-    print(f"Wrote {count} {args.type} to {args.output}")
+    what = "funding records" if args.type == "funding" else args.type
+    print(f"Wrote {count} {what} to {args.output}")
     return 0
 
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from partnerdesk.cli.common import db_path
-from partnerdesk.paths import data_dir
+from partnerdesk.paths import DB_ENV, data_dir
 
 
 def has_display() -> bool:
@@ -20,7 +20,9 @@ def launch(args: argparse.Namespace) -> int:
     if has_display():
         from partnerdesk.ui.app import run
 
-        return run(path, sys.argv[:1])
+        # Without --db or PARTNERDESK_DB the app opens the database used last.
+        named = getattr(args, "db", None) or os.environ.get(DB_ENV)
+        return run(path if named else None, sys.argv[:1])
     return run_headless(path, data_dir() / "sample-reports")
 
 

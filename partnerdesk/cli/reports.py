@@ -22,7 +22,8 @@ def register(commands: Commands) -> None:
         "report", help="make a PDF report",
         description="Make a PDF report to print or send to partners. Kinds: partnership "
                     "(one partnership over a period), agreements (the register), resources "
-                    "(the resource map), directory (contacts), minutes (one meeting).")
+                    "(the resource map), directory (contacts), minutes (one meeting), funding "
+                    "(the funding register).")
     report.add_argument("kind", choices=KINDS, metavar="KIND",
                         help="one of: " + ", ".join(KINDS))
     report.add_argument("-o", "--output", required=True, metavar="FILE.pdf",
@@ -35,8 +36,8 @@ def register(commands: Commands) -> None:
     report.add_argument("--to", dest="end", type=_date, metavar="DATE",
                         help="last day covered (YYYY-MM-DD)")
     report.add_argument("--include-internal", action="store_true",
-                        help="directory only: also list contacts not cleared for sharing "
-                             "(not for partners)")
+                        help="directory and funding only: also show contacts not cleared "
+                             "for sharing and amounts marked internal (not for partners)")
     report.add_argument("--page-size", choices=PAGE_SIZES, type=str.lower,
                         help="letter or a4 (default: the setting, else the system's region)")
     report.set_defaults(run=run_report)

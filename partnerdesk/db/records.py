@@ -321,6 +321,50 @@ class PartnershipReview(Synced, table=True):
     next_steps: str = ""
 
 
+class Funding(Synced, table=True):
+    """A grant or other funding applied for or won, for a partnership or an organization.
+
+    Amounts are whole cents (hundredths of the currency unit) in the currency of the
+    `currency` setting, so totals add up exactly; `amounts_internal` keeps them out of
+    bundles and reports made for partners (`services/funding_rules.py`)."""
+
+    __tablename__ = "funding"
+
+    title: str = Field(max_length=300, index=True)
+    programme: str = Field(default="", max_length=300)
+    funder_id: str = Field(foreign_key="organizations.id", index=True)
+    partnership_id: str | None = Field(default=None, foreign_key="partnerships.id", index=True)
+    organization_id: str | None = Field(default=None, foreign_key="organizations.id",
+                                        index=True)
+    status: str = Field(default="idea", max_length=40, index=True)
+    requested_cents: int | None = None
+    awarded_cents: int | None = None
+    in_kind_description: str = ""
+    in_kind_cents: int | None = None
+    amounts_internal: bool = Field(default=False)
+    deadline: date | None = Field(default=None, index=True)
+    decision_expected: date | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    tags: list[str] = Field(default_factory=list, sa_type=JSON)
+    notes: str = ""
+    internal_notes: str = ""
+
+
+class FundingDeliverable(Synced, table=True):
+    """A report or an outcome due to the funder on a date, owned by a contact."""
+
+    __tablename__ = "funding_deliverables"
+
+    funding_id: str = Field(foreign_key="funding.id", index=True)
+    title: str = Field(max_length=300)
+    kind: str = Field(default="report", max_length=20)
+    due_date: date | None = Field(default=None, index=True)
+    owner_contact_id: str | None = Field(default=None, foreign_key="contacts.id", index=True)
+    done: bool = False
+    done_date: date | None = None
+
+
 class NotDuplicate(Synced, table=True):
     """'These two records are not the same': decided once, travels in bundles."""
 

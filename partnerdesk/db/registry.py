@@ -41,6 +41,9 @@ RECORD_TYPES: dict[str, type[SQLModel]] = {
     "event_attendance": r.EventAttendance,
     "feedback": r.Feedback,
     "survey_result": r.SurveyResult,
+    # funding (issue 21)
+    "funding": r.Funding,
+    "funding_deliverable": r.FundingDeliverable,
 }
 TYPE_NAMES: dict[type[SQLModel], str] = {model: name for name, model in RECORD_TYPES.items()}
 

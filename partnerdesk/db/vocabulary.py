@@ -59,6 +59,19 @@ AGREEMENT_STATUSES = (
 )
 # Which status may follow which, and when an agreement is expiring, are rules:
 # `services/agreement_rules.py` keeps them.
+FUNDING_STATUSES = (
+    ("idea", "Idea"),
+    ("preparing", "Preparing"),
+    ("submitted", "Submitted"),
+    ("awarded", "Awarded"),
+    ("declined", "Declined"),
+    ("active", "Active"),
+    ("reporting", "Reporting"),
+    ("closed", "Closed"),
+)
+# Which funding status may follow which, and when a deadline or a deliverable needs
+# attention, are rules: `services/funding_rules.py` keeps them.
+DELIVERABLE_KINDS = (("report", "Report"), ("outcome", "Outcome"))
 NEED_PRIORITIES = (("high", "High"), ("medium", "Medium"), ("low", "Low"))
 DEFAULT_CATEGORIES = (
     "Food",

@@ -5,6 +5,7 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.reporting import (
     AgreementsRegister,
     DirectoryReport,
+    FundingRegister,
     MinutesReport,
     PartnershipReport,
     Report,
@@ -33,6 +34,10 @@ def render(report: Report, page_size: str = "letter") -> bytes:
         from partnerdesk.reports.directory import render_directory
 
         return render_directory(report, page_size)
+    if isinstance(report, FundingRegister):
+        from partnerdesk.reports.funding import render_funding
+
+        return render_funding(report, page_size)
     if isinstance(report, MinutesReport):
         from partnerdesk.reports.minutes import render_minutes
 

@@ -16,6 +16,7 @@ from partnerdesk.reports.blocks import (
 )
 from partnerdesk.reports.charts import indicator_chart
 from partnerdesk.reports.events import events_section, feedback_section
+from partnerdesk.reports.funding import funding_section
 from partnerdesk.reports.page import frame_width, render_story
 from partnerdesk.reports.styles import Styles, make_styles
 from partnerdesk.services.reporting import PartnershipReport
@@ -34,6 +35,7 @@ def render_partnership(report: PartnershipReport, page_size: str = "letter") -> 
     story += _milestones(report, s, width)
     story += _indicators(report, s, width)
     story += _agreements(report, s, width)
+    story += funding_section(report.funding, report.funding_totals, s, width)
     story += _resources(report, s, width)
     story += _pathways(report, s, width)
     story += _meetings(report, s, width)

@@ -14,7 +14,7 @@ from partnerdesk.services.reporting import ReportOptions, gather, page_size
 
 FILENAMES = {"partnership": "partnership-report.pdf", "agreements": "agreements-register.pdf",
              "resources": "resource-map.pdf", "directory": "contact-directory.pdf",
-             "minutes": "meeting-minutes.pdf"}
+             "minutes": "meeting-minutes.pdf", "funding": "funding-register.pdf"}
 
 
 def _busiest_partnership(desk: Desk) -> str | None:
@@ -48,7 +48,8 @@ def write_sample_reports(desk: Desk, out_dir: Path, today: date | None = None) -
                "resources": ReportOptions("resources", today=today),
                "directory": ReportOptions("directory", today=today),
                "minutes": ReportOptions("minutes", meeting=_latest_meeting(desk, today),
-                                        today=today)}
+                                        today=today),
+               "funding": ReportOptions("funding", today=today)}
     written = []
     for kind, options in choices.items():
         if kind == "partnership" and options.partnership is None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from partnerdesk.db import records as r
 from partnerdesk.db.search_index import fold
-from partnerdesk.services import demo_events
+from partnerdesk.services import demo_events, demo_funding
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.ids import category_id
 from partnerdesk.services.store import Writer
@@ -139,6 +139,7 @@ class _Builder:
                  r.Obligation, r.Signatory, r.Resource, r.CommunityNeed, r.NeedResourceLink,
                  r.ReferralPathway, r.ReferralCount, r.Meeting, r.MeetingAttendee,
                  *EVENT_MODELS, r.ActionItem, r.PartnershipReview, *FEEDBACK_MODELS]
+        order += demo_funding.MODELS
         for model in order:
             self.w.bulk_create(model, self.rows.pop(model, []))
         assert not self.rows, f"no insert order for {list(self.rows)}"
@@ -488,8 +489,10 @@ def load_demo(desk: Desk, scale: int = 1, today: date | None = None, seed: int =
         story = _story(builder)
         _attachments(desk, builder, story)
         demo_events.add_events(builder, story, story["resources"])
+        demo_funding.add_funding(builder, story)
         if scale > 1:
             _volume(builder, scale, story)
             demo_events.add_volume(builder, scale, story,
                                    [row["id"] for row in builder.rows[r.Organization]])
+            demo_funding.add_funding_volume(builder, scale, story, list(story["org"].values()))
         builder.flush()

@@ -23,6 +23,7 @@ from partnerdesk.services.attachments import AttachmentService
 from partnerdesk.services.dates import format_date
 from partnerdesk.services.events import EventService
 from partnerdesk.services.feedback import FeedbackService
+from partnerdesk.services.funding import FundingService
 from partnerdesk.services.ids import category_id
 from partnerdesk.services.meetings import MeetingService
 from partnerdesk.services.partnerships import PartnershipService
@@ -47,6 +48,7 @@ STAT_KEYS = {
     "referral_pathways": r.ReferralPathway, "meetings": r.Meeting,
     "action_items": r.ActionItem, "attachments": r.Attachment,
     "events": r.Event, "feedback": r.Feedback,
+    "funding": r.Funding,
 }
 
 
@@ -106,6 +108,9 @@ class Desk:
             attendance=self.event_attendance, action_items=self.action_items)
         self.survey_results = RecordService(store, r.SurveyResult)
         self.feedback = FeedbackService(store, results=self.survey_results)
+        # funding (issue 21)
+        self.funding_deliverables = DoneDateService(store, r.FundingDeliverable)
+        self.funding = FundingService(store, deliverables=self.funding_deliverables)
         self._by_type: dict[str, RecordService[Any]] = {
             service.type_name: service for service in vars(self).values()
             if isinstance(service, RecordService)}
@@ -210,7 +215,7 @@ class Desk:
         found: list[tuple[str, Any]] = []
         for name in ("organization", "contact", "partnership", "agreement", "resource",
                      "need", "referral_pathway", "meeting", "action_item", "milestone",
-                     "event", "feedback"):
+                     "event", "feedback", "funding", "funding_deliverable"):
             service = self.service(name)
             found += [(name, row) for row in service.list(deleted=True, order_by="updated_at",
                                                          descending=True, limit=limit)]

@@ -26,6 +26,8 @@ SEARCHABLE: dict[type[SQLModel], tuple[str, ...]] = {
     r.Event: ("place", "description", "notes", "internal_notes"),
     r.Feedback: ("summary", "tags", "internal_notes"),
     r.Obligation: ("frequency",),  # what an MOU binds a party to; opens its agreement
+    r.Funding: ("programme", "in_kind_description", "tags", "notes", "internal_notes"),
+    r.FundingDeliverable: (),
 }
 # What is searched in the entries of a list field (e-mails, phones, postal addresses,
 # websites); see `db.records.Contact`.

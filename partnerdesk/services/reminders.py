@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from partnerdesk.db import records as r
-from partnerdesk.services import agreement_rules
+from partnerdesk.services import agreement_rules, funding_rules
 from partnerdesk.services.settings import ReminderWindows
 
 LIVE = False  # value of the `deleted` column for live rows
@@ -26,7 +26,7 @@ LIVE = False  # value of the `deleted` column for live rows
 class Reminder:
     kind: str  # agreement_expiring, agreement_expired_active (`agreement_rules` states),
     #            review_due, milestone_due, milestone_overdue, action_due, action_overdue,
-    #            not_contacted, resource_unverified
+    #            not_contacted, resource_unverified, and the `funding_rules` kinds
     record_type: str
     record_id: str
     title: str
@@ -171,6 +171,40 @@ def _unverified(session: Session, today: date, w: ReminderWindows,
             for res_id, name, verified in rows]
 
 
+def _funding(session: Session, today: date, w: ReminderWindows) -> list[Reminder]:
+    """Funding deadlines and decisions, and reports or outcomes due to funders, as
+    `funding_rules` decides."""
+    found = []
+    rows = session.execute(select(
+        r.Funding.id, r.Funding.title, r.Funding.status, r.Funding.deadline,
+        r.Funding.decision_expected).where(
+        r.Funding.deleted == LIVE, funding_rules.funding_may_need_attention(today, w.funding_days))
+        .order_by(r.Funding.deadline, r.Funding.title))
+    for funding_id, title, status, deadline, decision in rows:
+        state = funding_rules.funding_attention(status, deadline, decision, today,
+                                                w.funding_days)
+        if state.needs_attention:
+            found.append(Reminder(state.kind, "funding", funding_id, title, state.message,
+                                  decision if state.kind == funding_rules.DECISION_OVERDUE
+                                  else deadline))
+    deliverables = session.execute(select(
+        r.FundingDeliverable.id, r.FundingDeliverable.title, r.FundingDeliverable.due_date,
+        r.FundingDeliverable.done, r.Funding.title, r.Funding.status, r.Contact.name)
+        .join(r.Funding, r.Funding.id == r.FundingDeliverable.funding_id)
+        .outerjoin(r.Contact, r.Contact.id == r.FundingDeliverable.owner_contact_id)
+        .where(r.FundingDeliverable.deleted == LIVE, r.Funding.deleted == LIVE,
+               funding_rules.deliverable_may_need_attention(today, w.funding_days))
+        .order_by(r.FundingDeliverable.due_date))
+    for item_id, title, due, done, funding_title, status, owner in deliverables:
+        state = funding_rules.deliverable_attention(status, done, due, today, w.funding_days)
+        if state.needs_attention:
+            who = f" {owner} is doing it." if owner else ""
+            found.append(Reminder(state.kind, "funding_deliverable", item_id, title,
+                                  f"{funding_title}: {state.message}{who}", due))
+    return found
+
+
+
 # Reminders about something left undone, not about a day to keep: grouped apart.
 NO_DEADLINE = frozenset({"not_contacted", "resource_unverified"})
 # The dashboard's groups, in the order shown.
@@ -196,4 +230,4 @@ def reminders(session: Session, today: date, windows: ReminderWindows,
     w = windows
     return (_agreements(session, today, w) + _reviews(session, today, w)
             + _work_due(session, today, w) + _quiet_partners(session, today, w)
-            + _unverified(session, today, w, show_date))
+            + _unverified(session, today, w, show_date) + _funding(session, today, w))

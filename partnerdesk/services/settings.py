@@ -111,7 +111,13 @@ def _whole_number(low: int, high: int, what: str) -> Callable[[Any], int]:
             raise SettingError(f"{what} takes a whole number from {low} to {high}; "
                                f"“{value}” is not one.")
         return number
+    check.bounds = (low, high)  # type: ignore[attr-defined]  # Preferences' spin boxes
     return check
+
+
+def bounds(definition: Definition) -> tuple[int, int] | None:
+    """The lowest and highest whole number a setting takes (None: not a number)."""
+    return getattr(definition.check, "bounds", None)
 
 
 def _positions(value: Any) -> dict[str, list[float]]:
@@ -191,15 +197,40 @@ DATE_FORMAT = Definition(
     "date_format", "how dates are shown and typed: system (this computer's format), "
     "d MMM yyyy, MMM d, yyyy, yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, dd/MM/yyyy or dd.MM.yyyy",
     lambda: "system", _date_format)
+
+# -- funding (issue 21) --------------------------------------------------------------
+def _currency(value: Any) -> str:
+    from partnerdesk.services.money import check_currency
+
+    try:
+        return check_currency(value)
+    except ValueError as error:
+        raise SettingError(str(error)) from None
+
+
+def _default_currency() -> str:
+    from partnerdesk.services.money import default_currency
+
+    return default_currency()
+
+
+CURRENCY = Definition(
+    "currency", "the currency funding amounts are in: a three-letter code such as USD, CAD, "
+    "EUR or GBP (default: the system's region)", _default_currency, _currency)
+FUNDING_DAYS = Definition(
+    "funding_days", "remind this many days before a funding deadline or a report due to a "
+    "funder", lambda: 30, _whole_number(1, 365, "The funding reminder"))
+# ------------------------------------------------------------------------------------
+
 NETWORK_POSITIONS = Definition(
     "network_positions", "where organizations were dragged in the network diagram",
     dict, _positions, shown=False)
 
 # The reminder windows, named as `ReminderWindows`' fields.
-WINDOWS = (EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS)
+WINDOWS = (EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS, FUNDING_DAYS)
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
     PHONE_REGION, PAGE_SIZE, DATE_FORMAT, EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS,
-    NETWORK_POSITIONS, TIME_ZONE)}
+    CURRENCY, FUNDING_DAYS, NETWORK_POSITIONS, TIME_ZONE)}
 
 
 @dataclass(frozen=True)
@@ -210,6 +241,7 @@ class ReminderWindows:
     due_days: int  # the horizon: action items, milestones and reviews due this soon
     quiet_days: int
     verify_months: int
+    funding_days: int = 30  # funding deadlines and reports due to funders
 
 
 class Settings:
@@ -304,6 +336,15 @@ class Settings:
             definition.check(value)  # all checked before any is stored
         for definition, value in pairs:
             self.set(definition, value)
+
+    @property
+    def currency(self) -> str:
+        """The three-letter code funding amounts are in (`services.money`)."""
+        return str(self.get(CURRENCY))
+
+    @currency.setter
+    def currency(self, value: str) -> None:
+        self.set(CURRENCY, value)
 
     @property
     def time_zone(self) -> str:

@@ -41,6 +41,8 @@ TITLE_FIELDS: dict[str, str] = {
     "event_attendance": "category",
     "feedback": "title",
     "survey_result": "question",
+    "funding": "title",
+    "funding_deliverable": "title",
 }
 PATHWAY = "referral_pathway"
 

@@ -315,6 +315,34 @@ def partnership_review(values: dict[str, Any], _ctx: Context) -> list[FieldProbl
     return problems
 
 
+def funding(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "The funding's title")
+    problems += _required(values, "funder_id", "The funder")
+    if not values.get("partnership_id") and not values.get("organization_id"):
+        problems.append(FieldProblem("partnership_id", "Choose the partnership or the "
+                                     "organization this funding is for."))
+    problems += _choice(values, "status", v.FUNDING_STATUSES, "Status")
+    for name, label in (("requested_cents", "The amount requested"),
+                        ("awarded_cents", "The amount awarded"),
+                        ("in_kind_cents", "The value of the in-kind support")):
+        problems += _not_negative(values, name, label)
+    problems += _dates_in_order(values, "start_date", "end_date",
+                                "The funding cannot end before it starts.")
+    problems += _dates_in_order(values, "deadline", "decision_expected",
+                                "The decision cannot be expected before the deadline.")
+    if values.get("in_kind_cents") and not (values.get("in_kind_description") or "").strip():
+        problems.append(FieldProblem("in_kind_description",
+                                     "Say what the in-kind support is (for example, "
+                                     "meeting rooms or staff time)."))
+    return problems
+
+
+def funding_deliverable(values: dict[str, Any], _ctx: Context) -> list[FieldProblem]:
+    problems = _required(values, "title", "What is due to the funder")
+    problems += _required(values, "due_date", "The date it is due")
+    return problems + _choice(values, "kind", v.DELIVERABLE_KINDS, "Kind")
+
+
 def _titled(field: str, label: str) -> Rule:
     return lambda values, _ctx: _required(values, field, label)
 
@@ -339,6 +367,8 @@ RULES: dict[type[SQLModel], Rule] = {
     r.Meeting: meeting,
     r.ActionItem: _titled("description", "What is to be done"),
     r.PartnershipReview: partnership_review,
+    r.Funding: funding,
+    r.FundingDeliverable: funding_deliverable,
 }
 
 

@@ -78,8 +78,12 @@ def export_csv(desk: Any, record_type: str, path: str | Path,
         headers, rows = OWN_CONTACT_HEADERS, contact_rows(desk, shareable_only)
     elif record_type == "organization":
         headers, rows = OWN_ORGANIZATION_HEADERS, organization_rows(desk, shareable_only)
+    elif record_type == "funding":
+        from partnerdesk.sharing.csv_funding import HEADERS, funding_rows
+
+        headers, rows = HEADERS, funding_rows(desk, shareable_only)
     else:
-        raise PartnerDeskError("Choose contacts or organizations to export.")
+        raise PartnerDeskError("Choose contacts, organizations or funding to export.")
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     try:

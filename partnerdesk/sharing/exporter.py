@@ -5,10 +5,11 @@ Every scope brings the records its records refer to (a contact's organization, a
 resource's category…), so the bundle imports cleanly on a laptop that has never seen
 them, and deleted records travel too, so deletions reach other laptops.
 
-For a partner (`for_partner`), internal notes and contacts not cleared for sharing stay
-home. They are left out of a record's values *and* stamps, never blanked: a blank
-with a stamp would later overwrite the real value when the partner's bundle comes
-back, whereas a missing field simply loses to ours.
+For a partner (`for_partner`), internal notes, contacts not cleared for sharing and
+funding amounts marked internal (`funding_rules.hidden_from_partners`) stay home. They
+are left out of a record's values *and* stamps, never blanked: a blank with a stamp
+would later overwrite the real value when the partner's bundle comes back, whereas a
+missing field simply loses to ours.
 """
 
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from partnerdesk import __version__
 from partnerdesk.db import records as r
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
+from partnerdesk.services import funding_rules
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.versioning import is_deleted
@@ -56,6 +58,8 @@ PARTNERSHIP_PARTS: list[tuple[str, str, str]] = [
     ("action_item", "partnership_id", "partnership"),
     ("action_item", "meeting_id", "meeting"),
     ("partnership_review", "partnership_id", "partnership"),
+    ("funding", "partnership_id", "partnership"),
+    ("funding_deliverable", "funding_id", "funding"),
     # community events and feedback
     ("event_partnership", "partnership_id", "partnership"),
     ("feedback", "partnership_id", "partnership"),
@@ -251,6 +255,8 @@ def _lines(rows: dict[str, list[dict[str, Any]]], for_partner: bool,
             if for_partner:
                 left_out = [f for f in PRIVATE_FIELDS if f in state.values]
                 left_out += [column for column, _ in contact_refs if row[column] in hidden]
+                if name == "funding":  # amounts marked internal
+                    left_out += funding_rules.hidden_from_partners(row)
                 for name_out in left_out:
                     state.values.pop(name_out, None)
                     state.stamps.pop(name_out, None)

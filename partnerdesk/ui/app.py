@@ -8,6 +8,7 @@ is taken in a thread after it.
 """
 
 import logging
+import os
 import pathlib
 import sys
 from datetime import date
@@ -60,6 +61,12 @@ def open_desk(window: MainWindow, db_path: pathlib.Path | None,
         show_error(window, error)
         window.close()
         return None
+    return show_desk(window, desk, today)
+
+
+def show_desk(window: MainWindow, desk: "Desk", today: date | None = None) -> Any:
+    """Show an open database in the window: its place warning, the welcome on a first run
+    (cancelled: the database is closed, and so is the window; None), then its screens."""
     if desk.place_warning:  # a cloud-synced folder or a network drive
         from PySide6.QtWidgets import QMessageBox
 
@@ -75,6 +82,9 @@ def open_desk(window: MainWindow, db_path: pathlib.Path | None,
             return None
         welcome.deleteLater()
     window.set_desk(desk, today=today)
+    from partnerdesk.ui.databases import remember
+
+    remember(desk.path, window.settings)
     app = QCoreApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(lambda: close_desk(desk))
@@ -95,7 +105,7 @@ def run(db_path: pathlib.Path | None, argv: list[str],
     """Show the window, then open the database; with `bundle`, start its import preview.
 
     1 (and a sentence naming what to install) when Qt could not open a window here."""
-    from partnerdesk.paths import resolve_db_path
+    from partnerdesk.paths import DB_ENV, resolve_db_path
     from partnerdesk.ui.platform_check import window_problem
 
     problem = window_problem()
@@ -105,6 +115,10 @@ def run(db_path: pathlib.Path | None, argv: list[str],
         return 1
     from partnerdesk.ui.open_file import FileOpenFilter, handle_open_file, prepare_application
 
+    if db_path is None and not os.environ.get(DB_ENV):
+        from partnerdesk.ui.databases import startup_path
+
+        db_path = startup_path()  # the database used last (None: the data folder's)
     db_path = resolve_db_path(db_path)
     checked = EarlyCheck(db_path)
     app = make_application(argv)

@@ -25,6 +25,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.services import Desk
 from partnerdesk.services.reminders import GROUPS, NO_DEADLINE, Reminder, when_due
 from partnerdesk.ui import theme
+from partnerdesk.ui.getting_started import GettingStartedPanel, is_empty
 from partnerdesk.ui.widgets.chart import ChartWidget
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.dates import show_date
@@ -46,7 +47,13 @@ REMINDER_KINDS = {"agreement_expiring": ("#e0a33a", "Agreement expiring"),
                   "action_due": ("#e0a33a", "Action item due"),
                   "action_overdue": ("#c0504d", "Action item overdue"),
                   "not_contacted": ("#9aa5b1", "Not contacted lately"),
-                  "resource_unverified": ("#9aa5b1", "Resource to check")}
+                  "resource_unverified": ("#9aa5b1", "Resource to check"),
+                  # funding (`services/funding_rules.py`)
+                  "funding_deadline": ("#e0a33a", "Funding deadline"),
+                  "funding_deadline_passed": ("#c0504d", "Funding deadline passed"),
+                  "funding_decision_overdue": ("#e0a33a", "Funding decision overdue"),
+                  "deliverable_due": ("#e0a33a", "Report due to a funder"),
+                  "deliverable_overdue": ("#c0504d", "Report to a funder overdue")}
 
 
 @cache
@@ -91,7 +98,8 @@ class DashboardView(QWidget):
         names = [("organizations", self.tr("Organizations")), ("contacts", self.tr("Contacts")),
                  ("partnerships", self.tr("Partnerships")), ("agreements", self.tr("Agreements")),
                  ("resources", self.tr("Resources")), ("needs", self.tr("Community needs")),
-                 ("meetings", self.tr("Meetings")), ("action_items", self.tr("Action items"))]
+                 ("meetings", self.tr("Meetings")), ("action_items", self.tr("Action items")),
+                 ("funding", self.tr("Funding"))]
         for number, (key, title) in enumerate(names):
             value = QLabel("0")
             theme.set_text_role(value, "figure")
@@ -108,7 +116,9 @@ class DashboardView(QWidget):
         chart_layout = QVBoxLayout(chart_box)
         chart_layout.addWidget(self.chart)
 
+        self.getting_started = GettingStartedPanel()
         left = QVBoxLayout()
+        left.addWidget(self.getting_started)
         left.addWidget(heading)
         left.addWidget(self.reminder_count)
         left.addWidget(self.reminders, 1)
@@ -165,12 +175,25 @@ class DashboardView(QWidget):
         self.reminder_count.setText(self.tr("1 reminder") if len(found) == 1 else
                                     self.tr("{n} reminders").format(n=f"{len(found):,}"))
         self.upcoming.refresh(self.today or date.today())
-        for key, count in self.desk.stats().items():
+        stats = self.desk.stats()
+        self.getting_started.setVisible(is_empty(self.desk, stats))
+        for key, count in stats.items():
             if key in self.count_labels:
                 self.count_labels[key].setText(f"{count:,}")
         self.chart.show_bars([
             (self.tr(label), self.desk.agreements.count(where={"status": value}))
             for value, label in v.AGREEMENT_STATUSES], empty_text=self.tr("No agreements yet."))
+
+    def focus_start(self) -> None:
+        """Where the keyboard starts: the first getting-started step on an empty database,
+        else the first reminder (Enter opens it)."""
+        if not self.getting_started.isHidden():
+            self.getting_started.partners_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        items = self.reminder_items()
+        if items and self.reminders.currentItem() is None:
+            self.reminders.setCurrentItem(items[0])
+        self.reminders.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def reminder_items(self) -> list[QListWidgetItem]:
         return [self.reminders.item(i) for i in range(self.reminders.count())

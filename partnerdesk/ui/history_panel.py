@@ -33,7 +33,7 @@ HIDDEN_FIELDS = {"stamps", "vv", "delete_ctx", "rev", "origin", "created_at", "u
 
 
 def field_label(name: str) -> str:
-    return name.replace("_id", "").replace("_", " ").capitalize()
+    return name.removesuffix("_cents").replace("_id", "").replace("_", " ").capitalize()
 
 
 def local_time(moment: datetime) -> str:
@@ -52,6 +52,15 @@ def show_value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def show_field(name: str, value: Any) -> str:
+    """A field's value; amounts kept in cents (funding) as the amount they are."""
+    if name.endswith("_cents") and isinstance(value, int) and not isinstance(value, bool):
+        from partnerdesk.services.money import typed_amount
+
+        return typed_amount(value)
+    return show_value(value)
 
 
 class HistoryPanel(QWidget):
@@ -132,7 +141,8 @@ class HistoryPanel(QWidget):
         changed = [f for f in entry.changed_fields if f not in HIDDEN_FIELDS]
         shown = changed or [f for f in entry.state if f not in HIDDEN_FIELDS]
         lines = [self.tr("In this version:")]
-        lines += [f"  {field_label(name)}: {show_value(entry.state.get(name))}" for name in shown]
+        lines += [f"  {field_label(name)}: {show_field(name, entry.state.get(name))}"
+                  for name in shown]
         self.details.setPlainText("\n".join(lines))
 
     def selected_entry(self) -> Any:

@@ -42,7 +42,8 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 # Record types shown by a list, and the list's key.
 LIST_OF_TYPE = {"organization": "organizations", "contact": "contacts",
                 "partnership": "partnerships", "agreement": "agreements",
-                "meeting": "meetings", "event": "events", "feedback": "feedback"}
+                "meeting": "meetings", "event": "events", "feedback": "feedback",
+                "funding": "funding"}
 # Child records open their parent: (field holding the parent's id, parent's type).
 PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "milestone": [("partnership_id", "partnership")],
@@ -64,6 +65,7 @@ PARENT_OF_TYPE: dict[str, list[tuple[str, str]]] = {
     "resource": [("organization_id", "organization")],
     "referral_pathway": [("from_organization_id", "organization")],
     "referral_count": [("pathway_id", "referral_pathway")],
+    "funding_deliverable": [("funding_id", "funding")],
 }
 
 
@@ -266,6 +268,9 @@ class MainWindow(QMainWindow):
         self.file_menu.insertSeparator(self.close_action)
         self.backups_action.setEnabled(True)
         add_help_actions(self.help_menu, self)
+        from partnerdesk.ui import desktop_features
+
+        desktop_features.install(self)
 
     def show_backups(self) -> None:
         from partnerdesk.ui.backups_window import BackupsWindow
@@ -469,8 +474,9 @@ class MainWindow(QMainWindow):
         return [view for view in self.views.values()
                 if getattr(getattr(view, "editor", None), "is_dirty", lambda: False)()]
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        # Every screen with unsaved edits asks Save / Discard / Cancel; Cancel keeps it open.
+    def ask_about_unsaved(self) -> bool:
+        """Every screen with unsaved edits asks Save / Discard / Cancel, the one shown
+        first. False: the person chose Cancel (the window stays as it is)."""
         current = self.current_view()
         ordered = ([current] if current in self.unsaved_views() else []) + [
             v for v in self.unsaved_views() if v is not current]
@@ -478,7 +484,12 @@ class MainWindow(QMainWindow):
             key = next(k for k, v in self.views.items() if v is view)
             self.show_view(key)
             if not view.maybe_save():  # type: ignore[attr-defined]
-                event.ignore()
-                return
+                return False
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.ask_about_unsaved():  # Cancel keeps the window open
+            event.ignore()
+            return
         self.save_settings()
         event.accept()

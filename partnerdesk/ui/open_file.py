@@ -91,15 +91,17 @@ class FileOpenFilter(QObject):
         self.window = window
         self.pending: list[Path] = []
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
-            path = Path(event.file())
-            if self.window.desk is None:
-                self.pending.append(path)  # the database is still opening
-            else:
-                handle_open_file(self.window, path)
-            return True
-        return super().eventFilter(watched, event)
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Every event of the application passes here: anything but FileOpen goes on at once,
+        # without a call back into Qt (a failure in this filter would take the app down).
+        if event.type() != QEvent.Type.FileOpen or not isinstance(event, QFileOpenEvent):
+            return False
+        path = Path(event.file())
+        if self.window.desk is None:
+            self.pending.append(path)  # the database is still opening
+        else:
+            handle_open_file(self.window, path)
+        return True
 
     def flush(self) -> None:
         """Open the files that arrived before the database was ready."""

@@ -77,7 +77,8 @@ class ReportsView(QWidget):
               "agreements": QT_TRANSLATE_NOOP("ReportsView", "Agreements register"),
               "resources": QT_TRANSLATE_NOOP("ReportsView", "Resource map"),
               "directory": QT_TRANSLATE_NOOP("ReportsView", "Contact directory"),
-              "minutes": QT_TRANSLATE_NOOP("ReportsView", "Meeting minutes")}
+              "minutes": QT_TRANSLATE_NOOP("ReportsView", "Meeting minutes"),
+              "funding": QT_TRANSLATE_NOOP("ReportsView", "Funding register")}
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,7 +98,7 @@ class ReportsView(QWidget):
         self.start.setAccessibleName(self.tr("Period starts"))
         self.end.setAccessibleName(self.tr("Period ends"))
         self.include_internal = QCheckBox(self.tr("Include contacts not cleared for sharing "
-                                                  "(internal use only)"))
+                                                  "and internal amounts (internal use only)"))
         self.page = QComboBox()
         self.page.addItem(self.tr("US Letter"), "letter")
         self.page.addItem(self.tr("A4"), "a4")
@@ -123,12 +124,16 @@ class ReportsView(QWidget):
         self.save_button = QPushButton(self.tr("Save as…"))
         self.open_button = QPushButton(self.tr("Open in viewer"))
         self.print_button = QPushButton(self.tr("Print…"))
+        self.email_button = QPushButton(self.tr("Send by e-&mail…"))
+        self.email_button.setToolTip(self.tr("Open your mail program with the report "
+                                             "attached"))
         for button, key in ((self.make_button, "make_report"), (self.save_button, "save"),
-                            (self.open_button, "open_file"), (self.print_button, "print")):
+                            (self.open_button, "open_file"), (self.print_button, "print"),
+                            (self.email_button, "email")):
             button.setIcon(icon(key))
         buttons = QHBoxLayout()
         for button in (self.make_button, self.save_button, self.open_button,
-                       self.print_button):
+                       self.print_button, self.email_button):
             buttons.addWidget(button)
         buttons.addStretch()
         self.status = QLabel(self.tr("Choose a report and press Make report."))
@@ -174,11 +179,19 @@ class ReportsView(QWidget):
         self.save_button.clicked.connect(self.save_as)
         self.open_button.clicked.connect(self.open_in_viewer)
         self.print_button.clicked.connect(self.print_report)
+        self.email_button.clicked.connect(self.send_by_email)
         self.reload_choices()
         self._update_fields()
         self._set_have_pdf(False)
 
     # -- choices ------------------------------------------------------------------
+    def settings_changed(self, key: str) -> None:
+        """Preferences changed: a new paper size is the one the next report is made on."""
+        if key == "page_size":
+            self.page.setCurrentIndex(self.page.findData(self.desk.reports.page_size()))
+        elif key == "our_organization":
+            self.reload_choices()
+
     def reload_choices(self) -> None:
         self.partnership.clear()
         for ship in self.desk.partnerships.list():
@@ -297,7 +310,8 @@ class ReportsView(QWidget):
         dialog.deleteLater()
 
     def _set_have_pdf(self, have: bool) -> None:
-        for button in (self.save_button, self.open_button, self.print_button):
+        for button in (self.save_button, self.open_button, self.print_button,
+                       self.email_button):
             button.setEnabled(have)
 
     def suggested_name(self) -> str:
@@ -326,14 +340,39 @@ class ReportsView(QWidget):
         self.status.setText(self.tr("Saved to {path}.").format(path=target))
         return target
 
-    def open_in_viewer(self) -> Path | None:
-        """Write the PDF to the data folder's reports folder and open it there."""
-        if self.pdf is None:
-            return None
+    def _write_to_reports_folder(self) -> Path:
+        """The report shown, as a file in the reports folder beside the database."""
+        assert self.pdf is not None
         folder = self.desk.path.parent / "reports"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / self.suggested_name()
         target.write_bytes(self.pdf)
+        return target
+
+    def send_by_email(self) -> Path | None:
+        """The report as a file, handed to the mail program (ui/mail.py)."""
+        if self.pdf is None:
+            return None
+        from partnerdesk.ui.mail import send_file
+
+        try:
+            target = self._write_to_reports_folder()
+        except OSError as error:
+            show_error(self, error)
+            return None
+        title = self.kind.currentText()
+        send_file(self, target, title, self.tr("Please find attached: {title} ({name}).")
+                  .format(title=title, name=target.name))
+        self.status.setText(self.tr("Opening your mail program with {name} attached…")
+                            .format(name=target.name))
+        return target
+
+    def open_in_viewer(self) -> Path | None:
+        """Write the PDF to the data folder's reports folder and open it there."""
+        if self.pdf is None:
+            return None
+        target = self._write_to_reports_folder()
+        folder = target.parent
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
             self.status.setText(self.tr("Opened {path}.").format(path=target))
             return target

@@ -29,7 +29,8 @@ GROUPS = [("organization", "Organizations"), ("contact", "Contacts"),
           ("meeting", "Meetings"), ("resource", "Resources"), ("need", "Community needs"),
           ("referral_pathway", "Referral pathways"), ("action_item", "Action items"),
           ("milestone", "Milestones"), ("attachment", "Attachments"),
-          ("event", "Events"), ("feedback", "Feedback")]
+          ("event", "Events"), ("feedback", "Feedback"),
+          ("funding", "Funding"), ("funding_deliverable", "Reports due to funders")]
 
 
 class SearchPopup(QFrame):

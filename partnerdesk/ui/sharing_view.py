@@ -137,9 +137,20 @@ class SharingView(QWidget):
         self.export_button = QPushButton(self.tr("Save bundle file…"))
         self.export_button.setIcon(icon("export"))
         self.export_button.clicked.connect(self.start_export)
+        self.email_button = QPushButton(self.tr("Send by e-&mail…"))
+        self.email_button.setIcon(icon("email"))
+        self.email_button.setToolTip(self.tr("Open your mail program with the bundle just "
+                                             "saved attached"))
+        self.email_button.setEnabled(False)  # until a bundle is saved
+        self.email_button.clicked.connect(self.send_by_email)
+        self.last_bundle: Path | None = None
         self.export_status = QLabel()
         self.export_status.setWordWrap(True)
-        form.addRow("", self.export_button)  # a button as wide as its words
+        export_row = QHBoxLayout()
+        export_row.addWidget(self.export_button)
+        export_row.addWidget(self.email_button)
+        export_row.addStretch(1)
+        form.addRow("", export_row)  # buttons as wide as their words
         form.addRow(self.export_status)
         return page
 
@@ -191,8 +202,23 @@ class SharingView(QWidget):
         self.task = (DeskOp(self, work).success(self._exported).failure(self._export_failed)
                      .with_progress(self.tr("Writing the bundle…")).run_in_background())
 
+    def send_by_email(self) -> None:
+        """The bundle just saved, handed to the mail program (ui/mail.py)."""
+        if self.last_bundle is None or not self.last_bundle.is_file():
+            self.export_status.setText(self.tr("Save a bundle file first, then send it."))
+            self.email_button.setEnabled(False)
+            return
+        from partnerdesk.ui.mail import send_file
+
+        send_file(self, self.last_bundle, self.tr("PartnerDesk records"), self.tr(
+            "Here are our PartnerDesk records ({name}). Open the file with PartnerDesk to "
+            "see what it holds before bringing anything in.").format(
+                name=self.last_bundle.name))
+
     def _exported(self, result: ExportResult) -> None:
         self.export_button.setEnabled(True)
+        self.last_bundle = Path(result.path)
+        self.email_button.setEnabled(True)
         sealed = self.tr(" It is locked with your passphrase.") if result.sealed else ""
         self.export_status.setText(self.tr("Saved {n} records and {a} attachments to {path}."
                                            ).format(n=f"{result.total:,}", a=result.attachments,

@@ -27,7 +27,8 @@ TYPE_LABELS = {"organization": "Organization", "contact": "Contact",
                "partnership": "Partnership", "agreement": "Agreement", "resource": "Resource",
                "need": "Community need", "referral_pathway": "Referral pathway",
                "meeting": "Meeting", "action_item": "Action item", "milestone": "Milestone",
-               "event": "Event", "feedback": "Feedback"}
+               "event": "Event", "feedback": "Feedback",
+               "funding": "Funding", "funding_deliverable": "Report due to a funder"}
 
 
 class TrashView(QWidget):

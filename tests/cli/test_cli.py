@@ -11,7 +11,7 @@ from partnerdesk.cli import main
 
 STAT_KEYS = {"organizations", "contacts", "partnerships", "agreements", "resources", "needs",
              "referral_pathways", "meetings", "action_items", "attachments", "events",
-             "feedback"}
+             "feedback", "funding"}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -18,7 +18,8 @@ INTERNAL_NOTES = ("Asked not to be listed in partner reports.",
                   "Legal review by the hospital took eight weeks.",
                   "Board asked us to keep this relationship warm.",
                   "The parish hall's insurance runs out in May.",
-                  "The nurse manager asked us not to quote her by name.")
+                  "The nurse manager asked us not to quote her by name.",
+                  "The board wants a decision before the budget meeting.")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def sample_pdfs(sample_desk: Desk, tmp_path_factory: pytest.TempPathFactory,
                 ) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("pdfs")
     made = {}
-    for kind in ("partnership", "agreements", "resources", "directory", "minutes"):
+    for kind in ("partnership", "agreements", "resources", "directory", "minutes", "funding"):
         path = folder / f"{kind}.pdf"
         path.write_bytes(render(gather(sample_desk, options_for(sample_desk, kind)), "letter"))
         made[kind] = path

@@ -17,6 +17,7 @@ from partnerdesk.services.reporting import (
     contact_directory,
     covers_period,
     default_page_size,
+    funding_register,
     gather,
     meeting_minutes,
     page_size,
@@ -58,7 +59,8 @@ def test_partner_reports_never_hold_unshared_people_or_internal_notes(
                for p in sample_desk.partnerships.list()]
     reports += [agreements_register(sample_desk, today=TODAY),
                 resource_map_report(sample_desk, today=TODAY),
-                contact_directory(sample_desk, today=TODAY)]
+                contact_directory(sample_desk, today=TODAY),
+                funding_register(sample_desk, today=TODAY)]
     reports += [meeting_minutes(sample_desk, m.id, today=TODAY)
                 for m in sample_desk.meetings.list()]
     for report in reports:
@@ -168,7 +170,8 @@ def test_which_reports_cover_a_period_is_decided_once(sample_desk: Desk) -> None
             continue  # the period is taken (the reports themselves are tested above)
         with pytest.raises(PartnerDeskError, match="cover a period"):
             gather(sample_desk, options)
-    assert [key for key in KINDS if covers_period(key)] == ["partnership", "agreements"]
+    assert [key for key in KINDS if covers_period(key)] == ["partnership", "agreements",
+                                                            "funding"]
     with pytest.raises(PartnerDeskError, match="not a kind of report"):
         covers_period("budget")
 

@@ -19,4 +19,4 @@ def test_one_pdf_of_each_kind(sample_desk: Desk, tmp_path: Path) -> None:
 def test_an_empty_database_still_gives_what_it_can(desk: Desk, tmp_path: Path) -> None:
     written = write_sample_reports(desk, tmp_path, today=TODAY)
     assert {p.name for p in written} == {"agreements-register.pdf", "resource-map.pdf",
-                                         "contact-directory.pdf"}
+                                         "contact-directory.pdf", "funding-register.pdf"}

@@ -156,7 +156,7 @@ def test_file_menu_entries_import_export_and_duplicates(qtbot: Any, demo_desk: D
                                                  "find-duplicates"]
     exports = {a.objectName(): a for a in actions[1].menu().actions()}
     assert set(exports) == {"export-csv-contact", "export-csv-organization",
-                            "export-csv-event", "export-csv-feedback",
+                            "export-csv-event", "export-csv-feedback", "export-csv-funding",
                             "export-vcard-3", "export-vcard-4", "export-ical", "export-hsds"}
 
     target = tmp_path / "calendar.ics"

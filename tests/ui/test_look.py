@@ -156,7 +156,8 @@ def test_every_status_has_a_tone_and_every_tone_reads_at_aa_contrast() -> None:
 
     for record_type, statuses in (("organization", v.ORGANIZATION_STATUSES),
                                   ("partnership", v.PARTNERSHIP_STATUSES),
-                                  ("agreement", v.AGREEMENT_STATUSES)):
+                                  ("agreement", v.AGREEMENT_STATUSES),
+                                  ("funding", v.FUNDING_STATUSES)):
         assert set(STATUS_TONES[record_type]) == {value for value, _ in statuses}
     for tones, palette in ((theme.LIGHT_TONES, theme.light_palette()),
                            (theme.DARK_TONES, theme.dark_palette())):

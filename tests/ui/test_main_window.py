@@ -21,7 +21,7 @@ def test_screens_and_add_view(qtbot, desk, make_window):
     window = make_window(desk)
     assert nav_titles(window) == [
         "Dashboard", "Organizations", "Contacts", "Partnerships", "Agreements", "Resource map",
-        "Meetings", "Events", "Feedback", "Reports", "Sharing", "Trash"]
+        "Funding", "Meetings", "Events", "Feedback", "Reports", "Sharing", "Trash"]
 
     class Extra(QLabel):
         pass
@@ -36,8 +36,9 @@ def test_screens_and_add_view(qtbot, desk, make_window):
 def test_file_and_help_menus_hold_every_feature(qtbot, desk, make_window):
     window = make_window(desk)
     file_items = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
-    assert file_items == ["New", "Save", "Import", "Export", "Find duplicates…", "Backups…",
-                          "Close window", "Quit"]
+    assert file_items == ["New database…", "Open database…", "Open Recent", "New", "Save",
+                          "Print list…", "Print record…", "Import", "Export",
+                          "Find duplicates…", "Backups…", "Close window", "Quit"]
     help_items = [a.text().replace("&", "") for a in window.help_menu.actions() if a.text()]
     assert help_items == ["User guide", "What not to store", "About PartnerDesk"]
 

@@ -76,4 +76,5 @@ def test_the_period_is_offered_for_the_reports_the_services_say_cover_one(
         assert view.use_period.isEnabled() == view.start.isEnabled() == covers_period(key)
         options = view.options()
         assert (options.start is not None) == covers_period(key)
-    assert {key for key in KINDS if covers_period(key)} == {"partnership", "agreements"}
+    assert {key for key in KINDS if covers_period(key)} == {"partnership", "agreements",
+                                                           "funding"}

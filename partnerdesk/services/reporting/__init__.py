@@ -10,7 +10,7 @@ An unknown partnership or meeting, and a period in which nothing happened, raise
 `PartnerDeskError` with a sentence that says what to do, so no empty PDF is made.
 
 One module per report (`partnership`, `agreements`, `resource_map`, `directory`,
-`minutes`), what they share in `common`, the paper size in `paper`; `gather` is the
+`minutes`, `funding`), what they share in `common`, the paper size in `paper`; `gather` is the
 one entry point the command line, the app's worker and the tests use.
 """
 
@@ -41,6 +41,14 @@ from partnerdesk.services.reporting.directory import (
     DirectoryOrganization,
     DirectoryReport,
     contact_directory,
+)
+from partnerdesk.services.reporting.funding import (
+    DeliverableLine,
+    FundingLine,
+    FundingRegister,
+    FundingTotals,
+    funding_register,
+    open_deliverables,
 )
 from partnerdesk.services.reporting.minutes import MinutesReport, find_meeting, meeting_minutes
 from partnerdesk.services.reporting.paper import (
@@ -75,7 +83,7 @@ class ReportKind:
     period: bool = False  # covers a period (from, to)
     partnership: bool = False  # made for one partnership
     meeting: bool = False  # made for one meeting
-    internal: bool = False  # may include contacts not cleared for sharing
+    internal: bool = False  # may include what is not cleared for sharing (contacts, amounts)
 
 
 REPORT_KINDS: dict[str, ReportKind] = {kind.key: kind for kind in (
@@ -84,6 +92,7 @@ REPORT_KINDS: dict[str, ReportKind] = {kind.key: kind for kind in (
     ReportKind("resources"),
     ReportKind("directory", internal=True),
     ReportKind("minutes", meeting=True),
+    ReportKind("funding", period=True, internal=True),
 )}
 KINDS = tuple(REPORT_KINDS)
 
@@ -103,7 +112,7 @@ def covers_period(key: str) -> bool:
 
 
 Report = PartnershipReport | AgreementsRegister | ResourceMapReport | DirectoryReport | \
-    MinutesReport
+    MinutesReport | FundingRegister
 
 
 @dataclass(frozen=True)
@@ -125,11 +134,13 @@ def gather(desk: Desk, options: ReportOptions) -> Report:
     """The report object `options` ask for (the CLI, the app and its worker use this)."""
     kind = report_kind(options.kind)
     if options.include_internal and not kind.internal:
-        raise PartnerDeskError("Internal contacts can only be included in the contact "
-                               "directory; reports for partners never show them.")
+        raise PartnerDeskError("Internal details can only be included in the contact "
+                               "directory and the funding register; reports for partners "
+                               "never show them.")
     if not kind.period and (options.start or options.end):
-        raise PartnerDeskError("Only the partnership report and the agreements register "
-                               "cover a period; leave out --from and --to for this one.")
+        raise PartnerDeskError("Only the partnership report, the agreements register and the "
+                               "funding register cover a period; leave out --from and --to "
+                               "for this one.")
     today = options.today
     if options.kind == "partnership":
         return partnership_report(desk, options.partnership, start=options.start,
@@ -138,6 +149,9 @@ def gather(desk: Desk, options: ReportOptions) -> Report:
         return agreements_register(desk, start=options.start, end=options.end, today=today)
     if options.kind == "resources":
         return resource_map_report(desk, today=today)
+    if options.kind == "funding":
+        return funding_register(desk, start=options.start, end=options.end,
+                                include_internal=options.include_internal, today=today)
     if options.kind == "directory":
         return contact_directory(desk, include_internal=options.include_internal, today=today)
     return meeting_minutes(desk, options.meeting, today=today)
@@ -146,11 +160,13 @@ def gather(desk: Desk, options: ReportOptions) -> Report:
 __all__ = [
     "KINDS", "PAGE_SIZES", "PAGE_SIZE_SETTING", "REPORT_KINDS", "ActionLine",
     "AgreementLine",
-    "AgreementsRegister", "ContactLine", "DirectoryOrganization", "DirectoryReport", "GapLine",
+    "AgreementsRegister", "ContactLine", "DeliverableLine", "DirectoryOrganization",
+    "DirectoryReport", "FundingLine", "FundingRegister", "FundingTotals", "GapLine",
     "IndicatorSeries", "Letterhead", "MeetingLine", "MilestoneLine", "MinutesReport",
     "NeedLine", "ObligationLine", "PartnershipReport", "PathwayLine", "Period", "Report",
     "ReportKind", "ReportMeta", "ReportOptions", "ResourceLine", "ResourceMapReport",
     "agreements_register", "contact_directory", "covers_period", "default_page_size",
-    "find_meeting", "find_partnership", "gather", "letterhead", "meeting_minutes", "page_size",
+    "find_meeting", "find_partnership", "funding_register", "gather",
+    "open_deliverables", "letterhead", "meeting_minutes", "page_size",
     "partnership_report", "phone_text", "report_kind", "resource_map_report",
 ]

@@ -43,6 +43,13 @@ from partnerdesk.services.reporting.events import (
     partnership_events,
     partnership_feedback,
 )
+from partnerdesk.services.reporting.funding import (
+    FundingLine,
+    FundingTotals,
+    funding_lines,
+    in_period,
+    totals,
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,10 @@ class PartnershipReport:
     meetings: tuple[MeetingLine, ...]
     actions: tuple[ActionLine, ...]
     contacts: tuple[ContactLine, ...]
+    # funding for the partnership: applied, won, in kind, reports due (amounts marked
+    # internal left out, as this report goes to partners)
+    funding: tuple[FundingLine, ...] = ()
+    funding_totals: FundingTotals | None = None
     # community events and feedback of the period (`reporting.events`)
     events: tuple[EventReportLine, ...] = ()
     feedback: tuple[FeedbackLine, ...] = ()
@@ -156,6 +167,7 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
     first = datetime.combine(period.start, time.min)
     last = datetime.combine(period.end, time.max)
     warning_days, region = desk.settings.expiring_days, desk.settings.phone_region
+    funding_days, currency = desk.settings.reminder_windows.funding_days, desk.settings.currency
     with desk.store.read() as session:
         members = list(session.scalars(select(r.PartnershipMember).where(
             r.PartnershipMember.partnership_id == ship.id,
@@ -220,19 +232,24 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                         + [a.owner_contact_id for a in actions])
         orgs.update(by_id(session, r.Organization,
                            [p.organization_id for p in people.values()]))
+        fundings = list(session.scalars(select(r.Funding).where(
+            r.Funding.partnership_id == ship.id, r.Funding.deleted == LIVE)
+            .order_by(r.Funding.title)))
+        funding = funding_lines(session, fundings, today, funding_days, for_partner=True)
         events = partnership_events(session, ship.id, period)
         feedback = partnership_feedback(session, ship.id, period)
 
     active = (meetings or events or feedback
               or any(measurements.values()) or any(counts.values()) or due_in_period
               or any(period.contains(m.due_date) or period.contains(m.done_date)
-                     for m in milestones))
+                     for m in milestones)
+              or any(in_period(line, period) for line in funding))
     if not active:
         raise PartnerDeskError(
             f"Nothing is recorded for “{ship.title}” between {day_text(period.start)} and "
             f"{day_text(period.end)}: no meetings, events, feedback, measurements, milestones, "
-            "referrals or action items fall in that period. Choose a longer or a different "
-            "period.")
+            "referrals, action items or funding dates fall in that period. Choose a longer or a "
+            "different period.")
 
     def milestone_state(m: r.Milestone) -> str:
         if m.done:
@@ -278,4 +295,5 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                                     region=region)
                        for c in contacts if c.organization_id in orgs),
         events=events, feedback=feedback,
+        funding=tuple(funding), funding_totals=totals(funding, currency, funding_days),
     )

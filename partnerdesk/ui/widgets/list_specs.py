@@ -10,7 +10,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from partnerdesk.db import vocabulary as v
-from partnerdesk.services import Desk, agreement_rules
+from partnerdesk.services import Desk, agreement_rules, funding_rules
+from partnerdesk.services.money import amount_text
 from partnerdesk.ui.record_list import Column, ListSpec, Lookups
 from partnerdesk.ui.widgets.dates import show_date, show_datetime
 from partnerdesk.ui.widgets.multi_value_text import first_email, first_phone
@@ -157,6 +158,63 @@ def event_specs() -> dict[str, ListSpec]:
     }
 
 
+# -- funding (issue 21) ------------------------------------------------------------------
+def funding_lookups(desk: Desk, rows: list[Any]) -> Lookups:
+    """Names of funders and of whom the funding is for, the currency, and the flags."""
+    windows = desk.settings.reminder_windows
+    today = date.today()
+    flags, tones = {}, {}
+    for row in rows:
+        state = funding_rules.funding_attention(row.status, row.deadline,
+                                                row.decision_expected, today,
+                                                windows.funding_days)
+        if state.needs_attention:
+            flags[row.id] = state.message
+            tones[row.id] = "warning" if state.kind == funding_rules.DEADLINE else "danger"
+    return {"organization": _names(desk.organizations, {row.funder_id for row in rows}
+                                   | {row.organization_id or "" for row in rows}, "name"),
+            "partnership": _names(desk.partnerships,
+                                  {row.partnership_id or "" for row in rows}, "title"),
+            "currency": {"": desk.settings.currency}, "attention": flags,
+            "attention_tone": tones}
+
+
+def funding_amount(field: str) -> Any:
+    def value(row: Any, lookups: Lookups) -> str:
+        return amount_text(getattr(row, field), lookups.get("currency", {}).get("", "USD"))
+    return value
+
+
+def funding_for(row: Any, lookups: Lookups) -> str:
+    if row.partnership_id:
+        return lookups.get("partnership", {}).get(row.partnership_id, "")
+    return lookups.get("organization", {}).get(row.organization_id or "", "")
+
+
+def funding_deadline(row: Any, lookups: Lookups) -> str:
+    note = lookups.get("attention", {}).get(row.id)
+    return f"{day(row.deadline)} ({note})" if note else day(row.deadline)
+
+
+def funding_spec() -> ListSpec:
+    return ListSpec(
+        "funding", tr("Funding"), tr("funding record"), [
+            Column(tr("Title"), lambda r, _l: r.title, "title"),
+            Column(tr("Funder"),
+                   lambda r, lk: lk.get("organization", {}).get(r.funder_id, "")),
+            Column(tr("Status"), lambda r, _l: tr(v.label(v.FUNDING_STATUSES, r.status)),
+                   "status", tone=lambda r, _l: status_tone("funding", r.status)),
+            Column(tr("Requested"), funding_amount("requested_cents"), "requested_cents"),
+            Column(tr("Awarded"), funding_amount("awarded_cents"), "awarded_cents"),
+            Column(tr("Deadline"), funding_deadline, "deadline",
+                   tone=lambda r, lk: lk.get("attention_tone", {}).get(r.id)),
+            Column(tr("For"), funding_for),
+        ], "partnerdesk.ui.editors.funding.FundingEditor", lookups=funding_lookups,
+        related_types=frozenset({"organization", "partnership"}),
+        statuses=v.FUNDING_STATUSES)
+# -----------------------------------------------------------------------------------------
+
+
 def specs() -> dict[str, ListSpec]:
     return {
         "organizations": ListSpec(
@@ -206,6 +264,7 @@ def specs() -> dict[str, ListSpec]:
                        lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
             ], "partnerdesk.ui.editors.agreement.AgreementEditor", lookups=agreement_lookups,
             related_types=frozenset({"partnership"}), statuses=v.AGREEMENT_STATUSES),
+        "funding": funding_spec(),
         "meetings": ListSpec(
             "meeting", tr("Meetings"), tr("meeting"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),

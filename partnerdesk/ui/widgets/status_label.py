@@ -36,6 +36,9 @@ STATUS_TONES: dict[str, dict[str, str]] = {
                     "under_review": "warning", "ended": "neutral"},
     "agreement": {"draft": "neutral", "negotiating": "info", "signed": "info",
                   "active": "good", "expired": "neutral", "terminated": "neutral"},
+    "funding": {"idea": "neutral", "preparing": "info", "submitted": "info",
+                "awarded": "good", "declined": "neutral", "active": "good",
+                "reporting": "warning", "closed": "neutral"},
 }
 PAD_X = 7  # text to the label's edge
 MARGIN_X = 4  # label to the cell's edge
@@ -50,7 +53,8 @@ def status_words(record_type: str, status: str | None) -> str:
     from partnerdesk.db import vocabulary as v
 
     choices = {"organization": v.ORGANIZATION_STATUSES, "partnership": v.PARTNERSHIP_STATUSES,
-               "agreement": v.AGREEMENT_STATUSES}.get(record_type)
+               "agreement": v.AGREEMENT_STATUSES,
+               "funding": v.FUNDING_STATUSES}.get(record_type)
     if choices is None or not status:
         return ""
     return QCoreApplication.translate("Lists", v.label(choices, status))
