@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from partnerdesk.paths import resolve_db_path
+from partnerdesk.paths import resolve_db_path, server_location
 
 log = logging.getLogger("partnerdesk.desktop")
 
@@ -98,4 +98,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
     if getattr(sys, "frozen", False):
         ensure_desktop_integration()
-    return run(resolve_db_path(db), sys.argv[:1], bundle=bundle)
+    return run(server_location(db) or resolve_db_path(db), sys.argv[:1], bundle=bundle)

@@ -60,3 +60,28 @@ class NotADatabaseError(DatabaseProblem):
 
 class DatabaseLockedError(DatabaseProblem):
     pass
+
+
+class EditClash(PartnerDeskError):
+    """Someone else saved the record after this person opened it, and changed a field this
+    person changed too (to another value), or removed the record. Nothing was saved.
+
+    `fields`: each field both changed -> (the value this person typed, the value saved by
+    the other person), for the editor to show both and ask which to keep. `deleted`: the
+    record was removed meanwhile. `rev`: the record's revision now, to save against once
+    the person has chosen."""
+
+    def __init__(self, fields: dict[str, tuple[object, object]], rev: str, *,
+                 deleted: bool = False) -> None:
+        self.fields = fields
+        self.rev = rev
+        self.deleted = deleted
+        if deleted:
+            message = ("Someone else removed this record while you were editing it, so your "
+                       "changes were not saved. Restore it from Deleted records to keep them.")
+        else:
+            names = ", ".join(name.replace("_", " ") for name in fields)
+            message = (f"Someone else changed {names} while you were editing this record. "
+                       "Nothing was saved yet: choose which value to keep for each, then "
+                       "save again.")
+        super().__init__(message)

@@ -5,6 +5,7 @@ database chosen with --db keeps its own, and tests never touch a real user's dat
 """
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -32,6 +33,21 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return default_db_path()
+
+
+_SERVER_URL = re.compile(r"^(postgresql|postgres)(\+psycopg)?://", re.IGNORECASE)
+
+
+def is_server_url(value: object) -> bool:
+    """Does this --db value name an office database on a server rather than a file?"""
+    return isinstance(value, str) and bool(_SERVER_URL.match(value.strip()))
+
+
+def server_location(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """The server URL that --db, else $PARTNERDESK_DB, names; None when it is a file.
+    (Light: the app asks before its window shows, with only Qt loaded.)"""
+    chosen = explicit if explicit else os.environ.get(DB_ENV)
+    return str(chosen).strip() if is_server_url(chosen) else None
 
 
 def attachments_dir(db_path: Path) -> Path:

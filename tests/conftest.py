@@ -44,17 +44,39 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def new_desk() -> Iterator[Callable[[Path], Desk]]:
-    """`new_desk(path)`: a new database at `path`, closed at the end of the test."""
+def db_engine() -> str:
+    """The database engine `desk` and `new_desk` use. SQLite here; the services, sharing,
+    reports and search suites run on both (their conftest parametrizes it: see
+    `tests.engines`)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def new_desk(db_engine: str) -> Iterator[Callable[[Path], Desk]]:
+    """`new_desk(path)`: a new database at `path`, closed at the end of the test.
+
+    On PostgreSQL, a new server database each call (`path` only tells them apart)."""
     opened: list[Desk] = []
+    servers: list[str] = []
 
     def make(path: Path) -> Desk:
-        opened.append(open_new_desk(path))
+        if db_engine == "postgresql":
+            from tests.engines import new_database_url
+
+            servers.append(new_database_url())
+            opened.append(Desk.open(servers[-1]))
+        else:
+            opened.append(open_new_desk(path))
         return opened[-1]
 
     yield make
     for desk in reversed(opened):
         desk.close()
+    if servers:
+        from tests.engines import drop_database
+
+        for url in servers:
+            drop_database(url)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from partnerdesk.errors import PartnerDeskError
-from partnerdesk.paths import resolve_db_path
+from partnerdesk.paths import resolve_db_path, server_location
 
 if TYPE_CHECKING:
     from partnerdesk.services import Desk
@@ -25,13 +25,46 @@ def db_path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
+def server_url(args: argparse.Namespace) -> str | None:
+    """The office database (postgresql://...) that --db or $PARTNERDESK_DB names, if any."""
+    return server_location(getattr(args, "db", None))
+
+
+def db_label(args: argparse.Namespace) -> str:
+    """The chosen database as a person reads it in a message."""
+    url = server_url(args)
+    if url is None:
+        return str(db_path(args))
+    from partnerdesk.db.server import parse_address
+
+    return str(parse_address(url))
+
+
+def file_only(args: argparse.Namespace, what: str) -> Path:
+    """The database file, for commands about the file itself; an office database on a
+    server is refused with a sentence."""
+    if server_url(args) is not None:
+        raise PartnerDeskError(
+            f"'{what}' works on a database file. An office database on a server is looked "
+            "after by the server; ask the person who set it up.")
+    return db_path(args)
+
+
 def open_desk(args: argparse.Namespace, *, create: bool = False) -> Desk:
-    """Open the chosen database; commands that only read refuse a missing file."""
+    """Open the chosen database; commands that only read refuse a missing file.
+
+    A server URL (postgresql://user@host/dbname) opens the office database there."""
+    url = server_url(args)
+    if url is not None:
+        from partnerdesk.services import Desk
+
+        return Desk.open(url)
     path = db_path(args)
     if not create and not path.exists():
         raise PartnerDeskError(
-            f"There is no database at {path}. Run 'partnerdesk demo' to make one with sample "
-            "data, open the app to start a new one, or pass --db with an existing file.")
+            f"There is no database at {path}. Run 'partnerdesk init --our-name NAME' to start "
+            "an empty one (or 'partnerdesk init --from FILE' to join a colleague's), "
+            "'partnerdesk demo' for sample data, or pass --db with an existing file.")
     from partnerdesk.services import Desk  # not on the way to the window: see ui.app
 
     desk = Desk.open(path)

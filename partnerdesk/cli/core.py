@@ -3,7 +3,7 @@
 import argparse
 from pathlib import Path
 
-from partnerdesk.cli.common import Commands, db_path, open_desk
+from partnerdesk.cli.common import Commands, db_label, file_only, open_desk
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import backup as backups
 from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
@@ -52,13 +52,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if args.scale < 1 or args.scale > 1000:
         raise PartnerDeskError("--scale takes a whole number from 1 to 1000.")
-    path = db_path(args)
+    path = db_label(args)
     desk = open_desk(args, create=True)
     with desk:
         if desk.organizations.count() or desk.organizations.count(deleted=True):
             raise PartnerDeskError(
                 f"{path} already holds records, so no sample data was added. "
-                "Use --db with a new file name to try the sample data.")
+                "Use --db with a new file name (or an empty database) to try the sample data.")
         load_demo(desk, scale=args.scale)
         counts = desk.stats()
     print(f"Sample data loaded into {path}: {counts['organizations']:,} organizations, "
@@ -113,7 +113,7 @@ def run_reminders(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    path = db_path(args)
+    path = file_only(args, "check")
     if not path.exists():
         raise PartnerDeskError(f"There is no database at {path}.")
     revision = stored_revision(path)
@@ -131,7 +131,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_backup(args: argparse.Namespace) -> int:
     from partnerdesk.services.backups import Backups
 
-    path = db_path(args)
+    path = file_only(args, "backup")
     service = Backups(path)
     if args.output:
         target = service.backup_to(Path(args.output).expanduser())
@@ -144,7 +144,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from partnerdesk.services.backups import Backups
 
-    path = db_path(args)
+    path = file_only(args, "restore")
     result = Backups(path).restore(Path(args.file).expanduser())
     print(f"Restored {path} from {args.file}.")
     if result.kept:

@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from partnerdesk.cli.common import db_path
+from partnerdesk.cli.common import db_path, server_url
 from partnerdesk.paths import DB_ENV, data_dir
 
 
@@ -20,9 +20,10 @@ def launch(args: argparse.Namespace) -> int:
     if has_display():
         from partnerdesk.ui.app import run
 
-        # Without --db or PARTNERDESK_DB the app opens the database used last.
+        # Without --db or PARTNERDESK_DB the app opens the database used last; an office
+        # database's address goes through as it is.
         named = getattr(args, "db", None) or os.environ.get(DB_ENV)
-        return run(path if named else None, sys.argv[:1])
+        return run(server_url(args) or (path if named else None), sys.argv[:1])
     return run_headless(path, data_dir() / "sample-reports")
 
 

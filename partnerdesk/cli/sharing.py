@@ -96,7 +96,8 @@ def run_import(args: argparse.Namespace) -> int:
         return 0
     verb = "Would bring" if args.dry_run else "Brought"
     print(f"{verb} in: {counts['new']:,} new, {counts['updated']:,} updated, "
-          f"{counts['deleted']:,} deleted, {counts['conflicts']:,} in conflict; "
+          f"{counts['deleted']:,} deleted, {counts['already_deleted']:,} already deleted "
+          f"elsewhere, {counts['conflicts']:,} in conflict; "
           f"{counts['unchanged']:,} unchanged.")
     changed = [item for item in result.preview.items]
     print_table([(item.status, item.record_type.replace("_", " "), item.title,
@@ -116,16 +117,22 @@ def run_conflicts(args: argparse.Namespace) -> int:
         found = list_conflicts(desk)
     if args.json:
         print_json([{"id": c.id, "type": c.record_type, "record_id": c.record_id,
-                     "title": c.title, "field": c.field, "our_value": c.lost_value,
-                     "our_device": c.lost_from, "their_value": c.won_value,
-                     "their_device": c.won_from, "detected_at": c.detected_at,
-                     "import": c.batch_id} for c in found])
+                     "title": c.title, "field": c.field, "label": c.label,
+                     "lost_value": c.lost_value, "lost_device": c.lost_from,
+                     "lost_by": c.lost_by,
+                     "kept_value": c.won_value, "kept_device": c.won_from,
+                     "kept_by": c.won_by,
+                     # the winner was the value this laptop held (a colleague's lost)
+                     "kept_here": c.kept_here,
+                     "detected_at": c.detected_at, "import": c.batch_id} for c in found])
     elif not found:
         print("No open conflicts.")
     else:
-        print_table([("#", "record", "field", "this laptop had", "now (from)")]
-                    + [(str(c.id), c.title, c.field, str(c.lost_value),
-                        f"{c.won_value} ({c.won_from[:8]})") for c in found])
+        print_table([("#", "record", "field", "lost (typed by)", "kept (typed by)", "")]
+                    + [(str(c.id), c.title, c.label, f"{c.lost_value} ({c.lost_by})",
+                        f"{c.won_value} ({c.won_by})",
+                        "this laptop's kept" if c.kept_here else "this laptop's replaced")
+                       for c in found])
     return 0
 
 

@@ -260,6 +260,24 @@ def _writable(path: Path) -> bool:
         connection.close()
 
 
+def _mark_restored(path: Path) -> None:
+    """A restored database takes a new device id when it next opens: the laptop may
+    have sent bundles with the change numbers the backup will use again."""
+    from sqlalchemy import create_engine
+    from sqlmodel import Session
+
+    from partnerdesk.db.identity import RESTORED_KEY
+    from partnerdesk.db.local import Setting
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with Session(engine) as session:
+            session.merge(Setting(key=RESTORED_KEY, value=True))
+            session.commit()
+    finally:
+        engine.dispose()
+
+
 def restore_file(backup: Path, db_path: Path) -> RestoreResult:
     """Replace the database at `db_path` with the contents of `backup`.
 
@@ -281,6 +299,7 @@ def restore_file(backup: Path, db_path: Path) -> RestoreResult:
                 raise DatabaseProblem(
                     "The restored copy did not pass its check, so the database was not "
                     "replaced. Try another backup.")
+            _mark_restored(temporary)
             fsync_file(temporary)
             if db_path.exists() and db_path.stat().st_size:
                 if integrity_ok(db_path, quick=True, read_only=False):

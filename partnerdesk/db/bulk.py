@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, DateTime
 
+from partnerdesk.db.engine import placeholder
+
 IDS_PER_STATEMENT = 900  # below SQLite's oldest limit on bound parameters (999)
 
 _JSON = json.JSONEncoder()  # the text `json.dumps` writes, without a new encoder per call
@@ -85,7 +87,7 @@ def insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
     if not rows:
         return
     names = [column.name for column in table.columns if column.name in rows[0]]
-    marks = ", ".join("?" * len(names))
+    marks = ", ".join([placeholder(connection)] * len(names))
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
         _params(table, connection, rows, names, encoded))
@@ -98,15 +100,17 @@ def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
         return
     names = [column.name for column in table.columns
              if column.name in rows[0] and column.name != "id"]
-    sets = ", ".join(f"{name} = ?" for name in names)
+    mark = placeholder(connection)
+    sets = ", ".join(f"{name} = {mark}" for name in names)
     params = [(*row_params, row["id"]) for row, row_params
               in zip(rows, _params(table, connection, rows, names, encoded), strict=True)]
-    connection.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE id = ?", params)
+    connection.exec_driver_sql(f"UPDATE {table.name} SET {sets} WHERE id = {mark}",
+                               params)
 
 
 def delete_rows(connection: Connection, table: Any, ids: list[str]) -> None:
     for start in range(0, len(ids), IDS_PER_STATEMENT):
         chunk = ids[start:start + IDS_PER_STATEMENT]
-        marks = ",".join("?" * len(chunk))
+        marks = ",".join([placeholder(connection)] * len(chunk))
         connection.exec_driver_sql(f"DELETE FROM {table.name} WHERE id IN ({marks})",
                                    tuple(chunk))

@@ -1,9 +1,11 @@
-"""Engine set-up for one database file. Built by a function, never at import time."""
+"""Engine set-up for one database file. Built by a function, never at import time.
+
+(An office database on a server: `db.server`.)"""
 
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 # Connections made for writing start with BEGIN IMMEDIATE, so a write never fails
 # half-way on a lock taken by another connection after it started reading.
@@ -35,6 +37,21 @@ def make_engine(path: Path, *, echo: bool = False) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def placeholder(connection: Connection) -> str:
+    """The DB-API's mark for one value in raw SQL: "?" for sqlite3, "%s" for psycopg."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def defer_foreign_keys(connection: Connection) -> None:
+    """Check this transaction's foreign keys at commit, so rows may arrive in any order
+    (a bundle's records). On PostgreSQL the keys are made deferrable when the schema is
+    built or upgraded (`db.server.make_keys_deferrable`)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
 
 
 def write_engine(engine: Engine) -> Engine:

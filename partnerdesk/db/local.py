@@ -22,10 +22,15 @@ class HistoryEntry(SQLModel, table=True):
     changed_fields: list[str] = Field(default_factory=list, sa_type=JSON)
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     batch_id: str | None = Field(default=None, max_length=36, index=True)
+    # Who made the change: the person's role on an office database ("" on a laptop's file).
+    changed_by: str = Field(default="", max_length=80)
 
 
 class Conflict(SQLModel, table=True):
-    """A value this laptop lost to a concurrent change elsewhere; restorable."""
+    """A clash an import decided: two writes of one field (or a deletion and an edit)
+    made without seeing each other. `lost_value` is the one that lost, restorable;
+    `kept_here` says the winner was the value this laptop already held ("kept yours
+    over your colleague's") rather than the one that arrived."""
 
     __tablename__ = "conflicts"
 
@@ -40,6 +45,7 @@ class Conflict(SQLModel, table=True):
     detected_at: datetime = Field(default_factory=utcnow)
     batch_id: str | None = Field(default=None, max_length=36)
     resolved: bool = False
+    kept_here: bool = False
 
 
 class ImportBatch(SQLModel, table=True):

@@ -1,10 +1,17 @@
-"""Full-text search index: the one SQLite-specific seam (FTS5).
+"""Full-text search index: the one seam that differs by database engine.
 
-`search_docs` is a plain table with one row per searchable record; an FTS5 index
-over it (external content, kept in step by triggers) folds accents
-(`remove_diacritics 2`, so "zoe" finds "Zoë") and has prefix indexes for
+`search_docs` is a plain table with one row per searchable record.
+
+On SQLite an FTS5 index over it (external content, kept in step by triggers) folds
+accents (`remove_diacritics 2`, so "zoe" finds "Zoë") and has prefix indexes for
 search-as-you-type. Where the SQLite in use lacks FTS5, the `folded` column of
 `search_docs` with LIKE does the same job, only slower.
+
+On PostgreSQL the table has a `doc` tsvector (GIN-indexed) made when a row is written:
+the title's words weighted A, the rest weighted D, both folded here as for FTS5 and then
+by PostgreSQL's `unaccent`, with the 'simple' configuration (no stemming, no stop
+words: the same words FTS5 matches). A query's words are prefixes (`word:*`), and
+`word:*A` matches titles only, so titles come first on both engines.
 """
 
 import unicodedata
@@ -15,6 +22,8 @@ from sqlalchemy import Connection, Select, String, column, select, text
 
 DOCS = "search_docs"
 FTS = "search_index"
+# How a database searches: `Store.search_kind`.
+FTS5, LIKE, POSTGRES = "fts5", "like", "postgresql"
 
 
 def is_search_table(name: str) -> bool:
@@ -27,12 +36,19 @@ def fold(value: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def is_postgres(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
+
+
 def fts5_available(connection: Connection) -> bool:
     options = {row[0] for row in connection.exec_driver_sql("PRAGMA compile_options")}
     return "ENABLE_FTS5" in options
 
 
 def create(connection: Connection) -> None:
+    if is_postgres(connection):
+        _create_postgres(connection)
+        return
     connection.exec_driver_sql(
         f"CREATE TABLE IF NOT EXISTS {DOCS} (rowid INTEGER PRIMARY KEY, "
         "record_type TEXT NOT NULL, record_id TEXT NOT NULL UNIQUE, "
@@ -52,7 +68,30 @@ def create(connection: Connection) -> None:
         "VALUES ('delete', old.rowid, old.title, old.body); END")
 
 
+def _create_postgres(connection: Connection) -> None:
+    # unaccent is a trusted extension: a database's owner may add it (README: the server).
+    connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+    connection.exec_driver_sql(
+        f"CREATE TABLE IF NOT EXISTS {DOCS} (rowid BIGSERIAL PRIMARY KEY, "
+        "record_type TEXT NOT NULL, record_id TEXT NOT NULL UNIQUE, "
+        "title TEXT NOT NULL, body TEXT NOT NULL, folded TEXT NOT NULL, "
+        "doc TSVECTOR NOT NULL)")
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {DOCS}_doc ON {DOCS} USING GIN (doc)")
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {DOCS}_type ON {DOCS} (record_type)")
+
+
+def search_kind(connection: Connection) -> str:
+    """FTS5, LIKE (an SQLite without FTS5) or POSTGRES."""
+    if is_postgres(connection):
+        return POSTGRES
+    return FTS5 if uses_fts5(connection) else LIKE
+
+
 def uses_fts5(connection: Connection) -> bool:
+    if is_postgres(connection):
+        return False
     row = connection.exec_driver_sql(
         "SELECT 1 FROM sqlite_master WHERE name = ?", (FTS,)).first()
     return row is not None
@@ -68,6 +107,11 @@ class Entry(NamedTuple):
 
 
 def remove(connection: Connection, record_ids: list[str]) -> None:
+    if is_postgres(connection):
+        if record_ids:
+            connection.exec_driver_sql(f"DELETE FROM {DOCS} WHERE record_id = ANY(%s)",
+                                       (list(record_ids),))
+        return
     for start in range(0, len(record_ids), 500):
         chunk = record_ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
@@ -81,6 +125,14 @@ def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) ->
         return
     if not fresh:
         remove(connection, [e.record_id for e in entries])
+    if is_postgres(connection):
+        connection.exec_driver_sql(
+            f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded, doc) "
+            "VALUES (%s, %s, %s, %s, '', "
+            "setweight(to_tsvector('simple', unaccent(%s)), 'A') || "
+            "setweight(to_tsvector('simple', unaccent(%s)), 'D'))",
+            [(*e, " ".join(words(e.title)), " ".join(words(e.body))) for e in entries])
+        return
     # The folded copy is only read when there is no FTS5 index to fold for us.
     folding = not uses_fts5(connection)
     connection.exec_driver_sql(
@@ -114,6 +166,8 @@ def query(connection: Connection, text_query: str, limit: int = 50) -> list[Hit]
     terms = words(text_query)
     if not terms:
         return []
+    if is_postgres(connection):
+        return _postgres_query(connection, terms, limit)
     if not uses_fts5(connection):
         clauses = " AND ".join(f"folded LIKE :w{i}" for i in range(len(terms)))
         params: dict[str, object] = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
@@ -147,11 +201,47 @@ def _fts_hits(connection: Connection, match: str, order: str, limit: int,
     return [(rowid, Hit(kind, record_id, title)) for rowid, kind, record_id, title in rows]
 
 
-def matching_ids(record_type: str, text_query: str, fts5: bool) -> Select:  # type: ignore[type-arg]
+def _tsquery(terms: list[str], weight: str = "") -> str:
+    """Every word as a prefix (`weight` "A": in the title). Words are letters and digits
+    only (`words`), so nothing in them means anything to to_tsquery."""
+    return " & ".join(f"{w}:*{weight}" for w in terms)
+
+
+def _postgres_query(connection: Connection, terms: list[str], limit: int) -> list[Hit]:
+    """As the FTS5 query: title matches best first, then the rest (ranked while few)."""
+    found = _postgres_hits(connection, _tsquery(terms, "A"), True, limit, [])
+    if len(found) < limit:
+        taken = [rowid for rowid, _hit in found]
+        every = _tsquery(terms)
+        rest = connection.execute(text(
+            f"SELECT count(*) FROM {DOCS} WHERE doc @@ to_tsquery('simple', unaccent(:q))"),
+            {"q": every}).scalar()
+        ranked = int(rest or 0) <= RANKED_REST + len(taken)
+        found += _postgres_hits(connection, every, ranked, limit - len(found), taken)
+    return [hit for _rowid, hit in found]
+
+
+def _postgres_hits(connection: Connection, tsquery: str, ranked: bool, limit: int,
+                   leave_out: list[int]) -> list[tuple[int, Hit]]:
+    order = "ts_rank(doc, query) DESC, rowid DESC" if ranked else "rowid DESC"
+    rows = connection.execute(text(
+        f"SELECT rowid, record_type, record_id, title FROM {DOCS}, "
+        "to_tsquery('simple', unaccent(:q)) AS query WHERE doc @@ query "
+        "AND NOT (rowid = ANY(:taken)) "
+        f"ORDER BY {order} LIMIT :limit"), {"q": tsquery, "taken": leave_out, "limit": limit})
+    return [(rowid, Hit(kind, record_id, title)) for rowid, kind, record_id, title in rows]
+
+
+def matching_ids(record_type: str, text_query: str, kind: str | bool) -> Select:  # type: ignore[type-arg]
     """A subquery of the ids of one record type whose indexed text matches every word
-    (as a prefix, accents folded): how list filters find "Zoë" when "zoe" is typed."""
+    (as a prefix, accents folded): how list filters find "Zoë" when "zoe" is typed.
+    `kind`: the store's `search_kind` (True and False: FTS5 and LIKE)."""
     terms = words(text_query)
-    if fts5:
+    if kind == POSTGRES:
+        found = text(f"SELECT record_id FROM {DOCS} WHERE record_type = :kind AND "
+                     "doc @@ to_tsquery('simple', unaccent(:q))").bindparams(
+            kind=record_type, q=_tsquery(terms))
+    elif kind is True or kind == FTS5:
         match = " ".join(f'"{w}"*' for w in terms)
         found = text(f"SELECT d.record_id FROM {FTS} JOIN {DOCS} d ON d.rowid = {FTS}.rowid "
                      f"WHERE {FTS} MATCH :match AND d.record_type = :kind").bindparams(

@@ -24,14 +24,21 @@ POLL_SECONDS = 0.1
 def _child(db_path: str, options: ReportOptions, pipe: Connection) -> None:
     try:
         from partnerdesk.db.engine import make_engine
+
+        # The app that started us holds the database's one-process lock and has already
+        # migrated it; this child only reads, so it opens a plain connection beside it.
+        from partnerdesk.db.server import is_server_url, make_server_engine, parse_address
         from partnerdesk.reports import build_pdf
         from partnerdesk.services import Desk
         from partnerdesk.services.store import Store
 
-        # The app that started us holds the database's one-process lock and has already
-        # migrated it; this child only reads, so it opens a plain connection beside it.
-        path = Path(db_path)
-        desk = Desk(Store(make_engine(path), path))
+        if is_server_url(db_path):  # an office database: already at the current schema
+            address = parse_address(db_path)
+            path = address.local_folder() / "office.db"
+            desk = Desk(Store(make_server_engine(address, pool_size=1), path, address))
+        else:
+            path = Path(db_path)
+            desk = Desk(Store(make_engine(path), path))
         try:
             data = build_pdf(desk, options)
         finally:
@@ -45,7 +52,7 @@ def _child(db_path: str, options: ReportOptions, pipe: Connection) -> None:
         pipe.close()
 
 
-def build_in_process(db_path: Path, options: ReportOptions,
+def build_in_process(db_path: Path | str, options: ReportOptions,
                      progress: Progress | None = None) -> bytes:
     """The PDF bytes, made in a child process; raises the child's error as our own."""
     progress = progress or Progress()

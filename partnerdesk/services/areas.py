@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from partnerdesk.sharing.import_common import ImportPlan, ImportResult
     from partnerdesk.sharing.importer import ImportResult as BundleImportResult
     from partnerdesk.sharing.importer import Preview
+    from partnerdesk.sharing.join import JoinResult
     from partnerdesk.sharing.undo import UndoCheck
 
 
@@ -69,6 +70,15 @@ class SharingArea(Area):
 
         return export_bundle(self.desk, target, scope, passphrase=passphrase,
                              progress=progress, recipient=recipient)
+
+    def join(self, path: Path | str, your_name: str, *, passphrase: str | None = None,
+             progress: Progress | None = None) -> JoinResult:
+        """A new laptop joins a colleague: their bundle's records, their organization as
+        ours (`sharing.join`). Raises `PassphraseNeeded` for a sealed bundle."""
+        from partnerdesk.sharing.join import join_file
+
+        return join_file(self.desk, path, your_name, passphrase=passphrase,
+                         progress=progress)
 
     def conflicts(self, include_resolved: bool = False) -> list[ConflictView]:
         from partnerdesk.sharing.conflicts import list_conflicts
@@ -276,7 +286,7 @@ class ReportsArea(Area):
         """The report's PDF bytes, made in a child process that Cancel ends."""
         from partnerdesk.reports.worker import build_in_process
 
-        return build_in_process(self.desk.path, options, progress)
+        return build_in_process(self.desk.store.location, options, progress)
 
     def save_pdf(self, pdf: bytes, target: Path | str, kind: str) -> Path:
         """Write the file whole or not at all, and note it in the export log."""

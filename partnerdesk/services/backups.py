@@ -107,6 +107,8 @@ class Backups:
         result = primitives.restore_file(backup, self.db_path)
         if self.desk is not None and stored_revision(self.db_path) != head_revision():
             upgrade_safely(self.db_path, existing=True)
+        if self.desk is not None:
+            self.desk.store.renew_identity()  # before the next write: a new device id
         return result
 
     def restore_newest_good(self) -> RestoreResult:

@@ -16,7 +16,7 @@ from partnerdesk.db.lock import DatabaseLock, acquire_lock
 from partnerdesk.db.migrate import holds_database, open_database, take_daily_backup
 from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
-from partnerdesk.paths import resolve_db_path
+from partnerdesk.paths import resolve_db_path, server_location
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
@@ -33,6 +33,7 @@ from partnerdesk.services.settings import ReminderWindows, Settings
 from partnerdesk.services.store import Change, Store
 
 if TYPE_CHECKING:
+    from partnerdesk.db.server import ServerAddress
     from partnerdesk.services.areas import (
         DuplicatesArea,
         InterchangeArea,
@@ -123,7 +124,14 @@ class Desk:
 
         `checked`: the quick check already started on the file (see `db.early_check`).
         `backup_in_background`: the app takes the daily backup in a thread, so the first
-        start of a day is not seconds slower; `close()` waits for it."""
+        start of a day is not seconds slower; `close()` waits for it.
+
+        `path` (or $PARTNERDESK_DB) may be a server URL, postgresql://user@host/dbname:
+        an office database that several people use at once (`db.server`). It has no
+        single-process lock and no file backups; those are a file's."""
+        server = server_location(path)
+        if server is not None:
+            return cls.open_server(server)
         db_path = resolve_db_path(path)
         lock = acquire_lock(db_path)  # one PartnerDesk process per database file
         try:
@@ -143,9 +151,49 @@ class Desk:
             raise
         return desk
 
+    @classmethod
+    def open_server(cls, url: str, *, password: str | None = None) -> "Desk":
+        """Open (making or upgrading its schema) the office database at `url`."""
+        from partnerdesk.db.server import open_server_database, parse_address
+
+        address = parse_address(url, password)
+        engine = open_server_database(address)
+        try:
+            desk = cls(Store(engine, address.local_folder() / "office.db", address))
+            desk._seed_categories()
+        except BaseException:
+            engine.dispose()
+            raise
+        return desk
+
+    @cached_property
+    def can_change(self) -> bool:
+        """False for a read-only role on an office database: it may browse, search and
+        print, and a save is refused with a sentence (`ReadOnlyDatabaseError`)."""
+        if self.address is None:
+            return True
+        from partnerdesk.db.server import can_change
+
+        with self.store.engine.connect() as connection:
+            return can_change(connection)
+
+    @property
+    def address(self) -> "ServerAddress | None":
+        """Where the office database is, when this is one (None: a file)."""
+        return self.store.address
+
     @property
     def path(self) -> Path:
         return self.store.path
+
+    @property
+    def location(self) -> str:
+        """What --db takes to open this database again: a file path or a server URL."""
+        return self.store.location
+
+    def describe(self) -> str:
+        """The database as people see it: the file, or the office database's address."""
+        return str(self.address) if self.address is not None else str(self.path)
 
     def close(self) -> None:
         backup: threading.Thread | None = getattr(self, "_backup_thread", None)

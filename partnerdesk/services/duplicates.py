@@ -407,6 +407,9 @@ def merge_records(desk: Desk, record_type: str, keep_id: str, other_id: str,
         validation.clean(model, full, validation.Context(region=desk.settings.phone_region))
         service.before_save(writer, full, keep)
         writer.update(keep, {k: full[k] for k in full if full[k] != getattr(keep, k)})
+        # The kept record's survival is a write too: another laptop that merged the same
+        # pair the other way round deletes this one, without having seen this merge.
+        writer.keep_alive(keep)
         _move_links(writer, model, keep_id, other_id, moved)
         writer.delete(other)
     return dict(moved)

@@ -17,6 +17,7 @@ from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import agreement_rules, titles, validation
+from partnerdesk.services.edit_clash import changes_to_save
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.settings import Settings
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
@@ -58,10 +59,11 @@ class RecordService(Generic[T]):
                 query = query.where(column == value)
         if text and search_index.words(text):
             if model in SEARCHABLE:
-                matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+                matches = search_index.matching_ids(self.type_name, text, self.store.search_kind)
                 # `+id` keeps SQLite off the id index: it walks the sort column's index
                 # and stops after one page, instead of fetching and sorting every match.
-                ident = literal_column(f"+{model.__tablename__}.id") if walk_in_order \
+                ident = literal_column(f"+{model.__tablename__}.id") \
+                    if walk_in_order and self.store.search_kind != search_index.POSTGRES \
                     else model.id  # type: ignore[attr-defined]
                 query = query.where(ident.in_(matches))
             else:
@@ -111,7 +113,7 @@ class RecordService(Generic[T]):
         enough = max(self.count() // 20, PAGE_WALK_MINIMUM)
         if counted is not None:
             return counted >= enough
-        matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+        matches = search_index.matching_ids(self.type_name, text, self.store.search_kind)
         with self.store.read() as session:
             found = session.scalar(select(func.count()).select_from(
                 matches.limit(enough).subquery()))
@@ -133,7 +135,7 @@ class RecordService(Generic[T]):
         if text and not where and not deleted and self.model in SEARCHABLE \
                 and search_index.words(text):
             # The index holds live records only: counting there skips a lookup per match.
-            matches = search_index.matching_ids(self.type_name, text, self.store.fts5)
+            matches = search_index.matching_ids(self.type_name, text, self.store.search_kind)
             with self.store.read() as session:
                 return int(session.scalar(select(func.count()).select_from(
                     matches.subquery())) or 0)
@@ -207,11 +209,18 @@ class RecordService(Generic[T]):
             row = writer.create(self.model, full)
         return row
 
-    def update(self, record_id: str, **changes: Any) -> T:
+    def update(self, record_id: str, *, rev: str | None = None, **changes: Any) -> T:
+        """Save changed fields. `rev`: the revision the person's editor opened; if someone
+        else saved the record since, the field-level rule of `services.edit_clash` decides
+        (fields only this person changed go through; a field both changed raises
+        `EditClash` with both values, and nothing is written)."""
         with self.store.write() as writer:
-            row = writer.session.get(self.model, record_id)
+            # FOR UPDATE: a second person saving the same record waits for this save.
+            row = writer.session.get(self.model, record_id, with_for_update=rev is not None)
             if row is None:
                 raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
+            if rev is not None:
+                changes = changes_to_save(writer.session, row, changes, rev)
             full = self._cleaned(changes, row)
             self.before_save(writer, full, row)
             changed = {k: full[k] for k in full if full[k] != getattr(row, k)}

@@ -198,6 +198,17 @@ DATE_FORMAT = Definition(
     "d MMM yyyy, MMM d, yyyy, yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, dd/MM/yyyy or dd.MM.yyyy",
     lambda: "system", _date_format)
 
+
+def check_person_name(value: Any) -> str:
+    text = " ".join(str(value).split())
+    if len(text) > 80:
+        raise SettingError("Your name can be at most 80 characters long.")
+    return text
+
+
+YOUR_NAME = Definition(
+    "your_name", "your name, shown to colleagues beside the values you typed when two "
+    "changes clash", lambda: "", check_person_name)
 # -- funding (issue 21) --------------------------------------------------------------
 def _currency(value: Any) -> str:
     from partnerdesk.services.money import check_currency
@@ -230,7 +241,7 @@ NETWORK_POSITIONS = Definition(
 WINDOWS = (EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS, FUNDING_DAYS)
 DEFINITIONS: dict[str, Definition] = {d.key: d for d in (
     PHONE_REGION, PAGE_SIZE, DATE_FORMAT, EXPIRING_DAYS, DUE_DAYS, QUIET_DAYS, VERIFY_MONTHS,
-    CURRENCY, FUNDING_DAYS, NETWORK_POSITIONS, TIME_ZONE)}
+    CURRENCY, FUNDING_DAYS, NETWORK_POSITIONS, TIME_ZONE, YOUR_NAME)}
 
 
 @dataclass(frozen=True)
@@ -354,6 +365,15 @@ class Settings:
     @time_zone.setter
     def time_zone(self, value: str) -> None:
         self.set(TIME_ZONE, value)
+
+    @property
+    def your_name(self) -> str:
+        """The person using this laptop: colleagues see it beside the values typed here."""
+        return str(self.get(YOUR_NAME))
+
+    @your_name.setter
+    def your_name(self, value: str) -> None:
+        self.set(YOUR_NAME, value)
 
     @property
     def network_positions(self) -> dict[str, tuple[float, float]]:

@@ -10,26 +10,32 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
-from partnerdesk.db import search_index
+from partnerdesk.db import identity, search_index
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
 from partnerdesk.db.bulk import delete_rows, insert_rows, json_text, update_rows
-from partnerdesk.db.engine import write_engine
-from partnerdesk.db.local import HistoryEntry, Setting
+from partnerdesk.db.engine import defer_foreign_keys, write_engine
+from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
+from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import versioning
 from partnerdesk.services.indexing import search_entries
 
+if TYPE_CHECKING:
+    from partnerdesk.db.server import ServerAddress
+
 RecordT = TypeVar("RecordT", bound=SQLModel)
+log = logging.getLogger(__name__)
 
 DEVICE_KEY = "device_id"
 COUNTER_KEY = "lamport_counter"
@@ -39,6 +45,7 @@ SEED_STAMP: tuple[int, str] = (0, "seed")
 # Columns a bulk write passes as canonical JSON text already (the text the revision hashes).
 ENCODED = ("stamps", "vv", "delete_ctx")
 HISTORY_ENCODED = ("changed_fields", "state")
+DELETED_FIELD = "_deleted"  # a conflict's field when a deletion lost (`sharing.merge`)
 
 
 @dataclass(frozen=True)
@@ -124,25 +131,56 @@ class Writer:
     def counter(self) -> int:
         """One Lamport tick per transaction: every stamp it writes shares it."""
         if self._counter is None:
-            setting = self.session.get(Setting, COUNTER_KEY)
+            # FOR UPDATE: on a server, writers running at once take turns here, so no
+            # two transactions share a tick (SQLite's write lock already does that).
+            setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
             current = int(setting.value) if setting else 0
+            if current >= versioning.MAX_COUNTER:  # JSON readers hold integers up to 2**53
+                raise PartnerDeskError(
+                    "This database has run out of change numbers, so nothing was saved. "
+                    "Start a new PartnerDesk and join it with a bundle of everything.")
             self._counter = current + 1
             self.session.merge(Setting(key=COUNTER_KEY, value=self._counter))
         return self._counter
 
     def observe_counter(self, seen: int) -> None:
         """Raise the counter to a value seen in an import, so later stamps beat it."""
-        setting = self.session.get(Setting, COUNTER_KEY)
+        setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
         current = int(setting.value) if setting else 0
         if seen > current:
             self.session.merge(Setting(key=COUNTER_KEY, value=seen))
             self._counter = None
 
+    def listed(self, record_type: str, record_ids: Iterable[str],
+               ) -> dict[str, dict[str, list[Any]]]:
+        """The writes this laptop lists in its Conflicts for these records: record id ->
+        field -> stamps (both sides of each clash). A local write has seen them, so its
+        context covers them (SHARING.md: a value listed here counts as seen); a lost
+        deletion counts for the hidden alive field."""
+        found: dict[str, dict[str, list[Any]]] = {}
+        ids = sorted(set(record_ids))
+        table = Conflict.__table__  # type: ignore[attr-defined]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.session.execute(
+                select(table.c.record_id, table.c.field, table.c.lost_stamp,
+                       table.c.won_stamp).where(table.c.record_type == record_type,
+                                                table.c.record_id.in_(chunk)))
+            for record_id, field, lost, won in rows:
+                name = versioning.ALIVE if field == DELETED_FIELD else field
+                fields = found.setdefault(record_id, {})
+                fields.setdefault(name, []).extend(s for s in (lost, won) if s)
+        return found
+
+    def _listed_for(self, row: SQLModel) -> dict[str, list[Any]]:
+        return self.listed(type_name(type(row)), [row.id]).get(  # type: ignore[attr-defined]
+            row.id, {})  # type: ignore[attr-defined]
+
     def history(self, row: SQLModel, action: str, changed: list[str]) -> None:
         self.session.add(HistoryEntry(
             record_type=type_name(type(row)), record_id=row.id,  # type: ignore[attr-defined]
             action=action, changed_fields=changed, state=full_state(row),
-            batch_id=self.batch_id))
+            batch_id=self.batch_id, changed_by=self.store.person))
 
     # -- one record at a time --------------------------------------------------------
     def create(self, model: type[RecordT], values: dict[str, Any],
@@ -156,7 +194,8 @@ class Writer:
         if self.batch_id:  # an empty earlier state: undoing the import removes the record
             self.session.add(HistoryEntry(
                 record_type=type_name(model), record_id=row.id,  # type: ignore[attr-defined]
-                action="imported", changed_fields=[], state={}, batch_id=self.batch_id))
+                action="imported", changed_fields=[], state={}, batch_id=self.batch_id,
+                changed_by=self.store.person))
         self.session.flush()
         self._reindex(row)
         self.changes.append(Change(type_name(model), row.id,  # type: ignore[attr-defined]
@@ -170,7 +209,8 @@ class Writer:
         if not changed:
             return []
         self.history(row, "updated", sorted(changed))
-        state = versioning.local_edit(version_state(row), changed, self.counter(), self.device)
+        state = versioning.local_edit(version_state(row), changed, self.counter(), self.device,
+                                      self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
@@ -183,7 +223,8 @@ class Writer:
         if row.deleted:  # type: ignore[attr-defined]
             return False
         self.history(row, "deleted", [])
-        state = versioning.local_delete(version_state(row), self.counter(), self.device)
+        state = versioning.local_delete(version_state(row), self.counter(), self.device,
+                                        self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self._reindex(row)
@@ -194,13 +235,27 @@ class Writer:
         if not row.deleted:  # type: ignore[attr-defined]
             return False
         self.history(row, "restored", [])
-        state = versioning.local_restore(version_state(row), self.counter(), self.device)
+        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+                                         self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
         self._reindex(row)
         self.changes.append(Change(type_name(type(row)), row.id, "restored"))  # type: ignore[attr-defined]
         return True
+
+    def keep_alive(self, row: SQLModel) -> None:
+        """A write saying "this record stays" (the kept record of a duplicate merge): it
+        stamps the hidden alive field, so a deletion of this record made elsewhere without
+        seeing this write cannot wipe it (and the clash is listed) — opposite merges of
+        one pair end with both records alive, never both gone."""
+        self.history(row, "updated", [])
+        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+                                         self._listed_for(row))
+        _apply_state(row, state, self.device)
+        self.session.add(row)
+        self.session.flush()
+        self.changes.append(Change(type_name(type(row)), row.id, "updated"))  # type: ignore[attr-defined]
 
     def _reindex(self, row: SQLModel) -> None:
         connection = self.session.connection()
@@ -268,13 +323,15 @@ class Writer:
             return
         model = type(edits[0][0])
         counter, device = self.counter(), self.device
+        listed = self.listed(type_name(model), [row.id for row, _ in edits])  # type: ignore[attr-defined]
         puts = []
         for row, changes in edits:
             current = field_values(row)
             changed = {k: v for k, v in changes.items() if current.get(k) != v}
             if not changed:
                 continue
-            state = versioning.local_edit(version_state(row), changed, counter, device)
+            state = versioning.local_edit(version_state(row), changed, counter, device,
+                                          listed.get(row.id, {}))  # type: ignore[attr-defined]
             puts.append(StatePut(row.id, state, columns_of(row),  # type: ignore[attr-defined]
                                  tuple(sorted(changed)), device))
         self.put_states(model, puts, action="updated")
@@ -293,7 +350,7 @@ class Writer:
         """
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
         connection = self.session.connection()
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        defer_foreign_keys(connection)
         now = utcnow()
         kind = type_name(model)
         encoder = self._encoder
@@ -356,7 +413,7 @@ class Writer:
         return {"record_type": kind, "record_id": record_id, "changed_at": now,
                 "action": action, "changed_fields": text,
                 "state": "{}" if current is None else json_text(full_json(current)),
-                "batch_id": self.batch_id}
+                "batch_id": self.batch_id, "changed_by": self.store.person}
 
     def _insert_history(self, rows: list[dict[str, Any]]) -> None:
         insert_rows(self.session.connection(), HistoryEntry.__table__,  # type: ignore[attr-defined]
@@ -373,25 +430,75 @@ class Writer:
 
 
 class Store:
-    """A database opened for the services: sessions for reading and one way to write."""
+    """A database opened for the services: sessions for reading and one way to write.
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    `path` is the database file; for an office database on a server (`address`), the
+    file name it would have in this computer's folder for it, beside which reports and
+    backups go (`ServerAddress.local_folder`)."""
+
+    def __init__(self, engine: Engine, path: Path, address: "ServerAddress | None" = None
+                 ) -> None:
         self.engine = engine
         self.path = path
+        self.address = address
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
+        # This session, among the people on an office database (its change notices).
+        self.session_id = str(uuid.uuid4())
+        self._listener: Any = None
+        # Who this session is, for history: the person's own role on an office database.
+        self.person = ""
+        if address is not None:
+            from sqlalchemy import text
+
+            with engine.connect() as connection:
+                self.person = str(connection.execute(text("SELECT session_user")).scalar())
         self.device_id = self._ensure_device_id()
         with engine.connect() as connection:
-            self.fts5 = search_index.uses_fts5(connection)
+            self.search_kind = search_index.search_kind(connection)
+        self.fts5 = self.search_kind == search_index.FTS5
+
+    @property
+    def location(self) -> str:
+        """What opens this database again in another process: a file path or a URL."""
+        if self.address is not None:
+            return self.address.url.render_as_string(hide_password=False)
+        return str(self.path)
 
     def _ensure_device_id(self) -> str:
+        """This database's device id, made on first open, and made anew (before any
+        write) when the file finds itself copied, moved or restored (`db.identity`)."""
+        # An office database is one copy whichever computer connects: its place is the
+        # server's address, not the connecting computer.
+        here = identity.place_of(self.path) if self.address is None else {
+            "server": self.address.url.render_as_string(hide_password=True)}
         with Session(self._writer_engine) as session:
-            setting = session.get(Setting, DEVICE_KEY)
-            if setting is None:
-                setting = Setting(key=DEVICE_KEY, value=str(uuid.uuid4()))
-                session.add(setting)
-                session.commit()
-            return str(setting.value)
+            device = session.get(Setting, DEVICE_KEY)
+            place = session.get(Setting, identity.PLACE_KEY)
+            restored = session.get(Setting, identity.RESTORED_KEY)
+            moved = place is not None and place.value != here
+            if device is not None and not moved and restored is None:
+                if place is None:  # made before places were kept: this is its home now
+                    session.add(Setting(key=identity.PLACE_KEY, value=here))
+                    session.commit()
+                return str(device.value)
+            if device is not None:
+                former = session.get(Setting, identity.FORMER_KEY)
+                ids = [*(former.value if former else []), device.value]
+                session.merge(Setting(key=identity.FORMER_KEY, value=ids))
+                log.info("This database was %s; it writes under a new device id from now "
+                         "on.", "restored from a backup" if restored else "copied or moved")
+            if restored is not None:
+                session.delete(restored)
+            new_id = str(uuid.uuid4())
+            session.merge(Setting(key=DEVICE_KEY, value=new_id))
+            session.merge(Setting(key=identity.PLACE_KEY, value=here))
+            session.commit()
+            return new_id
+
+    def renew_identity(self) -> None:
+        """After a restore under this open store: take the restored file's (new) id."""
+        self.device_id = self._ensure_device_id()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -406,7 +513,9 @@ class Store:
         With `backup_reason` ("before-import", "before-undo-import"), a checked backup is
         taken first, so even a wanted change that turns out wrong can be taken back whole.
         """
-        if backup_reason:
+        if backup_reason and self.address is None:
+            # A file is copied first; a server database keeps every earlier state in
+            # history (the undo of an import reads it), and its backups are the office's.
             from partnerdesk.db.backup import backup_now
 
             backup_now(self.path, backup_reason)
@@ -415,6 +524,11 @@ class Store:
             writer.batch_id = batch_id
             try:
                 yield writer
+                if self.address is not None and writer.changes:
+                    from partnerdesk.db.server import announce
+
+                    announce(session.connection(), self.session_id,
+                             [tuple(change.__dict__.values()) for change in writer.changes])
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -424,6 +538,19 @@ class Store:
 
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         self._listeners.append(listener)
+
+    def hear_others(self) -> None:
+        """On an office database: other people's saves reach this store's listeners too
+        (on a thread of their own: the UI's hub queues them onto the UI thread)."""
+        if self.address is None or self._listener is not None:
+            return
+        from partnerdesk.db.server import ChangeListener
+
+        def deliver(found: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+            self._notify([Change(*item) for item in found])
+
+        self._listener = ChangeListener(self.address, self.session_id, deliver)
+        self._listener.start()
 
     def _notify(self, changes: list[Change]) -> None:
         for listener in list(self._listeners):
@@ -443,5 +570,8 @@ class Store:
         return int(self.setting(COUNTER_KEY, 0))
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self.engine.dispose()
 

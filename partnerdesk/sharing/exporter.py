@@ -26,6 +26,7 @@ from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
 from partnerdesk.services import funding_rules
 from partnerdesk.services.desk import Desk
+from partnerdesk.services.people import known_people
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.versioning import is_deleted
 from partnerdesk.sharing import record_check, seal
@@ -342,6 +343,8 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
         "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "made_by": f"PartnerDesk {__version__}", "device_id": desk.store.device_id,
         "counter": counter, "organization": ours.name if ours else "",
+        # who typed what: the import preview and Conflicts name people, not device ids
+        "people": {} if scope.for_partner else known_people(desk),
         "scope": {"kind": scope.kind, "partnership_id": scope.partnership_id,
                   "items": len(scope.items), "for_partner": scope.for_partner},
         "counts": counts,

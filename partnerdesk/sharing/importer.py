@@ -26,20 +26,38 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
+from partnerdesk.db.identity import FORMER_KEY
 from partnerdesk.db.local import Conflict, ImportBatch
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services import validation
 from partnerdesk.services.desk import Desk
+from partnerdesk.services.field_labels import field_label
+from partnerdesk.services.people import clean_people, known_people, learn
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
-from partnerdesk.services.versioning import ALIVE, VersionState, jsonable
+from partnerdesk.services.versioning import HIDDEN, VersionState, jsonable
 from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
 from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge, states_equal
 from partnerdesk.sharing.rows import all_ids, read_revs, read_rows, state_of, typed_values
 
-STATUSES = ("new", "updated", "unchanged", "deleted", "conflict")
+# "already_deleted": a record this laptop never had, arriving in the Trash (a deletion
+# made elsewhere travels so that every laptop agrees; nothing is deleted here).
+STATUSES = ("new", "updated", "unchanged", "deleted", "already_deleted", "conflict")
+
+
+@dataclass(frozen=True)
+class ClashLine:
+    """One clash of an import, in words: the field, both values and who typed them."""
+
+    field: str  # the field's name
+    label: str  # as a person knows it ("Phone", "Deleted")
+    lost_value: Any
+    lost_by: str  # the person (or laptop) who typed the losing value
+    kept_value: Any
+    kept_by: str
+    kept_here: bool  # the value this laptop held is the one kept
 
 
 @dataclass(frozen=True)
@@ -47,8 +65,9 @@ class PreviewItem:
     record_type: str
     record_id: str
     title: str
-    status: str  # new, updated, deleted, conflict
+    status: str  # one of STATUSES but "unchanged"
     fields: tuple[str, ...]  # the fields whose values differ (or arrive, when new)
+    clashes: tuple[ClashLine, ...] = ()  # a record in conflict: its clashes, grouped
 
 
 @dataclass
@@ -62,7 +81,7 @@ class Preview:
     def counts(self) -> dict[str, int]:
         """The numbers `partnerdesk import --json` prints."""
         found = {"new": 0, "updated": 0, "unchanged": self.unchanged, "deleted": 0,
-                 "conflicts": 0}
+                 "already_deleted": 0, "conflicts": 0}
         for item in self.items:
             found["conflicts" if item.status == "conflict" else item.status] += 1
         return found
@@ -138,8 +157,8 @@ def _incoming(model: type[SQLModel], line: dict[str, Any], name: str,
                                  "fresh copy.") from error
     stamps = line["stamps"]
     # Stamp lists are shared with the bundle, never changed in place (merges make new ones).
-    if not values.keys() >= stamps.keys() - {ALIVE}:
-        stamps = {k: v for k, v in stamps.items() if k in values or k == ALIVE}
+    if not values.keys() >= stamps.keys() - HIDDEN:
+        stamps = {k: v for k, v in stamps.items() if k in values or k in HIDDEN}
     return VersionState(values, dict(stamps), dict(line["vv"]), dict(line["delete_ctx"]))
 
 
@@ -193,7 +212,7 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 merged = VersionState({**defaults, **incoming.values},
                                       incoming.stamps,
                                       incoming.vv, incoming.delete_ctx)
-                status = "deleted" if merged.deleted else "new"
+                status = "already_deleted" if merged.deleted else "new"
                 fields = tuple(sorted(incoming.values))
             else:
                 current = state_of(model, local)
@@ -216,11 +235,29 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
     return planned, unchanged
 
 
-def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle) -> Preview:
+def _person(device: str, people: dict[str, str], here: str) -> str:
+    name = people.get(device, "")
+    if device == here:
+        return f"{name} (this laptop)" if name else "this laptop"
+    return name or f"a laptop ({device[:8]})"
+
+
+def _clashes(item: _Planned, people: dict[str, str], here: str) -> tuple[ClashLine, ...]:
+    return tuple(ClashLine(
+        c.field, field_label(c.field), c.lost_value,
+        _person(str(c.lost_stamp[1]) if c.lost_stamp else "", people, here),
+        c.won_value, _person(str(c.won_stamp[1]) if c.won_stamp else "", people, here),
+        c.kept_local) for c in item.conflicts)
+
+
+def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle,
+             people: dict[str, str] | None = None, here: str = "") -> Preview:
+    people = {**clean_people(bundle.manifest.get("people")), **(people or {})}
     return Preview(
         items=[PreviewItem(p.record_type, p.record_id,
                            title_of(p.record_type, p.merged.values)[:SHOWN_TITLE],
-                           p.status, p.fields) for p in planned],
+                           p.status, p.fields, _clashes(p, people, here))
+               for p in planned],
         unchanged=unchanged, from_device=bundle.device_id,
         from_organization=bundle.organization, made_at=str(bundle.manifest.get("made_at", "")))
 
@@ -238,7 +275,7 @@ def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
     with desk.store.read() as session:
         planned, unchanged = _plan(session.connection(), bundle, region, name,
                                    progress or Progress())
-    return _preview(planned, unchanged, bundle)
+    return _preview(planned, unchanged, bundle, known_people(desk), desk.store.device_id)
 
 
 _first = itemgetter(0)
@@ -275,7 +312,7 @@ def _write(writer: Writer, planned: list[_Planned], progress: Progress) -> None:
                     record_type=record_type, record_id=item.record_id, field=lost.field,
                     lost_value=jsonable(lost.lost_value), lost_stamp=lost.lost_stamp,
                     won_value=jsonable(lost.won_value), won_stamp=lost.won_stamp,
-                    batch_id=writer.batch_id))
+                    batch_id=writer.batch_id, kept_here=lost.kept_local))
 
 
 def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
@@ -291,12 +328,16 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
     progress = progress or Progress()
     batch_id = batch_id or str(uuid.uuid4())
     region = desk.settings.phone_region
+    people = known_people(desk)
+    people_ids = [*desk.store.setting(FORMER_KEY, []), desk.store.device_id]
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
             connection = writer.session.connection()
             planned, unchanged = _plan(connection, bundle, region, name, progress)
-            preview = _preview(planned, unchanged, bundle)
+            preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
+            learn(writer.session, clean_people(bundle.manifest.get("people")),
+                  set(people_ids))
             written = _store_attachments(desk, bundle, planned, progress)
             _write(writer, planned, progress)
             writer.observe_counter(_max_counter(bundle))

@@ -23,6 +23,7 @@ from typing import Any
 
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.versioning import MAX_COUNTER
 from partnerdesk.sharing import record_check, seal
 from partnerdesk.sharing.bundle import (
     ATTACHMENTS_DIR,
@@ -221,22 +222,25 @@ def _vector(value: Any) -> bool:
     for device, counter in value.items():
         # `type() is int` (not isinstance) refuses True and False, which JSON reads as bools
         if type(device) is not str or len(device) > 64 or type(counter) is not int \
-                or not 0 <= counter < COUNTER_LIMIT:
+                or counter < 0 or counter > MAX_COUNTER:
             return False
     return True
 
 
 def _stamps(value: Any) -> bool:
-    """Every stamp a `[counter, device]` pair; checked for each field of each record, so
-    written as one plain loop (a third faster than `all()` over a generator)."""
+    """Every stamp a `[counter, device]` pair, or `[counter, device, context]` with the
+    write's context a version vector; checked for each field of each record, so written
+    as one plain loop (a third faster than `all()` over a generator)."""
     if not isinstance(value, dict):
         return False
     for name, stamp in value.items():
-        if type(name) is not str or type(stamp) is not list or len(stamp) != 2:
+        if type(name) is not str or type(stamp) is not list or not 2 <= len(stamp) <= 3:
             return False
-        counter, device = stamp
-        if type(counter) is not int or not 0 <= counter < COUNTER_LIMIT \
+        counter, device = stamp[0], stamp[1]
+        if type(counter) is not int or counter < 0 or counter > MAX_COUNTER \
                 or type(device) is not str or len(device) > 64 or len(name) > 100:
+            return False
+        if len(stamp) == 3 and (not stamp[2] or not _vector(stamp[2])):
             return False
     return True
 

@@ -7,7 +7,8 @@ the two states, never on which one is "ours":
 - `vv` and `delete_ctx` are element-wise maxima;
 - the record is deleted when the merged deletion context covers every stamp.
 
-Conflicts (two writes of one field that did not know about each other) are returned
+Conflicts (two writes of one field neither of whose writers had seen the other, judged
+by each write's own context carried in its stamp) are returned
 beside the merged state, never inside it: which laptop sees which loss depends on the
 order bundles arrive, and keeping them out is what lets record states converge.
 """
@@ -15,26 +16,31 @@ order bundles arrive, and keeping them out is what lets record states converge.
 from dataclasses import dataclass
 from typing import Any
 
+from partnerdesk.services.store import DELETED_FIELD  # the conflict "a deletion lost"
 from partnerdesk.services.versioning import (
-    ALIVE,
+    GONE,
+    HIDDEN,
     VersionState,
     canonical_json,
+    concurrent,
+    context_of,
     covered,
+    deletion_write,
     jsonable,
 )
-
-DELETED_FIELD = "_deleted"  # the conflict "this laptop's deletion lost to an edit"
 
 
 @dataclass(frozen=True)
 class FieldConflict:
-    """A value the local state held that lost to a concurrent incoming write."""
+    """A value that lost to a concurrent write (this laptop's, or the incoming one:
+    the importing laptop lists a clash whichever side won)."""
 
     field: str
     lost_value: Any
     lost_stamp: list[Any]
     won_value: Any
     won_stamp: list[Any]
+    kept_local: bool = False  # the winner is the local state's value (the incoming lost)
 
 
 @dataclass(frozen=True)
@@ -43,15 +49,16 @@ class MergeResult:
     conflicts: list[FieldConflict]
 
 
-def _key(state: VersionState, name: str) -> tuple[int, str, str] | None:
+def _key(state: VersionState, name: str) -> tuple[int, str, str, str] | None:
     """Total order on one field's writes; None when the state does not hold the field."""
     stamp = state.stamps.get(name)
     if name not in state.values and stamp is None:
         return None
     value = canonical_json(jsonable(state.values.get(name)))
     if stamp is None:
-        return (-1, "", value)
-    return (int(stamp[0]), str(stamp[1]), value)
+        return (-1, "", value, "")
+    # the context only separates two damaged stamps naming one write: still one order
+    return (int(stamp[0]), str(stamp[1]), value, canonical_json(context_of(stamp)))
 
 
 def _max_vector(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
@@ -81,50 +88,60 @@ def merge_states(local: VersionState, incoming: VersionState) -> VersionState:
                         delete_ctx=_max_vector(local.delete_ctx, incoming.delete_ctx))
 
 
+def _point(stamp: list[Any]) -> tuple[Any, Any]:
+    return (stamp[0], stamp[1])
+
+
 def merge(local: VersionState, incoming: VersionState) -> MergeResult:
-    """Merge, and list what the local state lost to writes it had not seen."""
+    """Merge, and list the clashes this merge decides: two writes of one field (or a
+    deletion and an edit) neither of whose writers had seen the other, whichever won.
+
+    The stamps carry their writes' contexts unchanged, so a clash is found again on
+    every laptop whose state holds one side and receives the other, however the other
+    travels (directly, or relayed through a laptop that merged both): that is how the
+    laptop where the losing value was typed learns of its loss."""
     state = merge_states(local, incoming)
     conflicts: list[FieldConflict] = []
-    for name, stamp in local.stamps.items():
-        if name == ALIVE or name not in incoming.stamps:
+    if states_equal(state, local):
+        return MergeResult(state, conflicts)  # nothing new here: decided when it arrived
+    for name, ours in local.stamps.items():
+        if name in HIDDEN or name not in incoming.stamps:
             continue
         theirs = incoming.stamps[name]
-        if _same(local.values.get(name), incoming.values.get(name)):
+        if _point(ours) == _point(theirs) \
+                or _same(local.values.get(name), incoming.values.get(name)):
             continue
-        # Theirs is new to us, and its writer had not seen ours: either its version
-        # vector lacks our write, or (Lamport) its counter is no later than ours, which a
-        # write made after seeing ours could not be. After another laptop merged our
-        # value its vector covers it, so the counter test is what still spots the loss.
-        concurrent = not covered(theirs, local.vv) and (
-            not covered(stamp, incoming.vv) or theirs[0] <= stamp[0])
-        if concurrent and state.stamps.get(name) != stamp:
-            conflicts.append(FieldConflict(name, local.values.get(name), list(stamp),
+        if not concurrent(ours, theirs):
+            continue
+        won = state.stamps.get(name)
+        if won is not None and _point(won) == _point(ours):
+            conflicts.append(FieldConflict(name, incoming.values.get(name), list(theirs),
+                                           local.values.get(name), list(ours), True))
+        else:
+            conflicts.append(FieldConflict(name, local.values.get(name), list(ours),
                                            incoming.values.get(name), list(theirs)))
-    if local.deleted and not state.deleted:
-        device, counter = _deleting_write(local.delete_ctx)
-        alive = {k: s for k, s in state.stamps.items() if not covered(s, local.delete_ctx)}
-        # an edit made without seeing the deletion (a restore made after it is a choice)
-        if not _saw_deletion(incoming, local) or any(s[0] <= counter for s in alive.values()):
-            conflicts.append(FieldConflict(DELETED_FIELD, True, [counter, device], False,
-                                           list(_newest(alive))))
+    if not state.deleted:
+        lost = None
+        if local.deleted:  # this laptop's deletion (as it holds it) is undone
+            lost = _lost_deletion(deletion_write(local), state, False)
+        gone = incoming.stamps.get(GONE)
+        if lost is None and gone and not covered(gone, local.delete_ctx):
+            lost = _lost_deletion(list(gone), state, True)  # a deletion new to us
+        if lost is not None:
+            conflicts.append(lost)
     return MergeResult(state, conflicts)
 
 
-def _saw_deletion(other: VersionState, deleted: VersionState) -> bool:
-    """Whether `other` had already seen the deletion (so keeping it alive was a choice)."""
-    return all(other.vv.get(device, 0) >= counter
-               for device, counter in deleted.delete_ctx.items())
-
-
-def _deleting_write(context: dict[str, int]) -> tuple[str, int]:
-    device, counter = max(context.items(), key=lambda item: (item[1], item[0]))
-    return device, counter
-
-
-def _newest(stamps: dict[str, list[Any]]) -> list[Any]:
-    if not stamps:
-        return [0, ""]
-    return max((list(s) for s in stamps.values()), key=lambda s: (s[0], s[1]))
+def _lost_deletion(deletion: list[Any], state: VersionState,
+                   kept_local: bool) -> FieldConflict | None:
+    """The deletion, when the alive merged `state` undoes it without any of the writes
+    keeping it alive having seen it (an edit, a restore or a duplicate merge's "keep
+    this one" made concurrently)."""
+    survivors = [s for s in state.stamps.values() if not covered(s, state.delete_ctx)]
+    if not survivors or any(covered(deletion, context_of(s)) for s in survivors):
+        return None  # kept alive by a write made after seeing the deletion
+    return FieldConflict(DELETED_FIELD, True, deletion, False,
+                         list(max(survivors, key=_point)), kept_local)
 
 
 def states_equal(a: VersionState, b: VersionState) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
+from partnerdesk.db.engine import placeholder
 from partnerdesk.db.registry import references as references  # re-exported: the exporter
 from partnerdesk.services.store import user_fields
 from partnerdesk.services.validation import field_kinds as all_field_kinds
@@ -50,7 +51,7 @@ def read_revs(connection: Connection, model: type[SQLModel],
     table = table_of(model)
     revs: dict[str, str] = {}
     for chunk in chunks(ids, 900):
-        marks = ",".join("?" * len(chunk))
+        marks = ",".join([placeholder(connection)] * len(chunk))
         revs.update(connection.exec_driver_sql(
             f"SELECT id, rev FROM {table.name} WHERE id IN ({marks})", tuple(chunk)).all())
     return revs

@@ -38,10 +38,12 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
-def open_desk(window: MainWindow, db_path: pathlib.Path | None,
+def open_desk(window: MainWindow, db_path: pathlib.Path | str | None,
               today: date | None = None, checked: EarlyCheck | None = None) -> Any:
     """Open the database into the window (welcome first on a first run). None: not opened.
 
+    `db_path` may be an office database's address (postgresql://...): other people's
+    saves there then reach the screens as they happen (`Store.hear_others`).
     `checked`: the quick check `run` started on the file as the program started."""
     from partnerdesk.db.backup import DamagedDatabaseError
     from partnerdesk.errors import PartnerDeskError
@@ -82,9 +84,11 @@ def show_desk(window: MainWindow, desk: "Desk", today: date | None = None) -> An
             return None
         welcome.deleteLater()
     window.set_desk(desk, today=today)
-    from partnerdesk.ui.databases import remember
+    desk.store.hear_others()  # after the screens subscribed: nothing is missed on screen
+    if desk.address is None:  # the recent list holds files
+        from partnerdesk.ui.databases import remember
 
-    remember(desk.path, window.settings)
+        remember(desk.path, window.settings)
     app = QCoreApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(lambda: close_desk(desk))
@@ -100,12 +104,12 @@ def close_desk(desk: "Desk") -> None:
     desk.close()
 
 
-def run(db_path: pathlib.Path | None, argv: list[str],
+def run(db_path: pathlib.Path | str | None, argv: list[str],
         bundle: pathlib.Path | None = None) -> int:
     """Show the window, then open the database; with `bundle`, start its import preview.
 
     1 (and a sentence naming what to install) when Qt could not open a window here."""
-    from partnerdesk.paths import DB_ENV, resolve_db_path
+    from partnerdesk.paths import DB_ENV, resolve_db_path, server_location
     from partnerdesk.ui.platform_check import window_problem
 
     problem = window_problem()
@@ -119,20 +123,25 @@ def run(db_path: pathlib.Path | None, argv: list[str],
         from partnerdesk.ui.databases import startup_path
 
         db_path = startup_path()  # the database used last (None: the data folder's)
-    db_path = resolve_db_path(db_path)
-    checked = EarlyCheck(db_path)
+    server = server_location(db_path)
+    location: pathlib.Path | str
+    if server is not None:  # an office database: no file to check
+        location, checked = server, None
+    else:
+        location = resolve_db_path(db_path)
+        checked = EarlyCheck(location)
     app = make_application(argv)
     prepare_application(app)
     install_excepthook()
     window = MainWindow()
-    window.show_opening(db_path)
+    window.show_opening(location)
     opener = FileOpenFilter(window)  # macOS hands double-clicked files over as events
     app.installEventFilter(opener)
     window.show()
     app.processEvents()
 
     def start() -> None:
-        if open_desk(window, db_path, checked=checked) is None:
+        if open_desk(window, location, checked=checked) is None:
             return
         if bundle is not None:
             handle_open_file(window, bundle)

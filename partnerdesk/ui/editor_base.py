@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partnerdesk.errors import FieldProblem, PartnerDeskError, ValidationError
+from partnerdesk.errors import EditClash, FieldProblem, PartnerDeskError, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.ui import theme
@@ -58,6 +58,9 @@ class RecordEditor(QWidget):
         self.desk = desk
         self.service: RecordService[Any] = desk.service(self.record_type)
         self.record_id: str | None = None
+        # The revision this editor opened: a save against it cannot overwrite unseen what
+        # someone else saved meanwhile (services/edit_clash.py).
+        self._opened_rev: str | None = None
         self._saved_values: dict[str, Any] = {}
         self._dirty = False
         self._valid = False
@@ -168,7 +171,7 @@ class RecordEditor(QWidget):
         same service call, so a save lands whole or not at all."""
         if self.record_id is None:
             return str(self.service.create(**values).id)
-        self.service.update(self.record_id, **values)
+        self.service.update(self.record_id, rev=self._opened_rev, **values)
         return self.record_id
 
     def after_save(self, record_id: str) -> None:
@@ -181,6 +184,7 @@ class RecordEditor(QWidget):
         try:
             row = self.service.get(record_id) if record_id else None
             self.record_id = record_id
+            self._opened_rev = getattr(row, "rev", None)
             self.show_record(row)
         finally:
             self._loading = False
@@ -281,7 +285,14 @@ class RecordEditor(QWidget):
         values = self.widget_values()
         try:
             self.record_id = self.write(values)
+            self._opened_rev = getattr(self.service.get(self.record_id), "rev", None)
             self.after_save(self.record_id)
+        except EditClash as error:
+            if error.deleted:
+                show_error(self, error)
+                return False
+            self.show_clash(error)
+            return False
         except ValidationError as error:
             self._show_all = True
             try:
@@ -298,6 +309,38 @@ class RecordEditor(QWidget):
         self._set_dirty(False)
         self.sig_saved.emit(self.record_id)
         return True
+
+    def show_clash(self, clash: EditClash) -> None:
+        """Someone else saved a field this person changed too: both values are shown
+        (this person's stays in the field, the other's under it), nothing is saved yet,
+        and the next Save keeps what the field then holds."""
+        mine = self.widget_values()
+        edited = {name for name, value in mine.items() if value != self._saved_values.get(name)}
+        if self.record_id is not None:
+            # The fields this person did not touch now show what the other person saved,
+            # so saving again cannot put the old values back; the typed ones stay.
+            row = self.service.get(self.record_id)
+            self._loading = True
+            try:
+                self.show_record(row)
+                fresh = self.widget_values()
+                for name in edited:
+                    setattr(row, name, mine[name])  # a copy for the screen, not saved
+                self.show_record(row)
+            finally:
+                self._loading = False
+            self._saved_values = fresh
+            self._set_dirty(self.widget_values() != fresh)
+        self._opened_rev = clash.rev
+        self._show_all = True
+        try:
+            self.show_problems([FieldProblem(name, self.tr(
+                "Someone else saved “{theirs}” here while you were editing. Yours is in "
+                "the field: Save again to keep it, or change it to theirs.").format(
+                theirs=_as_text(theirs)), warning=True)
+                for name, (_mine, theirs) in clash.fields.items()])
+        finally:
+            self._show_all = False
 
     def discard(self) -> None:
         self.load(self.record_id)
@@ -319,3 +362,13 @@ class RecordEditor(QWidget):
             self._set_dirty(False)
             return True
         return False
+
+
+def _as_text(value: object) -> str:
+    """Another person's saved value as words in a message."""
+    if value is None or value == "" or value == []:
+        return QApplication.translate("RecordEditor", "(empty)")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item.get("number") or item.get("address") or item)
+                         if isinstance(item, dict) else str(item) for item in value)
+    return str(value)

@@ -116,7 +116,11 @@ class HistoryPanel(QWidget):
         self.heading.setText(self.tr("<b>History</b> — {n} earlier versions").format(
             n=len(history)) if history else self.tr("<b>History</b> — no changes yet."))
         for entry in history:
-            item = QTreeWidgetItem([local_time(entry.changed_at), self._summary(entry)])
+            summary = self._summary(entry)
+            if entry.changed_by:  # an office database: who made the change
+                summary = self.tr("{change} (by {person})").format(change=summary,
+                                                                   person=entry.changed_by)
+            item = QTreeWidgetItem([local_time(entry.changed_at), summary])
             item.setData(0, ENTRY_ROLE, entry)
             item.setToolTip(1, item.text(1))
             self.entries.addTopLevelItem(item)

@@ -203,11 +203,12 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     # -- opening a database --------------------------------------------------------------
-    def show_opening(self, path: Path) -> None:
-        """Before the database layer has loaded: which file is being opened."""
-        self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=path.name))
-        self.opening.setText(self.tr("Opening your records in {file}…").format(
-            file=path.name))
+    def show_opening(self, path: Path | str) -> None:
+        """Before the database layer has loaded: which file (or office database on a
+        server, given by its address) is being opened."""
+        name = path.name if isinstance(path, Path) else str(path).split("?")[0].rsplit("/")[-1]
+        self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=name))
+        self.opening.setText(self.tr("Opening your records in {file}…").format(file=name))
 
     def set_desk(self, desk: "Desk", today: date | None = None) -> None:
         """Build the screens on an open database (the slow part, after the first paint)."""
@@ -223,8 +224,10 @@ class MainWindow(QMainWindow):
         self.search_popup = SearchPopup(desk, self.search_box, self)
         self.search_popup.sig_open_record.connect(self.open_record)
         self.search_box.setEnabled(True)
-        self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=desk.path.name))
-        self.statusBar().showMessage(self.tr("Database: {path}").format(path=desk.path), 8000)
+        name = desk.address.database if desk.address is not None else desk.path.name
+        self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=name))
+        self.statusBar().showMessage(self.tr("Database: {path}").format(path=desk.describe()),
+                                     8000)
         self.add_view("dashboard", self.tr("Dashboard"),
                       lambda: DashboardView(desk, today=today))
         for key, spec in specs().items():

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QTextEdit,
     QWidget,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from partnerdesk.ui.main_window import MainWindow
 
+LONG_LIST = 1000  # rows; more is asked about first (about 25 pages)
+ROWS_PER_PAGE = 40
 PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 
 
@@ -168,8 +171,23 @@ def print_list(window: "MainWindow", printer: QPrinter | None = None) -> bool:
     if view is None or window.desk is None:
         window.statusBar().showMessage(_tr("This screen has no list to print."), 6000)
         return False
+    rows = view.table.model().rowCount()
+    if rows > LONG_LIST and printer is None and not _print_long_list(window, rows):
+        return False
     return _print(window, list_html(view, window.today), printer,
                   _tr("Print the list of {things}").format(things=view.spec.title.lower()))
+
+
+def _print_long_list(window: "MainWindow", rows: int) -> bool:
+    """A list of thousands of rows is rarely meant for paper: ask first (No by default)."""
+    answer = QMessageBox.question(
+        window, _tr("Print list"),
+        _tr("This list has {n} rows, about {pages} pages. To print fewer, type in the "
+            "list's filter box first. Print all of them?").format(
+                n=f"{rows:,}", pages=f"{rows // ROWS_PER_PAGE + 1:,}"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def print_record(window: "MainWindow", printer: QPrinter | None = None) -> bool:

@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
 from partnerdesk.db.local import ImportBatch
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
+from partnerdesk.services.field_labels import field_label
 from partnerdesk.services.progress import Cancelled, Progress
 from partnerdesk.sharing.bundle import SUFFIX, Bundle
 from partnerdesk.sharing.conflicts import ConflictView
 from partnerdesk.sharing.exporter import ExportResult, Scope
 from partnerdesk.sharing.importer import ImportResult, Preview, PreviewItem
 from partnerdesk.sharing.limits import PassphraseNeeded
+from partnerdesk.sharing.merge import DELETED_FIELD
 from partnerdesk.sharing.undo import EditedSinceError
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.icons import icon
@@ -250,18 +252,42 @@ class SharingView(QWidget):
         self.preview_label.setWordWrap(True)
         layout.addWidget(self.preview_label)
         labels = {"new": self.tr("New"), "updated": self.tr("Updated"),
-                  "deleted": self.tr("Deleted"), "conflict": self.tr("In conflict")}
+                  "deleted": self.tr("Deleted here"),
+                  "already_deleted": self.tr("Already deleted (arrives in the Trash)"),
+                  "conflict": self.tr("In conflict")}
         self.preview_model: RowTableModel[PreviewItem] = RowTableModel([
             ColumnSpec(self.tr("What happens"), lambda i: labels[i.status]),
             ColumnSpec(self.tr("Kind"), lambda i: i.record_type.replace("_", " ")),
-            ColumnSpec(self.tr("Record"), lambda i: i.title or i.record_id),
-            ColumnSpec(self.tr("Fields"), lambda i: "" if i.status == "new" else ", ".join(
-                f.replace("_", " ") for f in i.fields)),
+            ColumnSpec(self.tr("Record"), lambda i: i.title or self.tr("(a link between "
+                                                                        "records)")),
+            ColumnSpec(self.tr("What changes"), self._preview_details),
         ], self)
         self.preview_table = RowTableView(self.preview_model,
                                           accessible_name=self.tr("What the bundle changes"))
         layout.addWidget(self.preview_table, 1)
         return page
+
+    def _preview_details(self, item: PreviewItem) -> str:
+        """Fields by their labels; a record in conflict: each clash with both values and
+        who typed them."""
+        if item.clashes:
+            return "; ".join(self._clash_text(c.label, c.lost_value, c.lost_by,
+                                              c.kept_value, c.kept_by, c.kept_here,
+                                              c.field == DELETED_FIELD)
+                             for c in item.clashes)
+        if item.status in ("new", "already_deleted"):
+            return ""
+        return ", ".join(field_label(f) for f in item.fields)
+
+    def _clash_text(self, label: str, lost: Any, lost_by: str, kept: Any, kept_by: str,
+                    kept_here: bool, deletion: bool) -> str:
+        if deletion:
+            return self.tr("{lost_by} deleted it, {kept_by} changed it: it stays").format(
+                lost_by=lost_by, kept_by=kept_by)
+        verb = self.tr("keeps this laptop's") if kept_here else self.tr("takes")
+        return self.tr("{label}: {verb} “{kept}” ({kept_by}) over “{lost}” ({lost_by})"
+                       ).format(label=label, verb=verb, kept=_value_text(kept),
+                                kept_by=kept_by, lost=_value_text(lost), lost_by=lost_by)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -304,8 +330,9 @@ class SharingView(QWidget):
         counts = preview.counts()
         source = preview.from_organization or self.tr("another laptop")
         self.preview_label.setText(self.tr(
-            "{name} from {source}: {new} new, {updated} updated, {deleted} deleted, "
-            "{conflicts} in conflict, {unchanged} unchanged.").format(
+            "{name} from {source}: {new} new, {updated} updated, {deleted} deleted here, "
+            "{already_deleted} already deleted, {conflicts} in conflict, {unchanged} "
+            "unchanged.").format(
                 name=path.name, source=source, **{k: f"{v:,}" for k, v in counts.items()}))
         self.preview_model.set_rows(preview.items[:5000])
         self.preview_table.resizeColumnsToContents()
@@ -345,24 +372,26 @@ class SharingView(QWidget):
         page = QWidget()
         layout = QVBoxLayout(page)
         note = QLabel(self.tr("When the same thing was changed differently on two laptops, "
-                              "one value was kept everywhere. These are the values this "
-                              "laptop had. Choose which one to keep."))
+                              "one value was kept everywhere. Here are both: the one that "
+                              "lost stays here until you choose which one to keep."))
         note.setWordWrap(True)
         layout.addWidget(note)
         self._device_names: dict[str, str] = {}
         self.conflict_model: RowTableModel[ConflictView] = RowTableModel([
             ColumnSpec(self.tr("Record"), lambda c: c.title),
-            ColumnSpec(self.tr("Field"), lambda c: c.field.replace("_", " ").strip()),
-            ColumnSpec(self.tr("This laptop had"), lambda c: _value_text(c.lost_value)),
+            ColumnSpec(self.tr("Field"), lambda c: c.label),
+            ColumnSpec(self.tr("Lost"), lambda c: _value_text(c.lost_value)),
+            ColumnSpec(self.tr("Typed by"), lambda c: self._who(c.lost_by, c.lost_from)),
             ColumnSpec(self.tr("Kept now"), lambda c: _value_text(c.won_value)),
-            ColumnSpec(self.tr("Kept value came from"),
-                       lambda c: self._device_names.get(c.won_from, "")),
+            ColumnSpec(self.tr("Typed by "), lambda c: self._who(c.won_by, c.won_from)),
+            ColumnSpec(self.tr("Here"), lambda c: self.tr("this laptop's value kept")
+                       if c.kept_here else self.tr("this laptop's value replaced")),
         ], self)
         self.conflict_table = RowTableView(self.conflict_model,
                                            accessible_name=self.tr("Conflicts"))
         layout.addWidget(self.conflict_table, 1)
         buttons = QHBoxLayout()
-        self.use_ours_button = QPushButton(self.tr("Use the value this laptop had"))
+        self.use_ours_button = QPushButton(self.tr("Use the value that lost"))
         self.keep_button = QPushButton(self.tr("Keep the value now shown"))
         self.use_ours_button.clicked.connect(lambda: self._resolve("lost"))
         self.keep_button.clicked.connect(lambda: self._resolve("won"))
@@ -456,14 +485,20 @@ class SharingView(QWidget):
         self.set_selection(self.selection)
         conflicts = self.desk.sharing.conflicts()
         batches = self.desk.sharing.imports()
-        self._device_names = {c.won_from: self._device_name(c.won_from, batches)
-                              for c in conflicts}
+        self._device_names = {device: self._device_name(device, batches)
+                              for c in conflicts for device in (c.won_from, c.lost_from)}
         self.conflict_model.set_rows(conflicts)
         self.conflict_table.resizeColumnsToContents()
         self.tabs.setTabText(2, self.tr("Conflicts ({n})").format(n=len(conflicts))
                              if conflicts else self.tr("Conflicts"))
         self.history_model.set_rows(batches)
         self.history_table.resizeColumnsToContents()
+
+    def _who(self, name: str, device: str) -> str:
+        """A person's name when a bundle told it, else the laptop as a person knows it."""
+        if name and not name.startswith("a laptop ("):
+            return name
+        return self._device_names.get(device, name)
 
     def _device_name(self, device: str, batches: list[ImportBatch]) -> str:
         """A laptop as a person knows it: this one, or the organization that sent it."""

@@ -1,5 +1,8 @@
-"""First run: our organization's name, an optional logo for letterheads, and an offer to
-load the sample data to look around with.
+"""First run: start a new PartnerDesk (our organization's name, an optional logo for
+letterheads, an offer of sample data to look around with), or join a colleague: open
+the bundle they sent, whose organization becomes ours (one record on every laptop).
+Either way the dialog asks this person's name, shown to colleagues beside what they
+type. The rules are the services' (`services.first_run`, `desk.sharing.join`).
 
 Decision: the sample data has its own "us" organization; ours is created after it and
 becomes "us" (only one organization can be), so the sample partners stay as they are
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +42,9 @@ MAX_LOGO_BYTES = 5 * 1024 * 1024
 
 def needs_welcome(desk: "Desk") -> bool:
     """A database with no organization at all (and none deleted) is a first run."""
-    return not desk.organizations.count() and not desk.organizations.count(deleted=True)
+    from partnerdesk.services.first_run import is_first_run
+
+    return is_first_run(desk)
 
 
 class WelcomeDialog(QDialog):
@@ -54,7 +60,34 @@ class WelcomeDialog(QDialog):
         intro = QLabel(self.tr(
             "<h2>Welcome to PartnerDesk</h2>"
             "<p>PartnerDesk keeps your partner organizations, contacts, agreements and "
-            "meetings in one place on this computer. First, tell it who you are.</p>"))
+            "meetings in one place on this computer. Start a new one for your "
+            "organization, or join a colleague who already uses it.</p>"))
+        self.start_choice = QRadioButton(self.tr("Start a &new PartnerDesk"))
+        self.start_choice.setAccessibleName(self.tr("Start a new PartnerDesk"))
+        self.join_choice = QRadioButton(self.tr(
+            "&Join a colleague: open the bundle they sent you"))
+        self.join_choice.setAccessibleName(self.tr("Join a colleague"))
+        self.join_choice.setToolTip(self.tr(
+            "Your colleague exports everything (Sharing, Export) and sends you the file. "
+            "Their records, and their organization as yours, come to this computer."))
+        self.start_choice.setChecked(True)
+        self.bundle_path: Path | None = None
+        self.person = QLineEdit()
+        self.person.setPlaceholderText(self.tr("For example: Ana Ruiz"))
+        self.person.setAccessibleName(self.tr("Your name"))
+        self.person.setToolTip(self.tr("Colleagues see it beside the changes you make."))
+        self.bundle_button = QPushButton(self.tr("Choose the &bundle…"))
+        self.bundle_button.setAccessibleName(self.tr("Choose the bundle"))
+        self.bundle_button.clicked.connect(self.choose_bundle)
+        self.bundle_label = QLabel(self.tr("No bundle chosen yet."))
+        self.bundle_label.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(self.tr("Passphrase"))
+        self.passphrase.setPlaceholderText(self.tr("Only if the bundle is sealed"))
+        self.join_problem = QLabel()
+        theme.set_tone(self.join_problem, "danger")
+        self.join_problem.setWordWrap(True)
         intro.setWordWrap(True)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("For example: Eastside Community Partners"))
@@ -87,12 +120,24 @@ class WelcomeDialog(QDialog):
         self.sample.setToolTip(self.tr("A small made-up network of partners, agreements and "
                                        "meetings."))
         form = QFormLayout()
+        form.addRow(self.tr("Your name:"), self.person)
+        form.addRow("", self.start_choice)
         form.addRow(self.tr("Our organization's &name:"), self.name)
         form.addRow("", self.name_problem)
         self.form = form
         form.addRow(self.tr("Logo:"), logo_box)
         form.addRow("", self.logo_problem)
         form.addRow("", self.sample)
+        form.addRow("", self.join_choice)
+        bundle_box = QWidget()
+        bundle_row = QHBoxLayout(bundle_box)
+        bundle_row.setContentsMargins(0, 0, 0, 0)
+        bundle_row.addWidget(self.bundle_button)
+        bundle_row.addWidget(self.bundle_label, 1)
+        self.bundle_box = bundle_box
+        form.addRow(self.tr("Bundle:"), bundle_box)
+        form.addRow(self.tr("&Passphrase:"), self.passphrase)
+        form.addRow("", self.join_problem)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -105,6 +150,7 @@ class WelcomeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.name.textChanged.connect(self._update)
+        self.start_choice.toggled.connect(self._update)
         self._update()
         self.form.setRowVisible(self.logo_problem, False)
         # The wrapped introduction is taller at this width than Qt's minimum-size guess:
@@ -113,10 +159,42 @@ class WelcomeDialog(QDialog):
         self.resize(560, max(height, self.sizeHint().height()))
         self.setMinimumHeight(self.height())
 
+    @property
+    def joining(self) -> bool:
+        return self.join_choice.isChecked()
+
     def _update(self) -> None:
-        ok = bool(self.name.text().strip())
+        joining = self.joining
+        for widget in (self.name, self.logo_button, self.sample):
+            self.form.setRowVisible(widget if widget is not self.logo_button
+                                    else self.logo_button.parentWidget(), not joining)
+        for widget in (self.bundle_box, self.passphrase):
+            self.form.setRowVisible(widget, joining)
+        if joining:
+            self.form.setRowVisible(self.name_problem, False)
+            self.form.setRowVisible(self.logo_problem, False)
+            self.form.setRowVisible(self.join_problem, bool(self.join_problem.text()))
+            ok = self.bundle_path is not None
+            self.ok_button.setText(self.tr("&Join"))
+        else:
+            self.form.setRowVisible(self.join_problem, False)
+            ok = bool(self.name.text().strip())
+            self.form.setRowVisible(self.name_problem, not ok)
+            self.ok_button.setText(self.tr("&Start"))
         self.ok_button.setEnabled(ok)
-        self.form.setRowVisible(self.name_problem, not ok)
+
+    def choose_bundle(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Open the bundle your colleague sent"), str(Path.home()),
+            self.tr("PartnerDesk bundles (*.partnerdesk);;All files (*)"))
+        if path:
+            self.set_bundle(Path(path))
+
+    def set_bundle(self, path: Path) -> None:
+        self.bundle_path = path
+        self.bundle_label.setText(path.name)
+        self.join_problem.setText("")
+        self._update()
 
     def choose_logo(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -150,32 +228,71 @@ class WelcomeDialog(QDialog):
         return True
 
     def accept(self) -> None:
+        if self.joining:
+            self._join()
+            return
         if not self.name.text().strip():
             return
         self.ok_button.setEnabled(False)
         if self.sample.isChecked():
-            desk = self.desk
-            DeskOp(self, lambda _progress: desk.load_sample_data()) \
-                .success(lambda _result: self._finish()).failure(self._failed) \
+            from partnerdesk.services.first_run import start_new
+
+            desk, name, person = self.desk, self.name.text(), self.person.text()
+            logo = self.logo_bytes
+            DeskOp(self, lambda _progress: start_new(desk, name, person, logo, sample=True)) \
+                .success(self._started).failure(self._failed) \
                 .with_progress(self.tr("Loading the sample data…"), cancellable=False) \
                 .run_in_background()
         else:
             self._finish()
+
+    def _join(self) -> None:
+        if self.bundle_path is None:
+            return
+        self.ok_button.setEnabled(False)
+        desk, path, person = self.desk, self.bundle_path, self.person.text()
+        secret = self.passphrase.text() or None
+        DeskOp(self, lambda progress: desk.sharing.join(path, person, passphrase=secret,
+                                                         progress=progress)) \
+            .success(lambda joined: self._started(desk.organizations.get(
+                joined.organization_id))) \
+            .failure(self._join_failed) \
+            .with_progress(self.tr("Bringing in your colleague's records…"),
+                           cancellable=False) \
+            .run_in_background()
+
+    def _join_failed(self, error: BaseException) -> None:
+        """Said in the dialog, so the person can choose another file or type the
+        passphrase; nothing was changed."""
+        from partnerdesk.sharing.limits import PassphraseNeeded
+
+        self.ok_button.setEnabled(True)
+        if isinstance(error, PassphraseNeeded):
+            text = self.tr("This bundle is sealed. Type the passphrase your colleague "
+                           "gave you, then choose Join again.")
+        elif isinstance(error, PartnerDeskError):
+            text = error.message
+        else:
+            show_error(self, error)
+            return
+        self.join_problem.setText(text)
+        self._update()
 
     def _failed(self, error: BaseException) -> None:
         self.ok_button.setEnabled(True)
         show_error(self, error)
 
     def _finish(self) -> None:
-        values: dict[str, Any] = {"name": self.name.text().strip(), "is_us": True,
-                                  "status": "active"}
+        from partnerdesk.services.first_run import start_new
+
         try:
-            if self.logo_bytes:
-                values["logo_sha256"] = self.desk.attachments.store_bytes(self.logo_bytes)
-            row = self.desk.organizations.create(**values)
+            row = start_new(self.desk, self.name.text(), self.person.text(), self.logo_bytes)
         except PartnerDeskError as error:
             self._failed(error)
             return
+        self._started(row)
+
+    def _started(self, row: Any) -> None:
         self.organization_id = row.id
         self.sig_done.emit(row.id)
         super().accept()

@@ -11,6 +11,7 @@ from partnerdesk.services import Desk
 from partnerdesk.services.demo import load_demo
 from partnerdesk.services.reporting import ReportOptions, gather
 from tests.conftest import TODAY
+from tests.engines import ENGINES, drop_database, engine_param, new_database_url
 
 NOT_SHARED = ("Siobhán O'Connor", "Marcus Lee", "Priya Raman")
 INTERNAL_NOTES = ("Asked not to be listed in partner reports.",
@@ -22,12 +23,27 @@ INTERNAL_NOTES = ("Asked not to be listed in partner reports.",
                   "The board wants a decision before the budget meeting.")
 
 
-@pytest.fixture(scope="module")
-def sample_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
-    desk = Desk.open(tmp_path_factory.mktemp("sample") / "sample.db")
+@pytest.fixture(params=ENGINES)
+def db_engine(request: pytest.FixtureRequest) -> str:
+    """Every test here that opens a database runs on SQLite and on PostgreSQL."""
+    return engine_param(request)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def sample_desk(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    """The sample data on each engine (once per module)."""
+    server = None
+    if engine_param(request) == "postgresql":
+        server = new_database_url()
+        desk = Desk.open(server)
+    else:
+        desk = Desk.open(tmp_path_factory.mktemp("sample") / "sample.db")
     load_demo(desk, today=TODAY)
     yield desk
     desk.close()
+    if server:
+        drop_database(server)
 
 
 def latest_meeting(desk: Desk, before: date = TODAY) -> str:

@@ -105,7 +105,7 @@ def test_a_changed_warning_window_moves_every_answer_together(
     assert agreements_register(desk, today=TODAY).warning_days == 30
 
     # the command line uses the setting, and --days overrides it for one run
-    path = str(desk.path)
+    path = desk.location
     desk.close()
     assert main(["--db", path, "reminders", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)

@@ -36,10 +36,10 @@ def nothing_changes(desk: Desk) -> Iterator[Callable[..., pytest.ExceptionInfo[A
 
     def check(error: type[BaseException], save: Callable[..., Any], *args: Any,
               **kwargs: Any) -> pytest.ExceptionInfo[Any]:
-        before, seen = dump(desk.path), len(notices)
+        before, seen = dump(desk), len(notices)
         with pytest.raises(error) as raised:
             save(*args, **kwargs)
-        assert dump(desk.path) == before
+        assert dump(desk) == before
         assert len(notices) == seen
         return raised
 

@@ -17,7 +17,7 @@ def logged(desk: Desk) -> list[str]:
 
 def test_every_kind_of_export_is_logged(demo_desk: Desk, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    path = str(demo_desk.path)
+    path = demo_desk.location
     demo_desk.close()
     for argv in (["export", "-o", str(tmp_path / "all.partnerdesk")],
                  ["export-csv", "--type", "contacts", "-o", str(tmp_path / "c.csv")],

@@ -14,7 +14,7 @@ def test_edit_stamps_only_the_changed_fields() -> None:
     state = v.local_create({"name": "A", "role": "x"}, 1, "dev-a")
     edited = v.local_edit(state, {"role": "y"}, 5, "dev-b")
     assert edited.stamps["name"] == [1, "dev-a"]
-    assert edited.stamps["role"] == [5, "dev-b"]
+    assert edited.stamps["role"] == [5, "dev-b", {"dev-a": 1}]  # it had seen a's value
     assert edited.vv == {"dev-a": 1, "dev-b": 5}
     assert state.values["role"] == "x"  # the old state is not changed
 
@@ -26,7 +26,7 @@ def test_delete_covers_every_stamp_and_restore_outlives_it() -> None:
     assert deleted.delete_ctx == {"dev-a": 2}
     restored = v.local_restore(deleted, 3, "dev-a")
     assert not restored.deleted
-    assert restored.stamps[v.ALIVE] == [3, "dev-a"]
+    assert restored.stamps[v.ALIVE] == [3, "dev-a", {"dev-a": 2}]  # it saw the deletion
 
 
 def test_an_edit_the_deletion_did_not_see_keeps_the_record_alive() -> None:

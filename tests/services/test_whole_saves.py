@@ -34,10 +34,10 @@ def nothing_changes(desk: Desk) -> Iterator[Callable[..., pytest.ExceptionInfo[A
 
     def check(error: type[BaseException], save: Callable[..., Any], *args: Any,
               **kwargs: Any) -> pytest.ExceptionInfo[Any]:
-        before, files, seen = dump(desk.path), files_in(desk), len(notices)
+        before, files, seen = dump(desk), files_in(desk), len(notices)
         with pytest.raises(error) as raised:
             save(*args, **kwargs)
-        assert dump(desk.path) == before
+        assert dump(desk) == before
         assert files_in(desk) == files
         assert len(notices) == seen
         return raised

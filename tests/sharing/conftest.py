@@ -7,11 +7,15 @@ from pathlib import Path
 import pytest
 
 from partnerdesk.services import Desk
+from tests.engines import ENGINES, engine_param
 
 
-def dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
-    """Every row of every table (records, history, conflicts, settings, search)."""
-    connection = sqlite3.connect(path)
+def dump(desk: Desk | Path) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Every row of every table (records, history, conflicts, settings, search), of a
+    desk's database on either engine, or of a database file."""
+    if isinstance(desk, Desk) and desk.address is not None:
+        return _server_dump(desk)
+    connection = sqlite3.connect(desk.path if isinstance(desk, Desk) else desk)
     try:
         tables = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -20,6 +24,21 @@ def dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
                                key=repr)) for table in tables]
     finally:
         connection.close()
+
+
+def _server_dump(desk: Desk) -> list[tuple[str, list[tuple[object, ...]]]]:
+    from sqlalchemy import inspect, text
+
+    with desk.store.engine.connect() as connection:
+        tables = sorted(inspect(connection).get_table_names())
+        return [(table, sorted((tuple(row) for row in connection.execute(
+            text(f"SELECT * FROM {table}"))), key=repr)) for table in tables]
+
+
+@pytest.fixture(params=ENGINES)
+def db_engine(request: pytest.FixtureRequest) -> str:
+    """Every test here that opens a database runs on SQLite and on PostgreSQL."""
+    return engine_param(request)
 
 
 @pytest.fixture

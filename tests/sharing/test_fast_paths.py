@@ -6,7 +6,6 @@ and revisions are built from parts. Each is compared here with what it replaces.
 """
 
 import json
-import sqlite3
 import string
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -132,16 +131,18 @@ def test_imported_rows_keep_their_revision_and_json(laptops: Laptops, tmp_path: 
     target = laptops("target")
     import_file(target, path)
     # every stored row: JSON columns read back as the values, rev matches the state
-    connection = sqlite3.connect(target.path)
     table = r.Contact.__tablename__  # type: ignore[attr-defined]
-    row = connection.execute(
-        f"SELECT stamps, vv, delete_ctx, emails, tags, rev FROM {table}").fetchone()
-    connection.close()
-    stamps, vv, delete_ctx, emails, tags, rev = row
+    with target.store.engine.connect() as connection:  # the stored values, not the ORM's
+        row = connection.exec_driver_sql(
+            f"SELECT stamps, vv, delete_ctx, emails, tags, rev FROM {table}").one()
+    # SQLite holds JSON text; psycopg reads PostgreSQL's json as the values
+    stamps, vv, delete_ctx, emails, tags = (json.loads(value) if isinstance(value, str)
+                                            else value for value in row[:5])
+    rev = row[5]
     (ida,) = target.contacts.list()
-    assert json.loads(stamps) == ida.stamps and json.loads(vv) == ida.vv
-    assert json.loads(delete_ctx) == {} and json.loads(tags) == []
-    assert json.loads(emails) == [{"address": "ida@harbor.org", "kind": "work"}]
+    assert stamps == ida.stamps and vv == ida.vv
+    assert delete_ctx == {} and tags == []
+    assert emails == [{"address": "ida@harbor.org", "kind": "work"}]
     values = {name: getattr(ida, name) for name in user_fields(r.Contact)}
     assert rev == compute_rev(values, ida.stamps, ida.vv, ida.delete_ctx)
     assert rev == ida.rev

@@ -83,12 +83,12 @@ def resign_line(line: dict[str, object]) -> None:
 
 def refused(desk: Desk, path: Path, match: str, error: type[Exception] = limits.BundleError,
             **kwargs: object) -> None:
-    before = dump(desk.path)
+    before = dump(desk)
     folder = desk.attachments.folder
     files_before = sorted(folder.rglob("*")) if folder.exists() else []
     with pytest.raises(error, match=match):
         import_file(desk, path, **kwargs)  # type: ignore[arg-type]
-    assert dump(desk.path) == before
+    assert dump(desk) == before
     assert (sorted(folder.rglob("*")) if folder.exists() else []) == files_before
 
 

@@ -17,6 +17,9 @@ def states(draw: st.DrawFn) -> v.VersionState:
     for name in [*FIELDS, v.ALIVE]:
         if draw(st.booleans()):
             stamps[name] = [draw(st.integers(1, 6)), draw(st.sampled_from(DEVICES))]
+            if draw(st.booleans()):  # a write's context: what its writer had seen
+                stamps[name].append({d: draw(st.integers(1, 6)) for d in DEVICES
+                                     if draw(st.booleans())} or {"dev-a": 1})
             if name != v.ALIVE:
                 values[name] = draw(st.sampled_from(["x", "y", "z", None]))
     vv = {d: draw(st.integers(0, 6)) for d in DEVICES if draw(st.booleans())}
@@ -59,14 +62,72 @@ def test_field_level_changes_both_survive() -> None:
         assert merged.conflicts == []
 
 
-def test_same_field_one_winner_everywhere_and_loser_listed_locally() -> None:
+def test_same_field_one_winner_everywhere_and_the_clash_listed_on_both() -> None:
     base = v.local_create({"name": "Ana"}, 1, "dev-a")
     on_a = v.local_edit(base, {"name": "Anna"}, 2, "dev-a")
     on_b = v.local_edit(base, {"name": "Ana María"}, 2, "dev-b")
     at_a, at_b = merge(on_a, on_b), merge(on_b, on_a)
     assert at_a.state.values["name"] == at_b.state.values["name"] == "Ana María"  # dev-b > dev-a
-    assert [(c.field, c.lost_value) for c in at_a.conflicts] == [("name", "Anna")]
-    assert at_b.conflicts == []  # b's value won; b lost nothing
+    # a lost its value; b kept its own over a's: each importing laptop lists the clash
+    for at in (at_a, at_b):
+        assert [(c.field, c.lost_value, c.won_value) for c in at.conflicts] == [
+            ("name", "Anna", "Ana María")]
+
+
+def test_a_relayed_clash_is_listed_where_the_losing_value_was_typed() -> None:
+    """A and C set the same field; B merges both; A imports B: A lists its loss, though
+    B's version vector covers A's write (SHARING.md, the relay)."""
+    base = v.local_create({"notes": ""}, 1, "dev-a")
+    on_a = v.local_edit(base, {"notes": "from A"}, 2, "dev-a")
+    on_c = v.local_edit(base, {"notes": "from C"}, 9, "dev-c")  # C made more changes
+    on_b = merge(merge_states(base, on_c), on_a)
+    assert [c.lost_value for c in on_b.conflicts] == ["from A"]  # B, the importer
+    at_a = merge(on_a, on_b.state)
+    assert at_a.state.values["notes"] == "from C"
+    assert [(c.field, c.lost_value) for c in at_a.conflicts] == [("notes", "from A")]
+    # C imports B: B's state holds C's own value only, so there is nothing new for C
+    assert merge(on_c, on_b.state).conflicts == []
+
+
+def test_the_round_trip_lists_the_loss_on_the_laptop_that_typed_it() -> None:
+    """A (ahead by many changes) and B clash; A imports B's (A's value wins, A lists the
+    clash), then B imports A's: B lists its loss though A's vector covers B's write."""
+    base = v.local_create({"notes": ""}, 1, "dev-a")
+    on_a = v.local_edit(base, {"notes": "A's"}, 40, "dev-a")
+    on_b = v.local_edit(base, {"notes": "B's"}, 2, "dev-b")
+    at_a = merge(on_a, on_b)
+    assert at_a.state.values["notes"] == "A's"
+    assert [(c.lost_value, c.won_value) for c in at_a.conflicts] == [("B's", "A's")]
+    at_b = merge(on_b, at_a.state)
+    assert at_b.state.values["notes"] == "A's"
+    assert [(c.lost_value, c.won_value) for c in at_b.conflicts] == [("B's", "A's")]
+
+
+def test_a_value_listed_in_conflicts_counts_as_seen() -> None:
+    """B listed A's lost value; a later edit on B has seen it: no clash on A."""
+    base = v.local_create({"notes": ""}, 1, "dev-a")
+    on_a = v.local_edit(base, {"notes": "A's"}, 2, "dev-a")
+    on_b = v.local_edit(base, {"notes": "B's"}, 3, "dev-b")
+    at_b = merge(on_b, on_a)
+    listed = {"notes": [s for c in at_b.conflicts for s in (c.lost_stamp, c.won_stamp)]}
+    again = v.local_edit(at_b.state, {"notes": "Both"}, 4, "dev-b", listed)
+    assert merge(on_a, again).conflicts == []
+    # without the list, B's vector alone would not do: a third laptop's edit made from
+    # a merged state that never showed A's value is still a clash on A
+    third = v.local_edit(at_b.state, {"notes": "C's"}, 5, "dev-c")
+    assert [c.lost_value for c in merge(on_a, third).conflicts] == ["A's"]
+
+
+def test_a_relayed_deletion_lost_to_an_edit_is_listed_where_it_was_made() -> None:
+    base = v.local_create({"name": "Ana", "notes": ""}, 1, "dev-a")
+    deleted_on_a = v.local_delete(base, 2, "dev-a")
+    edited_on_c = v.local_edit(base, {"notes": "still here"}, 7, "dev-c")
+    on_b = merge(merge_states(base, edited_on_c), deleted_on_a)
+    assert not on_b.state.deleted
+    assert [c.field for c in on_b.conflicts] == [DELETED_FIELD]
+    at_a = merge(deleted_on_a, on_b.state)
+    assert not at_a.state.deleted
+    assert [c.field for c in at_a.conflicts] == [DELETED_FIELD]
 
 
 def test_a_later_edit_that_saw_the_other_is_not_a_conflict() -> None:
@@ -89,6 +150,8 @@ def test_edit_beats_a_concurrent_delete_and_the_loss_is_listed() -> None:
         assert merged.values["phone"] == "2"
     listed = merge(deleted_on_a, edited_on_b).conflicts
     assert [c.field for c in listed] == [DELETED_FIELD]
+    # and on the laptop that edited: "kept your edit over a colleague's deletion"
+    assert [c.field for c in merge(edited_on_b, deleted_on_a).conflicts] == [DELETED_FIELD]
 
 
 def test_a_delete_after_seeing_every_edit_stays_deleted() -> None:

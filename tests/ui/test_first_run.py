@@ -105,3 +105,73 @@ def test_cancelling_the_welcome_closes_the_window(qtbot, db_path, monkeypatch):
     assert not window.isVisible()
     with Desk.open(db_path) as desk:
         assert desk.organizations.count() == 0
+
+
+def _colleague_bundle(new_desk, tmp_path: Path, passphrase: str | None = None) -> tuple[str, Path]:
+    colleague = new_desk(tmp_path / "colleague.db")
+    ours = colleague.organizations.create(name="Eastside Helpers", is_us=True)
+    colleague.contacts.create(name="Dr. Amal Haddad")
+    bundle = tmp_path / "from-ana.partnerdesk"
+    colleague.sharing.export(bundle, passphrase=passphrase)
+    return ours.id, bundle
+
+
+def test_join_a_colleague_adopts_their_organization_and_records(
+        qtbot, desk, new_desk, tmp_path, monkeypatch):
+    organization_id, bundle = _colleague_bundle(new_desk, tmp_path)
+    dialog = WelcomeDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.join_choice, Qt.MouseButton.LeftButton)
+    assert not dialog.name.isVisible()  # our organization comes from the bundle
+    assert dialog.bundle_button.isVisible() and not dialog.ok_button.isEnabled()
+    monkeypatch.setattr(welcome_module.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(bundle), "")))
+    qtbot.mouseClick(dialog.bundle_button, Qt.MouseButton.LeftButton)
+    assert dialog.bundle_label.text() == bundle.name and dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.person, "Ben Okafor")
+    with qtbot.waitSignal(dialog.sig_done, timeout=60000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    ours = desk.organizations.ours()
+    assert ours is not None and ours.id == organization_id  # one record, everywhere
+    assert [o.name for o in desk.organizations.list()] == ["Eastside Helpers"]
+    assert [c.name for c in desk.contacts.list()] == ["Dr. Amal Haddad"]
+    assert desk.settings.your_name == "Ben Okafor"
+    assert not needs_welcome(desk)
+
+
+def test_join_a_sealed_bundle_asks_the_passphrase_in_the_dialog(
+        qtbot, desk, new_desk, tmp_path):
+    organization_id, bundle = _colleague_bundle(new_desk, tmp_path, "correct horse battery")
+    dialog = WelcomeDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.join_choice.setChecked(True)
+    dialog.set_bundle(bundle)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.join_problem.isVisible(), timeout=60000)
+    assert "sealed" in dialog.join_problem.text()
+    assert desk.organizations.count() == 0  # nothing changed
+    qtbot.keyClicks(dialog.passphrase, "correct horse battery")
+    with qtbot.waitSignal(dialog.sig_done, timeout=60000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert desk.organizations.ours().id == organization_id
+
+
+def test_join_with_a_partner_bundle_says_why_and_changes_nothing(
+        qtbot, desk, new_desk, tmp_path):
+    colleague = new_desk(tmp_path / "colleague.db")
+    colleague.organizations.create(name="Eastside Helpers", is_us=True)
+    bundle = tmp_path / "for-partner.partnerdesk"
+    from partnerdesk.sharing.exporter import Scope
+
+    colleague.sharing.export(bundle, Scope.everything(for_partner=True))
+    dialog = WelcomeDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.join_choice.setChecked(True)
+    dialog.set_bundle(bundle)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.join_problem.isVisible(), timeout=60000)
+    assert "does not say which organization" in dialog.join_problem.text()
+    assert needs_welcome(desk) and dialog.isVisible()

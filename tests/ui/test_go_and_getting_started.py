@@ -104,3 +104,12 @@ def test_dashboard_with_records_starts_on_the_first_reminder(qtbot, demo_desk, m
     with qtbot.waitSignal(dashboard.sig_open_record):
         qtbot.keyClick(dashboard.reminders, Qt.Key.Key_Return)
     assert window.current_key() != "dashboard"
+
+
+def test_tab_reaches_every_getting_started_step(qtbot, desk, make_window):
+    from tests.ui.focus_walk import walk
+
+    window = make_window(desk, today=TODAY)
+    panel = window.view("dashboard").getting_started
+    seen = walk(qtbot, panel.partners_button, 2)
+    assert seen == [panel.partners_button, panel.import_button, panel.agreement_button]

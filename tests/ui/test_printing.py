@@ -93,3 +93,28 @@ def test_print_is_offered_only_where_there_is_a_list(qtbot, desk, make_window, t
     assert asked == []
     assert "Open a record first" in window.statusBar().currentMessage()
     assert QApplication.focusWidget() is not None
+
+
+def test_a_very_long_list_is_asked_about_first(qtbot, desk, make_window, to_pdf,
+                                               monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    folder, asked = to_pdf
+    monkeypatch.setattr(printing, "LONG_LIST", 30)
+    for number in range(40):
+        desk.contacts.create(name=f"Person {number:03d}")
+    window = make_window(desk)
+    window.show_view("contacts")
+    view = window.view("contacts")
+    qtbot.waitUntil(lambda: view.table.model().rowCount() == 40)
+    questions = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: questions.append(a[2]) or QMessageBox.StandardButton.No))
+    qtbot.keyClick(window, Qt.Key.Key_P, CTRL)
+    assert questions and "40 rows" in questions[0] and "filter" in questions[0]
+    assert asked == []  # No: nothing printed
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: QMessageBox.StandardButton.Yes))
+    qtbot.keyClick(window, Qt.Key.Key_P, CTRL)
+    text = pdf_text(folder / "printed-0.pdf")
+    assert "Person 000" in text and "Person 039" in text

@@ -144,8 +144,13 @@ def test_conflicts_side_by_side_and_use_this_value(qtbot: Any, desk: Desk, other
     view = make_view(qtbot, loser)
     assert view.conflict_model.rowCount() == 1
     mine = view.conflict_model.data(view.conflict_model.index(0, 2))
-    kept = view.conflict_model.data(view.conflict_model.index(0, 3))
+    kept = view.conflict_model.data(view.conflict_model.index(0, 4))
     assert {mine, kept} == {"ours.example.org", "theirs.example.org"}
+    # who typed each, and that this laptop's value is the one replaced
+    assert view.conflict_model.data(view.conflict_model.index(0, 3)) == "this laptop"
+    assert view.conflict_model.data(view.conflict_model.index(0, 1)) == "Website"
+    assert view.conflict_model.data(view.conflict_model.index(0, 6)) == \
+        "this laptop's value replaced"
     assert "Conflicts (1)" in view.tabs.tabText(2)
     view.tabs.setCurrentIndex(2)
     view.grab().save(str(tmp_path / "sharing-conflicts.png"))

@@ -20,7 +20,7 @@ def upgrade() -> None:
     # Data only: obligations written from now on are indexed by the store.
     connection = op.get_bind()
     rows = connection.exec_driver_sql(
-        "SELECT id, description, frequency FROM obligations WHERE deleted = 0").fetchall()
+        "SELECT id, description, frequency FROM obligations WHERE NOT deleted").fetchall()
     search_index.put(connection, [search_index.Entry("obligation", row[0], row[1] or "",
                                                      row[2] or "") for row in rows])
 

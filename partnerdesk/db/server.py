@@ -1,0 +1,354 @@
+"""An office database on a PostgreSQL server: its address, TLS rule, engine and upgrade.
+
+A local SQLite file stays the default. A server database is named by a URL,
+`postgresql://user@host/dbname` (on the command line with --db, or in $PARTNERDESK_DB),
+and reached through SQLAlchemy and psycopg 3: PartnerDesk has no server code of its own.
+
+A connection to another computer carries names, phone numbers and agreements, so it is
+encrypted: without `sslmode` in the URL PartnerDesk asks for `require`, and a URL that
+turns encryption off (`sslmode=disable`, `allow` or `prefer`) for a host that is not this
+computer is refused unless it also says `allow_plaintext=yes` (an office that knows its
+network, say). `sslmode=verify-full` also checks the server's certificate.
+
+Unlike SQLite's file upgrades (`db.migrate`), PostgreSQL changes its schema inside a
+transaction, so the same Alembic migrations run in place: an upgrade cut off half-way
+leaves the old schema. An advisory lock keeps two people who open the database at the
+same moment from upgrading it twice.
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from partnerdesk.errors import DatabaseProblem, NewerDatabaseError, NotADatabaseError
+from partnerdesk.paths import is_server_url as is_server_url  # re-exported
+
+SCHEMES = ("postgresql", "postgres")
+PLAIN_MODES = {"disable", "allow", "prefer"}
+TLS_MODES = {"require", "verify-ca", "verify-full"}
+PLAINTEXT_OPTION = "allow_plaintext"
+# Any number: one lock, taken only by PartnerDesk while it upgrades a server database.
+UPGRADE_LOCK_KEY = 0x50445348  # "PDSH"
+_URL_START = re.compile(r"^(postgresql|postgres)(\+psycopg)?://", re.IGNORECASE)
+
+
+class ReadOnlyDatabaseError(DatabaseProblem):
+    """This person's role may read the office database, not change it."""
+
+
+def can_change(connection: Any) -> bool:
+    """May this session's role change records (a read-only role: browse, search, print)?"""
+    from sqlalchemy import text
+
+    return bool(connection.execute(text(
+        "SELECT has_table_privilege(current_user, 'contacts', 'UPDATE')")).scalar())
+
+
+def is_local_host(host: str | None) -> bool:
+    """This computer: no host (a Unix socket), a socket folder, localhost or loopback."""
+    if not host or host.startswith("/") or host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where an office database is: a parsed, checked URL (a password in it is held in
+    memory only, never written anywhere)."""
+
+    url: URL
+
+    @property
+    def host(self) -> str:
+        return self.url.host or "localhost"
+
+    @property
+    def database(self) -> str:
+        return self.url.database or ""
+
+    @property
+    def user(self) -> str:
+        return self.url.username or ""
+
+    def shown(self) -> str:
+        """The address as people see it: no password, no driver name."""
+        return self.url.set(drivername="postgresql", password=None).render_as_string(
+            hide_password=True)
+
+    def local_folder(self) -> Path:
+        """This computer's folder for what belongs to the server database here (reports
+        written, backups taken): in the data folder, one per server database."""
+        from partnerdesk.paths import data_dir
+
+        port = f"-{self.url.port}" if self.url.port else ""
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{self.host}{port}-{self.database}")
+        return data_dir() / "office" / name
+
+    def __str__(self) -> str:
+        return self.shown()
+
+
+def parse_address(value: str, password: str | None = None) -> ServerAddress:
+    """Check a server URL and apply the TLS rule; raises a sentence when it is refused."""
+    text = value.strip()
+    try:
+        url = make_url(_URL_START.sub("postgresql+psycopg://", text, count=1))
+    except ArgumentError as error:
+        raise DatabaseProblem(
+            f"'{text}' is not a database address PartnerDesk can read. Write it as "
+            "postgresql://user@host/database.") from error
+    if not url.database:
+        raise DatabaseProblem(
+            f"The address '{text}' names no database. Write it as "
+            "postgresql://user@host/database.")
+    query = dict(url.query)
+    allow_plain = str(query.pop(PLAINTEXT_OPTION, "")).lower() in {"yes", "true", "1"}
+    mode = str(query.get("sslmode", "")).lower()
+    local = is_local_host(url.host)
+    if not mode and not local:
+        query["sslmode"] = "require"
+    elif mode in PLAIN_MODES and not local and not allow_plain:
+        raise DatabaseProblem(
+            f"PartnerDesk will not connect to {url.host} without encryption "
+            f"(sslmode={mode}): names and phone numbers would cross the network readable "
+            "by anyone on it. Use sslmode=require or sslmode=verify-full, or add "
+            f"{PLAINTEXT_OPTION}=yes to the address if your office's network is private.")
+    elif mode and mode not in PLAIN_MODES | TLS_MODES:
+        raise DatabaseProblem(
+            f"sslmode={mode} is not a setting PostgreSQL knows. Use require or verify-full.")
+    url = url.set(query=query)
+    if password:
+        url = url.set(password=password)
+    return ServerAddress(url)
+
+
+def make_server_engine(address: ServerAddress, *, echo: bool = False,
+                       pool_size: int = 5) -> Engine:
+    """An engine on the server database (psycopg 3). Nothing is connected yet."""
+    engine = create_engine(address.url, echo=echo, pool_size=pool_size, max_overflow=5,
+                           pool_pre_ping=True,
+                           connect_args={"application_name": "PartnerDesk",
+                                         "connect_timeout": 15})
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        from psycopg import errors
+
+        if isinstance(context.original_exception, errors.InsufficientPrivilege):
+            raise ReadOnlyDatabaseError(
+                f"Your account ({address.user or 'this user'}) may look at the office "
+                "database but not change it, so nothing was saved. If you need to make "
+                "changes, ask the person who set up the office database."
+            ) from context.original_exception
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
+        # Times stored as UTC whatever the server's zone, as on SQLite.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+    return engine
+
+
+def connection_problem(error: BaseException, address: ServerAddress) -> DatabaseProblem:
+    """A failed connection as a sentence that says what to do."""
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = text[0] if text else type(error).__name__
+    lowered = detail.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        advice = ("The user name or password was not accepted. Check them, or ask the "
+                  "person who set up the office database.")
+    elif "does not exist" in lowered and "database" in lowered:
+        advice = (f"There is no database called {address.database} on {address.host}. "
+                  "Check its name, or ask the person who set up the office database.")
+    elif "ssl" in lowered or "certificate" in lowered:
+        advice = ("The encrypted connection could not be made. Check that the server "
+                  "offers TLS, or ask the person who set up the office database.")
+    else:
+        advice = (f"Check that {address.host} is reachable and that the server is running, "
+                  "then try again.")
+    return DatabaseProblem(
+        f"PartnerDesk could not connect to the office database {address.database} on "
+        f"{address.host}. {advice} (The server said: {detail})")
+
+
+def open_server_database(address: ServerAddress, *, pool_size: int = 5) -> Engine:
+    """An engine on the server database at the current schema, made or upgraded here.
+
+    An empty database (no tables) gets the whole schema; one of ours at an older
+    revision is upgraded in one transaction; a newer one or someone else's is refused."""
+    from sqlalchemy import inspect, text
+    from sqlalchemy.exc import OperationalError
+
+    from partnerdesk.db.migrate import head_revision, known_revisions
+
+    engine = make_server_engine(address, pool_size=pool_size)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+    except OperationalError as error:
+        engine.dispose()
+        raise connection_problem(error, address) from error
+    try:
+        if tables and "alembic_version" not in tables:
+            raise NotADatabaseError(
+                f"The database {address.database} on {address.host} holds tables that are "
+                "not PartnerDesk's. Choose an empty database or one made by PartnerDesk.")
+        head = head_revision()
+        with engine.begin() as connection:
+            revision = _revision(connection) if tables else None
+        if revision is not None and revision not in known_revisions():
+            raise NewerDatabaseError(
+                f"The office database {address.database} was upgraded by a newer version of "
+                "PartnerDesk. Install the newer version to open it; it was left untouched.")
+        if revision != head:
+            with engine.begin() as connection:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": UPGRADE_LOCK_KEY})
+                # Someone else may have upgraded it while this waited for the lock.
+                if _revision(connection) != head:
+                    upgrade_connection(connection)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _revision(connection: Any) -> str | None:
+    from sqlalchemy import inspect, text
+
+    if "alembic_version" not in inspect(connection).get_table_names():
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade_connection(connection: Any) -> None:
+    """Run the migrations to head on this connection, inside its transaction."""
+    from alembic import command
+
+    from partnerdesk.db.migrate import alembic_config
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    try:
+        command.upgrade(config, "head")
+        make_keys_deferrable(connection)
+    except Exception as error:
+        raise DatabaseProblem(
+            "PartnerDesk could not bring the office database up to this version, so it was "
+            f"left exactly as it was. Reason: {error}") from error
+
+
+def make_keys_deferrable(connection: Any) -> None:
+    """Every foreign key DEFERRABLE (checked at once, unless a transaction defers them).
+
+    A bundle's records arrive in any order, and the store defers the checks to the
+    commit (`db.engine.defer_foreign_keys`), as SQLite's `defer_foreign_keys` does. Done
+    after every upgrade, so keys that later migrations add are covered too."""
+    from sqlalchemy import text
+
+    keys = connection.execute(text(
+        "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
+        "JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE c.contype = 'f' AND NOT c.condeferrable AND n.nspname = current_schema()"
+    )).all()
+    for table, name in keys:
+        connection.exec_driver_sql(
+            f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
+
+
+# -- other people's saves, announced (LISTEN/NOTIFY) -------------------------------------
+CHANNEL = "partnerdesk_changes"
+# A notice holds at most this many records (PostgreSQL's limit is 8,000 bytes); a bigger
+# write is announced by record type only, and screens reload those types.
+NOTICE_RECORDS = 60
+
+
+def announce(connection: Any, session_id: str,
+             changes: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+    """Tell other sessions what this transaction changed; sent when it commits (a
+    transaction rolled back announces nothing)."""
+    import json
+
+    from sqlalchemy import text
+
+    if len(changes) <= NOTICE_RECORDS:
+        body: dict[str, Any] = {"from": session_id, "changes": [list(c) for c in changes]}
+    else:
+        body = {"from": session_id, "types": sorted({c[0] for c in changes})}
+    payload = json.dumps(body, separators=(",", ":"))
+    if len(payload.encode("utf-8")) > 7_900:  # long field lists: types only
+        payload = json.dumps({"from": session_id, "types": sorted({c[0] for c in changes})})
+    connection.execute(text("SELECT pg_notify(:channel, :payload)"),
+                       {"channel": CHANNEL, "payload": payload})
+
+
+class ChangeListener:
+    """A thread with its own connection that hears other sessions' saves and hands each
+    on as (record_type, record_id, action, fields) tuples; a notice of a big write gives
+    record_id "" (every record of that type may have changed)."""
+
+    def __init__(self, address: ServerAddress, session_id: str,
+                 deliver: Any) -> None:
+        import threading
+
+        self.address = address
+        self.session_id = session_id
+        self.deliver = deliver
+        self._stop = threading.Event()
+        self.listening = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="office-changes", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        url = self.address.url
+        params = {key: value for key, value in url.query.items()}
+        return psycopg.connect(
+            host=url.host, port=url.port, dbname=url.database, user=url.username,
+            password=url.password, autocommit=True, application_name="PartnerDesk",
+            connect_timeout=15, **params)
+
+    def _run(self) -> None:
+        import json
+        import logging
+
+        log = logging.getLogger("partnerdesk.office")
+        while not self._stop.is_set():
+            try:
+                with self._connect() as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    while not self._stop.is_set():
+                        for notice in connection.notifies(timeout=0.5, stop_after=50):
+                            body = json.loads(notice.payload)
+                            if body.get("from") == self.session_id:
+                                continue  # our own save: announced here already
+                            if "changes" in body:
+                                found = [(c[0], c[1], c[2], tuple(c[3]))
+                                         for c in body["changes"]]
+                            else:
+                                found = [(kind, "", "updated", ()) for kind in body["types"]]
+                            self.deliver(found)
+            except Exception:  # the server went away: try again shortly, quietly
+                log.warning("Lost the office database's change notices; reconnecting",
+                            exc_info=True)
+                self.listening.clear()
+                self._stop.wait(2.0)
