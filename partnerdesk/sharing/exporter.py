@@ -28,13 +28,15 @@ from partnerdesk.services import funding_rules
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.people import known_people
 from partnerdesk.services.progress import Progress
-from partnerdesk.sharing import seal
+from partnerdesk.services.versioning import is_deleted
+from partnerdesk.sharing import record_check, seal
 from partnerdesk.sharing.bundle import (
     FORMAT_MAJOR,
     FORMAT_MINOR,
     FORMAT_NAME,
     build_zip,
     encode_lines,
+    sha256_hex,
     write_file,
 )
 from partnerdesk.sharing.rows import chunks, line_of, read_rows, references, state_of, table_of
@@ -277,6 +279,48 @@ def _keep(record_type: str, row: dict[str, Any], hidden: set[str],
                 and (row["first_id"] in hidden or row["second_id"] in hidden))
 
 
+def _attachment_bytes(desk: Desk, lines: dict[str, list[dict[str, Any]]],
+                      progress: Progress) -> dict[str, bytes]:
+    """The stored bytes of the attachments exported, read from the attachment store only.
+
+    A record's `sha256` names a file in the store, never a path: anything but 64
+    hexadecimal digits (a hostile bundle imported by an older version could hold
+    "../../secret.txt") is skipped, and so are bytes that no longer match their hash.
+    A live attachment whose bytes are missing here is left out of the bundle (the
+    importing laptop would refuse it).
+    """
+    folder = desk.attachments.folder.resolve()
+    found: dict[str, bytes] = {}
+    kept: list[dict[str, Any]] = []
+    for line in lines.get("attachment", []):
+        digest = line["values"].get("sha256")
+        alive = not is_deleted(line["stamps"], line["delete_ctx"])
+        if not isinstance(digest, str) or not record_check.SHA256.match(digest):
+            if not alive:
+                kept.append(line)
+            continue
+        if digest not in found:
+            progress.check()
+            data = _stored(folder, desk.attachments.blob_path(digest), digest)
+            if data is not None:
+                found[digest] = data
+        if digest in found or not alive:
+            kept.append(line)
+    if "attachment" in lines:
+        lines["attachment"] = kept
+    return found
+
+
+def _stored(folder: Path, blob: Path, digest: str) -> bytes | None:
+    try:
+        if not blob.resolve().is_relative_to(folder) or not blob.is_file():
+            return None
+        data = blob.read_bytes()
+    except OSError:
+        return None
+    return data if sha256_hex(data) == digest else None
+
+
 def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
                   passphrase: str | None = None, progress: Progress | None = None,
                   recipient: str = "") -> ExportResult:
@@ -291,13 +335,7 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
         rows = _collect(connection, scope, progress)
         counter = desk.store.counter()
     lines = _lines(rows, scope.for_partner, progress)
-    attachments: dict[str, bytes] = {}
-    for line in lines.get("attachment", []):
-        digest = line["values"].get("sha256", "")
-        blob = desk.attachments.blob_path(digest) if digest else None
-        if blob is not None and blob.is_file() and digest not in attachments:
-            progress.check()
-            attachments[digest] = blob.read_bytes()
+    attachments = _attachment_bytes(desk, lines, progress)
     counts = {name: len(found) for name, found in lines.items() if found}
     ours = desk.organizations.ours()
     manifest = {

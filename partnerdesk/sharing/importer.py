@@ -37,7 +37,7 @@ from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
 from partnerdesk.services.versioning import HIDDEN, VersionState, jsonable
-from partnerdesk.sharing import limits
+from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
 from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge, states_equal
 from partnerdesk.sharing.rows import all_ids, read_revs, read_rows, state_of, typed_values
@@ -184,6 +184,7 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
 
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
           progress: Progress) -> tuple[list[_Planned], int]:
+    record_check.check_for_laptop(connection, bundle.records, name)
     references = _References(connection, bundle)
     # Incoming states are checked, never changed: only errors refuse a bundle.
     context = validation.Context(region=region, exists=references.exists, warnings=False)

@@ -4,23 +4,27 @@ Refused with a sentence that says what to do, before the database is touched: no
 zip; a sealed bundle with the wrong passphrase or a changed byte; a member whose hash
 does not match; a missing or unlisted member; a path that would leave the folder; too
 many members, too many bytes, or a suspicious compression ratio (zip bombs); a format
-major version newer than this program; lines that are not well-formed records.
-Unknown manifest keys, unknown record types and unknown fields (a newer minor
-version) are ignored. Field-level validation happens in the importer, which knows the
-database.
+major version newer than this program; lines that are not well-formed records;
+values their record type cannot hold, counters of 2**53 or more, a `rev` that is not
+the revision of the line's state, the same id under two record types, a live
+attachment whose bytes the bundle does not carry (`record_check`). Unknown manifest
+keys, unknown record types and unknown fields (a newer minor version) are ignored.
+What needs the database (this laptop's own writes, its records' types) and the
+business rules are checked by the importer before it plans anything.
 """
 
 import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.versioning import MAX_COUNTER
-from partnerdesk.sharing import seal
+from partnerdesk.sharing import record_check, seal
 from partnerdesk.sharing.bundle import (
     ATTACHMENTS_DIR,
     FORMAT_MAJOR,
@@ -39,10 +43,25 @@ RATIO_FLOOR = 1024 * 1024
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+COUNTER_LIMIT = record_check.COUNTER_LIMIT  # counters are integers below 2**53
+MAX_VECTOR = 10_000  # devices in one version vector: far more laptops than anyone has
 
 
 class BundleError(PartnerDeskError):
     """The file cannot be imported; nothing was changed."""
+
+
+def _not_a_number(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a number JSON may hold")
+
+
+def parse_json(raw: str | bytes) -> Any:
+    """JSON as the standard library reads it, but refusing NaN and Infinity and turning
+    nesting too deep for Python (a thousand brackets) into a ValueError."""
+    try:
+        return json.loads(raw, parse_constant=_not_a_number)
+    except RecursionError as error:
+        raise ValueError("nested too deep") from error
 
 
 class PassphraseNeeded(BundleError):
@@ -127,7 +146,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
                     raise BundleError(f"{name} holds a file bigger than it declares, which "
                                       "only a harmful file does. It was not imported.")
                 chunks.append(block)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            zlib.error) as error:  # zlib.error: a flipped bit in compressed data
         raise BundleError(f"{name} is damaged ({info.filename} cannot be read). Ask the "
                           "sender for a fresh copy.") from error
     return b"".join(chunks)
@@ -140,7 +160,7 @@ def _read_manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
                           "Choose a file that ends in .partnerdesk.")
     raw = _read_member(archive, infos[MANIFEST], MAX_MANIFEST_BYTES, name)
     try:
-        manifest = json.loads(raw.decode("utf-8"))
+        manifest = parse_json(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise BundleError(f"{name} has a damaged manifest. Ask the sender for a fresh "
                           "copy.") from error
@@ -160,6 +180,11 @@ def _read_manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
     if not isinstance(members, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in members.items()):
         raise BundleError(f"{name} has a damaged manifest. Ask the sender for a fresh copy.")
+    counter = manifest.get("counter", 0)
+    if type(counter) is not int or not 0 <= counter < COUNTER_LIMIT:
+        raise BundleError(f"{name} has a damaged manifest (its change counter is not a "
+                          "whole number PartnerDesk can use). It was not imported; ask the "
+                          "sender for a fresh copy.")
     return manifest
 
 
@@ -192,7 +217,7 @@ def _problem(name: str, where: str, what: str) -> BundleError:
 
 
 def _vector(value: Any) -> bool:
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or len(value) > MAX_VECTOR:
         return False
     for device, counter in value.items():
         # `type() is int` (not isinstance) refuses True and False, which JSON reads as bools
@@ -213,7 +238,7 @@ def _stamps(value: Any) -> bool:
             return False
         counter, device = stamp[0], stamp[1]
         if type(counter) is not int or counter < 0 or counter > MAX_COUNTER \
-                or type(device) is not str or len(device) > 64:
+                or type(device) is not str or len(device) > 64 or len(name) > 100:
             return False
         if len(stamp) == 3 and (not stamp[2] or not _vector(stamp[2])):
             return False
@@ -232,13 +257,21 @@ def check_line(line: Any, record_type: str, where: str, name: str) -> dict[str, 
         raise _problem(name, where, "damaged stamps")
     if not _vector(line.get("vv", {})) or not _vector(line.get("delete_ctx", {})):
         raise _problem(name, where, "damaged version information")
-    return {"type": record_type, "id": record_id, "values": line["values"],
-            "stamps": line.get("stamps", {}), "vv": line.get("vv", {}),
-            "delete_ctx": line.get("delete_ctx", {}), "rev": str(line.get("rev", ""))}
+    checked = {"type": record_type, "id": record_id, "values": line["values"],
+               "stamps": line.get("stamps", {}), "vv": line.get("vv", {}),
+               "delete_ctx": line.get("delete_ctx", {}), "rev": line.get("rev")}
+    if not isinstance(checked["rev"], str):
+        raise _problem(name, where, "no revision")
+    try:
+        record_check.check_line(record_type, checked)
+    except record_check.ShapeProblem as problem:
+        raise _problem(name, where, str(problem)) from None
+    return checked
 
 
 def _parse(manifest: dict[str, Any], contents: dict[str, bytes], name: str) -> Bundle:
     bundle = Bundle(manifest=manifest)
+    types_of: dict[str, str] = {}  # record id -> its type: one id names one record
     for member, data in contents.items():
         if member.startswith(ATTACHMENTS_DIR):
             digest = member[len(ATTACHMENTS_DIR):]
@@ -263,13 +296,21 @@ def _parse(manifest: dict[str, Any], contents: dict[str, bytes], name: str) -> B
                 continue
             where = f"{member} line {number}"
             try:
-                parsed = json.loads(raw)
+                parsed = parse_json(raw)
             except ValueError as error:
                 raise _problem(name, where, "not JSON") from error
             line = check_line(parsed, record_type, where, name)
             if line["id"] in seen:
                 raise _problem(name, where, "the same record twice")
+            if line["id"] in types_of:
+                raise _problem(name, where, "the id of a record of another type")
             seen.add(line["id"])
             lines.append(line)
+        types_of.update(dict.fromkeys(seen, record_type))
         bundle.records[record_type] = lines
+    missing = record_check.attachment_digests(bundle.records.get("attachment", [])) \
+        - bundle.attachments.keys()
+    if missing:
+        raise BundleError(f"{name} lists an attached file whose content it does not hold. "
+                          "It was not imported; ask the sender to export it again.")
     return bundle

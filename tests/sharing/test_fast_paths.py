@@ -188,8 +188,10 @@ def test_json_text_is_what_sqlalchemy_stores(value: object) -> None:
     ({"a": "1d"}, False), ({"a": [[1], "d"]}, False), ({"a": [1, 2]}, False), ([], False),
 ])
 def test_damaged_stamps_are_still_refused(stamps: object, ok: bool) -> None:
-    line = {"id": "x", "values": {}, "stamps": stamps, "vv": {}, "delete_ctx": {}}
+    line = {"id": "x", "values": {"name": "Food"}, "stamps": stamps, "vv": {},
+            "delete_ctx": {}}
     if ok:
+        line["rev"] = compute_rev(line["values"], stamps, {}, {})  # type: ignore[arg-type]
         assert limits.check_line(line, "tag", "here", "b")["stamps"] == stamps
     else:
         with pytest.raises(limits.BundleError, match="damaged stamps"):
