@@ -94,14 +94,20 @@ def _plain(error: BaseException, path: Path) -> PartnerDeskError:
 
 
 def copy_database(source: Path, temporary: Path) -> None:
-    """Snapshot `source` into `temporary` (a single file, no journal) with the backup API."""
+    """Snapshot `source` into `temporary` (a single file, no journal) with the backup API.
+
+    One step, not several: SQLite restarts a stepped backup whenever another connection
+    writes between steps, so a stepped copy of a database someone keeps writing to may
+    never finish. In WAL mode a single step reads one snapshot and does not hold up
+    writers.
+    """
     remove_journal_files(temporary)
     temporary.unlink(missing_ok=True)
     src = sqlite3.connect(str(source), timeout=10)
     try:
         dst = sqlite3.connect(str(temporary))
         try:
-            src.backup(dst, pages=1024)
+            src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()

@@ -468,10 +468,21 @@ class Store:
     def _ensure_device_id(self) -> str:
         """This database's device id, made on first open, and made anew (before any
         write) when the file finds itself copied, moved or restored (`db.identity`)."""
-        # An office database is one copy whichever computer connects: its place is the
-        # server's address, not the connecting computer.
-        here = identity.place_of(self.path) if self.address is None else {
-            "server": self.address.url.render_as_string(hide_password=True)}
+        # An office database is one copy whichever computer or person connects: its place
+        # is the server and database, not the connecting computer or account.
+        if self.address is None:
+            here = identity.place_of(self.path)
+        else:
+            url = self.address.url
+            here = {"server": f"{url.host or ''}:{url.port or ''}/{url.database or ''}"}
+            from partnerdesk.db.server import can_change
+
+            with self.engine.connect() as connection:
+                if not can_change(connection):
+                    # A reader never writes, so it needs no id of its own.
+                    device = connection.execute(select(Setting.value).where(
+                        Setting.key == DEVICE_KEY)).scalar()
+                    return str(device or "")
         with Session(self._writer_engine) as session:
             device = session.get(Setting, DEVICE_KEY)
             place = session.get(Setting, identity.PLACE_KEY)
