@@ -17,7 +17,7 @@ from partnerdesk.logs import setup_logging
 
 AREAS = ["partnerdesk.cli.core", "partnerdesk.cli.reports", "partnerdesk.cli.insight",
          "partnerdesk.cli.sharing", "partnerdesk.cli.interchange", "partnerdesk.cli.settings",
-         "partnerdesk.cli.events", "partnerdesk.cli.records"]
+         "partnerdesk.cli.events", "partnerdesk.cli.records", "partnerdesk.cli.office"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
+from partnerdesk.db.engine import placeholder
 from partnerdesk.db.local import Setting
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services.store import COUNTER_KEY, DEVICE_KEY
@@ -262,7 +263,7 @@ def _check_other_types(connection: Connection, records: dict[str, list[dict[str,
     ids = sorted(incoming)
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
+        marks = ",".join([placeholder(connection)] * len(chunk))  # ? or %s (PostgreSQL)
         for record_id, held in connection.exec_driver_sql(
                 f"SELECT record_id, record_type FROM search_docs WHERE record_id IN ({marks})",
                 tuple(chunk)):
