@@ -6,7 +6,6 @@ from pathlib import Path
 from partnerdesk.cli.common import Commands, db_label, file_only, open_desk
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import backup as backups
-from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
 from partnerdesk.errors import PartnerDeskError
 
 
@@ -113,6 +112,8 @@ def run_reminders(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
+
     path = file_only(args, "check")
     if not path.exists():
         raise PartnerDeskError(f"There is no database at {path}.")
