@@ -17,6 +17,7 @@ from partnerdesk.db.migrate import holds_database, open_database, take_daily_bac
 from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.paths import resolve_db_path, server_location
+from partnerdesk.private import tighten_database
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
@@ -145,6 +146,7 @@ class Desk:
                     target=take_daily_backup, args=(db_path,), name="daily-backup")
                 desk._backup_thread.start()
             desk.place_warning = risky_place(db_path)
+            tighten_database(db_path)
             desk._seed_categories()
         except BaseException:
             lock.release()
