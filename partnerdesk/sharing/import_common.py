@@ -71,9 +71,11 @@ def decode_text(data: bytes, name: str = "The file") -> str:
     """Text from bytes in the encodings people's programs write: UTF-8 (with or without
     BOM), UTF-16 (with or without BOM), Windows-1252. Refuses what is not text."""
     text: str | None = None
+    wide = True  # UTF-16 or UTF-32, where a NUL character means the bytes are not text
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         text = _try(data, "utf-32")
     elif data.startswith(b"\xef\xbb\xbf"):
+        wide = False
         text = _try(data, "utf-8-sig")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _try(data, "utf-16")
@@ -83,10 +85,11 @@ def decode_text(data: bytes, name: str = "The file") -> str:
         odd = head[1::2].count(0)
         text = _try(data, "utf-16-be" if even > odd else "utf-16-le")
     else:
+        wide = False
         text = _try(data, "utf-8")
         if text is None:
             text = _try(data, "cp1252")
-    if text is None or not _looks_like_text(text):
+    if text is None or not _looks_like_text(text) or (wide and "\x00" in text[:20000]):
         raise ImportFileError(
             f"{name} does not look like a text file PartnerDesk can read (it may be a "
             "spreadsheet in Excel format or damaged). Save it as CSV (UTF-8) or vCard and "

@@ -40,7 +40,9 @@ def test_a_cell_of_200_000_characters_is_refused(db_path: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "needs.csv"
     path.write_text(HEADER + "Food," + "x" * 200_000 + ",high,City,\n")
-    refused(db_path, path, capsys, "Row 2", "longer than")
+    err = refused(db_path, path, capsys, "Row 2")
+    # the CSV reader's own limit, or (where a library raised it) the save rules'
+    assert "longer than" in err or "200,000 characters long" in err
 
 
 def test_a_description_over_the_limit_names_its_row(db_path: Path, tmp_path: Path,
