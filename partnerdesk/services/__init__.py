@@ -12,12 +12,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from partnerdesk.services.desk import Desk, SearchResult
+    from partnerdesk.services.desk import Desk
+    from partnerdesk.services.glance import SearchResult
     from partnerdesk.services.store import Change
 
 __all__ = ["Change", "Desk", "SearchResult"]
 
-_HOMES = {"Desk": "partnerdesk.services.desk", "SearchResult": "partnerdesk.services.desk",
+_HOMES = {"Desk": "partnerdesk.services.desk", "SearchResult": "partnerdesk.services.glance",
           "Change": "partnerdesk.services.store"}
 
 

@@ -5,33 +5,14 @@ Each check runs in a fresh interpreter, since this test process has imported eve
 already, and asks that interpreter which modules it ended up with.
 """
 
-import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from partnerdesk import __version__
-
-ROOT = Path(__file__).resolve().parents[2]
-# Whole packages (and their sub-modules), then single modules of ours.
-HEAVY_PACKAGES = ("sqlmodel", "sqlalchemy", "PySide6", "shiboken6", "alembic", "reportlab")
-HEAVY_MODULES = ("partnerdesk.db.records", "partnerdesk.services.desk")
-
-
-def loaded_after(code: str) -> tuple[list[str], str]:
-    """Run `code` in a new interpreter; (the heavy modules it loaded, what it printed)."""
-    probe = (f"import json, sys\n{code}\n"
-             f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-             f"{HEAVY_PACKAGES!r} or m in {HEAVY_MODULES!r})))")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, check=True, timeout=120)
-    *printed, modules = done.stdout.strip().splitlines()
-    return json.loads(modules), "\n".join(printed)
+from tests.cli.probe import ROOT, loaded_after
 
 
 def test_version_prints_without_loading_the_tables_or_qt() -> None:
