@@ -109,6 +109,21 @@ def _apply_state(row: SQLModel, state: versioning.VersionState, device: str) -> 
     row.updated_at = utcnow()  # type: ignore[attr-defined]
 
 
+class Touched(NamedTuple):
+    """One record a transaction wrote: how it was before its first write in the
+    transaction (None: made by it) and after its last. The undo journal
+    (`services.undo`) keeps these to put the record back exactly."""
+
+    model: type[SQLModel]
+    record_id: str
+    before: tuple[dict[str, Any], bool] | None  # user field values, deleted
+    after: tuple[dict[str, Any], bool] | None  # None: the row was removed
+
+
+def _snapshot(row: SQLModel) -> tuple[dict[str, Any], bool]:
+    return field_values(row), bool(row.deleted)  # type: ignore[attr-defined]
+
+
 class Writer:
     """One transaction's worth of changes; made by `Store.write()`."""
 
@@ -117,6 +132,12 @@ class Writer:
         self.store = store
         self.changes: list[Change] = []
         self.batch_id: str | None = None
+        # What this transaction is, for Undo ("edit of Marcus Lee"); None: a write the
+        # undo journal does not keep (imports have their own undo, settings have none).
+        self.undo_name: str | None = None
+        # Every record written, in the order first written (see `Touched`); the bulk
+        # writes note theirs only when the transaction was named for Undo before them.
+        self.touched: dict[tuple[str, str], Touched] = {}
         # What save rules learned in this transaction (which tags exist, say), so a bulk
         # save asks the database once instead of once per record.
         self.learned: dict[str, Any] = {}
@@ -127,6 +148,25 @@ class Writer:
     @property
     def device(self) -> str:
         return self.store.device_id
+
+    def undo_as(self, name: str) -> None:
+        """Keep this transaction in the undo journal as one step, named `name` (what a
+        person reads after "Undo: ", as in "edit of Marcus Lee")."""
+        self.undo_name = name
+
+    def _touch(self, model: type[SQLModel], record_id: str,
+               before: tuple[dict[str, Any], bool] | None,
+               after: tuple[dict[str, Any], bool] | None) -> None:
+        """Note a write of one record: its state before the transaction's first write of
+        it, and after this one."""
+        key = (type_name(model), record_id)
+        earlier = self.touched.get(key)
+        if earlier is not None:
+            before = earlier.before
+        self.touched[key] = Touched(model, record_id, before, after)
+
+    def _touch_row(self, row: SQLModel, before: tuple[dict[str, Any], bool] | None) -> None:
+        self._touch(type(row), row.id, before, _snapshot(row))  # type: ignore[attr-defined]
 
     def counter(self) -> int:
         """One Lamport tick per transaction: every stamp it writes shares it."""
@@ -198,6 +238,7 @@ class Writer:
                 changed_by=self.store.person))
         self.session.flush()
         self._reindex(row)
+        self._touch_row(row, None)
         self.changes.append(Change(type_name(model), row.id,  # type: ignore[attr-defined]
                                    "created", tuple(values)))
         return row
@@ -208,6 +249,7 @@ class Writer:
         changed = {k: v for k, v in changes.items() if current.get(k) != v}
         if not changed:
             return []
+        before = (current, bool(row.deleted))  # type: ignore[attr-defined]
         self.history(row, "updated", sorted(changed))
         state = versioning.local_edit(version_state(row), changed, self.counter(), self.device,
                                       self._listed_for(row))
@@ -215,6 +257,7 @@ class Writer:
         self.session.add(row)
         self.session.flush()
         self._reindex(row)
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id,  # type: ignore[attr-defined]
                                    "updated", tuple(sorted(changed))))
         return sorted(changed)
@@ -222,18 +265,21 @@ class Writer:
     def delete(self, row: SQLModel) -> bool:
         if row.deleted:  # type: ignore[attr-defined]
             return False
+        before = _snapshot(row)
         self.history(row, "deleted", [])
         state = versioning.local_delete(version_state(row), self.counter(), self.device,
                                         self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self._reindex(row)
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id, "deleted"))  # type: ignore[attr-defined]
         return True
 
     def restore(self, row: SQLModel) -> bool:
         if not row.deleted:  # type: ignore[attr-defined]
             return False
+        before = _snapshot(row)
         self.history(row, "restored", [])
         state = versioning.local_restore(version_state(row), self.counter(), self.device,
                                          self._listed_for(row))
@@ -241,6 +287,7 @@ class Writer:
         self.session.add(row)
         self.session.flush()
         self._reindex(row)
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id, "restored"))  # type: ignore[attr-defined]
         return True
 
@@ -249,12 +296,14 @@ class Writer:
         stamps the hidden alive field, so a deletion of this record made elsewhere without
         seeing this write cannot wipe it (and the clash is listed) — opposite merges of
         one pair end with both records alive, never both gone."""
+        before = _snapshot(row)
         self.history(row, "updated", [])
         state = versioning.local_restore(version_state(row), self.counter(), self.device,
                                          self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id, "updated"))  # type: ignore[attr-defined]
 
     def _reindex(self, row: SQLModel) -> None:
@@ -310,6 +359,10 @@ class Writer:
                                   for record_id in ids])
         search_index.put(connection, search_entries(self.session, model, prepared), fresh=True)
         self.changes += [Change(kind, record_id, "created", fields) for record_id in ids]
+        if self.undo_name is not None:
+            for row in prepared:
+                self._touch(model, row["id"], None,
+                            ({n: row[n] for n in names}, False))
         return ids
 
     def bulk_update(self, edits: list[tuple[SQLModel, dict[str, Any]]]) -> None:
@@ -336,6 +389,63 @@ class Writer:
                                  tuple(sorted(changed)), device))
         self.put_states(model, puts, action="updated")
 
+    def current_rows(self, model: type[SQLModel], record_ids: Iterable[str],
+                     ) -> dict[str, dict[str, Any]]:
+        """id -> every column of these records as they are now in this transaction (typed
+        values, as `columns_of` gives them), read without ORM objects: the shape
+        `put_local` and `put_states` take, for writes of thousands of records."""
+        self.session.flush()
+        table = model.__table__  # type: ignore[attr-defined]
+        ids = list(dict.fromkeys(record_ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            for row in self.session.execute(select(table).where(
+                    table.c.id.in_(ids[start:start + 500]))).mappings():
+                found[row["id"]] = dict(row)
+        return found
+
+    def put_local(self, model: type[SQLModel],
+                  edits: Iterable[tuple[dict[str, Any], dict[str, Any], bool | None]],
+                  ) -> None:
+        """Local writes to many records of one type at once (a bulk change from a list,
+        an undo): for each, its row as `current_rows` read it, the fields to change, and
+        whether it should end deleted (None: as it is). Each gets what `update`,
+        `delete` and `restore` give one record (changed fields stamped with this
+        transaction's counter and what it had seen, the earlier state in history, the
+        index and change notices), in bulk."""
+        edits = list(edits)
+        if not edits:
+            return
+        counter, device = self.counter(), self.device
+        listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
+        names = user_fields(model)
+        groups: dict[str, list[StatePut]] = {"restored": [], "updated": [], "deleted": []}
+        for current, changes, deleted in edits:
+            values = {name: current[name] for name in names}
+            changed = {k: v for k, v in changes.items() if values.get(k) != v}
+            was_deleted = bool(current["deleted"])
+            restore = deleted is False and was_deleted
+            delete = deleted is True and not was_deleted
+            if not (changed or restore or delete):
+                continue
+            seen = listed.get(current["id"], {})
+            state = versioning.VersionState(values, dict(current["stamps"]),
+                                            dict(current["vv"]), dict(current["delete_ctx"]))
+            action = "updated"
+            if restore:  # alive first: an edit of a deleted record would not show
+                state = versioning.local_restore(state, counter, device, seen)
+                action = "restored"
+            if changed:
+                state = versioning.local_edit(state, changed, counter, device, seen)
+            if delete:
+                state = versioning.local_delete(state, counter, device, seen)
+                action = "deleted"
+            groups[action].append(StatePut(current["id"], state, current,
+                                           tuple(sorted(changed)), device))
+        for action, puts in groups.items():
+            if puts:
+                self.put_states(model, puts, action=action)
+
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
                    action: str = "merged") -> None:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
@@ -348,6 +458,7 @@ class Writer:
         notes the changes. Every state holds every user field of the type. Foreign keys
         are checked at commit, so the records of one transaction may arrive in any order.
         """
+        puts = list(puts)
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
         connection = self.session.connection()
         defer_foreign_keys(connection)
@@ -389,8 +500,12 @@ class Writer:
                 updated.append(row)
                 history.append(self._history_row(kind, put.record_id, now, action,
                                                   put.fields, current))
-                changes.append(Change(kind, put.record_id, "deleted" if deleted and not
-                                      current["deleted"] else "updated", put.fields))
+                was = bool(current["deleted"])
+                changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
+                                      else "restored" if was and not deleted else "updated",
+                                      put.fields))
+        if self.undo_name is not None:  # kept for Undo (named before the write)
+            self._touch_states(model, puts)
         table = model.__table__  # type: ignore[attr-defined]
         insert_rows(connection, table, created, ENCODED)
         update_rows(connection, table, updated, ENCODED)
@@ -403,6 +518,16 @@ class Writer:
             self.session, model, [r for r in updated if not r["deleted"]]))
         self.changes += changes
         self._forget(model, changes)
+
+    def _touch_states(self, model: type[SQLModel], puts: list[StatePut]) -> None:
+        names = user_fields(model)
+        for put in puts:
+            current = put.current
+            before = None if current is None else \
+                ({n: current[n] for n in names}, bool(current["deleted"]))
+            after = None if put.state is None else \
+                ({n: put.state.values[n] for n in names}, put.state.deleted)
+            self._touch(model, put.record_id, before, after)
 
     def _history_row(self, kind: str, record_id: str, now: Any, action: str,
                      fields: tuple[str, ...], current: dict[str, Any] | None) -> dict[str, Any]:
@@ -443,6 +568,9 @@ class Store:
         self.address = address
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
+        # Where a write named for Undo goes once committed (`services.undo.UndoJournal`,
+        # which the Desk sets up); None: nothing is kept.
+        self.journal: Any = None
         # This session, among the people on an office database (its change notices).
         self.session_id = str(uuid.uuid4())
         self._listener: Any = None
@@ -544,6 +672,8 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+        if writer.undo_name is not None and writer.touched and self.journal is not None:
+            self.journal.record(writer.undo_name, list(writer.touched.values()))
         if writer.changes:
             self._notify(writer.changes)
 
