@@ -10,6 +10,7 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, String, select, type_coerce
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
@@ -29,7 +30,7 @@ from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import versioning
-from partnerdesk.services.indexing import search_entries
+from partnerdesk.services.indexing import index_fields, search_entries
 
 if TYPE_CHECKING:
     from partnerdesk.db.server import ServerAddress
@@ -46,6 +47,9 @@ SEED_STAMP: tuple[int, str] = (0, "seed")
 ENCODED = ("stamps", "vv", "delete_ctx")
 HISTORY_ENCODED = ("changed_fields", "state")
 DELETED_FIELD = "_deleted"  # a conflict's field when a deletion lost (`sharing.merge`)
+# What a local bulk edit writes besides the changed fields (`Writer.put_states`).
+LOCAL_BOOKKEEPING = ("id", "updated_at", "rev", "deleted", "origin", "stamps", "vv",
+                     "delete_ctx")
 
 
 @dataclass(frozen=True)
@@ -396,13 +400,30 @@ class Writer:
         `put_local` and `put_states` take, for writes of thousands of records."""
         self.session.flush()
         table = model.__table__  # type: ignore[attr-defined]
+        # The merge bookkeeping as text: most records share a few patterns of stamps
+        # (every field written by the same save), so each text is decoded once.
+        columns = [type_coerce(column, String).label(column.name) if column.name in ENCODED
+                   else column for column in table.columns]
+        decoded: dict[str, Any] = {}
+
+        def decode(value: Any) -> Any:
+            if not isinstance(value, str):  # a server's driver decodes JSON itself
+                return value
+            found = decoded.get(value)
+            if found is None:
+                found = decoded[value] = json.loads(value)
+            return found
+
         ids = list(dict.fromkeys(record_ids))
-        found: dict[str, dict[str, Any]] = {}
+        rows: dict[str, dict[str, Any]] = {}
         for start in range(0, len(ids), 500):
-            for row in self.session.execute(select(table).where(
+            for row in self.session.execute(select(*columns).where(
                     table.c.id.in_(ids[start:start + 500]))).mappings():
-                found[row["id"]] = dict(row)
-        return found
+                values = dict(row)
+                for name in ENCODED:  # shared between records: read, never changed
+                    values[name] = decode(values[name])
+                rows[values["id"]] = values
+        return rows
 
     def put_local(self, model: type[SQLModel],
                   edits: Iterable[tuple[dict[str, Any], dict[str, Any], bool | None]],
@@ -444,10 +465,10 @@ class Writer:
                                            tuple(sorted(changed)), device))
         for action, puts in groups.items():
             if puts:
-                self.put_states(model, puts, action=action)
+                self.put_states(model, puts, action=action, local=True)
 
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
-                   action: str = "merged") -> None:
+                   action: str = "merged", local: bool = False) -> None:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
         versions, `bulk_update`'s edits.
 
@@ -457,6 +478,11 @@ class Writer:
         entry, which is how undoing it knows to remove it), updates the search index and
         notes the changes. Every state holds every user field of the type. Foreign keys
         are checked at commit, so the records of one transaction may arrive in any order.
+
+        `local`: local edits whose `fields` list exactly the values that change
+        (`put_local`): only those columns and the bookkeeping are written, and a record's
+        search entry is made again only when a field it is built from changed (or it
+        was deleted or restored); otherwise it would come out the same.
         """
         puts = list(puts)
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
@@ -470,6 +496,8 @@ class Writer:
         removed: list[str] = []
         history: list[dict[str, Any]] = []
         changes: list[Change] = []
+        reindexed: list[dict[str, Any]] = []
+        indexed = index_fields(model)
         for put in puts:
             state, current = put.state, put.current
             if state is None:
@@ -497,10 +525,17 @@ class Writer:
                 changes.append(Change(kind, put.record_id,
                                       "deleted" if deleted else "created", put.fields))
             else:
-                updated.append(row)
+                was = bool(current["deleted"])
+                if not local:
+                    updated.append(row)
+                    reindexed.append(row)
+                else:
+                    updated.append({**{name: row[name] for name in put.fields},
+                                    **{name: row[name] for name in LOCAL_BOOKKEEPING}})
+                    if was != deleted or not indexed.isdisjoint(put.fields):
+                        reindexed.append(row)
                 history.append(self._history_row(kind, put.record_id, now, action,
                                                   put.fields, current))
-                was = bool(current["deleted"])
                 changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
                                       else "restored" if was and not deleted else "updated",
                                       put.fields))
@@ -508,14 +543,18 @@ class Writer:
             self._touch_states(model, puts)
         table = model.__table__  # type: ignore[attr-defined]
         insert_rows(connection, table, created, ENCODED)
-        update_rows(connection, table, updated, ENCODED)
+        same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in updated:  # one statement per set of columns (one, but for `local`)
+            same_columns.setdefault(tuple(row), []).append(row)
+        for rows in same_columns.values():
+            update_rows(connection, table, rows, ENCODED)
         delete_rows(connection, table, removed)
         self._insert_history(history)
-        search_index.remove(connection, removed + [r["id"] for r in updated if r["deleted"]])
+        search_index.remove(connection, removed + [r["id"] for r in reindexed if r["deleted"]])
         search_index.put(connection, search_entries(
             self.session, model, [r for r in created if not r["deleted"]]), fresh=True)
         search_index.put(connection, search_entries(
-            self.session, model, [r for r in updated if not r["deleted"]]))
+            self.session, model, [r for r in reindexed if not r["deleted"]]))
         self.changes += changes
         self._forget(model, changes)
 
