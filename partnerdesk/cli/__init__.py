@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from partnerdesk import __version__
+from partnerdesk import version_text
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.logs import setup_logging
 
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="partnerdesk",
         description="PartnerDesk: partnerships, agreements, resources and meetings. "
                     "Run with no command to open the app.")
-    parser.add_argument("--version", action="version", version=f"PartnerDesk {__version__}")
+    parser.add_argument("--version", action="version", version=version_text())
     parser.add_argument("--db", metavar="PATH",
                         help="database file to use (default: $PARTNERDESK_DB, else the "
                              "data folder)")

@@ -2,7 +2,6 @@
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +23,7 @@ from partnerdesk.services.dates import format_date
 from partnerdesk.services.events import EventService
 from partnerdesk.services.feedback import FeedbackService
 from partnerdesk.services.funding import FundingService
+from partnerdesk.services.glance import STAT_TABLES, SearchResult
 from partnerdesk.services.ids import category_id
 from partnerdesk.services.meetings import MeetingService
 from partnerdesk.services.partnerships import PartnershipService
@@ -44,21 +44,9 @@ if TYPE_CHECKING:
     )
     from partnerdesk.services.backups import Backups
 
-STAT_KEYS = {
-    "organizations": r.Organization, "contacts": r.Contact, "partnerships": r.Partnership,
-    "agreements": r.Agreement, "resources": r.Resource, "needs": r.CommunityNeed,
-    "referral_pathways": r.ReferralPathway, "meetings": r.Meeting,
-    "action_items": r.ActionItem, "attachments": r.Attachment,
-    "events": r.Event, "feedback": r.Feedback,
-    "funding": r.Funding,
-}
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    record_type: str
-    record_id: str
-    title: str
+# The kinds `stats` counts, with their tables: named once, in `services.glance`.
+_MODEL_OF_TABLE = {model.__tablename__: model for model in RECORD_TYPES.values()}
+STAT_KEYS = {key: _MODEL_OF_TABLE[table] for key, table in STAT_TABLES.items()}
 
 
 class Desk:
