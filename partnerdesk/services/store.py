@@ -81,6 +81,12 @@ def full_state(row: SQLModel) -> dict[str, Any]:
     return {name: versioning.jsonable(getattr(row, name)) for name in type(row).model_fields}
 
 
+# A history entry's state as JSON text straight from a row's column values: what
+# `json_text(full_json(row))` writes, with dates turned into ISO text by the C encoder
+# as it meets them instead of by a Python call per value (bulk writes keep thousands).
+_STATE_JSON = json.JSONEncoder(default=versioning.jsonable)
+
+
 def full_json(row: dict[str, Any]) -> dict[str, Any]:
     """`full_state` of a row read as a dict of column values."""
     return {name: versioning.jsonable(value) for name, value in row.items()}
@@ -166,7 +172,14 @@ class Writer:
         key = (type_name(model), record_id)
         earlier = self.touched.get(key)
         if earlier is not None:
-            before = earlier.before
+            # A bulk write notes only the fields it changed: what an earlier write did
+            # not note was, before it, as it is before this one.
+            if earlier.before is None or before is None:
+                before = earlier.before
+            else:
+                before = ({**before[0], **earlier.before[0]}, earlier.before[1])
+            if earlier.after is not None and after is not None:
+                after = ({**earlier.after[0], **after[0]}, after[1])
         self.touched[key] = Touched(model, record_id, before, after)
 
     def _touch_row(self, row: SQLModel, before: tuple[dict[str, Any], bool] | None) -> None:
@@ -540,7 +553,7 @@ class Writer:
                                       else "restored" if was and not deleted else "updated",
                                       put.fields))
         if self.undo_name is not None:  # kept for Undo (named before the write)
-            self._touch_states(model, puts)
+            self._touch_states(model, puts, local)
         table = model.__table__  # type: ignore[attr-defined]
         insert_rows(connection, table, created, ENCODED)
         same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -558,9 +571,11 @@ class Writer:
         self.changes += changes
         self._forget(model, changes)
 
-    def _touch_states(self, model: type[SQLModel], puts: list[StatePut]) -> None:
-        names = user_fields(model)
+    def _touch_states(self, model: type[SQLModel], puts: list[StatePut], local: bool) -> None:
+        every = user_fields(model)
         for put in puts:
+            # A local edit changes only its listed fields: those are all Undo needs.
+            names = put.fields if local else every
             current = put.current
             before = None if current is None else \
                 ({n: current[n] for n in names}, bool(current["deleted"]))
@@ -576,7 +591,7 @@ class Writer:
             text = self._field_texts[fields] = json_text(list(fields))
         return {"record_type": kind, "record_id": record_id, "changed_at": now,
                 "action": action, "changed_fields": text,
-                "state": "{}" if current is None else json_text(full_json(current)),
+                "state": "{}" if current is None else _STATE_JSON.encode(current),
                 "batch_id": self.batch_id, "changed_by": self.store.person}
 
     def _insert_history(self, rows: list[dict[str, Any]]) -> None:
