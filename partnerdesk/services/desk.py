@@ -32,6 +32,7 @@ from partnerdesk.services.records import DoneDateService, OrganizationService, R
 from partnerdesk.services.reviews import ReviewService
 from partnerdesk.services.settings import ReminderWindows, Settings
 from partnerdesk.services.store import Change, Store
+from partnerdesk.services.undo import UndoJournal
 
 if TYPE_CHECKING:
     from partnerdesk.db.server import ServerAddress
@@ -55,6 +56,8 @@ class Desk:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = Settings(store)
+        # Undo and Redo of what was done with this database while it is open.
+        self.undo = UndoJournal(store)
         self._lock: DatabaseLock | None = None
         # A warning to show when the file sits in a cloud-synced folder or on a network drive.
         self.place_warning: str | None = None
