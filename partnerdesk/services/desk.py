@@ -16,6 +16,7 @@ from partnerdesk.db.migrate import holds_database, open_database, take_daily_bac
 from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.paths import resolve_db_path, server_location
+from partnerdesk.private import tighten_database
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
@@ -31,6 +32,7 @@ from partnerdesk.services.records import DoneDateService, OrganizationService, R
 from partnerdesk.services.reviews import ReviewService
 from partnerdesk.services.settings import ReminderWindows, Settings
 from partnerdesk.services.store import Change, Store
+from partnerdesk.services.undo import UndoJournal
 
 if TYPE_CHECKING:
     from partnerdesk.db.server import ServerAddress
@@ -54,6 +56,8 @@ class Desk:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = Settings(store)
+        # Undo and Redo of what was done with this database while it is open.
+        self.undo = UndoJournal(store)
         self._lock: DatabaseLock | None = None
         # A warning to show when the file sits in a cloud-synced folder or on a network drive.
         self.place_warning: str | None = None
@@ -133,6 +137,7 @@ class Desk:
                     target=take_daily_backup, args=(db_path,), name="daily-backup")
                 desk._backup_thread.start()
             desk.place_warning = risky_place(db_path)
+            tighten_database(db_path)
             desk._seed_categories()
         except BaseException:
             lock.release()

@@ -37,7 +37,7 @@ from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
 from partnerdesk.db.local import Setting
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services.store import COUNTER_KEY, DEVICE_KEY
-from partnerdesk.services.validation import MAX_TEXT, base_type, field_limit
+from partnerdesk.services.validation import MAX_TEXT, base_type, field_limit, text_problem
 from partnerdesk.services.versioning import compute_rev, is_deleted
 
 # Counters are integers below 2**53 (shared design SHARING.md, "Identity of a laptop").
@@ -51,18 +51,6 @@ SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
 class ShapeProblem(ValueError):
     """A value that is not what its field holds; the text says what is wrong."""
-
-
-def text_problem(value: str) -> str | None:
-    """Why a string cannot be stored as text (NUL, an unpaired surrogate), or None."""
-    if "\x00" in value:
-        return "a NUL character"
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "a broken character (an unpaired surrogate)"
-    return None
 
 
 def _text(value: Any, limit: int) -> None:
