@@ -101,8 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     from partnerdesk.logs import setup_logging
     from partnerdesk.paths import resolve_db_path, server_location
+    from partnerdesk.private import keep_private
     from partnerdesk.ui.app import run
 
+    keep_private()
     setup_logging()
     if getattr(sys, "frozen", False):
         ensure_desktop_integration()

@@ -16,6 +16,7 @@ from partnerdesk.db.migrate import holds_database, open_database
 from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.paths import resolve_db_path, server_location
+from partnerdesk.private import tighten_database
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
@@ -31,6 +32,7 @@ from partnerdesk.services.records import DoneDateService, OrganizationService, R
 from partnerdesk.services.reviews import ReviewService
 from partnerdesk.services.settings import ReminderWindows, Settings
 from partnerdesk.services.store import Change, Store
+from partnerdesk.services.undo import UndoJournal
 
 if TYPE_CHECKING:
     from partnerdesk.db.server import ServerAddress
@@ -54,6 +56,8 @@ class Desk:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = Settings(store)
+        # Undo and Redo of what was done with this database while it is open.
+        self.undo = UndoJournal(store)
         self._lock: DatabaseLock | None = None
         # The daily backup left to `start_daily_backup`, and its process once started.
         self._daily_backup_due = False
@@ -134,6 +138,7 @@ class Desk:
             desk._lock = lock
             desk._daily_backup_due = backup_later
             desk.place_warning = risky_place(db_path)
+            tighten_database(db_path)
             desk._seed_categories()
         except BaseException:
             lock.release()
