@@ -30,7 +30,7 @@ from datetime import date, datetime
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select, text
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
@@ -250,10 +250,9 @@ def _check_other_types(connection: Connection, records: dict[str, list[dict[str,
     ids = sorted(incoming)
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        for record_id, held in connection.exec_driver_sql(
-                f"SELECT record_id, record_type FROM search_docs WHERE record_id IN ({marks})",
-                tuple(chunk)):
+        for record_id, held in connection.execute(text(
+                "SELECT record_id, record_type FROM search_docs WHERE record_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)), {"ids": chunk}):
             if held != incoming[record_id]:
                 raise error(
                     f"{name} holds a {incoming[record_id].replace('_', ' ')} whose id "

@@ -8,7 +8,6 @@ compute them), unless the case is precisely a revision that does not match.
 import contextlib
 import io
 import json
-import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -42,12 +41,12 @@ def cli(*args: str) -> tuple[int, str]:
 
 def refused_by_cli(desk: Desk, path: Path, match: str) -> None:
     """The command line's answer: exit 1, one sentence, nothing changed."""
-    before = dump(desk.path)
-    code, said = cli("--db", str(desk.path), "import", str(path))
+    before = dump(desk)
+    code, said = cli("--db", desk.store.location, "import", str(path))
     assert code == 1, said
     assert match in said
     assert "Traceback" not in said and "unexpected" not in said
-    assert dump(desk.path) == before
+    assert dump(desk) == before
 
 
 def changed(good: Path, tmp_path: Path, record_type: str,
@@ -90,12 +89,13 @@ def test_an_attachment_with_the_hash_of_other_bytes_in_the_bundle_is_refused(
 
 def _plant_hostile_attachment(desk: Desk, digest: str) -> None:
     """The state an older version left after importing case 1: a row naming a path."""
-    connection = sqlite3.connect(desk.path)
-    connection.execute("UPDATE attachments SET sha256 = ?", (digest,))
-    connection.commit()
-    connection.close()
+    from sqlalchemy import text
+
+    with desk.store.engine.begin() as connection:
+        connection.execute(text("UPDATE attachments SET sha256 = :digest"), {"digest": digest})
 
 
+@pytest.mark.sqlite_only("attachment bytes are files in the folder beside a database file")
 @pytest.mark.parametrize("for_partner", [False, True])
 def test_export_never_reads_a_path_an_attachment_row_names(laptops: Laptops, good: Path,
                                                            tmp_path: Path,
