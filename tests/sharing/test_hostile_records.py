@@ -361,3 +361,20 @@ def test_one_id_under_two_types_in_one_bundle_is_refused(laptops: Laptops, good:
     path = changed(good, tmp_path, "contact",
                    lambda line: line.update(id=organization["id"]))
     refused(laptops("target"), path, "the id of a record of another type")
+
+
+# -- 5. a records member small when packed, huge when parsed ----------------------------
+
+def test_a_records_member_over_its_own_limit_is_refused(laptops: Laptops, good: Path,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """A 7 MB member under the ratio limit once unpacked to 1.4 GB of lines (3.4 GB
+    parsed); record members have a limit of their own, far below the bundle's."""
+    from partnerdesk.sharing import limits
+
+    size = len(members(good)["records/contact.jsonl"])
+    monkeypatch.setattr(limits, "MAX_RECORDS_MEMBER", size - 1)
+    refused(laptops("target"), good, "more records than PartnerDesk reads")
+    monkeypatch.setattr(limits, "MAX_RECORDS_MEMBER", 10 ** 9)
+    monkeypatch.setattr(limits, "MAX_RECORDS_TOTAL", size - 1)
+    refused(laptops("target"), good, "more records than PartnerDesk reads")
