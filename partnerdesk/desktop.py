@@ -6,19 +6,17 @@ for an unknown command, so this front door looks for it first: with a screen, th
 window opens and starts the import preview; without one, the preview is printed and
 the command to import it is shown. Anything else goes to the usual command line.
 
-No Qt here: the Qt half is `partnerdesk.ui.open_file`.
+No Qt here: the Qt half is `partnerdesk.ui.open_file`. Nothing heavy either: this module
+runs before every command, so it imports what a command needs only once it knows the
+command (`--version` prints without loading the tables, SQLAlchemy or Qt).
 """
 
-import logging
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from partnerdesk.paths import resolve_db_path, server_location
-
-log = logging.getLogger("partnerdesk.desktop")
+from partnerdesk import version_text
 
 BUNDLE_SUFFIX = ".partnerdesk"
 MIME_TYPE = "application/x-partnerdesk-bundle"
@@ -60,6 +58,8 @@ def ensure_desktop_integration(executable: Path | None = None) -> bool:
     script = executable.parent / "linux" / "install.sh"
     if not script.is_file():
         return False  # not a bundle (running from source or a wheel)
+    import subprocess
+
     entry = desktop_entry_path()
     try:
         if entry.is_file() and f"TryExec={executable}\n" in entry.read_text(encoding="utf-8"):
@@ -67,7 +67,10 @@ def ensure_desktop_integration(executable: Path | None = None) -> bool:
         subprocess.run(["sh", str(script), "--quiet", "--exec", str(executable)], check=True,
                        timeout=60, stdin=subprocess.DEVNULL, capture_output=True)
     except (OSError, subprocess.SubprocessError) as error:
-        log.warning("Could not add PartnerDesk to the applications menu: %s", error)
+        import logging  # not at the top: `--version` prints before logging is loaded
+
+        logging.getLogger("partnerdesk.desktop").warning(
+            "Could not add PartnerDesk to the applications menu: %s", error)
         return False
     return True
 
@@ -75,6 +78,10 @@ def ensure_desktop_integration(executable: Path | None = None) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """The program's front door (the `partnerdesk` command and the frozen app)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        # What argparse's version action prints, without building every command first.
+        print(version_text())
+        return 0
     opening = split_bundle_argument(args)
     from partnerdesk.cli import main as cli_main
     from partnerdesk.cli.launch import has_display
@@ -93,9 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"To bring these records in, run:  partnerdesk import \"{bundle}\"")
         return status
     from partnerdesk.logs import setup_logging
+    from partnerdesk.paths import resolve_db_path, server_location
+    from partnerdesk.private import keep_private
     from partnerdesk.ui.app import run
 
+    keep_private()
     setup_logging()
     if getattr(sys, "frozen", False):
         ensure_desktop_integration()
     return run(server_location(db) or resolve_db_path(db), sys.argv[:1], bundle=bundle)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

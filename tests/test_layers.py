@@ -101,3 +101,29 @@ def test_facade_bypasses_are_found(tmp_path: Path) -> None:
     sample.write_text("from partnerdesk.sharing.vcard import plan_vcard\n"
                       "import partnerdesk.services.gaps\n", encoding="utf-8")
     assert facade_bypasses(sample) == ["partnerdesk.sharing.vcard", "partnerdesk.services.gaps"]
+
+
+DATABASE_LIBRARIES = ("sqlite3", "sqlalchemy", "sqlmodel", "psycopg")
+
+
+def database_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+             for a in node.names if a.name.split(".")[0] in DATABASE_LIBRARIES]
+    found += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+              and (node.module or "").split(".")[0] in DATABASE_LIBRARIES]
+    return found
+
+
+def test_the_command_line_builds_no_sql() -> None:
+    """Even the quick read-only commands ask the services (`services.glance`), which hold
+    the SQL; the command line only parses, calls and prints."""
+    offenders = {p.name: database_imports(p) for p in (PACKAGE / "cli").glob("*.py")
+                 if database_imports(p)}
+    assert offenders == {}
+
+
+def test_database_imports_are_found(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import sqlite3\nfrom sqlalchemy.orm import Session\n", encoding="utf-8")
+    assert database_imports(sample) == ["sqlite3", "sqlalchemy.orm"]

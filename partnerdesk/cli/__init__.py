@@ -11,9 +11,10 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from partnerdesk import __version__
+from partnerdesk import version_text
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.logs import setup_logging
+from partnerdesk.private import keep_private
 
 AREAS = ["partnerdesk.cli.core", "partnerdesk.cli.reports", "partnerdesk.cli.insight",
          "partnerdesk.cli.sharing", "partnerdesk.cli.interchange", "partnerdesk.cli.settings",
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="partnerdesk",
         description="PartnerDesk: partnerships, agreements, resources and meetings. "
                     "Run with no command to open the app.")
-    parser.add_argument("--version", action="version", version=f"PartnerDesk {__version__}")
+    parser.add_argument("--version", action="version", version=version_text())
     parser.add_argument("--db", metavar="PATH",
                         help="database file to use (default: $PARTNERDESK_DB, else the "
                              "data folder)")
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_private()  # before the log file: everything made from here on is the user's alone
     setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -12,6 +12,7 @@ from partnerdesk.paths import resolve_db_path, server_location
 
 if TYPE_CHECKING:
     from partnerdesk.services import Desk
+    from partnerdesk.services.glance import Glance
 
 
 class Commands(Protocol):
@@ -71,3 +72,17 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Desk:
     if desk.place_warning:
         print(f"partnerdesk: warning: {desk.place_warning}", file=sys.stderr)
     return desk
+
+
+def open_reader(args: argparse.Namespace) -> Glance | Desk:
+    """For a command that only reads: a quick read-only look at the file (`services.glance`,
+    which loads no tables) when the file allows one, else the Desk, as `open_desk`."""
+    if server_url(args) is None and db_path(args).exists():
+        from partnerdesk.services.glance import Glance
+
+        glance = Glance.open(db_path(args))
+        if glance is not None:
+            if glance.place_warning:
+                print(f"partnerdesk: warning: {glance.place_warning}", file=sys.stderr)
+            return glance
+    return open_desk(args)

@@ -3,10 +3,9 @@
 import argparse
 from pathlib import Path
 
-from partnerdesk.cli.common import Commands, db_label, file_only, open_desk
+from partnerdesk.cli.common import Commands, db_label, file_only, open_desk, open_reader
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import backup as backups
-from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
 from partnerdesk.errors import PartnerDeskError
 
 
@@ -67,8 +66,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    with open_desk(args) as desk:
-        counts = desk.stats()
+    with open_reader(args) as reader:
+        counts = reader.stats()
     if args.json:
         print_json(counts)
     else:
@@ -77,8 +76,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    with open_desk(args) as desk:
-        results = desk.search(args.text, limit=args.limit)
+    with open_reader(args) as reader:
+        results = reader.search(args.text, limit=args.limit)
     if args.json:
         print_json([{"type": hit.record_type, "id": hit.record_id, "title": hit.title}
                     for hit in results])
@@ -113,6 +112,8 @@ def run_reminders(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
+
     path = file_only(args, "check")
     if not path.exists():
         raise PartnerDeskError(f"There is no database at {path}.")

@@ -5,7 +5,8 @@ from datetime import date
 from pathlib import Path
 
 from partnerdesk.cli.common import Commands, open_desk
-from partnerdesk.services.reporting import KINDS, PAGE_SIZES, ReportOptions
+from partnerdesk.services.report_kinds import KINDS, ReportOptions
+from partnerdesk.services.settings import PAGE_SIZES
 
 
 def _date(value: str) -> date:

@@ -2,10 +2,14 @@
 
 (An office database on a server: `db.server`.)"""
 
+from __future__ import annotations
+
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event
+if TYPE_CHECKING:  # SQLAlchemy loads when an engine is made (see `services.glance`)
+    from sqlalchemy import Connection, Engine
 
 # Connections made for writing start with BEGIN IMMEDIATE, so a write never fails
 # half-way on a lock taken by another connection after it started reading.
@@ -14,6 +18,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def make_engine(path: Path, *, echo: bool = False) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", echo=echo,
                            connect_args={"check_same_thread": False,
                                          "timeout": BUSY_TIMEOUT_MS / 1000})

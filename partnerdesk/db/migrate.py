@@ -1,7 +1,9 @@
 """Open a database file: refuse what is not ours, newer or damaged; upgrade safely.
 
 The version check reads the file with a read-only connection first, so a refused
-file is left byte-for-byte as it was.
+file is left byte-for-byte as it was. That check, and the revision ids, need only the
+standard library: a quick read-only command (`services.glance`) asks them without loading
+SQLAlchemy, which this module imports only to make an engine.
 
 Alembic does not run SQLite schema changes in a transaction, so an upgrade done
 in place and cut off half-way would leave a mix of old and new. Instead the
@@ -17,16 +19,14 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, event
-
 from partnerdesk.db import backup as backups
 from partnerdesk.db.backup_folder import backups_folder, list_backups, newest_good_backup
-from partnerdesk.db.engine import make_engine
 from partnerdesk.db.places import check_writable, storage_problem
 from partnerdesk.errors import DatabaseProblem, NewerDatabaseError, NotADatabaseError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
 
     from partnerdesk.db.early_check import EarlyCheck
 
@@ -40,7 +40,7 @@ UPGRADE_SUFFIX = ".upgrading"
 RESTORE_SUFFIX = ".restoring"
 
 
-def alembic_config(engine: Engine | None = None) -> "Config":
+def alembic_config(engine: "Engine | None" = None) -> "Config":
     from alembic.config import Config
 
     config = Config()
@@ -146,7 +146,7 @@ def _first_check(path: Path, checked: "EarlyCheck | None" = None) -> str | None:
 
 
 def open_database(path: Path, *, daily_backup: bool = True,
-                  checked: "EarlyCheck | None" = None) -> Engine:
+                  checked: "EarlyCheck | None" = None) -> "Engine":
     """Return an engine on `path` at the current schema, creating or upgrading it.
 
     The caller holds the database lock (`partnerdesk.db.lock`). A database that
@@ -169,11 +169,27 @@ def open_database(path: Path, *, daily_backup: bool = True,
             "version to open it; this version has left the file untouched.")
     if revision != head:
         upgrade_safely(path, existing)
+    from partnerdesk.db.engine import make_engine
+
     engine = make_engine(path)
     _plain_storage_errors(engine, path)
     if existing and daily_backup:
         take_daily_backup(path)
     return engine
+
+
+def ready_to_read(path: Path) -> bool:
+    """True when `path` holds a sound PartnerDesk database at this version's schema, which
+    a read-only look (`services.glance`) may read as it is.
+
+    False when opening it would first change it (an empty file, an upgrade due) or refuse
+    it (made by a newer version): the caller then opens it the usual way, which does that
+    or says why not. A file that is not ours, or damaged, or one PartnerDesk could not save
+    to, raises as `open_database` does, with the same sentence."""
+    check_writable(path)
+    if not holds_database(path):
+        return False
+    return _first_check(path) == head_revision()
 
 
 def holds_database(path: Path) -> bool:
@@ -189,8 +205,9 @@ def take_daily_backup(path: Path) -> None:
         log.exception("The daily backup of %s could not be made", path)
 
 
-def _plain_storage_errors(engine: Engine, path: Path) -> None:
+def _plain_storage_errors(engine: "Engine", path: Path) -> None:
     """A full disk or a read-only file reaches a person as a sentence, not SQL."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> None:
@@ -209,6 +226,10 @@ def upgrade_safely(path: Path, existing: bool, target: str = "head") -> None:
             backups.copy_database(path, temporary)
         else:
             temporary.unlink(missing_ok=True)
+        from sqlalchemy import event
+
+        from partnerdesk.db.engine import make_engine
+
         engine = make_engine(temporary)
         # SQLite's own advice for schema changes: foreign keys off while tables are
         # rebuilt, then one foreign_key_check over the result (below).
@@ -259,7 +280,7 @@ def _settle(path: Path) -> None:
         connection.close()
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
+def upgrade(engine: "Engine", target: str = "head") -> None:
     from alembic import command
 
     with engine.begin() as connection:
@@ -268,7 +289,7 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         command.upgrade(config, target)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(engine: "Engine") -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:

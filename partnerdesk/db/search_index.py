@@ -12,13 +12,27 @@ the title's words weighted A, the rest weighted D, both folded here as for FTS5 
 by PostgreSQL's `unaccent`, with the 'simple' configuration (no stemming, no stop
 words: the same words FTS5 matches). A query's words are prefixes (`word:*`), and
 `word:*A` matches titles only, so titles come first on both engines.
+
+The SQLite query is written once, against a plain "run this SQL with these named
+parameters" function (`sqlite_query`), so the quick read-only commands (`services.glance`)
+run the very same search through the standard library's sqlite3, without loading
+SQLAlchemy; this module imports SQLAlchemy only inside the functions that take its
+connections.
 """
 
-import unicodedata
-from dataclasses import dataclass
-from typing import NamedTuple
+from __future__ import annotations
 
-from sqlalchemy import Connection, Select, String, column, select, text
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Select
+
+# Runs one SQL statement with named (:name) parameters and gives back its rows: sqlite3's
+# `connection.execute` as it is, or SQLAlchemy's through `text()`.
+RunSQL = Callable[[str, dict[str, Any]], Iterable[Sequence[Any]]]
 
 DOCS = "search_docs"
 FTS = "search_index"
@@ -168,36 +182,55 @@ def query(connection: Connection, text_query: str, limit: int = 50) -> list[Hit]
         return []
     if is_postgres(connection):
         return _postgres_query(connection, terms, limit)
-    if not uses_fts5(connection):
+    from sqlalchemy import text
+
+    def run(sql: str, params: dict[str, Any]) -> Iterable[Sequence[Any]]:
+        return connection.execute(text(sql), params)
+
+    return sqlite_query(run, text_query, limit, fts5=uses_fts5(connection))
+
+
+def sqlite_has_fts5(run: RunSQL) -> bool:
+    """Whether this SQLite database has the FTS5 index (else `folded` LIKE is used)."""
+    return any(True for _row in run("SELECT 1 FROM sqlite_master WHERE name = :name",
+                                    {"name": FTS}))
+
+
+def sqlite_query(run: RunSQL, text_query: str, limit: int = 50, *,
+                 fts5: bool) -> list[Hit]:
+    """`query` on SQLite, through `run` (see `RunSQL`); `fts5`: the database has the index."""
+    terms = words(text_query)
+    if not terms:
+        return []
+    if not fts5:
         clauses = " AND ".join(f"folded LIKE :w{i}" for i in range(len(terms)))
-        params: dict[str, object] = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
+        params: dict[str, Any] = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
         params["limit"] = limit
-        rows = connection.execute(
-            text(f"SELECT record_type, record_id, title FROM {DOCS} "
-                 f"WHERE {clauses} ORDER BY title LIMIT :limit"), params)
+        rows = run(f"SELECT record_type, record_id, title FROM {DOCS} "
+                   f"WHERE {clauses} ORDER BY title LIMIT :limit", params)
         return [Hit(*row) for row in rows]
     match = " ".join(f'"{w}"*' for w in terms)
-    found = _fts_hits(connection, f"title : ({match})", "bm25({FTS}, 4.0, 1.0)", limit, ())
+    found = _fts_hits(run, f"title : ({match})", "bm25({FTS}, 4.0, 1.0)", limit, ())
     if len(found) < limit:
         taken = tuple(rowid for rowid, _hit in found)
-        rest = connection.execute(text(
-            f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH :match"), {"match": match}).scalar()
+        rest = next(iter(run(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH :match",
+                             {"match": match})))[0]
         order = "bm25({FTS}, 4.0, 1.0)" if int(rest or 0) <= RANKED_REST + len(taken) \
             else "-rowid"  # newest first
-        found += _fts_hits(connection, match, order, limit - len(found), taken)
+        found += _fts_hits(run, match, order, limit - len(found), taken)
     return [hit for _rowid, hit in found]
 
 
-def _fts_hits(connection: Connection, match: str, order: str, limit: int,
+def _fts_hits(run: RunSQL, match: str, order: str, limit: int,
               leave_out: tuple[int, ...]) -> list[tuple[int, Hit]]:
     skip = f"AND rowid NOT IN ({','.join(map(str, leave_out))})" if leave_out else ""
     # Ranked inside the index first, then only the few kept are joined to their titles:
     # joining every match before sorting costs twice as much.
-    rows = connection.execute(text(
+    rows = run(
         f"SELECT top.rowid, d.record_type, d.record_id, d.title FROM (SELECT rowid, "
         f"{order.format(FTS=FTS)} AS place FROM {FTS} WHERE {FTS} MATCH :match {skip} "
         f"ORDER BY place LIMIT :limit) AS top JOIN {DOCS} d ON d.rowid = top.rowid "
-        "ORDER BY top.place"), {"match": match, "limit": limit})
+        "ORDER BY top.place", {"match": match, "limit": limit})
     return [(rowid, Hit(kind, record_id, title)) for rowid, kind, record_id, title in rows]
 
 
@@ -209,6 +242,8 @@ def _tsquery(terms: list[str], weight: str = "") -> str:
 
 def _postgres_query(connection: Connection, terms: list[str], limit: int) -> list[Hit]:
     """As the FTS5 query: title matches best first, then the rest (ranked while few)."""
+    from sqlalchemy import text
+
     found = _postgres_hits(connection, _tsquery(terms, "A"), True, limit, [])
     if len(found) < limit:
         taken = [rowid for rowid, _hit in found]
@@ -223,6 +258,8 @@ def _postgres_query(connection: Connection, terms: list[str], limit: int) -> lis
 
 def _postgres_hits(connection: Connection, tsquery: str, ranked: bool, limit: int,
                    leave_out: list[int]) -> list[tuple[int, Hit]]:
+    from sqlalchemy import text
+
     order = "ts_rank(doc, query) DESC, rowid DESC" if ranked else "rowid DESC"
     rows = connection.execute(text(
         f"SELECT rowid, record_type, record_id, title FROM {DOCS}, "
@@ -236,6 +273,8 @@ def matching_ids(record_type: str, text_query: str, kind: str | bool) -> Select:
     """A subquery of the ids of one record type whose indexed text matches every word
     (as a prefix, accents folded): how list filters find "Zoë" when "zoe" is typed.
     `kind`: the store's `search_kind` (True and False: FTS5 and LIKE)."""
+    from sqlalchemy import String, column, select, text
+
     terms = words(text_query)
     if kind == POSTGRES:
         found = text(f"SELECT record_id FROM {DOCS} WHERE record_type = :kind AND "

@@ -405,6 +405,7 @@ def merge_records(desk: Desk, record_type: str, keep_id: str, other_id: str,
             raise ValidationError(problems)
         full = {**service.defaults(), **values}
         validation.clean(model, full, validation.Context(region=desk.settings.phone_region))
+        writer.undo_as(f"merge of {service.named(other)} into {service.named(full)}")
         service.before_save(writer, full, keep)
         writer.update(keep, {k: full[k] for k in full if full[k] != getattr(keep, k)})
         # The kept record's survival is a write too: another laptop that merged the same

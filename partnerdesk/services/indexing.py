@@ -50,6 +50,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def index_fields(model: type[SQLModel]) -> frozenset[str]:
+    """The fields a record's search entry is made from (none: not searched). A referral
+    pathway's title comes from the organizations it joins."""
+    body = SEARCHABLE.get(model)
+    if body is None:
+        return frozenset()
+    kind = type_name(model)
+    if model is r.ReferralPathway:
+        return frozenset({*body, "from_organization_id", "to_organization_id"})
+    return frozenset({*body, title_field(kind)})
+
+
 def search_entries(session: Session, model: type[SQLModel],
                    rows: list[dict[str, Any]]) -> list[Entry]:
     """Index entries for rows of one type (rows are dicts of field values with an id)."""

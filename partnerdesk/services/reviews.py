@@ -22,6 +22,7 @@ from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services.records import RecordService
+from partnerdesk.services.undo import named
 
 if TYPE_CHECKING:
     from partnerdesk.services.desk import Desk
@@ -161,6 +162,7 @@ def record_review(desk: Desk, partnership_id: str, *, reviewed_on: date,
         ship = session.get(r.Partnership, partnership_id)
         if ship is None or ship.deleted:
             raise NotFoundError("That partnership no longer exists; it may have been deleted.")
+        writer.undo_as(f"review of {named('partnership', {'title': ship.title})}")
         earlier_steps: set[str] = set()
         if review_id is None:
             review = writer.create(r.PartnershipReview, values)

@@ -10,6 +10,7 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import json
 import logging
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, String, select, type_coerce
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
@@ -29,7 +30,7 @@ from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import versioning
-from partnerdesk.services.indexing import search_entries
+from partnerdesk.services.indexing import index_fields, search_entries
 
 if TYPE_CHECKING:
     from partnerdesk.db.server import ServerAddress
@@ -46,6 +47,9 @@ SEED_STAMP: tuple[int, str] = (0, "seed")
 ENCODED = ("stamps", "vv", "delete_ctx")
 HISTORY_ENCODED = ("changed_fields", "state")
 DELETED_FIELD = "_deleted"  # a conflict's field when a deletion lost (`sharing.merge`)
+# What a local bulk edit writes besides the changed fields (`Writer.put_states`).
+LOCAL_BOOKKEEPING = ("id", "updated_at", "rev", "deleted", "origin", "stamps", "vv",
+                     "delete_ctx")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,12 @@ def version_state(row: SQLModel) -> versioning.VersionState:
 def full_state(row: SQLModel) -> dict[str, Any]:
     """Everything about a row as JSON-ready data (history entries keep this)."""
     return {name: versioning.jsonable(getattr(row, name)) for name in type(row).model_fields}
+
+
+# A history entry's state as JSON text straight from a row's column values: what
+# `json_text(full_json(row))` writes, with dates turned into ISO text by the C encoder
+# as it meets them instead of by a Python call per value (bulk writes keep thousands).
+_STATE_JSON = json.JSONEncoder(default=versioning.jsonable)
 
 
 def full_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +119,21 @@ def _apply_state(row: SQLModel, state: versioning.VersionState, device: str) -> 
     row.updated_at = utcnow()  # type: ignore[attr-defined]
 
 
+class Touched(NamedTuple):
+    """One record a transaction wrote: how it was before its first write in the
+    transaction (None: made by it) and after its last. The undo journal
+    (`services.undo`) keeps these to put the record back exactly."""
+
+    model: type[SQLModel]
+    record_id: str
+    before: tuple[dict[str, Any], bool] | None  # user field values, deleted
+    after: tuple[dict[str, Any], bool] | None  # None: the row was removed
+
+
+def _snapshot(row: SQLModel) -> tuple[dict[str, Any], bool]:
+    return field_values(row), bool(row.deleted)  # type: ignore[attr-defined]
+
+
 class Writer:
     """One transaction's worth of changes; made by `Store.write()`."""
 
@@ -117,6 +142,12 @@ class Writer:
         self.store = store
         self.changes: list[Change] = []
         self.batch_id: str | None = None
+        # What this transaction is, for Undo ("edit of Marcus Lee"); None: a write the
+        # undo journal does not keep (imports have their own undo, settings have none).
+        self.undo_name: str | None = None
+        # Every record written, in the order first written (see `Touched`); the bulk
+        # writes note theirs only when the transaction was named for Undo before them.
+        self.touched: dict[tuple[str, str], Touched] = {}
         # What save rules learned in this transaction (which tags exist, say), so a bulk
         # save asks the database once instead of once per record.
         self.learned: dict[str, Any] = {}
@@ -127,6 +158,32 @@ class Writer:
     @property
     def device(self) -> str:
         return self.store.device_id
+
+    def undo_as(self, name: str) -> None:
+        """Keep this transaction in the undo journal as one step, named `name` (what a
+        person reads after "Undo: ", as in "edit of Marcus Lee")."""
+        self.undo_name = name
+
+    def _touch(self, model: type[SQLModel], record_id: str,
+               before: tuple[dict[str, Any], bool] | None,
+               after: tuple[dict[str, Any], bool] | None) -> None:
+        """Note a write of one record: its state before the transaction's first write of
+        it, and after this one."""
+        key = (type_name(model), record_id)
+        earlier = self.touched.get(key)
+        if earlier is not None:
+            # A bulk write notes only the fields it changed: what an earlier write did
+            # not note was, before it, as it is before this one.
+            if earlier.before is None or before is None:
+                before = earlier.before
+            else:
+                before = ({**before[0], **earlier.before[0]}, earlier.before[1])
+            if earlier.after is not None and after is not None:
+                after = ({**earlier.after[0], **after[0]}, after[1])
+        self.touched[key] = Touched(model, record_id, before, after)
+
+    def _touch_row(self, row: SQLModel, before: tuple[dict[str, Any], bool] | None) -> None:
+        self._touch(type(row), row.id, before, _snapshot(row))  # type: ignore[attr-defined]
 
     def counter(self) -> int:
         """One Lamport tick per transaction: every stamp it writes shares it."""
@@ -198,6 +255,7 @@ class Writer:
                 changed_by=self.store.person))
         self.session.flush()
         self._reindex(row)
+        self._touch_row(row, None)
         self.changes.append(Change(type_name(model), row.id,  # type: ignore[attr-defined]
                                    "created", tuple(values)))
         return row
@@ -208,6 +266,7 @@ class Writer:
         changed = {k: v for k, v in changes.items() if current.get(k) != v}
         if not changed:
             return []
+        before = (current, bool(row.deleted))  # type: ignore[attr-defined]
         self.history(row, "updated", sorted(changed))
         state = versioning.local_edit(version_state(row), changed, self.counter(), self.device,
                                       self._listed_for(row))
@@ -215,6 +274,7 @@ class Writer:
         self.session.add(row)
         self.session.flush()
         self._reindex(row)
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id,  # type: ignore[attr-defined]
                                    "updated", tuple(sorted(changed))))
         return sorted(changed)
@@ -222,18 +282,21 @@ class Writer:
     def delete(self, row: SQLModel) -> bool:
         if row.deleted:  # type: ignore[attr-defined]
             return False
+        before = _snapshot(row)
         self.history(row, "deleted", [])
         state = versioning.local_delete(version_state(row), self.counter(), self.device,
                                         self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self._reindex(row)
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id, "deleted"))  # type: ignore[attr-defined]
         return True
 
     def restore(self, row: SQLModel) -> bool:
         if not row.deleted:  # type: ignore[attr-defined]
             return False
+        before = _snapshot(row)
         self.history(row, "restored", [])
         state = versioning.local_restore(version_state(row), self.counter(), self.device,
                                          self._listed_for(row))
@@ -241,6 +304,7 @@ class Writer:
         self.session.add(row)
         self.session.flush()
         self._reindex(row)
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id, "restored"))  # type: ignore[attr-defined]
         return True
 
@@ -249,12 +313,14 @@ class Writer:
         stamps the hidden alive field, so a deletion of this record made elsewhere without
         seeing this write cannot wipe it (and the clash is listed) — opposite merges of
         one pair end with both records alive, never both gone."""
+        before = _snapshot(row)
         self.history(row, "updated", [])
         state = versioning.local_restore(version_state(row), self.counter(), self.device,
                                          self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
+        self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id, "updated"))  # type: ignore[attr-defined]
 
     def _reindex(self, row: SQLModel) -> None:
@@ -310,6 +376,10 @@ class Writer:
                                   for record_id in ids])
         search_index.put(connection, search_entries(self.session, model, prepared), fresh=True)
         self.changes += [Change(kind, record_id, "created", fields) for record_id in ids]
+        if self.undo_name is not None:
+            for row in prepared:
+                self._touch(model, row["id"], None,
+                            ({n: row[n] for n in names}, False))
         return ids
 
     def bulk_update(self, edits: list[tuple[SQLModel, dict[str, Any]]]) -> None:
@@ -336,8 +406,82 @@ class Writer:
                                  tuple(sorted(changed)), device))
         self.put_states(model, puts, action="updated")
 
+    def current_rows(self, model: type[SQLModel], record_ids: Iterable[str],
+                     ) -> dict[str, dict[str, Any]]:
+        """id -> every column of these records as they are now in this transaction (typed
+        values, as `columns_of` gives them), read without ORM objects: the shape
+        `put_local` and `put_states` take, for writes of thousands of records."""
+        self.session.flush()
+        table = model.__table__  # type: ignore[attr-defined]
+        # The merge bookkeeping as text: most records share a few patterns of stamps
+        # (every field written by the same save), so each text is decoded once.
+        columns = [type_coerce(column, String).label(column.name) if column.name in ENCODED
+                   else column for column in table.columns]
+        decoded: dict[str, Any] = {}
+
+        def decode(value: Any) -> Any:
+            if not isinstance(value, str):  # a server's driver decodes JSON itself
+                return value
+            found = decoded.get(value)
+            if found is None:
+                found = decoded[value] = json.loads(value)
+            return found
+
+        ids = list(dict.fromkeys(record_ids))
+        rows: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            for row in self.session.execute(select(*columns).where(
+                    table.c.id.in_(ids[start:start + 500]))).mappings():
+                values = dict(row)
+                for name in ENCODED:  # shared between records: read, never changed
+                    values[name] = decode(values[name])
+                rows[values["id"]] = values
+        return rows
+
+    def put_local(self, model: type[SQLModel],
+                  edits: Iterable[tuple[dict[str, Any], dict[str, Any], bool | None]],
+                  ) -> None:
+        """Local writes to many records of one type at once (a bulk change from a list,
+        an undo): for each, its row as `current_rows` read it, the fields to change, and
+        whether it should end deleted (None: as it is). Each gets what `update`,
+        `delete` and `restore` give one record (changed fields stamped with this
+        transaction's counter and what it had seen, the earlier state in history, the
+        index and change notices), in bulk."""
+        edits = list(edits)
+        if not edits:
+            return
+        counter, device = self.counter(), self.device
+        listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
+        names = user_fields(model)
+        groups: dict[str, list[StatePut]] = {"restored": [], "updated": [], "deleted": []}
+        for current, changes, deleted in edits:
+            values = {name: current[name] for name in names}
+            changed = {k: v for k, v in changes.items() if values.get(k) != v}
+            was_deleted = bool(current["deleted"])
+            restore = deleted is False and was_deleted
+            delete = deleted is True and not was_deleted
+            if not (changed or restore or delete):
+                continue
+            seen = listed.get(current["id"], {})
+            state = versioning.VersionState(values, dict(current["stamps"]),
+                                            dict(current["vv"]), dict(current["delete_ctx"]))
+            action = "updated"
+            if restore:  # alive first: an edit of a deleted record would not show
+                state = versioning.local_restore(state, counter, device, seen)
+                action = "restored"
+            if changed:
+                state = versioning.local_edit(state, changed, counter, device, seen)
+            if delete:
+                state = versioning.local_delete(state, counter, device, seen)
+                action = "deleted"
+            groups[action].append(StatePut(current["id"], state, current,
+                                           tuple(sorted(changed)), device))
+        for action, puts in groups.items():
+            if puts:
+                self.put_states(model, puts, action=action, local=True)
+
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
-                   action: str = "merged") -> None:
+                   action: str = "merged", local: bool = False) -> None:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
         versions, `bulk_update`'s edits.
 
@@ -347,7 +491,13 @@ class Writer:
         entry, which is how undoing it knows to remove it), updates the search index and
         notes the changes. Every state holds every user field of the type. Foreign keys
         are checked at commit, so the records of one transaction may arrive in any order.
+
+        `local`: local edits whose `fields` list exactly the values that change
+        (`put_local`): only those columns and the bookkeeping are written, and a record's
+        search entry is made again only when a field it is built from changed (or it
+        was deleted or restored); otherwise it would come out the same.
         """
+        puts = list(puts)
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
         connection = self.session.connection()
         defer_foreign_keys(connection)
@@ -359,6 +509,8 @@ class Writer:
         removed: list[str] = []
         history: list[dict[str, Any]] = []
         changes: list[Change] = []
+        reindexed: list[dict[str, Any]] = []
+        indexed = index_fields(model)
         for put in puts:
             state, current = put.state, put.current
             if state is None:
@@ -386,21 +538,36 @@ class Writer:
                 changes.append(Change(kind, put.record_id,
                                       "deleted" if deleted else "created", put.fields))
             else:
-                updated.append(row)
+                was = bool(current["deleted"])
+                if not local:
+                    updated.append(row)
+                    reindexed.append(row)
+                else:
+                    updated.append({**{name: row[name] for name in put.fields},
+                                    **{name: row[name] for name in LOCAL_BOOKKEEPING}})
+                    if was != deleted or not indexed.isdisjoint(put.fields):
+                        reindexed.append(row)
                 history.append(self._history_row(kind, put.record_id, now, action,
                                                   put.fields, current))
-                changes.append(Change(kind, put.record_id, "deleted" if deleted and not
-                                      current["deleted"] else "updated", put.fields))
+                changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
+                                      else "restored" if was and not deleted else "updated",
+                                      put.fields))
+        if self.undo_name is not None:  # kept for Undo (named before the write)
+            self._touch_states(model, puts, local)
         table = model.__table__  # type: ignore[attr-defined]
         insert_rows(connection, table, created, ENCODED)
-        update_rows(connection, table, updated, ENCODED)
+        same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in updated:  # one statement per set of columns (one, but for `local`)
+            same_columns.setdefault(tuple(row), []).append(row)
+        for rows in same_columns.values():
+            update_rows(connection, table, rows, ENCODED)
         delete_rows(connection, table, removed)
         self._insert_history(history)
-        search_index.remove(connection, removed + [r["id"] for r in updated if r["deleted"]])
+        search_index.remove(connection, removed + [r["id"] for r in reindexed if r["deleted"]])
         search_index.put(connection, search_entries(
             self.session, model, [r for r in created if not r["deleted"]]), fresh=True)
         search_index.put(connection, search_entries(
-            self.session, model, [r for r in updated if not r["deleted"]]))
+            self.session, model, [r for r in reindexed if not r["deleted"]]))
         self.changes += changes
         self._forget(model, changes)
 
@@ -438,6 +605,18 @@ class Writer:
         self.changes += [Change(kind, row["id"], "deleted" if row["deleted"] else "created")
                          for row in rows]
 
+    def _touch_states(self, model: type[SQLModel], puts: list[StatePut], local: bool) -> None:
+        every = user_fields(model)
+        for put in puts:
+            # A local edit changes only its listed fields: those are all Undo needs.
+            names = put.fields if local else every
+            current = put.current
+            before = None if current is None else \
+                ({n: current[n] for n in names}, bool(current["deleted"]))
+            after = None if put.state is None else \
+                ({n: put.state.values[n] for n in names}, put.state.deleted)
+            self._touch(model, put.record_id, before, after)
+
     def _history_row(self, kind: str, record_id: str, now: Any, action: str,
                      fields: tuple[str, ...], current: dict[str, Any] | None) -> dict[str, Any]:
         """A history entry as a bulk write stores it (JSON columns as text)."""
@@ -446,7 +625,7 @@ class Writer:
             text = self._field_texts[fields] = json_text(list(fields))
         return {"record_type": kind, "record_id": record_id, "changed_at": now,
                 "action": action, "changed_fields": text,
-                "state": "{}" if current is None else json_text(full_json(current)),
+                "state": "{}" if current is None else _STATE_JSON.encode(current),
                 "batch_id": self.batch_id, "changed_by": self.store.person}
 
     def _insert_history(self, rows: list[dict[str, Any]]) -> None:
@@ -477,6 +656,9 @@ class Store:
         self.address = address
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
+        # Where a write named for Undo goes once committed (`services.undo.UndoJournal`,
+        # which the Desk sets up); None: nothing is kept.
+        self.journal: Any = None
         # This session, among the people on an office database (its change notices).
         self.session_id = str(uuid.uuid4())
         self._listener: Any = None
@@ -578,6 +760,8 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+        if writer.undo_name is not None and writer.touched and self.journal is not None:
+            self.journal.record(writer.undo_name, list(writer.touched.values()))
         if writer.changes:
             self._notify(writer.changes)
 

@@ -20,13 +20,20 @@ LEARNED = "tags"  # `Writer.learned`: the tag ids known to exist in this transac
 def ensure_tags(writer: Writer, names: Iterable[str]) -> None:
     """Make the tags named that are not in the list yet (restore deleted ones)."""
     known: set[str] = writer.learned.setdefault(LEARNED, set())
+    # spelling -> id, so a change to 10,000 records works out each tag's id once
+    ids: dict[str, str] = writer.learned.setdefault(LEARNED + ":ids", {})
     wanted: dict[str, str] = {}
     for name in names:
-        text = name.strip()
-        if text:
-            key = tag_id(text)
-            if key not in known:
-                wanted.setdefault(key, text)  # the first spelling names the tag
+        key = ids.get(name)
+        if key is None:
+            text = name.strip()
+            if not text:
+                continue
+            key = ids[name] = tag_id(text)
+        else:
+            text = name.strip()
+        if key not in known:
+            wanted.setdefault(key, text)  # the first spelling names the tag
     if not wanted:
         return
     session = writer.session

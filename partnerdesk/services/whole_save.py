@@ -150,6 +150,8 @@ class WholeSaveService(RecordService[T]):
             raise TypeError(f"{self.type_name} has no child rows called {unknown}")
         with self.store.write() as writer:
             plan = self._plan(writer.session, dict(values), record_id, changes)
+            writer.undo_as(f"{'adding' if record_id is None else 'edit of'} "
+                           f"{self.named(plan.values)}")
             record = self._write(writer, plan)
             made = tuple(writer.changes)
         created = {spec.name: tuple(step.record_id for step in plan.steps_of(spec.name, "create"))

@@ -28,7 +28,7 @@ from partnerdesk.services import funding_rules
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.people import known_people
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.versioning import is_deleted
+from partnerdesk.services.versioning import HIDDEN, VersionState, is_deleted
 from partnerdesk.sharing import record_check, seal
 from partnerdesk.sharing.bundle import (
     FORMAT_MAJOR,
@@ -252,6 +252,11 @@ def _lines(rows: dict[str, list[dict[str, Any]]], for_partner: bool,
             if for_partner and not _keep(name, row, hidden, contact_refs):
                 continue
             state = state_of(model, row)
+            if state.deleted:
+                links = [column for column, _target, _nullable in references(model)
+                         if not (for_partner and row[column] in hidden)]
+                out.append(line_of(name, row["id"], tombstone(state, links)))
+                continue
             if for_partner:
                 left_out = [f for f in PRIVATE_FIELDS if f in state.values]
                 left_out += [column for column, _ in contact_refs if row[column] in hidden]
@@ -263,6 +268,18 @@ def _lines(rows: dict[str, list[dict[str, Any]]], for_partner: bool,
             out.append(line_of(name, row["id"], state))
         lines[name] = out
     return lines
+
+
+def tombstone(state: VersionState, links: list[str]) -> VersionState:
+    """A deleted state as it travels: of its values only the ids of the records it is
+    linked to (`links`: a laptop that never had it still stores it in its Trash, and
+    the database holds links that lead somewhere), unstamped so that they never replace
+    a value the receiver holds; no other stamps than the deletion's and the restore's."""
+    return VersionState(values={name: state.values[name] for name in links
+                                if state.values.get(name) is not None},
+                        stamps={name: list(stamp) for name, stamp in state.stamps.items()
+                                if name in HIDDEN},
+                        vv=dict(state.vv), delete_ctx=dict(state.delete_ctx))
 
 
 def _keep(record_type: str, row: dict[str, Any], hidden: set[str],

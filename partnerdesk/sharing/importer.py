@@ -19,16 +19,20 @@ import gc
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
+from pydantic import NaiveDatetime
+from pydantic_core import PydanticUndefined
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 from partnerdesk.db.identity import FORMER_KEY
 from partnerdesk.db.local import Conflict, ImportBatch
 from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.db.registry import references as links_of
 from partnerdesk.services import validation
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.field_labels import field_label
@@ -36,11 +40,18 @@ from partnerdesk.services.people import clean_people, known_people, learn
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.store import StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
-from partnerdesk.services.versioning import HIDDEN, VersionState, jsonable
+from partnerdesk.services.versioning import HIDDEN, VersionState, is_deleted, jsonable
 from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
 from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge, states_equal
-from partnerdesk.sharing.rows import all_ids, read_revs, read_rows, state_of, typed_values
+from partnerdesk.sharing.rows import (
+    all_ids,
+    field_kinds,
+    read_revs,
+    read_rows,
+    state_of,
+    typed_values,
+)
 
 # "already_deleted": a record this laptop never had, arriving in the Trash (a deletion
 # made elsewhere travels so that every laptop agrees; nothing is deleted here).
@@ -169,6 +180,37 @@ def _defaults(model: type[SQLModel]) -> dict[str, Any]:
             for n in user_fields(model)}
 
 
+@functools.cache
+def _empty_values(model: type[SQLModel]) -> tuple[tuple[str, Any], ...]:
+    """An empty value for each field that has no default: what a tombstone of a record
+    this laptop never had is stored with (the tombstone carries no values)."""
+    # the most specific first: a datetime is a date, a bool an int
+    empty: dict[type, Any] = {str: "", float: 0.0, bool: False, int: 0,
+                              datetime: datetime(1970, 1, 1), date: date(1970, 1, 1)}
+    found = []
+    for name, value in _defaults(model).items():
+        if value is PydanticUndefined:
+            kind = field_kinds(model)[name]
+            kind = datetime if kind is NaiveDatetime else kind
+            found.append((name, next(v for k, v in empty.items() if issubclass(kind, k))))
+    return tuple(found)
+
+
+def _placeholders(model: type[SQLModel]) -> dict[str, Any]:
+    return {**_defaults(model), **dict(_empty_values(model))}
+
+
+def _check_links(model: type[SQLModel], record_type: str, values: dict[str, Any],
+                 found: _References, name: str) -> None:
+    for column, target, _nullable in links_of(model):
+        value = values.get(column)
+        if value and not found.exists(RECORD_TYPES[target], value):
+            raise limits.BundleError(
+                f"{name} holds a deleted {_label(record_type)} linked to a record that is "
+                "neither here nor in the file. It was not imported; ask the sender to "
+                "export everything again.")
+
+
 def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
               context: validation.Context, name: str) -> None:
     defaults = _defaults(model)  # clean() replaces values, never changes them in place
@@ -209,7 +251,9 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
             local = local_rows.get(line["id"])
             conflicts: list[FieldConflict] = []
             if local is None:
-                merged = VersionState({**defaults, **incoming.values},
+                base = defaults if not is_deleted(incoming.stamps, incoming.delete_ctx) \
+                    else _placeholders(model)
+                merged = VersionState({**base, **incoming.values},
                                       incoming.stamps,
                                       incoming.vv, incoming.delete_ctx)
                 status = "already_deleted" if merged.deleted else "new"
@@ -229,7 +273,10 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                     status = "deleted"
                 else:
                     status = "updated"
-            _validate(model, record_type, incoming.values, context, name)
+            if incoming.deleted:  # a tombstone: no values, only the ids it links to
+                _check_links(model, record_type, incoming.values, references, name)
+            else:
+                _validate(model, record_type, incoming.values, context, name)
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
                                     conflicts, fields))
     return planned, unchanged
@@ -323,19 +370,44 @@ def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
         return _import_bundle(desk, bundle, source, progress, batch_id, name)
 
 
+class _WillChangeRecords(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside an import's transaction taken without a backup, to roll it back:
+    the plan changes records after all, so the backup comes first."""
+
+
 def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress | None,
                    batch_id: str | None, name: str) -> ImportResult:
+    """The plan is made first, inside the write transaction, before any backup: when it
+    changes no record (a re-import of the same bundle, say), no backup is taken, since
+    there is nothing to take back, and its copy and integrity check would be most of the
+    time. When it does, the transaction is rolled back unwritten, the backup taken, and
+    the plan made again behind it, so a backup still comes before every real change."""
     progress = progress or Progress()
     batch_id = batch_id or str(uuid.uuid4())
+    # An office database takes no file backup (its history is its undo): one pass there.
+    backup_first = desk.address is not None
+    try:
+        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=backup_first)
+    except _WillChangeRecords:
+        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=True)
+
+
+def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
+           name: str, *, backup_first: bool) -> ImportResult:
     region = desk.settings.phone_region
     people = known_people(desk)
     people_ids = [*desk.store.setting(FORMER_KEY, []), desk.store.device_id]
     written: list[Path] = []
     try:
-        with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
+        with desk.store.write(batch_id=batch_id,
+                              backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
             planned, unchanged = _plan(connection, bundle, region, name, progress)
+            if planned and not backup_first:
+                raise _WillChangeRecords
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
+            # What follows for a bundle that changes no record is bookkeeping: the people
+            # it names, the counter, the batch in the import history (as "unchanged").
             learn(writer.session, clean_people(bundle.manifest.get("people")),
                   set(people_ids))
             written = _store_attachments(desk, bundle, planned, progress, connection)

@@ -1,6 +1,8 @@
 """The main window: navigation on the left, one screen at a time on the right, a menu
-bar with the standard shortcuts, a global search box, and one undo stack for list
-actions (deleting, bulk tagging and status changes).
+bar with the standard shortcuts, a global search box, and Undo / Redo for everything
+done with the open database (its services' undo journal, `services.undo`): saves,
+deletions, restores, merges and changes to many rows, each named ("Undo: edit of
+Marcus Lee") and run on the database worker.
 
 The window is built in two steps so it can appear before the heavy imports: the
 constructor needs only Qt; `set_desk(desk)` then lists the screens and builds the one
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -90,7 +92,7 @@ class MainWindow(QMainWindow):
         self._factories: dict[str, tuple[str, Callable[[], QWidget]]] = {}
         self.setWindowTitle(self.tr("PartnerDesk"))
         self.setMinimumSize(QSize(760, 480))
-        self.undo_stack = QUndoStack(self)
+        self._undo_task: Any = None  # an undo or redo running on the database worker
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Screens"))
@@ -144,10 +146,16 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(self.tr("&Quit"), self.tr("Quit PartnerDesk"),
                                         self.close, key.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
-        self.undo_action.setShortcuts(key.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcuts(key.Redo)
+        self.undo_action = self._action(self.tr("&Undo"), self.tr(
+            "Take back the last change (Ctrl+Z)"), self.undo, key.Undo)
+        self.redo_action = self._action(self.tr("&Redo"), self.tr(
+            "Do again the change taken back last (Ctrl+Shift+Z)"), self.redo)
+        redo_keys = QKeySequence.keyBindings(key.Redo)
+        if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
+            redo_keys.insert(0, QKeySequence("Ctrl+Shift+Z"))
+        self.redo_action.setShortcuts(redo_keys)
+        self.undo_action.setEnabled(False)  # until there is something to undo
+        self.redo_action.setEnabled(False)
         self.find_action = self._action(self.tr("&Find in this list"), self.tr(
             "Filter the list on screen"), self.find, key.Find)
         self.search_action = self._action(self.tr("&Search everywhere…"), self.tr(
@@ -216,6 +224,7 @@ class MainWindow(QMainWindow):
         from partnerdesk.ui.record_list import RecordListView
         from partnerdesk.ui.search_popup import SearchPopup
         from partnerdesk.ui.trash_view import TrashView
+        from partnerdesk.ui.widgets.data_hub import hub_for
         from partnerdesk.ui.widgets.dates import use_date_format
         from partnerdesk.ui.widgets.list_specs import specs
 
@@ -232,14 +241,72 @@ class MainWindow(QMainWindow):
                       lambda: DashboardView(desk, today=today))
         for key, spec in specs().items():
             self.add_view(key, spec.title,
-                          lambda spec=spec: RecordListView(desk, spec, self.undo_stack))
+                          lambda spec=spec: RecordListView(desk, spec))
         self._add_feature_views(desk)
         self.add_view("trash", self.tr("Trash"), lambda: TrashView(desk))
+        hub_for(desk).sig_data_changed.connect(self.update_undo_actions)
+        self.update_undo_actions()
         self._add_feature_menus(desk)
         decorate_actions(self)
         self.stack.removeWidget(self.opening)
         last = str(self.settings.value("main/view", "dashboard"))
         self.show_view(last if self.has_view(last) else "dashboard")
+
+    # -- undo and redo --------------------------------------------------------------------
+    def update_undo_actions(self, *_args: object) -> None:
+        """Undo and Redo name what they would do, and are grey when there is nothing (or
+        while one is running)."""
+        journal = self.desk.undo if self.desk is not None else None
+        busy = self._undo_task is not None
+        undo = journal.undo_name() if journal is not None else None
+        redo = journal.redo_name() if journal is not None else None
+        self.undo_action.setText(self.tr("&Undo: {what}").format(what=undo) if undo
+                                 else self.tr("&Undo"))
+        self.redo_action.setText(self.tr("&Redo: {what}").format(what=redo) if redo
+                                 else self.tr("&Redo"))
+        self.undo_action.setEnabled(bool(undo) and not busy)
+        self.redo_action.setEnabled(bool(redo) and not busy)
+
+    def undo(self) -> None:
+        self._undo_or_redo(backwards=True)
+
+    def redo(self) -> None:
+        self._undo_or_redo(backwards=False)
+
+    def _undo_or_redo(self, *, backwards: bool) -> None:
+        """Run the journal's undo (or redo) on the database worker; a big one shows its
+        progress. A step that can no longer apply says why, and nothing changes."""
+        from partnerdesk.ui.errors import show_error
+        from partnerdesk.ui.tasks import DeskOp
+
+        desk = self.desk
+        if desk is None or self._undo_task is not None:
+            return
+        journal = desk.undo
+        name = journal.undo_name() if backwards else journal.redo_name()
+        if name is None:
+            return
+
+        def work(progress: Any) -> Any:
+            return journal.undo(progress) if backwards else journal.redo(progress)
+
+        def done(_changes: Any) -> None:
+            self._undo_task = None
+            self.update_undo_actions()
+            self.statusBar().showMessage(
+                (self.tr("Undone: {what}") if backwards else self.tr("Redone: {what}"))
+                .format(what=name), 6000)
+
+        def failed(error: BaseException) -> None:
+            self._undo_task = None
+            self.update_undo_actions()
+            show_error(self, error)
+
+        label = self.tr("Undoing the {what}…") if backwards else \
+            self.tr("Redoing the {what}…")
+        self._undo_task = DeskOp(self, work).success(done).failure(failed).with_progress(
+            label.format(what=name), cancellable=False).run_in_background()
+        self.update_undo_actions()
 
     def _add_feature_views(self, desk: "Desk") -> None:
         """The resource map, reports and sharing screens, each built on the open database."""

@@ -5,8 +5,11 @@ pages of `PAGE` from the service (`service.list(limit=, offset=, order_by=, text
 sorted and filtered in SQL, keeping a few pages in a small cache (after Anki's browser
 row cache). So 100,000 contacts scroll, sort and filter like 100.
 
-Several rows can be tagged, given a status or deleted together; each is one undo step.
-Switching rows with unsaved edits asks Save / Discard / Cancel.
+Rows selected together (Shift/Ctrl-click, Ctrl+A on a filtered list) can be tagged,
+given a status, an organization or a sharing answer, or deleted, in one step that Undo
+takes back whole: the services' bulk path (`RecordService.update_each`, `delete`), run
+on the database worker with a progress dialog. Switching rows with unsaved edits asks
+Save / Discard / Cancel.
 """
 
 from collections import OrderedDict
@@ -27,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
@@ -46,13 +50,13 @@ from PySide6.QtWidgets import (
 from partnerdesk.services import Desk
 from partnerdesk.ui import theme
 from partnerdesk.ui.icons import icon
+from partnerdesk.ui.tasks import DeskOp
 from partnerdesk.ui.widgets.data_hub import hub_for
 from partnerdesk.ui.widgets.dates import format_notifier
 from partnerdesk.ui.widgets.editor_pane import EditorPane
 from partnerdesk.ui.widgets.fit import ColumnFitter
 from partnerdesk.ui.widgets.status_label import TONE_ROLE, use_status_labels
 from partnerdesk.ui.widgets.tag_edit import parse_tags
-from partnerdesk.ui.widgets.undo import BulkEditStep, DeleteStep
 
 PAGE = 100
 MAX_PAGES = 60
@@ -234,12 +238,11 @@ class RecordListView(QWidget):
     sig_open_record = Signal(str, str)
     """The person asked to open a record elsewhere: record type, id."""
 
-    def __init__(self, desk: Desk, spec: ListSpec, undo_stack: QUndoStack,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, spec: ListSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.spec = spec
-        self.undo_stack = undo_stack
+        self.task: Any = None  # a change to many rows running on the database worker
         self.service = desk.service(spec.record_type)
         self._changing_row = False
         self._reload_editor_soon = False  # the open record changed elsewhere
@@ -268,6 +271,15 @@ class RecordListView(QWidget):
         self.status_button = self._tool_button(self.tr("Status…"), self.tr(
             "Change the status of the selected {things}").format(things=spec.title.lower()),
             self.set_status_of_selected, "status")
+        self.change_button = self._tool_button(self.tr("Change…"), self.tr(
+            "Change one field of every selected {thing}: tags, sharing, organization").format(
+            thing=spec.singular), self._show_change_menu, "edit")
+        self.change_menu = QMenu(self.change_button)
+        self.change_button.setMenu(self.change_menu)
+        self.change_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Its icon only (named for screen readers, the tip says what it does): the row of
+        # tools fits beside the filter in a narrow list.
+        self.change_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.delete_button = self._tool_button(self.tr("Delete"), self.tr(
             "Delete the selected {things} (they go to the Trash; Ctrl+Z undoes it)").format(
             things=spec.title.lower()), self.delete_selected, "delete")
@@ -313,7 +325,7 @@ class RecordListView(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(self.filter_box, 1)
         for button in (self.new_button, self.tag_button, self.status_button,
-                       self.delete_button):
+                       self.change_button, self.delete_button):
             tools.addWidget(button)
         column.addLayout(tools)
         column.addWidget(self.table, 1)
@@ -333,10 +345,13 @@ class RecordListView(QWidget):
         fields = self.service.model.model_fields
         self.tag_button.setVisible("tags" in fields)
         self.status_button.setVisible("status" in fields and bool(spec.statuses))
+        self._build_change_menu(fields)
+        self.change_button.setVisible(bool(self.change_menu.actions()))
         QWidget.setTabOrder(self.filter_box, self.new_button)
         QWidget.setTabOrder(self.new_button, self.tag_button)
         QWidget.setTabOrder(self.tag_button, self.status_button)
-        QWidget.setTabOrder(self.status_button, self.delete_button)
+        QWidget.setTabOrder(self.status_button, self.change_button)
+        QWidget.setTabOrder(self.change_button, self.delete_button)
         QWidget.setTabOrder(self.delete_button, self.table)
         QWidget.setTabOrder(self.table, self.editor)
 
@@ -550,78 +565,177 @@ class RecordListView(QWidget):
 
     def _update_actions(self) -> None:
         any_selected = self.table.selectionModel().hasSelection()
-        for button in (self.tag_button, self.status_button, self.delete_button):
-            button.setEnabled(any_selected)
+        for button in (self.tag_button, self.status_button, self.change_button,
+                       self.delete_button):
+            button.setEnabled(any_selected and self.task is None)
 
     def _on_saved(self, record_id: str) -> None:
         self.reload()
         self._reselect()
 
     # -- several rows at once -----------------------------------------------------------
+    def _build_change_menu(self, fields: Any) -> None:
+        menu = self.change_menu
+        if "tags" in fields:
+            menu.addAction(self.tr("Add a tag…"), self.tag_selected)
+            menu.addAction(self.tr("Remove a tag…"), self.untag_selected)
+        if "status" in fields and self.spec.statuses:
+            menu.addAction(self.tr("Status…"), self.set_status_of_selected)
+        if "share_ok" in fields:
+            menu.addAction(self.tr("May be shared with partners"),
+                           lambda: self.set_sharing_of_selected(True))
+            menu.addAction(self.tr("May not be shared with partners"),
+                           lambda: self.set_sharing_of_selected(False))
+        if "organization_id" in fields:
+            menu.addAction(self.tr("Organization…"), self.set_organization_of_selected)
+
+    def _show_change_menu(self) -> None:
+        self.change_button.showMenu()
+
+    def _all_selected(self) -> bool:
+        """Every row of the (filtered) list is selected: Ctrl+A."""
+        total = self.model.rowCount()
+        return total > 0 and len(self.table.selectionModel().selectedRows()) >= total
+
+    def _targets(self) -> tuple[int, Callable[[], list[str]]]:
+        """How many records the selection holds, and a function (safe on the worker)
+        giving their ids: with every row selected, the filter's matches are read by id
+        on the worker, not page by page here."""
+        if self._all_selected():
+            where, text, service = self.model.where, self.model.text, self.service
+            return self.model.rowCount(), lambda: service.ids(where=where, text=text)
+        ids = self._target_ids()
+        return len(ids), lambda: ids
+
     def _target_ids(self) -> list[str]:
         ids = self.selected_ids()
         if not ids and self.current_id():
             ids = [self.current_id() or ""]
         return ids
 
-    def delete_selected(self) -> None:
-        ids = self._target_ids()
-        if not ids:
+    def _things(self, count: int) -> str:
+        return self.spec.singular if count == 1 else self.spec.title.lower()
+
+    def run_on_selected(self, label: str, work: Callable[[list[str], Any], Any]) -> None:
+        """`work(ids, progress)` on the database worker, with a progress dialog; the list
+        follows once it is done (its change notices), and Undo takes it back whole."""
+        count, ids_of = self._targets()
+        if not count or self.task is not None:
             return
-        if len(ids) == 1:
-            title = getattr(self.service.get(ids[0]), self.service.title_field, "")
+
+        def finished(_result: Any) -> None:
+            self.task = None
+            self._update_actions()
+
+        def failed(error: BaseException) -> None:
+            from partnerdesk.ui.errors import show_error
+
+            finished(None)
+            show_error(self, error)
+
+        self.task = DeskOp(self, lambda progress: work(ids_of(), progress)) \
+            .success(finished).failure(failed) \
+            .with_progress(label, cancellable=False).run_in_background()
+        self._update_actions()
+
+    def delete_selected(self) -> None:
+        count, _ids = self._targets()
+        if not count or self.task is not None:
+            return
+        if count == 1:
+            title = getattr(self.service.get(self._target_ids()[0]),
+                            self.service.title_field, "")
             question = self.tr("Delete “{title}”? It goes to the Trash, where you can restore "
                                "it, and Ctrl+Z undoes it right away.").format(title=title)
         else:
             question = self.tr("Delete these {n} {things}? They go to the Trash, where you can "
                                "restore them, and Ctrl+Z undoes it right away.").format(
-                n=len(ids), things=self.spec.title.lower())
+                n=f"{count:,}", things=self.spec.title.lower())
         answer = QMessageBox.question(
             self, self.tr("Delete"), question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        if self.current_id() in ids:
+        if self.current_id() in self._target_ids() or self._all_selected():
             self.pane.clear()
-        text = self.tr("Delete {n} {things}").format(
-            n=len(ids), things=self.spec.title.lower() if len(ids) > 1 else self.spec.singular)
-        self.undo_stack.push(DeleteStep(self.service, ids, text))
+        service = self.service
+        self.run_on_selected(self.tr("Deleting {n} {things}…").format(
+            n=f"{count:,}", things=self._things(count)),
+            lambda ids, progress: service.delete(*ids, progress=progress))
+
+    def change_selected(self, label: str, change: Callable[[dict[str, Any]], dict[str, Any]],
+                        ) -> None:
+        """The same change (`change(row)` -> fields) to every selected record."""
+        count, _ids = self._targets()
+        if not count:
+            return
+        service = self.service
+        self.run_on_selected(label.format(n=f"{count:,}", things=self._things(count)),
+                             lambda ids, progress: service.bulk_change(
+                                 ids, change, progress=progress))
 
     def tag_selected(self) -> None:
-        ids = self._target_ids()
-        if not ids:
+        count, _ids = self._targets()
+        if not count:
             return
         text, ok = QInputDialog.getText(
             self, self.tr("Add a tag"),
             self.tr("Tag to add to the {n} selected {things}:").format(
-                n=len(ids), things=self.spec.title.lower()))
+                n=f"{count:,}", things=self.spec.title.lower()))
         tags = parse_tags(text) if ok else []
         if not tags:
             return
-        before: dict[str, dict[str, Any]] = {}
-        after: dict[str, dict[str, Any]] = {}
-        for row in self.service.list(where={"id": ids}):
-            before[row.id] = {"tags": list(row.tags)}
-            after[row.id] = {"tags": parse_tags(", ".join(list(row.tags) + tags))}
-        self.undo_stack.push(BulkEditStep(self.service, before, after, self.tr(
-            "Tag {n} {things}").format(n=len(ids), things=self.spec.title.lower())))
+        self.change_selected(self.tr("Tagging {n} {things}…"), lambda row: {
+            "tags": parse_tags(", ".join([*row["tags"], *tags]))})
+
+    def untag_selected(self) -> None:
+        count, _ids = self._targets()
+        if not count:
+            return
+        text, ok = QInputDialog.getText(
+            self, self.tr("Remove a tag"),
+            self.tr("Tag to remove from the {n} selected {things}:").format(
+                n=f"{count:,}", things=self.spec.title.lower()))
+        gone = {tag.casefold() for tag in parse_tags(text)} if ok else set()
+        if not gone:
+            return
+        self.change_selected(self.tr("Removing a tag from {n} {things}…"), lambda row: {
+            "tags": [tag for tag in row["tags"] if tag.casefold() not in gone]})
 
     def set_status_of_selected(self, status: str | None = None) -> None:
-        ids = self._target_ids()
-        if not ids or not self.spec.statuses:
+        count, _ids = self._targets()
+        if not count or not self.spec.statuses:
             return
         if not status:
             labels = [label for _value, label in self.spec.statuses]
             chosen, ok = QInputDialog.getItem(
                 self, self.tr("Change status"),
                 self.tr("New status for the {n} selected {things}:").format(
-                    n=len(ids), things=self.spec.title.lower()), labels, 0, False)
+                    n=f"{count:,}", things=self.spec.title.lower()), labels, 0, False)
             if not ok:
                 return
             status = dict((label, value) for value, label in self.spec.statuses)[chosen]
-        before = {row.id: {"status": row.status} for row in self.service.list(where={"id": ids})}
-        after = {record_id: {"status": status} for record_id in before}
-        self.undo_stack.push(BulkEditStep(self.service, before, after, self.tr(
-            "Change the status of {n} {things}").format(n=len(ids),
-                                                        things=self.spec.title.lower())))
+        self.change_selected(self.tr("Changing the status of {n} {things}…"),
+                             lambda _row: {"status": status})
+
+    def set_sharing_of_selected(self, share_ok: bool) -> None:
+        self.change_selected(self.tr("Changing the sharing of {n} {things}…"),
+                             lambda _row: {"share_ok": share_ok})
+
+    def set_organization_of_selected(self, organization_id: str | None = None) -> None:
+        count, _ids = self._targets()
+        if not count:
+            return
+        if organization_id is None:
+            names = {org.name: org.id for org in self.desk.organizations.list()}
+            chosen, ok = QInputDialog.getItem(
+                self, self.tr("Change organization"),
+                self.tr("Organization of the {n} selected {things}:").format(
+                    n=f"{count:,}", things=self.spec.title.lower()),
+                sorted(names, key=str.casefold), 0, True)
+            if not ok or chosen not in names:
+                return
+            organization_id = names[chosen]
+        self.change_selected(self.tr("Changing the organization of {n} {things}…"),
+                             lambda _row: {"organization_id": organization_id})

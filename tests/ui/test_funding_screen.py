@@ -192,12 +192,13 @@ def test_delete_goes_to_the_trash_and_ctrl_z_brings_it_back(
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *_a, **_k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
-    assert desk.funding.count() == 0
     qtbot.waitUntil(lambda: view.model.rowCount() == 0)  # the list follows the change
+    assert desk.funding.count() == 0
     window.show_view("trash")
     assert [kind for kind, _row in desk.deleted_records()] == ["funding"]
+    qtbot.waitUntil(window.undo_action.isEnabled)
     window.undo_action.trigger()
-    assert desk.funding.count() == 1
+    qtbot.waitUntil(lambda: desk.funding.count() == 1)
 
 
 def test_dashboard_lists_funding_reminders_and_opens_the_funding(

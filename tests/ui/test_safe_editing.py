@@ -81,14 +81,15 @@ def test_delete_asks_then_ctrl_z_undoes(qtbot, monkeypatch, desk, make_window):
 
     _answer(monkeypatch, record_list, Button.Yes)
     qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3)  # deleted on the database worker
     assert desk.contacts.get(target).deleted
-    qtbot.waitUntil(lambda: view.model.rowCount() == 3)
     assert view.current_id() != target  # the editor no longer shows the deleted record
+    assert window.undo_action.text().replace("&", "") == "Undo: deletion of Ada Brown"
 
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert not desk.contacts.get(target).deleted
     qtbot.waitUntil(lambda: view.model.rowCount() == 4)
+    assert not desk.contacts.get(target).deleted
 
 
 def test_deleting_several_is_one_undo_step_and_trash_restores(qtbot, monkeypatch, desk,
@@ -100,11 +101,14 @@ def test_deleting_several_is_one_undo_step_and_trash_restores(qtbot, monkeypatch
     assert len(ids) == 4
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)
-    assert desk.contacts.count() == 0
+    qtbot.waitUntil(lambda: desk.contacts.count() == 0)
+    qtbot.waitUntil(window.undo_action.isEnabled)
     window.undo_action.trigger()
-    assert desk.contacts.count() == 4
+    qtbot.waitUntil(lambda: desk.contacts.count() == 4)
+    qtbot.waitUntil(window.redo_action.isEnabled)
     window.redo_action.trigger()
-    assert desk.contacts.count() == 0
+    qtbot.waitUntil(lambda: desk.contacts.count() == 0)
+    qtbot.waitUntil(window.undo_action.isEnabled)
 
     window.show_view("trash")
     trash = window.view("trash")
@@ -127,17 +131,21 @@ def test_bulk_tag_and_status_are_one_undo_step_each(qtbot, monkeypatch, desk, ma
     monkeypatch.setattr(record_list.QInputDialog, "getText",
                         staticmethod(lambda *a, **k: ("winter 2026", True)))
     qtbot.mouseClick(view.tag_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.task is None)
     tags = {o.name: o.tags for o in desk.organizations.list()}
     assert tags == {"Alpha Clinic": ["health", "winter 2026"], "Beta School": ["winter 2026"]}
 
     monkeypatch.setattr(record_list.QInputDialog, "getItem",
                         staticmethod(lambda *a, **k: ("Paused", True)))
     qtbot.mouseClick(view.status_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.task is None)
     assert {o.status for o in desk.organizations.list()} == {"paused"}
+    assert window.undo_action.text().replace("&", "") == "Undo: change to 2 organizations"
 
     window.undo_action.trigger()
-    assert {o.name: o.status for o in desk.organizations.list()} == {
-        "Alpha Clinic": "prospect", "Beta School": "active"}
+    qtbot.waitUntil(lambda: {o.name: o.status for o in desk.organizations.list()} == {
+        "Alpha Clinic": "prospect", "Beta School": "active"})
+    qtbot.waitUntil(window.undo_action.isEnabled)
     window.undo_action.trigger()
-    assert {o.name: o.tags for o in desk.organizations.list()} == {
-        "Alpha Clinic": ["health"], "Beta School": []}
+    qtbot.waitUntil(lambda: {o.name: o.tags for o in desk.organizations.list()} == {
+        "Alpha Clinic": ["health"], "Beta School": []})

@@ -1,0 +1,88 @@
+"""A change to many records at once (issue 20): one field of 10,000 contacts, its undo,
+and deleting them, through the services' bulk path (history, stamps, search index and
+undo journal kept) beside the raw SQLite UPDATE of the same rows in the same run."""
+
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import Figure
+from partnerdesk.services import Desk
+
+COUNT = 10_000
+TARGET = 2.0  # seconds for 10,000 contacts
+
+
+def _contacts(count: int) -> list[dict[str, object]]:
+    return [{"name": f"Person {n:05}", "role": "Community health worker",
+             "emails": [{"address": f"person{n}@clinic.example", "kind": "work"}],
+             "phones": [{"number": "+16175550101", "kind": "work", "extension": ""}],
+             "addresses": [{"kind": "work", "street": f"{n} Main St", "city": "Boston",
+                            "region": "MA", "postal_code": "02115", "country": "USA"}],
+             "tags": ["volunteer"], "notes": "Met at the spring health fair. " * 4}
+            for n in range(count)]
+
+
+def _timed(work: object) -> float:
+    start = time.perf_counter()
+    work()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def _raw_update(path: Path, ids: list[str], turn: int) -> float:
+    """The floor: the same rows' tags and updated_at set by one executemany and a commit."""
+    connection = sqlite3.connect(path)
+    try:
+        start = time.perf_counter()
+        connection.executemany(
+            "UPDATE contacts SET tags = ?, updated_at = ? WHERE id = ?",
+            [(f'["volunteer", "raw {turn}"]', "2026-12-02 21:00:00.000000", i) for i in ids])
+        connection.commit()
+        return time.perf_counter() - start
+    finally:
+        connection.close()
+
+
+def measure(runs: int = 3) -> list[Figure]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bulk.db"
+        with Desk.open(path) as desk, desk.store.write() as writer:
+            ids = desk.contacts.save_many(writer, _contacts(COUNT))
+        changes, undos, raws = [], [], []
+        with Desk.open(path) as desk:
+            for turn in range(runs):
+                tag = f"winter {turn}"
+                changes.append(_timed(lambda tag=tag: desk.contacts.bulk_change(
+                    ids, lambda row, tag=tag: {"tags": [*row["tags"], tag]})))
+                undos.append(_timed(desk.undo.undo))
+                raws.append(_raw_update(path, ids, turn))
+            assert desk.contacts.count(text="winter") == 0  # every change undone
+            # a field the search index is not made from: no entry to make again
+            sharing = _timed(lambda: desk.contacts.update_many(ids, share_ok=True))
+            assert desk.contacts.count(where={"share_ok": True}) == COUNT
+            desk.undo.undo()
+            deleted = _timed(lambda: desk.contacts.delete(*ids))
+            assert desk.contacts.count() == 0
+            restored = _timed(desk.undo.undo)
+            assert desk.contacts.count() == COUNT
+        raw = statistics.median(raws)
+        change, undo = statistics.median(changes), statistics.median(undos)
+        return [
+            Figure(f"Bulk tag {COUNT:,} contacts", change, "s", raw, f"<= {TARGET:g} s",
+                   change <= TARGET),
+            Figure(f"Undo of that ({COUNT:,} contacts)", undo, "s", raw, f"<= {TARGET:g} s",
+                   undo <= TARGET),
+            Figure(f"Bulk sharing consent {COUNT:,} contacts", sharing, "s", raw,
+                   f"<= {TARGET:g} s", sharing <= TARGET),
+            Figure(f"Bulk delete {COUNT:,} contacts", deleted, "s", raw, f"<= {TARGET:g} s",
+                   deleted <= TARGET),
+            Figure(f"Undo of the delete ({COUNT:,})", restored, "s", raw, f"<= {TARGET:g} s",
+                   restored <= TARGET),
+        ]
+
+
+if __name__ == "__main__":
+    for figure in measure():
+        print(figure.line())

@@ -1,0 +1,104 @@
+"""A deleted record travels as a tombstone (issue 16, case 7): its id and deletion
+context, never its values, in a bundle for our own laptops and in one for a partner."""
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from partnerdesk.services import Desk
+from partnerdesk.sharing.exporter import Scope, export_bundle
+from partnerdesk.sharing.importer import import_file
+
+Laptops = Callable[[str], Desk]
+SECRET_NAME = "Quentin Secretname"
+SECRET_NOTE = "lives at 12 Hidden Lane"
+
+
+def lines_of(path: Path, record_type: str) -> list[dict[str, object]]:
+    with zipfile.ZipFile(path) as archive:
+        raw = archive.read(f"records/{record_type}.jsonl").decode()
+    return [json.loads(line) for line in raw.splitlines() if line.strip()]
+
+
+def whole_bundle(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize("for_partner", [False, True])
+def test_a_deleted_contact_travels_without_its_values(laptops: Laptops, tmp_path: Path,
+                                                      for_partner: bool) -> None:
+    home = laptops("home")
+    home.contacts.create(name="Ida Kept", share_ok=True)
+    gone = home.contacts.create(name=SECRET_NAME, notes=SECRET_NOTE, share_ok=True,
+                                emails=[{"address": "quentin@example.org"}])
+    home.contacts.delete(gone.id)
+    path = tmp_path / "out.partnerdesk"
+    export_bundle(home, path, Scope.everything(for_partner=for_partner))
+    data = whole_bundle(path)
+    assert SECRET_NAME.encode() not in data
+    assert SECRET_NOTE.encode() not in data
+    assert b"quentin@example.org" not in data
+    assert b"Ida Kept" in data
+    tombstone = next(line for line in lines_of(path, "contact") if line["id"] == gone.id)
+    assert tombstone["values"] == {}
+    assert tombstone["delete_ctx"]
+    assert all(name.startswith("_") for name in tombstone["stamps"])  # type: ignore[union-attr]
+
+
+def test_a_tombstone_still_deletes_the_record_elsewhere(laptops: Laptops,
+                                                        tmp_path: Path) -> None:
+    home, away = laptops("home"), laptops("away")
+    gone = home.contacts.create(name=SECRET_NAME, notes=SECRET_NOTE)
+    first = tmp_path / "first.partnerdesk"
+    export_bundle(home, first)
+    import_file(away, first)
+    assert not away.contacts.get(gone.id).deleted
+    home.contacts.delete(gone.id)
+    second = tmp_path / "second.partnerdesk"
+    export_bundle(home, second)
+    result = import_file(away, second)
+    assert result.preview.counts()["deleted"] == 1
+    assert away.contacts.get(gone.id).deleted
+    assert away.contacts.get(gone.id).notes == SECRET_NOTE  # what away already held
+    # and nothing changes when it arrives again, on either side
+    assert import_file(away, second).preview.counts()["deleted"] == 0
+    back = tmp_path / "back.partnerdesk"
+    export_bundle(away, back)
+    assert SECRET_NAME.encode() not in whole_bundle(back)
+    counts = import_file(home, back).preview.counts()
+    assert counts["deleted"] == counts["new"] == counts["updated"] == 0
+    assert home.contacts.get(gone.id).name == SECRET_NAME
+
+
+def test_a_tombstone_of_a_record_never_seen_arrives_empty_in_the_trash(
+        laptops: Laptops, tmp_path: Path) -> None:
+    home, away = laptops("home"), laptops("away")
+    gone = home.contacts.create(name=SECRET_NAME, notes=SECRET_NOTE)
+    home.contacts.delete(gone.id)
+    path = tmp_path / "out.partnerdesk"
+    export_bundle(home, path)
+    assert import_file(away, path).preview.counts()["already_deleted"] == 1
+    arrived = away.contacts.get(gone.id)
+    assert arrived.deleted
+    assert arrived.notes in ("", None)
+    assert SECRET_NAME not in (arrived.name or "")
+
+
+def test_an_edit_the_deletion_never_saw_keeps_the_record_alive(laptops: Laptops,
+                                                               tmp_path: Path) -> None:
+    home, away = laptops("home"), laptops("away")
+    record = home.contacts.create(name="Ida", notes="old")
+    first = tmp_path / "first.partnerdesk"
+    export_bundle(home, first)
+    import_file(away, first)
+    away.contacts.update(record.id, notes="newer, typed away")
+    home.contacts.delete(record.id)
+    second = tmp_path / "second.partnerdesk"
+    export_bundle(home, second)
+    import_file(away, second)
+    assert not away.contacts.get(record.id).deleted
+    assert away.contacts.get(record.id).notes == "newer, typed away"
