@@ -11,15 +11,12 @@ runs before every command, so it imports what a command needs only once it knows
 command (`--version` prints without loading the tables, SQLAlchemy or Qt).
 """
 
-import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from partnerdesk import version_text
-
-log = logging.getLogger("partnerdesk.desktop")
 
 BUNDLE_SUFFIX = ".partnerdesk"
 MIME_TYPE = "application/x-partnerdesk-bundle"
@@ -70,7 +67,10 @@ def ensure_desktop_integration(executable: Path | None = None) -> bool:
         subprocess.run(["sh", str(script), "--quiet", "--exec", str(executable)], check=True,
                        timeout=60, stdin=subprocess.DEVNULL, capture_output=True)
     except (OSError, subprocess.SubprocessError) as error:
-        log.warning("Could not add PartnerDesk to the applications menu: %s", error)
+        import logging  # not at the top: `--version` prints before logging is loaded
+
+        logging.getLogger("partnerdesk.desktop").warning(
+            "Could not add PartnerDesk to the applications menu: %s", error)
         return False
     return True
 
@@ -101,8 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     from partnerdesk.logs import setup_logging
     from partnerdesk.paths import resolve_db_path, server_location
+    from partnerdesk.private import keep_private
     from partnerdesk.ui.app import run
 
+    keep_private()
     setup_logging()
     if getattr(sys, "frozen", False):
         ensure_desktop_integration()

@@ -14,6 +14,7 @@ from importlib import import_module
 from partnerdesk import version_text
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.logs import setup_logging
+from partnerdesk.private import keep_private
 
 AREAS = ["partnerdesk.cli.core", "partnerdesk.cli.reports", "partnerdesk.cli.insight",
          "partnerdesk.cli.sharing", "partnerdesk.cli.interchange", "partnerdesk.cli.settings",
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_private()  # before the log file: everything made from here on is the user's alone
     setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -103,3 +103,15 @@ def describe(state: Expiry, status: str) -> str:
     if days > 0:
         return f"Expires in {days} day{'s' if days != 1 else ''}."
     return f"Expired {-days} day{'s' if days != -1 else ''} ago."
+
+
+def last_notice_date(expiry: date, notice_days: int | None) -> date | None:
+    """The last day to give notice before `expiry`; None when there is no notice period,
+    or when the day would be before the calendar starts (an expiry typed as 0001-01-02
+    with 90 days' notice: there is no such day to remind anyone of)."""
+    if not notice_days or notice_days < 0:
+        return None
+    try:
+        return expiry - timedelta(days=notice_days)
+    except OverflowError:
+        return None

@@ -1,9 +1,9 @@
 """The facade every caller uses: `desk = Desk.open(path)`, then `desk.contacts.create(...)`."""
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,10 +12,11 @@ from partnerdesk.db import search_index
 from partnerdesk.db import vocabulary as v
 from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.db.lock import DatabaseLock, acquire_lock
-from partnerdesk.db.migrate import holds_database, open_database, take_daily_backup
+from partnerdesk.db.migrate import holds_database, open_database
 from partnerdesk.db.places import risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.paths import resolve_db_path, server_location
+from partnerdesk.private import tighten_database
 from partnerdesk.services import reminders as reminder_rules
 from partnerdesk.services.agreements import AgreementService
 from partnerdesk.services.attachments import AttachmentService
@@ -58,6 +59,9 @@ class Desk:
         # Undo and Redo of what was done with this database while it is open.
         self.undo = UndoJournal(store)
         self._lock: DatabaseLock | None = None
+        # The daily backup left to `start_daily_backup`, and its process once started.
+        self._daily_backup_due = False
+        self._backup_process: BaseProcess | None = None
         # A warning to show when the file sits in a cloud-synced folder or on a network drive.
         self.place_warning: str | None = None
         self.organizations = OrganizationService(store, r.Organization)
@@ -114,8 +118,9 @@ class Desk:
         the data folder, in that order.
 
         `checked`: the quick check already started on the file (see `db.early_check`).
-        `backup_in_background`: the app takes the daily backup in a thread, so the first
-        start of a day is not seconds slower; `close()` waits for it.
+        `backup_in_background`: the daily backup is not taken here but left to
+        `start_daily_backup`, which the app calls once its first screen is on show, so
+        the first start of a day is not seconds slower; `close()` waits for it.
 
         `path` (or $PARTNERDESK_DB) may be a server URL, postgresql://user@host/dbname:
         an office database that several people use at once (`db.server`). It has no
@@ -131,11 +136,9 @@ class Desk:
                                    checked=checked)
             desk = cls(Store(engine, db_path))
             desk._lock = lock
-            if backup_later:
-                desk._backup_thread = threading.Thread(
-                    target=take_daily_backup, args=(db_path,), name="daily-backup")
-                desk._backup_thread.start()
+            desk._daily_backup_due = backup_later
             desk.place_warning = risky_place(db_path)
+            tighten_database(db_path)
             desk._seed_categories()
         except BaseException:
             lock.release()
@@ -186,11 +189,22 @@ class Desk:
         """The database as people see it: the file, or the office database's address."""
         return str(self.address) if self.address is not None else str(self.path)
 
+    def start_daily_backup(self) -> None:
+        """Take the daily backup left to later by `open(backup_in_background=True)`, when
+        one is due, in a low-priority child process (`db.background_backup`); returns at
+        once. Nothing happens when none is due or it was started already."""
+        if not self._daily_backup_due:
+            return
+        from partnerdesk.db import background_backup
+
+        self._daily_backup_due = False
+        self._backup_process = background_backup.start(self.path)
+
     def close(self) -> None:
-        backup: threading.Thread | None = getattr(self, "_backup_thread", None)
+        self._daily_backup_due = False  # not started by now: the next open takes it
+        backup, self._backup_process = self._backup_process, None
         if backup is not None:
             backup.join()  # a backup cut off is harmless, but a finished one is worth more
-            self._backup_thread = None
         self.store.close()
         lock: DatabaseLock | None = getattr(self, "_lock", None)
         if lock is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,11 +28,13 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.gaps import fold
 from partnerdesk.services.titles import short_title
+from partnerdesk.services.validation import MAX_COUNT
 
 if TYPE_CHECKING:
     from partnerdesk.services.desk import Desk
 
 TITLE_LIMIT = 200
+MAX_ROWS = 200_000
 MAX_LISTED = 12
 COLUMNS = {
     "category": "category", "categories": "category", "need category": "category",
@@ -65,24 +68,45 @@ class NeedsImportResult:
     ids: tuple[str, ...]
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise NeedsImportError(["The file is not plain text. Save it from the spreadsheet as "
-                            "“CSV UTF-8” and try again."])
+def _decode(source: str | Path | bytes) -> str:
+    """The file's text, read as every importer reads text (size limit, encodings)."""
+    from partnerdesk.sharing.import_common import ImportFileError, decode_text, read_bytes
+
+    try:
+        data = read_bytes(source) if isinstance(source, str | Path) else bytes(source)
+        return decode_text(data, "The file")
+    except ImportFileError as error:
+        raise NeedsImportError([error.message]) from None
 
 
-def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {field: text}) for each non-empty data row."""
+def _records(text: str) -> list[list[str]]:
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows: list[list[str]] = []
+    try:
+        for cells in reader:
+            rows.append(cells)
+            if len(rows) > MAX_ROWS + 1:
+                raise NeedsImportError([f"The file has more than {MAX_ROWS:,} rows. Split it "
+                                        "into smaller files and import each one."])
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            reason = (f"a cell there is longer than {csv.field_size_limit():,} characters, "
+                      "far more than any need")
+        else:
+            reason = str(error)
+        raise NeedsImportError([f"Row {reader.line_num} is not well-formed CSV ({reason}). "
+                                "Open the file in a spreadsheet, save it as CSV again and "
+                                "retry."]) from None
+    return rows
+
+
+def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {field: text}) for each non-empty data row."""
+    rows = _records(text)
     if not rows:
         raise NeedsImportError(["The file is empty. It needs a first row naming the columns "
                                 "category, description, priority and area."])
@@ -104,11 +128,23 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     return found
 
 
+def _whole_number(raw: str) -> int | None:
+    """A count as a spreadsheet writes it ("12", "12.0", "1e3"); None when it is none
+    (negative, fractional, endless like 1e400, or beyond what the field holds)."""
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or number < 0 or number != int(number) \
+            or number > MAX_COUNT:
+        return None
+    return int(number)
+
+
 def import_needs(desk: Desk, source: str | Path | bytes, *,
                  default_source: str = "") -> NeedsImportResult:
     """Read the CSV (a path or its bytes) and add its needs in one transaction."""
-    data = Path(source).read_bytes() if isinstance(source, str | Path) else source
-    rows = read_rows(_decode(data))
+    rows = read_rows(_decode(source))
     if not rows:
         raise NeedsImportError(["The file has a header but no needs below it."])
     with desk.store.read() as session:
@@ -120,6 +156,7 @@ def import_needs(desk: Desk, source: str | Path | bytes, *,
     problems: list[str] = []
     planned: list[dict[str, Any]] = []
     skipped = 0
+    check = desk.needs.checker()
     for number, cells in rows:
         category = categories.get(fold(cells.get("category", "")))
         description = cells.get("description", "")
@@ -134,16 +171,11 @@ def import_needs(desk: Desk, source: str | Path | bytes, *,
         if priority is None:
             problems.append(f"Row {number}: priority “{cells.get('priority')}” should be "
                             "high, medium or low (or 1, 2, 3).")
-        needed: int | None = None
         raw = cells.get("needed_capacity", "").replace(",", "").strip()
-        if raw:
-            try:
-                needed = int(float(raw))
-                if needed < 0 or needed != float(raw):
-                    raise ValueError(raw)
-            except ValueError:
-                problems.append(f"Row {number}: needed capacity “{raw}” should be a whole "
-                                "number.")
+        needed = _whole_number(raw)
+        if raw and needed is None:
+            problems.append(f"Row {number}: needed capacity “{raw[:40]}” should be a whole "
+                            f"number (0 to {MAX_COUNT:,}).")
         if category is None or not title or priority is None:
             continue
         key = (category.id, fold(title))
@@ -154,9 +186,10 @@ def import_needs(desk: Desk, source: str | Path | bytes, *,
         values = {"category_id": category.id, "title": title, "description": description,
                   "priority": priority, "area": cells.get("area", ""),
                   "source": cells.get("source") or default_source, "needed_capacity": needed}
-        for problem in desk.needs.check(values):
-            if not problem.warning:
-                problems.append(f"Row {number}: {problem.message}")
+        for problem in check(values):
+            message = f"Row {number}: {problem.message}"
+            if not problem.warning and (not problems or problems[-1] != message):
+                problems.append(message)  # (a title made from the description: once)
         planned.append(values)
     if problems:
         raise NeedsImportError(problems)

@@ -183,6 +183,23 @@ class RecordService(Generic[T]):
         full = {**self.defaults(), **values}
         return validation.clean(self.model, full, self._context())
 
+    def checker(self) -> Callable[[dict[str, Any]], list[FieldProblem]]:
+        """`check` for many records in a row (a file's rows): one context, and each linked
+        record looked up once (a lookup per row made 20,000 rows take minutes)."""
+        context = self._context()
+        looked_up: dict[tuple[type[SQLModel], str], bool] = {}
+        one_by_one = context.exists
+
+        def exists(model: type[SQLModel], record_id: str) -> bool:
+            key = (model, record_id)
+            if key not in looked_up:
+                looked_up[key] = one_by_one(model, record_id)
+            return looked_up[key]
+
+        context.exists = exists
+        defaults = self.defaults()
+        return lambda values: validation.clean(self.model, {**defaults, **values}, context)
+
     def _cleaned(self, values: dict[str, Any], current: T | None) -> dict[str, Any]:
         return self.validated(values, current)
 

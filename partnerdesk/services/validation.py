@@ -469,11 +469,49 @@ def _text_limits(model: type[SQLModel]) -> dict[str, int]:
     return found
 
 
+def text_problem(value: str) -> str | None:
+    """Why a string cannot be stored as text, or None: a NUL character (C programs, SQLite
+    tools and every export reader stop at it) or an unpaired surrogate (it cannot be
+    written as UTF-8 at all). Both come from damaged files, never from typing."""
+    if "\x00" in value:
+        return "a NUL character"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "a broken character (an unpaired surrogate)"
+    return None
+
+
+def _hidden_problem(value: Any, depth: int = 0) -> str | None:
+    """`text_problem` of a value or of any text inside it (a list of e-mails, an address)."""
+    if isinstance(value, str):
+        return text_problem(value)
+    if depth < 6 and isinstance(value, list | tuple):
+        return next((p for item in value if (p := _hidden_problem(item, depth + 1))), None)
+    if depth < 6 and isinstance(value, dict):
+        return next((p for item in [*value.keys(), *value.values()]
+                     if (p := _hidden_problem(item, depth + 1))), None)
+    return None
+
+
 def _strip_and_limit(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:
     problems = []
     limits = _text_limits(model)
     for name, value in values.items():
         if not isinstance(value, str):
+            if isinstance(value, list | dict) and value:
+                hidden = _hidden_problem(value)
+                if hidden:
+                    problems.append(FieldProblem(
+                        name, f"This holds {hidden}, left by a damaged file; retype it and "
+                        "save again."))
+            continue
+        hidden = text_problem(value)
+        if hidden:
+            problems.append(FieldProblem(
+                name, f"This text holds {hidden}, left by a damaged file; retype it and save "
+                "again."))
             continue
         value = value.strip()
         values[name] = value

@@ -17,6 +17,8 @@ Lines are canonical JSON (sorted keys, no spaces, UTF-8), so the same records al
 give the same bytes.
 """
 
+import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.versioning import canonical_json
 
 FORMAT_NAME = "partnerdesk-bundle"
@@ -99,14 +102,23 @@ def build_zip(manifest: dict[str, Any], records: dict[str, bytes],
 
 
 def write_file(target: Path, data: bytes) -> None:
-    """Written whole beside the target, then renamed into place: never half a bundle."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Written whole beside the target, then renamed into place: never half a bundle, and
+    nothing left behind when the disk is full or the folder cannot be written."""
     temporary = target.with_name(target.name + ".partial")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        reason = ("the disk is full" if error.errno in (errno.ENOSPC, errno.EDQUOT)
+                  else error.strerror or "it cannot be written")
+        raise PartnerDeskError(f"Could not write {target}: {reason}. Nothing was exported; "
+                               "free some space or choose another folder.") from error
 
 
 def read_record_members(path: Path) -> dict[str, bytes]:

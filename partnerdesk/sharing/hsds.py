@@ -31,8 +31,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,8 +66,11 @@ from partnerdesk.sharing.import_common import (
 
 __all__ = ["HsdsPlan", "apply_hsds", "export_hsds", "plan_hsds", "read_package"]
 
-MAX_PACKAGE_BYTES = 100 * MB
+MAX_PACKAGE_BYTES = 100 * MB  # the file, and all its tables unpacked together
 MAX_MEMBERS = 200
+MAX_TABLE_ROWS = 200_000
+MAX_RATIO = 100  # unpacked / packed, for members bigger than RATIO_FLOOR
+RATIO_FLOOR = MB
 # Words in a taxonomy term that point at one of our default categories.
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "Food": ("food", "meal", "nutrition", "pantry", "grocer"),
@@ -97,14 +103,17 @@ def record_id(kind: str, hsds_id: str, *fallback: str) -> str:
 
 # -- reading a package ----------------------------------------------------------------
 def read_package(path: str | Path) -> dict[str, list[dict[str, str]]]:
-    """Every CSV of a folder or zip, by file name without '.csv', as lists of dicts."""
+    """Every CSV of a folder or zip, by file name without '.csv', as lists of dicts.
+
+    Bounded before anything is parsed, so a small hostile package cannot take the
+    computer's memory or time: at most MAX_MEMBERS tables and MAX_PACKAGE_BYTES of text
+    in all, counted as the bytes come out (a zip's sizes can lie, a folder's `.csv` can
+    be a link to /dev/zero), no zip member that expands more than MAX_RATIO times, at
+    most MAX_TABLE_ROWS rows a table. In a folder only regular files are read, and a
+    link is followed only when it stays inside the folder."""
     source = Path(path)
-    raw: dict[str, bytes] = {}
     if source.is_dir():
-        for member in sorted(source.glob("*.csv"))[:MAX_MEMBERS]:
-            if member.stat().st_size > MAX_PACKAGE_BYTES:
-                raise ImportFileError(f"{member.name} is too large to import.")
-            raw[member.name] = member.read_bytes()
+        raw = _read_folder(source)
     elif source.is_file():
         if source.stat().st_size > MAX_PACKAGE_BYTES:
             raise ImportFileError(f"“{source.name}” is larger than {MAX_PACKAGE_BYTES // MB} "
@@ -117,8 +126,14 @@ def read_package(path: str | Path) -> dict[str, list[dict[str, str]]]:
         text = decode_text(data, f"“{name}”")
         try:
             reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-            rows = [{(k or "").strip().lstrip("\ufeff"): (v or "").strip()
-                     for k, v in row.items() if k is not None} for row in reader]
+            rows = []
+            for row in reader:
+                rows.append({(k or "").strip().lstrip("\ufeff"): (v or "").strip()
+                             for k, v in row.items() if k is not None})
+                if len(rows) > MAX_TABLE_ROWS:
+                    raise ImportFileError(f"“{name}” in the package has more than "
+                                          f"{MAX_TABLE_ROWS:,} rows, more than a resource "
+                                          "directory holds. Nothing was imported.")
         except csv.Error as error:
             raise ImportFileError(f"“{name}” in the package is not a well-formed CSV file "
                                   f"({error}). Nothing was imported.") from error
@@ -130,25 +145,89 @@ def read_package(path: str | Path) -> dict[str, list[dict[str, str]]]:
     return tables
 
 
+def _too_large(name: str) -> ImportFileError:
+    return ImportFileError(f"“{name}” is too large to be a resource directory (more than "
+                           f"{MAX_PACKAGE_BYTES // MB} MB of tables). It was not imported.")
+
+
+def _read_folder(source: Path) -> dict[str, bytes]:
+    folder = source.resolve()
+    members = sorted(p for p in source.iterdir() if p.name.lower().endswith(".csv"))
+    if len(members) > MAX_MEMBERS:
+        raise ImportFileError(f"“{source.name}” holds {len(members):,} tables, more than a "
+                              "resource directory has. It was not imported.")
+    raw: dict[str, bytes] = {}
+    budget = MAX_PACKAGE_BYTES
+    for member in members:
+        try:
+            real = member.resolve()
+            inside = real.parent == folder
+            regular = stat.S_ISREG(os.stat(real).st_mode)
+        except (OSError, RuntimeError):
+            inside = regular = False
+        if not inside or not regular:
+            raise ImportFileError(
+                f"“{member.name}” in {source.name} is a link to somewhere else or not a "
+                "plain file, so it was not read and nothing was imported. Copy the real "
+                "tables into the folder and try again.")
+        try:
+            with open(real, "rb") as handle:
+                data = handle.read(budget + 1)
+        except OSError as error:
+            raise ImportFileError(f"“{member.name}” cannot be read ({error.strerror}).") \
+                from error
+        if len(data) > budget:
+            raise _too_large(source.name)
+        budget -= len(data)
+        raw[member.name] = data
+    return raw
+
+
 def _read_zip(source: Path) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise ImportFileError(f"“{source.name}” is not a zip file or a folder. Choose the "
                               "folder or zip file of an HSDS export.") from error
     raw: dict[str, bytes] = {}
     with archive:
         infos = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")
                  and not i.is_dir()]
-        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > 4 * MAX_PACKAGE_BYTES:
-            raise ImportFileError(f"“{source.name}” is too large to be a resource directory.")
+        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_PACKAGE_BYTES:
+            raise _too_large(source.name)
+        budget = MAX_PACKAGE_BYTES
         for info in infos:
-            try:
-                raw[Path(info.filename).name] = archive.read(info)
-            except (zipfile.BadZipFile, OSError, EOFError) as error:
-                raise ImportFileError(f"“{source.name}” is damaged ({info.filename} cannot be "
-                                      "read). Ask for a fresh copy.") from error
+            if info.file_size > RATIO_FLOOR and \
+                    info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise ImportFileError(f"“{source.name}” holds a file that expands "
+                                      f"{info.file_size // max(info.compress_size, 1):,} times "
+                                      "when unpacked, which only a harmful file does. It was "
+                                      "not imported.")
+            data = _member_bytes(archive, info, min(budget, info.file_size), source.name)
+            budget -= len(data)
+            raw[Path(info.filename).name] = data
     return raw
+
+
+def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
+                  name: str) -> bytes:
+    """At most `limit` bytes, counted as they come out (a zip's header can lie)."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as handle:
+            while block := handle.read(1 << 20):
+                size += len(block)
+                if size > limit:
+                    raise ImportFileError(f"“{name}” holds a file bigger than it says, which "
+                                          "only a damaged or harmful file does. It was not "
+                                          "imported.")
+                chunks.append(block)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError, zlib.error) as error:  # a flipped bit, an encrypted member
+        raise ImportFileError(f"“{name}” is damaged ({info.filename} cannot be read). Ask "
+                              "for a fresh copy.") from error
+    return b"".join(chunks)
 
 
 # -- planning an import ---------------------------------------------------------------

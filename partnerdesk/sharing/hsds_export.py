@@ -16,6 +16,7 @@ phone) take ids derived from their record's.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import uuid
@@ -149,9 +150,9 @@ def export_hsds(desk: Desk, target: str | Path) -> dict[str, int]:
     """Write the package to a folder, or to a zip when `target` ends in .zip."""
     files, counts = package_files(desk)
     path = Path(target)
+    partial = path.with_name(path.name + ".partial")
     try:
         if path.suffix.lower() == ".zip":
-            partial = path.with_name(path.name + ".partial")
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
                 for name, data in files.items():
                     archive.writestr(name, data)
@@ -164,6 +165,8 @@ def export_hsds(desk: Desk, target: str | Path) -> dict[str, int]:
             for name, data in files.items():
                 (path / name).write_bytes(data)
     except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         raise PartnerDeskError(f"Could not write {path}: {error.strerror}. Choose another "
                                "folder.") from error
     desk.log_export("hsds", path, counts=counts, scope="resource directory")

@@ -106,7 +106,8 @@ def all_day(kind: str, record_id: str, day: date, summary: str, description: str
     event.add("uid", uid(kind, record_id))
     event.add("summary", summary)
     event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    if day < date.max:  # without DTEND an all-day entry lasts its one day (RFC 5545)
+        event.add("dtend", day + timedelta(days=1))
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy block
     if description:
         event.add("description", description)
@@ -188,8 +189,9 @@ def agreement_dates(sources: Sources) -> Iterator[Component]:
         yield all_day("agreement-expiry", agreement.id, agreement.expiry_date,
                       f"Agreement expires: {agreement.title}", agreement.renewal_terms,
                       agreement.updated_at)
-        if agreement.notice_period_days:
-            notice = agreement.expiry_date - timedelta(days=agreement.notice_period_days)
+        notice = agreement_rules.last_notice_date(agreement.expiry_date,
+                                                  agreement.notice_period_days)
+        if notice is not None:
             yield all_day("agreement-notice", agreement.id, notice,
                           f"Last day to give notice: {agreement.title}",
                           f"{agreement.notice_period_days} days' notice before the agreement "

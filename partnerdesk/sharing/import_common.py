@@ -71,27 +71,39 @@ def decode_text(data: bytes, name: str = "The file") -> str:
     """Text from bytes in the encodings people's programs write: UTF-8 (with or without
     BOM), UTF-16 (with or without BOM), Windows-1252. Refuses what is not text."""
     text: str | None = None
+    wide = True  # UTF-16 or UTF-32, where a NUL character means the bytes are not text
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         text = _try(data, "utf-32")
     elif data.startswith(b"\xef\xbb\xbf"):
+        wide = False
         text = _try(data, "utf-8-sig")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _try(data, "utf-16")
-    elif b"\x00" in data[:4096]:
+    elif _utf16_without_bom(data[:4096]):
         head = data[:4096]
         even = head[0::2].count(0)
         odd = head[1::2].count(0)
         text = _try(data, "utf-16-be" if even > odd else "utf-16-le")
     else:
+        wide = False
         text = _try(data, "utf-8")
         if text is None:
             text = _try(data, "cp1252")
-    if text is None or not _looks_like_text(text):
+    if text is None or not _looks_like_text(text) or (wide and "\x00" in text[:20000]):
         raise ImportFileError(
             f"{name} does not look like a text file PartnerDesk can read (it may be a "
             "spreadsheet in Excel format or damaged). Save it as CSV (UTF-8) or vCard and "
             "try again.")
     return text
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """UTF-16 has a NUL beside every ASCII character (letters, commas, line ends: a tenth
+    of the text even in Chinese); a stray NUL or two in UTF-8 text (a damaged file) is
+    not UTF-16, and read as UTF-16 it would turn every row into nonsense that imports
+    as nothing."""
+    half = len(head) // 2
+    return max(head[0::2].count(0), head[1::2].count(0)) >= max(2, half // 10)
 
 
 def _try(data: bytes, encoding: str) -> str | None:
@@ -103,8 +115,8 @@ def _try(data: bytes, encoding: str) -> str | None:
 
 def _looks_like_text(text: str) -> bool:
     sample = text[:20000]
-    if "\x00" in sample:
-        return False
+    # a stray NUL counts as one control character: its row is refused by the save rules
+    # (services.validation.text_problem), the file's other rows are read
     control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
     return control <= max(2, len(sample) // 200)
 

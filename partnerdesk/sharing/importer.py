@@ -370,19 +370,44 @@ def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
         return _import_bundle(desk, bundle, source, progress, batch_id, name)
 
 
+class _WillChangeRecords(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside an import's transaction taken without a backup, to roll it back:
+    the plan changes records after all, so the backup comes first."""
+
+
 def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress | None,
                    batch_id: str | None, name: str) -> ImportResult:
+    """The plan is made first, inside the write transaction, before any backup: when it
+    changes no record (a re-import of the same bundle, say), no backup is taken, since
+    there is nothing to take back, and its copy and integrity check would be most of the
+    time. When it does, the transaction is rolled back unwritten, the backup taken, and
+    the plan made again behind it, so a backup still comes before every real change."""
     progress = progress or Progress()
     batch_id = batch_id or str(uuid.uuid4())
+    # An office database takes no file backup (its history is its undo): one pass there.
+    backup_first = desk.address is not None
+    try:
+        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=backup_first)
+    except _WillChangeRecords:
+        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=True)
+
+
+def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
+           name: str, *, backup_first: bool) -> ImportResult:
     region = desk.settings.phone_region
     people = known_people(desk)
     people_ids = [*desk.store.setting(FORMER_KEY, []), desk.store.device_id]
     written: list[Path] = []
     try:
-        with desk.store.write(batch_id=batch_id, backup_reason="before-import") as writer:
+        with desk.store.write(batch_id=batch_id,
+                              backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
             planned, unchanged = _plan(connection, bundle, region, name, progress)
+            if planned and not backup_first:
+                raise _WillChangeRecords
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
+            # What follows for a bundle that changes no record is bookkeeping: the people
+            # it names, the counter, the batch in the import history (as "unchanged").
             learn(writer.session, clean_people(bundle.manifest.get("people")),
                   set(people_ids))
             written = _store_attachments(desk, bundle, planned, progress)

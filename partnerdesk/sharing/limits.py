@@ -41,6 +41,12 @@ MAX_TOTAL_BYTES = 2 * 1024 ** 3  # uncompressed, all members together
 MAX_RATIO = 200  # uncompressed / compressed, for members bigger than RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# Record lines are parsed into Python objects several times their size; attachments are
+# kept as bytes. A records member is capped well below the whole bundle's allowance
+# (200,000 contacts are about 150 MB of lines), so a small file under the ratio limit
+# cannot ask for gigabytes of memory once parsed.
+MAX_RECORDS_MEMBER = 192 * 1024 * 1024
+MAX_RECORDS_TOTAL = 384 * 1024 * 1024
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 COUNTER_LIMIT = record_check.COUNTER_LIMIT  # counters are integers below 2**53
@@ -109,7 +115,7 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> dict[str, zipfile.Zip
         raise BundleError(f"{name} holds {len(infos):,} files, more than a bundle may "
                           f"({MAX_MEMBERS:,}). It was not imported.")
     by_name: dict[str, zipfile.ZipInfo] = {}
-    total = 0
+    total = records = 0
     for info in infos:
         if not _safe_name(info.filename):
             raise BundleError(f"{name} holds a file named “{info.filename}” that would be "
@@ -126,6 +132,13 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> dict[str, zipfile.Zip
             raise BundleError(f"{name} holds a file that expands {ratio:,} times when "
                               "unpacked, which only a harmful file does. It was not "
                               "imported.")
+        if info.filename.startswith(RECORDS_DIR):
+            records += info.file_size
+            if info.file_size > MAX_RECORDS_MEMBER or records > MAX_RECORDS_TOTAL:
+                raise BundleError(f"{name} holds more records than PartnerDesk reads in one "
+                                  f"bundle ({MAX_RECORDS_MEMBER // 2 ** 20} MB of one kind, "
+                                  f"{MAX_RECORDS_TOTAL // 2 ** 20} MB in all). It was not "
+                                  "imported; ask the sender to export a part at a time.")
         by_name[info.filename] = info
     if total > MAX_TOTAL_BYTES:
         raise BundleError(f"{name} would unpack to {total / 1e9:.1f} GB, more than a bundle "
@@ -202,7 +215,8 @@ def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
     contents: dict[str, bytes] = {}
     budget = MAX_TOTAL_BYTES
     for member, digest in listed.items():
-        data = _read_member(archive, infos[member], budget, name)
+        limit = min(budget, MAX_RECORDS_MEMBER) if member.startswith(RECORDS_DIR) else budget
+        data = _read_member(archive, infos[member], limit, name)
         budget -= len(data)
         if sha256_hex(data) != digest.lower():
             raise BundleError(f"{name} was changed or damaged after it was made ({member} "

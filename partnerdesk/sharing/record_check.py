@@ -30,14 +30,14 @@ from datetime import date, datetime
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select, text
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
 from partnerdesk.db.local import Setting
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services.store import COUNTER_KEY, DEVICE_KEY
-from partnerdesk.services.validation import MAX_TEXT, base_type, field_limit
+from partnerdesk.services.validation import MAX_TEXT, base_type, field_limit, text_problem
 from partnerdesk.services.versioning import compute_rev, is_deleted
 
 # Counters are integers below 2**53 (shared design SHARING.md, "Identity of a laptop").
@@ -51,18 +51,6 @@ SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
 class ShapeProblem(ValueError):
     """A value that is not what its field holds; the text says what is wrong."""
-
-
-def text_problem(value: str) -> str | None:
-    """Why a string cannot be stored as text (NUL, an unpaired surrogate), or None."""
-    if "\x00" in value:
-        return "a NUL character"
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "a broken character (an unpaired surrogate)"
-    return None
 
 
 def _text(value: Any, limit: int) -> None:
@@ -262,10 +250,9 @@ def _check_other_types(connection: Connection, records: dict[str, list[dict[str,
     ids = sorted(incoming)
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        for record_id, held in connection.exec_driver_sql(
-                f"SELECT record_id, record_type FROM search_docs WHERE record_id IN ({marks})",
-                tuple(chunk)):
+        for record_id, held in connection.execute(text(
+                "SELECT record_id, record_type FROM search_docs WHERE record_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)), {"ids": chunk}):
             if held != incoming[record_id]:
                 raise error(
                     f"{name} holds a {incoming[record_id].replace('_', ' ')} whose id "

@@ -23,7 +23,13 @@ MAGIC = b"PARTNERDESK-SEALED\n"
 SCRYPT_LOG2_N = 15  # 32 MiB of memory with r=8: memory-hard, well under a second
 SCRYPT_R = 8
 SCRYPT_P = 1
-MAX_LOG2_N = 20  # refuse headers asking for more than 1 GiB
+# What a header may ask for: scrypt needs 128 * r * n bytes and time in proportion to
+# n * r * p. At most twice this version's own cost (64 MiB, a fraction of a second), so
+# refusing a hostile header (a wrong passphrase, or a cost meant to exhaust the
+# computer) is quick and small; a header asking for more is refused unopened.
+MAX_LOG2_N = 20
+MAX_MEMORY = 2 * 128 * SCRYPT_R * 2 ** SCRYPT_LOG2_N
+MAX_WORK = 2 * SCRYPT_R * SCRYPT_P * 2 ** SCRYPT_LOG2_N
 MIN_PASSPHRASE = 8
 
 
@@ -74,6 +80,10 @@ def unseal(data: bytes, passphrase: str) -> bytes:
             or not 10 <= log2_n <= MAX_LOG2_N or not 1 <= r <= 16 or not 1 <= p <= 4 \
             or len(salt) < 16 or len(nonce) != 12:
         raise damaged
+    if 128 * r * 2 ** log2_n > MAX_MEMORY or r * p * 2 ** log2_n > MAX_WORK:
+        raise SealError("This sealed bundle asks for far more work to open than PartnerDesk "
+                        "ever uses, which only a damaged or harmful file does. It was not "
+                        "opened; ask the sender to seal it again with PartnerDesk.")
     prefix = data[:start + length]
     try:
         key = _key(passphrase, salt, log2_n, r, p)

@@ -77,12 +77,14 @@ def join_soft_breaks(text: str) -> str:
     while index < len(lines):
         line = lines[index]
         if QP.search(line.split(":", 1)[0]):
-            while line.endswith("=") and index + 1 < len(lines):
+            parts = [line]  # joined once: adding line by line is quadratic in the value
+            while parts[-1].endswith("=") and index + 1 < len(lines):
+                parts[-1] = parts[-1][:-1]
                 if not lines[index + 1].strip():  # a blank line ends the value (Android)
-                    line = line[:-1]
                     break
                 index += 1
-                line = line[:-1] + lines[index]
+                parts.append(lines[index])
+            line = "".join(parts)
         out.append(line)
         index += 1
     return "\r\n".join(out) + "\r\n"

@@ -4,18 +4,19 @@ The window appears first, with only Qt imported; the database (SQLModel, about a
 second of imports) is opened right after the first paint, then the welcome dialog on
 a first run, then the screen last shown. The database's quick integrity check starts
 in a thread before all of that (SQLite runs it on another core), and the daily backup
-is taken in a thread after it.
+starts only once the first screen is on show, in a low-priority child process.
 """
 
 import logging
 import os
 import pathlib
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from partnerdesk import __version__
 from partnerdesk.db.early_check import EarlyCheck
@@ -84,6 +85,9 @@ def show_desk(window: MainWindow, desk: "Desk", today: date | None = None) -> An
             return None
         welcome.deleteLater()
     window.set_desk(desk, today=today)
+    # The daily backup starts once the first screen is on show, in a low-priority process:
+    # never before it or beside it.
+    after_next_paint(window, desk.start_daily_backup)
     desk.store.hear_others()  # after the screens subscribed: nothing is missed on screen
     if desk.address is None:  # the recent list holds files
         from partnerdesk.ui.databases import remember
@@ -93,6 +97,30 @@ def show_desk(window: MainWindow, desk: "Desk", today: date | None = None) -> An
     if app is not None:
         app.aboutToQuit.connect(lambda: close_desk(desk))
     return desk
+
+
+class _NextPaint(QObject):
+    """Calls back once, from the event loop, just after the window next paints."""
+
+    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.callback = callback
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        # A window paints its changed parts, the new screen among them, while it handles
+        # its UpdateRequest; a zero timer started now fires after that.
+        if event.type() == QEvent.Type.UpdateRequest:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.callback)
+            self.deleteLater()
+        return False
+
+
+def after_next_paint(window: QWidget, callback: Callable[[], None]) -> None:
+    """Call `callback` once `window` has painted what it shows now (a zero timer alone
+    fires before the paint: Qt handles timers ahead of the window's update request)."""
+    _NextPaint(window, callback)
 
 
 def close_desk(desk: "Desk") -> None:

@@ -34,7 +34,7 @@ def test_events_and_feedback_lists(demo_db: Path, capsys: pytest.CaptureFixture[
     assert code == 0 and [hit["type"] for hit in json.loads(out)] == ["feedback"]
 
 
-@pytest.mark.parametrize("kind, header, count", [("events", "People reached", 7),
+@pytest.mark.parametrize("kind, header, count", [("events", "People reached", 8),
                                                  ("feedback", "Survey results", 8)])
 def test_export_csv_of_events_and_feedback(demo_db: Path, tmp_path: Path, kind: str,
                                            header: str, count: int,

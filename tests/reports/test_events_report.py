@@ -59,3 +59,18 @@ def test_a_period_with_only_an_event_is_reported(sample_desk: Desk) -> None:
     report = gather(sample_desk, ReportOptions("partnership", partnership="Health Navigators",
                                                start=day, end=day, today=TODAY))
     assert [e.title for e in report.events] == ["Spring health fair"]
+
+
+def test_the_sample_partnership_report_shows_funding_events_and_feedback(
+        sample_desk: Desk, tmp_path: Path) -> None:
+    """The report a new user sees first (`write_sample_reports`) holds the three newer
+    record types, not an empty "no community events" line."""
+    from partnerdesk.reports.sample import write_sample_reports
+
+    written = write_sample_reports(sample_desk, tmp_path, today=TODAY)
+    [pdf] = [path for path in written if path.name == "partnership-report.pdf"]
+    text = flat_text(pdf.read_bytes())
+    for words in ("Funding", "Reports and outcomes due to funders", "Community events",
+                  "Dental screening day", "people reached", "Feedback", "Survey results"):
+        assert words in text, words
+    assert "No community events" not in text

@@ -25,3 +25,41 @@ def test_bundle_import_and_its_undo_are_backed_up_first(tmp_path: Path,
         assert reasons(other).count("before-import") == before.count("before-import") + 1
         undo_import(other, result.batch_id, confirm=True)
         assert "before-undo-import" in reasons(other)
+
+
+def backup_files(desk: Desk) -> list[Path]:
+    return sorted(info.path for info in list_backups(desk.path, counts=False))
+
+
+def test_reimporting_the_same_bundle_takes_no_backup_and_reports_unchanged(
+        tmp_path: Path, demo_desk: Desk) -> None:
+    bundle = tmp_path / "all.partnerdesk"
+    export_bundle(demo_desk, bundle)
+    with Desk.open(tmp_path / "laptop-b.db") as other:
+        first = import_file(other, bundle)
+        files = backup_files(other)
+        again = import_file(other, bundle)
+        assert backup_files(other) == files  # nothing to take back, so no copy made
+        counts = again.preview.counts()
+        assert counts["unchanged"] == sum(first.preview.counts().values()) > 0
+        assert {key: n for key, n in counts.items() if key != "unchanged"} == dict.fromkeys(
+            ("new", "updated", "deleted", "already_deleted", "conflicts"), 0)
+        # still remembered in the import history, as a bundle that changed nothing
+        assert again.batch_id in [batch.id for batch in other.sharing.imports()]
+
+
+def test_a_bundle_that_changes_one_record_is_still_backed_up_first(
+        tmp_path: Path, demo_desk: Desk) -> None:
+    bundle = tmp_path / "all.partnerdesk"
+    export_bundle(demo_desk, bundle)
+    with Desk.open(tmp_path / "laptop-b.db") as other:
+        import_file(other, bundle)
+        before = reasons(other)
+        contact = demo_desk.contacts.list(limit=1)[0]
+        demo_desk.contacts.update(contact.id, role="Edited on the other laptop")
+        export_bundle(demo_desk, bundle)
+        result = import_file(other, bundle)
+        assert result.preview.counts()["updated"] == 1
+        assert other.contacts.get(contact.id).role == "Edited on the other laptop"
+        if other.address is None:  # a file; an office database keeps history instead
+            assert reasons(other).count("before-import") == before.count("before-import") + 1

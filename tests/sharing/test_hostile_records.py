@@ -8,7 +8,6 @@ compute them), unless the case is precisely a revision that does not match.
 import contextlib
 import io
 import json
-import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -42,12 +41,12 @@ def cli(*args: str) -> tuple[int, str]:
 
 def refused_by_cli(desk: Desk, path: Path, match: str) -> None:
     """The command line's answer: exit 1, one sentence, nothing changed."""
-    before = dump(desk.path)
-    code, said = cli("--db", str(desk.path), "import", str(path))
+    before = dump(desk)
+    code, said = cli("--db", desk.store.location, "import", str(path))
     assert code == 1, said
     assert match in said
     assert "Traceback" not in said and "unexpected" not in said
-    assert dump(desk.path) == before
+    assert dump(desk) == before
 
 
 def changed(good: Path, tmp_path: Path, record_type: str,
@@ -90,12 +89,13 @@ def test_an_attachment_with_the_hash_of_other_bytes_in_the_bundle_is_refused(
 
 def _plant_hostile_attachment(desk: Desk, digest: str) -> None:
     """The state an older version left after importing case 1: a row naming a path."""
-    connection = sqlite3.connect(desk.path)
-    connection.execute("UPDATE attachments SET sha256 = ?", (digest,))
-    connection.commit()
-    connection.close()
+    from sqlalchemy import text
+
+    with desk.store.engine.begin() as connection:
+        connection.execute(text("UPDATE attachments SET sha256 = :digest"), {"digest": digest})
 
 
+@pytest.mark.sqlite_only("attachment bytes are files in the folder beside a database file")
 @pytest.mark.parametrize("for_partner", [False, True])
 def test_export_never_reads_a_path_an_attachment_row_names(laptops: Laptops, good: Path,
                                                            tmp_path: Path,
@@ -361,3 +361,20 @@ def test_one_id_under_two_types_in_one_bundle_is_refused(laptops: Laptops, good:
     path = changed(good, tmp_path, "contact",
                    lambda line: line.update(id=organization["id"]))
     refused(laptops("target"), path, "the id of a record of another type")
+
+
+# -- 5. a records member small when packed, huge when parsed ----------------------------
+
+def test_a_records_member_over_its_own_limit_is_refused(laptops: Laptops, good: Path,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """A 7 MB member under the ratio limit once unpacked to 1.4 GB of lines (3.4 GB
+    parsed); record members have a limit of their own, far below the bundle's."""
+    from partnerdesk.sharing import limits
+
+    size = len(members(good)["records/contact.jsonl"])
+    monkeypatch.setattr(limits, "MAX_RECORDS_MEMBER", size - 1)
+    refused(laptops("target"), good, "more records than PartnerDesk reads")
+    monkeypatch.setattr(limits, "MAX_RECORDS_MEMBER", 10 ** 9)
+    monkeypatch.setattr(limits, "MAX_RECORDS_TOTAL", size - 1)
+    refused(laptops("target"), good, "more records than PartnerDesk reads")

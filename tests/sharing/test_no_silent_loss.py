@@ -101,6 +101,7 @@ def test_the_round_trip_lists_the_loss_on_both_laptops(laptops: Laptops,
     assert listed(b, org.id) == [("phone", "+16175550199", "+16175550101", False)]
 
 
+@pytest.mark.sqlite_only("copying a database file")
 def test_a_database_copied_to_set_up_a_second_laptop_writes_under_its_own_id(
         new_desk: Callable[[Path], Desk], tmp_path: Path) -> None:
     first = new_desk(tmp_path / "first.db")
@@ -129,6 +130,7 @@ def test_a_database_copied_to_set_up_a_second_laptop_writes_under_its_own_id(
         b.close()
 
 
+@pytest.mark.sqlite_only("file backups are SQLite's")
 def test_a_restored_backup_never_reuses_a_change_number_already_sent(
         laptops: Laptops, tmp_path: Path) -> None:
     a, b = laptops("a"), laptops("b")
