@@ -19,13 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine, String, select, type_coerce
+from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
-from partnerdesk.db.bulk import delete_rows, insert_rows, json_text, update_rows
-from partnerdesk.db.engine import defer_foreign_keys, write_engine
+from partnerdesk.db.bulk import (
+    IDS_PER_STATEMENT,
+    delete_rows,
+    insert_rows,
+    json_text,
+    update_rows,
+)
+from partnerdesk.db.engine import defer_foreign_keys, placeholder, write_engine
 from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
@@ -413,10 +419,18 @@ class Writer:
         `put_local` and `put_states` take, for writes of thousands of records."""
         self.session.flush()
         table = model.__table__  # type: ignore[attr-defined]
-        # The merge bookkeeping as text: most records share a few patterns of stamps
-        # (every field written by the same save), so each text is decoded once.
-        columns = [type_coerce(column, String).label(column.name) if column.name in ENCODED
-                   else column for column in table.columns]
+        connection = self.session.connection()
+        dialect = connection.dialect
+        names = [column.name for column in table.columns]
+        # Each column's own result processor (what a Core select applies), without the
+        # Core row objects around them: most of the cost of reading 10,000 rows.
+        processors = [(index, process) for index, process in (
+            (index, column.type.dialect_impl(dialect).result_processor(dialect, None))
+            for index, column in enumerate(table.columns) if column.name not in ENCODED)
+            if process is not None]
+        encoded = [index for index, name in enumerate(names) if name in ENCODED]
+        # The merge bookkeeping: most records share a few patterns of stamps (every
+        # field written by the same save), so each text is decoded once.
         decoded: dict[str, Any] = {}
 
         def decode(value: Any) -> Any:
@@ -427,15 +441,22 @@ class Writer:
                 found = decoded[value] = json.loads(value)
             return found
 
+        mark = placeholder(connection)
         ids = list(dict.fromkeys(record_ids))
         rows: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), 500):
-            for row in self.session.execute(select(*columns).where(
-                    table.c.id.in_(ids[start:start + 500]))).mappings():
-                values = dict(row)
-                for name in ENCODED:  # shared between records: read, never changed
-                    values[name] = decode(values[name])
-                rows[values["id"]] = values
+        for start in range(0, len(ids), IDS_PER_STATEMENT):
+            chunk = ids[start:start + IDS_PER_STATEMENT]
+            found = connection.exec_driver_sql(
+                f"SELECT {', '.join(names)} FROM {table.name} WHERE id IN "
+                f"({', '.join([mark] * len(chunk))})", tuple(chunk))
+            for raw in found:
+                values = list(raw)
+                for index, process in processors:
+                    values[index] = process(values[index])
+                for index in encoded:  # shared between records: read, never changed
+                    values[index] = decode(values[index])
+                row = dict(zip(names, values, strict=True))
+                rows[row["id"]] = row
         return rows
 
     def put_local(self, model: type[SQLModel],
