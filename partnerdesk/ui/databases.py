@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QWi
 from partnerdesk.ui.icons import icon
 
 if TYPE_CHECKING:
+    from partnerdesk.services import Desk
     from partnerdesk.ui.main_window import MainWindow
 
 RECENT_KEY = "databases/recent"
@@ -110,7 +111,10 @@ def fill_recent_menu(window: "MainWindow", menu: QMenu) -> None:
         action.setStatusTip(str(path))
         action.setData(str(path))
         action.triggered.connect(lambda _=False, p=path: open_recent(window, p))
-    if not shown:
+    from partnerdesk.ui.office import add_recent_offices
+
+    offices = add_recent_offices(window, menu, len(shown) + 1)
+    if not shown and not offices:
         empty = menu.addAction(_tr("No other databases opened yet"))
         empty.setEnabled(False)
         return
@@ -169,9 +173,7 @@ def switch_to(window: "MainWindow", path: Path, create: bool = False,
     cancelled, or the file could not be opened: they were told why)."""
     from partnerdesk.errors import PartnerDeskError
     from partnerdesk.services import Desk
-    from partnerdesk.ui.app import close_desk, show_desk
     from partnerdesk.ui.errors import show_error
-    from partnerdesk.ui.main_window import MainWindow
 
     path = Path(path).expanduser().resolve()
     if window.desk is not None and path == window.desk.path.resolve():
@@ -188,14 +190,29 @@ def switch_to(window: "MainWindow", path: Path, create: bool = False,
     except PartnerDeskError as error:
         show_error(window, error)
         return None
+    new = show_opened(window, desk, path, create=create, today=today)
+    if new is None:
+        if create and not existed:
+            _remove_new_file(path)
+        return None
+    remember(path, new.settings)
+    return new
+
+
+def show_opened(window: "MainWindow", desk: "Desk", shown: object, create: bool = False,
+                today: date | None = None) -> "MainWindow | None":
+    """Show an opened database in a new window in place of `window`'s (a file, or an
+    office database: File → Connect to office database…). None: the welcome was
+    cancelled, and the old database stays open (the caller closes `desk`)."""
+    from partnerdesk.ui.app import close_desk, show_desk
+    from partnerdesk.ui.main_window import MainWindow
+
     window.save_settings()
     new = MainWindow(window.settings)
     new.setGeometry(window.geometry())
-    new.show_opening(path)
+    new.show_opening(shown)
     if show_desk(new, desk, today=today or window.today) is None:
         new.deleteLater()  # the welcome was cancelled: the old database stays open
-        if create and not existed:
-            _remove_new_file(path)
         return None
     if create:
         new.show_view("dashboard")
@@ -207,8 +224,7 @@ def switch_to(window: "MainWindow", path: Path, create: bool = False,
     _release(window)
     if old_desk is not None:
         close_desk(old_desk)
-    remember(path, new.settings)
-    new.statusBar().showMessage(_tr("Opened {path}").format(path=path), 8000)
+    new.statusBar().showMessage(_tr("Opened {path}").format(path=shown), 8000)
     return new
 
 

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QSpinBox,
     QVBoxLayout,
@@ -70,6 +72,23 @@ class OfficeDialog(QDialog):
             _tr("Encrypted (TLS)"),
             _tr("Encrypted, and check the server's certificate (verify-full)"),
             _tr("Not encrypted (only on this computer or a private office network)")])
+        from partnerdesk.services.passwords import keyring_available
+
+        self.remember = QCheckBox(_tr("&Remember the password in this computer's keyring"),
+                                  self)
+        self.remember.setObjectName("office_remember")
+        self.keyring_note = QLabel(self)
+        self.keyring_note.setObjectName("office_keyring_note")
+        self.keyring_note.setWordWrap(True)
+        if keyring_available():
+            self.remember.setChecked(True)
+            self.keyring_note.hide()
+        else:
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
+            self.keyring_note.setText(_tr(
+                "This computer has no keyring to keep passwords in, so PartnerDesk will ask "
+                "for the password each time. It is never written to a settings file."))
         self.problem = QLabel(self)
         self.problem.setObjectName("office_problem")
         self.problem.setWordWrap(True)
@@ -81,6 +100,8 @@ class OfficeDialog(QDialog):
         form.addRow(_tr("&User:"), self.user)
         form.addRow(_tr("&Password:"), self.password)
         form.addRow(_tr("&Connection:"), self.tls)
+        form.addRow("", self.remember)
+        form.addRow("", self.keyring_note)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -150,7 +171,14 @@ class OfficeDialog(QDialog):
 
 # -- File → Move to office database… ------------------------------------------------------
 def build_office_actions(window: "MainWindow") -> list[QAction]:
-    """[Move to office database…] for the File menu (a file only)."""
+    """[Connect to office database…, Move to office database…] for the File menu."""
+    connect = QAction(_tr("&Connect to office database…"), window)
+    connect.setObjectName("connect_to_office")
+    connect.setToolTip(_tr("Open the office database on a server that several people "
+                           "use at once (this database is closed)"))
+    connect.setStatusTip(connect.toolTip())
+    connect.triggered.connect(lambda: connect_to_office(window))
+    window.connect_to_office_action = connect  # type: ignore[attr-defined]
     move = QAction(_tr("&Move to office database…"), window)
     move.setObjectName("move_to_office")
     move.setToolTip(_tr("Copy this database into an empty office database on a server, "
@@ -159,7 +187,7 @@ def build_office_actions(window: "MainWindow") -> list[QAction]:
     move.setEnabled(window.desk is not None and window.desk.address is None)
     move.triggered.connect(lambda: move_to_office(window))
     window.move_to_office_action = move  # type: ignore[attr-defined]
-    return [move]
+    return [connect, move]
 
 
 def move_to_office(window: "MainWindow") -> None:
@@ -198,3 +226,95 @@ def _moved(window: "MainWindow", result: "MoveResult") -> None:
             names=", ".join(result.missing_files[:10]))
     window.last_move = result  # type: ignore[attr-defined]
     QMessageBox.information(window, _tr("Moved to the office database"), text)
+
+
+# -- File → Connect to office database… ---------------------------------------------------
+RECENT_OFFICES_KEY = "databases/recent_offices"
+
+
+def recent_offices(window: "MainWindow") -> list[str]:
+    """Office databases connected to, newest first: addresses without passwords."""
+    value = window.settings.value(RECENT_OFFICES_KEY, [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(item) for item in (value or []) if str(item)]
+
+
+def remember_office(window: "MainWindow", shown: str) -> None:
+    from partnerdesk.ui.databases import RECENT_COUNT
+
+    kept = [shown, *[item for item in recent_offices(window) if item != shown]]
+    window.settings.setValue(RECENT_OFFICES_KEY, kept[:RECENT_COUNT])
+    window.settings.sync()
+
+
+def add_recent_offices(window: "MainWindow", menu: QMenu, number: int) -> int:
+    """The office databases of the Open Recent menu, after its files; how many."""
+    current = str(window.desk.address) if window.desk and window.desk.address else None
+    shown = [item for item in recent_offices(window) if item != current]
+    if shown and number > 1:
+        menu.addSeparator()
+    for offset, address in enumerate(shown):
+        label = address.split("?")[0].replace("postgresql://", "")
+        action = menu.addAction(f"&{number + offset} {label}" if number + offset < 10
+                                else label)
+        action.setToolTip(address)
+        action.setData(address)
+        action.triggered.connect(lambda _=False, a=address: connect_to_office(window, a))
+    return len(shown)
+
+
+def connect_to_office(window: "MainWindow", address: str | None = None) -> None:
+    """Ask for the office database (filled in when it was used before, the password from
+    the keyring), then open it in the background and show it like File → Open."""
+    from partnerdesk.db.server import parse_address
+    from partnerdesk.errors import PartnerDeskError
+    from partnerdesk.services.passwords import saved_password
+
+    known = None
+    if address:
+        try:
+            known = parse_address(address)
+        except PartnerDeskError:
+            known = None
+    dialog = OfficeDialog(window, _tr("Connect to office database"), _tr("&Connect"), known)
+    if known is not None:
+        dialog.password.setText(saved_password(known.shown()) or "")
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        url, password = dialog.address_text(), dialog.password_text()
+        keep = dialog.remember.isChecked()
+    finally:
+        dialog.deleteLater()
+    if not window.ask_about_unsaved():
+        return
+    open_office(window, url, password, keep)
+
+
+def open_office(window: "MainWindow", url: str, password: str, keep: bool) -> None:
+    """Connect off the UI thread (a server far away may take seconds to answer); a
+    refusal (a wrong password, say) is a sentence, and nothing changes here."""
+    from partnerdesk.services import Desk
+    from partnerdesk.ui.tasks import DeskOp
+
+    def opened(desk: Desk) -> None:
+        from partnerdesk.services.passwords import forget_password, keep_password
+        from partnerdesk.ui.databases import show_opened
+
+        shown = str(desk.address)
+        if keep and password:
+            keep_password(shown, password)
+        elif not keep:
+            forget_password(shown)
+        new = show_opened(window, desk, shown)
+        if new is None:
+            desk.close()
+            return
+        remember_office(new, shown)
+
+    (DeskOp(window, lambda _progress: Desk.open_server(url, password=password or None))
+     .success(opened)
+     .with_progress(_tr("Connecting to the office database…"), cancellable=False)
+     .without_database()
+     .run_in_background())

@@ -36,7 +36,8 @@ def test_screens_and_add_view(qtbot, desk, make_window):
 def test_file_and_help_menus_hold_every_feature(qtbot, desk, make_window):
     window = make_window(desk)
     file_items = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
-    assert file_items == ["New database…", "Open database…", "Open Recent", "New", "Save",
+    assert file_items == ["New database…", "Open database…", "Open Recent",
+                          "Connect to office database…", "Move to office database…", "New", "Save",
                           "Print list…", "Print record…", "Import", "Export",
                           "Find duplicates…", "Backups…", "Close window", "Quit"]
     help_items = [a.text().replace("&", "") for a in window.help_menu.actions() if a.text()]
