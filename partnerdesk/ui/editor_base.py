@@ -306,9 +306,25 @@ class RecordEditor(QWidget):
             show_error(self, error)
             return False
         self._saved_values = self.widget_values()
+        self._forget_typing()
         self._set_dirty(False)
         self.sig_saved.emit(self.record_id)
         return True
+
+    def _forget_typing(self) -> None:
+        """Once saved, the fields' own undo of the typing is gone: Ctrl+Z in a field then
+        undoes the save itself, as Edit > Undo names it (the window lets the key through
+        to it when the field has nothing of its own to undo; see `main_window`)."""
+        for field in self.findChildren(QLineEdit):
+            # plain text fields only: a picker's or tag field's text drives its choices
+            if type(field) is QLineEdit and field.completer() is None \
+                    and (field.isUndoAvailable() or field.isRedoAvailable()):
+                position = field.cursorPosition()
+                with QSignalBlocker(field):  # the same text: nothing to tell anyone
+                    field.setText(field.text())  # a new text: Qt starts its undo afresh
+                field.setCursorPosition(position)
+        for text in [*self.findChildren(QPlainTextEdit), *self.findChildren(QTextEdit)]:
+            text.document().clearUndoRedoStacks()
 
     def show_clash(self, clash: EditClash) -> None:
         """Someone else saved a field this person changed too: both values are shown

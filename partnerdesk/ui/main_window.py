@@ -19,16 +19,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
+    QTextEdit,
     QToolBar,
     QWidget,
 )
@@ -78,6 +81,33 @@ def first_size(screen: QSize) -> QSize:
                  min(max(round(screen.height() * 0.9), 760), screen.height(), 1200))
 
 
+class UndoKeysThrough(QObject):
+    """Ctrl+Z (or Ctrl+Shift+Z) in a text field with nothing of its own to undo (or
+    redo) goes to Edit > Undo (Redo): right after a save, Ctrl+Z takes the save back.
+    A field with typing to undo keeps the key, as in every program."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        undo = event.matches(QKeySequence.StandardKey.Undo)
+        redo = event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Z and event.modifiers()
+            == Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        if not (undo or redo):
+            return False
+        if isinstance(watched, QLineEdit):
+            own = watched.isUndoAvailable() if undo else watched.isRedoAvailable()
+        elif isinstance(watched, QPlainTextEdit | QTextEdit):
+            document = watched.document()
+            own = document.isUndoAvailable() if undo else document.isRedoAvailable()
+        else:
+            return False
+        if own or watched.isReadOnly():
+            return False
+        event.ignore()  # not the field's: the window's shortcut takes it
+        return True
+
+
 class MainWindow(QMainWindow):
     sig_view_changed = Signal(str)
     """The screen shown changed: its key."""
@@ -93,6 +123,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("PartnerDesk"))
         self.setMinimumSize(QSize(760, 480))
         self._undo_task: Any = None  # an undo or redo running on the database worker
+        self._undo_keys = UndoKeysThrough(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._undo_keys)
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Screens"))

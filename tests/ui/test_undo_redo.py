@@ -55,7 +55,8 @@ def test_an_edit_saved_in_the_editor_is_undone_and_redone(qtbot: QtBot, desk: De
     qtbot.waitUntil(lambda: _text(window.undo_action) == "Undo: edit of Marcus Lee")
     assert window.edit_menu.actions()[0] is window.undo_action
 
-    _undo(qtbot, window, view.table)
+    # Ctrl+Z right away, the cursor still in the field: the save is what it undoes
+    _undo(qtbot, window, view.editor.role)
     qtbot.waitUntil(lambda: view.editor.role.text() == "Nurse")
     assert desk.contacts.get(marcus.id).role == "Nurse"
     assert not view.editor.is_dirty()
@@ -64,6 +65,21 @@ def test_an_edit_saved_in_the_editor_is_undone_and_redone(qtbot: QtBot, desk: De
     _redo(qtbot, window, view.table)
     qtbot.waitUntil(lambda: view.editor.role.text() == "Head nurse")
     assert desk.contacts.get(marcus.id).role == "Head nurse"
+
+
+def test_ctrl_z_in_a_field_with_typing_undoes_the_typing_first(
+        qtbot: QtBot, desk: Desk, make_window: Any) -> None:
+    marcus = desk.contacts.create(name="Marcus Lee", role="Nurse")
+    window, view = _contacts(qtbot, desk, make_window)
+    view.open_record(marcus.id)
+    view.editor.role.setFocus()
+    view.editor.role.end(False)
+    qtbot.keyClicks(view.editor.role, " (nights)")
+    qtbot.keyClick(view.editor.role, Qt.Key.Key_Z, CTRL)
+    assert view.editor.role.text() == "Nurse"  # the field's own undo: nothing saved
+    assert desk.contacts.get(marcus.id).role == "Nurse"
+    assert _text(window.undo_action) == "Undo: adding Marcus Lee"  # still to undo
+    assert not desk.contacts.get(marcus.id).deleted
 
 
 def test_a_partnership_saved_with_its_milestones_is_undone_whole(
