@@ -241,6 +241,31 @@ def _copy(reading: Connection, store: Store, source: Path, address: Any,
           progress: Progress) -> MoveResult:
     from partnerdesk.paths import attachments_dir
 
+    folder = attachments_dir(source)
+
+    def fetch(digest: str) -> bytes | None:
+        path = folder / digest[:2] / digest
+        if not path.is_file():
+            return None
+        data = path.read_bytes()
+        return data if hashlib.sha256(data).hexdigest() == digest else None
+
+    def keep(connection: Connection, digest: str, data: bytes) -> None:
+        blobs.put(connection, digest, data)
+
+    def kept(connection: Connection, digests: set[str]) -> bool:
+        hashes = blobs.verified_hashes(connection)
+        return all(hashes.get(digest) for digest in digests)
+
+    return copy_all(reading, store, str(address), progress, fetch, keep, kept)
+
+
+def copy_all(reading: Connection, store: Store, shown: str, progress: Progress,
+             fetch: Any, keep: Any, kept: Any) -> MoveResult:
+    """Every table from `reading` into `store`'s empty database, then the attachment
+    bytes (`fetch(digest)` from the source, `keep(connection, digest, data)` into the
+    target, `kept(connection, digests)` checks them there), all checked before the one
+    commit."""
     tables = copied_tables()
     totals = {table.name: count_rows(reading, table) for table in tables}
     total = sum(totals.values())
@@ -259,12 +284,16 @@ def _copy(reading: Connection, store: Store, source: Path, address: Any,
                 done += len(rows)
                 progress.report(done, total, "Copying the records…")
         progress.report(done, total, "Copying the attachments…")
-        copied, missing = _copy_blobs(reading, connection, attachments_dir(source), progress)
+        copied, missing = _copy_blobs(reading, connection, fetch, keep, progress)
         progress.report(done, total, "Checking the copy…")
-        _verify(reading, connection, tables, seeds, copied)
+        _verify(reading, connection, tables, seeds)
+        if not kept(connection, copied):
+            raise DatabaseProblem(
+                "Some attachments' bytes changed on the way, so the copy was taken back and "
+                "nothing was copied. Try again.")
         progress.report(total, total, "Finishing…")
     records = sum(totals[m.__tablename__] for m in RECORD_TYPES.values())  # type: ignore[attr-defined]
-    return MoveResult(address=str(address), records=records,
+    return MoveResult(address=shown, records=records,
                       history=totals.get("history", 0), attachments=len(copied),
                       counts=totals, missing_files=tuple(missing))
 
@@ -287,10 +316,10 @@ def _copy_settings(reading: Connection, writer: Any, store: Store) -> None:
     session.flush()
 
 
-def _copy_blobs(reading: Connection, connection: Connection, folder: Path,
+def _copy_blobs(reading: Connection, connection: Connection, fetch: Any, keep: Any,
                 progress: Progress) -> tuple[set[str], list[str]]:
-    """Every attachment's and logo's bytes into the database: (hashes copied, names of
-    files whose bytes are not in the folder or no longer match their hash)."""
+    """Every attachment's and logo's bytes: (hashes copied, names of those whose bytes are
+    not stored in the source or no longer match their hash)."""
     from partnerdesk.db.records import Attachment, Organization
 
     wanted: dict[str, str] = {}
@@ -303,22 +332,17 @@ def _copy_blobs(reading: Connection, connection: Connection, folder: Path,
     missing: list[str] = []
     for digest, name in sorted(wanted.items()):
         progress.check()
-        path = folder / digest[:2] / digest
-        data = None
-        if blobs.SHA256.match(digest or "") and path.is_file():
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != digest:
-                data = None
+        data = fetch(digest) if blobs.SHA256.match(digest or "") else None
         if data is None:
             missing.append(name)
             continue
-        blobs.put(connection, digest, data)
+        keep(connection, digest, data)
         copied.add(digest)
     return copied, sorted(missing)
 
 
 def _verify(reading: Connection, connection: Connection, tables: list[Any],
-            seeds: set[str], copied: set[str]) -> None:
+            seeds: set[str]) -> None:
     """The copy matches the file, or the whole move is rolled back."""
     problems: list[str] = []
     for table in tables:
@@ -337,11 +361,116 @@ def _verify(reading: Connection, connection: Connection, tables: list[Any],
             problems.append(f"some {table.name} arrived with another revision")
         elif recomputed_mismatches(connection, model):
             problems.append(f"some {table.name} changed on the way")
-    hashes = blobs.verified_hashes(connection)
-    if any(not hashes.get(digest) for digest in copied):
-        problems.append("some attachments' bytes changed on the way")
     if problems:
         raise DatabaseProblem(
             "The copy on the server did not match the file (" + "; ".join(problems) +
             "), so it was taken back and nothing was copied. Try again; if it keeps "
             "happening, ask the person who set up the office database.")
+
+
+# -- backups of an office database -------------------------------------------------------
+def backup_server(url: str, target: Path, *, password: str | None = None,
+                  progress: Progress | None = None) -> MoveResult:
+    """A complete backup of the office database at `url`: a PartnerDesk database file at
+    `target` holding every record with its stamps and revisions, the history, conflicts,
+    settings, and the attachment bytes in the folder beside it, checked as a move is.
+    It opens in PartnerDesk like any file, and `restore_server` (the same copy as moving
+    in) puts it back into an empty office database. When `pg_dump` is installed, the
+    server's own dump is written beside it too (`target` with .pgdump).
+
+    A file rather than a bundle: a bundle carries no history (history is each
+    database's own), and this must."""
+    from partnerdesk.db.engine import make_engine
+    from partnerdesk.db.migrate import upgrade
+    from partnerdesk.db.server import open_server_database, parse_address
+    from partnerdesk.paths import attachments_dir
+
+    progress = progress or Progress()
+    address = parse_address(url, password)
+    target = Path(target).expanduser().resolve()
+    if target.exists():
+        raise PartnerDeskError(f"{target} already exists. Choose another file name.")
+    engine = open_server_database(address, pool_size=1)
+    partial = target.with_name(target.name + ".partial")
+    folder = attachments_dir(target)
+    if folder.exists():
+        raise PartnerDeskError(
+            f"{folder} already exists. Choose another file name for the backup.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        file_engine = make_engine(partial)
+        try:
+            upgrade(file_engine)
+            store = Store(file_engine, partial)
+            with engine.connect() as reading:
+                result = _backup_copy(reading, store, folder, str(target), progress)
+        finally:
+            file_engine.dispose()
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        engine.dispose()
+    dump_beside(address, target)
+    return result
+
+
+def _backup_copy(reading: Connection, store: Store, folder: Path, shown: str,
+                 progress: Progress) -> MoveResult:
+    def fetch(digest: str) -> bytes | None:
+        return blobs.get(reading, digest)
+
+    def keep(_connection: Connection, digest: str, data: bytes) -> None:
+        path = folder / digest[:2] / digest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def kept(_connection: Connection, digests: set[str]) -> bool:
+        return all((folder / d[:2] / d).is_file() and hashlib.sha256(
+            (folder / d[:2] / d).read_bytes()).hexdigest() == d for d in digests)
+
+    return copy_all(reading, store, shown, progress, fetch, keep, kept)
+
+
+def dump_beside(address: Any, target: Path) -> Path | None:
+    """`pg_dump` of the office database beside the backup, when pg_dump is installed (the
+    server's own format, for the person who looks after it); None without pg_dump or when
+    it fails (the backup itself is complete without it; the failure is logged)."""
+    import logging
+    import os
+    import shutil
+    import subprocess
+
+    program = shutil.which("pg_dump")
+    if program is None:
+        return None
+    url = address.url
+    dump = target.with_suffix(".pgdump")
+    environment = dict(os.environ)
+    if url.password:
+        environment["PGPASSWORD"] = str(url.password)
+    if url.query.get("sslmode"):
+        environment["PGSSLMODE"] = str(url.query["sslmode"])
+    command = [program, "--format=custom", "--no-owner", f"--file={dump}",
+               f"--host={url.host or 'localhost'}", f"--port={url.port or 5432}",
+               f"--username={url.username or ''}", str(url.database)]
+    try:
+        subprocess.run(command, env=environment, check=True, capture_output=True,
+                       timeout=3600)
+    except (OSError, subprocess.SubprocessError) as error:
+        logging.getLogger("partnerdesk.office").warning("pg_dump failed: %s", error)
+        dump.unlink(missing_ok=True)
+        return None
+    return dump
+
+
+def restore_server(backup: Path, url: str, *, password: str | None = None,
+                   progress: Progress | None = None) -> MoveResult:
+    """Put an office backup (`backup_server`'s file) back into an empty office database:
+    the same checked copy as moving in; a database that holds records is refused."""
+    return move_to_server(backup, url, password=password, progress=progress)

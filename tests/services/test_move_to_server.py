@@ -4,6 +4,7 @@ Runs on the throwaway PostgreSQL server of `scripts/test` ($PARTNERDESK_TEST_POS
 skipped, saying why, without one."""
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,3 +173,49 @@ def test_bad_input_is_a_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "is not an office database's address" in capsys.readouterr().err
     with pytest.raises(PartnerDeskError, match="without encryption"):
         move_to_server(missing, "postgresql://u@example.org/office?sslmode=disable")
+
+
+# -- backups of an office database ------------------------------------------------------
+def test_office_backup_and_restore_into_an_empty_database(
+        laptop: Path, servers: list[str], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    servers.append(empty_database_url())
+    move_to_server(laptop, servers[-1])
+    with Desk.open(servers[-1]) as office:
+        contact = office.contacts.list(order_by="name")[0]
+        office.contacts.update(contact.id, notes="Written on the server")
+        expected, history = revisions(office), history_count(office)
+        digests = {a.sha256 for a in office.attachments.list()}
+    backup = tmp_path / "office-backup.db"
+
+    assert main(["--db", servers[-1], "backup", "-o", str(backup)]) == 0
+    out = capsys.readouterr().out
+    assert "written to" in out and backup.is_file()
+    # the server's own dump beside it, when pg_dump is installed (scripts/test has it)
+    assert backup.with_suffix(".pgdump").is_file() == (shutil.which("pg_dump") is not None)
+    # a PartnerDesk file that opens like any other, history and attachments included
+    with Desk.open(backup) as copy:
+        assert revisions(copy) == expected and history_count(copy) == history
+        assert all(copy.attachments.read_bytes(d) is not None for d in digests)
+
+    # restore refuses a database that holds records, then fills an empty one
+    assert main(["--db", servers[-1], "restore", str(backup)]) == 1
+    assert "already holds records" in capsys.readouterr().err
+    servers.append(empty_database_url())
+    assert main(["--db", servers[-1], "restore", str(backup)]) == 0
+    with Desk.open(servers[-1]) as restored:
+        assert revisions(restored) == expected and history_count(restored) == history
+        assert {d for d in digests if restored.attachments.read_bytes(d)} == digests
+        assert [h.title for h in restored.search("zoe nunez")] == ["Zoë Ñúñez"]
+
+
+def test_office_backup_never_replaces_a_file(servers: list[str], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.engines import new_database_url
+
+    servers.append(new_database_url())
+    taken = tmp_path / "taken.db"
+    taken.write_bytes(b"someone's file")
+    assert main(["--db", servers[-1], "backup", "-o", str(taken)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert taken.read_bytes() == b"someone's file"
