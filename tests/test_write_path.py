@@ -18,7 +18,9 @@ STORE = {"services/store.py", "db/bulk.py"}
 WRITING_SQL = re.compile(r"\b(INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|REPLACE\s+INTO)\b",
                          re.IGNORECASE)
 RECORD_TABLES = {model.__tablename__ for model in RECORD_TYPES.values()}  # type: ignore[attr-defined]
-LOCAL_MODELS = {"Conflict", "HistoryEntry", "ImportBatch", "ExportLog", "Setting"}
+# ...and the attachment bytes an office database keeps (`db.blobs`), not a record type.
+LOCAL_MODELS = {"Conflict", "HistoryEntry", "ImportBatch", "ExportLog", "Setting",
+                "AttachmentBlob"}
 
 
 def sources() -> dict[str, ast.Module]:

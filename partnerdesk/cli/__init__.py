@@ -18,7 +18,7 @@ from partnerdesk.private import keep_private
 
 AREAS = ["partnerdesk.cli.core", "partnerdesk.cli.reports", "partnerdesk.cli.insight",
          "partnerdesk.cli.sharing", "partnerdesk.cli.interchange", "partnerdesk.cli.settings",
-         "partnerdesk.cli.events", "partnerdesk.cli.records"]
+         "partnerdesk.cli.events", "partnerdesk.cli.records", "partnerdesk.cli.office"]
 
 
 def build_parser() -> argparse.ArgumentParser:

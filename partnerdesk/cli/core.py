@@ -3,7 +3,7 @@
 import argparse
 from pathlib import Path
 
-from partnerdesk.cli.common import Commands, db_label, file_only, open_desk, open_reader
+from partnerdesk.cli.common import Commands, db_label, file_only, open_desk, open_reader, server_url
 from partnerdesk.cli.output import print_json, print_table
 from partnerdesk.db import backup as backups
 from partnerdesk.errors import PartnerDeskError
@@ -113,6 +113,7 @@ def run_reminders(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
+    from partnerdesk.db.places import read_only_note
 
     path = file_only(args, "check")
     if not path.exists():
@@ -126,14 +127,27 @@ def run_check(args: argparse.Namespace) -> int:
     state = "current" if revision == head else f"older; will be upgraded to {head} when opened"
     print(f"Database:  {path}\nSchema:    {revision} ({state})\n"
           f"Integrity: {'ok' if healthy else 'DAMAGED: restore a backup (partnerdesk restore)'}")
+    note = read_only_note(path)
+    if note:  # read-only is not damaged: said apart, and the file is as healthy as it reads
+        print(f"Access:    read-only. {note}")
     return 0 if healthy and revision is not None else 1
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from partnerdesk.db.backup_folder import backups_folder
+    from partnerdesk.db.places import read_only_media
     from partnerdesk.services.backups import Backups
 
+    if server_url(args) is not None:
+        return _backup_office(args)
     path = file_only(args, "backup")
     service = Backups(path)
+    if not args.output and read_only_media(backups_folder(path)):
+        raise PartnerDeskError(
+            f"The backups of {path} are kept on a read-only drive, so no backup can be "
+            "written there; the database itself is fine to read. Write one elsewhere with "
+            "'partnerdesk backup --output FILE', or copy the database to a folder you can "
+            "save in.")
     if args.output:
         target = service.backup_to(Path(args.output).expanduser())
     else:
@@ -145,6 +159,8 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from partnerdesk.services.backups import Backups
 
+    if server_url(args) is not None:
+        return _restore_office(args)
     path = file_only(args, "restore")
     result = Backups(path).restore(Path(args.file).expanduser())
     print(f"Restored {path} from {args.file}.")
@@ -152,4 +168,48 @@ def run_restore(args: argparse.Namespace) -> int:
         print(f"The database as it was before is kept at {result.kept}")
     if result.set_aside:
         print(f"The damaged database was kept aside at {result.set_aside}")
+    return 0
+
+
+def _backup_office(args: argparse.Namespace) -> int:
+    """An office database's backup: a complete database file with history and the
+    attachments beside it, and the server's pg_dump beside that when installed."""
+    import os
+    from datetime import datetime
+
+    from partnerdesk.db.server import parse_address
+    from partnerdesk.services.office import backup_server
+
+    url = server_url(args)
+    assert url is not None
+    if args.output:
+        target = Path(args.output).expanduser()
+    else:
+        stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+        target = parse_address(url).local_folder() / "backups" / f"office-{stamp}.db"
+    result = backup_server(url, target, password=os.environ.get("PGPASSWORD") or None)
+    print(f"Backup of {parse_address(url)} written to {target}: "
+          f"{result.records:,} records, {result.history:,} history entries, "
+          f"{result.attachments:,} attachment files, checked.")
+    dump = target.with_suffix(".pgdump")
+    if dump.exists():
+        print(f"The server's own dump (pg_dump) is beside it: {dump}")
+    if result.missing_files:
+        print(f"partnerdesk: warning: {len(result.missing_files):,} attachments had no "
+              "stored bytes on the server: " + ", ".join(result.missing_files[:10]))
+    return 0
+
+
+def _restore_office(args: argparse.Namespace) -> int:
+    import os
+
+    from partnerdesk.services.office import restore_server
+
+    url = server_url(args)
+    assert url is not None
+    result = restore_server(Path(args.file).expanduser(), url,
+                            password=os.environ.get("PGPASSWORD") or None)
+    print(f"Restored {args.file} into {result.address}: {result.records:,} records, "
+          f"{result.history:,} history entries, {result.attachments:,} attachment files, "
+          "checked.")
     return 0

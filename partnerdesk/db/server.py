@@ -131,6 +131,19 @@ def parse_address(value: str, password: str | None = None) -> ServerAddress:
     return ServerAddress(url)
 
 
+def address_text(*, host: str, port: int | None, database: str, user: str,
+                 sslmode: str = "require") -> str:
+    """An address from its parts, as the Connect dialog asks for them (no password:
+    that is kept apart). `sslmode="disable"` is the person saying their network is
+    private, so it carries the TLS rule's explicit yes."""
+    query = {"sslmode": sslmode}
+    if sslmode in PLAIN_MODES:
+        query[PLAINTEXT_OPTION] = "yes"
+    url = URL.create("postgresql", username=user.strip() or None, host=host.strip() or None,
+                     port=port, database=database.strip(), query=query)
+    return url.render_as_string(hide_password=False)
+
+
 def make_server_engine(address: ServerAddress, *, echo: bool = False,
                        pool_size: int = 5) -> Engine:
     """An engine on the server database (psycopg 3). Nothing is connected yet."""

@@ -13,7 +13,7 @@ session and give the same stamps, revisions and history as the single paths.
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +34,7 @@ from partnerdesk.db.bulk import (
 from partnerdesk.db.engine import defer_foreign_keys, placeholder, write_engine
 from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
-from partnerdesk.errors import PartnerDeskError
+from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import versioning
 from partnerdesk.services.indexing import index_fields, search_entries
 
@@ -592,6 +592,40 @@ class Writer:
         self.changes += changes
         self._forget(model, changes)
 
+    def copy_rows(self, table: Any, rows: list[dict[str, Any]], *,
+                  replace: Collection[str] = ()) -> None:
+        """Rows copied whole from another PartnerDesk database of the same schema (moving
+        a file into an office database, restoring an office backup): every column as it
+        was, so each record keeps its stamps, version vector, revision, times and origin,
+        and its history comes along as history rows of its own.
+
+        `table` is any table of the schema; rows of a record type are indexed for search
+        and announced. Ids in `replace` are updated in place rather than inserted (the
+        default categories an empty office database was seeded with). Foreign keys are
+        checked at commit, so tables may arrive in any order."""
+        if not rows:
+            return
+        self.session.flush()
+        connection = self.session.connection()
+        defer_foreign_keys(connection)
+        fresh = [row for row in rows if row.get("id") not in replace]
+        again = [row for row in rows if row.get("id") in replace]
+        insert_rows(connection, table, fresh)
+        update_rows(connection, table, again)
+        from partnerdesk.db.registry import RECORD_TYPES
+
+        model = next((m for m in RECORD_TYPES.values()
+                      if m.__table__ is table), None)  # type: ignore[attr-defined]
+        if model is None:
+            return
+        kind = type_name(model)
+        alive = [row for row in rows if not row["deleted"]]
+        search_index.remove(connection, [row["id"] for row in again])
+        search_index.put(connection, search_entries(self.session, model, alive),
+                         fresh=not again)
+        self.changes += [Change(kind, row["id"], "deleted" if row["deleted"] else "created")
+                         for row in rows]
+
     def _touch_states(self, model: type[SQLModel], puts: list[StatePut], local: bool) -> None:
         every = user_fields(model)
         for put in puts:
@@ -636,11 +670,14 @@ class Store:
     file name it would have in this computer's folder for it, beside which reports and
     backups go (`ServerAddress.local_folder`)."""
 
-    def __init__(self, engine: Engine, path: Path, address: "ServerAddress | None" = None
-                 ) -> None:
+    def __init__(self, engine: Engine, path: Path, address: "ServerAddress | None" = None,
+                 *, read_only: str | None = None) -> None:
         self.engine = engine
         self.path = path
         self.address = address
+        # A database file on read-only media: why it is (a sentence); reads only, every
+        # write refused with that sentence before anything starts.
+        self.read_only = read_only
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
         # Where a write named for Undo goes once committed (`services.undo.UndoJournal`,
@@ -673,6 +710,11 @@ class Store:
         write) when the file finds itself copied, moved or restored (`db.identity`)."""
         # An office database is one copy whichever computer or person connects: its place
         # is the server and database, not the connecting computer or account.
+        if self.read_only:
+            with self.engine.connect() as connection:
+                device = connection.execute(select(Setting.value).where(
+                    Setting.key == DEVICE_KEY)).scalar()
+            return str(device or "")
         if self.address is None:
             here = identity.place_of(self.path)
         else:
@@ -727,6 +769,8 @@ class Store:
         With `backup_reason` ("before-import", "before-undo-import"), a checked backup is
         taken first, so even a wanted change that turns out wrong can be taken back whole.
         """
+        if self.read_only:
+            raise DatabaseProblem(f"{self.read_only} Nothing was saved.")
         if backup_reason and self.address is None:
             # A file is copied first; a server database keeps every earlier state in
             # history (the undo of an import reads it), and its backups are the office's.

@@ -36,7 +36,6 @@ from partnerdesk.sharing.bundle import (
     FORMAT_NAME,
     build_zip,
     encode_lines,
-    sha256_hex,
     write_file,
 )
 from partnerdesk.sharing.merge import tombstone
@@ -295,7 +294,6 @@ def _attachment_bytes(desk: Desk, lines: dict[str, list[dict[str, Any]]],
     A live attachment whose bytes are missing here is left out of the bundle (the
     importing laptop would refuse it).
     """
-    folder = desk.attachments.folder.resolve()
     found: dict[str, bytes] = {}
     kept: list[dict[str, Any]] = []
     for line in lines.get("attachment", []):
@@ -307,7 +305,7 @@ def _attachment_bytes(desk: Desk, lines: dict[str, list[dict[str, Any]]],
             continue
         if digest not in found:
             progress.check()
-            data = _stored(folder, desk.attachments.blob_path(digest), digest)
+            data = desk.attachments.read_bytes(digest)
             if data is not None:
                 found[digest] = data
         if digest in found or not alive:
@@ -315,16 +313,6 @@ def _attachment_bytes(desk: Desk, lines: dict[str, list[dict[str, Any]]],
     if "attachment" in lines:
         lines["attachment"] = kept
     return found
-
-
-def _stored(folder: Path, blob: Path, digest: str) -> bytes | None:
-    try:
-        if not blob.resolve().is_relative_to(folder) or not blob.is_file():
-            return None
-        data = blob.read_bytes()
-    except OSError:
-        return None
-    return data if sha256_hex(data) == digest else None
 
 
 def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,

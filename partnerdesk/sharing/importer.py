@@ -415,7 +415,7 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
             # it names, the counter, the batch in the import history (as "unchanged").
             learn(writer.session, clean_people(bundle.manifest.get("people")),
                   set(people_ids))
-            written = _store_attachments(desk, bundle, planned, progress)
+            written = _store_attachments(desk, bundle, planned, progress, connection)
             _write(writer, planned, progress)
             writer.observe_counter(_max_counter(bundle))
             counts = preview.counts()
@@ -430,14 +430,20 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
 
 
 def _store_attachments(desk: Desk, bundle: Bundle, planned: list[_Planned],
-                       progress: Progress) -> list[Path]:
-    """Bytes for attachments that arrive; returns the files that were not here before."""
+                       progress: Progress, connection: Connection) -> list[Path]:
+    """Bytes for attachments that arrive; returns the files that were not here before.
+
+    On an office database the bytes go into the database in the import's transaction
+    (a rollback takes them back), so no file is written."""
     wanted = {p.merged.values.get("sha256") for p in planned if p.record_type == "attachment"}
     written = []
     for digest, data in bundle.attachments.items():
         if digest not in wanted:
             continue
         progress.check()
+        if desk.attachments.in_database:
+            desk.attachments.store_bytes(data, connection)
+            continue
         target = desk.attachments.blob_path(digest)
         if not target.exists():
             desk.attachments.store_bytes(data)

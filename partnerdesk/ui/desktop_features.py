@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 def install(window: "MainWindow") -> None:
     from partnerdesk.ui.databases import build_database_actions
+    from partnerdesk.ui.office import build_office_actions
 
     first = window.file_menu.actions()[0]
     window.file_menu.insertActions(first, build_database_actions(window))
+    window.file_menu.insertActions(first, build_office_actions(window))
     window.file_menu.insertSeparator(first)
     from partnerdesk.ui.printing import build_print_actions
 

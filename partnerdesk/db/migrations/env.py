@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import partnerdesk.db.local  # noqa: F401  (registers the tables)
+import partnerdesk.db.blobs  # noqa: F401  (registers the tables)
+import partnerdesk.db.local  # noqa: F401
 import partnerdesk.db.records  # noqa: F401
 from partnerdesk.db.search_index import is_search_table
 

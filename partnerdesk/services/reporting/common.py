@@ -117,9 +117,7 @@ def letterhead(desk: Desk, session: Session | None = None) -> Letterhead:
         return Letterhead(organization="PartnerDesk")
     logo = None
     if ours.logo_sha256:
-        path = desk.attachments.blob_path(ours.logo_sha256)
-        if path.is_file():
-            logo = path.read_bytes()
+        logo = desk.attachments.read_bytes(ours.logo_sha256)
     return Letterhead(ours.name, ours.address, phone_text(ours.phone, desk.settings.phone_region),
                       ours.email, ours.website, logo)
 
