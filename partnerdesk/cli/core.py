@@ -113,6 +113,7 @@ def run_reminders(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
+    from partnerdesk.db.places import read_only_note
 
     path = file_only(args, "check")
     if not path.exists():
@@ -126,16 +127,27 @@ def run_check(args: argparse.Namespace) -> int:
     state = "current" if revision == head else f"older; will be upgraded to {head} when opened"
     print(f"Database:  {path}\nSchema:    {revision} ({state})\n"
           f"Integrity: {'ok' if healthy else 'DAMAGED: restore a backup (partnerdesk restore)'}")
+    note = read_only_note(path)
+    if note:  # read-only is not damaged: said apart, and the file is as healthy as it reads
+        print(f"Access:    read-only. {note}")
     return 0 if healthy and revision is not None else 1
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from partnerdesk.db.backup_folder import backups_folder
+    from partnerdesk.db.places import read_only_media
     from partnerdesk.services.backups import Backups
 
     if server_url(args) is not None:
         return _backup_office(args)
     path = file_only(args, "backup")
     service = Backups(path)
+    if not args.output and read_only_media(backups_folder(path)):
+        raise PartnerDeskError(
+            f"The backups of {path} are kept on a read-only drive, so no backup can be "
+            "written there; the database itself is fine to read. Write one elsewhere with "
+            "'partnerdesk backup --output FILE', or copy the database to a folder you can "
+            "save in.")
     if args.output:
         target = service.backup_to(Path(args.output).expanduser())
     else:

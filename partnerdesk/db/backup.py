@@ -20,7 +20,7 @@ from pathlib import Path
 
 from partnerdesk.db import backup_folder as folder
 from partnerdesk.db.backup_folder import BackupInfo, backup_name
-from partnerdesk.db.places import storage_problem
+from partnerdesk.db.places import read_only_media, reading_uri, storage_problem
 from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 
 log = logging.getLogger("partnerdesk.backup")
@@ -61,7 +61,7 @@ def integrity_ok(path: Path, *, quick: bool = False, read_only: bool = True) -> 
         with open(path, "rb") as handle:
             if handle.read(16) != b"SQLite format 3\x00":
                 return False
-        target = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        target = reading_uri(path) if read_only or read_only_media(path) else f"file:{path}"
         connection = sqlite3.connect(target, uri=True, timeout=10)
     except (OSError, sqlite3.Error):
         return False
@@ -103,7 +103,8 @@ def copy_database(source: Path, temporary: Path) -> None:
     """
     remove_journal_files(temporary)
     temporary.unlink(missing_ok=True)
-    src = sqlite3.connect(str(source), timeout=10)
+    src = sqlite3.connect(reading_uri(source) if read_only_media(source) else str(source),
+                          uri=True, timeout=10)
     try:
         dst = sqlite3.connect(str(temporary))
         try:

@@ -17,10 +17,14 @@ WRITE_OPTION = "partnerdesk_write"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def make_engine(path: Path, *, echo: bool = False) -> Engine:
+def make_engine(path: Path, *, echo: bool = False, read_only: bool = False) -> Engine:
+    """`read_only`: a database on read-only media, opened immutable (nothing there can be
+    written, not even SQLite's lock files); every write is refused by SQLite itself."""
     from sqlalchemy import create_engine, event
 
-    engine = create_engine(f"sqlite:///{path}", echo=echo,
+    url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true" if read_only \
+        else f"sqlite:///{path}"
+    engine = create_engine(url, echo=echo,
                            connect_args={"check_same_thread": False,
                                          "timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -29,7 +33,8 @@ def make_engine(path: Path, *, echo: bool = False) -> Engine:
         # Take over transaction control from the sqlite3 module (see "begin" below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from partnerdesk.db import backup as backups
 from partnerdesk.db.backup_folder import backups_folder, list_backups, newest_good_backup
-from partnerdesk.db.places import check_writable, storage_problem
+from partnerdesk.db.places import (
+    check_writable,
+    read_only_media,
+    reading_uri,
+    storage_problem,
+)
 from partnerdesk.errors import DatabaseProblem, NewerDatabaseError, NotADatabaseError
 
 if TYPE_CHECKING:
@@ -95,7 +100,7 @@ def stored_revision(path: Path) -> str | None:
             "or a new file name to start a new database.")
     if not header:
         return None
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = sqlite3.connect(reading_uri(path), uri=True)
     try:
         tables = {row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -153,6 +158,8 @@ def open_database(path: Path, *, daily_backup: bool = True,
     already held records gets its daily backup here, unless the caller takes it
     (`daily_backup=False`). `checked` is a quick check already started on the file.
     """
+    if read_only_media(path) and holds_database(path):
+        return _open_read_only(path, checked)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -176,6 +183,21 @@ def open_database(path: Path, *, daily_backup: bool = True,
     if existing and daily_backup:
         take_daily_backup(path)
     return engine
+
+
+def _open_read_only(path: Path, checked: "EarlyCheck | None") -> "Engine":
+    """A database on read-only media, to browse, search, report and export: no upgrade,
+    no backup, no lock file (nobody can write there either)."""
+    revision = _first_check(path, checked)
+    if revision != head_revision():
+        newer = revision is not None and revision not in known_revisions()
+        raise (NewerDatabaseError if newer else DatabaseProblem)(
+            f"{path} is on a read-only drive and was made by "
+            f"{'a newer' if newer else 'an older'} version of PartnerDesk, so it cannot be "
+            "opened there. Copy it to a folder you can save in and open the copy.")
+    from partnerdesk.db.engine import make_engine
+
+    return make_engine(path, read_only=True)
 
 
 def ready_to_read(path: Path) -> bool:

@@ -110,6 +110,35 @@ def risky_place(path: Path, mounts_file: Path = Path("/proc/mounts")) -> str | N
     return None
 
 
+def read_only_media(path: Path) -> bool:
+    """Whether the file's drive is mounted read-only (a locked SD card, a CD, a share
+    mounted read-only): nothing can be written there, not even SQLite's lock files."""
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def reading_uri(path: Path) -> str:
+    """The URI that opens a database file only to read it. On read-only media it is
+    opened as immutable: SQLite would otherwise need to create the lock files of a WAL
+    database there and fail, so the file looked damaged when it was only read-only."""
+    uri = f"file:{path}?mode=ro"
+    return uri + "&immutable=1" if read_only_media(path) else uri
+
+
+def read_only_note(path: Path) -> str | None:
+    """A sentence for a database that can be read but not written, else None."""
+    if read_only_media(path):
+        return (f"The drive holding {path} is read-only: PartnerDesk can read the database "
+                "there but not save to it or keep backups beside it. Copy it to a folder you "
+                "can save in to work with it.")
+    if path.exists() and not os.access(path, os.W_OK):
+        return (f"The database {path} is read-only: PartnerDesk can read it but not save to "
+                "it. Copy it to a folder you can save in, or remove the read-only setting.")
+    return None
+
+
 def check_writable(path: Path) -> None:
     """Refuse, in plain words, a database PartnerDesk could read but never save."""
     folder = path.parent

@@ -13,7 +13,7 @@ from partnerdesk.db import vocabulary as v
 from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.db.lock import DatabaseLock, acquire_lock
 from partnerdesk.db.migrate import holds_database, open_database
-from partnerdesk.db.places import risky_place
+from partnerdesk.db.places import read_only_media, read_only_note, risky_place
 from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.paths import resolve_db_path, server_location
 from partnerdesk.private import tighten_database
@@ -129,6 +129,8 @@ class Desk:
         if server is not None:
             return cls.open_server(server)
         db_path = resolve_db_path(path)
+        if read_only_media(db_path) and holds_database(db_path):
+            return cls._open_read_only(db_path, checked)
         lock = acquire_lock(db_path)  # one PartnerDesk process per database file
         try:
             backup_later = backup_in_background and holds_database(db_path)
@@ -143,6 +145,18 @@ class Desk:
         except BaseException:
             lock.release()
             raise
+        return desk
+
+    @classmethod
+    def _open_read_only(cls, db_path: Path, checked: EarlyCheck | None) -> "Desk":
+        """A database on read-only media (a locked SD card, a CD, a share mounted
+        read-only): browse, search, report and export; every save is refused with the
+        sentence that `place_warning` shows as a banner. No lock file can be made there,
+        and none is needed: nobody can write to it."""
+        engine = open_database(db_path, daily_backup=False, checked=checked)
+        note = read_only_note(db_path) or "This database cannot be changed here."
+        desk = cls(Store(engine, db_path, read_only=note))
+        desk.place_warning = note
         return desk
 
     @classmethod
@@ -259,6 +273,8 @@ class Desk:
         """Every file that leaves PartnerDesk is noted: when, what, for whom, where."""
         from partnerdesk.db.local import ExportLog
 
+        if self.store.read_only:
+            return  # nothing can be noted in a database on read-only media
         with self.store.write() as writer:
             writer.session.add(ExportLog(kind=kind, scope=scope, recipient=recipient,
                                          path=str(path), counts=counts or {}))

@@ -27,7 +27,7 @@ from partnerdesk.db.backup_folder import newest_good_backup
 from partnerdesk.db.engine import BUSY_TIMEOUT_MS
 from partnerdesk.db.lock import DatabaseLock, acquire_lock
 from partnerdesk.db.migrate import ready_to_read, take_daily_backup
-from partnerdesk.db.places import risky_place, storage_problem
+from partnerdesk.db.places import read_only_media, risky_place, storage_problem
 from partnerdesk.errors import DatabaseProblem
 
 # What `partnerdesk stats` counts (its --json keys) -> the table each is counted in. The
@@ -69,6 +69,8 @@ class Glance:
     @classmethod
     def open(cls, path: Path) -> Glance | None:
         """A read-only look at the file at `path`, or None when the Desk must open it."""
+        if read_only_media(path):
+            return None  # no lock file can be made there: the Desk opens it read-only
         lock = acquire_lock(path)  # one PartnerDesk process per database file, as the Desk
         try:
             if not ready_to_read(path):

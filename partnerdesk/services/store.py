@@ -34,7 +34,7 @@ from partnerdesk.db.bulk import (
 from partnerdesk.db.engine import defer_foreign_keys, placeholder, write_engine
 from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
-from partnerdesk.errors import PartnerDeskError
+from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import versioning
 from partnerdesk.services.indexing import index_fields, search_entries
 
@@ -670,11 +670,14 @@ class Store:
     file name it would have in this computer's folder for it, beside which reports and
     backups go (`ServerAddress.local_folder`)."""
 
-    def __init__(self, engine: Engine, path: Path, address: "ServerAddress | None" = None
-                 ) -> None:
+    def __init__(self, engine: Engine, path: Path, address: "ServerAddress | None" = None,
+                 *, read_only: str | None = None) -> None:
         self.engine = engine
         self.path = path
         self.address = address
+        # A database file on read-only media: why it is (a sentence); reads only, every
+        # write refused with that sentence before anything starts.
+        self.read_only = read_only
         self._writer_engine = write_engine(engine)
         self._listeners: list[Callable[[list[Change]], None]] = []
         # Where a write named for Undo goes once committed (`services.undo.UndoJournal`,
@@ -707,6 +710,11 @@ class Store:
         write) when the file finds itself copied, moved or restored (`db.identity`)."""
         # An office database is one copy whichever computer or person connects: its place
         # is the server and database, not the connecting computer or account.
+        if self.read_only:
+            with self.engine.connect() as connection:
+                device = connection.execute(select(Setting.value).where(
+                    Setting.key == DEVICE_KEY)).scalar()
+            return str(device or "")
         if self.address is None:
             here = identity.place_of(self.path)
         else:
@@ -761,6 +769,8 @@ class Store:
         With `backup_reason` ("before-import", "before-undo-import"), a checked backup is
         taken first, so even a wanted change that turns out wrong can be taken back whole.
         """
+        if self.read_only:
+            raise DatabaseProblem(f"{self.read_only} Nothing was saved.")
         if backup_reason and self.address is None:
             # A file is copied first; a server database keeps every earlier state in
             # history (the undo of an import reads it), and its backups are the office's.

@@ -28,7 +28,7 @@ from partnerdesk.services import funding_rules
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.people import known_people
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.versioning import HIDDEN, VersionState, is_deleted
+from partnerdesk.services.versioning import is_deleted
 from partnerdesk.sharing import record_check, seal
 from partnerdesk.sharing.bundle import (
     FORMAT_MAJOR,
@@ -38,6 +38,7 @@ from partnerdesk.sharing.bundle import (
     encode_lines,
     write_file,
 )
+from partnerdesk.sharing.merge import tombstone
 from partnerdesk.sharing.rows import chunks, line_of, read_rows, references, state_of, table_of
 
 # internal notes, and "this one is us", which is true only at home
@@ -268,18 +269,6 @@ def _lines(rows: dict[str, list[dict[str, Any]]], for_partner: bool,
             out.append(line_of(name, row["id"], state))
         lines[name] = out
     return lines
-
-
-def tombstone(state: VersionState, links: list[str]) -> VersionState:
-    """A deleted state as it travels: of its values only the ids of the records it is
-    linked to (`links`: a laptop that never had it still stores it in its Trash, and
-    the database holds links that lead somewhere), unstamped so that they never replace
-    a value the receiver holds; no other stamps than the deletion's and the restore's."""
-    return VersionState(values={name: state.values[name] for name in links
-                                if state.values.get(name) is not None},
-                        stamps={name: list(stamp) for name, stamp in state.stamps.items()
-                                if name in HIDDEN},
-                        vv=dict(state.vv), delete_ctx=dict(state.delete_ctx))
 
 
 def _keep(record_type: str, row: dict[str, Any], hidden: set[str],

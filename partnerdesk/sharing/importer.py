@@ -43,7 +43,7 @@ from partnerdesk.services.titles import title_of
 from partnerdesk.services.versioning import HIDDEN, VersionState, is_deleted, jsonable
 from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
-from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge, states_equal
+from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge_held, states_equal
 from partnerdesk.sharing.rows import (
     all_ids,
     field_kinds,
@@ -196,6 +196,11 @@ def _empty_values(model: type[SQLModel]) -> tuple[tuple[str, Any], ...]:
     return tuple(found)
 
 
+@functools.cache
+def _link_columns(model: type[SQLModel]) -> list[str]:
+    return [column for column, _target, _nullable in links_of(model)]
+
+
 def _placeholders(model: type[SQLModel]) -> dict[str, Any]:
     return {**_defaults(model), **dict(_empty_values(model))}
 
@@ -260,7 +265,7 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 fields = tuple(sorted(incoming.values))
             else:
                 current = state_of(model, local)
-                result = merge(current, incoming)
+                result = merge_held(current, incoming, _link_columns(model))
                 merged = result.state
                 if states_equal(merged, current):
                     unchanged += 1

@@ -23,6 +23,7 @@ from typing import Any
 
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.services.validation import text_problem
 from partnerdesk.services.versioning import MAX_COUNTER
 from partnerdesk.sharing import record_check, seal
 from partnerdesk.sharing.bundle import (
@@ -236,7 +237,7 @@ def _vector(value: Any) -> bool:
     for device, counter in value.items():
         # `type() is int` (not isinstance) refuses True and False, which JSON reads as bools
         if type(device) is not str or len(device) > 64 or type(counter) is not int \
-                or counter < 0 or counter > MAX_COUNTER:
+                or counter < 0 or counter > MAX_COUNTER or text_problem(device):
             return False
     return True
 
@@ -252,7 +253,8 @@ def _stamps(value: Any) -> bool:
             return False
         counter, device = stamp[0], stamp[1]
         if type(counter) is not int or counter < 0 or counter > MAX_COUNTER \
-                or type(device) is not str or len(device) > 64 or len(name) > 100:
+                or type(device) is not str or len(device) > 64 or len(name) > 100 \
+                or text_problem(device) or text_problem(name):
             return False
         if len(stamp) == 3 and (not stamp[2] or not _vector(stamp[2])):
             return False
@@ -263,7 +265,8 @@ def check_line(line: Any, record_type: str, where: str, name: str) -> dict[str, 
     if not isinstance(line, dict):
         raise _problem(name, where, "not a record")
     record_id = line.get("id")
-    if not isinstance(record_id, str) or not 0 < len(record_id) <= 36:
+    if not isinstance(record_id, str) or not 0 < len(record_id) <= 36 \
+            or text_problem(record_id):
         raise _problem(name, where, "no valid id")
     if not isinstance(line.get("values"), dict):
         raise _problem(name, where, "no field values")

@@ -144,6 +144,44 @@ def _lost_deletion(deletion: list[Any], state: VersionState,
                          list(max(survivors, key=_point)), kept_local)
 
 
+def tombstone(state: VersionState, links: list[str]) -> VersionState:
+    """A deleted state as it travels: of its values only the ids of the records it is
+    linked to (`links`: a laptop that never had it still stores it in its Trash, and
+    the database holds links that lead somewhere), unstamped so that they never replace
+    a value the receiver holds; no other stamps than the deletion's and the restore's."""
+    return VersionState(values={name: state.values[name] for name in links
+                                if state.values.get(name) is not None},
+                        stamps={name: list(stamp) for name, stamp in state.stamps.items()
+                                if name in HIDDEN},
+                        vv=dict(state.vv), delete_ctx=dict(state.delete_ctx))
+
+
+def merge_held(local: VersionState, incoming: VersionState,
+               links: list[str]) -> MergeResult:
+    """`merge` of the state this laptop holds with an incoming one, as the other
+    laptops merge what this laptop sent them.
+
+    A deleted record travels as its tombstone, without values; the values it still
+    holds here serve only its Trash. When the incoming state brings it back (a restore
+    or an edit made without seeing the deletion), every other laptop merged that
+    tombstone, so this one merges it too: otherwise values typed here before the
+    deletion, which never travelled, would win here and nowhere else."""
+    result = merge(local, incoming)
+    if not local.deleted or result.state.deleted:
+        return result
+    sent = merge(tombstone(local, links), incoming)
+    state = sent.state
+    # a field neither side sent (left out of a partner's bundle) keeps what is here
+    kept = {name: value for name, value in local.values.items()
+            if name not in state.values and name not in state.stamps}
+    if kept:
+        state = VersionState({**state.values, **kept},
+                             {**state.stamps, **{name: list(local.stamps[name])
+                                                 for name in kept if name in local.stamps}},
+                             state.vv, state.delete_ctx)
+    return MergeResult(state, sent.conflicts)
+
+
 def states_equal(a: VersionState, b: VersionState) -> bool:
     """Same values, stamps and causal information (what 'unchanged' means)."""
     return (canonical_json({k: jsonable(v) for k, v in a.values.items()})

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTextEdit,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -147,7 +148,21 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        # Says, for as long as the window shows such a database, why nothing can be saved.
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setAccessibleName(self.tr("This database cannot be changed"))
+        self.read_only_banner.setContentsMargins(theme.SPACING, theme.SPACING,
+                                                 theme.SPACING, theme.SPACING)
+        theme.set_tone(self.read_only_banner, "warning", fill=True)
+        self.read_only_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self._build_actions()
         self._seen_views: set[str] = set()
         self._build_menus()
@@ -155,6 +170,20 @@ class MainWindow(QMainWindow):
         decorate_actions(self)
         self._restore_geometry()
         self.statusBar()
+
+    def _show_read_only(self, desk: "Desk") -> None:
+        """A file on read-only media, or an office database this person may only look at."""
+        if desk.store.read_only:
+            text = self.tr("Read only: {why} You can look, search, print and export; "
+                           "changes cannot be saved.").format(why=desk.store.read_only)
+        elif not desk.can_change:
+            text = self.tr("Read only: your account may look at this office database but "
+                           "not change it. You can look, search and print; ask the person "
+                           "who set it up if you need to make changes.")
+        else:
+            text = ""
+        self.read_only_banner.setText(text)
+        self.read_only_banner.setVisible(bool(text))
 
     # -- actions, menus, toolbar ---------------------------------------------------------
     def _action(self, text: str, tip: str, slot: Any,
@@ -271,6 +300,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("PartnerDesk — {file}").format(file=name))
         self.statusBar().showMessage(self.tr("Database: {path}").format(path=desk.describe()),
                                      8000)
+        self._show_read_only(desk)
         self.add_view("dashboard", self.tr("Dashboard"),
                       lambda: DashboardView(desk, today=today))
         for key, spec in specs().items():

@@ -271,6 +271,13 @@ CRASHERS: list[tuple[str, Callable[[dict[str, object]], None], str]] = [
      "nested too deep"),
     ("last_contacted a number", lambda line: line["values"].update(last_contacted=3),  # type: ignore[attr-defined]
      "a date expected"),
+    # found by the fuzz harness: these reached SQLite and stopped the import (exit 2)
+    ("an id that is a lone surrogate", lambda line: line.update(id="\ud800"),
+     "no valid id"),
+    ("a device that is a lone surrogate", lambda line: line.update(vv={"\ud800": 1}),
+     "damaged version information"),
+    ("a stamp's device with a NUL", lambda line: line["stamps"].update(  # type: ignore[attr-defined]
+        name=[1, "dev\x00ice"]), "damaged stamps"),
 ]
 
 

@@ -4,8 +4,8 @@
 After a final round in which each imports each other's latest bundle, all three hold
 identical records, and every value anyone typed is current, or in some laptop's
 conflicts list or history (SHARING.md properties 2 and 4). The records are contacts,
-community events with their attendance counts, and feedback with its survey results
-(`KINDS`).
+community events with their attendance counts, feedback with its survey results, and
+funding with its deliverables (`KINDS`).
 """
 
 import shutil
@@ -56,6 +56,13 @@ KINDS: dict[str, Kind] = {
     "feedback": Kind("feedback", ("title", "summary", "internal_notes"),
                      lambda word, shared: {"title": word, "received_on": date(2026, 6, 1),
                                            "partnership_id": shared["partnership"]}),
+    "funding": Kind("funding", ("title", "programme", "notes"),
+                    lambda word, shared: {"title": word, "funder_id": shared["funder"],
+                                          "partnership_id": shared["partnership"]}),
+    "funding_deliverable": Kind("funding_deliverables", ("title",),
+                                lambda word, shared: {"funding_id": shared["funding"],
+                                                      "title": word,
+                                                      "due_date": date(2026, 7, 1)}),
     "survey_result": Kind("survey_results", ("question", "answer"),
                           lambda word, shared: {"feedback_id": shared["feedback"],
                                                 "question": word, "answer": word}),
@@ -80,7 +87,9 @@ class ThreeLaptops(RuleBasedStateMachine):
         """Records every laptop already holds, so edits anywhere meet each other."""
         desk = self.desks["a"]
         self.shared["partnership"] = desk.partnerships.create(title="Shared").id
-        for kind in ("event", "feedback"):
+        self.shared["funder"] = desk.organizations.create(name="Shared funder",
+                                                          kind="funder").id
+        for kind in ("event", "feedback", "funding"):
             self.shared[kind] = self.service("a", kind).create(
                 **KINDS[kind].values("Shared", self.shared)).id
         for name in names:

@@ -102,3 +102,35 @@ def test_an_edit_the_deletion_never_saw_keeps_the_record_alive(laptops: Laptops,
     import_file(away, second)
     assert not away.contacts.get(record.id).deleted
     assert away.contacts.get(record.id).notes == "newer, typed away"
+
+
+def test_a_deletion_undone_elsewhere_agrees_after_one_exchange(laptops: Laptops,
+                                                              tmp_path: Path) -> None:
+    """B edits a name, then deletes the contact: its bundle carries the tombstone, not
+    the name. A edits the role meanwhile, which keeps the contact alive. After one
+    exchange each way both hold the same contact, not B's unsent name on B alone."""
+    from partnerdesk.sharing.bundle import read_record_members
+
+    a, b = laptops("a"), laptops("b")
+    contact = a.contacts.create(name="Ruth Ames", role="Volunteer")
+    first = tmp_path / "a0.partnerdesk"
+    export_bundle(a, first)
+    import_file(b, first)
+    b.contacts.update(contact.id, name="Ruth Ames-Okafor")
+    b.contacts.delete(contact.id)
+    a.contacts.update(contact.id, role="Driver")
+    from_a, from_b = tmp_path / "a1.partnerdesk", tmp_path / "b1.partnerdesk"
+    export_bundle(a, from_a)
+    export_bundle(b, from_b)
+    import_file(a, from_b)
+    import_file(b, from_a)
+    held = {desk: (row.name, row.role, row.deleted)
+            for desk, row in (("a", a.contacts.get(contact.id)),
+                              ("b", b.contacts.get(contact.id)))}
+    assert held["a"] == held["b"] == ("Ruth Ames", "Driver", False), held
+    files = []
+    for name, desk in (("a", a), ("b", b)):
+        path = tmp_path / f"{name}-check.partnerdesk"
+        export_bundle(desk, path)
+        files.append(read_record_members(path))
+    assert files[0] == files[1]
