@@ -62,6 +62,8 @@ ICONS: dict[str, tuple[str, str]] = {
     "open_database": ("document-open", "folder-open"),
     "new_database": ("", "database-plus"),
     "recent": ("document-open-recent", "history"),
+    "connect_office": ("", "building-community"),
+    "move_to_office": ("", "arrows-exchange"),
     "preferences": ("preferences-system", "settings"),
     "history": ("", "history"),
     "discard": ("document-revert", "arrow-back"),

@@ -92,7 +92,9 @@ class OfficeDialog(QDialog):
         self.problem = QLabel(self)
         self.problem.setObjectName("office_problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020")
+        from partnerdesk.ui.theme import set_tone
+
+        set_tone(self.problem, "danger")
         form = QFormLayout()
         form.addRow(_tr("&Server:"), self.host)
         form.addRow(_tr("P&ort:"), self.port)
@@ -172,14 +174,16 @@ class OfficeDialog(QDialog):
 # -- File → Move to office database… ------------------------------------------------------
 def build_office_actions(window: "MainWindow") -> list[QAction]:
     """[Connect to office database…, Move to office database…] for the File menu."""
-    connect = QAction(_tr("&Connect to office database…"), window)
+    from partnerdesk.ui.icons import icon
+
+    connect = QAction(icon("connect_office"), _tr("&Connect to office database…"), window)
     connect.setObjectName("connect_to_office")
     connect.setToolTip(_tr("Open the office database on a server that several people "
                            "use at once (this database is closed)"))
     connect.setStatusTip(connect.toolTip())
     connect.triggered.connect(lambda: connect_to_office(window))
     window.connect_to_office_action = connect  # type: ignore[attr-defined]
-    move = QAction(_tr("&Move to office database…"), window)
+    move = QAction(icon("move_to_office"), _tr("&Move to office database…"), window)
     move.setObjectName("move_to_office")
     move.setToolTip(_tr("Copy this database into an empty office database on a server, "
                         "for several people at once (this file stays as it is)"))
