@@ -422,6 +422,16 @@ class Writer:
         connection = self.session.connection()
         dialect = connection.dialect
         names = [column.name for column in table.columns]
+        if dialect.name != "sqlite":
+            # A server's driver types its values itself; the fast path below relies on
+            # SQLite's result processors (a server's need the column's wire type).
+            ids = list(dict.fromkeys(record_ids))
+            found_rows: dict[str, dict[str, Any]] = {}
+            for start in range(0, len(ids), IDS_PER_STATEMENT):
+                chunk = ids[start:start + IDS_PER_STATEMENT]
+                for row in connection.execute(select(table).where(table.c.id.in_(chunk))):
+                    found_rows[row.id] = dict(row._mapping)
+            return found_rows
         # Each column's own result processor (what a Core select applies), without the
         # Core row objects around them: most of the cost of reading 10,000 rows.
         processors = [(index, process) for index, process in (

@@ -212,7 +212,7 @@ def test_commands_take_a_server_url_with_db_or_the_variable(
     assert main(["demo"]) == 1
     assert "already holds records" in capsys.readouterr().err
     # commands about a database file say so plainly
-    assert main(["backup"]) == 1
+    assert main(["check"]) == 1
     assert "works on a database file" in capsys.readouterr().err
 
 
