@@ -3,11 +3,13 @@
 import ast
 from pathlib import Path
 
+from tests.sources import parse
+
 PACKAGE = Path(__file__).resolve().parents[1] / "partnerdesk"
 
 
 def qt_imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -35,7 +37,7 @@ def test_the_services_import_without_qt() -> None:
 
 def private_uses(path: Path) -> list[str]:
     """`from partnerdesk.x import _y`, or `module._y` on a PartnerDesk module imported here."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path)
     found, modules = [], set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("partnerdesk"):
@@ -82,7 +84,7 @@ BEHIND_THE_FACADE = ("partnerdesk.sharing.csv_import", "partnerdesk.sharing.vcar
 
 
 def facade_bypasses(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path)
     found = [node.module or "" for node in ast.walk(tree)
              if isinstance(node, ast.ImportFrom) and node.module in BEHIND_THE_FACADE]
     found += [a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
@@ -107,7 +109,7 @@ DATABASE_LIBRARIES = ("sqlite3", "sqlalchemy", "sqlmodel", "psycopg")
 
 
 def database_imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path)
     found = [a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
              for a in node.names if a.name.split(".")[0] in DATABASE_LIBRARIES]
     found += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from partnerdesk.db.registry import RECORD_TYPES
+from tests.sources import parse
 
 PACKAGE = Path(__file__).resolve().parents[1] / "partnerdesk"
 STORE = {"services/store.py", "db/bulk.py"}
@@ -24,7 +25,7 @@ LOCAL_MODELS = {"Conflict", "HistoryEntry", "ImportBatch", "ExportLog", "Setting
 
 
 def sources() -> dict[str, ast.Module]:
-    return {str(path.relative_to(PACKAGE)): ast.parse(path.read_text(encoding="utf-8"))
+    return {str(path.relative_to(PACKAGE)): parse(path)
             for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts}
 
 
