@@ -166,17 +166,18 @@ def test_lists_sort_filter_and_page_in_sql(desk: Desk) -> None:
     assert [o.name for o in desk.organizations.list(text="food")] == ["Ash Food Bank"]
 
 
-def test_default_categories_have_the_same_ids_everywhere(tmp_path) -> None:
-    with Desk.open(tmp_path / "a.db") as a, Desk.open(tmp_path / "b.db") as b:
-        assert {c.id for c in a.categories.list()} == {c.id for c in b.categories.list()}
-        assert a.store.device_id != b.store.device_id
+def test_default_categories_have_the_same_ids_everywhere(new_desk, tmp_path) -> None:
+    """Two new databases (copies of the migrated template, seeded on first open)."""
+    a, b = new_desk(tmp_path / "a.db"), new_desk(tmp_path / "b.db")
+    assert {c.id for c in a.categories.list()} == {c.id for c in b.categories.list()}
+    assert a.store.device_id != b.store.device_id
 
 
-def test_a_tag_typed_on_two_laptops_is_one_tag(tmp_path) -> None:
-    with Desk.open(tmp_path / "a.db") as a, Desk.open(tmp_path / "b.db") as b:
-        a.contacts.create(name="A", tags=["Board"])
-        b.organizations.create(name="B", tags=["Board"])
-        assert [t.id for t in a.tags.list()] == [t.id for t in b.tags.list()]
+def test_a_tag_typed_on_two_laptops_is_one_tag(new_desk, tmp_path) -> None:
+    a, b = new_desk(tmp_path / "a.db"), new_desk(tmp_path / "b.db")
+    a.contacts.create(name="A", tags=["Board"])
+    b.organizations.create(name="B", tags=["Board"])
+    assert [t.id for t in a.tags.list()] == [t.id for t in b.tags.list()]
 
 
 def test_list_filter_folds_accents_and_matches_word_prefixes(desk: Desk) -> None:
