@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from partnerdesk.cli import main
+from partnerdesk.db import identity
+from partnerdesk.paths import data_dir
 from partnerdesk.services import Desk
 from partnerdesk.sharing.conflicts import list_conflicts
 from partnerdesk.sharing.exporter import export_bundle
@@ -149,6 +151,85 @@ def test_a_restored_backup_never_reuses_a_change_number_already_sent(
     assert a.organizations.get(org.id).notes == b.organizations.get(org.id).notes
     assert {lost for _, lost, *_ in listed(b, org.id)} <= {"Typed before the restore",
                                                           "Typed after the restore"}
+
+
+def _copy_back_by_hand(desk: Desk, backup: Path) -> Desk:
+    """Close the laptop's database, copy a file over it as a person would (no
+    'restore'), and open it again."""
+    path = desk.path
+    desk.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    shutil.copyfile(backup, path)
+    return Desk.open(path)
+
+
+@pytest.mark.sqlite_only("file backups are SQLite's")
+def test_a_backup_copied_over_the_database_by_hand_writes_under_a_new_id(
+        laptops: Laptops, tmp_path: Path) -> None:
+    a, b = laptops("a"), laptops("b")
+    post = Post(tmp_path)
+    org = a.organizations.create(name="Northside Food Bank")
+    saved = a.backups.backup_now("manual").path
+    before = a.store.device_id
+    a.organizations.update(org.id, notes="Typed before the copy")
+    post.send(a, b)
+    # The backup itself says it is one: this holds even where this computer's note of
+    # the change numbers sent is gone (another account, a data folder set up afresh).
+    (data_dir() / identity.SENT_FILE).unlink()
+    a = _copy_back_by_hand(a, saved)
+    try:
+        assert a.store.device_id != before
+        assert before in a.store.setting("former_device_ids")
+        a.organizations.update(org.id, notes="Typed after the copy")
+        [at_b] = post.send(a, b)
+        assert at_b["conflicts"] == 1  # never a silent tie on a reused (counter, device)
+        post.send(b, a)
+        assert a.organizations.get(org.id).notes == b.organizations.get(org.id).notes
+    finally:
+        a.close()
+
+
+@pytest.mark.sqlite_only("copying a database file")
+def test_a_plain_copy_of_the_file_put_back_after_an_export_writes_under_a_new_id(
+        laptops: Laptops, tmp_path: Path) -> None:
+    """Not a PartnerDesk backup (a copy of the closed file): this computer's note of the
+    change numbers already sent shows the file went back in time."""
+    a, b = laptops("a"), laptops("b")
+    post = Post(tmp_path)
+    org = a.organizations.create(name="Riverside Clinic")
+    path = a.path
+    a.close()
+    shutil.copyfile(path, tmp_path / "my own copy.db")
+    a = Desk.open(path)
+    before = a.store.device_id
+    try:
+        a.organizations.update(org.id, notes="Typed before the copy")
+        post.send(a, b)
+        a = _copy_back_by_hand(a, tmp_path / "my own copy.db")
+        assert a.store.device_id != before
+        a.organizations.update(org.id, notes="Typed after the copy")
+        [at_b] = post.send(a, b)
+        assert at_b["conflicts"] == 1
+    finally:
+        a.close()
+
+
+@pytest.mark.sqlite_only("copying a database file")
+def test_reopening_the_same_file_keeps_its_id(laptops: Laptops, tmp_path: Path) -> None:
+    """The checks that find a copy do not fire on a laptop that only exported and
+    reopened (a new id each time would grow every version vector)."""
+    a, b = laptops("a"), laptops("b")
+    a.organizations.create(name="Harbor Clinic")
+    before = a.store.device_id
+    Post(tmp_path).send(a, b)
+    path = a.path
+    a.close()
+    again = Desk.open(path)
+    try:
+        assert again.store.device_id == before
+    finally:
+        again.close()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
