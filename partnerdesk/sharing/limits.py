@@ -349,10 +349,10 @@ def _full_line(raw: bytes, record_type: str, where: str, name: str,
     return str(line["id"])
 
 
-_HEAD = b'{"delete_ctx":{'
-_ID = b',"id":"'
-_REV = b'","rev":"'
-_AFTER_REV = b'","stamps":{'
+# The start of a canonical line up to its stamps: the deletion context (a flat object, so
+# its first `}` ends it), then the id and revision (group 1, taken out for the hash).
+_HEAD = re.compile(rb'\{"delete_ctx":\{[^}]*\}(,"id":"([^"\\]{1,200})","rev":"([0-9a-f]{32})")'
+                   rb'(?=,"stamps":\{)')
 _VALUES = b',"values":{'
 
 
@@ -363,41 +363,31 @@ def _held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | 
     "type":"…","values":{…},"vv":{…}}`. Without its id, revision and type it is the text
     its revision hashes; when that text hashes to the revision held here for the id, it
     is the held state (a line whose content was changed under its old revision hashes to
-    something else). The id and revision must sit right after the deletion context (the
-    first `}`: that context is a flat object) and the type right before the top-level
-    values (the first `,"values":{`: no stamp or vector holds an object under a key), so
-    the line reads as exactly that state with its id, revision and type. Anything not
-    exactly so is parsed and checked in full, as before: this never refuses a line, and
-    accepts only what a full check would find unchanged.
+    something else). The id and revision must sit right after the deletion context and
+    the type right before the top-level values (the first `,"values":{`: no stamp or
+    vector holds an object under a key), so the line reads as exactly that state with
+    its id, revision and type. Anything not exactly so is parsed and checked in full, as
+    before: this never refuses a line, and accepts only what a full check would find
+    unchanged.
     """
-    if not raw.startswith(_HEAD):
-        return None
-    start = raw.find(_ID)
-    if start < 0 or raw.find(b"}", len(_HEAD)) != start - 1:
-        return None
-    end_id = raw.find(_REV, start + len(_ID), start + len(_ID) + 200)
-    if end_id < 0:
-        return None
-    id_bytes = raw[start + len(_ID):end_id]
-    rev_at = end_id + len(_REV)
-    after = rev_at + 32
-    if b"\\" in id_bytes or b'"' in id_bytes \
-            or raw[after:after + len(_AFTER_REV)] != _AFTER_REV:
+    found = _HEAD.match(raw)
+    if found is None:
         return None
     try:
-        record_id = id_bytes.decode("utf-8")
-        rev = raw[rev_at:after].decode("ascii")
+        record_id = found.group(2).decode("utf-8")
     except UnicodeDecodeError:
         return None
+    rev = found.group(3).decode("ascii")
     if holds.get(record_id) != rev:
         return None
+    after = found.end()
     kind = raw.find(type_marker, after)
     if kind < 0 or raw.find(_VALUES, after) != kind + len(type_marker):
         return None
-    payload = b"".join((raw[:start], raw[after + 1:kind], raw[kind + len(type_marker):]))
-    if hashlib.sha256(payload).hexdigest()[:32] != rev:
-        return None
-    return record_id
+    payload = hashlib.sha256(raw[:found.start(1)])
+    payload.update(raw[after:kind])
+    payload.update(raw[kind + len(type_marker):])
+    return record_id if payload.hexdigest()[:32] == rev else None
 
 
 def _problem(name: str, where: str, what: str) -> BundleError:
