@@ -52,6 +52,7 @@ from partnerdesk.sharing.merge import (
 )
 from partnerdesk.sharing.rows import (
     all_ids,
+    all_revs,
     field_kinds,
     read_revs,
     read_rows,
@@ -267,12 +268,19 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
     total = bundle.record_count() or 1
     done = 0
     for record_type, model in RECORD_TYPES.items():
-        lines = bundle.records.get(record_type)
-        if not lines:
+        lines = bundle.records.get(record_type) or []
+        held = bundle.held.get(record_type)
+        if not lines and not held:
             continue
         progress.report(done, total, "Comparing records…")
-        done += len(lines)
-        revs = read_revs(connection, model, [line["id"] for line in lines])
+        done += len(lines) + len(held or ())
+        if held:
+            revs = all_revs(connection, model)
+            if any(revs.get(record_id) != rev for record_id, rev in held.items()):
+                raise _HeldChanged
+            unchanged += len(held)
+        else:
+            revs = read_revs(connection, model, [line["id"] for line in lines])
         rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
         unchanged += len(lines) - len(rest)
         local_rows = {row["id"]: row for row in read_rows(
@@ -353,11 +361,37 @@ def _mine(desk: Desk) -> frozenset[str]:
     return frozenset([*desk.store.setting(FORMER_KEY, []), desk.store.device_id])
 
 
+class _HeldChanged(Exception):  # noqa: N818 - a signal, not an error
+    """A record the bundle held unparsed, as the state this laptop had when it was read
+    (`Bundle.held`), has changed here since: the bundle is read again in full."""
+
+
+def _in_full(bundle: Bundle) -> Bundle:
+    if bundle.reread is None:  # held lines without a way back to them: never made so
+        raise limits.BundleError("The records changed while the bundle was being read. "
+                                 "Nothing was imported; open the bundle again.")
+    return bundle.reread()
+
+
+def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None) -> Bundle:
+    """Read and check a bundle file to import here: a line that is exactly a state this
+    laptop holds (its revision and content) is counted as held, not parsed, so that a
+    re-import of a bundle already imported reads, hashes and compares, and little more
+    (`limits._held_id`). The plan checks those revisions again inside its transaction."""
+    with desk.store.read() as session:
+        connection = session.connection()
+        return limits.read_file(Path(path), passphrase,
+                                known=lambda name: all_revs(connection, RECORD_TYPES[name]))
+
+
 def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
                    progress: Progress | None = None) -> Preview:
     """What importing would do; nothing is written."""
     with _few_collections():
-        return _preview_bundle(desk, bundle, name, progress)
+        try:
+            return _preview_bundle(desk, bundle, name, progress)
+        except _HeldChanged:
+            return _preview_bundle(desk, _in_full(bundle), name, progress)
 
 
 def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
@@ -432,8 +466,15 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
     backup_first = desk.address is not None
     try:
         return _apply(desk, bundle, source, progress, batch_id, name, backup_first=backup_first)
+    except _HeldChanged:
+        bundle = _in_full(bundle)
     except _WillChangeRecords:
+        pass
+    try:
         return _apply(desk, bundle, source, progress, batch_id, name, backup_first=True)
+    except _HeldChanged:  # changed here between the plan and its second making
+        return _apply(desk, _in_full(bundle), source, progress, batch_id, name,
+                      backup_first=True)
 
 
 def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
@@ -512,11 +553,11 @@ def _import_file(desk: Desk, path: Path, passphrase: str | None, dry_run: bool,
                  progress: Progress | None,
                  ask_passphrase: Callable[[], str] | None) -> ImportResult:
     try:
-        bundle = limits.read_file(path, passphrase)
+        bundle = read_for_import(desk, path, passphrase)
     except limits.PassphraseNeeded:
         if ask_passphrase is None:
             raise
-        bundle = limits.read_file(path, ask_passphrase())
+        bundle = read_for_import(desk, path, ask_passphrase())
     if dry_run:
         return ImportResult(preview_bundle(desk, bundle, path.name, progress))
     return import_bundle(desk, bundle, source=str(path), progress=progress, name=path.name)
