@@ -46,10 +46,11 @@ class SharingArea(Area):
     """Bundles between laptops: export, preview and import, conflicts, undo of an import."""
 
     def read_bundle(self, path: Path | str, passphrase: str | None = None) -> Bundle:
-        """Read and check a bundle file (raises `PassphraseNeeded` for a locked one)."""
-        from partnerdesk.sharing import limits
+        """Read and check a bundle file to import here (raises `PassphraseNeeded` for a
+        locked one); the records it holds exactly as they are here are only counted."""
+        from partnerdesk.sharing.importer import read_for_import
 
-        return limits.read_file(Path(path), passphrase)
+        return read_for_import(self.desk, path, passphrase)
 
     def preview(self, bundle: Bundle, name: str = "This bundle",
                 progress: Progress | None = None) -> Preview:
