@@ -173,5 +173,5 @@ def test_tabbing_through_an_editor_never_scrolls_its_labels_out_of_sight(
     width = area.viewport().width()
     for label in labels:  # sideways, each whole inside the pane (up and down it scrolls)
         left = label.mapTo(area.viewport(), QPoint(0, 0)).x()
-        assert 0 <= left and left + label.sizeHint().width() <= width, \
+        assert left >= 0 and left + label.sizeHint().width() <= width, \
             f"“{label.text()}” is cut off"
