@@ -338,7 +338,7 @@ def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None)
     """Read and check a bundle file to import here: a line that is exactly a state this
     laptop holds (its revision and content) is counted as held, not parsed, so that a
     re-import of a bundle already imported reads, hashes and compares, and little more
-    (`limits._held_id`). The plan checks those revisions again inside its transaction."""
+    (`limits.held_id`). The plan checks those revisions again inside its transaction."""
     with desk.store.read() as session:
         connection = session.connection()
         return limits.read_file(Path(path), passphrase,

@@ -62,7 +62,7 @@ class BundleError(PartnerDeskError):
 
 # What this laptop holds of a record type: record id -> revision (`Held` in the importer's
 # words). Given to the reader, it lets a line that is exactly a state held here pass
-# unparsed (`_held_id`): a re-import of the same bundle then reads, hashes and compares.
+# unparsed (`held_id`): a re-import of the same bundle then reads, hashes and compares.
 Known = Callable[[str], Mapping[str, str]]
 
 
@@ -87,7 +87,7 @@ class PassphraseNeeded(BundleError):
 
 def read_file(path: Path, passphrase: str | None = None, known: Known | None = None) -> Bundle:
     """Read and check a bundle file; with `known`, the lines that are states this laptop
-    holds already are counted in `Bundle.held` instead of parsed (see `_held_id`)."""
+    holds already are counted in `Bundle.held` instead of parsed (see `held_id`)."""
     path = Path(path)
     if not path.is_file():
         raise BundleError(f"There is no file at {path}. Choose the bundle file again.")
@@ -300,7 +300,7 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
         _check_digest(hasher, digest, info.filename, name)
         return size
     for number, raw in enumerate(_split_lines(blocks()), start=1):
-        record_id = _held_id(raw, marker, holds) if holds else None
+        record_id = held_id(raw, marker, holds) if holds else None
         if record_id is not None:
             held[record_id] = holds[record_id]
         elif raw and not raw.isspace():
@@ -356,7 +356,7 @@ _HEAD = re.compile(rb'\{"delete_ctx":\{[^}]*\}(,"id":"([^"\\]{1,200})","rev":"([
 _VALUES = b',"values":{'
 
 
-def _held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | None:
+def held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | None:
     """The record id when a line is a state this laptop holds, byte for byte; else None.
 
     A line is canonical JSON: `{"delete_ctx":{…},"id":"…","rev":"…","stamps":{…},
