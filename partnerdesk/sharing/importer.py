@@ -231,7 +231,10 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
 
 
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
-          progress: Progress) -> tuple[list[_Planned], int]:
+          progress: Progress, first_change: bool = False) -> tuple[list[_Planned], int]:
+    """What the bundle changes here. With `first_change`, stop at the first record it
+    changes (once that record is checked), raising `_WillChangeRecords`: an import's
+    first look, made to learn whether a backup must come first."""
     record_check.check_for_laptop(connection, bundle.records, name)
     references = _References(connection, bundle)
     # Incoming states are checked, never changed: only errors refuse a bundle.
@@ -290,6 +293,8 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 _check_links(model, record_type, incoming.values, references, name)
             else:
                 _validate(model, record_type, incoming.values, context, name)
+            if first_change:
+                raise _WillChangeRecords
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
                                     conflicts, fields))
     return planned, unchanged
@@ -448,9 +453,8 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
         with desk.store.write(batch_id=batch_id,
                               backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
-            planned, unchanged = _plan(connection, bundle, region, name, progress)
-            if planned and not backup_first:
-                raise _WillChangeRecords
+            planned, unchanged = _plan(connection, bundle, region, name, progress,
+                                       first_change=not backup_first)
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
             # What follows for a bundle that changes no record is bookkeeping: the people
             # it names, the counter, the batch in the import history (as "unchanged").
