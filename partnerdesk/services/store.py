@@ -741,9 +741,14 @@ class Store:
         with Session(self._writer_engine) as session:
             device = session.get(Setting, DEVICE_KEY)
             place = session.get(Setting, identity.PLACE_KEY)
-            restored = session.get(Setting, identity.RESTORED_KEY)
+            restored = session.get(Setting, identity.RESTORED_KEY) is not None
             moved = place is not None and place.value != here
-            if device is not None and not moved and restored is None:
+            if device is not None and not moved and not restored and self.address is None:
+                # a backup copied back by hand: behind the change numbers already sent
+                counter = session.get(Setting, COUNTER_KEY)
+                restored = (int(counter.value) if counter else 0) \
+                    < identity.sent_mark(str(device.value))
+            if device is not None and not moved and not restored:
                 if place is None:  # made before places were kept: this is its home now
                     session.add(Setting(key=identity.PLACE_KEY, value=here))
                     session.commit()
@@ -754,8 +759,10 @@ class Store:
                 session.merge(Setting(key=identity.FORMER_KEY, value=ids))
                 log.info("This database was %s; it writes under a new device id from now "
                          "on.", "restored from a backup" if restored else "copied or moved")
-            if restored is not None:
-                session.delete(restored)
+            if restored:
+                marked = session.get(Setting, identity.RESTORED_KEY)
+                if marked is not None:
+                    session.delete(marked)
             new_id = str(uuid.uuid4())
             session.merge(Setting(key=DEVICE_KEY, value=new_id))
             session.merge(Setting(key=identity.PLACE_KEY, value=here))

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk import __version__
+from partnerdesk.db import identity
 from partnerdesk.db import records as r
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
@@ -370,6 +371,8 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
                 writer.add_attachment(digest, data)
         manifest["counts"] = counts
         progress.report(len(RECORD_TYPES), len(RECORD_TYPES), "Packing the bundle…")
+        if desk.address is None:  # what a backup copied back by hand must not number again
+            identity.note_sent(desk.store.device_id, manifest["counter"])
         writer.finish(manifest, passphrase)
     progress.check()
     desk.log_export("bundle-sealed" if passphrase is not None else "bundle", target,

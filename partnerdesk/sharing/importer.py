@@ -26,11 +26,11 @@ from typing import Any
 
 from pydantic import NaiveDatetime
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.identity import FORMER_KEY
-from partnerdesk.db.local import Conflict, ImportBatch
+from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.db.registry import references as links_of
 from partnerdesk.services import validation
@@ -38,12 +38,18 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.field_labels import field_label
 from partnerdesk.services.people import clean_people, known_people, learn
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import StatePut, Writer, user_fields
+from partnerdesk.services.store import DELETED_FIELD, StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
-from partnerdesk.services.versioning import HIDDEN, VersionState, is_deleted, jsonable
+from partnerdesk.services.versioning import GONE, HIDDEN, VersionState, is_deleted, jsonable
 from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
-from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge_held, states_equal
+from partnerdesk.sharing.merge import (
+    FieldConflict,
+    differing_fields,
+    merge_held,
+    replaced_deletions,
+    states_equal,
+)
 from partnerdesk.sharing.rows import (
     all_ids,
     all_revs,
@@ -230,8 +236,29 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
                                  "to correct the record and export again.")
 
 
+def _own_deletions(connection: Connection, record_type: str, record_id: str,
+                   mine: frozenset[str]) -> tuple[list[list[Any]], set[tuple[Any, Any]]]:
+    """The deletions of a record this laptop made (under any of its device ids `mine`),
+    as its history keeps them (an import that replaced one kept the state it replaced),
+    and the deletions its Conflicts already list for the record."""
+    history = HistoryEntry.__table__  # type: ignore[attr-defined]
+    earlier = []
+    for (state,) in connection.execute(select(history.c.state).where(
+            history.c.record_type == record_type, history.c.record_id == record_id)):
+        gone = ((state or {}).get("stamps") or {}).get(GONE)
+        if isinstance(gone, list) and len(gone) >= 2 and gone[1] in mine:
+            earlier.append(gone)
+    table = Conflict.__table__  # type: ignore[attr-defined]
+    listed = {(stamp[0], stamp[1]) for (stamp,) in connection.execute(
+        select(table.c.lost_stamp).where(table.c.record_type == record_type,
+                                         table.c.record_id == record_id,
+                                         table.c.field == DELETED_FIELD)) if stamp}
+    return earlier, listed
+
+
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
-          progress: Progress, first_change: bool = False) -> tuple[list[_Planned], int]:
+          progress: Progress, mine: frozenset[str] = frozenset(),
+          first_change: bool = False) -> tuple[list[_Planned], int]:
     """What the bundle changes here. With `first_change`, stop at the first record it
     changes (once that record is checked), raising `_WillChangeRecords`: an import's
     first look, made to learn whether a backup must come first."""
@@ -282,6 +309,13 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                     unchanged += 1
                     continue
                 conflicts = result.conflicts
+                if current.deleted and not merged.deleted and mine:
+                    earlier, listed = _own_deletions(connection, record_type, line["id"],
+                                                     mine)
+                    listed |= {(c.lost_stamp[0], c.lost_stamp[1]) for c in conflicts
+                               if c.field == DELETED_FIELD}
+                    conflicts = [*conflicts,
+                                 *replaced_deletions(current, merged, earlier, listed)]
                 fields = tuple(differing_fields(current, merged))
                 if conflicts:
                     status = "conflict"
@@ -327,6 +361,11 @@ def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle,
         from_organization=bundle.organization, made_at=str(bundle.manifest.get("made_at", "")))
 
 
+def _mine(desk: Desk) -> frozenset[str]:
+    """The device ids this laptop writes and wrote under."""
+    return frozenset([*desk.store.setting(FORMER_KEY, []), desk.store.device_id])
+
+
 class _HeldChanged(Exception):  # noqa: N818 - a signal, not an error
     """A record the bundle held unparsed, as the state this laptop had when it was read
     (`Bundle.held`), has changed here since: the bundle is read again in full."""
@@ -365,7 +404,7 @@ def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
     region = desk.settings.phone_region
     with desk.store.read() as session:
         planned, unchanged = _plan(session.connection(), bundle, region, name,
-                                   progress or Progress())
+                                   progress or Progress(), _mine(desk))
     return _preview(planned, unchanged, bundle, known_people(desk), desk.store.device_id)
 
 
@@ -447,14 +486,14 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
            name: str, *, backup_first: bool) -> ImportResult:
     region = desk.settings.phone_region
     people = known_people(desk)
-    people_ids = [*desk.store.setting(FORMER_KEY, []), desk.store.device_id]
+    people_ids = sorted(_mine(desk))
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id,
                               backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
             planned, unchanged = _plan(connection, bundle, region, name, progress,
-                                       first_change=not backup_first)
+                                       frozenset(people_ids), first_change=not backup_first)
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
             # What follows for a bundle that changes no record is bookkeeping: the people
             # it names, the counter, the batch in the import history (as "unchanged").
