@@ -70,6 +70,9 @@ def measure_scale(scale: int, folder: Path, merge: bool) -> dict[str, dict[str, 
         _child("export", theirs, their_bundle)
         found["merge"] = _child("merge", ours, their_bundle)
         found["merge_noop"] = _child("noop", ours, their_bundle)
+    print(f"     (scale {scale}: " + ", ".join(
+        f"{key} {value['seconds']:.1f} s {value['peak_mb']:.0f} MB" for key, value
+        in found.items() if "seconds" in value and "peak_mb" in value) + ")", flush=True)
     for path in folder.iterdir():  # the next scale needs the room
         if path.name.endswith((f"-{scale}.db", f"-{scale}.partnerdesk")):
             path.unlink()
