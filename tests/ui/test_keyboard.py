@@ -104,7 +104,7 @@ def test_tab_goes_down_the_contact_form_through_emails_and_phones(
 
 
 @pytest.mark.parametrize("key", ["organizations", "contacts", "partnerships", "agreements",
-                                 "meetings"])
+                                 "meetings", "events"])
 def test_ctrl_n_then_typing_fills_the_first_field(qtbot: QtBot, desk: Desk, make_window,
                                                   key: str) -> None:
     window = make_window(desk)
@@ -119,6 +119,19 @@ def test_ctrl_n_then_typing_fills_the_first_field(qtbot: QtBot, desk: Desk, make
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     service = view.editor.service
     assert [getattr(row, service.title_field) for row in service.list()] == ["Typed after New"]
+
+
+@pytest.mark.parametrize("key", ["feedback", "funding"])
+def test_ctrl_n_puts_the_cursor_in_the_first_field_of_the_other_screens(
+        qtbot: QtBot, desk: Desk, make_window, key: str) -> None:
+    """(Saving these needs more than one field: the organization it came from.)"""
+    window = make_window(desk)
+    window.show_view(key)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    first = window.view(key).editor.focus_target()
+    qtbot.waitUntil(first.hasFocus, timeout=2000)
+    qtbot.keyClicks(QApplication.focusWidget(), "Typed after New")
+    assert first.text() == "Typed after New"
 
 
 def test_add_resource_opens_with_the_cursor_in_its_name(qtbot: QtBot, desk: Desk) -> None:
@@ -149,7 +162,7 @@ def test_add_resource_opens_with_the_cursor_in_its_name(qtbot: QtBot, desk: Desk
 
 
 @pytest.mark.parametrize("key", ["organizations", "contacts", "partnerships", "agreements",
-                                 "meetings"])
+                                 "meetings", "events", "feedback", "funding"])
 def test_tabbing_through_an_editor_never_scrolls_its_labels_out_of_sight(
         qtbot: QtBot, desk: Desk, make_window, key: str) -> None:
     """Seen in a real window (1270 px wide, the first start's size on a 1440 px screen):
