@@ -286,6 +286,13 @@ class ReportsArea(Area):
         ids = gather(self.desk, options).meta.left_out
         return self.desk.contacts.list(where={"id": list(ids)}, order_by="name") if ids else []
 
+    def warm_up(self) -> None:
+        """Get the report process ready (its imports take a second), returning at once,
+        so that the first report is on screen soon after the click."""
+        from partnerdesk.reports.worker import warm_up
+
+        warm_up(self.desk.store.location)
+
     def build_pdf(self, options: ReportOptions, progress: Progress | None = None) -> bytes:
         """The report's PDF bytes, made in a child process that Cancel ends."""
         from partnerdesk.reports.worker import build_in_process
