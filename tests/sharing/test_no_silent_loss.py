@@ -486,3 +486,31 @@ def test_a_restored_backup_through_the_command_line(
     [at_b] = cli.send("a", "b")
     assert at_b["conflicts"] == 1
     assert [field for field, *_ in cli.conflicts("b")] == ["notes"]
+
+
+def test_a_colleagues_first_day_through_the_services(laptops: Laptops,
+                                                     tmp_path: Path) -> None:
+    """B joins with A's bundle: one "our organization", the same record on both laptops,
+    ticked as ours once, and bundles going back and forth do not make a second one."""
+    from partnerdesk.services.first_run import start_new
+    from partnerdesk.sharing.join import join_file
+
+    a, b = laptops("a"), laptops("b")
+    ours = start_new(a, "Eastside Helpers", "Ana")
+    a.contacts.create(name="Dr. Amal Haddad")
+    first = tmp_path / "from-ana.partnerdesk"
+    export_bundle(a, first)
+    joined = join_file(b, first, "Ben Okafor")
+    assert joined.organization_id == ours.id
+    b.contacts.create(name="Rev. Tom Ellis")
+    b.organizations.update(ours.id, notes="Office opens at 9")
+    post = Post(tmp_path)
+    post.send(b, a)
+    post.send(a, b)
+    for desk in (a, b):
+        assert [(o.id, o.is_us) for o in desk.organizations.list()] == [(ours.id, True)]
+        assert desk.organizations.ours().notes == "Office opens at 9"
+        assert sorted(c.name for c in desk.contacts.list()) == ["Dr. Amal Haddad",
+                                                                "Rev. Tom Ellis"]
+    assert b.settings.your_name == "Ben Okafor" and a.settings.your_name == "Ana"
+    assert list_conflicts(a) == list_conflicts(b) == []
