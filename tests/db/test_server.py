@@ -5,6 +5,7 @@ and every command on a server URL (--db and $PARTNERDESK_DB)."""
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -383,3 +384,35 @@ def test_numbers_seen_in_an_import_are_beaten_by_the_next_save(office: str) -> N
         ana.contacts.update(contact.id, notes="After the import")
         assert _notes_stamp(ana, contact.id)[0] > 10_000
 
+
+# -- a wrong password ---------------------------------------------------------------------
+
+def _files_holding(folder: Path, secret: str) -> list[str]:
+    return [str(path) for path in folder.rglob("*") if path.is_file()
+            and secret.encode() in path.read_bytes()]
+
+
+def test_a_wrong_password_on_the_command_line_is_a_sentence_and_nothing_opens(
+        office: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from tests.engines import password_role
+
+    with Desk.open(office) as desk:
+        desk.contacts.create(name="Ida Brandt")
+    with password_role(office) as (name, password):
+        url = make_url(office).set(username=name)
+        wrong = url.set(password="not-" + password).render_as_string(hide_password=False)
+        right = url.set(password=password).render_as_string(hide_password=False)
+        assert main(["--db", wrong, "stats"]) == 1
+        out, err = capsys.readouterr()
+        assert "The user name or password was not accepted" in err
+        assert "Traceback" not in err and out == ""
+        assert "not-" + password not in err
+        # the same account with its own password opens it: the password was the problem
+        assert main(["--db", right, "stats", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["contacts"] == 1
+        data = Path(os.environ["PARTNERDESK_DATA_DIR"])
+        assert _files_holding(data, password) == []
