@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import JSON, Engine, select
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
@@ -172,6 +172,10 @@ class Writer:
         self._counter: int | None = None
         self._encoder = versioning.StampEncoder()
         self._field_texts: dict[tuple[str, ...], str] = {}
+        # The stored JSON text of the bookkeeping objects `current_rows` decoded, by the
+        # object's id (the object is kept with it, so the id stays its own): a history
+        # entry of a row read that way reuses the text instead of encoding it again.
+        self._read_texts: dict[int, tuple[Any, str]] = {}
 
     @property
     def device(self) -> str:
@@ -466,40 +470,58 @@ class Writer:
                     found_rows[row.id] = dict(row._mapping)
             return found_rows
         # Each column's own result processor (what a Core select applies), without the
-        # Core row objects around them: most of the cost of reading 10,000 rows.
+        # Core row objects around them: most of the cost of reading 10,000 rows. JSON
+        # columns are decoded here (what SQLite's JSON processor does), and their text is
+        # kept for history (`_state_text`).
+        json_columns = [index for index, column in enumerate(table.columns)
+                        if column.name not in ENCODED and isinstance(column.type, JSON)
+                        and getattr(dialect, "_json_deserializer", None) is None]
         processors = [(index, process) for index, process in (
             (index, column.type.dialect_impl(dialect).result_processor(dialect, None))
-            for index, column in enumerate(table.columns) if column.name not in ENCODED)
+            for index, column in enumerate(table.columns)
+            if column.name not in ENCODED and index not in json_columns)
             if process is not None]
         encoded = [index for index, name in enumerate(names) if name in ENCODED]
         # The merge bookkeeping: most records share a few patterns of stamps (every
         # field written by the same save), so each text is decoded once.
         decoded: dict[str, Any] = {}
+        read_texts = self._read_texts
+        loads = json.loads
 
         def decode(value: Any) -> Any:
             if not isinstance(value, str):  # a server's driver decodes JSON itself
                 return value
             found = decoded.get(value)
             if found is None:
-                found = decoded[value] = json.loads(value)
+                found = decoded[value] = loads(value)
+                read_texts[id(found)] = (found, value)
             return found
 
         mark = placeholder(connection)
         ids = list(dict.fromkeys(record_ids))
         rows: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), IDS_PER_STATEMENT):
-            chunk = ids[start:start + IDS_PER_STATEMENT]
-            found = connection.exec_driver_sql(
-                f"SELECT {', '.join(names)} FROM {table.name} WHERE id IN "
-                f"({', '.join([mark] * len(chunk))})", tuple(chunk))
-            for raw in found:
-                values = list(raw)
-                for index, process in processors:
-                    values[index] = process(values[index])
-                for index in encoded:  # shared between records: read, never changed
-                    values[index] = decode(values[index])
-                row = dict(zip(names, values, strict=True))
-                rows[row["id"]] = row
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for start in range(0, len(ids), IDS_PER_STATEMENT):
+                chunk = ids[start:start + IDS_PER_STATEMENT]
+                cursor.execute(
+                    f"SELECT {', '.join(names)} FROM {table.name} WHERE id IN "
+                    f"({', '.join([mark] * len(chunk))})", tuple(chunk))
+                for raw in cursor.fetchall():
+                    values = list(raw)
+                    for index, process in processors:
+                        values[index] = process(values[index])
+                    for index in json_columns:  # each row's own: callers may change them
+                        text = values[index]
+                        if isinstance(text, str):
+                            value = values[index] = loads(text)
+                            read_texts[id(value)] = (value, text)
+                    for index in encoded:  # shared between records: read, never changed
+                        values[index] = decode(values[index])
+                    row = dict(zip(names, values, strict=True))
+                    rows[row["id"]] = row
+        finally:
+            cursor.close()
         return rows
 
     def put_local(self, model: type[SQLModel],
@@ -692,8 +714,27 @@ class Writer:
             text = self._field_texts[fields] = json_text(list(fields))
         return {"record_type": kind, "record_id": record_id, "changed_at": now,
                 "action": action, "changed_fields": text,
-                "state": "{}" if current is None else _STATE_JSON.encode(current),
+                "state": "{}" if current is None else self._state_text(current),
                 "batch_id": self.batch_id, "changed_by": self.store.person}
+
+    def _state_text(self, current: dict[str, Any]) -> str:
+        """`current` as history keeps it (JSON text). Its JSON columns (stamps, version
+        vector, e-mails, tags...) are the very text they were read from when
+        `current_rows` read them, and only the rest is encoded: most of a row's text."""
+        read = self._read_texts
+        plain: dict[str, Any] = {}
+        kept = []
+        for name, value in current.items():
+            if isinstance(value, list | dict):
+                known = read.get(id(value))
+                if known is not None and known[0] is value:
+                    kept.append(f'"{name}": {known[1]}')
+                    continue
+            plain[name] = value
+        if not kept:
+            return _STATE_JSON.encode(current)
+        text = _STATE_JSON.encode(plain)
+        return text[:-1] + (", " if len(text) > 2 else "") + ", ".join(kept) + "}"
 
     def _insert_history(self, rows: list[dict[str, Any]]) -> None:
         insert_rows(self.session.connection(), HistoryEntry.__table__,  # type: ignore[attr-defined]
@@ -784,9 +825,14 @@ class Store:
         with Session(self._writer_engine) as session:
             device = session.get(Setting, DEVICE_KEY)
             place = session.get(Setting, identity.PLACE_KEY)
-            restored = session.get(Setting, identity.RESTORED_KEY)
+            restored = session.get(Setting, identity.RESTORED_KEY) is not None
             moved = place is not None and place.value != here
-            if device is not None and not moved and restored is None:
+            if device is not None and not moved and not restored and self.address is None:
+                # a backup copied back by hand: behind the change numbers already sent
+                counter = session.get(Setting, COUNTER_KEY)
+                restored = (int(counter.value) if counter else 0) \
+                    < identity.sent_mark(str(device.value))
+            if device is not None and not moved and not restored:
                 if place is None:  # made before places were kept: this is its home now
                     session.add(Setting(key=identity.PLACE_KEY, value=here))
                     session.commit()
@@ -797,8 +843,10 @@ class Store:
                 session.merge(Setting(key=identity.FORMER_KEY, value=ids))
                 log.info("This database was %s; it writes under a new device id from now "
                          "on.", "restored from a backup" if restored else "copied or moved")
-            if restored is not None:
-                session.delete(restored)
+            if restored:
+                marked = session.get(Setting, identity.RESTORED_KEY)
+                if marked is not None:
+                    session.delete(marked)
             new_id = str(uuid.uuid4())
             session.merge(Setting(key=DEVICE_KEY, value=new_id))
             session.merge(Setting(key=identity.PLACE_KEY, value=here))

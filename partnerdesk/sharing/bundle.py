@@ -23,6 +23,7 @@ import hashlib
 import io
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,11 @@ class Bundle:
     # record type -> record lines (dicts with type, id, values, stamps, vv, delete_ctx, rev)
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+    # record type -> {id: rev}: lines that were, byte for byte, a state this laptop held
+    # when the bundle was read (`limits.read_file(known=…)`), counted but not parsed
+    held: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the same bundle read again in full, for when a held record changed here since
+    reread: Callable[[], "Bundle"] | None = field(default=None, repr=False)
 
     @property
     def device_id(self) -> str:
@@ -62,7 +68,8 @@ class Bundle:
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
     def record_count(self) -> int:
-        return sum(len(lines) for lines in self.records.values())
+        return sum(len(lines) for lines in self.records.values()) \
+            + sum(len(ids) for ids in self.held.values())
 
 
 def record_member(record_type: str) -> str:

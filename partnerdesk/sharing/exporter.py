@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from partnerdesk import __version__
+from partnerdesk.db import identity
 from partnerdesk.db import records as r
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
@@ -349,6 +350,8 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
     if passphrase is not None:
         data = seal.seal(data, passphrase)
     progress.check()
+    if desk.address is None:  # what a backup copied back by hand must not number again
+        identity.note_sent(desk.store.device_id, counter)
     write_file(target, data)
     desk.log_export("bundle-sealed" if passphrase is not None else "bundle", target,
                     scope=scope.describe(), counts=counts,

@@ -26,11 +26,11 @@ from typing import Any
 
 from pydantic import NaiveDatetime
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.identity import FORMER_KEY
-from partnerdesk.db.local import Conflict, ImportBatch
+from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.db.registry import references as links_of
 from partnerdesk.services import validation
@@ -38,14 +38,21 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.field_labels import field_label
 from partnerdesk.services.people import clean_people, known_people, learn
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import StatePut, Writer, user_fields
+from partnerdesk.services.store import DELETED_FIELD, StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
-from partnerdesk.services.versioning import HIDDEN, VersionState, is_deleted, jsonable
+from partnerdesk.services.versioning import GONE, HIDDEN, VersionState, is_deleted, jsonable
 from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
-from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge_held, states_equal
+from partnerdesk.sharing.merge import (
+    FieldConflict,
+    differing_fields,
+    merge_held,
+    replaced_deletions,
+    states_equal,
+)
 from partnerdesk.sharing.rows import (
     all_ids,
+    all_revs,
     field_kinds,
     read_revs,
     read_rows,
@@ -229,8 +236,29 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
                                  "to correct the record and export again.")
 
 
+def _own_deletions(connection: Connection, record_type: str, record_id: str,
+                   mine: frozenset[str]) -> tuple[list[list[Any]], set[tuple[Any, Any]]]:
+    """The deletions of a record this laptop made (under any of its device ids `mine`),
+    as its history keeps them (an import that replaced one kept the state it replaced),
+    and the deletions its Conflicts already list for the record."""
+    history = HistoryEntry.__table__  # type: ignore[attr-defined]
+    earlier = []
+    for (state,) in connection.execute(select(history.c.state).where(
+            history.c.record_type == record_type, history.c.record_id == record_id)):
+        gone = ((state or {}).get("stamps") or {}).get(GONE)
+        if isinstance(gone, list) and len(gone) >= 2 and gone[1] in mine:
+            earlier.append(gone)
+    table = Conflict.__table__  # type: ignore[attr-defined]
+    listed = {(stamp[0], stamp[1]) for (stamp,) in connection.execute(
+        select(table.c.lost_stamp).where(table.c.record_type == record_type,
+                                         table.c.record_id == record_id,
+                                         table.c.field == DELETED_FIELD)) if stamp}
+    return earlier, listed
+
+
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
-          progress: Progress) -> tuple[list[_Planned], int]:
+          progress: Progress, mine: frozenset[str] = frozenset(),
+          ) -> tuple[list[_Planned], int]:
     record_check.check_for_laptop(connection, bundle.records, name)
     references = _References(connection, bundle)
     # Incoming states are checked, never changed: only errors refuse a bundle.
@@ -240,12 +268,19 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
     total = bundle.record_count() or 1
     done = 0
     for record_type, model in RECORD_TYPES.items():
-        lines = bundle.records.get(record_type)
-        if not lines:
+        lines = bundle.records.get(record_type) or []
+        held = bundle.held.get(record_type)
+        if not lines and not held:
             continue
         progress.report(done, total, "Comparing records…")
-        done += len(lines)
-        revs = read_revs(connection, model, [line["id"] for line in lines])
+        done += len(lines) + len(held or ())
+        if held:
+            revs = all_revs(connection, model)
+            if any(revs.get(record_id) != rev for record_id, rev in held.items()):
+                raise _HeldChanged
+            unchanged += len(held)
+        else:
+            revs = read_revs(connection, model, [line["id"] for line in lines])
         rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
         unchanged += len(lines) - len(rest)
         local_rows = {row["id"]: row for row in read_rows(
@@ -271,6 +306,13 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                     unchanged += 1
                     continue
                 conflicts = result.conflicts
+                if current.deleted and not merged.deleted and mine:
+                    earlier, listed = _own_deletions(connection, record_type, line["id"],
+                                                     mine)
+                    listed |= {(c.lost_stamp[0], c.lost_stamp[1]) for c in conflicts
+                               if c.field == DELETED_FIELD}
+                    conflicts = [*conflicts,
+                                 *replaced_deletions(current, merged, earlier, listed)]
                 fields = tuple(differing_fields(current, merged))
                 if conflicts:
                     status = "conflict"
@@ -314,11 +356,42 @@ def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle,
         from_organization=bundle.organization, made_at=str(bundle.manifest.get("made_at", "")))
 
 
+def _mine(desk: Desk) -> frozenset[str]:
+    """The device ids this laptop writes and wrote under."""
+    return frozenset([*desk.store.setting(FORMER_KEY, []), desk.store.device_id])
+
+
+class _HeldChanged(Exception):  # noqa: N818 - a signal, not an error
+    """A record the bundle held unparsed, as the state this laptop had when it was read
+    (`Bundle.held`), has changed here since: the bundle is read again in full."""
+
+
+def _in_full(bundle: Bundle) -> Bundle:
+    if bundle.reread is None:  # held lines without a way back to them: never made so
+        raise limits.BundleError("The records changed while the bundle was being read. "
+                                 "Nothing was imported; open the bundle again.")
+    return bundle.reread()
+
+
+def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None) -> Bundle:
+    """Read and check a bundle file to import here: a line that is exactly a state this
+    laptop holds (its revision and content) is counted as held, not parsed, so that a
+    re-import of a bundle already imported reads, hashes and compares, and little more
+    (`limits._held_id`). The plan checks those revisions again inside its transaction."""
+    with desk.store.read() as session:
+        connection = session.connection()
+        return limits.read_file(Path(path), passphrase,
+                                known=lambda name: all_revs(connection, RECORD_TYPES[name]))
+
+
 def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
                    progress: Progress | None = None) -> Preview:
     """What importing would do; nothing is written."""
     with _few_collections():
-        return _preview_bundle(desk, bundle, name, progress)
+        try:
+            return _preview_bundle(desk, bundle, name, progress)
+        except _HeldChanged:
+            return _preview_bundle(desk, _in_full(bundle), name, progress)
 
 
 def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
@@ -326,7 +399,7 @@ def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
     region = desk.settings.phone_region
     with desk.store.read() as session:
         planned, unchanged = _plan(session.connection(), bundle, region, name,
-                                   progress or Progress())
+                                   progress or Progress(), _mine(desk))
     return _preview(planned, unchanged, bundle, known_people(desk), desk.store.device_id)
 
 
@@ -393,21 +466,29 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
     backup_first = desk.address is not None
     try:
         return _apply(desk, bundle, source, progress, batch_id, name, backup_first=backup_first)
+    except _HeldChanged:
+        bundle = _in_full(bundle)
     except _WillChangeRecords:
+        pass
+    try:
         return _apply(desk, bundle, source, progress, batch_id, name, backup_first=True)
+    except _HeldChanged:  # changed here between the plan and its second making
+        return _apply(desk, _in_full(bundle), source, progress, batch_id, name,
+                      backup_first=True)
 
 
 def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
            name: str, *, backup_first: bool) -> ImportResult:
     region = desk.settings.phone_region
     people = known_people(desk)
-    people_ids = [*desk.store.setting(FORMER_KEY, []), desk.store.device_id]
+    people_ids = sorted(_mine(desk))
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id,
                               backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
-            planned, unchanged = _plan(connection, bundle, region, name, progress)
+            planned, unchanged = _plan(connection, bundle, region, name, progress,
+                                       frozenset(people_ids))
             if planned and not backup_first:
                 raise _WillChangeRecords
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
@@ -472,11 +553,11 @@ def _import_file(desk: Desk, path: Path, passphrase: str | None, dry_run: bool,
                  progress: Progress | None,
                  ask_passphrase: Callable[[], str] | None) -> ImportResult:
     try:
-        bundle = limits.read_file(path, passphrase)
+        bundle = read_for_import(desk, path, passphrase)
     except limits.PassphraseNeeded:
         if ask_passphrase is None:
             raise
-        bundle = limits.read_file(path, ask_passphrase())
+        bundle = read_for_import(desk, path, ask_passphrase())
     if dry_run:
         return ImportResult(preview_bundle(desk, bundle, path.name, progress))
     return import_bundle(desk, bundle, source=str(path), progress=progress, name=path.name)

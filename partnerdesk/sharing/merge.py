@@ -144,6 +144,33 @@ def _lost_deletion(deletion: list[Any], state: VersionState,
                          list(max(survivors, key=_point)), kept_local)
 
 
+def replaced_deletions(held: VersionState, state: VersionState,
+                       earlier: list[list[Any]], listed: set[tuple[Any, Any]],
+                       ) -> list[FieldConflict]:
+    """This laptop's own deletions of a record that a concurrent deletion made elsewhere
+    replaced in the held state, when the alive merged `state` undoes them.
+
+    Two deletions of one record are two writes of one value to the hidden `_gone`
+    field: merging them agrees (the record stays deleted, nothing to list) and keeps
+    only the larger stamp. When an edit or a "keep this one" made without seeing either
+    then brings the record back, `merge` lists the deletion the held state names; the
+    other one, typed here, would be lost with nothing said where it was typed.
+    `earlier`: `_gone` stamps written here (read from this laptop's history);
+    `listed`: the deletions already in this laptop's Conflicts for the record."""
+    if not held.deleted or state.deleted:
+        return []
+    named = _point(deletion_write(held))
+    found: list[FieldConflict] = []
+    for deletion in sorted({_point(d): d for d in earlier}.values(), key=_point):
+        point = _point(deletion)
+        if point == named or point in listed or not covered(deletion, held.delete_ctx):
+            continue  # the held deletion itself, listed already, or not part of it
+        lost = _lost_deletion(list(deletion), state, False)
+        if lost is not None:
+            found.append(lost)
+    return found
+
+
 def tombstone(state: VersionState, links: list[str]) -> VersionState:
     """A deleted state as it travels: of its values only the ids of the records it is
     linked to (`links`: a laptop that never had it still stores it in its Trash, and
