@@ -258,7 +258,10 @@ def _own_deletions(connection: Connection, record_type: str, record_id: str,
 
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
           progress: Progress, mine: frozenset[str] = frozenset(),
-          ) -> tuple[list[_Planned], int]:
+          first_change: bool = False) -> tuple[list[_Planned], int]:
+    """What the bundle changes here. With `first_change`, stop at the first record it
+    changes (once that record is checked), raising `_WillChangeRecords`: an import's
+    first look, made to learn whether a backup must come first."""
     record_check.check_for_laptop(connection, bundle.records, name)
     references = _References(connection, bundle)
     # Incoming states are checked, never changed: only errors refuse a bundle.
@@ -324,6 +327,8 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 _check_links(model, record_type, incoming.values, references, name)
             else:
                 _validate(model, record_type, incoming.values, context, name)
+            if first_change:
+                raise _WillChangeRecords
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
                                     conflicts, fields))
     return planned, unchanged
@@ -377,7 +382,7 @@ def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None)
     """Read and check a bundle file to import here: a line that is exactly a state this
     laptop holds (its revision and content) is counted as held, not parsed, so that a
     re-import of a bundle already imported reads, hashes and compares, and little more
-    (`limits._held_id`). The plan checks those revisions again inside its transaction."""
+    (`limits.held_id`). The plan checks those revisions again inside its transaction."""
     with desk.store.read() as session:
         connection = session.connection()
         return limits.read_file(Path(path), passphrase,
@@ -488,9 +493,7 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
                               backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
             planned, unchanged = _plan(connection, bundle, region, name, progress,
-                                       frozenset(people_ids))
-            if planned and not backup_first:
-                raise _WillChangeRecords
+                                       frozenset(people_ids), first_change=not backup_first)
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
             # What follows for a bundle that changes no record is bookkeeping: the people
             # it names, the counter, the batch in the import history (as "unchanged").

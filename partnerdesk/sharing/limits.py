@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -62,7 +63,7 @@ class BundleError(PartnerDeskError):
 
 # What this laptop holds of a record type: record id -> revision (`Held` in the importer's
 # words). Given to the reader, it lets a line that is exactly a state held here pass
-# unparsed (`_held_id`): a re-import of the same bundle then reads, hashes and compares.
+# unparsed (`held_id`): a re-import of the same bundle then reads, hashes and compares.
 Known = Callable[[str], Mapping[str, str]]
 
 
@@ -87,7 +88,7 @@ class PassphraseNeeded(BundleError):
 
 def read_file(path: Path, passphrase: str | None = None, known: Known | None = None) -> Bundle:
     """Read and check a bundle file; with `known`, the lines that are states this laptop
-    holds already are counted in `Bundle.held` instead of parsed (see `_held_id`)."""
+    holds already are counted in `Bundle.held` instead of parsed (see `held_id`)."""
     path = Path(path)
     if not path.is_file():
         raise BundleError(f"There is no file at {path}. Choose the bundle file again.")
@@ -286,6 +287,7 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
     holds = known(record_type) if known is not None and record_type not in (
         None, "attachment") else {}
     marker = b',"type":"' + (record_type or "").encode() + b'"'
+    stamps: dict[tuple[int, str], list[Any]] = {}
 
     def blocks() -> Iterator[bytes]:
         nonlocal size
@@ -300,12 +302,12 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
         _check_digest(hasher, digest, info.filename, name)
         return size
     for number, raw in enumerate(_split_lines(blocks()), start=1):
-        record_id = _held_id(raw, marker, holds) if holds else None
+        record_id = held_id(raw, marker, holds) if holds else None
         if record_id is not None:
             held[record_id] = holds[record_id]
         elif raw and not raw.isspace():
             record_id = _full_line(raw, record_type, f"{info.filename} line {number}",
-                                   name, lines)
+                                   name, lines, stamps)
         else:
             continue
         if record_id in seen or record_id in types_of:
@@ -334,7 +336,7 @@ def _split_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _full_line(raw: bytes, record_type: str, where: str, name: str,
-               lines: list[dict[str, Any]]) -> str:
+               lines: list[dict[str, Any]], stamps: dict[tuple[int, str], list[Any]]) -> str:
     """A line parsed and checked in full, added to `lines`; returns its id."""
     try:
         text = raw.decode("utf-8")
@@ -345,8 +347,26 @@ def _full_line(raw: bytes, record_type: str, where: str, name: str,
     except ValueError as error:
         raise _problem(name, where, "not JSON") from error
     line = check_line(parsed, record_type, where, name)
-    lines.append(line)
+    lines.append(_shared(line, stamps))
     return str(line["id"])
+
+
+def _shared(line: dict[str, Any], stamps: dict[tuple[int, str], list[Any]]) -> dict[str, Any]:
+    """The line with one string object for each field name and device id, however many
+    records name them: a JSON reader makes a new one for every occurrence, which is most
+    of a large bundle's memory once parsed (15 stamps a contact, each naming a device)."""
+    intern = sys.intern
+    line["values"] = {intern(key): value for key, value in line["values"].items()}
+    # A stamp without a context is one list for all the fields one write set: stamp
+    # lists are never changed in place (a merge makes new ones).
+    line["stamps"] = {intern(key): stamps.setdefault((stamp[0], stamp[1]), [
+                          stamp[0], intern(stamp[1])]) if len(stamp) == 2
+                      else [stamp[0], intern(stamp[1]), stamp[2]]
+                      for key, stamp in line["stamps"].items()}
+    line["vv"] = {intern(key): value for key, value in line["vv"].items()}
+    if line["delete_ctx"]:
+        line["delete_ctx"] = {intern(key): value for key, value in line["delete_ctx"].items()}
+    return line
 
 
 # The start of a canonical line up to its stamps: the deletion context (a flat object, so
@@ -356,7 +376,7 @@ _HEAD = re.compile(rb'\{"delete_ctx":\{[^}]*\}(,"id":"([^"\\]{1,200})","rev":"([
 _VALUES = b',"values":{'
 
 
-def _held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | None:
+def held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | None:
     """The record id when a line is a state this laptop holds, byte for byte; else None.
 
     A line is canonical JSON: `{"delete_ctx":{…},"id":"…","rev":"…","stamps":{…},

@@ -1,17 +1,27 @@
 """A re-import reads the lines that are states this laptop holds without parsing them
-(`limits._held_id`): it must give exactly the answers of reading every line in full.
+(`limits.held_id`): it must give exactly the answers of reading every line in full.
 
 A held line is counted as unchanged; anything else (another layout, a change under the
-old revision, a record changed here after the bundle was read) goes the full way.
+old revision, a record changed here after the bundle was read) goes the full way. The
+export streams lines made from the driver's plain values (`rows.stream_lines`): they
+must be the lines the typed rows give.
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
+from partnerdesk.db.registry import RECORD_TYPES
+from partnerdesk.services import Desk
+from partnerdesk.services.demo import load_demo
+from partnerdesk.services.progress import Progress
 from partnerdesk.services.versioning import canonical_json
 from partnerdesk.sharing import limits
+from partnerdesk.sharing.bundle import line_text
 from partnerdesk.sharing.exporter import export_bundle
 from partnerdesk.sharing.importer import import_bundle, import_file, preview_bundle, read_for_import
+from partnerdesk.sharing.merge import tombstone
+from partnerdesk.sharing.rows import line_of, read_rows, references, state_of, stream_lines
 from partnerdesk.sharing.undo import undo_import
 from tests.sharing.test_hostile import Laptops, good, members, rebuild, refused
 
@@ -118,3 +128,61 @@ def test_a_value_holding_other_line_separators_travels(laptops: Laptops,
     import_file(target, path)
     assert target.contacts.list()[0].notes == notes
     assert import_file(target, path).preview.counts()["new"] == 0
+
+
+def _slow_lines(desk: Desk) -> dict[str, list[bytes]]:
+    """Every record's line as `line_of(state_of(row))` makes it from ORM-typed rows."""
+    found: dict[str, list[bytes]] = {}
+    with desk.store.read() as session:
+        connection = session.connection()
+        for name, model in RECORD_TYPES.items():
+            lines = []
+            for row in sorted(read_rows(connection, model), key=lambda row: row["id"]):
+                state = state_of(model, row)
+                if state.deleted:
+                    state = tombstone(state, [c for c, _t, _n in references(model)])
+                lines.append(line_text(line_of(name, row["id"], state)))
+            found[name] = lines
+    return found
+
+
+def _fast_lines(desk: Desk) -> dict[str, list[bytes]]:
+    with desk.store.read() as session:
+        connection = session.connection()
+        return {name: list(stream_lines(connection, name, model, Progress(), limits.held_id))
+                for name, model in RECORD_TYPES.items()}
+
+
+def test_streamed_lines_are_the_lines_of_the_typed_rows(laptops: Laptops,
+                                                        tmp_path: Path) -> None:
+    """The export's stream reads the driver's plain values: every record type of the
+    sample data, edited, deleted, restored and imported, gives the same bytes."""
+    home, other = laptops("home"), laptops("other")
+    load_demo(home, scale=1, today=date(2026, 3, 2))
+    contacts = home.contacts.list()
+    home.contacts.update(contacts[0].id, notes="zoë\u2028\"quoted\" \\ back", tags=["a", "b"])
+    home.contacts.delete(contacts[1].id)
+    home.contacts.delete(contacts[2].id)
+    home.contacts.restore(contacts[2].id)
+    path = tmp_path / "home.partnerdesk"
+    export_bundle(home, path)
+    import_file(other, path)
+    other.contacts.update(contacts[3].id, role="Nurse")
+    for desk in (home, other):
+        slow = _slow_lines(desk)
+        assert sum(map(len, slow.values())) > 100
+        assert _fast_lines(desk) == slow
+
+
+def test_a_stale_stored_revision_is_never_exported(laptops: Laptops, tmp_path: Path) -> None:
+    home = laptops("home")
+    contact = home.contacts.create(name="Ida")
+    with home.store.write() as writer:  # as a damaged or hand-edited database might hold
+        writer.session.connection().exec_driver_sql(
+            "UPDATE contacts SET rev = '0123456789abcdef0123456789abcdef' WHERE id = ?",
+            (contact.id,))
+    assert _fast_lines(home)["contact"] == _slow_lines(home)["contact"]
+    path = tmp_path / "home.partnerdesk"
+    export_bundle(home, path)
+    import_file(laptops("other"), path)  # its revision matches its content
+    assert laptops("other").contacts.get(contact.id).name == "Ida"
