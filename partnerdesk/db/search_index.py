@@ -138,16 +138,21 @@ def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) ->
     """Replace the index rows of these records (`fresh`: known not to be indexed yet)."""
     if not entries:
         return
-    if not fresh:
-        remove(connection, [e.record_id for e in entries])
     if is_postgres(connection):
+        # One statement per record whether or not it was indexed (record_id is unique):
+        # a save on a server makes one round trip here, not two.
         connection.exec_driver_sql(
             f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded, doc) "
             "VALUES (%s, %s, %s, %s, '', "
             "setweight(to_tsvector('simple', unaccent(%s)), 'A') || "
-            "setweight(to_tsvector('simple', unaccent(%s)), 'D'))",
+            "setweight(to_tsvector('simple', unaccent(%s)), 'D'))" + ("" if fresh else
+            " ON CONFLICT (record_id) DO UPDATE SET record_type = EXCLUDED.record_type, "
+            "title = EXCLUDED.title, body = EXCLUDED.body, folded = EXCLUDED.folded, "
+            "doc = EXCLUDED.doc"),
             [(*e, " ".join(words(e.title)), " ".join(words(e.body))) for e in entries])
         return
+    if not fresh:
+        remove(connection, [e.record_id for e in entries])
     # The folded copy is only read when there is no FTS5 index to fold for us.
     folding = not uses_fts5(connection)
     rows = [(*e, fold(e.title + " " + e.body)) for e in entries] if folding \

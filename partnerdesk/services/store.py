@@ -140,6 +140,18 @@ def _snapshot(row: SQLModel) -> tuple[dict[str, Any], bool]:
     return field_values(row), bool(row.deleted)  # type: ignore[attr-defined]
 
 
+def _out_of_numbers() -> PartnerDeskError:
+    return PartnerDeskError(
+        "This database has run out of change numbers, so nothing was saved. "
+        "Start a new PartnerDesk and join it with a bundle of everything.")
+
+
+def _held(row: SQLModel) -> int:
+    """The highest change number a record's stamps, version vector and deletion hold."""
+    return versioning.highest_counter(row.stamps, row.vv,  # type: ignore[attr-defined]
+                                      row.delete_ctx)  # type: ignore[attr-defined]
+
+
 class Writer:
     """One transaction's worth of changes; made by `Store.write()`."""
 
@@ -195,23 +207,40 @@ class Writer:
     def _touch_row(self, row: SQLModel, before: tuple[dict[str, Any], bool] | None) -> None:
         self._touch(type(row), row.id, before, _snapshot(row))  # type: ignore[attr-defined]
 
-    def counter(self) -> int:
-        """One Lamport tick per transaction: every stamp it writes shares it."""
+    def counter(self, beyond: int = 0) -> int:
+        """One Lamport tick per transaction: every stamp it writes shares it.
+
+        `beyond`: the highest change number the records about to be stamped hold. On a
+        file the counter is always past every number in it already (imports raise it).
+        On an office database the numbers come from `db.server.ChangeNumbers`, without
+        holding a lock until the commit; a record holding a number this transaction's
+        tick does not beat (saved by someone else after the tick was handed out) takes a
+        new tick, so a save's stamps always beat the values it replaces."""
+        numbers = self.store.numbers
+        if numbers is not None:
+            if self._counter is None or beyond >= self._counter:
+                tick = numbers.next(beyond)
+                if tick > versioning.MAX_COUNTER:
+                    raise _out_of_numbers()
+                self._counter = tick
+            return self._counter
         if self._counter is None:
             # FOR UPDATE: on a server, writers running at once take turns here, so no
             # two transactions share a tick (SQLite's write lock already does that).
             setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
             current = int(setting.value) if setting else 0
             if current >= versioning.MAX_COUNTER:  # JSON readers hold integers up to 2**53
-                raise PartnerDeskError(
-                    "This database has run out of change numbers, so nothing was saved. "
-                    "Start a new PartnerDesk and join it with a bundle of everything.")
+                raise _out_of_numbers()
             self._counter = current + 1
             self.session.merge(Setting(key=COUNTER_KEY, value=self._counter))
         return self._counter
 
     def observe_counter(self, seen: int) -> None:
         """Raise the counter to a value seen in an import, so later stamps beat it."""
+        if self.store.numbers is not None:
+            self.store.numbers.raise_to(seen)
+            self._counter = None
+            return
         setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
         current = int(setting.value) if setting else 0
         if seen > current:
@@ -278,8 +307,8 @@ class Writer:
             return []
         before = (current, bool(row.deleted))  # type: ignore[attr-defined]
         self.history(row, "updated", sorted(changed))
-        state = versioning.local_edit(version_state(row), changed, self.counter(), self.device,
-                                      self._listed_for(row))
+        state = versioning.local_edit(version_state(row), changed, self.counter(_held(row)),
+                                      self.device, self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
@@ -294,7 +323,7 @@ class Writer:
             return False
         before = _snapshot(row)
         self.history(row, "deleted", [])
-        state = versioning.local_delete(version_state(row), self.counter(), self.device,
+        state = versioning.local_delete(version_state(row), self.counter(_held(row)), self.device,
                                         self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
@@ -308,7 +337,7 @@ class Writer:
             return False
         before = _snapshot(row)
         self.history(row, "restored", [])
-        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+        state = versioning.local_restore(version_state(row), self.counter(_held(row)), self.device,
                                          self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
@@ -325,7 +354,7 @@ class Writer:
         one pair end with both records alive, never both gone."""
         before = _snapshot(row)
         self.history(row, "updated", [])
-        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+        state = versioning.local_restore(version_state(row), self.counter(_held(row)), self.device,
                                          self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
@@ -402,7 +431,7 @@ class Writer:
         if not edits:
             return
         model = type(edits[0][0])
-        counter, device = self.counter(), self.device
+        counter, device = self.counter(max(_held(row) for row, _ in edits)), self.device
         listed = self.listed(type_name(model), [row.id for row, _ in edits])  # type: ignore[attr-defined]
         puts = []
         for row, changes in edits:
@@ -428,12 +457,16 @@ class Writer:
         names = [column.name for column in table.columns]
         if dialect.name != "sqlite":
             # A server's driver types its values itself; the fast path below relies on
-            # SQLite's result processors (a server's need the column's wire type).
-            ids = list(dict.fromkeys(record_ids))
+            # SQLite's result processors (a server's need the column's wire type). The
+            # rows are locked until the commit, in id order (two bulk writes at once
+            # take turns instead of deadlocking), so no one saves them meanwhile and
+            # has their stamps written over.
+            ids = sorted(set(record_ids))
             found_rows: dict[str, dict[str, Any]] = {}
             for start in range(0, len(ids), IDS_PER_STATEMENT):
                 chunk = ids[start:start + IDS_PER_STATEMENT]
-                for row in connection.execute(select(table).where(table.c.id.in_(chunk))):
+                for row in connection.execute(select(table).where(table.c.id.in_(chunk))
+                                              .order_by(table.c.id).with_for_update()):
                     found_rows[row.id] = dict(row._mapping)
             return found_rows
         # Each column's own result processor (what a Core select applies), without the
@@ -503,7 +536,10 @@ class Writer:
         edits = list(edits)
         if not edits:
             return
-        counter, device = self.counter(), self.device
+        counter = self.counter(max(versioning.highest_counter(
+            current["stamps"], current["vv"], current["delete_ctx"])
+            for current, _c, _d in edits))
+        device = self.device
         listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
         names = user_fields(model)
         groups: dict[str, list[StatePut]] = {"restored": [], "updated": [], "deleted": []}
@@ -745,6 +781,13 @@ class Store:
             with engine.connect() as connection:
                 self.person = str(connection.execute(text("SELECT session_user")).scalar())
         self.device_id = self._ensure_device_id()
+        # An office database's change numbers (`db.server.ChangeNumbers`); None: a file's
+        # counter, raised inside each write (SQLite lets one writer in at a time anyway).
+        self.numbers: Any = None
+        if address is not None and not read_only:
+            from partnerdesk.db.server import ChangeNumbers
+
+            self.numbers = ChangeNumbers(address, COUNTER_KEY)
         with engine.connect() as connection:
             self.search_kind = search_index.search_kind(connection)
         self.fts5 = self.search_kind == search_index.FTS5
@@ -874,9 +917,13 @@ class Store:
         for listener in list(self._listeners):
             listener(changes)
 
-    def setting(self, key: str, default: Any = None) -> Any:
-        with self.read() as session:
-            row = session.get(Setting, key)
+    def setting(self, key: str, default: Any = None, *, session: Session | None = None) -> Any:
+        """A setting's stored value; `session`: read inside that transaction."""
+        if session is not None:
+            value = session.execute(select(Setting.value).where(Setting.key == key)).first()
+            return default if value is None else value[0]
+        with self.read() as reading:
+            row = reading.get(Setting, key)
             return default if row is None else row.value
 
     def set_setting(self, key: str, value: Any) -> None:
@@ -891,5 +938,7 @@ class Store:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        if self.numbers is not None:
+            self.numbers.close()
         self.engine.dispose()
 

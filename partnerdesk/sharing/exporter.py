@@ -18,12 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlmodel import SQLModel
 
 from partnerdesk import __version__
 from partnerdesk.db import identity
 from partnerdesk.db import records as r
+from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
 from partnerdesk.services import funding_rules
@@ -116,6 +117,17 @@ class Scope:
         if self.kind == "selection":
             return f"{len(self.items)} chosen records"
         return "everything"
+
+
+# The last bundle of everything for our laptops: the highest history entry and the change
+# number its snapshot held. A record's state as that bundle sent it is the state its first
+# history entry after that one kept (or its state now, when none follows): what the
+# importer merges in place of a deleted record's values (`merge.merge_held`).
+LAST_SENT_KEY = "last_full_export"
+# Deleted records whose held values the other laptops hold too ("type:id" -> revision),
+# noted by imports: such a record merges its values as they are when it comes back. A
+# bundle of everything sends every deleted record as its tombstone, so it clears them.
+VALUES_SENT_KEY = "deleted_values_sent"
 
 
 @dataclass
@@ -355,6 +367,10 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
             as writer:
         connection = session.connection()
         manifest["counter"] = desk.store.counter()
+        # Where this snapshot stands in the history: what a full bundle sent (`LAST_SENT_KEY`)
+        history = HistoryEntry.__table__  # type: ignore[attr-defined]
+        sent = {"history": connection.execute(select(func.max(history.c.id))).scalar() or 0,
+                "counter": manifest["counter"]}
         if streamed:
             counts, attachments = _stream_records(desk, connection, writer, progress)
         else:
@@ -378,6 +394,9 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
     desk.log_export("bundle-sealed" if passphrase is not None else "bundle", target,
                     scope=scope.describe(), counts=counts,
                     recipient=recipient or ("partner" if scope.for_partner else "our laptops"))
+    if scope.kind == "all" and not scope.for_partner and not desk.store.read_only:
+        desk.store.set_setting(LAST_SENT_KEY, sent)
+        desk.store.set_setting(VALUES_SENT_KEY, {})
     return ExportResult(target, counts, attachments, passphrase is not None)
 
 

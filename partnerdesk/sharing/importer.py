@@ -30,7 +30,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.identity import FORMER_KEY
-from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch
+from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch, Setting
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.db.registry import references as links_of
 from partnerdesk.services import validation
@@ -43,6 +43,7 @@ from partnerdesk.services.titles import title_of
 from partnerdesk.services.versioning import GONE, HIDDEN, VersionState, is_deleted, jsonable
 from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
+from partnerdesk.sharing.exporter import LAST_SENT_KEY, VALUES_SENT_KEY
 from partnerdesk.sharing.merge import (
     FieldConflict,
     differing_fields,
@@ -57,11 +58,12 @@ from partnerdesk.sharing.rows import (
     read_revs,
     read_rows,
     state_of,
+    typed_row,
     typed_values,
 )
 
-# "already_deleted": a record this laptop never had, arriving in the Trash (a deletion
-# made elsewhere travels so that every laptop agrees; nothing is deleted here).
+# "already_deleted": a record this laptop never had, deleted elsewhere: its tombstone is
+# kept (an older copy arriving later stays deleted), out of the Trash (nothing to show).
 STATUSES = ("new", "updated", "unchanged", "deleted", "already_deleted", "conflict")
 
 
@@ -121,6 +123,8 @@ class _Planned:
     local: dict[str, Any] | None
     conflicts: list[FieldConflict]
     fields: tuple[str, ...]
+    # deleted, holding values the other laptops hold too (`exporter.VALUES_SENT_KEY`)
+    values_sent: bool = False
 
 
 @contextlib.contextmanager
@@ -256,14 +260,76 @@ def _own_deletions(connection: Connection, record_type: str, record_id: str,
     return earlier, listed
 
 
+def _sent_mark(connection: Connection) -> dict[str, int] | None:
+    """Where this laptop's last bundle of everything stood (`exporter.LAST_SENT_KEY`)."""
+    table = Setting.__table__  # type: ignore[attr-defined]
+    mark = connection.execute(select(table.c.value).where(
+        table.c.key == LAST_SENT_KEY)).scalar()
+    if not isinstance(mark, dict) or not all(
+            isinstance(mark.get(key), int) for key in ("history", "counter")):
+        return None
+    return mark
+
+
+def _values_sent(connection: Connection) -> dict[str, str]:
+    """Deleted records whose values the other laptops hold too: "type:id" -> the
+    revision they had then (a later change here makes the note stale)."""
+    table = Setting.__table__  # type: ignore[attr-defined]
+    found = connection.execute(select(table.c.value).where(
+        table.c.key == VALUES_SENT_KEY)).scalar()
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _note_values_sent(writer: Writer, planned: list[_Planned], noted: dict[str, str]) -> None:
+    """Note the deleted records this import leaves holding values that travelled, and
+    forget the ones it changed otherwise."""
+    touched = {f"{p.record_type}:{p.record_id}": p for p in planned}
+    if not touched and not noted:
+        return
+    connection = writer.session.connection()
+    known = {key: rev for key, rev in _values_sent(connection).items() if key not in touched}
+    known.update({key: p.merged.rev() for key, p in touched.items() if p.values_sent})
+    known.update(noted)
+    writer.session.merge(Setting(key=VALUES_SENT_KEY, value=known))
+
+
+def _last_sent(connection: Connection, model: type[SQLModel], record_type: str,
+               local: dict[str, Any], mark: dict[str, int] | None,
+               mine: frozenset[str]) -> VersionState | None:
+    """The record as this laptop's last bundle of everything sent it, when that was not
+    the state it holds now: the state its first history entry after the bundle kept.
+    None when the bundle did not hold it (made or brought in later) or when nothing
+    changed since (what was sent is the tombstone of the state held)."""
+    if mark is None:
+        return None
+    history = HistoryEntry.__table__  # type: ignore[attr-defined]
+    state = connection.execute(
+        select(history.c.state).where(history.c.record_type == record_type,
+                                      history.c.record_id == local["id"],
+                                      history.c.id > mark["history"])
+        .order_by(history.c.id).limit(1)).scalar()
+    if not state:  # nothing since, or it arrived after (an import's empty earlier state)
+        return None
+    earlier = state_of(model, {**local, **typed_row(model, state)})
+    if any(stamp[1] in mine and stamp[0] > mark["counter"]
+           for stamp in earlier.stamps.values()):
+        return None  # written here after the bundle (made after it: no history before)
+    return earlier
+
+
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
           progress: Progress, mine: frozenset[str] = frozenset(),
-          first_change: bool = False) -> tuple[list[_Planned], int]:
+          noted: dict[str, str] | None = None, first_change: bool = False,
+          ) -> tuple[list[_Planned], int]:
     """What the bundle changes here. With `first_change`, stop at the first record it
     changes (once that record is checked), raising `_WillChangeRecords`: an import's
-    first look, made to learn whether a backup must come first."""
+    first look, made to learn whether a backup must come first. `noted` (when given)
+    receives the deleted records left as they are that now hold values that travelled
+    (`_note_values_sent`)."""
     record_check.check_for_laptop(connection, bundle.records, name)
     references = _References(connection, bundle)
+    sent = _sent_mark(connection)
+    values_sent = _values_sent(connection)
     # Incoming states are checked, never changed: only errors refuse a bundle.
     context = validation.Context(region=region, exists=references.exists, warnings=False)
     planned: list[_Planned] = []
@@ -301,12 +367,24 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                                       incoming.vv, incoming.delete_ctx)
                 status = "already_deleted" if merged.deleted else "new"
                 fields = tuple(sorted(incoming.values))
+                travelled = False  # a tombstone brings no values; nothing was held here
             else:
                 current = state_of(model, local)
-                result = merge_held(current, incoming, _link_columns(model))
+                key = f"{record_type}:{line['id']}"
+                travelled = current.deleted and values_sent.get(key) == local["rev"]
+                result = merge_held(current, incoming, _link_columns(model),
+                                    functools.partial(_last_sent, connection, model,
+                                                      record_type, local, sent, mine),
+                                    travelled)
                 merged = result.state
+                # deleted, with values that travelled: held alive when this laptop last
+                # sent everything, as others held them, or put back to what arrived
+                travelled = merged.deleted and (travelled or not current.deleted
+                                                or not incoming.deleted)
                 if states_equal(merged, current):
                     unchanged += 1
+                    if travelled and noted is not None and values_sent.get(key) != local["rev"]:
+                        noted[key] = local["rev"]
                     continue
                 conflicts = result.conflicts
                 if current.deleted and not merged.deleted and mine:
@@ -330,7 +408,7 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
             if first_change:
                 raise _WillChangeRecords
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
-                                    conflicts, fields))
+                                    conflicts, fields, travelled))
     return planned, unchanged
 
 
@@ -492,8 +570,10 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
         with desk.store.write(batch_id=batch_id,
                               backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
+            noted: dict[str, str] = {}
             planned, unchanged = _plan(connection, bundle, region, name, progress,
-                                       frozenset(people_ids), first_change=not backup_first)
+                                       frozenset(people_ids), noted,
+                                       first_change=not backup_first)
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
             # What follows for a bundle that changes no record is bookkeeping: the people
             # it names, the counter, the batch in the import history (as "unchanged").
@@ -501,6 +581,7 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
                   set(people_ids))
             written = _store_attachments(desk, bundle, planned, progress, connection)
             _write(writer, planned, progress)
+            _note_values_sent(writer, planned, noted)
             writer.observe_counter(_max_counter(bundle))
             counts = preview.counts()
             writer.session.add(ImportBatch(

@@ -391,3 +391,126 @@ def test_opposite_duplicate_merges_through_the_command_line(
                 assert not desk.contacts.get(row.contact_id).deleted
         finally:
             desk.close()
+
+
+class Command:
+    """Laptops driven through the command line only, as a script would."""
+
+    def __init__(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.folder = tmp_path
+        self.capsys = capsys
+        self.bundles = 0
+
+    def db(self, name: str) -> str:
+        return str(self.folder / f"{name}.db")
+
+    def __call__(self, name: str, *argv: str) -> str:
+        return run(self.capsys, "--db", self.db(name), *argv)
+
+    def send(self, source: str, *targets: str) -> list[dict[str, int]]:
+        self.bundles += 1
+        path = str(self.folder / f"cli-{self.bundles}.partnerdesk")
+        self(source, "export", "-o", path)
+        return [json.loads(self(target, "import", path, "--json")) for target in targets]
+
+    def conflicts(self, name: str) -> list[tuple[str, object, object, bool]]:
+        return [(c["field"], c["lost_value"], c["kept_value"], c["kept_here"])
+                for c in json.loads(self(name, "conflicts", "--json"))]
+
+    def start(self, *names: str) -> None:
+        first = str(self.folder / "cli-start.partnerdesk")
+        self(names[0], "init", "--our-name", "Eastside", "--your-name", names[0])
+        self(names[0], "add", "organization", "name=Mercy General")
+        self(names[0], "add", "contact", "name=Dr. Okafor")
+        self(names[0], "export", "-o", first)
+        for name in names[1:]:
+            self(name, "init", "--from", first, "--your-name", name)
+
+
+def test_a_relayed_deletion_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a", "b", "c")
+    cli("a", "delete", "contact", "Dr. Okafor")
+    cli("c", "set", "contact", "Dr. Okafor", "role=Surgeon")
+    cli.send("c", "b")
+    [at_b] = cli.send("a", "b")
+    assert at_b["conflicts"] == 1
+    cli.send("b", "a")
+    assert [field for field, *_ in cli.conflicts("a")] == [DELETED_FIELD]
+    shown = json.loads(cli("a", "set", "contact", "Dr. Okafor", "role=Surgeon", "--json"))
+    assert shown["action"] == "unchanged" and not shown["deleted"]
+
+
+def test_the_round_trip_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a", "b")
+    for number in range(5):  # A is ahead by any count
+        cli("a", "set", "organization", "Eastside", f"notes=draft {number}")
+    cli("a", "set", "organization", "Mercy General", "phone=+16175550101")
+    cli("b", "set", "organization", "Mercy General", "phone=+16175550199")
+    [at_a] = cli.send("b", "a")
+    assert at_a["conflicts"] == 1
+    assert cli.conflicts("a") == [("phone", "+16175550199", "+16175550101", True)]
+    cli.send("a", "b")
+    assert cli.conflicts("b") == [("phone", "+16175550199", "+16175550101", False)]
+
+
+@pytest.mark.sqlite_only("copying a database file")
+def test_a_copied_database_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a")
+    shutil.copyfile(cli.db("a"), cli.db("b"))  # a second laptop set up by copying the file
+    cli("a", "set", "organization", "Mercy General", "notes=Open Fridays")
+    cli("b", "set", "organization", "Mercy General", "notes=Open Saturdays")
+    [at_b] = cli.send("a", "b")
+    assert at_b["conflicts"] == 1  # not a tie on one device id, broken by the value
+    cli.send("b", "a")
+    lost = {lost for _, lost, *_ in cli.conflicts("a") + cli.conflicts("b")}
+    assert len(lost) == 1 and lost <= {"Open Fridays", "Open Saturdays"}
+
+
+@pytest.mark.sqlite_only("file backups are SQLite's")
+def test_a_restored_backup_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a", "b")
+    saved = str(tmp_path / "saved.db")
+    cli("a", "backup", "-o", saved)
+    cli("a", "set", "organization", "Mercy General", "notes=Typed before the restore")
+    cli.send("a", "b")
+    cli("a", "restore", saved)
+    cli("a", "set", "organization", "Mercy General", "notes=Typed after the restore")
+    [at_b] = cli.send("a", "b")
+    assert at_b["conflicts"] == 1
+    assert [field for field, *_ in cli.conflicts("b")] == ["notes"]
+
+
+def test_a_colleagues_first_day_through_the_services(laptops: Laptops,
+                                                     tmp_path: Path) -> None:
+    """B joins with A's bundle: one "our organization", the same record on both laptops,
+    ticked as ours once, and bundles going back and forth do not make a second one."""
+    from partnerdesk.services.first_run import start_new
+    from partnerdesk.sharing.join import join_file
+
+    a, b = laptops("a"), laptops("b")
+    ours = start_new(a, "Eastside Helpers", "Ana")
+    a.contacts.create(name="Dr. Amal Haddad")
+    first = tmp_path / "from-ana.partnerdesk"
+    export_bundle(a, first)
+    joined = join_file(b, first, "Ben Okafor")
+    assert joined.organization_id == ours.id
+    b.contacts.create(name="Rev. Tom Ellis")
+    b.organizations.update(ours.id, notes="Office opens at 9")
+    post = Post(tmp_path)
+    post.send(b, a)
+    post.send(a, b)
+    for desk in (a, b):
+        assert [(o.id, o.is_us) for o in desk.organizations.list()] == [(ours.id, True)]
+        assert desk.organizations.ours().notes == "Office opens at 9"
+        assert sorted(c.name for c in desk.contacts.list()) == ["Dr. Amal Haddad",
+                                                                "Rev. Tom Ellis"]
+    assert b.settings.your_name == "Ben Okafor" and a.settings.your_name == "Ana"
+    assert list_conflicts(a) == list_conflicts(b) == []

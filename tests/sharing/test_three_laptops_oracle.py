@@ -26,7 +26,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
@@ -194,8 +193,4 @@ Oracle.TestCase.settings = settings(
     # Shrinking a counterexample of this machine can take many minutes: only when asked.
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target]
     + ([Phase.shrink] if os.environ.get("PARTNERDESK_ORACLE_SHRINK") else []))
-TestOracle = pytest.mark.xfail(
-    strict=False,
-    reason="known divergence (issue 15): a record deleted by an import after this laptop "
-           "exported it alive, then brought back by another import, drops the values it "
-           "sent")(Oracle.TestCase)
+TestOracle = Oracle.TestCase
