@@ -66,14 +66,45 @@ def measure(runs: int = 5) -> list[Figure]:
         figures.append(Figure(f"Contacts sort by {spec.title.lower()}", value, "s",
                               sorted(bases)[len(bases) // 2], "<= 0.3 s", value <= 0.3))
     model.sort(0, Qt.SortOrder.AscendingOrder)
-    times = []
-    for text in ("z", "zo", "zoe", "an", "gar", "m"):
-        view.filter_box.setText(text)
-        times.append(_timed(view._apply_filter, paint))
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtTest import QTest
+
+    class Painted(QObject):
+        seen = False
+
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.seen = True
+            return False
+
+    def keystroke(before: str, key: str) -> float:
+        """From a key press in the filter box until the list has painted its answer."""
+        view.filter_box.setText(before)
+        view._apply_filter()
+        paint()
+        view._filter_seconds = 0.0  # as after the quick filter just before
+        painted = Painted()
+        viewport = view.table.viewport()
+        started = time.perf_counter()
+        QTest.keyClick(view.filter_box, key)
+        viewport.installEventFilter(painted)  # paints after the answer count
+        while not (view.model.text == (before + key).strip() and painted.seen):
+            app.processEvents()
+        took = time.perf_counter() - started
+        viewport.removeEventFilter(painted)
+        return took
+
+    window.activateWindow()
+    view.filter_box.setFocus()
+    times = [keystroke(text[:-1], text[-1])
+             for text in ("z", "zo", "zoe", "a", "an", "gar", "m", "ma")]
     value = sorted(times)[len(times) // 2]
     base = raw_page("name", "AND name LIKE 'zo%'")
-    figures.append(Figure("Contacts filter keystroke", value, "s", base, "<= 0.1 s",
-                          value <= 0.1))
+    figures.append(Figure("Contacts filter keystroke (key to repaint)", value, "s", base,
+                          "<= 0.1 s", value <= 0.1))
+    worst = max(times)
+    figures.append(Figure("Contacts filter keystroke, slowest of 1-3 letters", worst, "s",
+                          base, "<= 0.1 s", worst <= 0.1))
     view.filter_box.setText("")
     view._apply_filter()
     total = model.rowCount()

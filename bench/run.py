@@ -10,7 +10,8 @@ from importlib import import_module
 from bench.common import SCALE, Figure
 
 MODULES = ["bench.bench_demo", "bench.bench_startup", "bench.bench_cli", "bench.bench_contacts",
-           "bench.bench_search", "bench.bench_reports", "bench.bench_sharing",
+           "bench.bench_search", "bench.bench_reports", "bench.bench_report_click",
+           "bench.bench_sharing",
            "bench.bench_interchange", "bench.bench_bulk", "bench.bench_office",
            "bench.bench_memory"]
 

@@ -67,6 +67,18 @@ def main(out_dir: Path, dark: bool = False) -> int:
         widget.grab().save(str(path))  # type: ignore[attr-defined]
         saved.append(path)
 
+    def wait_for(done: object, seconds: float = 60) -> None:
+        """Let the app's workers finish (a report is made in the background)."""
+        import time
+
+        end = time.monotonic() + seconds
+        while not done() and time.monotonic() < end:  # type: ignore[operator]
+            QApplication.processEvents()
+            time.sleep(0.02)
+        if not done():  # type: ignore[operator]
+            raise SystemExit("A screen did not finish in time; no screenshot of it.")
+        QApplication.processEvents()
+
     welcome_desk = Desk.open(work / "empty.db")
     welcome = WelcomeDialog(welcome_desk)
     welcome.name.setText("Eastside Community Partners")
@@ -94,6 +106,9 @@ def main(out_dir: Path, dark: bool = False) -> int:
         view = window.view(key)
         if hasattr(view, "select_row") and view.model.rowCount():
             view.select_row(0)
+        if key == "reports":  # a report made, as a person sees it, not the empty pane
+            view.make_report()
+            wait_for(lambda view=view: view.pdf is not None)
         save(window, f"view-{key}")
 
     samples = {"organization": desk.organizations.list(where={"kind": "hospital"}, limit=1),

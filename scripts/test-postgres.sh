@@ -6,10 +6,15 @@
 # variable unset and says why (the tests then skip their PostgreSQL half and say so too);
 # under CI (CI=true) that is an error instead, since CI must run both halves.
 #
+# The tests' superuser needs no password; roles made in the group TEST_PG_PASSWORD_GROUP
+# do (scram-sha-256 over TCP), for the tests of a wrong password.
+#
 # PostgreSQL refuses to run as root, so as root it runs as the system user
 # "partnerdesk-test" (made here when missing); anyone else runs it as themselves.
 
 TEST_PG_USER="partnerdesk-test"
+# Roles in this group must give their password (tests/engines.py: password_role).
+TEST_PG_PASSWORD_GROUP="partnerdesk_password_login"
 
 _pg_bindir() {
   local found
@@ -71,6 +76,11 @@ start_test_postgres() {
     rm -rf "$TEST_PG_DIR"
     return 0
   fi
+  # Trust for the tests' own superuser, but members of PASSWORD_GROUP log in with their
+  # password (scram) over TCP, so a wrong password is refused as on an office's server.
+  { printf 'host all +%s 127.0.0.1/32 scram-sha-256\n' "$TEST_PG_PASSWORD_GROUP"
+    cat "$TEST_PG_DIR/data/pg_hba.conf"; } > "$TEST_PG_DIR/pg_hba.conf.new"
+  _as_pg_user cp "$TEST_PG_DIR/pg_hba.conf.new" "$TEST_PG_DIR/data/pg_hba.conf"
   # Speed over durability: the data is thrown away when the run ends.
   if ! _as_pg_user "$bindir/pg_ctl" -D "$TEST_PG_DIR/data" -l "$TEST_PG_DIR/server.log" -w \
         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$TEST_PG_DIR \

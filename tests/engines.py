@@ -117,3 +117,48 @@ def server_databases() -> Iterator[list[str]]:
     finally:
         for database_url in made:
             drop_database(database_url)
+
+
+# The group whose members the test server asks for a password (scripts/test-postgres.sh).
+PASSWORD_GROUP = "partnerdesk_password_login"
+
+
+@contextmanager
+def password_role(database_url: str) -> Iterator[tuple[str, str]]:
+    """A login role that must give its password (scram, over TCP) and may change the
+    office database at `database_url`: yields (its name, its password); dropped after.
+
+    Skips when the server takes any password (one started by an older
+    scripts/test-postgres.sh, without the group's line in pg_hba.conf)."""
+    url = skip_without_server()
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            asked = connection.execute(text(
+                "SELECT count(*) FROM pg_hba_file_rules WHERE :group = ANY(user_name) "
+                "AND auth_method IN ('scram-sha-256', 'md5')"),
+                {"group": f"+{PASSWORD_GROUP}"}).scalar()
+            if not asked:
+                pytest.skip("The test server takes any password (restart it with "
+                            "scripts/test-postgres.sh to test a wrong one)")
+            # Another test process may make the group at the same moment.
+            connection.execute(text(
+                f"DO $$ BEGIN CREATE ROLE {PASSWORD_GROUP} NOLOGIN; "
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"))
+    finally:
+        admin.dispose()
+    name = f"pd_person_{uuid.uuid4().hex[:8]}"
+    password = f"pw-{uuid.uuid4().hex[:12]}"
+    database = make_url(database_url).database
+    _run(url, f"CREATE ROLE {name} LOGIN PASSWORD '{password}' IN ROLE {PASSWORD_GROUP}")
+    office = create_engine(url.set(database=database), isolation_level="AUTOCOMMIT")
+    try:
+        with office.connect() as connection:
+            connection.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {name}"))
+            connection.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {name}"))
+        yield name, password
+    finally:
+        with office.connect() as connection:
+            connection.execute(text(f"DROP OWNED BY {name}"))
+        office.dispose()
+        _run(url, f"DROP ROLE IF EXISTS {name}")

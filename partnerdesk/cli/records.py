@@ -1,5 +1,5 @@
 """Sub-commands that set up a database and change records from scripts: init, add, set,
-delete.
+delete, merge.
 
 They go through the services like the app's forms (the same checks, stamps and
 history), so a script's change travels in bundles and can be undone like any other.
@@ -52,6 +52,17 @@ def register(commands: Commands) -> None:
     delete.add_argument("record", metavar="ID_OR_NAME")
     delete.add_argument("--json", action="store_true", help="print JSON")
     delete.set_defaults(run=run_delete)
+
+    merge = commands.add_parser(
+        "merge", help="make two duplicates one: partnerdesk merge TYPE KEEP OTHER",
+        description="Make two duplicate contacts or organizations one record: KEEP stays "
+                    "with its values, every link to OTHER moves to it, and OTHER goes to "
+                    "the Trash (restorable). Each is found by its id or its exact name.")
+    merge.add_argument("type", metavar="TYPE", help="contact or organization")
+    merge.add_argument("keep", metavar="KEEP", help="the record that stays (id or name)")
+    merge.add_argument("other", metavar="OTHER", help="the duplicate merged into it")
+    merge.add_argument("--json", action="store_true", help="print JSON")
+    merge.set_defaults(run=run_merge)
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -155,6 +166,28 @@ def run_delete(args: argparse.Namespace) -> int:
         service.delete(record_id)
         shown = _described(desk, record_type, service.get(record_id), "deleted", [])
     _report(args, shown, f"Moved {record_type.replace('_', ' ')} “{shown['title']}” to the "
+                         "Trash.")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from partnerdesk.services.field_text import find_record_id, record_type_named
+
+    record_type = record_type_named(args.type)
+    with open_desk(args) as desk:
+        keep_id = find_record_id(desk, record_type, args.keep)
+        other_id = find_record_id(desk, record_type, args.other)
+        moved = desk.duplicates.merge(record_type, keep_id, other_id)
+        service = desk.service(record_type)
+        kept, other = service.get(keep_id), service.get(other_id)
+        shown = {"action": "merged", "type": record_type,
+                 "kept": _described(desk, record_type, kept, "kept", []),
+                 "merged": _described(desk, record_type, other, "deleted", []),
+                 "moved": moved}
+    label = record_type.replace("_", " ")
+    links = sum(moved.values())
+    _report(args, shown, f"Merged {label} “{shown['merged']['title']}” into "
+                         f"“{shown['kept']['title']}” (links moved: {links}); it is in the "
                          "Trash.")
     return 0
 

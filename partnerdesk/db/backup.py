@@ -140,6 +140,7 @@ def backup_file(source: Path, destination: Path) -> Path:
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         copy_database(source, temporary)
+        _mark_as_backup(temporary)
         if not integrity_ok(temporary):
             raise DatabaseProblem(
                 "The backup copy did not pass its check, so it was not kept. "
@@ -267,9 +268,27 @@ def _writable(path: Path) -> bool:
         connection.close()
 
 
+def _mark_as_backup(path: Path) -> None:
+    """A backup knows it is one: copied back over the database by hand (not through
+    'restore'), it still takes a new device id before its next write (`db.identity`).
+    A file without a settings table (not a PartnerDesk database yet) is left alone."""
+    from partnerdesk.db.identity import RESTORED_KEY
+
+    connection = sqlite3.connect(str(path))
+    try:
+        with connection:
+            if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                  "AND name = 'settings'").fetchone():
+                connection.execute("INSERT OR REPLACE INTO settings (key, value) "
+                                   "VALUES (?, 'true')", (RESTORED_KEY,))
+    finally:
+        connection.close()
+
+
 def _mark_restored(path: Path) -> None:
     """A restored database takes a new device id when it next opens: the laptop may
-    have sent bundles with the change numbers the backup will use again."""
+    have sent bundles with the change numbers the backup will use again. Every backup
+    carries the mark from the start; a restore sets it again (older backups lack it)."""
     from sqlalchemy import create_engine
     from sqlmodel import Session
 

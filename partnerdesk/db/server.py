@@ -16,6 +16,7 @@ leaves the old schema. An advisory lock keeps two people who open the database a
 same moment from upgrading it twice.
 """
 
+import contextlib
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -144,6 +145,27 @@ def address_text(*, host: str, port: int | None, database: str, user: str,
     return url.render_as_string(hide_password=False)
 
 
+def read_only_problem(address: ServerAddress) -> ReadOnlyDatabaseError:
+    """A reader's account refused a change: the sentence every refused save shows."""
+    return ReadOnlyDatabaseError(
+        f"Your account ({address.user or 'this user'}) may look at the office "
+        "database but not change it, so nothing was saved. If you need to make "
+        "changes, ask the person who set up the office database.")
+
+
+def connect_raw(address: ServerAddress, *, autocommit: bool = True) -> Any:
+    """A plain psycopg connection to the office database, outside the engine's pool
+    (change notices, change numbers): the same address, password and TLS settings."""
+    import psycopg
+
+    url = address.url
+    params = {key: value for key, value in url.query.items()}
+    return psycopg.connect(
+        host=url.host, port=url.port, dbname=url.database, user=url.username,
+        password=url.password, autocommit=autocommit, application_name="PartnerDesk",
+        connect_timeout=15, **params)
+
+
 def make_server_engine(address: ServerAddress, *, echo: bool = False,
                        pool_size: int = 5) -> Engine:
     """An engine on the server database (psycopg 3). Nothing is connected yet."""
@@ -157,11 +179,7 @@ def make_server_engine(address: ServerAddress, *, echo: bool = False,
         from psycopg import errors
 
         if isinstance(context.original_exception, errors.InsufficientPrivilege):
-            raise ReadOnlyDatabaseError(
-                f"Your account ({address.user or 'this user'}) may look at the office "
-                "database but not change it, so nothing was saved. If you need to make "
-                "changes, ask the person who set up the office database."
-            ) from context.original_exception
+            raise read_only_problem(address) from context.original_exception
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
@@ -330,14 +348,7 @@ class ChangeListener:
         self._thread.join(timeout=10)
 
     def _connect(self) -> Any:
-        import psycopg
-
-        url = self.address.url
-        params = {key: value for key, value in url.query.items()}
-        return psycopg.connect(
-            host=url.host, port=url.port, dbname=url.database, user=url.username,
-            password=url.password, autocommit=True, application_name="PartnerDesk",
-            connect_timeout=15, **params)
+        return connect_raw(self.address)
 
     def _run(self) -> None:
         import json
@@ -365,3 +376,98 @@ class ChangeListener:
                             exc_info=True)
                 self.listening.clear()
                 self._stop.wait(2.0)
+
+
+# -- change numbers (the Lamport counter) of an office database ---------------------------
+# One statement, its own transaction: the counter row is locked for that statement only,
+# never until a save commits, so people saving at once do not queue behind each other.
+_RESERVE = ("INSERT INTO settings (key, value) VALUES (%(key)s, "
+            "to_json(%(beyond)s::bigint + %(block)s)) "
+            "ON CONFLICT (key) DO UPDATE SET value = to_json(GREATEST("
+            "(settings.value #>> '{}')::bigint, %(beyond)s::bigint) + %(block)s) "
+            "RETURNING (value #>> '{}')::bigint")
+# Numbers a session reserves at a time. One: a save's number is then one more than the
+# office's last, as on a file; a bigger block saves a statement per save but makes each
+# session's numbers jump ahead of the office's (its values then win ties with laptops'
+# concurrent edits more often than the order of the saves would say).
+NUMBER_BLOCK = 1
+_RAISE = ("INSERT INTO settings (key, value) VALUES (%(key)s, to_json(%(seen)s::bigint)) "
+          "ON CONFLICT (key) DO UPDATE SET value = to_json(GREATEST("
+          "(settings.value #>> '{}')::bigint, %(seen)s::bigint))")
+
+
+class ChangeNumbers:
+    """Where the saves of one session on an office database get their change numbers.
+
+    A write is named by (counter, device id), and everyone on an office database writes
+    under its one device id, so every number is handed out once: the counter row is
+    raised in a statement of its own (autocommit, on a connection of its own), which
+    holds the row's lock for that statement only. Inside a save's transaction it would
+    hold it until the commit, and every save in the office would wait for the one before
+    (ten people saving at once queued for a third of a second each).
+
+    A session reserves NUMBER_BLOCK numbers at a time and hands them to its saves in
+    turn; the counter row is always at or past
+    every number any session holds (what a bundle's manifest and the checks of incoming
+    deletions read). A number reserved and not used (a save rolled back, a session
+    closed) is a gap, which nothing minds. `next(beyond)` is larger than `beyond`, the
+    highest number the records being saved already hold, so a save's stamps always beat
+    the values it replaces: the numbers on any one record grow with every save of it,
+    as SHARING.md's Lamport counter does. (Two sessions' saves of different records
+    need not be numbered in the order they happen: a stamp is only ever compared with
+    the stamps of the same record.)"""
+
+    def __init__(self, address: ServerAddress, key: str) -> None:
+        import threading
+
+        self.address = address
+        self.key = key
+        self._connection: Any = None
+        self._lock = threading.Lock()
+        self._next = 1  # the next reserved number; none are reserved while it is past
+        self._last = 0  # the last reserved number
+
+    def next(self, beyond: int = 0) -> int:
+        with self._lock:
+            if self._next > self._last or self._next <= beyond:
+                self._last = int(self._run(_RESERVE, {"key": self.key, "beyond": int(beyond),
+                                                      "block": NUMBER_BLOCK}))
+                self._next = self._last - NUMBER_BLOCK + 1
+            number = self._next
+            self._next += 1
+            return number
+
+    def raise_to(self, seen: int) -> None:
+        """Raise the counter to a number seen in an import (never lowers it); this
+        session's reserved numbers below it are given up."""
+        with self._lock:
+            self._run(_RAISE, {"key": self.key, "seen": int(seen)})
+            if self._next <= seen:
+                self._next, self._last = 1, 0
+
+    def _run(self, statement: str, params: dict[str, Any]) -> Any:
+        """One statement on this session's own connection (the caller holds the lock)."""
+        import psycopg
+        from psycopg import errors
+
+        for attempt in (1, 2):
+            try:
+                if self._connection is None or self._connection.closed:
+                    self._connection = connect_raw(self.address)
+                cursor = self._connection.execute(statement, params)
+                return cursor.fetchone()[0] if cursor.description else None
+            except errors.InsufficientPrivilege as error:
+                raise read_only_problem(self.address) from error
+            except psycopg.OperationalError as error:
+                # The connection went (the server restarted, the laptop slept): once
+                # more on a new one; a second failure is the server's answer.
+                self.close()
+                if attempt == 2:
+                    raise connection_problem(error, self.address) from error
+        return None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection
+                self._connection.close()
+            self._connection = None

@@ -46,10 +46,11 @@ class SharingArea(Area):
     """Bundles between laptops: export, preview and import, conflicts, undo of an import."""
 
     def read_bundle(self, path: Path | str, passphrase: str | None = None) -> Bundle:
-        """Read and check a bundle file (raises `PassphraseNeeded` for a locked one)."""
-        from partnerdesk.sharing import limits
+        """Read and check a bundle file to import here (raises `PassphraseNeeded` for a
+        locked one); the records it holds exactly as they are here are only counted."""
+        from partnerdesk.sharing.importer import read_for_import
 
-        return limits.read_file(Path(path), passphrase)
+        return read_for_import(self.desk, path, passphrase)
 
     def preview(self, bundle: Bundle, name: str = "This bundle",
                 progress: Progress | None = None) -> Preview:
@@ -284,6 +285,13 @@ class ReportsArea(Area):
 
         ids = gather(self.desk, options).meta.left_out
         return self.desk.contacts.list(where={"id": list(ids)}, order_by="name") if ids else []
+
+    def warm_up(self) -> None:
+        """Get the report process ready (its imports take a second), returning at once,
+        so that the first report is on screen soon after the click."""
+        from partnerdesk.reports.worker import warm_up
+
+        warm_up(self.desk.store.location)
 
     def build_pdf(self, options: ReportOptions, progress: Progress | None = None) -> bytes:
         """The report's PDF bytes, made in a child process that Cancel ends."""

@@ -84,6 +84,9 @@ def clean_addresses(items: list[Any]) -> list[dict[str, str]]:
         entry = {"kind": str(item.get("kind") or "work")}
         for part in ADDRESS_PARTS:
             text = str(item.get(part) or "")
+            if "\n" not in text:  # one line (most parts): the same as the lines below
+                entry[part] = text.strip()
+                continue
             lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
             entry[part] = "\n".join(line for line in lines if line)
         if any(entry[part] for part in ADDRESS_PARTS):

@@ -280,14 +280,21 @@ class Desk:
                                          path=str(path), counts=counts or {}))
 
     def deleted_records(self, limit: int = 500) -> list[tuple[str, Any]]:
-        """The Trash: deleted records of the main kinds, most recently deleted first."""
+        """The Trash: deleted records of the main kinds, most recently deleted first.
+
+        Not a record this laptop never held: a deletion made elsewhere arrives as a
+        tombstone (its id and deletion context, no values), kept so that an older copy
+        arriving later stays deleted; it has nothing to show or restore."""
+        from partnerdesk.services.versioning import HIDDEN
+
         found: list[tuple[str, Any]] = []
         for name in ("organization", "contact", "partnership", "agreement", "resource",
                      "need", "referral_pathway", "meeting", "action_item", "milestone",
                      "event", "feedback", "funding", "funding_deliverable"):
             service = self.service(name)
             found += [(name, row) for row in service.list(deleted=True, order_by="updated_at",
-                                                         descending=True, limit=limit)]
+                                                         descending=True, limit=limit)
+                      if not HIDDEN.issuperset(row.stamps)]
         found.sort(key=lambda item: item[1].updated_at, reverse=True)
         return found[:limit]
 

@@ -225,11 +225,14 @@ def move_to_server(source: Path, url: str, *, password: str | None = None,
         _check_empty(address)
         with _Snapshot(source) as snapshot:
             engine = open_server_database(address, pool_size=1)
+            store: Store | None = None
             try:
                 store = Store(engine, address.local_folder() / "office.db", address)
                 with snapshot.connect() as reading:
                     result = _copy(reading, store, source, address, progress)
             finally:
+                if store is not None:
+                    store.close()
                 engine.dispose()
     finally:
         if lock is not None:

@@ -9,19 +9,19 @@ from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import defer
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import records as r
 from partnerdesk.db import search_index
 from partnerdesk.db import vocabulary as v
 from partnerdesk.db.local import HistoryEntry
-from partnerdesk.db.registry import type_name
+from partnerdesk.db.registry import references, type_name
 from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import agreement_rules, titles, validation
 from partnerdesk.services.edit_clash import changes_to_save
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.settings import Settings
+from partnerdesk.services.settings import PHONE_REGION, Settings
 from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
 from partnerdesk.services.tags import ensure_tags
 from partnerdesk.services.undo import named, noun
@@ -168,15 +168,22 @@ class RecordService(Generic[T]):
         return {name: self.model.model_fields[name].get_default(call_default_factory=True)
                 for name in user_fields(self.model)}
 
-    def _context(self, known_ids: Collection[str] = ()) -> validation.Context:
+    def _context(self, known_ids: Collection[str] = (),
+                 session: Session | None = None) -> validation.Context:
+        """`session`: the save's own (a save asks inside its transaction, rather than
+        opening a connection for each question: on an office database each costs
+        several round trips to the server)."""
         known = frozenset(known_ids)
 
         def exists(model: type[SQLModel], record_id: str) -> bool:
             if record_id in known:  # made in the same save, not yet written
                 return True
-            with self.store.read() as session:
+            if session is not None:
                 return session.get(model, record_id) is not None
-        return validation.Context(region=Settings(self.store).phone_region, exists=exists)
+            with self.store.read() as reading:
+                return reading.get(model, record_id) is not None
+        region = Settings(self.store).get(PHONE_REGION, session=session)
+        return validation.Context(region=region, exists=exists)
 
     def check(self, values: dict[str, Any]) -> list[FieldProblem]:
         """Problems with a whole record's values (for enabling Save); nothing is written."""
@@ -200,20 +207,30 @@ class RecordService(Generic[T]):
         defaults = self.defaults()
         return lambda values: validation.clean(self.model, {**defaults, **values}, context)
 
-    def _cleaned(self, values: dict[str, Any], current: T | None) -> dict[str, Any]:
-        return self.validated(values, current)
+    def _cleaned(self, values: dict[str, Any], current: T | None,
+                 session: Session | None = None) -> dict[str, Any]:
+        return self.validated(values, current, session=session)
 
     def validated(self, values: dict[str, Any], current: T | None, *,
-                  known_ids: Collection[str] = ()) -> dict[str, Any]:
+                  known_ids: Collection[str] = (),
+                  session: Session | None = None) -> dict[str, Any]:
         """The record's full values after `values` are applied to `current` (None: a new
         record), cleaned; raises ValidationError. `known_ids`: records a whole save makes
-        in the same transaction, which links may point at before they are written."""
+        in the same transaction, which links may point at before they are written;
+        `session`: that save's, for the questions the rules ask the database."""
         base = field_values(current) if current is not None else self.defaults()
         unknown = [name for name in values if name not in base]
         if unknown:
             raise ValidationError([FieldProblem(n, f"“{n}” is not a field of this record.")
                                    for n in unknown])
-        return self._checked({**base, **values}, self._context(known_ids))
+        full = {**base, **values}
+        if current is not None:
+            # A link the save leaves as it was points at a row that is there: the
+            # database's foreign keys keep it so (one question fewer for each save).
+            known_ids = {*known_ids, *(full[link.column] for link in references(self.model)
+                                       if full.get(link.column)
+                                       and full[link.column] == base.get(link.column))}
+        return self._checked(full, self._context(known_ids, session))
 
     def _checked(self, full: dict[str, Any], context: validation.Context) -> dict[str, Any]:
         """`full` (a whole record's values) cleaned by the type's rules; errors refuse it."""
@@ -250,13 +267,17 @@ class RecordService(Generic[T]):
         (fields only this person changed go through; a field both changed raises
         `EditClash` with both values, and nothing is written)."""
         with self.store.write() as writer:
-            # FOR UPDATE: a second person saving the same record waits for this save.
-            row = writer.session.get(self.model, record_id, with_for_update=rev is not None)
+            # FOR UPDATE: a second person saving the same record waits for this save (on
+            # an office database always: a save read from a stale row would put back the
+            # other person's stamps; a file lets one writer in at a time anyway).
+            row = writer.session.get(self.model, record_id,
+                                     with_for_update=rev is not None
+                                     or self.store.address is not None)
             if row is None:
                 raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
             if rev is not None:
                 changes = changes_to_save(writer.session, row, changes, rev)
-            full = self._cleaned(changes, row)
+            full = self._cleaned(changes, row, writer.session)
             self.before_save(writer, full, row)
             changed = {k: full[k] for k in full if full[k] != getattr(row, k)}
             writer.undo_as(f"edit of {self.named(full)}")
@@ -414,7 +435,7 @@ class RecordService(Generic[T]):
             row = writer.session.get(self.model, entry.record_id)
             if row is None:
                 raise NotFoundError("That record is no longer here.")
-            full = self._cleaned(values, row)
+            full = self._cleaned(values, row, writer.session)
             self.before_save(writer, full, row)
             writer.undo_as(f"restore of an earlier version of {self.named(full)}")
             writer.restore(row)  # nothing when it is not in the Trash

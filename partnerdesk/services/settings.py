@@ -265,8 +265,9 @@ class Settings:
         self._store = store
 
     # -- by definition (the command line lists and sets them this way) -----------------
-    def get(self, definition: Definition) -> Any:
-        stored = self._store.setting(definition.key)
+    def get(self, definition: Definition, *, session: Any = None) -> Any:
+        """`session`: read inside that (a save's) transaction instead of a new one."""
+        stored = self._store.setting(definition.key, session=session)
         if stored is None:
             return definition.default()
         try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import JSON, Engine, select
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
@@ -140,6 +140,18 @@ def _snapshot(row: SQLModel) -> tuple[dict[str, Any], bool]:
     return field_values(row), bool(row.deleted)  # type: ignore[attr-defined]
 
 
+def _out_of_numbers() -> PartnerDeskError:
+    return PartnerDeskError(
+        "This database has run out of change numbers, so nothing was saved. "
+        "Start a new PartnerDesk and join it with a bundle of everything.")
+
+
+def _held(row: SQLModel) -> int:
+    """The highest change number a record's stamps, version vector and deletion hold."""
+    return versioning.highest_counter(row.stamps, row.vv,  # type: ignore[attr-defined]
+                                      row.delete_ctx)  # type: ignore[attr-defined]
+
+
 class Writer:
     """One transaction's worth of changes; made by `Store.write()`."""
 
@@ -160,6 +172,10 @@ class Writer:
         self._counter: int | None = None
         self._encoder = versioning.StampEncoder()
         self._field_texts: dict[tuple[str, ...], str] = {}
+        # The stored JSON text of the bookkeeping objects `current_rows` decoded, by the
+        # object's id (the object is kept with it, so the id stays its own): a history
+        # entry of a row read that way reuses the text instead of encoding it again.
+        self._read_texts: dict[int, tuple[Any, str]] = {}
 
     @property
     def device(self) -> str:
@@ -191,23 +207,40 @@ class Writer:
     def _touch_row(self, row: SQLModel, before: tuple[dict[str, Any], bool] | None) -> None:
         self._touch(type(row), row.id, before, _snapshot(row))  # type: ignore[attr-defined]
 
-    def counter(self) -> int:
-        """One Lamport tick per transaction: every stamp it writes shares it."""
+    def counter(self, beyond: int = 0) -> int:
+        """One Lamport tick per transaction: every stamp it writes shares it.
+
+        `beyond`: the highest change number the records about to be stamped hold. On a
+        file the counter is always past every number in it already (imports raise it).
+        On an office database the numbers come from `db.server.ChangeNumbers`, without
+        holding a lock until the commit; a record holding a number this transaction's
+        tick does not beat (saved by someone else after the tick was handed out) takes a
+        new tick, so a save's stamps always beat the values it replaces."""
+        numbers = self.store.numbers
+        if numbers is not None:
+            if self._counter is None or beyond >= self._counter:
+                tick = numbers.next(beyond)
+                if tick > versioning.MAX_COUNTER:
+                    raise _out_of_numbers()
+                self._counter = tick
+            return self._counter
         if self._counter is None:
             # FOR UPDATE: on a server, writers running at once take turns here, so no
             # two transactions share a tick (SQLite's write lock already does that).
             setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
             current = int(setting.value) if setting else 0
             if current >= versioning.MAX_COUNTER:  # JSON readers hold integers up to 2**53
-                raise PartnerDeskError(
-                    "This database has run out of change numbers, so nothing was saved. "
-                    "Start a new PartnerDesk and join it with a bundle of everything.")
+                raise _out_of_numbers()
             self._counter = current + 1
             self.session.merge(Setting(key=COUNTER_KEY, value=self._counter))
         return self._counter
 
     def observe_counter(self, seen: int) -> None:
         """Raise the counter to a value seen in an import, so later stamps beat it."""
+        if self.store.numbers is not None:
+            self.store.numbers.raise_to(seen)
+            self._counter = None
+            return
         setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
         current = int(setting.value) if setting else 0
         if seen > current:
@@ -274,8 +307,8 @@ class Writer:
             return []
         before = (current, bool(row.deleted))  # type: ignore[attr-defined]
         self.history(row, "updated", sorted(changed))
-        state = versioning.local_edit(version_state(row), changed, self.counter(), self.device,
-                                      self._listed_for(row))
+        state = versioning.local_edit(version_state(row), changed, self.counter(_held(row)),
+                                      self.device, self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
         self.session.flush()
@@ -290,7 +323,7 @@ class Writer:
             return False
         before = _snapshot(row)
         self.history(row, "deleted", [])
-        state = versioning.local_delete(version_state(row), self.counter(), self.device,
+        state = versioning.local_delete(version_state(row), self.counter(_held(row)), self.device,
                                         self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
@@ -304,7 +337,7 @@ class Writer:
             return False
         before = _snapshot(row)
         self.history(row, "restored", [])
-        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+        state = versioning.local_restore(version_state(row), self.counter(_held(row)), self.device,
                                          self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
@@ -321,7 +354,7 @@ class Writer:
         one pair end with both records alive, never both gone."""
         before = _snapshot(row)
         self.history(row, "updated", [])
-        state = versioning.local_restore(version_state(row), self.counter(), self.device,
+        state = versioning.local_restore(version_state(row), self.counter(_held(row)), self.device,
                                          self._listed_for(row))
         _apply_state(row, state, self.device)
         self.session.add(row)
@@ -398,7 +431,7 @@ class Writer:
         if not edits:
             return
         model = type(edits[0][0])
-        counter, device = self.counter(), self.device
+        counter, device = self.counter(max(_held(row) for row, _ in edits)), self.device
         listed = self.listed(type_name(model), [row.id for row, _ in edits])  # type: ignore[attr-defined]
         puts = []
         for row, changes in edits:
@@ -424,49 +457,71 @@ class Writer:
         names = [column.name for column in table.columns]
         if dialect.name != "sqlite":
             # A server's driver types its values itself; the fast path below relies on
-            # SQLite's result processors (a server's need the column's wire type).
-            ids = list(dict.fromkeys(record_ids))
+            # SQLite's result processors (a server's need the column's wire type). The
+            # rows are locked until the commit, in id order (two bulk writes at once
+            # take turns instead of deadlocking), so no one saves them meanwhile and
+            # has their stamps written over.
+            ids = sorted(set(record_ids))
             found_rows: dict[str, dict[str, Any]] = {}
             for start in range(0, len(ids), IDS_PER_STATEMENT):
                 chunk = ids[start:start + IDS_PER_STATEMENT]
-                for row in connection.execute(select(table).where(table.c.id.in_(chunk))):
+                for row in connection.execute(select(table).where(table.c.id.in_(chunk))
+                                              .order_by(table.c.id).with_for_update()):
                     found_rows[row.id] = dict(row._mapping)
             return found_rows
         # Each column's own result processor (what a Core select applies), without the
-        # Core row objects around them: most of the cost of reading 10,000 rows.
+        # Core row objects around them: most of the cost of reading 10,000 rows. JSON
+        # columns are decoded here (what SQLite's JSON processor does), and their text is
+        # kept for history (`_state_text`).
+        json_columns = [index for index, column in enumerate(table.columns)
+                        if column.name not in ENCODED and isinstance(column.type, JSON)
+                        and getattr(dialect, "_json_deserializer", None) is None]
         processors = [(index, process) for index, process in (
             (index, column.type.dialect_impl(dialect).result_processor(dialect, None))
-            for index, column in enumerate(table.columns) if column.name not in ENCODED)
+            for index, column in enumerate(table.columns)
+            if column.name not in ENCODED and index not in json_columns)
             if process is not None]
         encoded = [index for index, name in enumerate(names) if name in ENCODED]
         # The merge bookkeeping: most records share a few patterns of stamps (every
         # field written by the same save), so each text is decoded once.
         decoded: dict[str, Any] = {}
+        read_texts = self._read_texts
+        loads = json.loads
 
         def decode(value: Any) -> Any:
             if not isinstance(value, str):  # a server's driver decodes JSON itself
                 return value
             found = decoded.get(value)
             if found is None:
-                found = decoded[value] = json.loads(value)
+                found = decoded[value] = loads(value)
+                read_texts[id(found)] = (found, value)
             return found
 
         mark = placeholder(connection)
         ids = list(dict.fromkeys(record_ids))
         rows: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(ids), IDS_PER_STATEMENT):
-            chunk = ids[start:start + IDS_PER_STATEMENT]
-            found = connection.exec_driver_sql(
-                f"SELECT {', '.join(names)} FROM {table.name} WHERE id IN "
-                f"({', '.join([mark] * len(chunk))})", tuple(chunk))
-            for raw in found:
-                values = list(raw)
-                for index, process in processors:
-                    values[index] = process(values[index])
-                for index in encoded:  # shared between records: read, never changed
-                    values[index] = decode(values[index])
-                row = dict(zip(names, values, strict=True))
-                rows[row["id"]] = row
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for start in range(0, len(ids), IDS_PER_STATEMENT):
+                chunk = ids[start:start + IDS_PER_STATEMENT]
+                cursor.execute(
+                    f"SELECT {', '.join(names)} FROM {table.name} WHERE id IN "
+                    f"({', '.join([mark] * len(chunk))})", tuple(chunk))
+                for raw in cursor.fetchall():
+                    values = list(raw)
+                    for index, process in processors:
+                        values[index] = process(values[index])
+                    for index in json_columns:  # each row's own: callers may change them
+                        text = values[index]
+                        if isinstance(text, str):
+                            value = values[index] = loads(text)
+                            read_texts[id(value)] = (value, text)
+                    for index in encoded:  # shared between records: read, never changed
+                        values[index] = decode(values[index])
+                    row = dict(zip(names, values, strict=True))
+                    rows[row["id"]] = row
+        finally:
+            cursor.close()
         return rows
 
     def put_local(self, model: type[SQLModel],
@@ -481,7 +536,10 @@ class Writer:
         edits = list(edits)
         if not edits:
             return
-        counter, device = self.counter(), self.device
+        counter = self.counter(max(versioning.highest_counter(
+            current["stamps"], current["vv"], current["delete_ctx"])
+            for current, _c, _d in edits))
+        device = self.device
         listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
         names = user_fields(model)
         groups: dict[str, list[StatePut]] = {"restored": [], "updated": [], "deleted": []}
@@ -656,8 +714,27 @@ class Writer:
             text = self._field_texts[fields] = json_text(list(fields))
         return {"record_type": kind, "record_id": record_id, "changed_at": now,
                 "action": action, "changed_fields": text,
-                "state": "{}" if current is None else _STATE_JSON.encode(current),
+                "state": "{}" if current is None else self._state_text(current),
                 "batch_id": self.batch_id, "changed_by": self.store.person}
+
+    def _state_text(self, current: dict[str, Any]) -> str:
+        """`current` as history keeps it (JSON text). Its JSON columns (stamps, version
+        vector, e-mails, tags...) are the very text they were read from when
+        `current_rows` read them, and only the rest is encoded: most of a row's text."""
+        read = self._read_texts
+        plain: dict[str, Any] = {}
+        kept = []
+        for name, value in current.items():
+            if isinstance(value, list | dict):
+                known = read.get(id(value))
+                if known is not None and known[0] is value:
+                    kept.append(f'"{name}": {known[1]}')
+                    continue
+            plain[name] = value
+        if not kept:
+            return _STATE_JSON.encode(current)
+        text = _STATE_JSON.encode(plain)
+        return text[:-1] + (", " if len(text) > 2 else "") + ", ".join(kept) + "}"
 
     def _insert_history(self, rows: list[dict[str, Any]]) -> None:
         insert_rows(self.session.connection(), HistoryEntry.__table__,  # type: ignore[attr-defined]
@@ -704,6 +781,13 @@ class Store:
             with engine.connect() as connection:
                 self.person = str(connection.execute(text("SELECT session_user")).scalar())
         self.device_id = self._ensure_device_id()
+        # An office database's change numbers (`db.server.ChangeNumbers`); None: a file's
+        # counter, raised inside each write (SQLite lets one writer in at a time anyway).
+        self.numbers: Any = None
+        if address is not None and not read_only:
+            from partnerdesk.db.server import ChangeNumbers
+
+            self.numbers = ChangeNumbers(address, COUNTER_KEY)
         with engine.connect() as connection:
             self.search_kind = search_index.search_kind(connection)
         self.fts5 = self.search_kind == search_index.FTS5
@@ -741,9 +825,14 @@ class Store:
         with Session(self._writer_engine) as session:
             device = session.get(Setting, DEVICE_KEY)
             place = session.get(Setting, identity.PLACE_KEY)
-            restored = session.get(Setting, identity.RESTORED_KEY)
+            restored = session.get(Setting, identity.RESTORED_KEY) is not None
             moved = place is not None and place.value != here
-            if device is not None and not moved and restored is None:
+            if device is not None and not moved and not restored and self.address is None:
+                # a backup copied back by hand: behind the change numbers already sent
+                counter = session.get(Setting, COUNTER_KEY)
+                restored = (int(counter.value) if counter else 0) \
+                    < identity.sent_mark(str(device.value))
+            if device is not None and not moved and not restored:
                 if place is None:  # made before places were kept: this is its home now
                     session.add(Setting(key=identity.PLACE_KEY, value=here))
                     session.commit()
@@ -754,8 +843,10 @@ class Store:
                 session.merge(Setting(key=identity.FORMER_KEY, value=ids))
                 log.info("This database was %s; it writes under a new device id from now "
                          "on.", "restored from a backup" if restored else "copied or moved")
-            if restored is not None:
-                session.delete(restored)
+            if restored:
+                marked = session.get(Setting, identity.RESTORED_KEY)
+                if marked is not None:
+                    session.delete(marked)
             new_id = str(uuid.uuid4())
             session.merge(Setting(key=DEVICE_KEY, value=new_id))
             session.merge(Setting(key=identity.PLACE_KEY, value=here))
@@ -826,9 +917,13 @@ class Store:
         for listener in list(self._listeners):
             listener(changes)
 
-    def setting(self, key: str, default: Any = None) -> Any:
-        with self.read() as session:
-            row = session.get(Setting, key)
+    def setting(self, key: str, default: Any = None, *, session: Session | None = None) -> Any:
+        """A setting's stored value; `session`: read inside that transaction."""
+        if session is not None:
+            value = session.execute(select(Setting.value).where(Setting.key == key)).first()
+            return default if value is None else value[0]
+        with self.read() as reading:
+            row = reading.get(Setting, key)
             return default if row is None else row.value
 
     def set_setting(self, key: str, value: Any) -> None:
@@ -843,5 +938,7 @@ class Store:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        if self.numbers is not None:
+            self.numbers.close()
         self.engine.dispose()
 

@@ -6,6 +6,7 @@ warnings do not.
 """
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -495,19 +496,42 @@ def _hidden_problem(value: Any, depth: int = 0) -> str | None:
     return None
 
 
+# Lists and dicts as JSON text in one C call: no NUL escape and clean UTF-8 mean no text
+# inside holds either problem, without a Python call per e-mail, phone and address part.
+_PLAIN_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False,
+                               default=lambda _value: None)
+
+
+def _surely_clean(value: list[Any] | dict[str, Any]) -> bool:
+    """True when no text inside `value` holds what `text_problem` looks for; False: look
+    closer (`_hidden_problem`, which also finds which)."""
+    try:
+        text = _PLAIN_JSON.encode(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    if "\\u0000" in text:  # a NUL, or a typed backslash-u0000: look closer
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _strip_and_limit(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:
     problems = []
     limits = _text_limits(model)
+    damaged = not _surely_clean(values)  # one look at all its text; field by field if not
     for name, value in values.items():
         if not isinstance(value, str):
-            if isinstance(value, list | dict) and value:
+            if damaged and isinstance(value, list | dict) and value:
                 hidden = _hidden_problem(value)
                 if hidden:
                     problems.append(FieldProblem(
                         name, f"This holds {hidden}, left by a damaged file; retype it and "
                         "save again."))
             continue
-        hidden = text_problem(value)
+        hidden = text_problem(value) if damaged else None
         if hidden:
             problems.append(FieldProblem(
                 name, f"This text holds {hidden}, left by a damaged file; retype it and save "

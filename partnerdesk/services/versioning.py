@@ -93,6 +93,12 @@ def rev_from_parts(values: dict[str, Any], stamps_json: str, vv_json: str,
 MAX_COUNTER = 2 ** 53 - 1
 
 
+def highest_counter(stamps: dict[str, Any], vv: dict[str, int],
+                    delete_ctx: dict[str, int]) -> int:
+    """The highest change number a record state holds (a new write must beat it)."""
+    return max((*(s[0] for s in stamps.values()), *vv.values(), *delete_ctx.values(), 0))
+
+
 def covered(stamp: Any, context: dict[str, int]) -> bool:
     """Whether `context` includes the write `stamp` names (its counter and device)."""
     return context.get(stamp[1], 0) >= stamp[0]

@@ -162,7 +162,10 @@ class WholeSaveService(RecordService[T]):
               changes: Mapping[str, ChildChanges | None]) -> Plan:
         current = None
         if record_id is not None:
-            current = session.get(self.model, record_id)
+            # On an office database the row is locked until the save commits, so another
+            # person's save of it meanwhile waits instead of being written over.
+            current = session.get(self.model, record_id,
+                                  with_for_update=self.store.address is not None)
             if current is None:
                 raise NotFoundError(
                     f"No {self.type_name.replace('_', ' ')} with id {record_id}. It may "
@@ -172,7 +175,7 @@ class WholeSaveService(RecordService[T]):
         new_ids = self._new_ids(session, changes, problems)
         known_ids = set(new_ids.values()) | ({parent_id} if current is None else set())
         try:
-            full = self.validated(values, current, known_ids=known_ids)
+            full = self.validated(values, current, known_ids=known_ids, session=session)
         except ValidationError as error:
             problems += error.problems
             full = {**self.defaults(), **values}
@@ -224,7 +227,7 @@ class WholeSaveService(RecordService[T]):
                 continue
             try:
                 full = service.validated({**fields, **spec.fixed, **link}, row,
-                                         known_ids=known_ids)
+                                         known_ids=known_ids, session=session)
             except ValidationError as error:
                 problems += self._row_problems(session, spec, error, {**fields},
                                                row=row, record_id=record_id)
@@ -236,7 +239,7 @@ class WholeSaveService(RecordService[T]):
             given = {name: value for name, value in fields.items() if name != "id"}
             try:
                 full = service.validated({**defaults, **given, **spec.fixed, **link}, None,
-                                         known_ids=known_ids)
+                                         known_ids=known_ids, session=session)
             except ValidationError as error:
                 problems += self._row_problems(session, spec, error, given, index=index)
                 continue

@@ -21,14 +21,17 @@ import contextlib
 import errno
 import hashlib
 import io
+import itertools
 import os
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.versioning import canonical_json
+from partnerdesk.sharing import seal
 
 FORMAT_NAME = "partnerdesk-bundle"
 FORMAT_MAJOR = 1
@@ -47,6 +50,11 @@ class Bundle:
     # record type -> record lines (dicts with type, id, values, stamps, vv, delete_ctx, rev)
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+    # record type -> {id: rev}: lines that were, byte for byte, a state this laptop held
+    # when the bundle was read (`limits.read_file(known=…)`), counted but not parsed
+    held: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the same bundle read again in full, for when a held record changed here since
+    reread: Callable[[], "Bundle"] | None = field(default=None, repr=False)
 
     @property
     def device_id(self) -> str:
@@ -62,7 +70,8 @@ class Bundle:
         return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
     def record_count(self) -> int:
-        return sum(len(lines) for lines in self.records.values())
+        return sum(len(lines) for lines in self.records.values()) \
+            + sum(len(ids) for ids in self.held.values())
 
 
 def record_member(record_type: str) -> str:
@@ -77,6 +86,11 @@ def encode_lines(lines: list[dict[str, Any]]) -> bytes:
     """Record lines as canonical JSON Lines, sorted by id."""
     ordered = sorted(lines, key=lambda line: line["id"])
     return "".join(canonical_json(line) + "\n" for line in ordered).encode("utf-8")
+
+
+def line_text(line: dict[str, Any]) -> bytes:
+    """One record line as the bundle holds it (canonical JSON, without its newline)."""
+    return canonical_json(line).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -99,6 +113,116 @@ def build_zip(manifest: dict[str, Any], records: dict[str, bytes],
                 else zipfile.ZIP_DEFLATED
             archive.writestr(name, data, compress_type=method)
     return buffer.getvalue()
+
+
+class BundleWriter:
+    """A bundle written member by member into a file beside the target, then renamed
+    into place (`write_file`'s promise: never half a bundle, nothing left behind).
+
+    Record lines are written as they come, so a large export never holds its bundle;
+    the manifest, which lists every member's hash, comes last in the zip (readers find
+    members by name). A sealed bundle is sealed whole once the zip is complete."""
+
+    BLOCK = 1 << 20  # bytes of lines handed to the compressor at a time
+
+    def __init__(self, target: Path, sealed: bool = False) -> None:
+        self.target = target
+        self.sealed = sealed
+        self.temporary = target.with_name(target.name + ".partial")
+        self.members: dict[str, str] = {}
+        self.handle: Any = None
+        self.archive: zipfile.ZipFile | None = None
+
+    def __enter__(self) -> "BundleWriter":
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.temporary, "w+b")  # noqa: SIM115 - closed in __exit__
+            self.archive = zipfile.ZipFile(self.handle, "w", compression=zipfile.ZIP_DEFLATED)
+        except OSError as error:
+            self._discard()
+            raise _write_error(self.target, error) from error
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if kind is not None:
+            self._discard()
+            if isinstance(error, OSError):
+                raise _write_error(self.target, error) from error
+
+    def _discard(self) -> None:
+        with contextlib.suppress(Exception):
+            if self.archive is not None:
+                self.archive.close()
+        with contextlib.suppress(Exception):
+            if self.handle is not None:
+                self.handle.close()
+        with contextlib.suppress(OSError):
+            self.temporary.unlink(missing_ok=True)
+
+    def add_records(self, record_type: str, lines: Iterable[bytes]) -> int:
+        """The lines (already in id order) as the type's record file; returns how many
+        (a type without lines gets no file)."""
+        assert self.archive is not None
+        found = iter(lines)
+        first = next(found, None)
+        if first is None:
+            return 0
+        name = record_member(record_type)
+        digest = hashlib.sha256()
+        count = 0
+        with self.archive.open(name, "w") as member:
+            pending: list[bytes] = []
+            size = 0
+            for line in itertools.chain((first,), found):
+                pending.append(line)
+                size += len(line)
+                count += 1
+                if size >= self.BLOCK:
+                    self._write(member, digest, pending)
+                    pending, size = [], 0
+            self._write(member, digest, pending)
+        self.members[name] = digest.hexdigest()
+        return count
+
+    @staticmethod
+    def _write(member: Any, digest: Any, pending: list[bytes]) -> None:
+        if pending:
+            data = b"\n".join(pending) + b"\n"
+            digest.update(data)
+            member.write(data)
+
+    def add_attachment(self, sha256: str, data: bytes) -> None:
+        assert self.archive is not None
+        name = attachment_member(sha256)
+        # attachments are usually compressed already (PDF, images)
+        self.archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+        self.members[name] = sha256_hex(data)
+
+    def finish(self, manifest: dict[str, Any], passphrase: str | None = None) -> None:
+        """The manifest with every member's hash, then the file in place of the target."""
+        assert self.archive is not None
+        listed = {**manifest, "members": dict(sorted(self.members.items()))}
+        self.archive.writestr(MANIFEST, canonical_json(listed).encode("utf-8"))
+        self.archive.close()
+        self.archive = None
+        if passphrase is not None:
+            self.handle.seek(0)
+            sealed = seal.seal(self.handle.read(), passphrase)
+            self.handle.seek(0)
+            self.handle.truncate()
+            self.handle.write(sealed)
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        self.handle = None
+        os.replace(self.temporary, self.target)
+
+
+def _write_error(target: Path, error: OSError) -> PartnerDeskError:
+    reason = ("the disk is full" if error.errno in (errno.ENOSPC, errno.EDQUOT)
+              else error.strerror or "it cannot be written")
+    return PartnerDeskError(f"Could not write {target}: {reason}. Nothing was exported; "
+                            "free some space or choose another folder.")
 
 
 def write_file(target: Path, data: bytes) -> None:

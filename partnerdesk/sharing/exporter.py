@@ -18,28 +18,38 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
+from sqlmodel import SQLModel
 
 from partnerdesk import __version__
+from partnerdesk.db import identity
 from partnerdesk.db import records as r
+from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import NotFoundError, PartnerDeskError
 from partnerdesk.services import funding_rules
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.people import known_people
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.versioning import is_deleted
-from partnerdesk.sharing import record_check, seal
+from partnerdesk.services.versioning import VersionState, is_deleted
+from partnerdesk.sharing import limits, record_check, seal
 from partnerdesk.sharing.bundle import (
     FORMAT_MAJOR,
     FORMAT_MINOR,
     FORMAT_NAME,
-    build_zip,
-    encode_lines,
-    write_file,
+    BundleWriter,
+    line_text,
 )
 from partnerdesk.sharing.merge import tombstone
-from partnerdesk.sharing.rows import chunks, line_of, read_rows, references, state_of, table_of
+from partnerdesk.sharing.rows import (
+    chunks,
+    line_of,
+    read_rows,
+    references,
+    state_of,
+    stream_lines,
+    table_of,
+)
 
 # internal notes, and "this one is us", which is true only at home
 PRIVATE_FIELDS = ("internal_notes", "is_us")
@@ -107,6 +117,17 @@ class Scope:
         if self.kind == "selection":
             return f"{len(self.items)} chosen records"
         return "everything"
+
+
+# The last bundle of everything for our laptops: the highest history entry and the change
+# number its snapshot held. A record's state as that bundle sent it is the state its first
+# history entry after that one kept (or its state now, when none follows): what the
+# importer merges in place of a deleted record's values (`merge.merge_held`).
+LAST_SENT_KEY = "last_full_export"
+# Deleted records whose held values the other laptops hold too ("type:id" -> revision),
+# noted by imports: such a record merges its values as they are when it comes back. A
+# bundle of everything sends every deleted record as its tombstone, so it clears them.
+VALUES_SENT_KEY = "deleted_values_sent"
 
 
 @dataclass
@@ -318,40 +339,102 @@ def _attachment_bytes(desk: Desk, lines: dict[str, list[dict[str, Any]]],
 def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
                   passphrase: str | None = None, progress: Progress | None = None,
                   recipient: str = "") -> ExportResult:
-    """Write a bundle file; the export is logged in this laptop's export log."""
+    """Write a bundle file; the export is logged in this laptop's export log.
+
+    Everything, for our own laptops, is streamed: one record type at a time, a chunk of
+    rows at a time, each line written into the zip as it is made (`_stream_lines`), so
+    an export holds a chunk of rows, not the database. Other scopes are read whole (they
+    are a part of it)."""
     scope = scope or Scope.everything()
     progress = progress or Progress()
     target = Path(target)
     if passphrase is not None:
         seal.check_passphrase(passphrase)
-    with desk.store.read() as session:
-        connection = session.connection()
-        rows = _collect(connection, scope, progress)
-        counter = desk.store.counter()
-    lines = _lines(rows, scope.for_partner, progress)
-    attachments = _attachment_bytes(desk, lines, progress)
-    counts = {name: len(found) for name, found in lines.items() if found}
     ours = desk.organizations.ours()
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT_NAME, "version": f"{FORMAT_MAJOR}.{FORMAT_MINOR}",
         "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "made_by": f"PartnerDesk {__version__}", "device_id": desk.store.device_id,
-        "counter": counter, "organization": ours.name if ours else "",
+        "counter": 0, "organization": ours.name if ours else "",
         # who typed what: the import preview and Conflicts name people, not device ids
         "people": {} if scope.for_partner else known_people(desk),
         "scope": {"kind": scope.kind, "partnership_id": scope.partnership_id,
                   "items": len(scope.items), "for_partner": scope.for_partner},
-        "counts": counts,
+        "counts": {},
     }
-    progress.report(len(RECORD_TYPES), len(RECORD_TYPES), "Packing the bundle…")
-    data = build_zip(manifest, {name: encode_lines(found) for name, found in lines.items()
-                                if found}, attachments)
-    if passphrase is not None:
-        data = seal.seal(data, passphrase)
+    streamed = scope.kind == "all" and not scope.for_partner and desk.address is None
+    with desk.store.read() as session, BundleWriter(target, sealed=passphrase is not None) \
+            as writer:
+        connection = session.connection()
+        manifest["counter"] = desk.store.counter()
+        # Where this snapshot stands in the history: what a full bundle sent (`LAST_SENT_KEY`)
+        history = HistoryEntry.__table__  # type: ignore[attr-defined]
+        sent = {"history": connection.execute(select(func.max(history.c.id))).scalar() or 0,
+                "counter": manifest["counter"]}
+        if streamed:
+            counts, attachments = _stream_records(desk, connection, writer, progress)
+        else:
+            rows = _collect(connection, scope, progress)
+            lines = _lines(rows, scope.for_partner, progress)
+            found = _attachment_bytes(desk, lines, progress)
+            for name, these in lines.items():
+                if these:
+                    writer.add_records(name, [line_text(line) for line in
+                                              sorted(these, key=_line_id)])
+            counts = {name: len(these) for name, these in lines.items() if these}
+            attachments = len(found)
+            for digest, data in sorted(found.items()):
+                writer.add_attachment(digest, data)
+        manifest["counts"] = counts
+        progress.report(len(RECORD_TYPES), len(RECORD_TYPES), "Packing the bundle…")
+        if desk.address is None:  # what a backup copied back by hand must not number again
+            identity.note_sent(desk.store.device_id, manifest["counter"])
+        writer.finish(manifest, passphrase)
     progress.check()
-    write_file(target, data)
     desk.log_export("bundle-sealed" if passphrase is not None else "bundle", target,
                     scope=scope.describe(), counts=counts,
                     recipient=recipient or ("partner" if scope.for_partner else "our laptops"))
-    return ExportResult(target, counts, len(attachments), passphrase is not None)
+    if scope.kind == "all" and not scope.for_partner and not desk.store.read_only:
+        desk.store.set_setting(LAST_SENT_KEY, sent)
+        desk.store.set_setting(VALUES_SENT_KEY, {})
+    return ExportResult(target, counts, attachments, passphrase is not None)
 
+
+def _line_id(line: dict[str, Any]) -> str:
+    return str(line["id"])
+
+
+def _stream_records(desk: Desk, connection: Connection, writer: "BundleWriter",
+                    progress: Progress) -> tuple[dict[str, int], int]:
+    """Every record type into the bundle, a chunk of rows at a time, in id order (a
+    record file is sorted by id); the attachments' bytes after them."""
+    counts: dict[str, int] = {}
+    attachment_lines: list[dict[str, Any]] = []
+    for done, (name, model) in enumerate(RECORD_TYPES.items()):
+        progress.report(done, len(RECORD_TYPES), "Writing records…")
+        if name == "attachment":  # few, and their bytes decide which travel
+            attachment_lines = [line_of(name, row["id"], _travelling(model, row))
+                                for row in read_rows(connection, model)]
+            continue
+        count = writer.add_records(name, stream_lines(connection, name, model, progress,
+                                                       limits.held_id))
+        if count:
+            counts[name] = count
+    box = {"attachment": attachment_lines}
+    found = _attachment_bytes(desk, box, progress)  # keeps those whose bytes are here
+    kept = sorted(box["attachment"], key=_line_id)
+    if kept:
+        counts["attachment"] = writer.add_records("attachment", [line_text(line)
+                                                                 for line in kept])
+    for digest, data in sorted(found.items()):
+        writer.add_attachment(digest, data)
+    return dict(sorted(counts.items(), key=lambda item: list(RECORD_TYPES).index(item[0]))), \
+        len(found)
+
+
+def _travelling(model: type[SQLModel], row: dict[str, Any]) -> VersionState:
+    """A row's state as it travels to our own laptops: a deleted one as its tombstone."""
+    state = state_of(model, row)
+    if state.deleted:
+        return tombstone(state, [column for column, _target, _nullable in references(model)])
+    return state

@@ -26,11 +26,11 @@ from typing import Any
 
 from pydantic import NaiveDatetime
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.identity import FORMER_KEY
-from partnerdesk.db.local import Conflict, ImportBatch
+from partnerdesk.db.local import Conflict, HistoryEntry, ImportBatch, Setting
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.db.registry import references as links_of
 from partnerdesk.services import validation
@@ -38,23 +38,32 @@ from partnerdesk.services.desk import Desk
 from partnerdesk.services.field_labels import field_label
 from partnerdesk.services.people import clean_people, known_people, learn
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import StatePut, Writer, user_fields
+from partnerdesk.services.store import DELETED_FIELD, StatePut, Writer, user_fields
 from partnerdesk.services.titles import title_of
-from partnerdesk.services.versioning import HIDDEN, VersionState, is_deleted, jsonable
+from partnerdesk.services.versioning import GONE, HIDDEN, VersionState, is_deleted, jsonable
 from partnerdesk.sharing import limits, record_check
 from partnerdesk.sharing.bundle import Bundle
-from partnerdesk.sharing.merge import FieldConflict, differing_fields, merge_held, states_equal
+from partnerdesk.sharing.exporter import LAST_SENT_KEY, VALUES_SENT_KEY
+from partnerdesk.sharing.merge import (
+    FieldConflict,
+    differing_fields,
+    merge_held,
+    replaced_deletions,
+    states_equal,
+)
 from partnerdesk.sharing.rows import (
     all_ids,
+    all_revs,
     field_kinds,
     read_revs,
     read_rows,
     state_of,
+    typed_row,
     typed_values,
 )
 
-# "already_deleted": a record this laptop never had, arriving in the Trash (a deletion
-# made elsewhere travels so that every laptop agrees; nothing is deleted here).
+# "already_deleted": a record this laptop never had, deleted elsewhere: its tombstone is
+# kept (an older copy arriving later stays deleted), out of the Trash (nothing to show).
 STATUSES = ("new", "updated", "unchanged", "deleted", "already_deleted", "conflict")
 
 
@@ -114,6 +123,8 @@ class _Planned:
     local: dict[str, Any] | None
     conflicts: list[FieldConflict]
     fields: tuple[str, ...]
+    # deleted, holding values the other laptops hold too (`exporter.VALUES_SENT_KEY`)
+    values_sent: bool = False
 
 
 @contextlib.contextmanager
@@ -229,10 +240,96 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
                                  "to correct the record and export again.")
 
 
+def _own_deletions(connection: Connection, record_type: str, record_id: str,
+                   mine: frozenset[str]) -> tuple[list[list[Any]], set[tuple[Any, Any]]]:
+    """The deletions of a record this laptop made (under any of its device ids `mine`),
+    as its history keeps them (an import that replaced one kept the state it replaced),
+    and the deletions its Conflicts already list for the record."""
+    history = HistoryEntry.__table__  # type: ignore[attr-defined]
+    earlier = []
+    for (state,) in connection.execute(select(history.c.state).where(
+            history.c.record_type == record_type, history.c.record_id == record_id)):
+        gone = ((state or {}).get("stamps") or {}).get(GONE)
+        if isinstance(gone, list) and len(gone) >= 2 and gone[1] in mine:
+            earlier.append(gone)
+    table = Conflict.__table__  # type: ignore[attr-defined]
+    listed = {(stamp[0], stamp[1]) for (stamp,) in connection.execute(
+        select(table.c.lost_stamp).where(table.c.record_type == record_type,
+                                         table.c.record_id == record_id,
+                                         table.c.field == DELETED_FIELD)) if stamp}
+    return earlier, listed
+
+
+def _sent_mark(connection: Connection) -> dict[str, int] | None:
+    """Where this laptop's last bundle of everything stood (`exporter.LAST_SENT_KEY`)."""
+    table = Setting.__table__  # type: ignore[attr-defined]
+    mark = connection.execute(select(table.c.value).where(
+        table.c.key == LAST_SENT_KEY)).scalar()
+    if not isinstance(mark, dict) or not all(
+            isinstance(mark.get(key), int) for key in ("history", "counter")):
+        return None
+    return mark
+
+
+def _values_sent(connection: Connection) -> dict[str, str]:
+    """Deleted records whose values the other laptops hold too: "type:id" -> the
+    revision they had then (a later change here makes the note stale)."""
+    table = Setting.__table__  # type: ignore[attr-defined]
+    found = connection.execute(select(table.c.value).where(
+        table.c.key == VALUES_SENT_KEY)).scalar()
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _note_values_sent(writer: Writer, planned: list[_Planned], noted: dict[str, str]) -> None:
+    """Note the deleted records this import leaves holding values that travelled, and
+    forget the ones it changed otherwise."""
+    touched = {f"{p.record_type}:{p.record_id}": p for p in planned}
+    if not touched and not noted:
+        return
+    connection = writer.session.connection()
+    known = {key: rev for key, rev in _values_sent(connection).items() if key not in touched}
+    known.update({key: p.merged.rev() for key, p in touched.items() if p.values_sent})
+    known.update(noted)
+    writer.session.merge(Setting(key=VALUES_SENT_KEY, value=known))
+
+
+def _last_sent(connection: Connection, model: type[SQLModel], record_type: str,
+               local: dict[str, Any], mark: dict[str, int] | None,
+               mine: frozenset[str]) -> VersionState | None:
+    """The record as this laptop's last bundle of everything sent it, when that was not
+    the state it holds now: the state its first history entry after the bundle kept.
+    None when the bundle did not hold it (made or brought in later) or when nothing
+    changed since (what was sent is the tombstone of the state held)."""
+    if mark is None:
+        return None
+    history = HistoryEntry.__table__  # type: ignore[attr-defined]
+    state = connection.execute(
+        select(history.c.state).where(history.c.record_type == record_type,
+                                      history.c.record_id == local["id"],
+                                      history.c.id > mark["history"])
+        .order_by(history.c.id).limit(1)).scalar()
+    if not state:  # nothing since, or it arrived after (an import's empty earlier state)
+        return None
+    earlier = state_of(model, {**local, **typed_row(model, state)})
+    if any(stamp[1] in mine and stamp[0] > mark["counter"]
+           for stamp in earlier.stamps.values()):
+        return None  # written here after the bundle (made after it: no history before)
+    return earlier
+
+
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
-          progress: Progress) -> tuple[list[_Planned], int]:
+          progress: Progress, mine: frozenset[str] = frozenset(),
+          noted: dict[str, str] | None = None, first_change: bool = False,
+          ) -> tuple[list[_Planned], int]:
+    """What the bundle changes here. With `first_change`, stop at the first record it
+    changes (once that record is checked), raising `_WillChangeRecords`: an import's
+    first look, made to learn whether a backup must come first. `noted` (when given)
+    receives the deleted records left as they are that now hold values that travelled
+    (`_note_values_sent`)."""
     record_check.check_for_laptop(connection, bundle.records, name)
     references = _References(connection, bundle)
+    sent = _sent_mark(connection)
+    values_sent = _values_sent(connection)
     # Incoming states are checked, never changed: only errors refuse a bundle.
     context = validation.Context(region=region, exists=references.exists, warnings=False)
     planned: list[_Planned] = []
@@ -240,12 +337,19 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
     total = bundle.record_count() or 1
     done = 0
     for record_type, model in RECORD_TYPES.items():
-        lines = bundle.records.get(record_type)
-        if not lines:
+        lines = bundle.records.get(record_type) or []
+        held = bundle.held.get(record_type)
+        if not lines and not held:
             continue
         progress.report(done, total, "Comparing records…")
-        done += len(lines)
-        revs = read_revs(connection, model, [line["id"] for line in lines])
+        done += len(lines) + len(held or ())
+        if held:
+            revs = all_revs(connection, model)
+            if any(revs.get(record_id) != rev for record_id, rev in held.items()):
+                raise _HeldChanged
+            unchanged += len(held)
+        else:
+            revs = read_revs(connection, model, [line["id"] for line in lines])
         rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
         unchanged += len(lines) - len(rest)
         local_rows = {row["id"]: row for row in read_rows(
@@ -263,14 +367,33 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                                       incoming.vv, incoming.delete_ctx)
                 status = "already_deleted" if merged.deleted else "new"
                 fields = tuple(sorted(incoming.values))
+                travelled = False  # a tombstone brings no values; nothing was held here
             else:
                 current = state_of(model, local)
-                result = merge_held(current, incoming, _link_columns(model))
+                key = f"{record_type}:{line['id']}"
+                travelled = current.deleted and values_sent.get(key) == local["rev"]
+                result = merge_held(current, incoming, _link_columns(model),
+                                    functools.partial(_last_sent, connection, model,
+                                                      record_type, local, sent, mine),
+                                    travelled)
                 merged = result.state
+                # deleted, with values that travelled: held alive when this laptop last
+                # sent everything, as others held them, or put back to what arrived
+                travelled = merged.deleted and (travelled or not current.deleted
+                                                or not incoming.deleted)
                 if states_equal(merged, current):
                     unchanged += 1
+                    if travelled and noted is not None and values_sent.get(key) != local["rev"]:
+                        noted[key] = local["rev"]
                     continue
                 conflicts = result.conflicts
+                if current.deleted and not merged.deleted and mine:
+                    earlier, listed = _own_deletions(connection, record_type, line["id"],
+                                                     mine)
+                    listed |= {(c.lost_stamp[0], c.lost_stamp[1]) for c in conflicts
+                               if c.field == DELETED_FIELD}
+                    conflicts = [*conflicts,
+                                 *replaced_deletions(current, merged, earlier, listed)]
                 fields = tuple(differing_fields(current, merged))
                 if conflicts:
                     status = "conflict"
@@ -282,8 +405,10 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 _check_links(model, record_type, incoming.values, references, name)
             else:
                 _validate(model, record_type, incoming.values, context, name)
+            if first_change:
+                raise _WillChangeRecords
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
-                                    conflicts, fields))
+                                    conflicts, fields, travelled))
     return planned, unchanged
 
 
@@ -314,11 +439,42 @@ def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle,
         from_organization=bundle.organization, made_at=str(bundle.manifest.get("made_at", "")))
 
 
+def _mine(desk: Desk) -> frozenset[str]:
+    """The device ids this laptop writes and wrote under."""
+    return frozenset([*desk.store.setting(FORMER_KEY, []), desk.store.device_id])
+
+
+class _HeldChanged(Exception):  # noqa: N818 - a signal, not an error
+    """A record the bundle held unparsed, as the state this laptop had when it was read
+    (`Bundle.held`), has changed here since: the bundle is read again in full."""
+
+
+def _in_full(bundle: Bundle) -> Bundle:
+    if bundle.reread is None:  # held lines without a way back to them: never made so
+        raise limits.BundleError("The records changed while the bundle was being read. "
+                                 "Nothing was imported; open the bundle again.")
+    return bundle.reread()
+
+
+def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None) -> Bundle:
+    """Read and check a bundle file to import here: a line that is exactly a state this
+    laptop holds (its revision and content) is counted as held, not parsed, so that a
+    re-import of a bundle already imported reads, hashes and compares, and little more
+    (`limits.held_id`). The plan checks those revisions again inside its transaction."""
+    with desk.store.read() as session:
+        connection = session.connection()
+        return limits.read_file(Path(path), passphrase,
+                                known=lambda name: all_revs(connection, RECORD_TYPES[name]))
+
+
 def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
                    progress: Progress | None = None) -> Preview:
     """What importing would do; nothing is written."""
     with _few_collections():
-        return _preview_bundle(desk, bundle, name, progress)
+        try:
+            return _preview_bundle(desk, bundle, name, progress)
+        except _HeldChanged:
+            return _preview_bundle(desk, _in_full(bundle), name, progress)
 
 
 def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
@@ -326,7 +482,7 @@ def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
     region = desk.settings.phone_region
     with desk.store.read() as session:
         planned, unchanged = _plan(session.connection(), bundle, region, name,
-                                   progress or Progress())
+                                   progress or Progress(), _mine(desk))
     return _preview(planned, unchanged, bundle, known_people(desk), desk.store.device_id)
 
 
@@ -393,23 +549,31 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
     backup_first = desk.address is not None
     try:
         return _apply(desk, bundle, source, progress, batch_id, name, backup_first=backup_first)
+    except _HeldChanged:
+        bundle = _in_full(bundle)
     except _WillChangeRecords:
+        pass
+    try:
         return _apply(desk, bundle, source, progress, batch_id, name, backup_first=True)
+    except _HeldChanged:  # changed here between the plan and its second making
+        return _apply(desk, _in_full(bundle), source, progress, batch_id, name,
+                      backup_first=True)
 
 
 def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
            name: str, *, backup_first: bool) -> ImportResult:
     region = desk.settings.phone_region
     people = known_people(desk)
-    people_ids = [*desk.store.setting(FORMER_KEY, []), desk.store.device_id]
+    people_ids = sorted(_mine(desk))
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id,
                               backup_reason="before-import" if backup_first else None) as writer:
             connection = writer.session.connection()
-            planned, unchanged = _plan(connection, bundle, region, name, progress)
-            if planned and not backup_first:
-                raise _WillChangeRecords
+            noted: dict[str, str] = {}
+            planned, unchanged = _plan(connection, bundle, region, name, progress,
+                                       frozenset(people_ids), noted,
+                                       first_change=not backup_first)
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
             # What follows for a bundle that changes no record is bookkeeping: the people
             # it names, the counter, the batch in the import history (as "unchanged").
@@ -417,6 +581,7 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
                   set(people_ids))
             written = _store_attachments(desk, bundle, planned, progress, connection)
             _write(writer, planned, progress)
+            _note_values_sent(writer, planned, noted)
             writer.observe_counter(_max_counter(bundle))
             counts = preview.counts()
             writer.session.add(ImportBatch(
@@ -472,11 +637,11 @@ def _import_file(desk: Desk, path: Path, passphrase: str | None, dry_run: bool,
                  progress: Progress | None,
                  ask_passphrase: Callable[[], str] | None) -> ImportResult:
     try:
-        bundle = limits.read_file(path, passphrase)
+        bundle = read_for_import(desk, path, passphrase)
     except limits.PassphraseNeeded:
         if ask_passphrase is None:
             raise
-        bundle = limits.read_file(path, ask_passphrase())
+        bundle = read_for_import(desk, path, ask_passphrase())
     if dry_run:
         return ImportResult(preview_bundle(desk, bundle, path.name, progress))
     return import_bundle(desk, bundle, source=str(path), progress=progress, name=path.name)

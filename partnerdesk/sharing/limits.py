@@ -13,11 +13,14 @@ What needs the database (this laptop's own writes, its records' types) and the
 business rules are checked by the importer before it plans anything.
 """
 
+import hashlib
 import io
 import json
 import re
+import sys
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,12 @@ class BundleError(PartnerDeskError):
     """The file cannot be imported; nothing was changed."""
 
 
+# What this laptop holds of a record type: record id -> revision (`Held` in the importer's
+# words). Given to the reader, it lets a line that is exactly a state held here pass
+# unparsed (`held_id`): a re-import of the same bundle then reads, hashes and compares.
+Known = Callable[[str], Mapping[str, str]]
+
+
 def _not_a_number(constant: str) -> Any:
     raise ValueError(f"{constant} is not a number JSON may hold")
 
@@ -77,16 +86,22 @@ class PassphraseNeeded(BundleError):
                          "sender gave you.")
 
 
-def read_file(path: Path, passphrase: str | None = None) -> Bundle:
+def read_file(path: Path, passphrase: str | None = None, known: Known | None = None) -> Bundle:
+    """Read and check a bundle file; with `known`, the lines that are states this laptop
+    holds already are counted in `Bundle.held` instead of parsed (see `held_id`)."""
     path = Path(path)
     if not path.is_file():
         raise BundleError(f"There is no file at {path}. Choose the bundle file again.")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise BundleError(f"{path.name} is too large to be a PartnerDesk bundle.")
-    return read_bundle(path.read_bytes(), passphrase, name=path.name)
+    bundle = read_bundle(path.read_bytes(), passphrase, name=path.name, known=known)
+    if known is not None:
+        bundle.reread = lambda: read_file(path, passphrase)
+    return bundle
 
 
-def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This file") -> Bundle:
+def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This file",
+                known: Known | None = None) -> Bundle:
     if seal.is_sealed(data):
         if passphrase is None:
             raise PassphraseNeeded()
@@ -99,8 +114,7 @@ def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This fi
     with archive:
         infos = _check_members(archive, name)
         manifest = _read_manifest(archive, infos, name)
-        contents = _read_listed(archive, infos, manifest, name)
-    return _parse(manifest, contents, name)
+        return _read_listed(archive, infos, manifest, name, known)
 
 
 def _safe_name(member: str) -> bool:
@@ -147,10 +161,10 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> dict[str, zipfile.Zip
     return by_name
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
-                 name: str) -> bytes:
-    """Read at most `limit` bytes, counting what actually comes out (headers can lie)."""
-    chunks: list[bytes] = []
+def _member_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
+                   name: str) -> Iterator[bytes]:
+    """A member's bytes a megabyte at a time, at most `limit` of them, counting what
+    actually comes out (headers can lie)."""
     size = 0
     try:
         with archive.open(info) as handle:
@@ -159,12 +173,17 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
                 if size > limit or size > info.file_size:
                     raise BundleError(f"{name} holds a file bigger than it declares, which "
                                       "only a harmful file does. It was not imported.")
-                chunks.append(block)
+                yield block
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
             zlib.error) as error:  # zlib.error: a flipped bit in compressed data
         raise BundleError(f"{name} is damaged ({info.filename} cannot be read). Ask the "
                           "sender for a fresh copy.") from error
-    return b"".join(chunks)
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
+                 name: str) -> bytes:
+    """Read at most `limit` bytes, counting what actually comes out (headers can lie)."""
+    return b"".join(_member_blocks(archive, info, limit, name))
 
 
 def _read_manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
@@ -203,7 +222,11 @@ def _read_manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
 
 
 def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
-                 manifest: dict[str, Any], name: str) -> dict[str, bytes]:
+                 manifest: dict[str, Any], name: str, known: Known | None) -> Bundle:
+    """Every listed member, checked against its hash; record members are read a block at
+    a time and their lines checked as they come (`_record_lines`), so a bundle is never
+    held whole as text; a member whose hash does not match is refused when it ends,
+    before the bundle is used."""
     listed: dict[str, str] = manifest["members"]
     missing = sorted(set(listed) - set(infos))
     if missing:
@@ -213,17 +236,178 @@ def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
     if unlisted:
         raise BundleError(f"{name} holds a file its manifest does not list "
                           f"({unlisted[0]}). It was not imported.")
-    contents: dict[str, bytes] = {}
+    bundle = Bundle(manifest=manifest)
+    types_of: dict[str, str] = {}  # record id -> its type: one id names one record
     budget = MAX_TOTAL_BYTES
     for member, digest in listed.items():
-        limit = min(budget, MAX_RECORDS_MEMBER) if member.startswith(RECORDS_DIR) else budget
-        data = _read_member(archive, infos[member], limit, name)
+        if member.startswith(RECORDS_DIR):
+            record_type = member[len(RECORDS_DIR):-len(".jsonl")] \
+                if member.endswith(".jsonl") else ""
+            wanted = bool(TYPE_NAME.match(record_type)) and record_type in RECORD_TYPES
+            budget -= _record_member(archive, infos[member], digest,
+                                     min(budget, MAX_RECORDS_MEMBER), name,
+                                     record_type if wanted else None, bundle, types_of, known)
+            continue
+        data = _read_member(archive, infos[member], budget, name)
         budget -= len(data)
-        if sha256_hex(data) != digest.lower():
-            raise BundleError(f"{name} was changed or damaged after it was made ({member} "
-                              "does not match its checksum). Ask the sender for a fresh copy.")
-        contents[member] = data
-    return contents
+        _check_digest(data, digest, member, name)
+        if member.startswith(ATTACHMENTS_DIR):
+            sha = member[len(ATTACHMENTS_DIR):]
+            if not SHA256.match(sha) or sha256_hex(data) != sha:
+                raise BundleError(f"{name} holds an attachment whose content does not match "
+                                  "its name. It was not imported.")
+            bundle.attachments[sha] = data
+        # any other member: one a newer minor version added, listed, checked, not needed
+    missing_bytes = record_check.attachment_digests(bundle.records.get("attachment", [])) \
+        - bundle.attachments.keys()
+    if missing_bytes:
+        raise BundleError(f"{name} lists an attached file whose content it does not hold. "
+                          "It was not imported; ask the sender to export it again.")
+    return bundle
+
+
+def _check_digest(data: bytes | Any, digest: str, member: str, name: str) -> None:
+    found = data.hexdigest() if hasattr(data, "hexdigest") else sha256_hex(data)
+    if found != digest.lower():
+        raise BundleError(f"{name} was changed or damaged after it was made ({member} "
+                          "does not match its checksum). Ask the sender for a fresh copy.")
+
+
+def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str, limit: int,
+                   name: str, record_type: str | None, bundle: Bundle,
+                   types_of: dict[str, str], known: Known | None) -> int:
+    """One records member into `bundle` (nothing of a type this version does not know);
+    returns its size. Its hash is checked when it ends, before anything uses it."""
+    hasher = hashlib.sha256()
+    size = 0
+    lines: list[dict[str, Any]] = []
+    held: dict[str, str] = {}
+    seen: set[str] = set()
+    # Attachments are always read in full: their hashes tell which bytes must be here.
+    holds = known(record_type) if known is not None and record_type not in (
+        None, "attachment") else {}
+    marker = b',"type":"' + (record_type or "").encode() + b'"'
+    stamps: dict[tuple[int, str], list[Any]] = {}
+
+    def blocks() -> Iterator[bytes]:
+        nonlocal size
+        for block in _member_blocks(archive, info, limit, name):
+            size += len(block)
+            hasher.update(block)
+            yield block
+
+    if record_type is None:  # a type this version does not know: checked, not read
+        for _block in blocks():
+            pass
+        _check_digest(hasher, digest, info.filename, name)
+        return size
+    for number, raw in enumerate(_split_lines(blocks()), start=1):
+        record_id = held_id(raw, marker, holds) if holds else None
+        if record_id is not None:
+            held[record_id] = holds[record_id]
+        elif raw and not raw.isspace():
+            record_id = _full_line(raw, record_type, f"{info.filename} line {number}",
+                                   name, lines, stamps)
+        else:
+            continue
+        if record_id in seen or record_id in types_of:
+            raise _problem(name, f"{info.filename} line {number}",
+                           "the same record twice" if record_id in seen
+                           else "the id of a record of another type")
+        seen.add(record_id)
+    _check_digest(hasher, digest, info.filename, name)
+    types_of.update(dict.fromkeys(seen, record_type))
+    bundle.records[record_type] = lines
+    if held:
+        bundle.held[record_type] = held
+    return size
+
+
+def _split_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """Lines split at newlines only: a value may hold any other line separator (U+2028,
+    a form feed), which canonical JSON writes as it is."""
+    rest = b""
+    for block in blocks:
+        parts = (rest + block).split(b"\n")
+        rest = parts.pop()
+        yield from parts
+    if rest:
+        yield rest
+
+
+def _full_line(raw: bytes, record_type: str, where: str, name: str,
+               lines: list[dict[str, Any]], stamps: dict[tuple[int, str], list[Any]]) -> str:
+    """A line parsed and checked in full, added to `lines`; returns its id."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _problem(name, where.rsplit(" line ", 1)[0], "not UTF-8 text") from error
+    try:
+        parsed = parse_json(text)
+    except ValueError as error:
+        raise _problem(name, where, "not JSON") from error
+    line = check_line(parsed, record_type, where, name)
+    lines.append(_shared(line, stamps))
+    return str(line["id"])
+
+
+def _shared(line: dict[str, Any], stamps: dict[tuple[int, str], list[Any]]) -> dict[str, Any]:
+    """The line with one string object for each field name and device id, however many
+    records name them: a JSON reader makes a new one for every occurrence, which is most
+    of a large bundle's memory once parsed (15 stamps a contact, each naming a device)."""
+    intern = sys.intern
+    line["values"] = {intern(key): value for key, value in line["values"].items()}
+    # A stamp without a context is one list for all the fields one write set: stamp
+    # lists are never changed in place (a merge makes new ones).
+    line["stamps"] = {intern(key): stamps.setdefault((stamp[0], stamp[1]), [
+                          stamp[0], intern(stamp[1])]) if len(stamp) == 2
+                      else [stamp[0], intern(stamp[1]), stamp[2]]
+                      for key, stamp in line["stamps"].items()}
+    line["vv"] = {intern(key): value for key, value in line["vv"].items()}
+    if line["delete_ctx"]:
+        line["delete_ctx"] = {intern(key): value for key, value in line["delete_ctx"].items()}
+    return line
+
+
+# The start of a canonical line up to its stamps: the deletion context (a flat object, so
+# its first `}` ends it), then the id and revision (group 1, taken out for the hash).
+_HEAD = re.compile(rb'\{"delete_ctx":\{[^}]*\}(,"id":"([^"\\]{1,200})","rev":"([0-9a-f]{32})")'
+                   rb'(?=,"stamps":\{)')
+_VALUES = b',"values":{'
+
+
+def held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | None:
+    """The record id when a line is a state this laptop holds, byte for byte; else None.
+
+    A line is canonical JSON: `{"delete_ctx":{…},"id":"…","rev":"…","stamps":{…},
+    "type":"…","values":{…},"vv":{…}}`. Without its id, revision and type it is the text
+    its revision hashes; when that text hashes to the revision held here for the id, it
+    is the held state (a line whose content was changed under its old revision hashes to
+    something else). The id and revision must sit right after the deletion context and
+    the type right before the top-level values (the first `,"values":{`: no stamp or
+    vector holds an object under a key), so the line reads as exactly that state with
+    its id, revision and type. Anything not exactly so is parsed and checked in full, as
+    before: this never refuses a line, and accepts only what a full check would find
+    unchanged.
+    """
+    found = _HEAD.match(raw)
+    if found is None:
+        return None
+    try:
+        record_id = found.group(2).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    rev = found.group(3).decode("ascii")
+    if holds.get(record_id) != rev:
+        return None
+    after = found.end()
+    kind = raw.find(type_marker, after)
+    if kind < 0 or raw.find(_VALUES, after) != kind + len(type_marker):
+        return None
+    payload = hashlib.sha256(raw[:found.start(1)])
+    payload.update(raw[after:kind])
+    payload.update(raw[kind + len(type_marker):])
+    return record_id if payload.hexdigest()[:32] == rev else None
 
 
 def _problem(name: str, where: str, what: str) -> BundleError:
@@ -284,50 +468,3 @@ def check_line(line: Any, record_type: str, where: str, name: str) -> dict[str, 
     except record_check.ShapeProblem as problem:
         raise _problem(name, where, str(problem)) from None
     return checked
-
-
-def _parse(manifest: dict[str, Any], contents: dict[str, bytes], name: str) -> Bundle:
-    bundle = Bundle(manifest=manifest)
-    types_of: dict[str, str] = {}  # record id -> its type: one id names one record
-    for member, data in contents.items():
-        if member.startswith(ATTACHMENTS_DIR):
-            digest = member[len(ATTACHMENTS_DIR):]
-            if not SHA256.match(digest) or sha256_hex(data) != digest:
-                raise BundleError(f"{name} holds an attachment whose content does not match "
-                                  "its name. It was not imported.")
-            bundle.attachments[digest] = data
-            continue
-        if not (member.startswith(RECORDS_DIR) and member.endswith(".jsonl")):
-            continue  # a member a newer minor version added: listed, checked, not needed
-        record_type = member[len(RECORDS_DIR):-len(".jsonl")]
-        if not TYPE_NAME.match(record_type) or record_type not in RECORD_TYPES:
-            continue  # a record type this version does not know
-        lines: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise _problem(name, member, "not UTF-8 text") from error
-        for number, raw in enumerate(text.splitlines(), start=1):
-            if not raw.strip():
-                continue
-            where = f"{member} line {number}"
-            try:
-                parsed = parse_json(raw)
-            except ValueError as error:
-                raise _problem(name, where, "not JSON") from error
-            line = check_line(parsed, record_type, where, name)
-            if line["id"] in seen:
-                raise _problem(name, where, "the same record twice")
-            if line["id"] in types_of:
-                raise _problem(name, where, "the id of a record of another type")
-            seen.add(line["id"])
-            lines.append(line)
-        types_of.update(dict.fromkeys(seen, record_type))
-        bundle.records[record_type] = lines
-    missing = record_check.attachment_digests(bundle.records.get("attachment", [])) \
-        - bundle.attachments.keys()
-    if missing:
-        raise BundleError(f"{name} lists an attached file whose content it does not hold. "
-                          "It was not imported; ask the sender to export it again.")
-    return bundle

@@ -13,6 +13,7 @@ beside the merged state, never inside it: which laptop sees which loss depends o
 order bundles arrive, and keeping them out is what lets record states converge.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,6 +145,33 @@ def _lost_deletion(deletion: list[Any], state: VersionState,
                          list(max(survivors, key=_point)), kept_local)
 
 
+def replaced_deletions(held: VersionState, state: VersionState,
+                       earlier: list[list[Any]], listed: set[tuple[Any, Any]],
+                       ) -> list[FieldConflict]:
+    """This laptop's own deletions of a record that a concurrent deletion made elsewhere
+    replaced in the held state, when the alive merged `state` undoes them.
+
+    Two deletions of one record are two writes of one value to the hidden `_gone`
+    field: merging them agrees (the record stays deleted, nothing to list) and keeps
+    only the larger stamp. When an edit or a "keep this one" made without seeing either
+    then brings the record back, `merge` lists the deletion the held state names; the
+    other one, typed here, would be lost with nothing said where it was typed.
+    `earlier`: `_gone` stamps written here (read from this laptop's history);
+    `listed`: the deletions already in this laptop's Conflicts for the record."""
+    if not held.deleted or state.deleted:
+        return []
+    named = _point(deletion_write(held))
+    found: list[FieldConflict] = []
+    for deletion in sorted({_point(d): d for d in earlier}.values(), key=_point):
+        point = _point(deletion)
+        if point == named or point in listed or not covered(deletion, held.delete_ctx):
+            continue  # the held deletion itself, listed already, or not part of it
+        lost = _lost_deletion(list(deletion), state, False)
+        if lost is not None:
+            found.append(lost)
+    return found
+
+
 def tombstone(state: VersionState, links: list[str]) -> VersionState:
     """A deleted state as it travels: of its values only the ids of the records it is
     linked to (`links`: a laptop that never had it still stores it in its Trash, and
@@ -156,20 +184,32 @@ def tombstone(state: VersionState, links: list[str]) -> VersionState:
                         vv=dict(state.vv), delete_ctx=dict(state.delete_ctx))
 
 
-def merge_held(local: VersionState, incoming: VersionState,
-               links: list[str]) -> MergeResult:
+def merge_held(local: VersionState, incoming: VersionState, links: list[str],
+               last_sent: Callable[[], VersionState | None] | None = None,
+               values_sent: bool = False) -> MergeResult:
     """`merge` of the state this laptop holds with an incoming one, as the other
     laptops merge what this laptop sent them.
 
     A deleted record travels as its tombstone, without values; the values it still
-    holds here serve only its Trash. When the incoming state brings it back (a restore
-    or an edit made without seeing the deletion), every other laptop merged that
-    tombstone, so this one merges it too: otherwise values typed here before the
-    deletion, which never travelled, would win here and nowhere else."""
+    holds here serve only its Trash. When an incoming state with values meets it (a
+    restore or an edit made without seeing the deletion brings it back; or a laptop
+    that has not heard of the deletion yet sends it alive), the other laptops merge what
+    this one sent, so this one merges that too: otherwise values typed here before the
+    deletion, which never travelled, would win here and nowhere else. What it sent is
+    its tombstone, and, when its last bundle of everything still held the record alive
+    (`last_sent`: that state, or None), the values that bundle carried.
+
+    `values_sent`: the values held here are ones the other laptops hold too (the record
+    was deleted here by an import after this laptop last sent everything, or its values
+    were put back to what arrived, as here): they merge as they are."""
     result = merge(local, incoming)
-    if not local.deleted or result.state.deleted:
-        return result
-    sent = merge(tombstone(local, links), incoming)
+    if not local.deleted or values_sent or incoming.deleted:
+        return result  # alive, values that travelled, or a tombstone (no values) arriving
+    base = tombstone(local, links)
+    earlier = last_sent() if last_sent is not None else None
+    if earlier is not None and not earlier.deleted:
+        base = merge_states(earlier, base)
+    sent = merge(base, incoming)
     state = sent.state
     # a field neither side sent (left out of a partner's bundle) keeps what is here
     kept = {name: value for name, value in local.values.items()

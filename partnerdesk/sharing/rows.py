@@ -7,11 +7,12 @@ revisions, history and search index.
 """
 
 import functools
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Float, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
@@ -19,7 +20,7 @@ from partnerdesk.db.engine import placeholder
 from partnerdesk.db.registry import references as references  # re-exported: the exporter
 from partnerdesk.services.store import user_fields
 from partnerdesk.services.validation import field_kinds as all_field_kinds
-from partnerdesk.services.versioning import VersionState, jsonable
+from partnerdesk.services.versioning import VersionState, canonical_json, jsonable
 
 CHUNK = 500
 
@@ -55,6 +56,13 @@ def read_revs(connection: Connection, model: type[SQLModel],
         revs.update(connection.exec_driver_sql(
             f"SELECT id, rev FROM {table.name} WHERE id IN ({marks})", tuple(chunk)).all())
     return revs
+
+
+def all_revs(connection: Connection, model: type[SQLModel]) -> dict[str, str]:
+    """Every record id of a type with its revision (one scan: cheaper than by id for
+    most of a table)."""
+    return dict(connection.exec_driver_sql(
+        f"SELECT id, rev FROM {table_of(model).name}").all())
 
 
 def all_ids(connection: Connection, model: type[SQLModel]) -> set[str]:
@@ -143,3 +151,103 @@ def typed_row(model: type[SQLModel], data: dict[str, Any]) -> dict[str, Any]:
             value = typed_value(model, name, value)
         row[name] = value
     return row
+
+
+STREAM_CHUNK = 2_000  # rows fetched at a time by `stream_lines`
+
+
+def _json_column(value: Any) -> Any:
+    if isinstance(value, str):
+        # most lists (tags, websites) are empty: no parser needed for them
+        return [] if value == "[]" else {} if value == "{}" else json.loads(value)
+    return value
+
+
+def _datetime_column(value: Any) -> Any:
+    if value is None:
+        return None
+    return (datetime.fromisoformat(value) if isinstance(value, str) else value).isoformat()
+
+
+def _date_column(value: Any) -> Any:
+    if value is None:
+        return None
+    return (date.fromisoformat(value) if isinstance(value, str) else value).isoformat()
+
+
+def _bool_column(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _float_column(value: Any) -> Any:
+    return None if value is None else float(value)
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _column_readers(model: type[SQLModel]) -> tuple[tuple[str, Any], ...]:
+    """For each user field, how its stored value becomes the value a bundle line holds
+    (`line_of`'s `jsonable(normalise(...))` of what the ORM reads)."""
+    table = table_of(model)
+    found = []
+    for name in user_fields(model):
+        kind = table.c[name].type
+        if isinstance(kind, JSON):
+            reader = _json_column
+        elif isinstance(kind, DateTime):
+            reader = _datetime_column
+        elif isinstance(kind, Date):
+            reader = _date_column
+        elif isinstance(kind, Boolean):
+            reader = _bool_column
+        elif isinstance(kind, Float):
+            reader = _float_column
+        else:
+            reader = _as_it_is
+        found.append((name, reader))
+    return tuple(found)
+
+
+def stream_lines(connection: Connection, record_type: str, model: type[SQLModel],
+                 progress: Any, check_line: Any) -> Iterator[bytes]:
+    """Every record of a type as bundle lines (canonical JSON bytes), in id order, a
+    chunk of rows at a time: what `line_of(state_of(row))` gives (a deleted record as its
+    `tombstone`), read from the driver's plain values instead of ORM-typed rows, with
+    the stored revision. A line whose text does not hash to its stored revision
+    (`check_line`: the importer's own test) is made again with the revision computed,
+    so a bundle line always carries the revision of its content."""
+    from partnerdesk.sharing.merge import tombstone  # (merge imports this module)
+
+    readers = _column_readers(model)
+    names = [name for name, _reader in readers]
+    links = [column for column, _target, _nullable in references(model)]
+    quoted = ", ".join(f'"{name}"' for name in [*names, "stamps", "vv", "delete_ctx",
+                                                  "rev", "id"])
+    marker = b',"type":"' + record_type.encode() + b'"'
+    result = connection.exec_driver_sql(
+        f"SELECT {quoted} FROM {table_of(model).name} ORDER BY id")
+    width = len(names)
+    while rows := result.fetchmany(STREAM_CHUNK):
+        progress.check()
+        for row in rows:
+            values = {name: reader(value) for (name, reader), value
+                      in zip(readers, row[:width], strict=True)}
+            stamps = _json_column(row[width]) or {}
+            vv = _json_column(row[width + 1]) or {}
+            delete_ctx = _json_column(row[width + 2]) or {}
+            record_id = row[width + 4]
+            state = VersionState(values, stamps, vv, delete_ctx)
+            if state.deleted:
+                yield canonical_json(line_of(record_type, record_id,
+                                             tombstone(state, links))).encode("utf-8")
+                continue
+            text = canonical_json({"delete_ctx": delete_ctx, "id": record_id,
+                                   "rev": row[width + 3], "stamps": stamps,
+                                   "type": record_type, "values": values,
+                                   "vv": vv}).encode("utf-8")
+            if check_line(text, marker, {record_id: row[width + 3]}) is None:
+                text = canonical_json(line_of(record_type, record_id, state)).encode("utf-8")
+            yield text

@@ -24,6 +24,9 @@ from partnerdesk.ui import theme
 from partnerdesk.ui.errors import install_excepthook, show_error
 from partnerdesk.ui.main_window import MainWindow
 
+REPORTS_WARM_UP_MS = 3000
+"""How long after the first screen is painted the report process starts its imports."""
+
 if TYPE_CHECKING:
     from partnerdesk.services import Desk
 
@@ -88,6 +91,9 @@ def show_desk(window: MainWindow, desk: "Desk", today: date | None = None) -> An
     # The daily backup starts once the first screen is on show, in a low-priority process:
     # never before it or beside it.
     after_next_paint(window, desk.start_daily_backup)
+    # The report process gets ready a little later, so as not to compete with the lists.
+    after_next_paint(window, lambda: QTimer.singleShot(REPORTS_WARM_UP_MS, window,
+                                                       desk.reports.warm_up))
     desk.store.hear_others()  # after the screens subscribed: nothing is missed on screen
     if desk.address is None:  # the recent list holds files
         from partnerdesk.ui.databases import remember

@@ -86,7 +86,7 @@ class PreferencesDialog(QDialog):
         self.choose_backups = QPushButton(self.tr("C&hoose…"))
         self.choose_backups.setAccessibleName(self.tr("Choose the backups folder"))
         self.choose_backups.clicked.connect(self.choose_backups_folder)
-        self.default_backups = QPushButton(self.tr("Use the &default"))
+        self.default_backups = QPushButton(self.tr("&Use the default"))
         self.default_backups.setAccessibleName(self.tr("Keep backups beside the database"))
         self.default_backups.setToolTip(self.tr("Keep backups in a folder beside the "
                                                 "database file."))
@@ -106,7 +106,7 @@ class PreferencesDialog(QDialog):
         form.addRow(self.tr("&Phone region:"), self.region)
         form.addRow(self.tr("&Date format:"), self.date_format)
         form.addRow(self.tr("&Reminder horizon:"), self.horizon)
-        form.addRow(self.tr("Report &paper size:"), self.page_size)
+        form.addRow(self.tr("Report paper si&ze:"), self.page_size)
         backups_label = QLabel(self.tr("&Backups folder:"))
         backups_label.setBuddy(self.choose_backups)  # Alt+B: the folder is chosen, not typed
         form.addRow(backups_label, backups_row)

@@ -183,6 +183,7 @@ class ReportsView(QWidget):
         self.reload_choices()
         self._update_fields()
         self._set_have_pdf(False)
+        desk.reports.warm_up()  # a person who opens Reports is about to make one
 
     # -- choices ------------------------------------------------------------------
     def settings_changed(self, key: str) -> None:
@@ -244,8 +245,9 @@ class ReportsView(QWidget):
         self.make_button.setEnabled(False)
         self.status.setText(self.tr("Making the report…"))
 
-        def work(progress: Progress) -> bytes:
-            return reports.build_pdf(options, progress)
+        def work(progress: Progress) -> tuple[bytes, list[QImage]]:
+            pdf = reports.build_pdf(options, progress)
+            return pdf, pdf_page_images(pdf, PREVIEW_SCALE)  # drawn here, not on the UI
 
         self.task = (DeskOp(self, work).success(self._show_pdf).failure(self._failed)
                      .with_progress(self.tr("Making the report…")).without_database()
@@ -259,10 +261,9 @@ class ReportsView(QWidget):
         if not isinstance(error, Cancelled):
             show_error(self, error)
 
-    def _show_pdf(self, data: Any) -> None:
+    def _show_pdf(self, made: tuple[bytes, list[QImage]]) -> None:
         self.make_button.setEnabled(True)
-        self.pdf = bytes(data)
-        images = pdf_page_images(self.pdf, PREVIEW_SCALE)
+        self.pdf, images = bytes(made[0]), made[1]
         while self.pages_layout.count():
             item = self.pages_layout.takeAt(0)
             if item.widget() is not None:

@@ -253,7 +253,7 @@ class SharingView(QWidget):
         layout.addWidget(self.preview_label)
         labels = {"new": self.tr("New"), "updated": self.tr("Updated"),
                   "deleted": self.tr("Deleted here"),
-                  "already_deleted": self.tr("Already deleted (arrives in the Trash)"),
+                  "already_deleted": self.tr("Already deleted here"),
                   "conflict": self.tr("In conflict")}
         self.preview_model: RowTableModel[PreviewItem] = RowTableModel([
             ColumnSpec(self.tr("What happens"), lambda i: labels[i.status]),

@@ -59,6 +59,7 @@ def test_set_changes_a_record_found_by_name_with_history(
     (["set", "planet", "Mercy General", "notes=x"], "“planet” is not a kind of record"),
     (["set", "organization", "Mercy General", "notes"], "is not FIELD=VALUE"),
     (["set", "organization", "Mercy General", "status=sleeping"], "Status must be one of"),
+    (["set", "organization", "Mercy General", "tags=food"], "tags takes a JSON list"),
 ])
 def test_set_refuses_bad_input_and_changes_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:
@@ -71,6 +72,28 @@ def test_set_refuses_bad_input_and_changes_nothing(
     assert code == 1 and says in err and err.count("\n") == 1
     with Desk.open(db) as desk:
         assert [(o.id, o.rev) for o in desk.organizations.list()] == before
+
+
+def test_add_and_set_read_dates_with_times_and_lists(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A meeting's start is a date and time; tags are a list (both were taken as text,
+    and the date and time reached the database: exit 2)."""
+    from datetime import datetime
+
+    db = str(tmp_path / "a.db")
+    run(capsys, "--db", db, "init", "--our-name", "Eastside")
+    code, out, err = run(capsys, "--db", db, "add", "meeting", "title=Board",
+                         "starts_at=2026-03-01T10:00", "--json")
+    assert code == 0, err
+    meeting = json.loads(out)["id"]
+    code, _, err = run(capsys, "--db", db, "set", "organization", "Eastside",
+                       'tags=["food", "housing"]')
+    assert code == 0, err
+    with Desk.open(db) as desk:
+        assert desk.meetings.get(meeting).starts_at == datetime(2026, 3, 1, 10)
+        assert desk.organizations.ours().tags == ["food", "housing"]
+    code, _, err = run(capsys, "--db", db, "set", "meeting", meeting, "starts_at=soon")
+    assert code == 1 and "a date and time such as" in err
 
 
 def test_init_from_a_colleagues_bundle_adopts_their_organization(

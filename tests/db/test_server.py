@@ -5,6 +5,7 @@ and every command on a server URL (--db and $PARTNERDESK_DB)."""
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -321,3 +322,97 @@ def test_other_peoples_saves_are_heard_and_ones_own_are_not_repeated(office: str
             arrived.clear()
         assert [(c.record_id, c.action, c.fields) for c in heard] == [
             (contact.id, "updated", ("role",)), (contact.id, "updated", ("notes",))]
+
+
+# -- change numbers: no save waits for another's, and a save always beats what it saw ------
+
+def _notes_stamp(desk: Desk, record_id: str) -> list:
+    return list(desk.contacts.get(record_id).stamps["notes"])
+
+
+def test_a_save_in_progress_holds_no_lock_that_other_peoples_saves_wait_for(
+        office: str) -> None:
+    """The counter row is not locked while a save's transaction is open (it was, and ten
+    people saving at once queued behind each other's saves)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    with Desk.open(office) as ana:
+        first = ana.contacts.create(name="Ana's contact")
+        second = ana.contacts.create(name="Bea's contact")
+        url = make_url(office)
+        with ana.store.write() as writer:
+            row = writer.session.get(type(first), first.id)
+            writer.update(row, {"notes": "Calls back on Mondays."})
+            # Another person's save, from another connection, while this one is open:
+            # neither the counter row nor the other record is locked.
+            with psycopg.connect(host=url.host, port=url.port, user=url.username,
+                                 dbname=url.database) as other:
+                other.execute("SELECT value FROM settings WHERE key = 'lamport_counter' "
+                              "FOR UPDATE NOWAIT")
+                other.execute("SELECT id FROM contacts WHERE id = %s FOR UPDATE NOWAIT",
+                              (second.id,))
+        assert ana.contacts.get(first.id).notes == "Calls back on Mondays."
+
+
+def test_a_save_beats_every_stamp_of_the_record_it_replaces(office: str) -> None:
+    """Each session numbers its saves from numbers it reserved; a record saved meanwhile
+    by someone whose numbers are higher still gets a higher stamp, so a bundle carrying
+    both values to a laptop keeps the later one."""
+    with Desk.open(office) as ana, Desk.open(office) as bea:
+        contact = ana.contacts.create(name="Zoë Martín")  # ana reserves her numbers
+        bea.contacts.create(name="Someone else")  # bea reserves the next ones
+        shown = bea.contacts.get(contact.id)
+        bea.contacts.update(contact.id, rev=shown.rev, notes="Bea's note")
+        theirs = _notes_stamp(ana, contact.id)
+        shown = ana.contacts.get(contact.id)
+        ana.contacts.update(contact.id, rev=shown.rev, notes="Ana's note, after Bea's")
+        ours = _notes_stamp(ana, contact.id)
+        assert (ours[0], ours[1]) > (theirs[0], theirs[1])
+        assert ours[2] == {theirs[1]: theirs[0]}  # and it had seen Bea's value
+        # the counter is past every number used: what a bundle's manifest says
+        assert ana.store.counter() >= ours[0]
+        assert bea.store.counter() >= ours[0]
+
+
+def test_numbers_seen_in_an_import_are_beaten_by_the_next_save(office: str) -> None:
+    with Desk.open(office) as ana:
+        contact = ana.contacts.create(name="Zoë Martín")
+        with ana.store.write() as writer:
+            writer.observe_counter(10_000)
+        assert ana.store.counter() >= 10_000
+        ana.contacts.update(contact.id, notes="After the import")
+        assert _notes_stamp(ana, contact.id)[0] > 10_000
+
+
+# -- a wrong password ---------------------------------------------------------------------
+
+def _files_holding(folder: Path, secret: str) -> list[str]:
+    return [str(path) for path in folder.rglob("*") if path.is_file()
+            and secret.encode() in path.read_bytes()]
+
+
+def test_a_wrong_password_on_the_command_line_is_a_sentence_and_nothing_opens(
+        office: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    from tests.engines import password_role
+
+    with Desk.open(office) as desk:
+        desk.contacts.create(name="Ida Brandt")
+    with password_role(office) as (name, password):
+        url = make_url(office).set(username=name)
+        wrong = url.set(password="not-" + password).render_as_string(hide_password=False)
+        right = url.set(password=password).render_as_string(hide_password=False)
+        assert main(["--db", wrong, "stats"]) == 1
+        out, err = capsys.readouterr()
+        assert "The user name or password was not accepted" in err
+        assert "Traceback" not in err and out == ""
+        assert "not-" + password not in err
+        # the same account with its own password opens it: the password was the problem
+        assert main(["--db", right, "stats", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["contacts"] == 1
+        data = Path(os.environ["PARTNERDESK_DATA_DIR"])
+        assert _files_holding(data, password) == []

@@ -57,3 +57,13 @@ def test_a_nul_or_a_lone_surrogate_is_refused_at_save(desk: Desk, bad: str) -> N
     with pytest.raises(ValidationError, match="damaged file"):
         desk.organizations.create(name="Clinic", notes=bad)
     assert desk.contacts.count() == 0 and desk.organizations.count() == 0
+
+
+def test_text_that_only_spells_out_a_nul_is_kept(desk: Desk) -> None:
+    """A typed backslash-u0000 (in a note about a file format, say) is plain text."""
+    spelled = "The export had \\u0000 in it"
+    ada = desk.contacts.create(name="Ada", notes=spelled,
+                               emails=[{"address": "ada@example.org", "kind": spelled}])
+    assert desk.contacts.get(ada.id).emails[0]["kind"] == spelled
+    desk.contacts.update_many([ada.id], tags=[spelled])
+    assert desk.contacts.get(ada.id).tags == [spelled]

@@ -13,7 +13,7 @@ import io
 import sqlite3
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import Desk
 
 EXAMPLES = 500
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -71,8 +71,8 @@ def newer_database(base: bytes, revision: str) -> bytes:
     return data
 
 
-def malformed_databases(base: bytes) -> st.SearchStrategy[tuple[str, bytes]]:
-    """(kind, bytes). Kinds in MUST_REFUSE can never be a usable backup."""
+def malformed_databases(base: bytes) -> st.SearchStrategy["Case"]:
+    """(kind, bytes), as a `Case`. Kinds in MUST_REFUSE can never be a usable backup."""
     return _malformed_databases(_Base(base))
 
 
@@ -86,35 +86,53 @@ class _Base:
         return f"<database of {len(self.data)} bytes>"
 
 
+class Case:
+    """One malformed file: its kind, how it was made (short enough for a CI log) and bytes."""
+
+    def __init__(self, kind: str, data: bytes, how: str = "") -> None:
+        self.kind, self.data, self.how = kind, data, how
+
+    def __iter__(self) -> "Iterator[Any]":
+        return iter((self.kind, self.data))
+
+    def __repr__(self) -> str:
+        digest = hashlib.sha256(self.data).hexdigest()[:12]
+        return f"<{self.kind} {self.how} {len(self.data)} bytes sha256 {digest}>"
+
+
 @st.composite
-def _malformed_databases(draw: st.DrawFn, holder: _Base) -> tuple[str, bytes]:
+def _malformed_databases(draw: st.DrawFn, holder: _Base) -> Case:
     base = holder.data
     kind = draw(st.sampled_from(["random", "empty", "header-garbage", "truncated",
                                  "scribbled", "header-flip", "foreign", "newer"]))
     if kind == "random":
-        return kind, draw(st.binary(min_size=1, max_size=4096))
+        return Case(kind, draw(st.binary(min_size=1, max_size=4096)))
     if kind == "empty":
-        return kind, b""
+        return Case(kind, b"")
     if kind == "header-garbage":
-        return kind, b"SQLite format 3\x00" + draw(st.binary(max_size=8192))
+        return Case(kind, b"SQLite format 3\x00" + draw(st.binary(max_size=8192)))
     if kind == "truncated":
-        return kind, base[:draw(st.integers(1, len(base) - 1))]
+        size = draw(st.integers(1, len(base) - 1))
+        return Case(kind, base[:size], f"to {size}")
     if kind == "scribbled":
         data = bytearray(base)
+        spots = []
         for _ in range(draw(st.integers(1, 8))):
             at = draw(st.integers(100, len(base) - 1))
             chunk = draw(st.binary(min_size=1, max_size=512))
             data[at:at + len(chunk)] = chunk
-        return kind, bytes(data[:len(base)])
+            spots.append(f"{at}+{len(chunk)}")
+        return Case(kind, bytes(data[:len(base)]), "at " + ",".join(spots))
     if kind == "header-flip":
         data = bytearray(base)
         at = draw(st.integers(0, 99))
-        data[at] ^= draw(st.integers(1, 255))
-        return kind, bytes(data)
+        mask = draw(st.integers(1, 255))
+        data[at] ^= mask
+        return Case(kind, bytes(data), f"byte {at} ^ {mask}")
     if kind == "foreign":
-        return kind, foreign_database(draw(st.binary(max_size=200)))
+        return Case(kind, foreign_database(draw(st.binary(max_size=200))))
     revision = draw(st.text("abcdef0123456789", min_size=4, max_size=12))
-    return kind, newer_database(base, "z" + revision)
+    return Case(kind, newer_database(base, "z" + revision), f"revision z{revision}")
 
 
 MUST_REFUSE = {"random", "empty", "header-garbage", "foreign", "newer"}
@@ -130,7 +148,7 @@ def test_restore_refuses_malformed_database_files(pristine: Path, tmp_path: Path
 
     @FUZZ
     @given(malformed_databases(base))
-    def run(case: tuple[str, bytes]) -> None:
+    def run(case: Case) -> None:
         kind, data = case
         seen[kind] = seen.get(kind, 0) + 1
         candidate.write_bytes(data)

@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
+from partnerdesk.db import records as r
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import Desk
 from partnerdesk.services.duplicates import merge_records
+from partnerdesk.services.store import full_state
 from partnerdesk.services.undo import UndoConflict
 from partnerdesk.services.whole_save import ChildChanges
 from tests.sharing.conftest import dump
@@ -181,3 +183,44 @@ def test_a_bulk_change_the_rules_refuse_writes_nothing(desk: Desk) -> None:
         desk.contacts.update_many(ids, preferred_contact="carrier pigeon")
     assert dump(desk) == before
     assert desk.undo.undo_name() == "adding Person 2"
+
+
+def _people(desk: Desk, count: int) -> list[str]:
+    return [desk.contacts.create(
+        name=f"Person {n}", tags=["board"], last_contacted=date(2026, 3, n % 28 + 1),
+        emails=[{"address": f"p{n}@clinic.example", "kind": "work"}],
+        addresses=[{"kind": "work", "street": f"{n} Main St\nSuite 2", "city": "Boston",
+                    "region": "MA", "postal_code": "02115", "country": "USA"}]).id
+        for n in range(count)]
+
+
+def test_a_bulk_change_keeps_each_earlier_state_whole_in_history(desk: Desk) -> None:
+    ids = _people(desk, 4)
+    with desk.store.read() as session:
+        before = {i: full_state(session.get(r.Contact, i)) for i in ids}
+    desk.contacts.bulk_change(ids, lambda row: {"tags": [*row["tags"], "volunteer"]})
+    for record_id in ids:
+        entry = desk.contacts.history(record_id)[0]
+        assert entry.changed_fields == ["tags"]
+        assert entry.state == before[record_id]  # every column, bookkeeping too
+    desk.undo.undo()
+    for record_id in ids:
+        assert desk.contacts.history(record_id)[0].state["tags"] == ["board", "volunteer"]
+
+
+@pytest.mark.sqlite_only("the FTS5 index is SQLite's")
+def test_a_bulk_change_and_its_undo_leave_the_search_index_whole(desk: Desk) -> None:
+    ids = _people(desk, 40)
+    desk.contacts.bulk_change(ids, lambda row: {"tags": [*row["tags"], "winterdrive"]})
+    assert {hit.record_id for hit in desk.search("winterdrive", limit=100)} == set(ids)
+    desk.undo.undo()
+    desk.contacts.update_many(ids[:10], notes="Met at the food fair")
+    assert {hit.record_id for hit in desk.search("winterdrive", limit=100)} == set()
+    assert {hit.record_id for hit in desk.search("food fair", limit=100)} == set(ids[:10])
+    assert {hit.record_id for hit in desk.search("Suite", limit=100)} == set(ids)
+    with desk.store.engine.connect() as connection:
+        # FTS5's own check: the index holds exactly the text of the rows it indexes
+        connection.exec_driver_sql(
+            "INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)")
+        assert connection.exec_driver_sql(
+            "SELECT count(*) FROM search_docs WHERE record_type = 'contact'").scalar() == 40

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from partnerdesk.cli import main
+from partnerdesk.db import identity
+from partnerdesk.paths import data_dir
 from partnerdesk.services import Desk
 from partnerdesk.sharing.conflicts import list_conflicts
 from partnerdesk.sharing.exporter import export_bundle
@@ -151,6 +153,85 @@ def test_a_restored_backup_never_reuses_a_change_number_already_sent(
                                                           "Typed after the restore"}
 
 
+def _copy_back_by_hand(desk: Desk, backup: Path) -> Desk:
+    """Close the laptop's database, copy a file over it as a person would (no
+    'restore'), and open it again."""
+    path = desk.path
+    desk.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    shutil.copyfile(backup, path)
+    return Desk.open(path)
+
+
+@pytest.mark.sqlite_only("file backups are SQLite's")
+def test_a_backup_copied_over_the_database_by_hand_writes_under_a_new_id(
+        laptops: Laptops, tmp_path: Path) -> None:
+    a, b = laptops("a"), laptops("b")
+    post = Post(tmp_path)
+    org = a.organizations.create(name="Northside Food Bank")
+    saved = a.backups.backup_now("manual").path
+    before = a.store.device_id
+    a.organizations.update(org.id, notes="Typed before the copy")
+    post.send(a, b)
+    # The backup itself says it is one: this holds even where this computer's note of
+    # the change numbers sent is gone (another account, a data folder set up afresh).
+    (data_dir() / identity.SENT_FILE).unlink()
+    a = _copy_back_by_hand(a, saved)
+    try:
+        assert a.store.device_id != before
+        assert before in a.store.setting("former_device_ids")
+        a.organizations.update(org.id, notes="Typed after the copy")
+        [at_b] = post.send(a, b)
+        assert at_b["conflicts"] == 1  # never a silent tie on a reused (counter, device)
+        post.send(b, a)
+        assert a.organizations.get(org.id).notes == b.organizations.get(org.id).notes
+    finally:
+        a.close()
+
+
+@pytest.mark.sqlite_only("copying a database file")
+def test_a_plain_copy_of_the_file_put_back_after_an_export_writes_under_a_new_id(
+        laptops: Laptops, tmp_path: Path) -> None:
+    """Not a PartnerDesk backup (a copy of the closed file): this computer's note of the
+    change numbers already sent shows the file went back in time."""
+    a, b = laptops("a"), laptops("b")
+    post = Post(tmp_path)
+    org = a.organizations.create(name="Riverside Clinic")
+    path = a.path
+    a.close()
+    shutil.copyfile(path, tmp_path / "my own copy.db")
+    a = Desk.open(path)
+    before = a.store.device_id
+    try:
+        a.organizations.update(org.id, notes="Typed before the copy")
+        post.send(a, b)
+        a = _copy_back_by_hand(a, tmp_path / "my own copy.db")
+        assert a.store.device_id != before
+        a.organizations.update(org.id, notes="Typed after the copy")
+        [at_b] = post.send(a, b)
+        assert at_b["conflicts"] == 1
+    finally:
+        a.close()
+
+
+@pytest.mark.sqlite_only("copying a database file")
+def test_reopening_the_same_file_keeps_its_id(laptops: Laptops, tmp_path: Path) -> None:
+    """The checks that find a copy do not fire on a laptop that only exported and
+    reopened (a new id each time would grow every version vector)."""
+    a, b = laptops("a"), laptops("b")
+    a.organizations.create(name="Harbor Clinic")
+    before = a.store.device_id
+    Post(tmp_path).send(a, b)
+    path = a.path
+    a.close()
+    again = Desk.open(path)
+    try:
+        assert again.store.device_id == before
+    finally:
+        again.close()
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -224,3 +305,212 @@ def test_a_merge_seen_before_is_not_undone(laptops: Laptops, tmp_path: Path) -> 
     for desk in (a, b):
         assert desk.contacts.get(y.id).deleted and not desk.contacts.get(x.id).deleted
         assert list_conflicts(desk) == []
+
+
+def test_two_merges_of_one_duplicate_undone_by_a_third_are_listed_where_each_was_made(
+        laptops: Laptops, tmp_path: Path) -> None:
+    """A and B both merge X away (into different records), C keeps X: B holds A's
+    deletion of X by the time C's "keep" arrives; each still lists its own deletion."""
+    a, b, c = laptops("a"), laptops("b"), laptops("c")
+    post = Post(tmp_path)
+    x = a.contacts.create(name="Rosa Diaz")
+    y = a.contacts.create(name="Rosa Díaz")
+    z = a.contacts.create(name="R. Diaz")
+    post.send(a, b, c)
+    a.duplicates.merge("contact", y.id, x.id)  # A: X into Y
+    b.duplicates.merge("contact", z.id, x.id)  # B: X into Z
+    c.duplicates.merge("contact", x.id, y.id)  # C: Y into X, X stays
+    post.send(a, b)  # B now holds A's deletion of X in place of its own
+    post.send(c, a, b)
+    post.send(b, a, c)
+    post.send(a, c)
+    assert len({desk.contacts.get(x.id).rev for desk in (a, b, c)}) == 1
+    assert not a.contacts.get(x.id).deleted
+
+    def deletions_lost(desk: Desk) -> set[str]:
+        return {conflict.lost_from for conflict in list_conflicts(desk)
+                if conflict.record_id == x.id and conflict.field == DELETED_FIELD}
+
+    assert a.store.device_id in deletions_lost(a)
+    assert b.store.device_id in deletions_lost(b)  # B's own, not only A's
+    assert deletions_lost(c)  # C, whose "keep" won, lists the clash it imported
+
+
+def test_a_plain_deletion_replaced_by_a_concurrent_one_is_still_listed_when_it_loses(
+        laptops: Laptops, tmp_path: Path) -> None:
+    a, b, c = laptops("a"), laptops("b"), laptops("c")
+    post = Post(tmp_path)
+    org = a.organizations.create(name="Westside Shelter")
+    post.send(a, b, c)
+    busy(a, 3)  # A's deletion has the larger stamp: it replaces B's on B
+    a.organizations.delete(org.id)
+    b.organizations.delete(org.id)
+    c.organizations.update(org.id, notes="Still open")
+    [at_b] = post.send(a, b)
+    assert at_b["conflicts"] == 0  # two deletions agree: nothing lost yet
+    post.send(c, b)
+    assert not b.organizations.get(org.id).deleted
+    lost = {(c.lost_from, c.won_value) for c in list_conflicts(b) if c.field == DELETED_FIELD}
+    assert lost == {(a.store.device_id, False), (b.store.device_id, False)}
+    post.send(c, b)  # the same bundle again lists nothing more
+    assert len([c for c in list_conflicts(b) if c.field == DELETED_FIELD]) == 2
+
+
+def test_opposite_duplicate_merges_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    bundle = [str(tmp_path / f"{n}.partnerdesk") for n in range(3)]
+    run(capsys, "--db", a, "init", "--our-name", "Eastside", "--your-name", "Ana")
+    x = json.loads(run(capsys, "--db", a, "add", "contact", "name=Ana Ruiz", "--json"))["id"]
+    y = json.loads(run(capsys, "--db", a, "add", "contact", "name=Ana Ruíz", "--json"))["id"]
+    meeting = json.loads(run(capsys, "--db", a, "add", "meeting", "title=Board",
+                             "starts_at=2026-03-01T10:00", "--json"))["id"]
+    attendees = [json.loads(run(capsys, "--db", a, "add", "meeting_attendee",
+                                f"meeting_id={meeting}", f"contact_id={who}", "--json"))["id"]
+                 for who in (x, y)]
+    run(capsys, "--db", a, "export", "-o", bundle[0])
+    run(capsys, "--db", b, "init", "--from", bundle[0], "--your-name", "Ben")
+    merged = json.loads(run(capsys, "--db", a, "merge", "contact", "Ana Ruiz", "Ana Ruíz",
+                            "--json"))
+    assert merged["kept"]["id"] == x and merged["merged"]["deleted"]
+    run(capsys, "--db", b, "merge", "contact", y, x)  # Ben keeps the other one
+    run(capsys, "--db", a, "export", "-o", bundle[1])
+    run(capsys, "--db", b, "export", "-o", bundle[2])
+    at_b = json.loads(run(capsys, "--db", b, "import", bundle[1], "--json"))
+    at_a = json.loads(run(capsys, "--db", a, "import", bundle[2], "--json"))
+    assert at_a["conflicts"] >= 1 and at_b["conflicts"] >= 1
+    for path in (a, b):
+        listed = json.loads(run(capsys, "--db", path, "conflicts", "--json"))
+        assert {(item["record_id"], item["field"]) for item in listed
+                if item["field"] == DELETED_FIELD} == {(x, DELETED_FIELD), (y, DELETED_FIELD)}
+        desk = Desk.open(Path(path))
+        try:
+            assert not desk.contacts.get(x).deleted and not desk.contacts.get(y).deleted
+            for attendee in attendees:
+                row = desk.meeting_attendees.get(attendee)
+                assert not desk.contacts.get(row.contact_id).deleted
+        finally:
+            desk.close()
+
+
+class Command:
+    """Laptops driven through the command line only, as a script would."""
+
+    def __init__(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.folder = tmp_path
+        self.capsys = capsys
+        self.bundles = 0
+
+    def db(self, name: str) -> str:
+        return str(self.folder / f"{name}.db")
+
+    def __call__(self, name: str, *argv: str) -> str:
+        return run(self.capsys, "--db", self.db(name), *argv)
+
+    def send(self, source: str, *targets: str) -> list[dict[str, int]]:
+        self.bundles += 1
+        path = str(self.folder / f"cli-{self.bundles}.partnerdesk")
+        self(source, "export", "-o", path)
+        return [json.loads(self(target, "import", path, "--json")) for target in targets]
+
+    def conflicts(self, name: str) -> list[tuple[str, object, object, bool]]:
+        return [(c["field"], c["lost_value"], c["kept_value"], c["kept_here"])
+                for c in json.loads(self(name, "conflicts", "--json"))]
+
+    def start(self, *names: str) -> None:
+        first = str(self.folder / "cli-start.partnerdesk")
+        self(names[0], "init", "--our-name", "Eastside", "--your-name", names[0])
+        self(names[0], "add", "organization", "name=Mercy General")
+        self(names[0], "add", "contact", "name=Dr. Okafor")
+        self(names[0], "export", "-o", first)
+        for name in names[1:]:
+            self(name, "init", "--from", first, "--your-name", name)
+
+
+def test_a_relayed_deletion_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a", "b", "c")
+    cli("a", "delete", "contact", "Dr. Okafor")
+    cli("c", "set", "contact", "Dr. Okafor", "role=Surgeon")
+    cli.send("c", "b")
+    [at_b] = cli.send("a", "b")
+    assert at_b["conflicts"] == 1
+    cli.send("b", "a")
+    assert [field for field, *_ in cli.conflicts("a")] == [DELETED_FIELD]
+    shown = json.loads(cli("a", "set", "contact", "Dr. Okafor", "role=Surgeon", "--json"))
+    assert shown["action"] == "unchanged" and not shown["deleted"]
+
+
+def test_the_round_trip_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a", "b")
+    for number in range(5):  # A is ahead by any count
+        cli("a", "set", "organization", "Eastside", f"notes=draft {number}")
+    cli("a", "set", "organization", "Mercy General", "phone=+16175550101")
+    cli("b", "set", "organization", "Mercy General", "phone=+16175550199")
+    [at_a] = cli.send("b", "a")
+    assert at_a["conflicts"] == 1
+    assert cli.conflicts("a") == [("phone", "+16175550199", "+16175550101", True)]
+    cli.send("a", "b")
+    assert cli.conflicts("b") == [("phone", "+16175550199", "+16175550101", False)]
+
+
+@pytest.mark.sqlite_only("copying a database file")
+def test_a_copied_database_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a")
+    shutil.copyfile(cli.db("a"), cli.db("b"))  # a second laptop set up by copying the file
+    cli("a", "set", "organization", "Mercy General", "notes=Open Fridays")
+    cli("b", "set", "organization", "Mercy General", "notes=Open Saturdays")
+    [at_b] = cli.send("a", "b")
+    assert at_b["conflicts"] == 1  # not a tie on one device id, broken by the value
+    cli.send("b", "a")
+    lost = {lost for _, lost, *_ in cli.conflicts("a") + cli.conflicts("b")}
+    assert len(lost) == 1 and lost <= {"Open Fridays", "Open Saturdays"}
+
+
+@pytest.mark.sqlite_only("file backups are SQLite's")
+def test_a_restored_backup_through_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = Command(tmp_path, capsys)
+    cli.start("a", "b")
+    saved = str(tmp_path / "saved.db")
+    cli("a", "backup", "-o", saved)
+    cli("a", "set", "organization", "Mercy General", "notes=Typed before the restore")
+    cli.send("a", "b")
+    cli("a", "restore", saved)
+    cli("a", "set", "organization", "Mercy General", "notes=Typed after the restore")
+    [at_b] = cli.send("a", "b")
+    assert at_b["conflicts"] == 1
+    assert [field for field, *_ in cli.conflicts("b")] == ["notes"]
+
+
+def test_a_colleagues_first_day_through_the_services(laptops: Laptops,
+                                                     tmp_path: Path) -> None:
+    """B joins with A's bundle: one "our organization", the same record on both laptops,
+    ticked as ours once, and bundles going back and forth do not make a second one."""
+    from partnerdesk.services.first_run import start_new
+    from partnerdesk.sharing.join import join_file
+
+    a, b = laptops("a"), laptops("b")
+    ours = start_new(a, "Eastside Helpers", "Ana")
+    a.contacts.create(name="Dr. Amal Haddad")
+    first = tmp_path / "from-ana.partnerdesk"
+    export_bundle(a, first)
+    joined = join_file(b, first, "Ben Okafor")
+    assert joined.organization_id == ours.id
+    b.contacts.create(name="Rev. Tom Ellis")
+    b.organizations.update(ours.id, notes="Office opens at 9")
+    post = Post(tmp_path)
+    post.send(b, a)
+    post.send(a, b)
+    for desk in (a, b):
+        assert [(o.id, o.is_us) for o in desk.organizations.list()] == [(ours.id, True)]
+        assert desk.organizations.ours().notes == "Office opens at 9"
+        assert sorted(c.name for c in desk.contacts.list()) == ["Dr. Amal Haddad",
+                                                                "Rev. Tom Ellis"]
+    assert b.settings.your_name == "Ben Okafor" and a.settings.your_name == "Ana"
+    assert list_conflicts(a) == list_conflicts(b) == []

@@ -74,10 +74,13 @@ def test_a_tombstone_still_deletes_the_record_elsewhere(laptops: Laptops,
     assert home.contacts.get(gone.id).name == SECRET_NAME
 
 
-def test_a_tombstone_of_a_record_never_seen_arrives_empty_in_the_trash(
+def test_a_tombstone_of_a_record_never_seen_is_kept_out_of_the_trash(
         laptops: Laptops, tmp_path: Path) -> None:
     home, away = laptops("home"), laptops("away")
     gone = home.contacts.create(name=SECRET_NAME, notes=SECRET_NOTE)
+    kept = home.contacts.create(name="Ada Mills")
+    older = tmp_path / "older.partnerdesk"
+    export_bundle(home, older)
     home.contacts.delete(gone.id)
     path = tmp_path / "out.partnerdesk"
     export_bundle(home, path)
@@ -86,6 +89,12 @@ def test_a_tombstone_of_a_record_never_seen_arrives_empty_in_the_trash(
     assert arrived.deleted
     assert arrived.notes in ("", None)
     assert SECRET_NAME not in (arrived.name or "")
+    assert away.deleted_records() == []  # nothing to show or restore
+    away.contacts.delete(kept.id)  # a record this laptop held is in its Trash
+    assert [row.id for _, row in away.deleted_records()] == [kept.id]
+    # the tombstone still does its work: an older copy arriving later stays deleted
+    import_file(away, older)
+    assert away.contacts.get(gone.id).deleted
 
 
 def test_an_edit_the_deletion_never_saw_keeps_the_record_alive(laptops: Laptops,
@@ -134,3 +143,71 @@ def test_a_deletion_undone_elsewhere_agrees_after_one_exchange(laptops: Laptops,
         export_bundle(desk, path)
         files.append(read_record_members(path))
     assert files[0] == files[1]
+
+
+def test_a_record_sent_alive_then_deleted_by_an_import_keeps_the_values_it_sent(
+        laptops: Laptops, tmp_path: Path) -> None:
+    """C's notes reached A, which deleted the contact having seen them; B kept it alive
+    meanwhile. In one round (each exports, then imports the others' bundles) C takes A's
+    deletion before B's edit: C still holds the notes it sent, as A and B do."""
+    from partnerdesk.sharing.bundle import read_record_members
+
+    a, b, c = laptops("a"), laptops("b"), laptops("c")
+    contact = a.contacts.create(name="Ines Duarte", notes="First notes")
+    start = tmp_path / "start.partnerdesk"
+    export_bundle(a, start)
+    import_file(b, start)
+    import_file(c, start)
+    c.contacts.update(contact.id, notes="Called back on Tuesday")
+    notes = tmp_path / "c-notes.partnerdesk"
+    export_bundle(c, notes)
+    import_file(a, notes)
+    a.contacts.delete(contact.id)  # having seen C's notes
+    b.contacts.update(contact.id, role="Nurse")  # never saw the deletion
+    sent = {name: tmp_path / f"{name}-round.partnerdesk" for name in "abc"}
+    for name, desk in (("a", a), ("b", b), ("c", c)):
+        export_bundle(desk, sent[name])
+    for name, desk in (("a", a), ("b", b), ("c", c)):
+        for other in "abc":
+            if other != name:
+                import_file(desk, sent[other])
+    for desk in (a, b, c):
+        row = desk.contacts.get(contact.id)
+        assert (row.deleted, row.notes, row.role) == (False, "Called back on Tuesday", "Nurse")
+    files = []
+    for name, desk in (("a", a), ("b", b), ("c", c)):
+        path = tmp_path / f"{name}-check.partnerdesk"
+        export_bundle(desk, path)
+        files.append(read_record_members(path))
+    assert files[0] == files[1] == files[2]
+
+
+def test_a_deleted_record_that_meets_an_older_copy_before_it_comes_back_agrees(
+        laptops: Laptops, tmp_path: Path) -> None:
+    """A deleted the contact having seen B's notes and sent its tombstone; in the round
+    A takes B's bundle first (alive: B has not heard of the deletion, and its notes are
+    the ones A saw), then C's, which brings the contact back. A holds B's notes, as B and
+    C do, not the notes the deletion replaced."""
+    a, b, c = laptops("a"), laptops("b"), laptops("c")
+    contact = a.contacts.create(name="Tomas Berg", notes="First notes")
+    start = tmp_path / "start.partnerdesk"
+    export_bundle(a, start)
+    import_file(b, start)
+    import_file(c, start)
+    b.contacts.update(contact.id, notes="Moved to the night shift")
+    notes = tmp_path / "b-notes.partnerdesk"
+    export_bundle(b, notes)
+    import_file(a, notes)
+    a.contacts.delete(contact.id)
+    c.contacts.update(contact.id, role="Nurse")
+    sent = {name: tmp_path / f"{name}-round.partnerdesk" for name in "abc"}
+    for name, desk in (("a", a), ("b", b), ("c", c)):
+        export_bundle(desk, sent[name])
+    for name, desk in (("a", a), ("b", b), ("c", c)):
+        for other in "abc":
+            if other != name:
+                import_file(desk, sent[other])
+    for desk in (a, b, c):
+        row = desk.contacts.get(contact.id)
+        assert (row.deleted, row.notes, row.role) == (False, "Moved to the night shift",
+                                                      "Nurse")

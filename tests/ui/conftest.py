@@ -40,13 +40,23 @@ def make_window(qtbot: Any) -> Callable[..., Any]:
         return window
 
     yield build
-    for window in made:
+    import shiboken6
+
+    # and the windows File → New/Open made in their place, each on a database it opened
+    others = [w for w in QApplication.topLevelWidgets()
+              if isinstance(w, MainWindow) and w not in made and w.isVisible()]
+    for window in [*made, *others]:
+        if not shiboken6.isValid(window):
+            continue
         for view in window.views.values():
             editor = getattr(view, "editor", None)
             if editor is not None and editor.is_dirty():
                 editor._set_dirty(False)  # the test left edits on purpose: no prompt
+        opened = window.desk if window in others else None
         window.close()
         window.deleteLater()
+        if opened is not None:
+            opened.close()
 
 
 def png_is_not_blank(path: Path) -> bool:

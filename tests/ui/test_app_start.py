@@ -57,3 +57,18 @@ def test_screenshot_script_saves_a_picture_of_every_view(tmp_path):
     for editor in ("organization", "contact", "funding"):
         assert any(f"editor-{editor}" in name for name in names), names
     assert all(png_is_not_blank(tmp_path / name) for name in names)
+
+
+def test_the_readme_shows_pictures_the_screenshot_script_makes():
+    """docs/screenshots holds copies of what `scripts/screenshots` saves (without its
+    numbers); the README shows them and no picture that is missing."""
+    import re
+
+    shown = re.findall(r"\]\((docs/[^)]+\.png)\)", (ROOT / "README.md").read_text())
+    assert any(path.startswith("docs/screenshots/") for path in shown)
+    assert [path for path in shown if not (ROOT / path).is_file()] == []
+    script = (ROOT / "scripts" / "screenshots.py").read_text()
+    for picture in (ROOT / "docs" / "screenshots").glob("*.png"):
+        stem = picture.stem
+        kind = stem.split("-", 1)[0] if stem.startswith(("view-", "editor-")) else stem
+        assert f'"{kind}' in script or f'f"{kind}-' in script, picture.name

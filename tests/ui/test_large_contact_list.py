@@ -68,3 +68,30 @@ def test_table_model_is_a_proper_qt_model(qtmodeltester, demo_desk):
     qtmodeltester.check(model)
     model.sort(5, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
+
+
+def test_a_quick_filter_answers_each_key_press(qtbot, demo_desk, make_window):
+    window = make_window(demo_desk)
+    window.show_view("contacts")
+    view = window.view("contacts")
+    total = view.model.rowCount()
+    view.filter_box.setText("Marcu")
+    view._filter_seconds = 0.0  # the last filter was quick
+    qtbot.keyClick(view.filter_box, "s")
+    # no wait: the rows and the count answer the key itself
+    matches = demo_desk.contacts.count(text="Marcus")
+    assert 0 < matches < total
+    assert view.model.rowCount() == matches
+    assert view.count_label.text().startswith(f"{matches:,}")
+
+
+def test_a_slow_filter_waits_for_a_pause_in_the_typing(qtbot, demo_desk, make_window):
+    window = make_window(demo_desk)
+    window.show_view("contacts")
+    view = window.view("contacts")
+    total = view.model.rowCount()
+    view._filter_seconds = 1.0  # as if the last filter had taken a second
+    qtbot.keyClicks(view.filter_box, "mar")
+    assert view.model.rowCount() == total and view.model.text is None  # not yet
+    qtbot.waitUntil(lambda: view.model.text == "mar")
+    assert view.model.rowCount() == demo_desk.contacts.count(text="mar")

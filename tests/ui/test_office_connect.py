@@ -128,6 +128,35 @@ def test_an_account_the_server_refuses_is_a_sentence_and_nothing_opens(
     assert memory_keyring.kept == {}
 
 
+def test_a_wrong_password_is_a_sentence_nothing_opens_and_it_is_kept_nowhere(
+        qtbot: Any, desk: Desk, make_window: Any, office_url: str,
+        memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real account on a server that asks for passwords (scram over TCP)."""
+    import os
+
+    from PySide6.QtCore import QSettings
+
+    from tests.engines import password_role
+
+    with password_role(office_url) as (name, password):
+        window = make_window(desk)
+        person = make_url(office_url).set(username=name).render_as_string(
+            hide_password=False)
+        told = connect(qtbot, window, monkeypatch, person, "not-" + password)
+        qtbot.waitUntil(lambda: bool(told))
+        assert "could not connect to the office database" in told[0]
+        assert "The user name or password was not accepted" in told[0]
+        assert "not-" + password not in told[0]
+        assert window.desk is desk and window.isVisible()
+        assert not [w for w in databases._windows if isValid(w) and w.desk is not None]
+        assert memory_keyring.kept == {}  # a refused password is not remembered
+        settings = QSettings()
+        settings.sync()
+        kept = [Path(settings.fileName()), *Path(os.environ["PARTNERDESK_DATA_DIR"]).rglob("*")]
+        assert not [str(path) for path in kept if path.is_file()
+                    and b"not-" + password.encode() in path.read_bytes()]
+
+
 def test_without_a_keyring_the_dialog_says_the_password_is_asked_each_time(
         qtbot: Any) -> None:
     before = keyring.get_keyring()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QLabel
 
 from partnerdesk.services import settings as s
 from partnerdesk.services.backups import Backups
@@ -152,3 +152,26 @@ def test_every_field_is_reached_with_tab(qtbot, desk, make_window):
     assert QApplication.focusWidget().window() is dialog
     dialog.close()
 
+
+
+def test_each_alt_letter_goes_to_its_own_field(qtbot, desk, make_window):
+    """Tried in a real window: Alt+D went back and forth between "Date format" and "Use the
+    default", and Alt+P between "Phone region" and "Report paper size" (two fields with one
+    letter: Qt only moves between them, the key never picks a field)."""
+    from PySide6.QtGui import QKeySequence
+
+    window = make_window(desk)
+    dialog = open_preferences(qtbot, window)
+    for letter, widget in (("D", dialog.date_format), ("P", dialog.region),
+                           ("O", dialog.ours), ("R", dialog.horizon),
+                           ("Z", dialog.page_size), ("B", dialog.choose_backups)):
+        dialog.close_button.setFocus()
+        qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{letter}"),
+                       Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is widget, f"Alt+{letter}"
+    letters = [QKeySequence.mnemonic(text).toString() for text in
+               [label.text() for label in dialog.findChildren(QLabel)]
+               + [button.text() for button in dialog.findChildren(QAbstractButton)]
+               if "&" in text]
+    assert len(letters) == len(set(letters)), sorted(letters)
+    dialog.close()

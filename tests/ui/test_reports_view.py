@@ -78,3 +78,12 @@ def test_the_period_is_offered_for_the_reports_the_services_say_cover_one(
         assert (options.start is not None) == covers_period(key)
     assert {key for key in KINDS if covers_period(key)} == {"partnership", "agreements",
                                                            "funding"}
+
+
+def test_opening_reports_gets_the_report_process_ready(view: ReportsView) -> None:
+    from partnerdesk.reports import worker
+
+    worker._worker.stop()
+    ReportsView(view.desk).deleteLater()
+    child = worker._worker._child
+    assert child is not None and child.is_alive()  # its imports begin before the click

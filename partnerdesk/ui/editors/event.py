@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSpinBox,
     QTabWidget,
-    QTimeEdit,
     QWidget,
 )
 
@@ -38,7 +37,7 @@ from partnerdesk.ui.editors.children import (
 )
 from partnerdesk.ui.editors.fields import Names, field_getter, text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import DateEdit, OptionalTimeEdit, combine
+from partnerdesk.ui.widgets.dates import DateEdit, OptionalTimeEdit, TimeEdit, combine
 from partnerdesk.ui.widgets.pickers import RecordPicker, contact_labels
 
 ACTION_FIELDS = ("description", "owner_contact_id", "due_date", "done", "done_date")
@@ -93,8 +92,7 @@ class EventEditor(EditorWithChildren):
         self.kind = self.add_field("kind", self.tr("&Kind:"), ChoiceCombo(v.EVENT_KINDS))
         self.day = DateEdit(optional=False)
         self.day.setAccessibleName(self.tr("Date"))
-        self.starts = QTimeEdit()
-        self.starts.setDisplayFormat("HH:mm")
+        self.starts = TimeEdit()  # Tab leaves it (Qt's own walks hours, then minutes)
         self.starts.setAccessibleName(self.tr("Starts at"))
         when = QWidget()
         when_row = QHBoxLayout(when)

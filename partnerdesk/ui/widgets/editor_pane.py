@@ -6,7 +6,7 @@ behaves the same way.
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -45,6 +45,12 @@ class EditorPane(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(editor)
+        # Never sideways: the pane keeps the form's own width (the list beside it gives
+        # way), or Tab onto a field at the right edge scrolls every label out of sight.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll
+        editor.installEventFilter(self)
+        self._fit_width()
         self.history = HistoryPanel(desk)
         self.history.setVisible(False)
         self.history.sig_restored.connect(self._on_restored)
@@ -105,6 +111,15 @@ class EditorPane(QWidget):
         editor.sig_saved.connect(lambda _id: self._after_save())
         editor.sig_open_record.connect(self.sig_open_record)
         self._update_buttons()
+
+    def _fit_width(self) -> None:
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.scroll.setMinimumWidth(self.editor.minimumSizeHint().width() + bar)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.editor and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_width()  # rows added (another e-mail) may need more width
+        return super().eventFilter(watched, event)
 
     # -- state -----------------------------------------------------------------------
     def is_showing(self) -> bool:
