@@ -22,6 +22,12 @@ RECORD_TABLES = {model.__tablename__ for model in RECORD_TYPES.values()}  # type
 # ...and the attachment bytes an office database keeps (`db.blobs`), not a record type.
 LOCAL_MODELS = {"Conflict", "HistoryEntry", "ImportBatch", "ExportLog", "Setting",
                 "AttachmentBlob"}
+# Their tables: SQL that writes only these (a restored file's mark in `settings`, say)
+# changes no synchronised record.
+LOCAL_TABLES = {"conflicts", "history", "import_batches", "export_log", "settings",
+                "attachment_blobs"}
+# The tables a statement names after INTO, FROM or UPDATE (not an upsert's DO UPDATE SET).
+NAMED_TABLES = re.compile(r"\b(?:INTO|FROM|UPDATE)\s+\"?(?!SET\b)(\w+)", re.IGNORECASE)
 
 
 def sources() -> dict[str, ast.Module]:
@@ -47,6 +53,9 @@ def test_only_the_store_writes_record_rows_with_sql() -> None:
             continue
         for text in strings(tree):
             match = WRITING_SQL.search(text)
+            named = set(NAMED_TABLES.findall(text))
+            if match and named and named <= LOCAL_TABLES:
+                continue
             if match and not (name == "db/search_index.py" and not any(
                     re.search(rf"\b{table}\b", text) for table in RECORD_TABLES)):
                 offenders[name] = text[:80]
