@@ -25,6 +25,17 @@ def files_in(desk: Desk) -> list[Path]:
     return sorted(folder.rglob("*")) if folder.exists() else []
 
 
+def records_dump(desk: Desk) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """`dump`, less an office database's change counter: there each save takes its number
+    outside its transaction (so ten people never queue on one row), and a failed save
+    leaves only a gap in the numbers."""
+    rows = dump(desk)
+    if desk.address is None:
+        return rows
+    return [(table, [row for row in content if table != "settings"
+                     or row[0] != "lamport_counter"]) for table, content in rows]
+
+
 @pytest.fixture
 def nothing_changes(desk: Desk) -> Iterator[Callable[..., pytest.ExceptionInfo[Any]]]:
     """`nothing_changes(error, save, *args, **kwargs)`: the save raises and the database,
@@ -34,10 +45,10 @@ def nothing_changes(desk: Desk) -> Iterator[Callable[..., pytest.ExceptionInfo[A
 
     def check(error: type[BaseException], save: Callable[..., Any], *args: Any,
               **kwargs: Any) -> pytest.ExceptionInfo[Any]:
-        before, files, seen = dump(desk), files_in(desk), len(notices)
+        before, files, seen = records_dump(desk), files_in(desk), len(notices)
         with pytest.raises(error) as raised:
             save(*args, **kwargs)
-        assert dump(desk) == before
+        assert records_dump(desk) == before
         assert files_in(desk) == files
         assert len(notices) == seen
         return raised

@@ -11,6 +11,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import text
+
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services import Desk
 from partnerdesk.services.demo import load_demo
@@ -178,9 +180,9 @@ def test_a_stale_stored_revision_is_never_exported(laptops: Laptops, tmp_path: P
     home = laptops("home")
     contact = home.contacts.create(name="Ida")
     with home.store.write() as writer:  # as a damaged or hand-edited database might hold
-        writer.session.connection().exec_driver_sql(
-            "UPDATE contacts SET rev = '0123456789abcdef0123456789abcdef' WHERE id = ?",
-            (contact.id,))
+        writer.session.execute(
+            text("UPDATE contacts SET rev = '0123456789abcdef0123456789abcdef' WHERE id = :id"),
+            {"id": contact.id})
     assert _fast_lines(home)["contact"] == _slow_lines(home)["contact"]
     path = tmp_path / "home.partnerdesk"
     export_bundle(home, path)
