@@ -16,6 +16,7 @@ bundled icons are used for actions too.
 from functools import cache
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
@@ -182,7 +183,7 @@ class TintedIconEngine(QIconEngine):
         return QSize(side, side)
 
     def clone(self) -> QIconEngine:
-        return TintedIconEngine(self.icon_key)
+        return _kept(TintedIconEngine(self.icon_key))
 
     def key(self) -> str:
         return "partnerdesk-tinted"
@@ -191,9 +192,25 @@ class TintedIconEngine(QIconEngine):
         return self.theme_name or self.file_name
 
 
+_ALIVE: list[QIconEngine] = []
+
+
+def _kept(engine: QIconEngine) -> QIconEngine:
+    """Hold a reference to an engine made in Python for as long as Qt may use it.
+
+    The QIcon that takes the engine does not take the Python object: without a reference
+    of ours, Python frees the engine while Qt still holds it, and a later use crashes (seen
+    once in CI, in `decorate_actions`). Qt deletes the engine with its last icon; the
+    references to those are dropped now and then."""
+    if len(_ALIVE) >= 512:
+        _ALIVE[:] = [kept for kept in _ALIVE if shiboken6.isValid(kept)]
+    _ALIVE.append(engine)
+    return engine
+
+
 def icon(key: str) -> QIcon:
     """The icon for a screen or an action (see ICONS)."""
-    return QIcon(TintedIconEngine(key))
+    return QIcon(_kept(TintedIconEngine(key)))
 
 
 def screen_icon(key: str) -> QIcon:
