@@ -6,7 +6,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from bench.common import Figure, demo_database
+from bench.common import Figure, demo_database, paint_watcher
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -66,16 +66,7 @@ def measure(runs: int = 5) -> list[Figure]:
         figures.append(Figure(f"Contacts sort by {spec.title.lower()}", value, "s",
                               sorted(bases)[len(bases) // 2], "<= 0.3 s", value <= 0.3))
     model.sort(0, Qt.SortOrder.AscendingOrder)
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtTest import QTest
-
-    class Painted(QObject):
-        seen = False
-
-        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                self.seen = True
-            return False
 
     def keystroke(before: str, key: str) -> float:
         """From a key press in the filter box until the list has painted its answer."""
@@ -83,7 +74,7 @@ def measure(runs: int = 5) -> list[Figure]:
         view._apply_filter()
         paint()
         view._filter_seconds = 0.0  # as after the quick filter just before
-        painted = Painted()
+        painted = paint_watcher()
         viewport = view.table.viewport()
         started = time.perf_counter()
         QTest.keyClick(view.filter_box, key)

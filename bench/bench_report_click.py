@@ -18,7 +18,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from bench.bench_reports import PAPER, raw_table_pdf
-from bench.common import Figure, demo_database, median_time
+from bench.common import Figure, demo_database, median_time, paint_watcher
 from partnerdesk.reports.text import day
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -37,7 +37,7 @@ def minutes_rows(minutes: Any) -> list[list[str]]:
 
 
 def measure(runs: int = 5) -> list[Figure]:
-    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QLabel
 
@@ -57,22 +57,14 @@ def measure(runs: int = 5) -> list[Figure]:
     view.page.setCurrentIndex(view.page.findData(PAPER))
     app.processEvents()
 
-    class FirstPaint(QObject):
-        painted = False
-
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                self.painted = True
-            return False
-
     def click_until_painted() -> float:
-        seen = FirstPaint()
+        seen = paint_watcher()
         before = [view.pages_layout.itemAt(i).widget()
                   for i in range(view.pages_layout.count())]  # the pages of the last report
         started = time.perf_counter()
         QTest.mouseClick(view.make_button, Qt.MouseButton.LeftButton)
         watched = None
-        while not seen.painted:
+        while not seen.seen:
             app.processEvents()
             if watched is None and view.pages_layout.count():
                 first = view.pages_layout.itemAt(0).widget()

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from partnerdesk.paths import attachments_dir
 from partnerdesk.services import Desk
@@ -81,3 +82,19 @@ def demo_database(scale: int = SCALE) -> Path:
         if attachments.exists():
             os.replace(attachments, attachments_dir(path))
     return path
+
+
+def paint_watcher() -> Any:
+    """An event filter whose `seen` turns true at the next paint of what it is installed
+    on: the moment a person sees the answer. Qt is imported only by benchmarks that paint."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintWatcher(QObject):
+        seen = False
+
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.seen = True
+            return False
+
+    return PaintWatcher()
