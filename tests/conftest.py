@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from partnerdesk.services import Desk  # noqa: E402
+from tests import new_database  # noqa: E402
 from tests.new_database import open_new_desk  # noqa: E402
 
 TODAY = date(2026, 6, 15)
@@ -64,6 +65,17 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
 def pytest_enter_pdb() -> None:
     """Someone is debugging: nothing is hung."""
     faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture(autouse=True)
+def _new_databases_are_copies(request: pytest.FixtureRequest,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new database opened in this process is a copy of the migrated template
+    (`tests.new_database.upgrade_by_copy`), unless the test is about migrating."""
+    if request.node.get_closest_marker("real_migration") is None:
+        from partnerdesk.db import migrate
+
+        monkeypatch.setattr(migrate, "upgrade_safely", new_database.upgrade_by_copy)
 
 
 @pytest.fixture(autouse=True)
