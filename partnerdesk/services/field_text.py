@@ -10,7 +10,6 @@ import json
 from datetime import date, datetime
 from typing import Any, get_origin
 
-from pydantic import NaiveDatetime
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
@@ -44,8 +43,8 @@ def value_from_text(model: type[SQLModel], name: str, text: str) -> Any:
         raise PartnerDeskError(f"“{name}” is not a field of this kind of record. Its fields "
                                "are: " + ", ".join(user_field_names(model)) + ".")
     kind = kinds[name]
-    # a naive date and time is a datetime; list[str] and dict[str, int] are lists and dicts
-    kind = datetime if kind is NaiveDatetime else get_origin(kind) or kind
+    # list[str] and dict[str, int] are lists and dicts
+    kind = get_origin(kind) or kind
     info = model.model_fields[name]
     if text == "" and not info.is_required() and info.get_default(
             call_default_factory=True) is None:

@@ -785,6 +785,11 @@ class Store:
         # write refused with that sentence before anything starts.
         self.read_only = read_only
         self._writer_engine = write_engine(engine)
+        # Reads of an office database run without a transaction of their own: under
+        # PostgreSQL's READ COMMITTED each statement sees the database as it is anyway,
+        # and BEGIN and ROLLBACK around each read cost two round trips to the server.
+        self._reader_engine = engine if address is None else \
+            engine.execution_options(isolation_level="AUTOCOMMIT")
         self._listeners: list[Callable[[list[Change]], None]] = []
         # Where a write named for Undo goes once committed (`services.undo.UndoJournal`,
         # which the Desk sets up); None: nothing is kept.
@@ -878,7 +883,7 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._reader_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager

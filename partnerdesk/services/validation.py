@@ -13,6 +13,7 @@ from datetime import date, datetime
 from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
+from pydantic import NaiveDatetime
 from sqlmodel import SQLModel
 
 from partnerdesk.db import records as r
@@ -558,7 +559,12 @@ def _strip_and_limit(model: type[SQLModel], values: dict[str, Any]) -> list[Fiel
 
 
 def base_type(annotation: Any) -> Any:
-    """A field's Python type: `date | None` -> date; `Annotated[datetime, ...]` -> datetime."""
+    """A field's Python type: `date | None` -> date; `Annotated[datetime, ...]` -> datetime.
+
+    Pydantic's `NaiveDatetime` (a meeting's or an event's time) is a datetime here: every
+    check and conversion that asks "is this a datetime field?" must say yes for it."""
+    if annotation is NaiveDatetime:
+        return datetime
     origin = get_origin(annotation)
     if origin is Annotated:
         return base_type(get_args(annotation)[0])

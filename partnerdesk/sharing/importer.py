@@ -24,7 +24,6 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
-from pydantic import NaiveDatetime
 from pydantic_core import PydanticUndefined
 from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
@@ -202,7 +201,6 @@ def _empty_values(model: type[SQLModel]) -> tuple[tuple[str, Any], ...]:
     for name, value in _defaults(model).items():
         if value is PydanticUndefined:
             kind = field_kinds(model)[name]
-            kind = datetime if kind is NaiveDatetime else kind
             found.append((name, next(v for k, v in empty.items() if issubclass(kind, k))))
     return tuple(found)
 

@@ -118,7 +118,7 @@ def _list_of(value: Any, item_check: Any) -> None:
 
 def _iso(value: Any, kind: type) -> None:
     if not isinstance(value, str) or len(value) > 40:
-        raise ShapeProblem("a date expected")
+        raise ShapeProblem("a date and time expected" if kind is datetime else "a date expected")
     try:
         parsed = kind.fromisoformat(value)  # type: ignore[attr-defined]
     except ValueError as error:

@@ -386,3 +386,42 @@ def test_a_records_member_over_its_own_limit_is_refused(laptops: Laptops, good: 
     monkeypatch.setattr(limits, "MAX_RECORDS_MEMBER", 10 ** 9)
     monkeypatch.setattr(limits, "MAX_RECORDS_TOTAL", size - 1)
     refused(laptops("target"), good, "more records than PartnerDesk reads")
+
+
+# -- a meeting's or an event's time that is not a date and time ---------------------------
+
+@pytest.fixture
+def timed(laptops: Laptops, tmp_path: Path) -> Path:
+    """A valid bundle with one meeting and one event (fields typed `NaiveDatetime`)."""
+    from datetime import datetime
+
+    home = laptops("home")
+    home.meetings.create(title="Steering group", starts_at=datetime(2027, 2, 15, 10, 0))
+    home.events.create(title="Health fair", kind="fair", starts_at=datetime(2027, 3, 1, 9, 30))
+    path = tmp_path / "timed.partnerdesk"
+    export_bundle(home, path)
+    return path
+
+
+@pytest.mark.parametrize("record_type", ["meeting", "event"])
+@pytest.mark.parametrize("value", ["garbage", 12345, "2027-02-30T10:00:00", "10:00"])
+def test_a_start_time_that_is_not_a_date_and_time_is_refused(
+        laptops: Laptops, timed: Path, tmp_path: Path, record_type: str,
+        value: object) -> None:
+    path = changed(timed, tmp_path, record_type,
+                   lambda line: line["values"].update(starts_at=value))  # type: ignore[attr-defined]
+    target = laptops("target")
+    refused(target, path, "a date and time expected|not a date")
+    refused_by_cli(target, path, "cannot be read")
+
+
+def test_meeting_and_event_times_arrive_as_dates_and_times(laptops: Laptops,
+                                                          timed: Path) -> None:
+    from datetime import datetime
+
+    target = laptops("target")
+    import_file(target, timed)
+    (meeting,) = target.meetings.list()
+    (event,) = target.events.list()
+    assert meeting.starts_at == datetime(2027, 2, 15, 10, 0)
+    assert event.starts_at == datetime(2027, 3, 1, 9, 30)
