@@ -533,14 +533,10 @@ class RecordListView(QWidget):
         if self.spec.record_type in types or types & self.spec.related_types:
             self._reload_timer.start()
         current = self.current_id()
-        if current and any(c.record_id == current for c in changes):
-            if self.editor.is_dirty():
-                # Someone else saved the record being edited here: it shows their
-                # values where this person has typed nothing (`show_saved_meanwhile`).
-                self.editor.show_saved_meanwhile()
-            else:
-                self._reload_editor_soon = True
-                self._reload_timer.start()
+        if current and not self.editor.is_dirty() and any(
+                c.record_id == current for c in changes):
+            self._reload_editor_soon = True
+            self._reload_timer.start()
 
     def reload(self) -> None:
         self._reload_timer.stop()
