@@ -44,7 +44,7 @@ from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.services.whole_save import ChildChanges
 from partnerdesk.ui import theme
-from partnerdesk.ui.editor_base import RecordEditor, _as_text
+from partnerdesk.ui.editor_base import RecordEditor, as_text
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.icons import icon
 from partnerdesk.ui.widgets.dates import DateDelegate, DateEdit, show_date
@@ -464,7 +464,7 @@ class EditorWithChildren(RecordEditor):
                 by_list.setdefault(name, []).append(self.tr(
                     "Someone else saved “{theirs}” in a row you changed here while you were "
                     "editing. Yours is in the list: Save again to keep it, or change it to "
-                    "theirs.").format(theirs=_as_text(theirs)))
+                    "theirs.").format(theirs=as_text(theirs)))
         for name, lines in by_list.items():
             section = self.sections.get(name)
             if section is not None:
