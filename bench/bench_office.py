@@ -2,7 +2,8 @@
 
 The sample database (`demo --scale N`, PARTNERDESK_BENCH_SCALE) is moved into a new
 database on the PostgreSQL server named by $PARTNERDESK_TEST_POSTGRES (a superuser URL;
-`scripts/test-postgres.sh` starts a throwaway one). Then `WRITERS` processes edit for
+`scripts/test-postgres.sh` starts a throwaway one): `bench.common.office_database`, the
+same one the office list and search figures use. Then `WRITERS` processes edit for
 PARTNERDESK_BENCH_OFFICE_SECONDS (default 60) seconds: each picks a contact, half the
 time from a hot set all of them share, reads it (what the person has on screen), and
 saves a new note against the revision read, as an editor does. A clash shows the other
@@ -21,7 +22,7 @@ import time
 import uuid
 from typing import Any
 
-from bench.common import SCALE, Figure, demo_database, percentile
+from bench.common import Figure, office_database, percentile
 
 WRITERS = 10
 HOT = 20
@@ -95,44 +96,25 @@ def _run(target: Any, url: str, ids: list[str], hot: list[str]) -> list[Any]:
 
 
 def measure() -> list[Figure]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
     from partnerdesk.services import Desk
-    from partnerdesk.services.office import move_to_server
 
-    server = os.environ.get("PARTNERDESK_TEST_POSTGRES")
-    if not server:
-        print("     (bench office skipped: $PARTNERDESK_TEST_POSTGRES names no server; "
-              "scripts/test-postgres.sh starts one)")
+    url = office_database()  # the one the list and search figures used, if they ran
+    if url is None:
         return []
-    base = make_url(server).set(drivername="postgresql+psycopg")
-    name = f"pd_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(drivername="postgresql", database=name).render_as_string(
-        hide_password=False)
-    try:
-        move_to_server(demo_database(SCALE), url)
-        with Desk.open(url) as desk:
-            ids = [c.id for c in desk.contacts.list(limit=5000)]
-        hot = ids[:HOT]
-        found = _run(_writer, url, ids, hot)
-        saves = [save for batch, _ in found for save in batch]
-        latencies = [value for _, batch in found for value in batch]
-        with Desk.open(url) as desk:
-            final = {record: desk.contacts.get(record).notes for record in {s[0] for s in saves}}
-        shown: dict[str, set[str]] = {}
-        for record, _value, seen in saves:
-            shown.setdefault(record, set()).add(seen)
-        lost = sum(1 for record, value, _seen in saves
-                   if value != final[record] and value not in shown[record])
-        raw = [value for _, batch in _run(_raw, url, ids, hot) for value in batch]
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with Desk.open(url) as desk:
+        ids = [c.id for c in desk.contacts.list(limit=5000)]
+    hot = ids[:HOT]
+    found = _run(_writer, url, ids, hot)
+    saves = [save for batch, _ in found for save in batch]
+    latencies = [value for _, batch in found for value in batch]
+    with Desk.open(url) as desk:
+        final = {record: desk.contacts.get(record).notes for record in {s[0] for s in saves}}
+    shown: dict[str, set[str]] = {}
+    for record, _value, seen in saves:
+        shown.setdefault(record, set()).add(seen)
+    lost = sum(1 for record, value, _seen in saves
+               if value != final[record] and value not in shown[record])
+    raw = [value for _, batch in _run(_raw, url, ids, hot) for value in batch]
     p95, raw_p95 = percentile(latencies, 0.95) * 1000, percentile(raw, 0.95) * 1000
     print(f"     ({len(saves):,} saves by {WRITERS} writers in {SECONDS:.0f} s; "
           f"{len(raw):,} raw UPDATEs)")

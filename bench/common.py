@@ -98,3 +98,55 @@ def paint_watcher() -> Any:
             return False
 
     return PaintWatcher()
+
+
+_office: dict[str, str] = {}
+
+
+def office_database() -> str | None:
+    """The `demo_database()` records moved into a new database on the PostgreSQL server
+    named by $PARTNERDESK_TEST_POSTGRES (a superuser URL; `scripts/test-postgres.sh`
+    starts a throwaway one), made once per run and dropped when the run ends; its URL.
+    None (and a line saying why) without a server."""
+    if "url" in _office:
+        return _office["url"]
+    server = os.environ.get("PARTNERDESK_TEST_POSTGRES")
+    if not server:
+        print("     (office database figures skipped: $PARTNERDESK_TEST_POSTGRES names no "
+              "server; scripts/test-postgres.sh starts one)")
+        return None
+    import atexit
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from partnerdesk.services.office import move_to_server
+
+    base = make_url(server).set(drivername="postgresql+psycopg")
+    name = f"pd_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    atexit.register(drop)
+    url = base.set(drivername="postgresql", database=name).render_as_string(
+        hide_password=False)
+    move_to_server(demo_database(SCALE), url)
+    _office["url"] = url
+    return url
+
+
+def raw_office(url: str) -> Any:
+    """A plain psycopg connection (autocommit) to the office database: the raw baseline."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parts = make_url(url)
+    return psycopg.connect(host=parts.host, port=parts.port, user=parts.username,
+                           dbname=parts.database, autocommit=True)

@@ -69,18 +69,23 @@ class EditClash(PartnerDeskError):
     `fields`: each field both changed -> (the value this person typed, the value saved by
     the other person), for the editor to show both and ask which to keep. `deleted`: the
     record was removed meanwhile. `rev`: the record's revision now, to save against once
-    the person has chosen."""
+    the person has chosen. `rows`: a whole save's child rows that clashed the same way
+    ((list name, row id) -> that row's own clash, whose `rev` the row saves against next)."""
 
     def __init__(self, fields: dict[str, tuple[object, object]], rev: str, *,
-                 deleted: bool = False) -> None:
+                 deleted: bool = False,
+                 rows: "dict[tuple[str, str], EditClash] | None" = None) -> None:
         self.fields = fields
         self.rev = rev
         self.deleted = deleted
+        self.rows = dict(rows or {})
         if deleted:
             message = ("Someone else removed this record while you were editing it, so your "
                        "changes were not saved. Restore it from Deleted records to keep them.")
         else:
-            names = ", ".join(name.replace("_", " ") for name in fields)
+            names = ", ".join(dict.fromkeys(
+                [*fields, *(name for clash in self.rows.values() for name in clash.fields)]))
+            names = names.replace("_", " ") or "a row"
             message = (f"Someone else changed {names} while you were editing this record. "
                        "Nothing was saved yet: choose which value to keep for each, then "
                        "save again.")

@@ -7,9 +7,11 @@ guard against a hang, never a measure of speed (speed is measured in `bench/`). 
 neither times examples nor fails a slow data generation.
 """
 
+import faulthandler
 import functools
 import os
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Generator, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,14 +22,60 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from partnerdesk.services import Desk  # noqa: E402
+from tests import new_database  # noqa: E402
 from tests.new_database import open_new_desk  # noqa: E402
 
 TODAY = date(2026, 6, 15)
 WAIT_FLOOR_MS = 60_000
 
+# A test that hangs in Python fails after pytest-timeout's limit (pyproject.toml) and the run
+# goes on. One stuck where that cannot reach (inside Qt or SQLite, say) prints every
+# thread's stack this long after the limit and ends its process, so the run fails at once
+# (`scripts/test`: --max-worker-restart=0) instead of waiting for CI to give up.
+HANG_GRACE_S = 120
+_HANG_REPORT = pytest.StashKey[int]()
+
 settings.register_profile("partnerdesk", deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("partnerdesk")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # stderr as it is before tests capture it (under pytest-xdist, the worker's own)
+    assert sys.__stderr__ is not None
+    config.stash[_HANG_REPORT] = os.dup(sys.__stderr__.fileno())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    marker = item.get_closest_marker("timeout")
+    given = item.config.getoption("timeout", None)  # --timeout, else the ini file's
+    limit = float(marker.args[0] if marker and marker.args
+                  else given if given is not None else item.config.getini("timeout") or 0)
+    if limit <= 0:  # no limit asked for
+        return (yield)
+    faulthandler.dump_traceback_later(limit + HANG_GRACE_S, exit=True,
+                                      file=item.config.stash[_HANG_REPORT])
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+def pytest_enter_pdb() -> None:
+    """Someone is debugging: nothing is hung."""
+    faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture(autouse=True)
+def _new_databases_are_copies(request: pytest.FixtureRequest,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new database opened in this process is a copy of the migrated template
+    (`tests.new_database.upgrade_by_copy`), unless the test is about migrating."""
+    if request.node.get_closest_marker("real_migration") is None:
+        from partnerdesk.db import migrate
+
+        monkeypatch.setattr(migrate, "upgrade_safely", new_database.upgrade_by_copy)
 
 
 @pytest.fixture(autouse=True)

@@ -6,12 +6,17 @@ new database is a file copy of it, opened by `Desk.open` as usual. The copy beha
 database made from nothing would: the template holds no device id, so each copy's store
 makes its own, and the default categories are seeded by each copy's first open.
 
+A database a test opens the usual way (`Desk.open` on a new path, the `demo` command, ...)
+is a copy too: `upgrade_by_copy` stands in for the upgrade of a new file to head, unless a
+test is marked `real_migration` (tests of migrating itself) or a test added a revision.
+
 One thing differs on its own: `Desk.open` takes the daily backup of a file that already
 holds a database, and a new one has none yet, so the first open of a copy skips it (later
 opens in a test take it as they would). `tests/test_fixtures.py` checks all of this.
 """
 
 import atexit
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -25,6 +30,8 @@ from partnerdesk.services import Desk
 
 _made: dict[str, Path] = {}
 _making = threading.Lock()
+_building = threading.local()
+REAL_UPGRADE = migrate.upgrade_safely
 
 
 def template() -> Path:
@@ -34,12 +41,18 @@ def template() -> Path:
             folder = Path(tempfile.mkdtemp(prefix="partnerdesk-template-"))
             atexit.register(shutil.rmtree, folder, True)
             path = folder / "migrated.db"
-            with acquire_lock(path):
-                migrate.open_database(path, daily_backup=False).dispose()
+            _building.now = True
+            try:
+                with acquire_lock(path):
+                    migrate.open_database(path, daily_backup=False).dispose()
+            finally:
+                _building.now = False
             connection = sqlite3.connect(path)
             try:  # one self-contained file: nothing left in a -wal journal
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 connection.execute("PRAGMA journal_mode=DELETE")
+                _made["revision"] = connection.execute(
+                    "SELECT version_num FROM alembic_version").fetchone()[0]
                 tables = list(connection.execute(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
                 virtual = [name for name, sql in tables if sql.startswith("CREATE VIRTUAL")]
@@ -52,6 +65,21 @@ def template() -> Path:
             assert stray == [], f"the migrated template holds rows in {stray}"
             _made["template"] = path
         return _made["template"]
+
+
+def upgrade_by_copy(path: Path, existing: bool, target: str = "head") -> None:
+    """`migrate.upgrade_safely` for tests: a new file brought to head is the template's copy
+    (what the upgrade would have built, 0.4 CPU s quicker). Anything else is upgraded."""
+    if existing or target != "head" or getattr(_building, "now", False):
+        REAL_UPGRADE(path, existing, target)
+        return
+    made = template()
+    if migrate.head_revision() != _made["revision"]:  # a test added a revision
+        REAL_UPGRADE(path, existing, target)
+        return
+    temporary = path.with_name(path.name + migrate.UPGRADE_SUFFIX)
+    shutil.copyfile(made, temporary)
+    os.replace(temporary, path)
 
 
 def copy_template(path: Path) -> Path:

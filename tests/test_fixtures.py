@@ -5,8 +5,12 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from partnerdesk.db.backup_folder import list_backups
 from partnerdesk.services import Desk
+
+pytestmark = pytest.mark.real_migration  # about migrating a new database itself
 
 
 def schema(path: Path) -> list[tuple[str, str]]:

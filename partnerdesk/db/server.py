@@ -19,13 +19,14 @@ same moment from upgrading it twice.
 import contextlib
 import ipaddress
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 
 from partnerdesk.errors import DatabaseProblem, NewerDatabaseError, NotADatabaseError
 from partnerdesk.paths import is_server_url as is_server_url  # re-exported
@@ -36,6 +37,10 @@ TLS_MODES = {"require", "verify-ca", "verify-full"}
 PLAINTEXT_OPTION = "allow_plaintext"
 # Any number: one lock, taken only by PartnerDesk while it upgrades a server database.
 UPGRADE_LOCK_KEY = 0x50445348  # "PDSH"
+# A pooled connection idle longer than this is tried before use (the server may have
+# restarted, or the laptop slept); one in steady use is not (a save would pay a round
+# trip to the server for every connection it takes from the pool).
+IDLE_PING_SECONDS = 30.0
 _URL_START = re.compile(r"^(postgresql|postgres)(\+psycopg)?://", re.IGNORECASE)
 
 
@@ -170,9 +175,26 @@ def make_server_engine(address: ServerAddress, *, echo: bool = False,
                        pool_size: int = 5) -> Engine:
     """An engine on the server database (psycopg 3). Nothing is connected yet."""
     engine = create_engine(address.url, echo=echo, pool_size=pool_size, max_overflow=5,
-                           pool_pre_ping=True,
                            connect_args={"application_name": "PartnerDesk",
                                          "connect_timeout": 15})
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        # SQLAlchemy's pre-ping, only for a connection that sat idle: a dead one is
+        # replaced by a new one (the pool retries on DisconnectionError).
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as error:
+            raise DisconnectionError() from error
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> None:

@@ -44,7 +44,8 @@ class AgreementService(WholeSaveService[r.Agreement], records.AgreementService):
     def save(self, values: Mapping[str, Any], record_id: str | None = None, *,
              parties: ChildChanges | None = None, obligations: ChildChanges | None = None,
              signatories: ChildChanges | None = None,
-             attachments: ChildChanges | None = None) -> Saved[r.Agreement]:
+             attachments: ChildChanges | None = None,
+             rev: str | None = None) -> Saved[r.Agreement]:
         """Create (no `record_id`) or update an agreement with its child rows, as one step.
 
         `attachments.new` rows are {"path": file to attach}; `attachments.removed` ids of
@@ -55,7 +56,7 @@ class AgreementService(WholeSaveService[r.Agreement], records.AgreementService):
             files = self._copy_files(attachments, fresh)
             return self.save_whole(values, record_id, {
                 "parties": parties, "obligations": obligations, "signatories": signatories,
-                "attachments": files})
+                "attachments": files}, rev=rev)
         except BaseException:
             for digest in fresh:
                 self.attachments.forget_bytes(digest)

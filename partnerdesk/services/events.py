@@ -107,7 +107,8 @@ class EventService(WholeSaveService[r.Event]):
              partnerships: ChildChanges | None = None,
              resources: ChildChanges | None = None,
              attendance: ChildChanges | None = None,
-             action_items: ChildChanges | None = None) -> Saved[r.Event]:
+             action_items: ChildChanges | None = None,
+             rev: str | None = None) -> Saved[r.Event]:
         """Create (no `record_id`) or update an event with its child rows, in one step.
 
         `organizations` rows are {"organization_id", "role"}; `partnerships` rows
@@ -121,7 +122,8 @@ class EventService(WholeSaveService[r.Event]):
                     {"partnership_id": first, **row} for row in action_items.new])
         return self.save_whole(values, record_id, {
             "organizations": organizations, "partnerships": partnerships,
-            "resources": resources, "attendance": attendance, "action_items": action_items})
+            "resources": resources, "attendance": attendance, "action_items": action_items},
+            rev=rev)
 
     def _first_partnership(self, record_id: str | None,
                            partnerships: ChildChanges | None) -> str | None:

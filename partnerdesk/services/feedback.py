@@ -108,7 +108,8 @@ class FeedbackService(WholeSaveService[r.Feedback]):
         )
 
     def save(self, values: Mapping[str, Any], record_id: str | None = None, *,
-             results: ChildChanges | None = None) -> Saved[r.Feedback]:
+             results: ChildChanges | None = None,
+             rev: str | None = None) -> Saved[r.Feedback]:
         """Create (no `record_id`) or update feedback with its survey results, in one step.
 
         `results` rows are {"question", "answer", "count", "position"}. Nothing is
@@ -127,7 +128,7 @@ class FeedbackService(WholeSaveService[r.Feedback]):
                     row = {**row, "position": last}
                 numbered.append(row)
             results = replace(results, new=numbered)
-        return self.save_whole(values, record_id, {"results": results})
+        return self.save_whole(values, record_id, {"results": results}, rev=rev)
 
     def check_rows(self, session: Session, plan: Plan) -> list[FieldProblem]:
         problems: list[FieldProblem] = []

@@ -29,12 +29,13 @@ class FundingService(WholeSaveService[r.Funding]):
         )
 
     def save(self, values: Mapping[str, Any], record_id: str | None = None, *,
-             deliverables: ChildChanges | None = None) -> Saved[r.Funding]:
+             deliverables: ChildChanges | None = None,
+             rev: str | None = None) -> Saved[r.Funding]:
         """Create (no `record_id`) or update a funding with its deliverables, as one step.
 
         Nothing is written when any row is wrong, or the status step is not allowed
         (ValidationError naming it)."""
-        return self.save_whole(values, record_id, {"deliverables": deliverables})
+        return self.save_whole(values, record_id, {"deliverables": deliverables}, rev=rev)
 
     def before_save(self, writer: Writer, values: dict[str, Any],
                     current: r.Funding | None) -> None:

@@ -32,14 +32,15 @@ class MeetingService(WholeSaveService[r.Meeting]):
 
     def save(self, values: Mapping[str, Any], record_id: str | None = None, *,
              attendees: ChildChanges | None = None,
-             action_items: ChildChanges | None = None) -> Saved[r.Meeting]:
+             action_items: ChildChanges | None = None,
+             rev: str | None = None) -> Saved[r.Meeting]:
         """Create (no `record_id`) or update a meeting with its attendees and action items.
 
         `attendees` rows are links: {"contact_id": ...}. An action item of another meeting
         listed in `action_items.changed` is carried over to this one. Nothing is written
         when any row is wrong (ValidationError)."""
         return self.save_whole(values, record_id, {"attendees": attendees,
-                                                   "action_items": action_items})
+                                                   "action_items": action_items}, rev=rev)
 
     def row_defaults(self, spec: ChildList, values: dict[str, Any]) -> dict[str, Any]:
         if spec.name == "action_items":

@@ -48,14 +48,15 @@ class PartnershipService(WholeSaveService[r.Partnership]):
     def save(self, values: Mapping[str, Any], record_id: str | None = None, *,
              members: ChildChanges | None = None, milestones: ChildChanges | None = None,
              indicators: ChildChanges | None = None,
-             measurements: ChildChanges | None = None) -> Saved[r.Partnership]:
+             measurements: ChildChanges | None = None,
+             rev: str | None = None) -> Saved[r.Partnership]:
         """Create (no `record_id`) or update a partnership with its child rows, as one step.
 
         A new measurement's `indicator_id` may be the id given to a new indicator of the
         same save. Nothing is written when any row is wrong (ValidationError)."""
         return self.save_whole(values, record_id, {
             "members": members, "milestones": milestones, "indicators": indicators,
-            "measurements": measurements})
+            "measurements": measurements}, rev=rev)
 
     def check_rows(self, session: Session, plan: Plan) -> list[FieldProblem]:
         """Each measurement belongs to an indicator of this partnership."""

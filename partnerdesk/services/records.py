@@ -22,7 +22,14 @@ from partnerdesk.services.edit_clash import changes_to_save
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.settings import PHONE_REGION, Settings
-from partnerdesk.services.store import Change, Store, Writer, field_values, user_fields
+from partnerdesk.services.store import (
+    Change,
+    Store,
+    Writer,
+    collector_paused,
+    field_values,
+    user_fields,
+)
 from partnerdesk.services.tags import ensure_tags
 from partnerdesk.services.undo import named, noun
 
@@ -232,9 +239,11 @@ class RecordService(Generic[T]):
                                        and full[link.column] == base.get(link.column))}
         return self._checked(full, self._context(known_ids, session))
 
-    def _checked(self, full: dict[str, Any], context: validation.Context) -> dict[str, Any]:
-        """`full` (a whole record's values) cleaned by the type's rules; errors refuse it."""
-        problems = validation.clean(self.model, full, context)
+    def _checked(self, full: dict[str, Any], context: validation.Context,
+                 fields: Collection[str] | None = None) -> dict[str, Any]:
+        """`full` (a whole record's values) cleaned by the type's rules; errors refuse it.
+        `fields`: those a change to a stored record sets (`validation.clean`)."""
+        problems = validation.clean(self.model, full, context, fields)
         errors = [p for p in problems if not p.warning]
         if errors:
             raise ValidationError(errors)
@@ -308,7 +317,7 @@ class RecordService(Generic[T]):
         """`change(row)` -> the fields to change on that record (`row`: its values as
         they are now), for many records at once; see `update_each`. `name`: what Undo
         calls the step (else "change to 12 contacts")."""
-        with self.store.write() as writer:
+        with collector_paused(), self.store.write() as writer:
             rows = writer.current_rows(self.model, record_ids)
             live = [rows[key] for key in record_ids if key in rows and not rows[key]["deleted"]]
             if len(live) == 1 and name is None:
@@ -322,7 +331,7 @@ class RecordService(Generic[T]):
                     progress.report(number, len(live) * 2, "")
                 current = {n: row[n] for n in names}
                 wanted = change(row)
-                full = self._named_check({**current, **wanted}, context)
+                full = self._named_check({**current, **wanted}, context, wanted)
                 self.before_save(writer, full, cast(T, SimpleNamespace(**row)))
                 edits.append((row, {k: v for k, v in full.items() if v != current[k]}, None))
             if progress is not None:
@@ -369,10 +378,11 @@ class RecordService(Generic[T]):
         writer.bulk_update(edits)
         return ids
 
-    def _named_check(self, full: dict[str, Any], context: validation.Context) -> dict[str, Any]:
+    def _named_check(self, full: dict[str, Any], context: validation.Context,
+                     fields: Collection[str] | None = None) -> dict[str, Any]:
         """`_checked`, with the record's title in the message: one of many is refused."""
         try:
-            return self._checked(full, context)
+            return self._checked(full, context, fields)
         except ValidationError as error:
             title = str(full.get(self.title_field) or "")[:80]
             if not title:
@@ -400,7 +410,7 @@ class RecordService(Generic[T]):
 
     def _set_deleted(self, record_ids: tuple[str, ...], deleted: bool,
                      progress: Progress | None) -> list[Change]:
-        with self.store.write() as writer:
+        with collector_paused(), self.store.write() as writer:
             rows = writer.current_rows(self.model, record_ids)
             edits = [(rows[key], {}, deleted) for key in dict.fromkeys(record_ids)
                      if key in rows and bool(rows[key]["deleted"]) != deleted]

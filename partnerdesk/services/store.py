@@ -10,6 +10,7 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import gc
 import json
 import logging
 import uuid
@@ -66,6 +67,24 @@ class Change:
     record_id: str
     action: str  # created, updated, deleted, restored
     fields: tuple[str, ...] = ()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a write of thousands of records runs.
+
+    Such a write makes hundreds of thousands of small dicts and lists that all live
+    until it ends; the collector, which runs whenever enough of them were made, went
+    through them hundreds of times and found nothing to free (a sixth of the time of a
+    change to 10,000 contacts). Reference counting still frees everything as before;
+    any cycle made meanwhile is collected once the collector is back."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def user_fields(model: type[SQLModel]) -> list[str]:
@@ -766,6 +785,11 @@ class Store:
         # write refused with that sentence before anything starts.
         self.read_only = read_only
         self._writer_engine = write_engine(engine)
+        # Reads of an office database run without a transaction of their own: under
+        # PostgreSQL's READ COMMITTED each statement sees the database as it is anyway,
+        # and BEGIN and ROLLBACK around each read cost two round trips to the server.
+        self._reader_engine = engine if address is None else \
+            engine.execution_options(isolation_level="AUTOCOMMIT")
         self._listeners: list[Callable[[list[Change]], None]] = []
         # Where a write named for Undo goes once committed (`services.undo.UndoJournal`,
         # which the Desk sets up); None: nothing is kept.
@@ -859,7 +883,7 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._reader_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager

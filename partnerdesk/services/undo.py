@@ -34,7 +34,7 @@ from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import titles
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import Change, Store, Touched, Writer
+from partnerdesk.services.store import Change, Store, Touched, Writer, collector_paused
 
 # Steps kept: far more than a day's work; the oldest go first past this.
 MAX_STEPS = 1000
@@ -189,7 +189,7 @@ class UndoJournal:
                 raise PartnerDeskError("There is nothing to undo." if backwards
                                        else "There is nothing to redo.")
             step = source[-1]
-            with self.store.write() as writer:
+            with collector_paused(), self.store.write() as writer:
                 changes = self._apply(writer, step, backwards, progress)
             source.pop()
             target.append(step)

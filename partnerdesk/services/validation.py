@@ -8,7 +8,7 @@ warnings do not.
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -50,6 +50,13 @@ class Context:
         self.region = region
         self.exists = exists or (lambda _model, _id: True)
         self.warnings = warnings
+        # The fields a change sets, while `clean(..., fields=)` runs; None: all of them.
+        self.only: frozenset[str] | None = None
+
+    def looks_at(self, name: str) -> bool:
+        """Whether a check of field `name` alone runs: the others are as they were stored,
+        and passed it then (see `clean`)."""
+        return self.only is None or name in self.only
 
 
 # Host names that email-validator accepted unchanged (IDNA, special-use names and length
@@ -163,7 +170,9 @@ def _not_negative(values: dict[str, Any], name: str, label: str) -> list[FieldPr
     return []
 
 
-def _emails(values: dict[str, Any], name: str = "emails") -> list[FieldProblem]:
+def _emails(values: dict[str, Any], ctx: Context, name: str = "emails") -> list[FieldProblem]:
+    if not ctx.looks_at(name):
+        return []
     problems: list[FieldProblem] = []
     cleaned = []
     for item in values.get(name) or []:
@@ -181,7 +190,7 @@ def _emails(values: dict[str, Any], name: str = "emails") -> list[FieldProblem]:
 
 
 def _phones(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
-    if not ctx.warnings or "phones" not in values:
+    if not ctx.warnings or "phones" not in values or not ctx.looks_at("phones"):
         return []
     cleaned, problems = contact_details.clean_phones(
         values.get("phones") or [], lambda number: check_phone(number, ctx.region))
@@ -189,17 +198,19 @@ def _phones(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     return problems
 
 
-def _addresses_and_websites(values: dict[str, Any]) -> list[FieldProblem]:
+def _addresses_and_websites(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
-    if "addresses" in values:
+    if "addresses" in values and ctx.looks_at("addresses"):
         values["addresses"] = contact_details.clean_addresses(values.get("addresses") or [])
-    if "websites" in values:
+    if "websites" in values and ctx.looks_at("websites"):
         values["websites"], problems = contact_details.clean_websites(
             values.get("websites") or [])
     return problems
 
 
-def _single_email(values: dict[str, Any]) -> list[FieldProblem]:
+def _single_email(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
+    if not ctx.looks_at("email"):
+        return []
     address = (values.get("email") or "").strip()
     if not address:
         return []
@@ -209,7 +220,7 @@ def _single_email(values: dict[str, Any]) -> list[FieldProblem]:
 
 
 def _single_phone(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
-    if not ctx.warnings:
+    if not ctx.warnings or not ctx.looks_at("phone"):
         return []
     number = (values.get("phone") or "").strip()
     if not number:
@@ -223,7 +234,7 @@ def organization(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     problems = _required(values, "name", "The organization's name")
     problems += _choice(values, "kind", v.ORGANIZATION_KINDS, "Kind")
     problems += _choice(values, "status", v.ORGANIZATION_STATUSES, "Status")
-    problems += _single_email(values) + _single_phone(values, ctx)
+    problems += _single_email(values, ctx) + _single_phone(values, ctx)
     lat, lon = values.get("latitude"), values.get("longitude")
     if lat is not None and not -90 <= lat <= 90:
         problems.append(FieldProblem("latitude", "Latitude must be between -90 and 90."))
@@ -237,7 +248,7 @@ def organization(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
 
 def contact(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     problems = _required(values, "name", "The person's name")
-    problems += _emails(values) + _phones(values, ctx) + _addresses_and_websites(values)
+    problems += _emails(values, ctx) + _phones(values, ctx) + _addresses_and_websites(values, ctx)
     problems += _choice(values, "preferred_contact", v.CONTACT_PREFERENCES,
                         "Preferred way to reach")
     return problems
@@ -617,8 +628,37 @@ def _tags(values: dict[str, Any]) -> list[FieldProblem]:
     return []
 
 
-def clean(model: type[SQLModel], values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
-    """Normalise `values` in place (the full record's values) and return its problems."""
+def clean(model: type[SQLModel], values: dict[str, Any], ctx: Context,
+          fields: Collection[str] | None = None) -> list[FieldProblem]:
+    """Normalise `values` in place (the full record's values) and return its problems.
+
+    `fields`: the fields a change to a stored record sets (one field changed on
+    thousands of records from a list). The others are as they were stored, and passed
+    these rules when they were saved, so the checks of one field at a time (types, text
+    limits, e-mails, phones, links) look only at these; the type's rules that relate
+    fields to each other still see the whole record. Stored values are normal already,
+    so the result is what checking every field gives, in a fraction of the time."""
+    if fields is None:
+        return _clean(model, values, ctx)
+    part = {name: values[name] for name in fields if name in values}
+    problems = _types(model, part)
+    if any(not p.warning for p in problems):
+        return problems
+    problems += _strip_and_limit(model, part)
+    values.update(part)
+    if "tags" in part:
+        problems += _tags(values)
+    rule = RULES.get(model)
+    if rule:
+        ctx.only = frozenset(part)
+        try:
+            problems += rule(values, ctx)
+        finally:
+            ctx.only = None
+    return problems + _references(model, part, ctx)
+
+
+def _clean(model: type[SQLModel], values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     problems = _types(model, values)
     if any(not p.warning for p in problems):
         return problems

@@ -13,6 +13,13 @@ For each child list the caller sends a `ChildChanges`: new rows, the fields chan
 existing rows, and the ids of rows removed (they become tombstones, which travel to
 other laptops). Only what changed travels, so a field someone else changed meanwhile
 (in another window, or from a partner's bundle) keeps their value.
+
+Saving over someone else's save (another person on an office database, another window):
+the caller gives the revision it opened the record at (`rev`) and, in `ChildChanges.revs`,
+each child row's; the record and each such row then go through the rule single saves use
+(`services.edit_clash.changes_to_save`): fields only this person changed go through, and
+a field both changed raises one `EditClash` naming them all (the child rows' under
+`EditClash.rows`), with nothing written.
 """
 
 from __future__ import annotations
@@ -26,7 +33,14 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
-from partnerdesk.errors import FieldProblem, NotFoundError, RowProblem, ValidationError
+from partnerdesk.errors import (
+    EditClash,
+    FieldProblem,
+    NotFoundError,
+    RowProblem,
+    ValidationError,
+)
+from partnerdesk.services.edit_clash import changes_to_save
 from partnerdesk.services.records import RecordService
 from partnerdesk.services.store import Change, Writer
 
@@ -43,11 +57,14 @@ class ChildChanges:
     `new`: the field values of rows to add; a row may carry an "id" chosen by the caller,
     so a row of another list in the same save can link to it (a measurement of an
     indicator added with it). `changed`: id -> the fields that changed. `removed`: ids
-    of rows to remove."""
+    of rows to remove. `revs`: id -> the revision a changed row had when the caller read
+    it; such a row's changes are merged with any save of it made since (see the module
+    docstring) instead of written over it."""
 
     new: Sequence[Mapping[str, Any]] = ()
     changed: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     removed: Sequence[str] = ()
+    revs: Mapping[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.new or self.changed or self.removed)
@@ -138,18 +155,21 @@ class WholeSaveService(RecordService[T]):
 
     # -- the save ---------------------------------------------------------------------
     def save_whole(self, values: Mapping[str, Any], record_id: str | None,
-                   changes: Mapping[str, ChildChanges | None]) -> Saved[T]:
+                   changes: Mapping[str, ChildChanges | None], *,
+                   rev: str | None = None) -> Saved[T]:
         """Create (`record_id` None) or update the record with its child rows, as one step.
 
+        `rev`: the revision the caller opened the record at (see the module docstring).
         Raises ValidationError listing every problem (each child row's named in its
-        message, as a `RowProblem`) and NotFoundError for a record that is not there;
-        either way nothing is written."""
+        message, as a `RowProblem`), EditClash when someone else changed a field this save
+        changes too (or removed the record), and NotFoundError for a record that is not
+        there; whichever it is, nothing is written."""
         known = {spec.name for spec in self.children}
         unknown = sorted(set(changes) - known)
         if unknown:
             raise TypeError(f"{self.type_name} has no child rows called {unknown}")
         with self.store.write() as writer:
-            plan = self._plan(writer.session, dict(values), record_id, changes)
+            plan = self._plan(writer.session, dict(values), record_id, changes, rev)
             writer.undo_as(f"{'adding' if record_id is None else 'edit of'} "
                            f"{self.named(plan.values)}")
             record = self._write(writer, plan)
@@ -159,17 +179,20 @@ class WholeSaveService(RecordService[T]):
         return Saved(record, created, made)
 
     def _plan(self, session: Session, values: dict[str, Any], record_id: str | None,
-              changes: Mapping[str, ChildChanges | None]) -> Plan:
+              changes: Mapping[str, ChildChanges | None], rev: str | None = None) -> Plan:
         current = None
         if record_id is not None:
-            # On an office database the row is locked until the save commits, so another
-            # person's save of it meanwhile waits instead of being written over.
+            # The row is locked until the save commits (always on an office database; on
+            # a file when saving against a revision), so another person's save of it
+            # meanwhile waits instead of being written over.
             current = session.get(self.model, record_id,
-                                  with_for_update=self.store.address is not None)
+                                  with_for_update=rev is not None
+                                  or self.store.address is not None)
             if current is None:
                 raise NotFoundError(
                     f"No {self.type_name.replace('_', ' ')} with id {record_id}. It may "
                     "have been removed meanwhile; nothing was saved.")
+        values, changes = self._merged(session, current, values, changes, rev)
         parent_id = record_id or str(uuid.uuid4())
         problems: list[FieldProblem] = []
         new_ids = self._new_ids(session, changes, problems)
@@ -189,6 +212,51 @@ class WholeSaveService(RecordService[T]):
         if problems:
             raise ValidationError(problems)
         return plan
+
+    def _merged(self, session: Session, current: Any | None, values: dict[str, Any],
+                changes: Mapping[str, ChildChanges | None], rev: str | None,
+                ) -> tuple[dict[str, Any], dict[str, ChildChanges | None]]:
+        """The record's values and the child rows' changes this save may write, after the
+        rule of `changes_to_save` for the record (opened at `rev`) and for each changed
+        row sent with its revision. Every clash is gathered into one `EditClash`."""
+        changes = dict(changes)
+        clashes: dict[tuple[str, str], EditClash] = {}
+        own: EditClash | None = None
+        if current is not None and rev is not None:
+            try:
+                values = changes_to_save(session, current, values, rev)
+            except EditClash as clash:
+                if clash.deleted:
+                    raise
+                own = clash
+        for spec in self.children:
+            change = changes.get(spec.name)
+            ids = sorted(set(change.revs) & set(change.changed)) if change else []
+            if not change or not ids:
+                continue
+            model = spec.service.model
+            # Locked until the save commits, in id order (two saves at once take turns
+            # instead of deadlocking), so no one saves a row between its check and this
+            # save's write of it.
+            rows = {row.id: row for row in session.scalars(
+                select(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
+                .order_by(model.id).with_for_update())}  # type: ignore[attr-defined]
+            merged = dict(change.changed)
+            for child_id in ids:
+                row = rows.get(child_id)
+                if row is None:
+                    continue  # refused by the plan as a row no longer there
+                try:
+                    merged[child_id] = changes_to_save(session, row, dict(merged[child_id]),
+                                                       change.revs[child_id])
+                except EditClash as clash:
+                    clashes[(spec.name, child_id)] = clash
+            changes[spec.name] = ChildChanges(change.new, merged, change.removed, change.revs)
+        if own is not None or clashes:
+            raise EditClash(own.fields if own is not None else {},
+                            str(current.rev) if current is not None else "",  # type: ignore[attr-defined]
+                            rows=clashes)
+        return values, changes
 
     def _new_ids(self, session: Session, changes: Mapping[str, ChildChanges | None],
                  problems: list[FieldProblem]) -> dict[tuple[str, int], str]:

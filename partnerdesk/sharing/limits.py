@@ -132,7 +132,8 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> dict[str, zipfile.Zip
     by_name: dict[str, zipfile.ZipInfo] = {}
     total = records = 0
     for info in infos:
-        if not _safe_name(info.filename):
+        # a folder entry ("records/"), as zip tools add when a person re-packs a bundle
+        if not _safe_name(info.filename.removesuffix("/") if info.is_dir() else info.filename):
             raise BundleError(f"{name} holds a file named “{info.filename}” that would be "
                               "written outside its folder. It was not imported; it may be "
                               "harmful.")

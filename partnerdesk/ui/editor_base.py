@@ -353,7 +353,7 @@ class RecordEditor(QWidget):
             self.show_problems([FieldProblem(name, self.tr(
                 "Someone else saved “{theirs}” here while you were editing. Yours is in "
                 "the field: Save again to keep it, or change it to theirs.").format(
-                theirs=_as_text(theirs)), warning=True)
+                theirs=as_text(theirs)), warning=True)
                 for name, (_mine, theirs) in clash.fields.items()])
         finally:
             self._show_all = False
@@ -380,7 +380,7 @@ class RecordEditor(QWidget):
         return False
 
 
-def _as_text(value: object) -> str:
+def as_text(value: object) -> str:
     """Another person's saved value as words in a message."""
     if value is None or value == "" or value == []:
         return QApplication.translate("RecordEditor", "(empty)")

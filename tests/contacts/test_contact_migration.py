@@ -5,9 +5,13 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from partnerdesk.db.migrate import upgrade_safely
 from partnerdesk.services import Desk
 from partnerdesk.services.store import version_state
+
+pytestmark = pytest.mark.real_migration  # about migrating a new database itself
 
 STAMP = [3, "laptop-a"]
 PREVIOUS = "0004"  # the schema just before this migration (the lead may renumber both)

@@ -13,6 +13,8 @@ from partnerdesk.db.migrate import current_revision, head_revision, open_databas
 from partnerdesk.errors import NewerDatabaseError, NotADatabaseError
 from partnerdesk.services import Desk
 
+pytestmark = pytest.mark.real_migration  # about migrating a new database itself
+
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -416,3 +416,27 @@ def test_a_wrong_password_on_the_command_line_is_a_sentence_and_nothing_opens(
         assert json.loads(capsys.readouterr().out)["contacts"] == 1
         data = Path(os.environ["PARTNERDESK_DATA_DIR"])
         assert _files_holding(data, password) == []
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced(
+        office: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool tries only connections that sat idle (a save in steady use pays no round
+    trip for it); one the server dropped meanwhile (restarted, the laptop slept) is
+    replaced, and the person's next save goes through."""
+    from partnerdesk.db import server
+
+    with Desk.open(office) as desk:
+        contact = desk.contacts.create(name="Ida Brandt")
+        with desk.store.engine.connect() as connection:
+            pids = [connection.execute(text("SELECT pg_backend_pid()")).scalar()]
+        admin = create_engine(make_server_engine(parse_address(office)).url,
+                              isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND pid <> "
+                                    "pg_backend_pid() AND application_name = 'PartnerDesk' "
+                                    "AND pid = ANY(:pids)"), {"pids": pids})
+        admin.dispose()
+        monkeypatch.setattr(server, "IDLE_PING_SECONDS", 0.0)  # every pooled one is idle
+        saved = desk.contacts.update(contact.id, rev=contact.rev, notes="Mornings.")
+        assert desk.contacts.get(contact.id).notes == saved.notes == "Mornings."

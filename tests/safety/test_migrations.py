@@ -23,6 +23,8 @@ from partnerdesk.errors import DatabaseProblem
 from partnerdesk.services import Desk
 from tests.safety import children
 
+pytestmark = pytest.mark.real_migration  # about migrating a new database itself
+
 TEST_REVISION = "t900safety"
 MIGRATION = '''"""test-only: rebuild contacts with a new column, add a table"""
 import sqlalchemy as sa

@@ -11,10 +11,12 @@ import json
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from partnerdesk.db import records as r
 from partnerdesk.db.local import HistoryEntry
+from partnerdesk.errors import ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.store import StatePut, columns_of, field_values, full_state
 from partnerdesk.services.versioning import (
@@ -159,3 +161,53 @@ def test_put_states_without_a_state_removes_the_row(desk: Desk) -> None:
     assert desk.contacts.count(where={"id": record_id}) == 0
     assert indexed(desk, record_id) is None
     assert history(desk, record_id)[-1][0] == "undone"
+
+
+def test_a_change_to_many_records_stores_what_saving_each_stores(desk: Desk) -> None:
+    """A bulk change checks only the fields it sets (the rest passed the rules when
+    saved): what it stores is what a save of each record stores."""
+    one, two = (desk.contacts.create(**CONTACT).id for _ in range(2))
+    for changes in ({"share_ok": False}, {"tags": ["board", " volunteer "]},
+                    {"phones": [{"number": "(415) 555-0199", "kind": "work"}]},
+                    {"emails": [{"address": " ZOE@harbor.org ", "kind": ""}]},
+                    {"role": "  Head nurse  ", "notes": "Evenings.\n"}):
+        desk.contacts.update(one, **changes)
+        desk.contacts.update_many([two], **changes)
+        assert _values(desk, two) == _values(desk, one)
+        assert _restamped(desk, two) == _restamped(desk, one) == set(changes)
+        assert indexed(desk, two) == indexed(desk, one)
+        assert [entry[:2] for entry in history(desk, two)] == \
+            [entry[:2] for entry in history(desk, one)]
+
+
+def test_a_change_to_many_records_is_refused_by_the_rules_a_save_applies(desk: Desk) -> None:
+    ids = [desk.contacts.create(name=f"Person {n}").id for n in range(3)]
+    with pytest.raises(ValidationError, match="not a valid e-mail address"):
+        desk.contacts.update_many(ids, emails=[{"address": "ana@", "kind": "work"}])
+    with pytest.raises(ValidationError, match="Enter a date"):
+        desk.contacts.update_many(ids, last_contacted="last spring")
+    with pytest.raises(ValidationError, match="The person's name is required"):
+        desk.contacts.update_many(ids, name="  ")
+    with pytest.raises(ValidationError, match="no longer exists"):
+        desk.contacts.update_many(ids, organization_id="no-such-organization")
+    # a rule relating two fields sees the fields the change leaves as they were
+    agreement = desk.agreements.create(title="Referral MOU", effective_date=date(2027, 1, 1),
+                                       expiry_date=date(2028, 1, 1))
+    with pytest.raises(ValidationError, match="cannot expire before it takes effect"):
+        desk.agreements.update_many([agreement.id], effective_date=date(2029, 1, 1))
+    assert desk.agreements.get(agreement.id).effective_date == date(2027, 1, 1)
+    assert all(desk.contacts.get(i).emails == [] for i in ids)
+
+
+def _values(desk: Desk, record_id: str) -> dict[str, Any]:
+    """The stored text of every column but the bookkeeping (each write has its own
+    number)."""
+    return {k: v for k, v in stored(desk, "contacts", record_id).items()
+            if k not in {"rev", "stamps", "vv", "delete_ctx"}}
+
+
+def _restamped(desk: Desk, record_id: str) -> set[str]:
+    """The fields the latest write stamped."""
+    stamps = stored(desk, "contacts", record_id)["stamps"]
+    newest = max(stamp[0] for stamp in stamps.values())
+    return {name for name, stamp in stamps.items() if stamp[0] == newest}

@@ -32,6 +32,7 @@ def test_search_follows_edits(desk: Desk) -> None:
     assert [h.title for h in desk.search("lighthouse")] == ["Lighthouse Clinic"]
 
 
+@pytest.mark.real_migration  # the index is made by the migration
 def test_search_works_without_fts5(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_index, "fts5_available", lambda _connection: False)
     with Desk.open(tmp_path / "plain.db") as desk:

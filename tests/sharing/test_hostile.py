@@ -239,3 +239,31 @@ def test_newer_minor_version_extras_are_ignored(laptops: Laptops, good: Path,
     counts = import_file(target, path).preview.counts()
     assert counts["new"] >= 3
     assert target.contacts.list()[0].name == "Ida"
+
+
+def test_a_bundle_repacked_with_folder_entries_imports(laptops: Laptops, good: Path,
+                                                       tmp_path: Path) -> None:
+    """Unpacked and zipped again by hand: zip tools add "records/" entries, which are
+    harmless and must not be taken for a name that leaves the folder."""
+    found = members(good)
+    path = tmp_path / "repacked.partnerdesk"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        folders = sorted({name.rsplit("/", 1)[0] + "/" for name in found if "/" in name})
+        for folder in folders:
+            archive.writestr(zipfile.ZipInfo(folder), b"")
+        for name, data in found.items():
+            archive.writestr(name, data)
+    target = laptops("target")
+    import_file(target, path)
+    assert [c.name for c in target.contacts.list()] == ["Ida"]
+
+
+def test_a_folder_entry_that_leaves_the_folder_is_refused(laptops: Laptops, good: Path,
+                                                          tmp_path: Path) -> None:
+    found = members(good)
+    path = tmp_path / "climbing.partnerdesk"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("../records/"), b"")
+        for name, data in found.items():
+            archive.writestr(name, data)
+    refused(laptops("target"), path, "outside its folder")

@@ -103,8 +103,11 @@ def test_status_offers_only_next_steps_and_explains_an_impossible_one(
     editor.status.setFocus()
     qtbot.keyClick(editor.status, Qt.Key.Key_Down)  # draft -> negotiating
     assert editor.status.value() == "negotiating"
-    assert not editor.save()
+    assert not editor.save()  # first, both choices are shown (a field both changed)
     problem = editor.findChild(agreement_module.QLabel, "problem_status")
+    assert problem.isVisible() and "“terminated”" in problem.text()
+    assert editor.status.value() == "negotiating"
+    assert not editor.save()  # keeping theirs-over-mine is then the status rule's call
     assert problem.isVisible()
     assert "cannot go from Terminated to Negotiating" in problem.text()
     assert desk.agreements.get(saved.id).status == "terminated"  # nothing saved

@@ -5,6 +5,7 @@ same database (a second window)."""
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -54,3 +55,48 @@ def test_different_fields_both_go_through(qtbot: QtBot, desk: Desk, bea: Desk) -
     assert editor.save()
     saved = bea.contacts.get(contact.id)
     assert (saved.role, saved.notes) == ("Charge nurse", "Evenings.")
+
+
+def test_a_whole_save_over_a_colleagues_keeps_what_was_typed_in_the_record_and_its_rows(
+        qtbot: QtBot, desk: Desk, bea: Desk) -> None:
+    from datetime import date
+
+    from partnerdesk.services.whole_save import ChildChanges
+    from partnerdesk.ui.editors.partnership import PartnershipEditor
+
+    saved = desk.partnerships.save(
+        {"title": "Food as Medicine", "goals": "Fifty boxes a week."},
+        milestones=ChildChanges(new=[{"title": "First 50 boxes",
+                                      "due_date": date(2026, 9, 30)}]))
+    [milestone] = desk.milestones.list()
+    editor = PartnershipEditor(desk)
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.load(saved.id)
+    # Bea saves the goals and the milestone's title meanwhile, and the status.
+    bea.partnerships.save({"title": "Food as Medicine", "goals": "Eighty boxes a week.",
+                           "status": "active"}, saved.id, milestones=ChildChanges(
+        changed={milestone.id: {"title": "First 40 boxes"}}))
+    editor.goals.setPlainText("Sixty boxes a week.")
+    editor.milestones.set_value(0, "title", "First 60 boxes")
+    qtbot.keyClicks(editor.milestone_title, "Second 50 boxes")
+    qtbot.mouseClick(editor.milestones_section.add_button, Qt.MouseButton.LeftButton)
+    assert editor.milestones.rowCount() == 2
+
+    assert not editor.save()
+    assert "Eighty boxes a week." in editor.findChild(QLabel, "problem_goals").text()
+    assert "First 40 boxes" in editor.milestones_section.problem.text()
+    # What was typed stays: the goals, the changed row and the new one.
+    assert editor.goals.toPlainText() == "Sixty boxes a week."
+    assert [row["title"] for row in editor.milestones.rows()] == ["First 60 boxes",
+                                                                   "Second 50 boxes"]
+    assert editor.status.currentData() == "active"  # the untouched field shows Bea's
+    assert desk.milestones.count() == 1 and desk.milestones.get(milestone.id).title == \
+        "First 40 boxes"  # nothing saved yet
+    assert editor.is_dirty()
+
+    assert editor.save()  # saving again keeps what the person chose, and Bea's status
+    kept = bea.partnerships.get(saved.id)
+    assert (kept.goals, kept.status) == ("Sixty boxes a week.", "active")
+    assert sorted(m.title for m in bea.milestones.list()) == ["First 60 boxes",
+                                                              "Second 50 boxes"]

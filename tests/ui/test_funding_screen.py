@@ -151,8 +151,10 @@ def test_status_offers_only_next_steps_and_explains_an_impossible_one(
 
     desk.funding.update(saved.id, status="closed")  # meanwhile, in another window
     editor.status.setCurrentIndex(editor.status.findData("awarded"))
-    assert not editor.save()
+    assert not editor.save()  # first, both choices are shown (a field both changed)
     problem = editor.findChild(QLabel, "problem_status")
+    assert problem.isVisible() and "“closed”" in problem.text()
+    assert not editor.save()  # keeping theirs-over-mine is then the status rule's call
     assert problem.isVisible()
     assert "cannot go from Closed to Awarded" in problem.text()
     assert desk.funding.get(saved.id).status == "closed" and editor.is_dirty()

@@ -244,7 +244,7 @@ class AgreementEditor(EditorWithChildren):
         def rows(service: Any, fields: tuple[str, ...], order_by: str) -> list[Row]:
             if agreement_id is None:
                 return []
-            return [{"id": r.id, **{f: getattr(r, f) for f in fields}}
+            return [{"id": r.id, "_rev": r.rev, **{f: getattr(r, f) for f in fields}}
                     for r in service.list(where={"agreement_id": agreement_id},
                                           order_by=order_by)]
 
@@ -267,7 +267,8 @@ class AgreementEditor(EditorWithChildren):
         saved = self.desk.agreements.save(
             values, self.record_id, parties=self.parties.pending(),
             obligations=self.obligations.pending(), signatories=self.signatories.pending(),
-            attachments=files)
+            attachments=files,
+            rev=self._opened_rev)
         return saved.id
 
     def after_save(self, record_id: str) -> None:

@@ -39,12 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partnerdesk.errors import FieldProblem, RowProblem, ValidationError
+from partnerdesk.errors import EditClash, FieldProblem, RowProblem, ValidationError
 from partnerdesk.services import Desk
 from partnerdesk.services.records import RecordService
 from partnerdesk.services.whole_save import ChildChanges
 from partnerdesk.ui import theme
-from partnerdesk.ui.editor_base import RecordEditor
+from partnerdesk.ui.editor_base import RecordEditor, as_text
 from partnerdesk.ui.errors import show_error
 from partnerdesk.ui.icons import icon
 from partnerdesk.ui.widgets.dates import DateDelegate, DateEdit, show_date
@@ -103,6 +103,7 @@ class ChildRowsModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._original: dict[str, Row] = {}
         self._removed: list[str] = []
+        self._revs: dict[str, str] = {}  # row id -> the revision it was read at
 
     # -- rows ----------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Row]) -> None:
@@ -110,6 +111,8 @@ class ChildRowsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = [dict(row) for row in rows]
         self._original = {row["id"]: saved_fields(row) for row in self._rows if row.get("id")}
+        self._revs = {row["id"]: row["_rev"] for row in self._rows
+                      if row.get("id") and row.get("_rev")}
         self._removed = []
         self.endResetModel()
 
@@ -174,7 +177,28 @@ class ChildRowsModel(QAbstractTableModel):
             changes = {k: v for k, v in values.items() if before.get(k) != v}
             if changes:
                 changed[row["id"]] = changes
-        return ChildChanges(new=new, changed=changed, removed=list(self._removed))
+        # The revision each changed row was read at: the service merges the row with any
+        # save of it made since, as it does the record (`services.whole_save`).
+        revs = {row_id: self._revs[row_id] for row_id in changed if row_id in self._revs}
+        return ChildChanges(new=new, changed=changed, removed=list(self._removed), revs=revs)
+
+    def saved_over(self, row_id: str, rev: str) -> None:
+        """Someone else saved this row meanwhile: the next save goes against `rev`
+        (what the person keeps in the row is then saved over theirs, as they chose)."""
+        self._revs[row_id] = rev
+
+    def snapshot(self) -> tuple[list[Row], dict[str, Row], list[str], dict[str, str]]:
+        """Everything this list holds, typed changes included (see `put_back`)."""
+        return ([dict(row) for row in self._rows], dict(self._original), list(self._removed),
+                dict(self._revs))
+
+    def put_back(self, held: tuple[list[Row], dict[str, Row], list[str],
+                                   dict[str, str]]) -> None:
+        """The list as `snapshot` took it, typed changes and all."""
+        self.beginResetModel()
+        self._rows, self._original = [dict(row) for row in held[0]], dict(held[1])
+        self._removed, self._revs = list(held[2]), dict(held[3])
+        self.endResetModel()
 
     def is_changed(self) -> bool:
         return bool(self.pending())
@@ -417,6 +441,35 @@ class EditorWithChildren(RecordEditor):
         for section in self.sections.values():
             section.show_problem("")
         return super().save()
+
+    def show_clash(self, clash: EditClash) -> None:
+        """As a single record's clash, and the rows: what the person typed in every list
+        stays (reloading the record would put the lists back as saved), and a row someone
+        else saved a clashing value in says so under its list; saving again keeps the
+        person's value there too."""
+        held = [(model, model.snapshot()) for model in self.child_models]
+        super().show_clash(clash)
+        for model, snapshot in held:
+            model.put_back(snapshot)
+        by_list: dict[str, list[str]] = {}
+        for (name, row_id), row_clash in clash.rows.items():
+            for model in self.child_models:
+                if any(row.get("id") == row_id for row in model.rows()):
+                    model.saved_over(row_id, row_clash.rev)
+            if row_clash.deleted:
+                by_list.setdefault(name, []).append(self.tr(
+                    "Someone else removed a row you changed here while you were editing."))
+                continue
+            for _field, (_mine, theirs) in row_clash.fields.items():
+                by_list.setdefault(name, []).append(self.tr(
+                    "Someone else saved “{theirs}” in a row you changed here while you were "
+                    "editing. Yours is in the list: Save again to keep it, or change it to "
+                    "theirs.").format(theirs=as_text(theirs)))
+        for name, lines in by_list.items():
+            section = self.sections.get(name)
+            if section is not None:
+                section.show_problem("\n".join(lines))
+        self._set_dirty(True)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         rows = [p for p in problems if isinstance(p, RowProblem)]

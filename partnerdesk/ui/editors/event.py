@@ -273,7 +273,8 @@ class EventEditor(EditorWithChildren):
         def rows(service: Any, *fields: str) -> list[Row]:
             if not event_id:
                 return []
-            return [{"id": child.id, **{f: getattr(child, f) for f in fields}}
+            return [{"id": child.id, "_rev": child.rev,
+                     **{f: getattr(child, f) for f in fields}}
                     for child in service.list(where={"event_id": event_id},
                                               order_by="created_at")]
 
@@ -288,7 +289,8 @@ class EventEditor(EditorWithChildren):
         saved = self.desk.events.save(
             values, self.record_id, organizations=self.organizations.pending(),
             partnerships=self.partnerships.pending(), resources=self.resources.pending(),
-            attendance=self.attendance.pending(), action_items=self.actions.pending())
+            attendance=self.attendance.pending(), action_items=self.actions.pending(),
+            rev=self._opened_rev)
         return saved.id
 
     def after_save(self, record_id: str) -> None:

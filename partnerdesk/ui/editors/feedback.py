@@ -169,8 +169,9 @@ class FeedbackEditor(EditorWithChildren):
     def _load_results(self, feedback_id: str | None) -> None:
         rows = self.desk.survey_results.list(where={"feedback_id": feedback_id},
                                              order_by="position") if feedback_id else []
-        self.results.set_rows([{"id": row.id, "question": row.question, "answer": row.answer,
-                                "count": row.count, "position": row.position} for row in rows])
+        self.results.set_rows([{"id": row.id, "_rev": row.rev, "question": row.question,
+                                "answer": row.answer, "count": row.count,
+                                "position": row.position} for row in rows])
         self._offer_questions()
 
     def _offer_questions(self) -> None:
@@ -181,7 +182,8 @@ class FeedbackEditor(EditorWithChildren):
         self.result_question.setEditText(text)
 
     def write(self, values: dict[str, Any]) -> str:
-        saved = self.desk.feedback.save(values, self.record_id, results=self.results.pending())
+        saved = self.desk.feedback.save(values, self.record_id, results=self.results.pending(),
+                                        rev=self._opened_rev)
         return saved.id
 
     def after_save(self, record_id: str) -> None:

@@ -257,13 +257,14 @@ class FundingEditor(EditorWithChildren):
     def _load_children(self, funding_id: str | None) -> None:
         items = self.desk.funding_deliverables.list(
             where={"funding_id": funding_id}, order_by="due_date") if funding_id else []
-        self.deliverables.set_rows([{"id": d.id, **{f: getattr(d, f)
+        self.deliverables.set_rows([{"id": d.id, "_rev": d.rev, **{f: getattr(d, f)
                                                      for f in DELIVERABLE_FIELDS}}
                                     for d in items])
 
     def write(self, values: dict[str, Any]) -> str:
         saved = self.desk.funding.save(values, self.record_id,
-                                       deliverables=self.deliverables.pending())
+                                       deliverables=self.deliverables.pending(),
+                                       rev=self._opened_rev)
         return saved.id
 
     def after_save(self, record_id: str) -> None:

@@ -203,17 +203,20 @@ class MeetingEditor(EditorWithChildren):
     def _load_children(self, meeting_id: str | None) -> None:
         attendees = self.desk.meeting_attendees.list(
             where={"meeting_id": meeting_id}, order_by="created_at") if meeting_id else []
-        self.attendees.set_rows([{"id": a.id, "contact_id": a.contact_id} for a in attendees])
+        self.attendees.set_rows([{"id": a.id, "_rev": a.rev, "contact_id": a.contact_id}
+                                for a in attendees])
         actions = self.desk.action_items.list(
             where={"meeting_id": meeting_id}, order_by="created_at") if meeting_id else []
-        self.actions.set_rows([{"id": a.id, **{f: getattr(a, f) for f in ACTION_FIELDS}}
+        self.actions.set_rows([{"id": a.id, "_rev": a.rev,
+                                **{f: getattr(a, f) for f in ACTION_FIELDS}}
                                for a in actions])
 
     def write(self, values: dict[str, Any]) -> str:
         # Carried-over items are changed rows of another meeting: the service moves them.
         saved = self.desk.meetings.save(values, self.record_id,
                                         attendees=self.attendees.pending(),
-                                        action_items=self.actions.pending())
+                                        action_items=self.actions.pending(),
+                                        rev=self._opened_rev)
         return saved.id
 
     def after_save(self, record_id: str) -> None:

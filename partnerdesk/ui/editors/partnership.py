@@ -253,7 +253,7 @@ class PartnershipEditor(EditorWithChildren):
                  order_by: str | None = None) -> list[Row]:
             if partnership_id is None:
                 return []
-            return [{"id": r.id, **{f: getattr(r, f) for f in fields}}
+            return [{"id": r.id, "_rev": r.rev, **{f: getattr(r, f) for f in fields}}
                     for r in service.list(where=where, order_by=order_by)]
 
         where = {"partnership_id": partnership_id}
@@ -282,7 +282,8 @@ class PartnershipEditor(EditorWithChildren):
             values, self.record_id, members=self.members.pending(),
             milestones=self.milestones.pending(),
             indicators=self.indicators.pending(from_keys={"id": "_key"}),
-            measurements=self.measurements.pending(from_keys={"indicator_id": "_indicator"}))
+            measurements=self.measurements.pending(from_keys={"indicator_id": "_indicator"}),
+            rev=self._opened_rev)
         return saved.id
 
     def after_save(self, record_id: str) -> None:
