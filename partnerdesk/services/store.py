@@ -67,6 +67,11 @@ class Change:
     record_id: str
     action: str  # created, updated, deleted, restored
     fields: tuple[str, ...] = ()
+    # Heard from another session on an office database (another person's save, or the
+    # same person's in another window or process), not written through this store.
+    # An editor open on such a record shows what was saved there (`show_saved_meanwhile`);
+    # this store's own writes, its editors' saves and undos among them, are not news to it.
+    elsewhere: bool = False
 
 
 @contextmanager
@@ -911,7 +916,8 @@ class Store:
                     from partnerdesk.db.server import announce
 
                     announce(session.connection(), self.session_id,
-                             [tuple(change.__dict__.values()) for change in writer.changes])
+                             [(change.record_type, change.record_id, change.action,
+                               change.fields) for change in writer.changes])
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -932,7 +938,7 @@ class Store:
         from partnerdesk.db.server import ChangeListener
 
         def deliver(found: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
-            self._notify([Change(*item) for item in found])
+            self._notify([Change(*item, elsewhere=True) for item in found])
 
         self._listener = ChangeListener(self.address, self.session_id, deliver)
         self._listener.start()

@@ -533,10 +533,21 @@ class RecordListView(QWidget):
         if self.spec.record_type in types or types & self.spec.related_types:
             self._reload_timer.start()
         current = self.current_id()
-        if current and not self.editor.is_dirty() and any(
-                c.record_id == current for c in changes):
+        # A big write elsewhere is announced by record type only (record_id "").
+        about_it = [c for c in changes if c.record_id == current or (
+            c.record_id == "" and c.record_type == self.spec.record_type)] if current else []
+        if not about_it:
+            return
+        if not self.editor.is_dirty():
             self._reload_editor_soon = True
             self._reload_timer.start()
+        elif any(c.elsewhere and c.action != "deleted" for c in about_it):
+            # Someone else saved the record being edited here: it shows their values
+            # where this person has typed nothing (`show_saved_meanwhile`). This
+            # window's own saves and undos are not someone else's: the editor saving
+            # is still dirty while its save is announced. A deletion elsewhere is
+            # found by Save, which asks.
+            self.editor.show_saved_meanwhile()
 
     def reload(self) -> None:
         self._reload_timer.stop()

@@ -309,9 +309,11 @@ def test_other_peoples_saves_are_heard_and_ones_own_are_not_repeated(office: str
         assert bea.store._listener.listening.wait(60)
         contact = ana.contacts.create(name="Ida Brandt")
         assert arrived.wait(60)  # a guard against a hang, not a measure of speed
-        assert heard == [Change("contact", contact.id, "created", heard[0].fields)]
+        assert heard == [Change("contact", contact.id, "created", heard[0].fields,
+                                elsewhere=True)]
         assert "name" in heard[0].fields
-        # Bea hears her own save once (from her own store), and Ana's through the server
+        # Bea hears her own save once (from her own store), and Ana's through the server,
+        # and can tell them apart (her open editor shows Ana's, not her own, as news)
         arrived.clear()
         heard.clear()
         bea.contacts.update(contact.id, role="Nurse")
@@ -320,8 +322,9 @@ def test_other_peoples_saves_are_heard_and_ones_own_are_not_repeated(office: str
         while len(heard) < 2:
             assert arrived.wait(60)
             arrived.clear()
-        assert [(c.record_id, c.action, c.fields) for c in heard] == [
-            (contact.id, "updated", ("role",)), (contact.id, "updated", ("notes",))]
+        assert [(c.record_id, c.action, c.fields, c.elsewhere) for c in heard] == [
+            (contact.id, "updated", ("role",), False),
+            (contact.id, "updated", ("notes",), True)]
 
 
 # -- change numbers: no save waits for another's, and a save always beats what it saw ------

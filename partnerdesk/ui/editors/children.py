@@ -447,10 +447,7 @@ class EditorWithChildren(RecordEditor):
         stays (reloading the record would put the lists back as saved), and a row someone
         else saved a clashing value in says so under its list; saving again keeps the
         person's value there too."""
-        held = [(model, model.snapshot()) for model in self.child_models]
         super().show_clash(clash)
-        for model, snapshot in held:
-            model.put_back(snapshot)
         by_list: dict[str, list[str]] = {}
         for (name, row_id), row_clash in clash.rows.items():
             for model in self.child_models:
@@ -470,6 +467,17 @@ class EditorWithChildren(RecordEditor):
             if section is not None:
                 section.show_problem("\n".join(lines))
         self._set_dirty(True)
+
+    def show_saved_meanwhile(self) -> None:
+        """As a single record's; the lists keep what the person did in them (reloading
+        the record would put them back as saved)."""
+        held = [(model, model.snapshot()) for model in self.child_models]
+        dirty = self.is_dirty()
+        super().show_saved_meanwhile()
+        for model, snapshot in held:
+            model.put_back(snapshot)
+        if dirty and any(model.is_changed() for model in self.child_models):
+            self._set_dirty(True)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         rows = [p for p in problems if isinstance(p, RowProblem)]
