@@ -61,6 +61,9 @@ class RecordEditor(QWidget):
         # The revision this editor opened: a save against it cannot overwrite unseen what
         # someone else saved meanwhile (services/edit_clash.py).
         self._opened_rev: str | None = None
+        # The revision whose values the fields not typed in show: what the person has
+        # seen of the record (a deletion from the list is checked against it).
+        self.shown_rev: str | None = None
         self._saved_values: dict[str, Any] = {}
         self._dirty = False
         self._valid = False
@@ -184,7 +187,7 @@ class RecordEditor(QWidget):
         try:
             row = self.service.get(record_id) if record_id else None
             self.record_id = record_id
-            self._opened_rev = getattr(row, "rev", None)
+            self._opened_rev = self.shown_rev = getattr(row, "rev", None)
             self.show_record(row)
         finally:
             self._loading = False
@@ -285,7 +288,8 @@ class RecordEditor(QWidget):
         values = self.widget_values()
         try:
             self.record_id = self.write(values)
-            self._opened_rev = getattr(self.service.get(self.record_id), "rev", None)
+            self._opened_rev = self.shown_rev = getattr(self.service.get(self.record_id),
+                                                        "rev", None)
             self.after_save(self.record_id)
         except EditClash as error:
             if error.deleted:
@@ -360,6 +364,7 @@ class RecordEditor(QWidget):
         elif isinstance(focus, QPlainTextEdit | QTextEdit):
             cursor = focus.textCursor().position()
         row = self.service.get(self.record_id)
+        self.shown_rev = getattr(row, "rev", None)
         self._loading = True
         try:
             self.show_record(row)
