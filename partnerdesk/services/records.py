@@ -189,8 +189,8 @@ class RecordService(Generic[T]):
                 return session.get(model, record_id) is not None
             with self.store.read() as reading:
                 return reading.get(model, record_id) is not None
-        region = Settings(self.store).get(PHONE_REGION, session=session)
-        return validation.Context(region=region, exists=exists)
+        return validation.Context(region_of=lambda: Settings(self.store).get(
+            PHONE_REGION, session=session), exists=exists)
 
     def check(self, values: dict[str, Any]) -> list[FieldProblem]:
         """Problems with a whole record's values (for enabling Save); nothing is written."""
