@@ -229,7 +229,7 @@ def _readme_setup_sql() -> str:
 
 
 def test_the_readmes_setup_gives_each_person_a_role_and_readers_cannot_change(
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     from tests.engines import skip_without_server
 
     server = skip_without_server()
@@ -281,6 +281,13 @@ def test_the_readmes_setup_gives_each_person_a_role_and_readers_cannot_change(
         # on the command line: one sentence, exit status 1, nothing changed
         assert main(["--db", sam, "settings", "page_size", "a4"]) == 1
         assert "not change it" in capsys.readouterr().err
+        # but printing and exporting work: the export log the reader cannot write to
+        # is left alone (it stopped both with "not change it", the PDF already written)
+        pdf, bundle = tmp_path / "directory.pdf", tmp_path / "all.partnerdesk"
+        assert main(["--db", sam, "report", "directory", "-o", str(pdf)]) == 0
+        assert main(["--db", sam, "export", "-o", str(bundle)]) == 0
+        assert pdf.read_bytes().startswith(b"%PDF") and bundle.stat().st_size > 0
+        capsys.readouterr()
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "office_{tag}" WITH (FORCE)'))
