@@ -145,3 +145,71 @@ def test_a_windows_own_save_and_its_undo_are_not_taken_for_someone_elses(
     assert editor.save()
     saved = bea.contacts.get(contact.id)
     assert (saved.role, saved.notes) == ("Charge nurse", "Mornings. Call first.")
+
+
+@pytest.fixture
+def reader(office: tuple[Desk, Desk]) -> Iterator[Desk]:
+    """Sam's session on the same office database, with a read-only role (SELECT only:
+    the README's partnerdesk_readers)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.engines import skip_without_server
+
+    url = make_url(office[0].location)
+    name = f"pd_reader_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(skip_without_server().set(database=url.database),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE ROLE {name} LOGIN"))
+        connection.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {name}"))
+    sam = Desk.open(url.set(username=name).render_as_string(hide_password=False))
+    yield sam
+    sam.close()
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP OWNED BY {name}"))
+        connection.execute(text(f"DROP ROLE {name}"))
+    admin.dispose()
+
+
+def test_a_read_only_role_browses_searches_and_prints_and_a_change_is_a_sentence(
+        qtbot: QtBot, office: tuple[Desk, Desk], reader: Desk,
+        make_window: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Any) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from partnerdesk.ui.reports_view import ReportsView
+
+    ana, _ = office
+    contact = ana.contacts.create(name="Ida Brandt", role="Nurse")
+    window = make_window(reader)
+    assert not window.read_only_banner.isHidden()
+    assert "may look at this office database" in window.read_only_banner.text()
+    assert [hit.title for hit in reader.search("ida")] == ["Ida Brandt"]
+    assert window.open_record("contact", contact.id)
+    editor = contacts_editor(window)
+    qtbot.waitUntil(lambda: editor.role.text() == "Nurse")
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda *a, **k: told.append(a[2])))
+    editor.role.selectAll()
+    qtbot.keyClicks(editor.role, "Head nurse")
+    assert not editor.save()
+    assert told and "may look at the office database but not change it" in told[0]
+    assert editor.role.text() == "Head nurse"  # what was typed stays on screen
+    assert ana.contacts.get(contact.id).role == "Nurse"
+
+    view = ReportsView(reader)
+    qtbot.addWidget(view)
+    view.kind.setCurrentIndex(view.kind.findData("directory"))
+    with qtbot.waitSignal(view.sig_report_ready, timeout=120_000):
+        view.make_button.click()
+    target = tmp_path / "directory.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "PDF files (*.pdf)")))
+    view.save_button.click()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert len(told) == 1  # saving the report was not refused
