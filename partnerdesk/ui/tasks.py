@@ -200,8 +200,13 @@ def run_in_background(parent: QWidget | None, work: Work, *,
 
     def finish() -> None:
         if dialog is not None and isValid(dialog):
+            had_the_keyboard = dialog.isActiveWindow()
             dialog.reset()
             dialog.deleteLater()
+            # The keys go back to the window that was waiting: not every platform (nor
+            # window manager) hands them back when a dialog closes.
+            if had_the_keyboard and parent is not None and isValid(parent):
+                parent.window().activateWindow()
 
     def done(result: Any) -> None:
         finish()
