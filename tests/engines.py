@@ -91,6 +91,17 @@ def new_database_url() -> str:
     return _the_pool().take()
 
 
+def copy_database_url(source_url: str) -> str:
+    """A new server database, a copy of the one at `source_url` (no one may be connected
+    to it); its URL (drop it with `drop_database`)."""
+    url = skip_without_server()
+    source = make_url(source_url).database
+    name = f"pd_test_{uuid.uuid4().hex[:12]}"
+    _run(url, f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    return url.set(drivername="postgresql", database=name).render_as_string(
+        hide_password=False)
+
+
 def empty_database_url() -> str:
     """A new server database with no tables at all (for moving in, restores, upgrades)."""
     url = skip_without_server()
