@@ -62,6 +62,7 @@ from partnerdesk.ui.widgets.tag_edit import parse_tags
 
 PAGE = 100
 MAX_PAGES = 60
+KEEP_SELECTED = 500  # rows chosen by hand that a reload chooses again (Ctrl+A is kept whole)
 QUICK_FILTER_SECONDS = 0.06  # a filter this quick runs at each key press
 FILTER_PAUSE_MS = 200  # otherwise it waits for this pause in the typing
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -554,6 +555,10 @@ class RecordListView(QWidget):
         self._reload_timer.stop()
         current = self.current_id()
         old_row = self.table.currentIndex().row()
+        # Rows chosen for a change to many stay chosen when the list follows that change,
+        # so the next change (a status after a tag) goes to the same rows.
+        all_selected = self._all_selected()
+        kept = [] if all_selected else self._selected_for_keeping()
         self._changing_row = True  # a reset moves the current row; that is not a choice
         try:
             self.model.reload()
@@ -562,6 +567,7 @@ class RecordListView(QWidget):
         finally:
             self._changing_row = False
         self._reselect(near=max(old_row, 0))
+        self._select_again(all_selected, kept)
         self._update_count()
         if current and self._reload_editor_soon and not self.editor.is_dirty():
             self._reload_editor_soon = False
@@ -570,6 +576,31 @@ class RecordListView(QWidget):
                 self.pane.clear()
             else:
                 self.pane.load(current)
+
+    def _selected_for_keeping(self) -> list[tuple[str, int]]:
+        """(id, row) of each selected row when several are, up to KEEP_SELECTED of them."""
+        rows = self.table.selectionModel().selectedRows()
+        if len(rows) < 2 or len(rows) > KEEP_SELECTED:
+            return []
+        kept = []
+        for index in rows:
+            record = self.model.row_at(index.row())
+            if record is not None:
+                kept.append((record.id, index.row()))
+        return kept
+
+    def _select_again(self, all_selected: bool, kept: list[tuple[str, int]]) -> None:
+        selection = self.table.selectionModel()
+        if all_selected and self.model.rowCount():
+            self.table.selectAll()
+        elif kept:
+            flags = QItemSelectionModel.SelectionFlag.Select \
+                | QItemSelectionModel.SelectionFlag.Rows
+            for record_id, near in kept:
+                row = self.model.row_of(record_id, near)
+                if row >= 0:
+                    selection.select(self.model.index(row, 0), flags)
+        self._update_actions()
 
     def _reselect(self, near: int = 0) -> None:
         current = self.current_id()

@@ -2,7 +2,7 @@
 unsaved-changes prompt, and after Ctrl+End / Ctrl+Home on a long list."""
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from partnerdesk.ui import editor_base
 from partnerdesk.ui.record_list import ID_ROLE
@@ -78,3 +78,37 @@ def test_ctrl_end_and_ctrl_home_open_the_row_they_highlight(qtbot, desk, make_wi
     first = desk.contacts.list(order_by="name", limit=1)[0]
     assert view.current_id() == first.id and selected_ids(view) == [first.id]
     assert view.table.currentIndex().row() == 0
+
+
+def test_rows_chosen_for_a_change_stay_chosen_for_the_next(qtbot, monkeypatch, desk,
+                                                           make_window):
+    """Once the list had followed a change to several organizations, only the current one
+    (or, after Ctrl+A, none) was still chosen: the next change went to one row or nowhere."""
+    for name in ("Alpha Clinic", "Beta School", "Gamma Pantry"):
+        desk.organizations.create(name=name, status="active")
+    window = make_window(desk)
+    window.show_view("organizations")
+    view = window.view("organizations")
+    click_row(qtbot, view, 0)
+    rect = view.table.visualRect(view.model.index(2, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ControlModifier,
+                     QPoint(rect.x() + 5, rect.center().y()))
+    chosen = sorted(selected_ids(view))
+    assert len(chosen) == 2
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("winter 2026", True)))
+    with qtbot.waitSignal(view.model.modelReset):
+        qtbot.mouseClick(view.tag_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.task is None)
+    assert sorted(selected_ids(view)) == chosen
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        staticmethod(lambda *a, **k: ("Paused", True)))
+    with qtbot.waitSignal(view.model.modelReset):
+        qtbot.mouseClick(view.status_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.task is None)
+    statuses = {o.name: (o.status, o.tags) for o in desk.organizations.list()}
+    assert statuses == {"Alpha Clinic": ("paused", ["winter 2026"]),
+                        "Beta School": ("active", []),
+                        "Gamma Pantry": ("paused", ["winter 2026"])}
+    assert sorted(selected_ids(view)) == chosen
