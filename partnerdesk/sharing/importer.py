@@ -343,7 +343,7 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
         done += len(lines) + len(held or ())
         if held:
             revs = all_revs(connection, model)
-            if any(revs.get(record_id) != rev for record_id, rev in held.items()):
+            if not held.items() <= revs.items():  # each held id still at its revision
                 raise _HeldChanged
             unchanged += len(held)
         else:

@@ -50,16 +50,64 @@ class MergeResult:
     conflicts: list[FieldConflict]
 
 
-def _key(state: VersionState, name: str) -> tuple[int, str, str, str] | None:
-    """Total order on one field's writes; None when the state does not hold the field."""
+def _head(state: VersionState, name: str) -> tuple[int, str] | None:
+    """The first half of a field write's place in the total order: its
+    `(counter, device)`, or None when the state does not hold the field."""
     stamp = state.stamps.get(name)
-    if name not in state.values and stamp is None:
-        return None
-    value = canonical_json(jsonable(state.values.get(name)))
     if stamp is None:
-        return (-1, "", value, "")
-    # the context only separates two damaged stamps naming one write: still one order
-    return (int(stamp[0]), str(stamp[1]), value, canonical_json(context_of(stamp)))
+        return None if name not in state.values else (-1, "")
+    return (int(stamp[0]), str(stamp[1]))
+
+
+def _tail(state: VersionState, name: str) -> tuple[str, str]:
+    """The rest of it: the value and the context in canonical JSON, which only separate
+    two writes of one `(counter, device)` (an unstamped value, or damaged stamps)."""
+    stamp = state.stamps.get(name)
+    value = canonical_json(jsonable(state.values.get(name)))
+    return (value, "") if stamp is None else (value, canonical_json(context_of(stamp)))
+
+
+def _incoming_wins(local: VersionState, incoming: VersionState, name: str) -> bool:
+    """Whether incoming's write of the field comes later in the total order `(_head,
+    _tail)` than local's (or local does not hold the field), comparing the stamps first
+    and encoding values only when the stamps tie: the same order, without turning two
+    values into JSON for every field of every record merged."""
+    a, b = _head(local, name), _head(incoming, name)
+    if a is None:
+        return True
+    if b is None:
+        return False
+    if a != b:
+        return b > a
+    ours, theirs = local.stamps.get(name), incoming.stamps.get(name)
+    if same_json(local.values.get(name), incoming.values.get(name)) and same_json(
+            None if ours is None else context_of(ours),
+            None if theirs is None else context_of(theirs)):
+        return False  # one write held on both sides (the usual tie): equal keys
+    return _tail(incoming, name) > _tail(local, name)
+
+
+_PLAIN = (str, int, bool, type(None))  # equal as Python values iff equal as JSON
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Whether two values have one canonical JSON spelling, without encoding them when
+    their types say it: strings, whole numbers, booleans and None of one type are equal
+    exactly when their JSON is; lists and objects (of text keys) element by element;
+    anything else (dates, decimals, mixed types) is compared as canonical JSON."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is type(b):
+        if kind in _PLAIN:
+            return bool(a == b)
+        if kind is list:
+            return len(a) == len(b) and all(map(same_json, a, b))
+        if kind is dict and all(type(key) is str for key in a) \
+                and all(type(key) is str for key in b):
+            return a.keys() == b.keys() and all(same_json(value, b[key])
+                                                for key, value in a.items())
+    return canonical_json(jsonable(a)) == canonical_json(jsonable(b))
 
 
 def _max_vector(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
@@ -70,7 +118,7 @@ def _max_vector(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return canonical_json(jsonable(a)) == canonical_json(jsonable(b))
+    return same_json(a, b)
 
 
 def merge_states(local: VersionState, incoming: VersionState) -> VersionState:
@@ -79,8 +127,7 @@ def merge_states(local: VersionState, incoming: VersionState) -> VersionState:
     stamps: dict[str, list[Any]] = {}
     for name in sorted(set(local.values) | set(incoming.values)
                        | set(local.stamps) | set(incoming.stamps)):
-        a, b = _key(local, name), _key(incoming, name)
-        winner = incoming if a is None or (b is not None and b > a) else local
+        winner = incoming if _incoming_wins(local, incoming, name) else local
         if name in winner.values:
             values[name] = winner.values[name]
         if name in winner.stamps:
@@ -224,10 +271,8 @@ def merge_held(local: VersionState, incoming: VersionState, links: list[str],
 
 def states_equal(a: VersionState, b: VersionState) -> bool:
     """Same values, stamps and causal information (what 'unchanged' means)."""
-    return (canonical_json({k: jsonable(v) for k, v in a.values.items()})
-            == canonical_json({k: jsonable(v) for k, v in b.values.items()})
-            and canonical_json(a.stamps) == canonical_json(b.stamps)
-            and a.vv == b.vv and a.delete_ctx == b.delete_ctx)
+    return (a.vv == b.vv and a.delete_ctx == b.delete_ctx
+            and same_json(a.stamps, b.stamps) and same_json(a.values, b.values))
 
 
 def differing_fields(a: VersionState, b: VersionState) -> list[str]:

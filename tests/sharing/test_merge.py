@@ -1,10 +1,12 @@
 """The merge function's laws and rules (SHARING.md properties 1–5), on plain states."""
 
+from datetime import date, datetime
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnerdesk.services import versioning as v
-from partnerdesk.sharing.merge import DELETED_FIELD, merge, merge_states, states_equal
+from partnerdesk.sharing.merge import DELETED_FIELD, merge, merge_states, same_json, states_equal
 
 DEVICES = ["dev-a", "dev-b", "dev-c"]
 FIELDS = ["name", "phone", "email"]
@@ -183,3 +185,65 @@ def test_a_field_left_out_loses_to_a_stamped_value() -> None:
     partner.values["internal_notes"] = ""  # the partner's column default, never stamped
     merged = merge_states(ours, partner)
     assert merged.values == {"name": "Ana B.", "internal_notes": "private"}
+
+
+# Values of the kinds records hold, including the ones whose JSON equality differs from
+# Python's (1 == 1.0 == True, a date and its ISO text, -0.0 and 0.0).
+_leaves = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from(
+    [0.0, -0.0, 1.0, 2.5, "", "x", "1", "2026-01-02", date(2026, 1, 2),
+     datetime(2026, 1, 2, 3, 4)]))
+_json_values = st.recursive(_leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b", "1"]), inner,
+                                                 max_size=3)), max_leaves=8)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_json_values, _json_values)
+def test_same_json_is_equality_of_canonical_json(a: object, b: object) -> None:
+    """The merge's quick comparison says "same" exactly when the revisions' JSON does."""
+    expected = v.canonical_json(v.jsonable(a)) == v.canonical_json(v.jsonable(b))
+    assert same_json(a, b) is expected
+    assert same_json(a, a)
+
+
+@st.composite
+def _tied_states(draw: st.DrawFn) -> v.VersionState:
+    """States whose stamps often tie on `(counter, device)`, values unstamped or left out."""
+    values, stamps = {}, {}
+    for name in FIELDS:
+        if draw(st.booleans()):
+            stamps[name] = [draw(st.integers(1, 2)), draw(st.sampled_from(DEVICES[:2]))]
+            if draw(st.booleans()):
+                stamps[name].append({"dev-a": draw(st.integers(1, 2))})
+        if draw(st.booleans()):
+            values[name] = draw(_json_values)
+    return v.VersionState(values, stamps, {}, {})
+
+
+def _reference_key(state: v.VersionState, name: str) -> tuple[int, str, str, str] | None:
+    """SHARING.md's order on one field's writes, spelled out: `(counter, device)`, then the
+    value and the write's context as canonical JSON (None: the state does not hold it)."""
+    stamp = state.stamps.get(name)
+    if name not in state.values and stamp is None:
+        return None
+    value = v.canonical_json(v.jsonable(state.values.get(name)))
+    if stamp is None:
+        return (-1, "", value, "")
+    return (int(stamp[0]), str(stamp[1]), value, v.canonical_json(v.context_of(stamp)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_tied_states(), _tied_states())
+def test_each_field_keeps_the_write_with_the_larger_key(a: v.VersionState,
+                                                        b: v.VersionState) -> None:
+    """The merge compares stamps first and values only on a tie; it keeps what the full
+    order keeps, field by field."""
+    merged = merge_states(a, b)
+    for name in FIELDS:
+        ka, kb = _reference_key(a, name), _reference_key(b, name)
+        if ka is None and kb is None:
+            assert name not in merged.values and name not in merged.stamps
+            continue
+        winner = b if ka is None or (kb is not None and kb > ka) else a
+        assert merged.values.get(name, "absent") == winner.values.get(name, "absent")
+        assert merged.stamps.get(name) == winner.stamps.get(name)
