@@ -102,11 +102,9 @@ class RecordEditor(QWidget):
         # The message's line is kept free while there is none, so a message appearing
         # (when the person leaves a field) never moves the fields below it: a click aimed
         # at the next field lands on it. A message longer than a line still pushes.
-        # Nor does it widen the form (it wraps to the field's width) or take up room the
-        # field could use.
+        # Nor does it widen the form: it wraps to the field's width.
         keep = problem.sizePolicy()
         keep.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
-        keep.setVerticalPolicy(QSizePolicy.Policy.Fixed)
         keep.setRetainSizeWhenHidden(True)
         problem.setSizePolicy(keep)
         problem.setMinimumHeight(problem.fontMetrics().lineSpacing())

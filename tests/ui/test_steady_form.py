@@ -44,6 +44,7 @@ def test_a_message_under_a_field_leaves_the_field_below_in_place(
     problem = editor.findChild(QLabel, "problem_website")
     qtbot.waitUntil(problem.isVisible)  # the message is on screen once the field is left
     assert problem.text() == "A web address cannot contain spaces."
+    assert problem.height() >= problem.heightForWidth(problem.width())  # not cut off
     assert QApplication.focusWidget() is editor.email
     QApplication.processEvents()
     assert (_y(editor.email, window), editor.email.mapTo(window, QPoint(0, 0)).x()) == below
