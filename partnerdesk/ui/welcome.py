@@ -194,6 +194,8 @@ class WelcomeDialog(QDialog):
         self.start_choice.toggled.connect(self._update)
         self._update()
         self.form.setRowVisible(self.logo_problem, False)
+        if known:  # what there is to type first: a space would press Change…
+            self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         # The wrapped introduction is taller at this width than Qt's minimum-size guess:
         # ask the layout for the height at 560 pixels, or the rows below it overlap.
         height = layout.totalHeightForWidth(560) if layout.hasHeightForWidth() else 0

@@ -26,15 +26,16 @@ def _answer(qtbot: Any, organization: str, person: str | None = None) -> Any:
         seen.append({"asked": dialog.person.isVisible(), "field": dialog.person.text(),
                      "shown": dialog.person_shown.text() if dialog.person_shown.isVisible()
                      else None})
+        seen[-1]["focus"] = "name" if QApplication.focusWidget() is dialog.name else \
+            "person" if QApplication.focusWidget() is dialog.person else "elsewhere"
         if person is not None:
             if not dialog.person.isVisible():
                 qtbot.mouseClick(dialog.change_person, Qt.MouseButton.LeftButton)
                 assert QApplication.focusWidget() is dialog.person
                 assert dialog.person.selectedText() == dialog.person.text()  # typing replaces
-            else:
-                dialog.person.setFocus()
             qtbot.keyClicks(dialog.person, person)
-        qtbot.keyClicks(dialog.name, organization)
+            dialog.name.setFocus()
+        qtbot.keyClicks(QApplication.focusWidget(), organization)  # where the cursor is
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         return dialog.result()
     return run
@@ -49,7 +50,8 @@ def test_file_new_does_not_ask_the_name_again(qtbot: Any, tmp_path: Path,
     window.show()
     desk = app_module.open_desk(window, tmp_path / "first.db")
     assert desk is not None and desk.settings.your_name == "Ana Ruiz"
-    assert seen[-1] == {"asked": True, "field": "", "shown": None}  # a first start asks
+    # a first start asks
+    assert seen[-1] == {"asked": True, "field": "", "shown": None, "focus": "person"}
 
     monkeypatch.setattr(WelcomeDialog, "exec", _answer(qtbot, "Second Office"))
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
@@ -57,7 +59,8 @@ def test_file_new_does_not_ask_the_name_again(qtbot: Any, tmp_path: Path,
     new = databases.new_database(window)
     assert new is not None
     try:
-        assert seen[-1] == {"asked": False, "field": "Ana Ruiz", "shown": "Ana Ruiz"}
+        assert seen[-1] == {"asked": False, "field": "Ana Ruiz", "shown": "Ana Ruiz",
+                            "focus": "name"}
         assert new.desk.organizations.ours().name == "Second Office"
         assert new.desk.settings.your_name == "Ana Ruiz"
     finally:
@@ -73,6 +76,7 @@ def test_a_name_set_in_the_database_is_shown_and_can_be_changed(
     dialog = WelcomeDialog(desk)
     qtbot.addWidget(dialog)
     _answer(qtbot, "Riverside Clinic", "Benjamin Okafor")(dialog)
-    assert seen[-1] == {"asked": False, "field": "Ben Okafor", "shown": "Ben Okafor"}
+    assert seen[-1] == {"asked": False, "field": "Ben Okafor", "shown": "Ben Okafor",
+                        "focus": "name"}
     assert desk.organizations.ours().name == "Riverside Clinic"
     assert desk.settings.your_name == "Benjamin Okafor"
