@@ -71,3 +71,27 @@ def test_a_message_under_a_field_leaves_the_field_below_in_place(
     qtbot.mouseClick(orgs.pane.save_button, Qt.MouseButton.LeftButton)
     [saved] = desk.organizations.list()
     assert (saved.website, saved.phone) == ("harborpantry.org", "+16172013344")
+
+
+def test_a_longer_message_shows_every_line_and_moves_only_by_them(
+        qtbot: Any, desk: Desk, make_window: Any) -> None:
+    window = make_window(desk)
+    window.resize(1267, 792)  # a narrower editor: the message takes two lines
+    window.show_view("organizations")
+    orgs = window.view("organizations")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = orgs.editor
+    qtbot.keyClicks(editor.name, "Harbor Food Pantry")
+    qtbot.mouseClick(editor.website, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    before = _y(editor.email, window)
+    qtbot.keyClicks(editor.website, "harbor pantry.org and more words")
+    qtbot.keyClick(editor.website, Qt.Key.Key_Tab)
+    problem = editor.findChild(QLabel, "problem_website")
+    qtbot.waitUntil(problem.isVisible)
+    line = problem.fontMetrics().lineSpacing()
+    needed = problem.heightForWidth(problem.width())
+    assert needed > line  # more than one line at this width
+    qtbot.waitUntil(lambda: problem.height() >= needed)  # every line on screen
+    assert editor.website.height() == editor.email.height()  # the field is not squeezed
+    assert 0 < _y(editor.email, window) - before <= needed - line
