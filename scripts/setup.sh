@@ -62,9 +62,31 @@ ensure_venv() {
       "$PYTHON" -m venv "$VENV"
     fi
   fi
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
 }
 
+# pip runs only when what it would install may have changed. A stamp in the venv, one per
+# list of arguments, holds a checksum of pyproject.toml, the venv's Python, the checkout
+# and the arguments; and the editable install must still be this checkout's. (Asking pip
+# each time took about a minute: upgrading itself, building the editable wheel, asking
+# the package index.) To make it ask anyway, delete .venv/.partnerdesk-installed-*.
 pip_install() {
+  local stamp want
+  stamp="$VENV/.partnerdesk-installed-$(printf '%s\n' "$@" | cksum | cut -d' ' -f1)"
+  want="$({ cat "$ROOT/pyproject.toml"; "$VENV/bin/python" -VV; printf '%s\n' "$ROOT" "$@"; } | cksum)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && _installed_from_here; then
+    return 0
+  fi
+  rm -f "$stamp"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
   (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@")
+  echo "$want" > "$stamp"
+}
+
+_installed_from_here() {
+  # asked from outside the checkout, so that the current folder does not answer for it
+  local found
+  found="$(cd / && "$VENV/bin/python" -c 'import os, partnerdesk
+print(os.path.dirname(os.path.dirname(os.path.realpath(partnerdesk.__file__))))' 2>/dev/null)" \
+    || return 1
+  [ "$found" = "$(cd "$ROOT" && pwd -P)" ]
 }

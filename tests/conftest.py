@@ -117,21 +117,25 @@ def db_engine() -> str:
 
 
 @pytest.fixture
-def new_desk(db_engine: str) -> Iterator[Callable[[Path], Desk]]:
+def new_desk(db_engine: str) -> Iterator[Callable[..., Desk]]:
     """`new_desk(path)`: a new database at `path`, closed at the end of the test.
+    `new_desk(path, copy_of=kept)`: a copy of the closed database `kept` instead (a file,
+    its attachments folder copied along; or a server database's URL).
 
     On PostgreSQL, a new server database each call (`path` only tells them apart)."""
     opened: list[Desk] = []
     servers: list[str] = []
 
-    def make(path: Path) -> Desk:
+    def make(path: Path, copy_of: Path | str | None = None) -> Desk:
         if db_engine == "postgresql":
-            from tests.engines import new_database_url
+            from tests.engines import copy_database_url, new_database_url
 
-            servers.append(new_database_url())
+            servers.append(new_database_url() if copy_of is None
+                           else copy_database_url(str(copy_of)))
             opened.append(Desk.open(servers[-1]))
         else:
-            opened.append(open_new_desk(path))
+            opened.append(open_new_desk(path, copy_of=None if copy_of is None
+                                        else Path(copy_of)))
         return opened[-1]
 
     yield make

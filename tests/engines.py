@@ -5,8 +5,9 @@ its URL (a superuser, on 127.0.0.1) in $PARTNERDESK_TEST_POSTGRES; without it th
 PostgreSQL half of those suites is skipped, saying why.
 
 As with SQLite's template file (`tests.new_database`), the schema is built once per test
-process, in a template database, and each test gets `CREATE DATABASE ... TEMPLATE` of
-it: a new, empty, migrated database in a few milliseconds, dropped at the end.
+process, in a template database. A test's migrated database is one a test before it gave
+back, emptied and checked against the template (`tests.pg_pool`), or else a new
+`CREATE DATABASE ... TEMPLATE` copy of it.
 """
 
 import os
@@ -19,6 +20,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from tests.pg_pool import Pool
+
 PG_ENV = "PARTNERDESK_TEST_POSTGRES"
 ENGINES = ("sqlite", "postgresql")
 NO_SERVER = (f"PostgreSQL half skipped: ${PG_ENV} names no server (scripts/test starts a "
@@ -26,6 +29,7 @@ NO_SERVER = (f"PostgreSQL half skipped: ${PG_ENV} names no server (scripts/test 
 
 _made: dict[str, str] = {}
 _making = threading.Lock()
+_pool: list[Pool] = []  # this process's, once made
 
 
 def server_url() -> URL | None:
@@ -72,12 +76,28 @@ def template_name() -> str:
         return _made["template"]
 
 
-def new_database_url() -> str:
-    """A new, empty, migrated server database; its URL (drop it with `drop_database`)."""
+def _the_pool() -> Pool:
     url = skip_without_server()
     template = template_name()
+    with _making:
+        if not _pool:
+            _pool.append(Pool(url, template, _run))
+        return _pool[0]
+
+
+def new_database_url() -> str:
+    """An empty, migrated server database, as a new copy of the template would be; its URL
+    (give it back with `drop_database`)."""
+    return _the_pool().take()
+
+
+def copy_database_url(source_url: str) -> str:
+    """A new server database, a copy of the one at `source_url` (no one may be connected
+    to it); its URL (drop it with `drop_database`)."""
+    url = skip_without_server()
+    source = make_url(source_url).database
     name = f"pd_test_{uuid.uuid4().hex[:12]}"
-    _run(url, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _run(url, f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     return url.set(drivername="postgresql", database=name).render_as_string(
         hide_password=False)
 
@@ -104,6 +124,10 @@ def engine_param(request: pytest.FixtureRequest) -> str:
 
 
 def drop_database(database_url: str) -> None:
+    """Drops a server database, or gives one from `new_database_url` back to be used again."""
+    if _pool and _pool[0].owns(database_url):
+        _pool[0].give_back(database_url)
+        return
     url = make_url(database_url).set(drivername="postgresql+psycopg")
     _run(url, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
 

@@ -91,9 +91,40 @@ def copy_template(path: Path) -> Path:
     return path
 
 
-def open_new_desk(path: Path) -> Desk:
-    """`Desk.open` on a new database at `path`, as on a file that did not exist."""
-    copy_template(path)
+def copy_database(source: Path, path: Path) -> Path:
+    """A new database file at `path`, a copy of the closed database file `source` (with no
+    journal beside it) and of its attachments folder; not opened."""
+    from partnerdesk.paths import attachments_dir
+
+    if path.exists():
+        raise FileExistsError(f"{path} exists: a new test database needs a new name")
+    if source.with_name(source.name + "-wal").exists():
+        raise ValueError(f"{source} has a -wal journal beside it: close it first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, path)
+    if attachments_dir(source).exists():
+        shutil.copytree(attachments_dir(source), attachments_dir(path))
+    return path
+
+
+def close_for_copying(path: Path) -> None:
+    """Leave the closed database file at `path` self-contained (no -wal journal), as the
+    template is, so that `copy_database` can copy it."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        connection.close()
+
+
+def open_new_desk(path: Path, copy_of: Path | None = None) -> Desk:
+    """`Desk.open` on a new database at `path`, as on a file that did not exist: a copy of
+    the migrated template, or of `copy_of` (see `copy_database`)."""
+    if copy_of is None:
+        copy_template(path)
+    else:
+        copy_database(copy_of, path)
     real_backup = migrate.take_daily_backup
     target = path.resolve()
 

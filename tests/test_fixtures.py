@@ -72,3 +72,118 @@ def test_a_short_timeout_still_waits_for_a_slow_machine(qtbot) -> None:  # type:
     QTimer.singleShot(200, lambda: done.append(True))
     qtbot.waitUntil(lambda: bool(done), timeout=1)  # pytest-qt alone would give up at once
     assert done
+
+
+# -- PostgreSQL: a database a test gave back is used again only as new (tests/pg_pool.py) --
+
+def _server_state(database_url: str) -> dict[str, object]:
+    """Every row of every table, each sequence's position, and the catalogs' digest."""
+    import psycopg
+
+    from tests.pg_pool import CATALOG_DIGEST
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        tables = [name for (name,) in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+        sequences = [name for (name,) in connection.execute(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1")]
+        return {
+            "rows": {t: sorted(map(repr, connection.execute(f'SELECT * FROM "{t}"')))
+                     for t in tables},
+            "sequences": {s: connection.execute(
+                f'SELECT last_value, is_called FROM "{s}"').fetchone() for s in sequences},
+            "catalogs": connection.execute(CATALOG_DIGEST).fetchone()[0],
+        }
+
+
+def _database_exists(name: str) -> bool:
+    from sqlalchemy import create_engine, text
+
+    from tests.engines import server_url
+
+    url = server_url()
+    assert url is not None
+    engine = create_engine(url.set(database="postgres"))
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(
+                text("SELECT count(*) FROM pg_database WHERE datname = :name"),
+                {"name": name}).scalar())
+    finally:
+        engine.dispose()
+
+
+def _fresh_copy_state() -> dict[str, object]:
+    """What a new copy of the template holds (made here, not taken from the pool)."""
+    import uuid
+
+    from tests import engines
+
+    url = engines.skip_without_server()
+    name = f"pd_fresh_{uuid.uuid4().hex[:8]}"
+    engines._run(url, f'CREATE DATABASE "{name}" TEMPLATE "{engines.template_name()}"')
+    try:
+        return _server_state(url.set(drivername="postgresql", database=name)
+                             .render_as_string(hide_password=False))
+    finally:
+        engines._run(url, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_a_server_database_given_back_is_used_again_as_new() -> None:
+    from sqlalchemy.engine import make_url
+
+    from tests import engines
+
+    first = engines.new_database_url()
+    with Desk.open(first) as desk:  # rows in most tables, sequences moved on
+        org = desk.organizations.create(name="Riverside Clinic")
+        desk.contacts.create(name="Ida Brandt", organization_id=org.id)
+        desk.store.set_setting("phone_region", "DE")
+        device = desk.store.device_id
+    assert _server_state(first) != _fresh_copy_state()
+    pool = engines._the_pool()
+    reused = pool.reused
+    engines.drop_database(first)  # given back
+    second = engines.new_database_url()
+    try:
+        assert pool.reused == reused + 1  # the same database, under a new name
+        assert make_url(second).database != make_url(first).database
+        assert not _database_exists(str(make_url(first).database))
+        assert _server_state(second) == _fresh_copy_state()
+        with Desk.open(second) as desk:
+            assert desk.organizations.count() == desk.contacts.count() == 0
+            assert desk.store.device_id != device
+            assert desk.categories.list()  # seeded at the first open, as on a new copy
+    finally:
+        engines.drop_database(second)
+
+
+SCHEMA_CHANGES = [
+    "ALTER TABLE contacts ADD COLUMN shoe_size integer",
+    "ALTER TABLE contacts DROP COLUMN notes",
+    "CREATE TABLE scratch (x integer)",
+    "CREATE INDEX contacts_by_role ON contacts (role)",
+    "DROP INDEX ix_history_record_id",
+    "ALTER SEQUENCE history_id_seq INCREMENT BY 5",
+    "CREATE FUNCTION answer() RETURNS integer LANGUAGE sql AS 'SELECT 42'",
+    "CREATE SCHEMA elsewhere",
+    "GRANT SELECT ON contacts TO PUBLIC",
+    "ALTER DATABASE CURRENT SET statement_timeout = 1000",
+]
+
+
+@pytest.mark.parametrize("change", SCHEMA_CHANGES)
+def test_a_server_database_whose_schema_a_test_changed_is_dropped(change: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from tests import engines
+
+    url = engines.new_database_url()
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(change.replace("CURRENT", f'"{make_url(url).database}"'))
+    pool = engines._the_pool()
+    free, dropped = len(pool._free), pool.dropped
+    engines.drop_database(url)
+    assert (len(pool._free), pool.dropped) == (free, dropped + 1)
+    assert not _database_exists(str(make_url(url).database))

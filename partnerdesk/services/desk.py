@@ -1,5 +1,6 @@
 """The facade every caller uses: `desk = Desk.open(path)`, then `desk.contacts.create(...)`."""
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 # The kinds `stats` counts, with their tables: named once, in `services.glance`.
 _MODEL_OF_TABLE = {model.__tablename__: model for model in RECORD_TYPES.values()}
 STAT_KEYS = {key: _MODEL_OF_TABLE[table] for key, table in STAT_TABLES.items()}
+
+log = logging.getLogger("partnerdesk")
 
 
 class Desk:
@@ -275,6 +278,12 @@ class Desk:
 
         if self.store.read_only:
             return  # nothing can be noted in a database on read-only media
+        if not self.can_change:
+            # A read-only role on an office database may print and export, but cannot
+            # note it there: the log file keeps it instead.
+            log.info("Exported %s to %s (%s; not noted in the office database: this "
+                     "account may not change it)", kind, path, scope or "everything")
+            return
         with self.store.write() as writer:
             writer.session.add(ExportLog(kind=kind, scope=scope, recipient=recipient,
                                          path=str(path), counts=counts or {}))

@@ -47,6 +47,21 @@ def base_state(session: Session, row: SQLModel, rev: str) -> dict[str, Any] | No
     return None if state is None else dict(state)
 
 
+def changed_since(session: Session, row: SQLModel, rev: str) -> dict[str, tuple[object, object]]:
+    """The fields someone saved in `row` after a person read it at `rev` -> (the value
+    then, the value now); {} when it is still at `rev`, or when `rev` is too old for its
+    history to tell (the record changed all the same: compare `rev` first)."""
+    if row.rev == rev:  # type: ignore[attr-defined]
+        return {}
+    started = base_state(session, row, rev)
+    if started is None:
+        return {}
+    before: dict[str, Any] = started.get("stamps") or {}
+    now: dict[str, Any] = row.stamps  # type: ignore[attr-defined]
+    return {name: (started.get(name), getattr(row, name)) for name in sorted(now)
+            if before.get(name) != now.get(name) and hasattr(row, name)}
+
+
 def changes_to_save(session: Session, row: SQLModel, changes: dict[str, Any],
                     rev: str) -> dict[str, Any]:
     """The changes that may be written to `row` by a person who opened it at `rev`.

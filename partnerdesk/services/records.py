@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from types import SimpleNamespace
 from typing import Any, Generic, TypeVar, cast
@@ -16,9 +16,9 @@ from partnerdesk.db import search_index
 from partnerdesk.db import vocabulary as v
 from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import references, type_name
-from partnerdesk.errors import FieldProblem, NotFoundError, ValidationError
+from partnerdesk.errors import DeleteClash, FieldProblem, NotFoundError, ValidationError
 from partnerdesk.services import agreement_rules, titles, validation
-from partnerdesk.services.edit_clash import changes_to_save
+from partnerdesk.services.edit_clash import changed_since, changes_to_save
 from partnerdesk.services.indexing import SEARCHABLE
 from partnerdesk.services.progress import Progress
 from partnerdesk.services.settings import PHONE_REGION, Settings
@@ -189,8 +189,8 @@ class RecordService(Generic[T]):
                 return session.get(model, record_id) is not None
             with self.store.read() as reading:
                 return reading.get(model, record_id) is not None
-        region = Settings(self.store).get(PHONE_REGION, session=session)
-        return validation.Context(region=region, exists=exists)
+        return validation.Context(region_of=lambda: Settings(self.store).get(
+            PHONE_REGION, session=session), exists=exists)
 
     def check(self, values: dict[str, Any]) -> list[FieldProblem]:
         """Problems with a whole record's values (for enabling Save); nothing is written."""
@@ -399,19 +399,27 @@ class RecordService(Generic[T]):
                 select(model).where(model.id.in_(record_ids[start:start + 500]))))  # type: ignore[attr-defined]
         return [found[key] for key in record_ids if key in found]
 
-    def delete(self, *record_ids: str, progress: Progress | None = None) -> list[Change]:
+    def delete(self, *record_ids: str, progress: Progress | None = None,
+               revs: Mapping[str, str] | None = None) -> list[Change]:
         """Hide the records (a tombstone that travels to other laptops); restorable.
-        One step for Undo, however many; written in bulk (`Writer.put_local`)."""
-        return self._set_deleted(record_ids, True, progress)
+        One step for Undo, however many; written in bulk (`Writer.put_local`).
+
+        `revs`: record id -> the revision the person saw it at. If someone else changed
+        such a record since (another person on an office database, another window),
+        nothing is deleted and `DeleteClash` says what they changed, with the revisions
+        to delete against once the person has seen it."""
+        return self._set_deleted(record_ids, True, progress, revs)
 
     def restore(self, *record_ids: str, progress: Progress | None = None) -> list[Change]:
         """Bring records back from the Trash, as one step for Undo."""
         return self._set_deleted(record_ids, False, progress)
 
     def _set_deleted(self, record_ids: tuple[str, ...], deleted: bool,
-                     progress: Progress | None) -> list[Change]:
+                     progress: Progress | None,
+                     revs: Mapping[str, str] | None = None) -> list[Change]:
         with collector_paused(), self.store.write() as writer:
-            rows = writer.current_rows(self.model, record_ids)
+            rows = writer.current_rows(self.model, record_ids)  # locked on a server
+            self._refuse_unseen(writer.session, rows, revs or {})
             edits = [(rows[key], {}, deleted) for key in dict.fromkeys(record_ids)
                      if key in rows and bool(rows[key]["deleted"]) != deleted]
             verb = "deletion" if deleted else "restore"
@@ -423,6 +431,20 @@ class RecordService(Generic[T]):
                     progress.report(start, len(edits), "")
                 writer.put_local(self.model, edits[start:start + 2000])
             return list(writer.changes)
+
+    def _refuse_unseen(self, session: Session, rows: Mapping[str, dict[str, Any]],
+                       revs: Mapping[str, str]) -> None:
+        """DeleteClash when a record to delete changed since its person saw it at `revs`."""
+        moved = [key for key, rev in revs.items()
+                 if key in rows and not rows[key]["deleted"] and rows[key]["rev"] != rev]
+        if not moved:
+            return
+        changed: dict[str, tuple[str, ...]] = {}
+        for key in moved:
+            row = session.get(self.model, key)
+            changed[key] = tuple(changed_since(session, row, revs[key])) if row else ()
+        raise DeleteClash({key: self.named(rows[key]) for key in moved}, changed,
+                          {key: str(rows[key]["rev"]) for key in moved})
 
     # -- history -------------------------------------------------------------------
     def history(self, record_id: str) -> list[HistoryEntry]:

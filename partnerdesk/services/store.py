@@ -67,6 +67,11 @@ class Change:
     record_id: str
     action: str  # created, updated, deleted, restored
     fields: tuple[str, ...] = ()
+    # Heard from another session on an office database (another person's save, or the
+    # same person's in another window or process), not written through this store.
+    # An editor open on such a record shows what was saved there (`show_saved_meanwhile`);
+    # this store's own writes, its editors' saves and undos among them, are not news to it.
+    elsewhere: bool = False
 
 
 @contextmanager
@@ -195,6 +200,9 @@ class Writer:
         # object's id (the object is kept with it, so the id stays its own): a history
         # entry of a row read that way reuses the text instead of encoding it again.
         self._read_texts: dict[int, tuple[Any, str]] = {}
+        # On an office database: history entries and index rows of one-record writes,
+        # sent with the change notice before the commit (`db.server.Pending`).
+        self.pending: Any = None
 
     @property
     def device(self) -> str:
@@ -292,6 +300,13 @@ class Writer:
             row.id, {})  # type: ignore[attr-defined]
 
     def history(self, row: SQLModel, action: str, changed: list[str]) -> None:
+        if self.pending is not None:
+            self.pending.history.append({
+                "record_type": type_name(type(row)), "record_id": row.id,  # type: ignore[attr-defined]
+                "changed_at": utcnow().isoformat(), "action": action,
+                "changed_fields": list(changed), "state": full_state(row),
+                "batch_id": self.batch_id, "changed_by": self.store.person})
+            return
         self.session.add(HistoryEntry(
             record_type=type_name(type(row)), record_id=row.id,  # type: ignore[attr-defined]
             action=action, changed_fields=changed, state=full_state(row),
@@ -384,10 +399,16 @@ class Writer:
     def _reindex(self, row: SQLModel) -> None:
         connection = self.session.connection()
         if row.deleted:  # type: ignore[attr-defined]
+            if self.pending is not None:
+                self.pending.search[row.id] = None  # type: ignore[attr-defined]
+                return
             search_index.remove(connection, [row.id])  # type: ignore[attr-defined]
             return
         entries = search_entries(self.session, type(row), [full_state(row) | field_values(row)])
-        if entries:
+        if entries and self.pending is not None:
+            for entry in entries:
+                self.pending.search[entry.record_id] = tuple(entry)
+        elif entries:
             search_index.put(connection, entries)
 
     # -- many records at once --------------------------------------------------------
@@ -906,12 +927,20 @@ class Store:
             writer = Writer(session, self)
             writer.batch_id = batch_id
             try:
-                yield writer
-                if self.address is not None and writer.changes:
-                    from partnerdesk.db.server import announce
+                if self.address is not None:
+                    from partnerdesk.db.server import Pending, notice_text
 
-                    announce(session.connection(), self.session_id,
-                             [tuple(change.__dict__.values()) for change in writer.changes])
+                    writer.pending = Pending()
+                    writer.pending.watch(session.connection())
+                yield writer
+                if self.address is not None:
+                    session.flush()
+                    notice = notice_text(self.session_id, [
+                        (change.record_type, change.record_id, change.action,
+                         change.fields) for change in writer.changes]) \
+                        if writer.changes else None
+                    # the history, index rows and notice: one round trip
+                    writer.pending.send(session.connection(), notice)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -932,7 +961,7 @@ class Store:
         from partnerdesk.db.server import ChangeListener
 
         def deliver(found: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
-            self._notify([Change(*item) for item in found])
+            self._notify([Change(*item, elsewhere=True) for item in found])
 
         self._listener = ChangeListener(self.address, self.session_id, deliver)
         self._listener.start()

@@ -44,14 +44,25 @@ class Context:
     those callers can see and saves most of the time of a large import.
     """
 
-    def __init__(self, region: str = DEFAULT_PHONE_REGION,
+    def __init__(self, region: str | None = None,
                  exists: Callable[[type[SQLModel], str], bool] | None = None,
-                 warnings: bool = True) -> None:
-        self.region = region
+                 warnings: bool = True, *,
+                 region_of: Callable[[], str] | None = None) -> None:
+        # `region_of`: asked for the region the first time a rule needs it (a save's
+        # question to the database, asked only for numbers typed without +country).
+        self._region = region
+        self._region_of = region_of
         self.exists = exists or (lambda _model, _id: True)
         self.warnings = warnings
         # The fields a change sets, while `clean(..., fields=)` runs; None: all of them.
         self.only: frozenset[str] | None = None
+
+    @property
+    def region(self) -> str:
+        if self._region is None:
+            self._region = self._region_of() if self._region_of is not None \
+                else DEFAULT_PHONE_REGION
+        return self._region
 
     def looks_at(self, name: str) -> bool:
         """Whether a check of field `name` alone runs: the others are as they were stored,
@@ -121,6 +132,16 @@ def check_phone(number: str, region: str) -> tuple[str, str | None]:
                                 "(it was kept as typed): check the area code and digits, or "
                                 "start with + and the country code, e.g. +1 202 555 0143.")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+
+
+def checked_phone(number: str, ctx: Context) -> tuple[str, str | None]:
+    """`check_phone` in the context's region, which a number typed with +country does not
+    need (it reads the same anywhere): the region is asked for only when it matters."""
+    if number.strip().startswith("+"):
+        found = check_phone(number, DEFAULT_PHONE_REGION)
+        if found[1] is None:
+            return found
+    return check_phone(number, ctx.region)  # its warning names the region
 
 
 def format_phone(number: str) -> str:
@@ -193,7 +214,7 @@ def _phones(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     if not ctx.warnings or "phones" not in values or not ctx.looks_at("phones"):
         return []
     cleaned, problems = contact_details.clean_phones(
-        values.get("phones") or [], lambda number: check_phone(number, ctx.region))
+        values.get("phones") or [], lambda number: checked_phone(number, ctx))
     values["phones"] = cleaned
     return problems
 
@@ -225,7 +246,7 @@ def _single_phone(values: dict[str, Any], ctx: Context) -> list[FieldProblem]:
     number = (values.get("phone") or "").strip()
     if not number:
         return []
-    normalised, warning = check_phone(number, ctx.region)
+    normalised, warning = checked_phone(number, ctx)
     values["phone"] = normalised
     return [FieldProblem("phone", warning, warning=True)] if warning else []
 

@@ -19,7 +19,14 @@ the caller gives the revision it opened the record at (`rev`) and, in `ChildChan
 each child row's; the record and each such row then go through the rule single saves use
 (`services.edit_clash.changes_to_save`): fields only this person changed go through, and
 a field both changed raises one `EditClash` naming them all (the child rows' under
-`EditClash.rows`), with nothing written.
+`EditClash.rows`), with nothing written. Removals are checked the same way, so neither
+person's work goes unseen:
+- a row this person removed that someone else changed since it was read is a clash
+  (`removed_here`, with what they changed): nothing is removed, and saving again against
+  the clash's revision removes it;
+- a row this person changed that someone else removed meanwhile is a clash (`deleted`);
+  saving again against the clash's revision (the removal's) brings the row back with this
+  person's change (an edit beats a deletion it had not seen, as between laptops).
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from partnerdesk.errors import (
     RowProblem,
     ValidationError,
 )
-from partnerdesk.services.edit_clash import changes_to_save
+from partnerdesk.services.edit_clash import changed_since, changes_to_save
 from partnerdesk.services.records import RecordService
 from partnerdesk.services.store import Change, Writer
 
@@ -119,6 +126,8 @@ class Plan:
     values: dict[str, Any]
     current: Any | None
     steps: list[RowStep] = field(default_factory=list)
+    # Removed rows this save brings back: their person saw the removal and kept their edit.
+    revived: set[str] = field(default_factory=set)
 
     def steps_of(self, name: str, *actions: str) -> list[RowStep]:
         return [step for step in self.steps if step.spec.name == name
@@ -192,7 +201,7 @@ class WholeSaveService(RecordService[T]):
                 raise NotFoundError(
                     f"No {self.type_name.replace('_', ' ')} with id {record_id}. It may "
                     "have been removed meanwhile; nothing was saved.")
-        values, changes = self._merged(session, current, values, changes, rev)
+        values, changes, revived = self._merged(session, current, values, changes, rev)
         parent_id = record_id or str(uuid.uuid4())
         problems: list[FieldProblem] = []
         new_ids = self._new_ids(session, changes, problems)
@@ -202,7 +211,7 @@ class WholeSaveService(RecordService[T]):
         except ValidationError as error:
             problems += error.problems
             full = {**self.defaults(), **values}
-        plan = Plan(parent_id, full, current)
+        plan = Plan(parent_id, full, current, revived=revived)
         for spec in self.children:
             change = changes.get(spec.name)
             if change:
@@ -215,12 +224,14 @@ class WholeSaveService(RecordService[T]):
 
     def _merged(self, session: Session, current: Any | None, values: dict[str, Any],
                 changes: Mapping[str, ChildChanges | None], rev: str | None,
-                ) -> tuple[dict[str, Any], dict[str, ChildChanges | None]]:
+                ) -> tuple[dict[str, Any], dict[str, ChildChanges | None], set[str]]:
         """The record's values and the child rows' changes this save may write, after the
         rule of `changes_to_save` for the record (opened at `rev`) and for each changed
-        row sent with its revision. Every clash is gathered into one `EditClash`."""
+        or removed row sent with its revision, and the removed rows the save brings back
+        (see the module docstring). Every clash is gathered into one `EditClash`."""
         changes = dict(changes)
         clashes: dict[tuple[str, str], EditClash] = {}
+        revived: set[str] = set()
         own: EditClash | None = None
         if current is not None and rev is not None:
             try:
@@ -232,31 +243,43 @@ class WholeSaveService(RecordService[T]):
         for spec in self.children:
             change = changes.get(spec.name)
             ids = sorted(set(change.revs) & set(change.changed)) if change else []
-            if not change or not ids:
+            gone = sorted(set(change.revs) & set(change.removed)) if change else []
+            if not change or not (ids or gone):
                 continue
             model = spec.service.model
             # Locked until the save commits, in id order (two saves at once take turns
             # instead of deadlocking), so no one saves a row between its check and this
             # save's write of it.
             rows = {row.id: row for row in session.scalars(
-                select(model).where(model.id.in_(ids))  # type: ignore[attr-defined]
+                select(model).where(model.id.in_(sorted({*ids, *gone})))  # type: ignore[attr-defined]
                 .order_by(model.id).with_for_update())}  # type: ignore[attr-defined]
             merged = dict(change.changed)
             for child_id in ids:
                 row = rows.get(child_id)
                 if row is None:
                     continue  # refused by the plan as a row no longer there
+                seen = change.revs[child_id]
+                if row.deleted and row.rev == seen:
+                    revived.add(child_id)  # the person saw the removal and kept the row
+                    continue
                 try:
                     merged[child_id] = changes_to_save(session, row, dict(merged[child_id]),
-                                                       change.revs[child_id])
+                                                       seen)
                 except EditClash as clash:
                     clashes[(spec.name, child_id)] = clash
+            for child_id in gone:
+                row = rows.get(child_id)
+                if row is None or row.deleted or row.rev == change.revs[child_id]:
+                    continue  # as read (or removed by them too): the removal goes ahead
+                clashes[(spec.name, child_id)] = EditClash(
+                    changed_since(session, row, change.revs[child_id]), str(row.rev),
+                    removed_here=True)
             changes[spec.name] = ChildChanges(change.new, merged, change.removed, change.revs)
         if own is not None or clashes:
             raise EditClash(own.fields if own is not None else {},
                             str(current.rev) if current is not None else "",  # type: ignore[attr-defined]
                             rows=clashes)
-        return values, changes
+        return values, changes, revived
 
     def _new_ids(self, session: Session, changes: Mapping[str, ChildChanges | None],
                  problems: list[FieldProblem]) -> dict[tuple[str, int], str]:
@@ -396,6 +419,8 @@ class WholeSaveService(RecordService[T]):
             if step.action == "delete":
                 writer.delete(step.row)
             elif step.action == "update":
+                if step.record_id in plan.revived:
+                    writer.restore(step.row)
                 service.before_save(writer, step.values, step.row)
                 writer.update(step.row, {k: v for k, v in step.values.items()
                                          if v != getattr(step.row, k)})

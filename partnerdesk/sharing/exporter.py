@@ -394,7 +394,8 @@ def export_bundle(desk: Desk, target: Path | str, scope: Scope | None = None, *,
     desk.log_export("bundle-sealed" if passphrase is not None else "bundle", target,
                     scope=scope.describe(), counts=counts,
                     recipient=recipient or ("partner" if scope.for_partner else "our laptops"))
-    if scope.kind == "all" and not scope.for_partner and not desk.store.read_only:
+    if scope.kind == "all" and not scope.for_partner and not desk.store.read_only \
+            and desk.can_change:  # a read-only role's export is not noted in the office's
         desk.store.set_setting(LAST_SENT_KEY, sent)
         desk.store.set_setting(VALUES_SENT_KEY, {})
     return ExportResult(target, counts, attachments, passphrase is not None)

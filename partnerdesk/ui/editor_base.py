@@ -84,6 +84,9 @@ class RecordEditor(QWidget):
         # The revision this editor opened: a save against it cannot overwrite unseen what
         # someone else saved meanwhile (services/edit_clash.py).
         self._opened_rev: str | None = None
+        # The revision whose values the fields not typed in show: what the person has
+        # seen of the record (a deletion from the list is checked against it).
+        self.shown_rev: str | None = None
         self._saved_values: dict[str, Any] = {}
         self._dirty = False
         self._valid = False
@@ -216,7 +219,7 @@ class RecordEditor(QWidget):
         try:
             row = self.service.get(record_id) if record_id else None
             self.record_id = record_id
-            self._opened_rev = getattr(row, "rev", None)
+            self._opened_rev = self.shown_rev = getattr(row, "rev", None)
             self.show_record(row)
         finally:
             self._loading = False
@@ -317,7 +320,8 @@ class RecordEditor(QWidget):
         values = self.widget_values()
         try:
             self.record_id = self.write(values)
-            self._opened_rev = getattr(self.service.get(self.record_id), "rev", None)
+            self._opened_rev = self.shown_rev = getattr(self.service.get(self.record_id),
+                                                        "rev", None)
             self.after_save(self.record_id)
         except EditClash as error:
             if error.deleted:
@@ -362,23 +366,9 @@ class RecordEditor(QWidget):
         """Someone else saved a field this person changed too: both values are shown
         (this person's stays in the field, the other's under it), nothing is saved yet,
         and the next Save keeps what the field then holds."""
-        mine = self.widget_values()
-        edited = {name for name, value in mine.items() if value != self._saved_values.get(name)}
-        if self.record_id is not None:
-            # The fields this person did not touch now show what the other person saved,
-            # so saving again cannot put the old values back; the typed ones stay.
-            row = self.service.get(self.record_id)
-            self._loading = True
-            try:
-                self.show_record(row)
-                fresh = self.widget_values()
-                for name in edited:
-                    setattr(row, name, mine[name])  # a copy for the screen, not saved
-                self.show_record(row)
-            finally:
-                self._loading = False
-            self._saved_values = fresh
-            self._set_dirty(self.widget_values() != fresh)
+        # The fields this person did not touch now show what the other person saved,
+        # so saving again cannot put the old values back; the typed ones stay.
+        self.show_saved_meanwhile()
         self._opened_rev = clash.rev
         self._show_all = True
         try:
@@ -389,6 +379,42 @@ class RecordEditor(QWidget):
                 for name, (_mine, theirs) in clash.fields.items()])
         finally:
             self._show_all = False
+
+    def show_saved_meanwhile(self) -> None:
+        """Someone else saved this record while it is open here with changes not saved:
+        the fields this person has not touched show what was saved, the ones they changed
+        keep what they typed, and the cursor stays where it was. The revision saved
+        against stays the one opened, so a field both changed is still a clash at Save."""
+        if self.record_id is None:
+            return
+        mine = self.widget_values()
+        edited = {name for name, value in mine.items() if value != self._saved_values.get(name)}
+        focus = QApplication.focusWidget()
+        cursor = None
+        if isinstance(focus, QLineEdit):
+            cursor = focus.cursorPosition()
+        elif isinstance(focus, QPlainTextEdit | QTextEdit):
+            cursor = focus.textCursor().position()
+        row = self.service.get(self.record_id)
+        self.shown_rev = getattr(row, "rev", None)
+        self._loading = True
+        try:
+            self.show_record(row)
+            fresh = self.widget_values()
+            for name in edited:
+                setattr(row, name, mine[name])  # a copy for the screen, not saved
+            self.show_record(row)
+        finally:
+            self._loading = False
+        self._saved_values = fresh
+        self._set_dirty(self.widget_values() != fresh)
+        if cursor is not None and focus is not None:
+            if isinstance(focus, QLineEdit):
+                focus.setCursorPosition(cursor)
+            else:
+                text_cursor = focus.textCursor()  # type: ignore[attr-defined]
+                text_cursor.setPosition(min(cursor, len(focus.toPlainText())))  # type: ignore[attr-defined]
+                focus.setTextCursor(text_cursor)  # type: ignore[attr-defined]
 
     def discard(self) -> None:
         self.load(self.record_id)

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partnerdesk.errors import DeleteClash
 from partnerdesk.services import Desk
 from partnerdesk.ui import theme
 from partnerdesk.ui.icons import icon
@@ -533,10 +534,21 @@ class RecordListView(QWidget):
         if self.spec.record_type in types or types & self.spec.related_types:
             self._reload_timer.start()
         current = self.current_id()
-        if current and not self.editor.is_dirty() and any(
-                c.record_id == current for c in changes):
+        # A big write elsewhere is announced by record type only (record_id "").
+        about_it = [c for c in changes if c.record_id == current or (
+            c.record_id == "" and c.record_type == self.spec.record_type)] if current else []
+        if not about_it:
+            return
+        if not self.editor.is_dirty():
             self._reload_editor_soon = True
             self._reload_timer.start()
+        elif any(c.elsewhere and c.action != "deleted" for c in about_it):
+            # Someone else saved the record being edited here: it shows their values
+            # where this person has typed nothing (`show_saved_meanwhile`). This
+            # window's own saves and undos are not someone else's: the editor saving
+            # is still dirty while its save is announced. A deletion elsewhere is
+            # found by Save, which asks.
+            self.editor.show_saved_meanwhile()
 
     def reload(self) -> None:
         self._reload_timer.stop()
@@ -630,9 +642,11 @@ class RecordListView(QWidget):
     def _things(self, count: int) -> str:
         return self.spec.singular if count == 1 else self.spec.title.lower()
 
-    def run_on_selected(self, label: str, work: Callable[[list[str], Any], Any]) -> None:
+    def run_on_selected(self, label: str, work: Callable[[list[str], Any], Any],
+                        handle: Callable[[BaseException], bool] | None = None) -> None:
         """`work(ids, progress)` on the database worker, with a progress dialog; the list
-        follows once it is done (its change notices), and Undo takes it back whole."""
+        follows once it is done (its change notices), and Undo takes it back whole.
+        `handle(error)`: True when it dealt with a failure itself (else it is shown)."""
         count, ids_of = self._targets()
         if not count or self.task is not None:
             return
@@ -645,7 +659,8 @@ class RecordListView(QWidget):
             from partnerdesk.ui.errors import show_error
 
             finished(None)
-            show_error(self, error)
+            if handle is None or not handle(error):
+                show_error(self, error)
 
         self.task = DeskOp(self, lambda progress: work(ids_of(), progress)) \
             .success(finished).failure(failed) \
@@ -656,9 +671,16 @@ class RecordListView(QWidget):
         count, _ids = self._targets()
         if not count or self.task is not None:
             return
+        revs: dict[str, str] = {}
         if count == 1:
-            title = getattr(self.service.get(self._target_ids()[0]),
-                            self.service.title_field, "")
+            [target] = self._target_ids()
+            row = self.service.get(target)
+            title = getattr(row, self.service.title_field, "")
+            # What the person saw of it: someone else's change since is not thrown away
+            # unseen (`DeleteClash`, asked about below).
+            seen = self.editor.shown_rev if self.editor.record_id == target else None
+            if seen or getattr(row, "rev", None):
+                revs[target] = str(seen or row.rev)  # type: ignore[union-attr]
             question = self.tr("Delete “{title}”? It goes to the Trash, where you can restore "
                                "it, and Ctrl+Z undoes it right away.").format(title=title)
         else:
@@ -671,12 +693,32 @@ class RecordListView(QWidget):
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        if self.current_id() in self._target_ids() or self._all_selected():
+        self._delete_targets(count, revs)
+
+    def _delete_targets(self, count: int, revs: dict[str, str]) -> None:
+        shown = self.current_id() if self.current_id() in self._target_ids() else None
+        if shown or self._all_selected():
             self.pane.clear()
         service = self.service
+
+        def changed_meanwhile(error: BaseException) -> bool:
+            if not isinstance(error, DeleteClash):
+                return False
+            answer = QMessageBox.question(
+                self, self.tr("Delete"), "\n\n".join([str(error), self.tr(
+                    "Delete anyway? No keeps it and shows it as it is now.")]),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self._delete_targets(count, {**revs, **error.revs})
+            elif shown:
+                self.pane.load(shown)  # their change, on screen
+            return True
+
         self.run_on_selected(self.tr("Deleting {n} {things}…").format(
             n=f"{count:,}", things=self._things(count)),
-            lambda ids, progress: service.delete(*ids, progress=progress))
+            lambda ids, progress: service.delete(*ids, progress=progress, revs=revs),
+            changed_meanwhile)
 
     def change_selected(self, label: str, change: Callable[[dict[str, Any]], dict[str, Any]],
                         ) -> None:

@@ -200,8 +200,14 @@ def run_in_background(parent: QWidget | None, work: Work, *,
 
     def finish() -> None:
         if dialog is not None and isValid(dialog):
+            was_shown = dialog.isVisible()
             dialog.reset()
             dialog.deleteLater()
+            # The keys go back to the window that was waiting: not every platform (nor
+            # window manager) hands them back when a dialog closes. Asked even when the
+            # dialog's own activation is still on its way, which would leave none active.
+            if was_shown and parent is not None and isValid(parent):
+                parent.window().activateWindow()
 
     def done(result: Any) -> None:
         finish()

@@ -229,7 +229,7 @@ def _readme_setup_sql() -> str:
 
 
 def test_the_readmes_setup_gives_each_person_a_role_and_readers_cannot_change(
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     from tests.engines import skip_without_server
 
     server = skip_without_server()
@@ -281,6 +281,13 @@ def test_the_readmes_setup_gives_each_person_a_role_and_readers_cannot_change(
         # on the command line: one sentence, exit status 1, nothing changed
         assert main(["--db", sam, "settings", "page_size", "a4"]) == 1
         assert "not change it" in capsys.readouterr().err
+        # but printing and exporting work: the export log the reader cannot write to
+        # is left alone (it stopped both with "not change it", the PDF already written)
+        pdf, bundle = tmp_path / "directory.pdf", tmp_path / "all.partnerdesk"
+        assert main(["--db", sam, "report", "directory", "-o", str(pdf)]) == 0
+        assert main(["--db", sam, "export", "-o", str(bundle)]) == 0
+        assert pdf.read_bytes().startswith(b"%PDF") and bundle.stat().st_size > 0
+        capsys.readouterr()
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "office_{tag}" WITH (FORCE)'))
@@ -309,9 +316,11 @@ def test_other_peoples_saves_are_heard_and_ones_own_are_not_repeated(office: str
         assert bea.store._listener.listening.wait(60)
         contact = ana.contacts.create(name="Ida Brandt")
         assert arrived.wait(60)  # a guard against a hang, not a measure of speed
-        assert heard == [Change("contact", contact.id, "created", heard[0].fields)]
+        assert heard == [Change("contact", contact.id, "created", heard[0].fields,
+                                elsewhere=True)]
         assert "name" in heard[0].fields
-        # Bea hears her own save once (from her own store), and Ana's through the server
+        # Bea hears her own save once (from her own store), and Ana's through the server,
+        # and can tell them apart (her open editor shows Ana's, not her own, as news)
         arrived.clear()
         heard.clear()
         bea.contacts.update(contact.id, role="Nurse")
@@ -320,8 +329,9 @@ def test_other_peoples_saves_are_heard_and_ones_own_are_not_repeated(office: str
         while len(heard) < 2:
             assert arrived.wait(60)
             arrived.clear()
-        assert [(c.record_id, c.action, c.fields) for c in heard] == [
-            (contact.id, "updated", ("role",)), (contact.id, "updated", ("notes",))]
+        assert [(c.record_id, c.action, c.fields, c.elsewhere) for c in heard] == [
+            (contact.id, "updated", ("role",), False),
+            (contact.id, "updated", ("notes",), True)]
 
 
 # -- change numbers: no save waits for another's, and a save always beats what it saw ------

@@ -31,7 +31,9 @@ def _pdf(table_class: type[Table], tmp_path: Path, name: str) -> tuple[Path, byt
     facts = table_class(LABELS, colWidths=[120, 350], hAlign="LEFT")
     facts.setStyle(facts_style())
     buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=LETTER, pageCompression=0,
+    # invariant: a fixed creation date and id, so two files made in different seconds
+    # (a busy machine) compare equal
+    SimpleDocTemplate(buffer, pagesize=LETTER, pageCompression=0, invariant=1,
                       initialFontName=REGULAR).build([grid, facts])
     path = tmp_path / name
     path.write_bytes(buffer.getvalue())

@@ -199,10 +199,32 @@ def _importer(module: str, name: str) -> Callable[..., Any] | None:
         return None
 
 
-def fingerprint(desk: Desk) -> tuple[Any, ...]:
-    with desk.store.read() as session:
-        history = session.connection().exec_driver_sql("SELECT count(*) FROM history").scalar()
-    return desk.stats(), desk.store.counter(), history
+class Fingerprint:
+    """Every row of every table of a desk's database file (records, history, settings,
+    the search index and its shadow tables, ...), read in one statement: per table, its
+    rows quoted and joined in order. Two equal readings: nothing changed."""
+
+    def __init__(self, desk: Desk) -> None:
+        assert desk.path is not None  # the fuzzed importers run on a database file
+        # The desk's own writes are committed before a reading; a second connection,
+        # read-only, sees exactly what is committed.
+        self.connection = sqlite3.connect(f"file:{desk.path}?mode=ro", uri=True)
+        parts = []
+        for (table,) in self.connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            columns = [c[1] for c in self.connection.execute(
+                f'SELECT * FROM pragma_table_info(\'{table}\')')]
+            row = " || ',' || ".join(f'quote("{c}")' for c in columns)
+            parts.append(f"SELECT '{table}', count(*), group_concat(row, char(10)) "
+                         f'FROM (SELECT {row} AS row FROM "{table}" ORDER BY 1)')
+        self.statement = " UNION ALL ".join(parts)
+        assert len(parts) > 20  # every table, not a few
+
+    def __call__(self) -> list[tuple[str, int, str | None]]:
+        return self.connection.execute(self.statement).fetchall()
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def zip_bytes(members: list[tuple[str, bytes]], manifest: bytes | None) -> bytes:
@@ -338,7 +360,9 @@ def test_sharing_importers_refuse_malformed_files(desk: Desk, tmp_path: Path, na
                                                   files: st.SearchStrategy[bytes],
                                                   suffix: str) -> None:
     desk.organizations.create(name="Riverside Clinic")
-    before = fingerprint(desk)
+    fingerprint = Fingerprint(desk)
+    before = fingerprint()
+    assert [count for table, count, _ in before if table == "organizations"] == [1]
     path = tmp_path / f"incoming{suffix}"
     count = 0
 
@@ -350,10 +374,32 @@ def test_sharing_importers_refuse_malformed_files(desk: Desk, tmp_path: Path, na
         path.write_bytes(data)
         with contextlib.suppress(PartnerDeskError):  # a plain refusal is the right answer
             run_importer(desk, path)
-        assert fingerprint(desk) == before
+        assert fingerprint() == before
 
-    run()
+    try:
+        run()
+    finally:
+        fingerprint.close()
     assert count >= EXAMPLES
+
+
+def test_the_fingerprint_sees_any_changed_row(desk: Desk) -> None:
+    """Guards the importers' check above: a change to one field of one row, a setting or
+    the search index alone each change the reading."""
+    org = desk.organizations.create(name="Riverside Clinic")
+    fingerprint = Fingerprint(desk)
+    try:
+        readings = [fingerprint()]
+        desk.organizations.update(org.id, notes="Open on Saturdays")
+        readings.append(fingerprint())
+        desk.store.set_setting("phone_region", "DE")
+        readings.append(fingerprint())
+        with desk.store.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM search_docs")
+        readings.append(fingerprint())
+        assert len(set(map(tuple, readings))) == len(readings)
+    finally:
+        fingerprint.close()
 
 
 def test_packed_header_is_what_sqlite_expects() -> None:

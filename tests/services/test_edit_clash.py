@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from partnerdesk.errors import EditClash
+from partnerdesk.errors import DeleteClash, EditClash
 from partnerdesk.services import Desk
 
 
@@ -78,6 +78,30 @@ def test_saving_a_record_someone_removed_is_refused_with_a_sentence(
         desk.contacts.update(contact.id, rev=contact.rev, role="Head nurse")
     assert clash.value.deleted
     assert desk.contacts.get(contact.id).role == "Nurse"
+
+
+def test_deleting_a_record_someone_changed_meanwhile_asks_first(
+        desk: Desk, second_person: Callable[[], Desk]) -> None:
+    """Ana has the contact on screen; Bea changes it; Ana's Delete does not throw Bea's
+    change away unseen. Once Ana has seen it, deleting against its revision goes."""
+    bea = second_person()
+    contact = desk.contacts.create(name="Ida Brandt", role="Nurse")
+    seen = contact.rev
+    now = bea.contacts.update(contact.id, rev=seen, role="Head nurse", notes="Mornings.").rev
+    with pytest.raises(DeleteClash, match="changed “Ida Brandt” .notes, role. after you "
+                                          "opened it, so it was not deleted") as clash:
+        desk.contacts.delete(contact.id, revs={contact.id: seen})
+    assert clash.value.changed == {contact.id: ("notes", "role")}
+    assert clash.value.revs == {contact.id: now}
+    assert not desk.contacts.get(contact.id).deleted
+    assert desk.undo.undo_name() != "deletion of Ida Brandt"
+    desk.contacts.delete(contact.id, revs=clash.value.revs)
+    assert bea.contacts.get(contact.id).deleted
+    # what the person saw, or deleted meanwhile anyway: no question
+    other = desk.contacts.create(name="Ole Berg")
+    desk.contacts.delete(other.id, revs={other.id: other.rev})
+    bea.contacts.delete(contact.id)
+    assert desk.contacts.delete(contact.id, revs={contact.id: seen}) == []
 
 
 def test_ten_people_saving_one_field_at_once_lose_nothing(

@@ -137,3 +137,64 @@ def test_meetings_and_agreements_keep_the_other_persons_fields(
     assert clash.value.fields == {"renewal_terms": ("Every three years.",
                                                     "Every two years.")}
     assert desk.agreements.get(agreement.id).renewal_terms == "Every two years."
+
+
+def test_removing_a_row_someone_changed_meanwhile_is_a_clash_until_saved_again(
+        desk: Desk, colleague: Desk, ship: Any) -> None:
+    """Bea changes a milestone; Ana, who read it before, removes it in her save: Bea's
+    change is not thrown away unseen. Ana is told what Bea saved, and her next save
+    (against the revision the clash gives) removes it."""
+    mine, opened, milestone = screen(desk, ship.id)
+    colleague.milestones.update(milestone.id, rev=milestone.rev, title="First 60 boxes")
+    before = records_dump(desk)
+    removal = New(removed=[milestone.id], revs={milestone.id: milestone.rev})
+    with pytest.raises(EditClash, match="A row you removed was changed") as clash:
+        desk.partnerships.save({**mine, "status": "active"}, ship.id, rev=opened,
+                               milestones=removal)
+    row_clash = clash.value.rows[("milestones", milestone.id)]
+    assert row_clash.removed_here and not row_clash.deleted
+    assert row_clash.fields == {"title": ("First 50 boxes", "First 60 boxes")}
+    assert records_dump(desk) == before  # nothing of the save, the status neither
+    desk.partnerships.save({**mine, "status": "active"}, ship.id, rev=clash.value.rev,
+                           milestones=New(removed=[milestone.id],
+                                          revs={milestone.id: row_clash.rev}))
+    assert colleague.milestones.get(milestone.id).deleted
+    assert colleague.partnerships.get(ship.id).status == "active"
+
+
+def test_removing_a_row_as_read_or_removed_meanwhile_goes_through(
+        desk: Desk, colleague: Desk, ship: Any) -> None:
+    mine, opened, milestone = screen(desk, ship.id)
+    colleague.partnerships.save({"title": "Food as Medicine"}, ship.id,
+                                milestones=New(removed=[milestone.id]))
+    desk.partnerships.save(mine, ship.id, rev=opened, milestones=New(
+        removed=[milestone.id], revs={milestone.id: milestone.rev}))
+    assert desk.milestones.get(milestone.id).deleted
+    other = desk.milestones.create(partnership_id=ship.id, title="Second 50 boxes")
+    mine, opened, _ = screen(desk, ship.id)
+    desk.partnerships.save(mine, ship.id, rev=opened, milestones=New(
+        removed=[other.id], revs={other.id: other.rev}))
+    assert colleague.milestones.get(other.id).deleted
+
+
+def test_a_row_someone_removed_while_it_was_changed_comes_back_once_saved_again(
+        desk: Desk, colleague: Desk, ship: Any) -> None:
+    """Bea removes a milestone Ana is changing: Ana's save says so and writes nothing;
+    saving again (she saw the removal) brings the row back with her change, as an edit
+    beats a deletion it had not seen between laptops."""
+    mine, opened, milestone = screen(desk, ship.id)
+    colleague.partnerships.save({"title": "Food as Medicine"}, ship.id,
+                                milestones=New(removed=[milestone.id]))
+    change = {milestone.id: {"title": "First 60 boxes"}}
+    with pytest.raises(EditClash) as clash:
+        desk.partnerships.save(mine, ship.id, rev=opened, milestones=New(
+            changed=change, revs={milestone.id: milestone.rev}))
+    row_clash = clash.value.rows[("milestones", milestone.id)]
+    assert row_clash.deleted
+    assert desk.milestones.get(milestone.id).deleted  # nothing written yet
+    desk.partnerships.save(mine, ship.id, rev=clash.value.rev, milestones=New(
+        changed=change, revs={milestone.id: row_clash.rev}))
+    back = colleague.milestones.get(milestone.id)
+    assert not back.deleted and back.title == "First 60 boxes"
+    assert [m.id for m in colleague.milestones.list(where={"partnership_id": ship.id})] \
+        == [milestone.id]

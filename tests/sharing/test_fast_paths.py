@@ -23,9 +23,7 @@ from partnerdesk.services.versioning import StampEncoder, compute_rev, rev_from_
 from partnerdesk.sharing import limits
 from partnerdesk.sharing.exporter import export_bundle
 from partnerdesk.sharing.importer import import_file
-from tests.sharing.test_hostile import Laptops, edit_lines, good, members, rebuild, refused
-
-__all__ = ["good"]  # the fixture, shared with the hostile-bundle tests
+from tests.sharing.test_hostile import Laptops, edit_lines, members, rebuild, refused
 
 
 def reference_email(address: str) -> tuple[str, str | None]:

@@ -25,9 +25,7 @@ from partnerdesk.sharing.importer import import_bundle, import_file, preview_bun
 from partnerdesk.sharing.merge import tombstone
 from partnerdesk.sharing.rows import line_of, read_rows, references, state_of, stream_lines
 from partnerdesk.sharing.undo import undo_import
-from tests.sharing.test_hostile import Laptops, good, members, rebuild, refused
-
-__all__ = ["good"]  # the fixture, shared with the hostile-bundle tests
+from tests.sharing.test_hostile import Laptops, members, rebuild, refused
 
 
 def _relaid(found: dict[str, bytes], record_type: str, encode: object) -> dict[str, bytes]:

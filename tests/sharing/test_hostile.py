@@ -17,25 +17,9 @@ from partnerdesk.sharing.bundle import sha256_hex
 from partnerdesk.sharing.exporter import export_bundle
 from partnerdesk.sharing.importer import import_file
 from partnerdesk.sharing.seal import SealError
-from tests.sharing.conftest import dump
+from tests.sharing.conftest import Laptops, dump
 
-Laptops = Callable[[str], Desk]
 Members = dict[str, bytes]
-
-
-@pytest.fixture
-def good(laptops: Laptops, tmp_path: Path) -> Path:
-    """A valid bundle with a few records and one attachment."""
-    home = laptops("home")
-    org = home.organizations.create(name="Harbor Clinic")
-    home.contacts.create(name="Ida", organization_id=org.id,
-                         emails=[{"address": "ida@example.org"}])
-    source = tmp_path / "signed.pdf"
-    source.write_bytes(b"%PDF-1.4 signed copy")
-    home.attachments.attach("organization", org.id, source)
-    path = tmp_path / "good.partnerdesk"
-    export_bundle(home, path)
-    return path
 
 
 def members(path: Path) -> Members:

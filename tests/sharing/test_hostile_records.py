@@ -8,6 +8,7 @@ compute them), unless the case is precisely a revision that does not match.
 import contextlib
 import io
 import json
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,18 +19,15 @@ from partnerdesk.cli import main as cli_main
 from partnerdesk.services import Desk
 from partnerdesk.sharing.exporter import Scope, export_bundle
 from partnerdesk.sharing.importer import import_file
-from tests.sharing.conftest import dump
+from tests.sharing.conftest import Build, Kept, dump
 from tests.sharing.test_hostile import (
     Laptops,
     Members,
     edit_lines,
-    good,
     members,
     rebuild,
     refused,
 )
-
-__all__ = ["good"]  # the fixture, used by name
 
 
 def cli(*args: str) -> tuple[int, str]:
@@ -330,9 +328,13 @@ def test_a_number_too_large_for_a_number_field_is_refused(laptops: Laptops,
 
 
 def test_a_single_bit_flip_in_compressed_data_is_refused(laptops: Laptops, tmp_path: Path) -> None:
+    from partnerdesk.db import records
+
     home = laptops("home")
-    for number in range(200):
-        home.contacts.create(name=f"Person {number}", notes="plenty of compressible text " * 5)
+    with home.store.write() as writer:  # stores what 200 creates would (test_bulk_writes)
+        writer.bulk_create(records.Contact, [
+            {"name": f"Person {number}", "notes": "plenty of compressible text " * 5}
+            for number in range(200)])
     path = tmp_path / "many.partnerdesk"
     export_bundle(home, path)
     data = path.read_bytes()
@@ -390,16 +392,23 @@ def test_a_records_member_over_its_own_limit_is_refused(laptops: Laptops, good: 
 
 # -- a meeting's or an event's time that is not a date and time ---------------------------
 
-@pytest.fixture
-def timed(laptops: Laptops, tmp_path: Path) -> Path:
-    """A valid bundle with one meeting and one event (fields typed `NaiveDatetime`)."""
+def _timed_bundle(home: Desk, folder: Path) -> Path:
     from datetime import datetime
 
-    home = laptops("home")
     home.meetings.create(title="Steering group", starts_at=datetime(2027, 2, 15, 10, 0))
     home.events.create(title="Health fair", kind="fair", starts_at=datetime(2027, 3, 1, 9, 30))
-    path = tmp_path / "timed.partnerdesk"
+    path = folder / "timed.partnerdesk"
     export_bundle(home, path)
+    return path
+
+
+@pytest.fixture
+def timed(built_once: Callable[[str, str, Build], Kept], db_engine: str,
+          tmp_path: Path) -> Path:
+    """A valid bundle with one meeting and one event (fields typed `NaiveDatetime`), made
+    once per test process and engine."""
+    path = tmp_path / "timed.partnerdesk"
+    shutil.copyfile(built_once("timed", db_engine, _timed_bundle).made, path)
     return path
 
 

@@ -6,11 +6,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from partnerdesk.services import Desk
 from tests.engines import drop_database, new_database_url
+
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
@@ -67,3 +70,146 @@ def test_a_save_in_one_window_appears_in_the_other_and_a_clash_is_shown(
     assert bea_editor.save()
     qtbot.waitUntil(lambda: ana_editor.role.text() == "Charge nurse")
     assert ana.contacts.get(contact.id).notes == "Mornings."
+
+
+def test_a_window_with_unsaved_typing_shows_the_other_persons_save_and_keeps_the_typing(
+        qtbot: QtBot, office: tuple[Desk, Desk], make_window: Callable[..., Any]) -> None:
+    """Found with two app processes under Xvfb: the list showed Ana's new role, but Bea's
+    open editor, holding a note she was typing, went on showing the old one."""
+    ana, bea = office
+    contact = ana.contacts.create(name="Ida Brandt", role="Nurse", notes="Mornings.")
+    ana_window, bea_window = make_window(ana), make_window(bea)
+    for desk in (ana, bea):
+        desk.store.hear_others()
+    assert bea.store._listener.listening.wait(60)
+    for window in (ana_window, bea_window):
+        assert window.open_record("contact", contact.id)
+    ana_editor, bea_editor = contacts_editor(ana_window), contacts_editor(bea_window)
+    qtbot.waitUntil(lambda: bea_editor.role.text() == "Nurse")
+
+    bea_editor.notes.setFocus()
+    bea_editor.notes.moveCursor(bea_editor.notes.textCursor().MoveOperation.End)
+    qtbot.keyClicks(bea_editor.notes, " Call before noon.")
+    typed_at = bea_editor.notes.textCursor().position()
+    ana_editor.role.selectAll()
+    qtbot.keyClicks(ana_editor.role, "Head nurse")
+    assert ana_editor.save()
+
+    qtbot.waitUntil(lambda: bea_editor.role.text() == "Head nurse")  # her untouched field
+    assert bea_editor.notes.toPlainText() == "Mornings. Call before noon."  # her typing
+    assert bea_editor.notes.textCursor().position() == typed_at  # the cursor stays put
+    assert bea_editor.is_dirty()
+    assert bea_editor.save()
+    saved = ana.contacts.get(contact.id)
+    assert (saved.role, saved.notes) == ("Head nurse", "Mornings. Call before noon.")
+
+
+def test_a_windows_own_save_and_its_undo_are_not_taken_for_someone_elses(
+        qtbot: QtBot, office: tuple[Desk, Desk], make_window: Callable[..., Any]) -> None:
+    """A save is announced while its editor still holds the typing; taken for someone
+    else's save, it left the editor stale after Undo and Redo. Ana's own saves and
+    undos show as they do on a file; Bea's save, heard meanwhile, is merged in."""
+    ana, bea = office
+    contact = ana.contacts.create(name="Ida Brandt", role="Nurse", notes="Mornings.")
+    ana_window = make_window(ana)
+    for desk in (ana, bea):
+        desk.store.hear_others()
+    assert ana.store._listener.listening.wait(60)
+    assert ana_window.open_record("contact", contact.id)
+    editor = contacts_editor(ana_window)
+    qtbot.waitUntil(lambda: editor.role.text() == "Nurse")
+
+    view = ana_window.view("contacts")
+    editor.role.selectAll()
+    qtbot.keyClicks(editor.role, "Head nurse")
+    qtbot.mouseClick(view.pane.save_button, Qt.MouseButton.LeftButton)
+    assert ana.contacts.get(contact.id).role == "Head nurse" and not editor.is_dirty()
+    qtbot.waitUntil(ana_window.undo_action.isEnabled)
+    editor.role.setFocus()
+    qtbot.keyClick(editor.role, Qt.Key.Key_Z, CTRL)  # the cursor still in the field
+    qtbot.waitUntil(lambda: editor.role.text() == "Nurse")
+    assert ana.contacts.get(contact.id).role == "Nurse" and not editor.is_dirty()
+    qtbot.waitUntil(ana_window.redo_action.isEnabled)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: editor.role.text() == "Head nurse")
+    assert ana.contacts.get(contact.id).role == "Head nurse" and not editor.is_dirty()
+
+    # Ana types a note; Bea's save of the role, heard meanwhile, shows beside it
+    editor.notes.setFocus()
+    editor.notes.moveCursor(editor.notes.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor.notes, " Call first.")
+    bea.contacts.update(contact.id, role="Charge nurse")
+    qtbot.waitUntil(lambda: editor.role.text() == "Charge nurse")
+    assert editor.notes.toPlainText() == "Mornings. Call first." and editor.is_dirty()
+    assert editor.save()
+    saved = bea.contacts.get(contact.id)
+    assert (saved.role, saved.notes) == ("Charge nurse", "Mornings. Call first.")
+
+
+@pytest.fixture
+def reader(office: tuple[Desk, Desk]) -> Iterator[Desk]:
+    """Sam's session on the same office database, with a read-only role (SELECT only:
+    the README's partnerdesk_readers)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.engines import skip_without_server
+
+    url = make_url(office[0].location)
+    name = f"pd_reader_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(skip_without_server().set(database=url.database),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE ROLE {name} LOGIN"))
+        connection.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {name}"))
+    sam = Desk.open(url.set(username=name).render_as_string(hide_password=False))
+    yield sam
+    sam.close()
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP OWNED BY {name}"))
+        connection.execute(text(f"DROP ROLE {name}"))
+    admin.dispose()
+
+
+def test_a_read_only_role_browses_searches_and_prints_and_a_change_is_a_sentence(
+        qtbot: QtBot, office: tuple[Desk, Desk], reader: Desk,
+        make_window: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Any) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from partnerdesk.ui.reports_view import ReportsView
+
+    ana, _ = office
+    contact = ana.contacts.create(name="Ida Brandt", role="Nurse")
+    window = make_window(reader)
+    assert not window.read_only_banner.isHidden()
+    assert "may look at this office database" in window.read_only_banner.text()
+    assert [hit.title for hit in reader.search("ida")] == ["Ida Brandt"]
+    assert window.open_record("contact", contact.id)
+    editor = contacts_editor(window)
+    qtbot.waitUntil(lambda: editor.role.text() == "Nurse")
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda *a, **k: told.append(a[2])))
+    editor.role.selectAll()
+    qtbot.keyClicks(editor.role, "Head nurse")
+    assert not editor.save()
+    assert told and "may look at the office database but not change it" in told[0]
+    assert editor.role.text() == "Head nurse"  # what was typed stays on screen
+    assert ana.contacts.get(contact.id).role == "Nurse"
+
+    view = ReportsView(reader)
+    qtbot.addWidget(view)
+    view.kind.setCurrentIndex(view.kind.findData("directory"))
+    with qtbot.waitSignal(view.sig_report_ready, timeout=120_000):
+        view.make_button.click()
+    target = tmp_path / "directory.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "PDF files (*.pdf)")))
+    view.save_button.click()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert len(told) == 1  # saving the report was not refused

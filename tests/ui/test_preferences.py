@@ -154,12 +154,17 @@ def test_every_field_is_reached_with_tab(qtbot, desk, make_window):
 
 
 
-def test_each_alt_letter_goes_to_its_own_field(qtbot, desk, make_window):
+def test_each_alt_letter_goes_to_its_own_field(qtbot, desk, make_window, monkeypatch):
     """Tried in a real window: Alt+D went back and forth between "Date format" and "Use the
     default", and Alt+P between "Phone region" and "Report paper size" (two fields with one
     letter: Qt only moves between them, the key never picks a field)."""
     from PySide6.QtGui import QKeySequence
 
+    # Alt+B presses "Choose…", which opens the folder chooser a moment later: a real,
+    # modal dialog would wait for a person for good.
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        lambda *args: asked.append(args) or "")
     window = make_window(desk)
     dialog = open_preferences(qtbot, window)
     for letter, widget in (("D", dialog.date_format), ("P", dialog.region),
@@ -169,6 +174,7 @@ def test_each_alt_letter_goes_to_its_own_field(qtbot, desk, make_window):
         qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{letter}"),
                        Qt.KeyboardModifier.AltModifier)
         assert QApplication.focusWidget() is widget, f"Alt+{letter}"
+    qtbot.waitUntil(lambda: len(asked) == 1)  # Alt+B asked for a folder, once
     letters = [QKeySequence.mnemonic(text).toString() for text in
                [label.text() for label in dialog.findChildren(QLabel)]
                + [button.text() for button in dialog.findChildren(QAbstractButton)]

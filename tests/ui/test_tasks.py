@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QWidget
 
 from partnerdesk.db import records as r
 from partnerdesk.errors import PartnerDeskError
@@ -152,3 +152,25 @@ def test_quitting_cancels_what_may_be_cancelled_and_lets_a_restore_finish(qtbot)
     assert tasks.stop_background_work(30_000)
     assert restored == ["restored"] and len(steps) < 2000
     qtbot.waitUntil(lambda: importing.finished and restoring.finished)
+
+
+def test_the_window_has_the_keyboard_again_once_its_progress_dialog_closes(qtbot) -> None:
+    """Found when Ctrl+Shift+Z after an Undo that had shown "Please wait" did nothing: the
+    dialog closed and no window had the keyboard, so the shortcut went nowhere."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    release = threading.Event()
+
+    def work(_progress: Progress) -> int:
+        release.wait(60)
+        return 1
+
+    task = tasks.run_in_background(window, work, label="Working…")
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeWindow(), QProgressDialog))
+    release.set()
+    qtbot.waitUntil(lambda: task.finished)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)

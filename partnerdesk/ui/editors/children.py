@@ -177,10 +177,16 @@ class ChildRowsModel(QAbstractTableModel):
             changes = {k: v for k, v in values.items() if before.get(k) != v}
             if changes:
                 changed[row["id"]] = changes
-        # The revision each changed row was read at: the service merges the row with any
-        # save of it made since, as it does the record (`services.whole_save`).
-        revs = {row_id: self._revs[row_id] for row_id in changed if row_id in self._revs}
+        # The revision each changed or removed row was read at: the service merges the
+        # row with any save of it made since, as it does the record, and removes no row
+        # someone changed after it was read here (`services.whole_save`).
+        revs = {row_id: self._revs[row_id] for row_id in [*changed, *self._removed]
+                if row_id in self._revs}
         return ChildChanges(new=new, changed=changed, removed=list(self._removed), revs=revs)
+
+    def holds(self, row_id: str) -> bool:
+        """The row is in this list, or was removed from it here (not saved yet)."""
+        return row_id in self._removed or any(row.get("id") == row_id for row in self._rows)
 
     def saved_over(self, row_id: str, rev: str) -> None:
         """Someone else saved this row meanwhile: the next save goes against `rev`
@@ -447,18 +453,29 @@ class EditorWithChildren(RecordEditor):
         stays (reloading the record would put the lists back as saved), and a row someone
         else saved a clashing value in says so under its list; saving again keeps the
         person's value there too."""
-        held = [(model, model.snapshot()) for model in self.child_models]
         super().show_clash(clash)
-        for model, snapshot in held:
-            model.put_back(snapshot)
         by_list: dict[str, list[str]] = {}
         for (name, row_id), row_clash in clash.rows.items():
             for model in self.child_models:
-                if any(row.get("id") == row_id for row in model.rows()):
+                if model.holds(row_id):
                     model.saved_over(row_id, row_clash.rev)
             if row_clash.deleted:
                 by_list.setdefault(name, []).append(self.tr(
-                    "Someone else removed a row you changed here while you were editing."))
+                    "Someone else removed a row you changed here while you were editing. "
+                    "Yours is in the list: Save again to keep it with your change, or "
+                    "remove it here too."))
+                continue
+            if row_clash.removed_here:
+                theirs = "; ".join(as_text(value) for _before, value
+                                   in row_clash.fields.values() if as_text(value))
+                by_list.setdefault(name, []).append((self.tr(
+                    "Someone else changed a row you removed here while you were editing "
+                    "(they saved “{theirs}”), so it is not removed yet. Save again to "
+                    "remove it anyway, or Discard to see their change.") if theirs
+                    else self.tr("Someone else changed a row you removed here while you "
+                                 "were editing, so it is not removed yet. Save again to "
+                                 "remove it anyway, or Discard to see their change.")
+                ).format(theirs=theirs))
                 continue
             for _field, (_mine, theirs) in row_clash.fields.items():
                 by_list.setdefault(name, []).append(self.tr(
@@ -470,6 +487,17 @@ class EditorWithChildren(RecordEditor):
             if section is not None:
                 section.show_problem("\n".join(lines))
         self._set_dirty(True)
+
+    def show_saved_meanwhile(self) -> None:
+        """As a single record's; the lists keep what the person did in them (reloading
+        the record would put them back as saved)."""
+        held = [(model, model.snapshot()) for model in self.child_models]
+        dirty = self.is_dirty()
+        super().show_saved_meanwhile()
+        for model, snapshot in held:
+            model.put_back(snapshot)
+        if dirty and any(model.is_changed() for model in self.child_models):
+            self._set_dirty(True)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         rows = [p for p in problems if isinstance(p, RowProblem)]
