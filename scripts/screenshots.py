@@ -4,9 +4,14 @@ Everything happens in a temporary folder (database, settings, data folder), offs
 Each view of the main window is saved as `NN-view-<key>.png`, and each kind of editor
 with a record open as `NN-editor-<kind>.png`; a PNG that comes out blank is an error.
 With `--dark`, in the dark palette (as on a system set to dark).
+
+`scripts/screenshots --docs` remakes the README's pictures: every one the README shows
+from `docs/screenshots/`, under its name there (without the number), from one run.
 """
 
 import os
+import re
+import shutil
 import sys
 import tempfile
 from datetime import date
@@ -14,6 +19,38 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 WIDTH, HEIGHT = 1280, 800
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "screenshots"
+
+
+def readme_pictures() -> list[str]:
+    """The names of the pictures the README shows from docs/screenshots."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"\]\(docs/screenshots/([^)]+\.png)\)", text)
+
+
+def remake_docs() -> int:
+    """The README's pictures, made afresh in one run and copied under their names."""
+    made = Path(tempfile.mkdtemp(prefix="partnerdesk-docs-"))
+    code = main(made)
+    if code:
+        return code
+    by_name = {path.name.split("-", 1)[1]: path for path in made.glob("*.png")}
+    wanted = readme_pictures()
+    missing = [name for name in wanted if name not in by_name]
+    if missing:
+        print("The README shows pictures this script does not make: " + ", ".join(missing),
+              file=sys.stderr)
+        return 1
+    DOCS.mkdir(parents=True, exist_ok=True)
+    for old in DOCS.glob("*.png"):
+        if old.name not in wanted:
+            old.unlink()  # nothing shows it any more
+    for name in wanted:
+        shutil.copyfile(by_name[name], DOCS / name)
+        print(DOCS / name)
+    shutil.rmtree(made, ignore_errors=True)
+    return 0
 
 
 def not_blank(path: Path) -> bool:
@@ -165,7 +202,9 @@ def main(out_dir: Path, dark: bool = False) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--docs"]:
+        sys.exit(remake_docs())
     if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["--dark"]):
-        print("Usage: scripts/screenshots OUT_DIR [--dark]", file=sys.stderr)
+        print("Usage: scripts/screenshots OUT_DIR [--dark] | --docs", file=sys.stderr)
         sys.exit(2)
     sys.exit(main(Path(sys.argv[1]), dark=sys.argv[2:] == ["--dark"]))

@@ -18,6 +18,12 @@ QT_PACKAGES="libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
   libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0 \
   libwayland-client0 libwayland-cursor0 libwayland-egl1 zlib1g libzstd1 libstdc++6 libgcc-s1 \
   fonts-dejavu-core fonts-droid-fallback fonts-nanum"
+# With no display, PartnerDesk writes reports and opens no window: only their fonts.
+REPORT_PACKAGES="fonts-dejavu-core fonts-droid-fallback fonts-nanum"
+
+has_display() {  # as partnerdesk/cli/launch.py decides (macOS and Windows always have one)
+  [ "$(uname -s)" != "Linux" ] || [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]
+}
 
 ensure_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian: nothing to check

@@ -78,10 +78,27 @@ def _new_databases_are_copies(request: pytest.FixtureRequest,
         monkeypatch.setattr(migrate, "upgrade_safely", new_database.upgrade_by_copy)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_real_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """For the whole run (each pytest-xdist worker its own): the data folder, and the
+    folder the platform's default one would be made in, are temporary. Fixtures made
+    once per module or session (the sample data on PostgreSQL, whose office folder is in
+    the data folder) come before any test's own `_isolated_data_dir`, and so did
+    `~/.local/share/PartnerDesk` once."""
+    from partnerdesk.paths import DATA_DIR_ENV, DB_ENV
+
+    root = tmp_path_factory.mktemp("home-data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_DIR_ENV, str(root / "PartnerDesk"))
+        patch.setenv("XDG_DATA_HOME", str(root / "xdg"))  # platformdirs' default, on Linux
+        patch.delenv(DB_ENV, raising=False)
+        yield root
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test touches a real user's data folder or database."""
+    """No test touches a real user's data folder or database (nor another test's)."""
     monkeypatch.setenv("PARTNERDESK_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("PARTNERDESK_DB", raising=False)
 

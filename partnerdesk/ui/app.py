@@ -78,10 +78,10 @@ def show_desk(window: MainWindow, desk: "Desk", today: date | None = None) -> An
 
         QMessageBox.warning(window, window.tr("Where your database is kept"),
                             desk.place_warning)
-    from partnerdesk.ui.welcome import WelcomeDialog, needs_welcome
+    from partnerdesk.ui.welcome import WelcomeDialog, needs_welcome, remember_name
 
     if needs_welcome(desk):
-        welcome = WelcomeDialog(desk, window)
+        welcome = WelcomeDialog(desk, window, window.settings)
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted:
             desk.close()
             window.close()
@@ -95,6 +95,8 @@ def show_desk(window: MainWindow, desk: "Desk", today: date | None = None) -> An
     after_next_paint(window, lambda: QTimer.singleShot(REPORTS_WARM_UP_MS, window,
                                                        desk.reports.warm_up))
     desk.store.hear_others()  # after the screens subscribed: nothing is missed on screen
+    # The next new database's welcome knows who this is (File → New database).
+    remember_name(desk.settings.your_name, window.settings)
     if desk.address is None:  # the recent list holds files
         from partnerdesk.ui.databases import remember
 

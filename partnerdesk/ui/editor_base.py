@@ -11,6 +11,7 @@ A subclass builds its widgets with `add_field(...)`, and implements
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QTextEdit,
@@ -39,6 +41,27 @@ from partnerdesk.ui import theme
 from partnerdesk.ui.errors import log, show_error
 from partnerdesk.ui.widgets.dates import DateEdit
 from partnerdesk.ui.widgets.tab_order import follow_layout
+
+
+class ProblemLabel(QLabel):
+    """A field's problem message, at least as tall as its text wrapped to its width (and
+    one line when empty): forms do not reliably ask a wrapped label in a field's column
+    how tall it needs to be, and cut the second line of a message off."""
+
+    def _fit(self) -> None:
+        line = self.fontMetrics().lineSpacing()
+        need = self.heightForWidth(self.width()) if self.text() and self.width() > 0 else 0
+        if self.minimumHeight() != max(line, need):
+            self.setMinimumHeight(max(line, need))
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()  # another width, maybe another number of lines
 
 
 class RecordEditor(QWidget):
@@ -97,10 +120,19 @@ class RecordEditor(QWidget):
         widget.setAccessibleName(label.rstrip(":").replace("&", ""))
         if tooltip:
             widget.setToolTip(tooltip)
-        problem = QLabel()
+        problem = ProblemLabel()
         problem.setObjectName(f"problem_{name}")
         problem.setWordWrap(True)
         theme.set_tone(problem, "danger")
+        # The message's line is kept free while there is none, so a message appearing
+        # (when the person leaves a field) never moves the fields below it: a click aimed
+        # at the next field lands on it. A message longer than a line still pushes.
+        # Nor does it widen the form: it wraps to the field's width.
+        keep = problem.sizePolicy()
+        keep.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        keep.setRetainSizeWhenHidden(True)
+        problem.setSizePolicy(keep)
+        problem.setMinimumHeight(problem.fontMetrics().lineSpacing())
         problem.setVisible(False)
         box = QWidget()
         column = QVBoxLayout(box)

@@ -2,7 +2,10 @@
 letterheads, an offer of sample data to look around with), or join a colleague: open
 the bundle they sent, whose organization becomes ours (one record on every laptop).
 Either way the dialog asks this person's name, shown to colleagues beside what they
-type. The rules are the services' (`services.first_run`, `desk.sharing.join`).
+type, unless it is known: this database's setting, or the name given at the last
+welcome on this computer (File → New database asks nothing twice); it is then shown,
+with a button to change it. The rules are the services' (`services.first_run`,
+`desk.sharing.join`).
 
 Decision: the sample data has its own "us" organization; ours is created after it and
 becomes "us" (only one organization can be), so the sample partners stay as they are
@@ -12,7 +15,7 @@ and our letterhead shows our own name and logo.
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +41,23 @@ if TYPE_CHECKING:  # the welcome module loads before the database layer
     from partnerdesk.services import Desk
 
 MAX_LOGO_BYTES = 5 * 1024 * 1024
+YOUR_NAME_KEY = "person/your_name"
+"""This computer's settings (QSettings): the name given at the last welcome."""
+
+
+def known_name(desk: "Desk", settings: QSettings | None = None) -> str:
+    """This person's name if it is known already: the database's setting, else the one
+    given at the last welcome on this computer ("" when neither)."""
+    own = desk.settings.your_name
+    if own:
+        return own
+    value = (settings or QSettings()).value(YOUR_NAME_KEY, "")
+    return " ".join(str(value or "").split())[:80]
+
+
+def remember_name(name: str, settings: QSettings | None = None) -> None:
+    if name.strip():
+        (settings or QSettings()).setValue(YOUR_NAME_KEY, " ".join(name.split()))
 
 
 def needs_welcome(desk: "Desk") -> bool:
@@ -51,9 +71,11 @@ class WelcomeDialog(QDialog):
     sig_done = Signal(str)
     """Our organization was created: its id."""
 
-    def __init__(self, desk: "Desk", parent: QWidget | None = None) -> None:
+    def __init__(self, desk: "Desk", parent: QWidget | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.settings = settings or QSettings()
         self.logo_bytes: bytes | None = None
         self.organization_id: str | None = None
         self.setWindowTitle(self.tr("Welcome to PartnerDesk"))
@@ -76,6 +98,25 @@ class WelcomeDialog(QDialog):
         self.person.setPlaceholderText(self.tr("For example: Ana Ruiz"))
         self.person.setAccessibleName(self.tr("Your name"))
         self.person.setToolTip(self.tr("Colleagues see it beside the changes you make."))
+        # A name known already is shown, not asked for again.
+        known = known_name(desk, self.settings)
+        self.person.setText(known)
+        self.person_shown = QLabel(known)
+        self.person_shown.setObjectName("known_name")
+        self.person_shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.person_shown.setToolTip(self.tr("Colleagues see it beside the changes you make."))
+        self.change_person = QPushButton(self.tr("Change…"))
+        self.change_person.setAccessibleName(self.tr("Change your name"))
+        self.change_person.clicked.connect(self._ask_name)
+        person_box = QWidget()
+        person_row = QHBoxLayout(person_box)
+        person_row.setContentsMargins(0, 0, 0, 0)
+        person_row.addWidget(self.person, 1)
+        person_row.addWidget(self.person_shown, 1)
+        person_row.addWidget(self.change_person)
+        self.person.setVisible(not known)
+        self.person_shown.setVisible(bool(known))
+        self.change_person.setVisible(bool(known))
         self.bundle_button = QPushButton(self.tr("Choose the &bundle…"))
         self.bundle_button.setAccessibleName(self.tr("Choose the bundle"))
         self.bundle_button.clicked.connect(self.choose_bundle)
@@ -120,7 +161,7 @@ class WelcomeDialog(QDialog):
         self.sample.setToolTip(self.tr("A small made-up network of partners, agreements and "
                                        "meetings."))
         form = QFormLayout()
-        form.addRow(self.tr("Your name:"), self.person)
+        form.addRow(self.tr("Your name:"), person_box)
         form.addRow("", self.start_choice)
         form.addRow(self.tr("Our organization's &name:"), self.name)
         form.addRow("", self.name_problem)
@@ -153,11 +194,21 @@ class WelcomeDialog(QDialog):
         self.start_choice.toggled.connect(self._update)
         self._update()
         self.form.setRowVisible(self.logo_problem, False)
+        if known:  # what there is to type first: a space would press Change…
+            self.name.setFocus(Qt.FocusReason.OtherFocusReason)
         # The wrapped introduction is taller at this width than Qt's minimum-size guess:
         # ask the layout for the height at 560 pixels, or the rows below it overlap.
         height = layout.totalHeightForWidth(560) if layout.hasHeightForWidth() else 0
         self.resize(560, max(height, self.sizeHint().height()))
         self.setMinimumHeight(self.height())
+
+    def _ask_name(self) -> None:
+        """The known name in its field, to be changed."""
+        self.person.setVisible(True)
+        self.person.setFocus(Qt.FocusReason.OtherFocusReason)  # before its button goes
+        self.person.selectAll()
+        self.person_shown.setVisible(False)
+        self.change_person.setVisible(False)
 
     @property
     def joining(self) -> bool:
@@ -293,6 +344,7 @@ class WelcomeDialog(QDialog):
         self._started(row)
 
     def _started(self, row: Any) -> None:
+        remember_name(self.person.text(), self.settings)
         self.organization_id = row.id
         self.sig_done.emit(row.id)
         super().accept()

@@ -198,6 +198,11 @@ def test_dashboard_lists_upcoming_events(qtbot: QtBot, demo_desk: Desk, make_win
     upcoming = dashboard.upcoming.events
     coming = demo_desk.events.upcoming(TODAY)
     assert coming and upcoming.targets() == [("event", line.id) for line in coming]
+    # each is its title over when and where, and the list never scrolls sideways
+    window.resize(1280, 800)
+    QApplication.processEvents()
+    assert upcoming.item(0).text().split("\n")[0] == coming[0].title
+    assert not upcoming.horizontalScrollBar().isVisible()
     upcoming.setCurrentRow(0)
     upcoming.itemActivated.emit(upcoming.item(0))
     assert window.current_key() == "events"

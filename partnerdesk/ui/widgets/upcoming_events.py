@@ -1,9 +1,10 @@
 """The dashboard's "Upcoming events": the community events of the next weeks, soonest
-first, each opening its record."""
+first, each opening its record. Each is its title over its time, kind and place, as the
+reminders beside it are, and never needs the list scrolled sideways."""
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from partnerdesk.db import vocabulary as v
@@ -25,6 +26,9 @@ class UpcomingEvents(QGroupBox):
             days=UPCOMING_DAYS))
         self.events.setAccessibleName(self.tr("Upcoming events"))
         self.events.setMaximumHeight(160)
+        self.events.setWordWrap(True)
+        self.events.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.events.sig_open_record.connect(self.sig_open_record)
         layout = QVBoxLayout(self)
         layout.addWidget(self.events)
@@ -38,5 +42,5 @@ class UpcomingEvents(QGroupBox):
                 when += f" ({event.time_zone.rsplit('/', 1)[-1].replace('_', ' ')} time)"
             kind = self.tr(v.label(v.EVENT_KINDS, event.kind))
             place = f" — {event.place}" if event.place else ""
-            items.append((f"{when}  {event.title} ({kind}){place}", "event", event.id))
+            items.append((f"{event.title}\n{when} · {kind}{place}", "event", event.id))
         self.events.set_items(items)
