@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, DateTime
 
 from partnerdesk.db.engine import placeholder
+from partnerdesk.db.search_index import DOCS as SEARCH_DOCS
 
 IDS_PER_STATEMENT = 900  # below SQLite's oldest limit on bound parameters (999)
 
@@ -114,3 +115,83 @@ def delete_rows(connection: Connection, table: Any, ids: list[str]) -> None:
         marks = ",".join([placeholder(connection)] * len(chunk))
         connection.exec_driver_sql(f"DELETE FROM {table.name} WHERE id IN ({marks})",
                                    tuple(chunk))
+
+
+class Pending:
+    """What a save on an office database writes beside its records, held back and sent
+    with its change notice in one statement just before the commit, instead of a round
+    trip to the server each: the history entries (the states before each change) and the
+    search index rows of the records it changed (record id -> (record_type, record_id,
+    title, body), or None to remove it). History rows are JSON-ready (dates as ISO text).
+
+    Statements of the same transaction that read or write those tables first send what
+    is held (`Pending.watch`), so the transaction sees them as if written at once, in
+    the same order."""
+
+    def __init__(self) -> None:
+        self.history: list[dict[str, Any]] = []
+        self.search: dict[str, tuple[str, str, str, str] | None] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.history or self.search)
+
+    def watch(self, connection: Any) -> None:
+        """Send what is held before any statement on `connection` (a SQLAlchemy
+        connection in the save's transaction) that touches history or the index."""
+        from sqlalchemy import event
+
+        def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if self and ("history" in statement or SEARCH_DOCS in statement):
+                self.send(connection, None)
+
+        event.listen(connection, "before_cursor_execute", before)
+
+    def send(self, connection: Any, notice: str | None) -> None:
+        """What is held, and the change notice (None: none yet), in one statement."""
+        import json
+
+        from partnerdesk.db.search_index import words
+
+        parts: list[str] = []
+        params: list[Any] = []
+        if self.history:
+            parts.append(
+                "h AS (INSERT INTO history (record_type, record_id, changed_at, action, "
+                "changed_fields, state, batch_id, changed_by) SELECT x.record_type, "
+                "x.record_id, x.changed_at, x.action, x.changed_fields, x.state, "
+                "x.batch_id, x.changed_by FROM ROWS FROM (json_to_recordset(%s::json) AS "
+                "(record_type varchar, record_id varchar, changed_at timestamptz, "
+                "action varchar, changed_fields json, state json, batch_id varchar, "
+                "changed_by varchar)) WITH ORDINALITY AS x(record_type, record_id, "
+                "changed_at, action, changed_fields, state, batch_id, changed_by, n) "
+                "ORDER BY x.n)")
+            params.append(json.dumps(self.history, separators=(",", ":")))
+        put = [entry for entry in self.search.values() if entry is not None]
+        gone = [record_id for record_id, entry in self.search.items() if entry is None]
+        if put:
+            parts.append(
+                f"s AS (INSERT INTO {SEARCH_DOCS} (record_type, record_id, title, body, "
+                "folded, doc) SELECT e.record_type, e.record_id, e.title, e.body, '', "
+                "setweight(to_tsvector('simple', unaccent(e.tw)), 'A') || "
+                "setweight(to_tsvector('simple', unaccent(e.bw)), 'D') FROM "
+                "json_to_recordset(%s::json) AS e(record_type text, record_id text, "
+                "title text, body text, tw text, bw text) ON CONFLICT (record_id) DO "
+                "UPDATE SET record_type = EXCLUDED.record_type, title = EXCLUDED.title, "
+                "body = EXCLUDED.body, folded = EXCLUDED.folded, doc = EXCLUDED.doc)")
+            params.append(json.dumps([
+                {"record_type": kind, "record_id": record_id, "title": title, "body": body,
+                 "tw": " ".join(words(title)), "bw": " ".join(words(body))}
+                for kind, record_id, title, body in put], separators=(",", ":")))
+        if gone:
+            parts.append(f"d AS (DELETE FROM {SEARCH_DOCS} WHERE record_id = ANY(%s))")
+            params.append(gone)
+        self.history, self.search = [], {}
+        if not parts and notice is None:
+            return
+        last = "SELECT pg_notify(%s, %s)" if notice is not None else "SELECT 1"
+        if notice is not None:
+            from partnerdesk.db.server import CHANNEL
+
+            params += [CHANNEL, notice]
+        sql = (f"WITH {', '.join(parts)} " if parts else "") + last
+        connection.connection.driver_connection.execute(sql, params)

@@ -201,7 +201,7 @@ class Writer:
         # entry of a row read that way reuses the text instead of encoding it again.
         self._read_texts: dict[int, tuple[Any, str]] = {}
         # On an office database: history entries and index rows of one-record writes,
-        # sent with the change notice before the commit (`db.server.Pending`).
+        # sent with the change notice before the commit (`db.bulk.Pending`).
         self.pending: Any = None
 
     @property
@@ -928,7 +928,8 @@ class Store:
             writer.batch_id = batch_id
             try:
                 if self.address is not None:
-                    from partnerdesk.db.server import Pending, notice_text
+                    from partnerdesk.db.bulk import Pending
+                    from partnerdesk.db.server import notice_text
 
                     writer.pending = Pending()
                     writer.pending.watch(session.connection())
