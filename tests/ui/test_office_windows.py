@@ -32,18 +32,28 @@ def contacts_editor(window: Any) -> Any:
     return window.view("contacts").editor
 
 
-def test_a_save_in_one_window_appears_in_the_other_and_a_clash_is_shown(
-        qtbot: QtBot, office: tuple[Desk, Desk], make_window: Callable[..., Any]) -> None:
+def both_open_on_one_contact(qtbot: QtBot, office: tuple[Desk, Desk],
+                             make_window: Callable[..., Any]) -> tuple[Any, Any, Any]:
+    """Ana and Bea each with a window open on the same contact, hearing each other
+    (`hear_others`, as the app does once its screens are built)."""
     ana, bea = office
     contact = ana.contacts.create(name="Ida Brandt", role="Nurse", notes="Mornings.")
     ana_window, bea_window = make_window(ana), make_window(bea)
     for desk in (ana, bea):
-        desk.store.hear_others()  # as the app does once its screens are built
+        desk.store.hear_others()
     assert bea.store._listener.listening.wait(60)
     for window in (ana_window, bea_window):
         assert window.open_record("contact", contact.id)
     ana_editor, bea_editor = contacts_editor(ana_window), contacts_editor(bea_window)
     qtbot.waitUntil(lambda: bea_editor.role.text() == "Nurse")
+    return contact, (ana_window, ana_editor), (bea_window, bea_editor)
+
+
+def test_a_save_in_one_window_appears_in_the_other_and_a_clash_is_shown(
+        qtbot: QtBot, office: tuple[Desk, Desk], make_window: Callable[..., Any]) -> None:
+    ana, bea = office
+    contact, (ana_window, ana_editor), (bea_window, bea_editor) = \
+        both_open_on_one_contact(qtbot, office, make_window)
 
     # Ana saves; Bea's window, with nothing typed in it, shows her change
     ana_editor.role.selectAll()
@@ -77,15 +87,8 @@ def test_a_window_with_unsaved_typing_shows_the_other_persons_save_and_keeps_the
     """Found with two app processes under Xvfb: the list showed Ana's new role, but Bea's
     open editor, holding a note she was typing, went on showing the old one."""
     ana, bea = office
-    contact = ana.contacts.create(name="Ida Brandt", role="Nurse", notes="Mornings.")
-    ana_window, bea_window = make_window(ana), make_window(bea)
-    for desk in (ana, bea):
-        desk.store.hear_others()
-    assert bea.store._listener.listening.wait(60)
-    for window in (ana_window, bea_window):
-        assert window.open_record("contact", contact.id)
-    ana_editor, bea_editor = contacts_editor(ana_window), contacts_editor(bea_window)
-    qtbot.waitUntil(lambda: bea_editor.role.text() == "Nurse")
+    contact, (ana_window, ana_editor), (bea_window, bea_editor) = \
+        both_open_on_one_contact(qtbot, office, make_window)
 
     bea_editor.notes.setFocus()
     bea_editor.notes.moveCursor(bea_editor.notes.textCursor().MoveOperation.End)
