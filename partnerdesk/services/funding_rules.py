@@ -90,7 +90,8 @@ class Attention:
 
     kind: str  # "" or one of the reminder kinds above
     days: int | None  # to the date (negative once past)
-    message: str = ""
+    message: str = ""  # a sentence: the reminders, the register
+    note: str = ""  # a few words beside the date in the Funding list
 
     @property
     def needs_attention(self) -> bool:
@@ -109,16 +110,18 @@ def funding_attention(status: str, deadline: date | None, decision_expected: dat
         label = v.label(v.FUNDING_STATUSES, status).lower()
         if days < 0:
             return Attention(DEADLINE_PASSED, days, f"The deadline passed {_days(-days)} ago "
-                             f"and it is still marked {label}: submit it, or close it.")
+                             f"and it is still marked {label}: submit it, or close it.",
+                             f"passed, still {label}")
         if days <= window:
             when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-            return Attention(DEADLINE, days, f"Application deadline {when}.")
+            return Attention(DEADLINE, days, f"Application deadline {when}.", when)
         return Attention("", days)
     if status == "submitted" and decision_expected is not None:
         days = (decision_expected - today).days
         if days < 0:
             return Attention(DECISION_OVERDUE, days, f"A decision was expected {_days(-days)} "
-                             "ago: ask the funder, or record the answer.")
+                             "ago: ask the funder, or record the answer.",
+                             f"decision {_days(-days)} late")
         return Attention("", days)
     return Attention("", None)
 
@@ -130,10 +133,10 @@ def deliverable_attention(funding_status: str, done: bool, due: date | None, tod
         return Attention("", None if due is None else (due - today).days)
     days = (due - today).days
     if days < 0:
-        return Attention(DELIVERABLE_OVERDUE, days, f"Overdue by {_days(-days)}.")
+        return Attention(DELIVERABLE_OVERDUE, days, f"overdue by {_days(-days)}.")
     if days <= window:
         when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-        return Attention(DELIVERABLE_DUE, days, f"Due to the funder {when}.")
+        return Attention(DELIVERABLE_DUE, days, f"due to the funder {when}.")
     return Attention("", days)
 
 

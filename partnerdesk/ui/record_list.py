@@ -79,6 +79,7 @@ class Column:
     value: Callable[[Any, Lookups], str]
     sort_field: str | None = None  # a database column; None: this column cannot sort
     tone: Callable[[Any, Lookups], str | None] | None = None  # drawn as a status label
+    whole: bool = False  # never cut to share the width (a date and time, an amount)
 
 
 @dataclass
@@ -311,7 +312,8 @@ class RecordListView(QWidget):
         self.table.setColumnWidth(0, 200)
         use_status_labels(self.table, [number for number, column in enumerate(spec.columns)
                                        if column.tone is not None])
-        self.column_fitter = ColumnFitter(self.table)  # no scrolling sideways
+        self.column_fitter = ColumnFitter(self.table, frozenset(  # no scrolling sideways
+            number for number, column in enumerate(spec.columns) if column.whole))
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.count_label = QLabel()

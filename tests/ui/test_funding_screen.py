@@ -331,7 +331,9 @@ def test_the_list_shows_statuses_and_deadlines_as_coloured_labels(
     rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
     status, deadline = 2, 5
     soon, waiting = rows["Cooling centre generators"], rows["Food as Medicine, year two"]
-    assert model.index(soon, deadline).data().endswith("(Application deadline in 12 days.)")
+    # a few words beside the date, not the reminder's sentence
+    assert model.index(soon, deadline).data().endswith(" (in 12 days)")
+    assert model.index(waiting, deadline).data().endswith(" (decision 5 days late)")
     assert model.index(soon, deadline).data(TONE_ROLE) == "warning"
     assert model.index(waiting, deadline).data(TONE_ROLE) == "danger"  # decision overdue
     assert model.index(rows["Vision screening days"], status).data() == "Active"

@@ -39,11 +39,15 @@ def share_width(natural: list[int], minimum: list[int], available: int) -> list[
 
 
 class ColumnFitter(QObject):
-    """Keeps `table`'s columns within its width, sized by their contents."""
+    """Keeps `table`'s columns within its width, sized by their contents.
 
-    def __init__(self, table: QTableView) -> None:
+    The columns numbered in `whole` (a date and time, an amount) are never cut: the others
+    give way first, and only when even that does not fit does the list scroll sideways."""
+
+    def __init__(self, table: QTableView, whole: frozenset[int] = frozenset()) -> None:
         super().__init__(table)
         self.table = table
+        self.whole = whole
         self.manual = False  # the person chose the widths by dragging a column edge
         self._fitting = False
         self._pressed = False
@@ -104,6 +108,8 @@ class ColumnFitter(QObject):
         minimum = [min(MAX_COLUMN, max(MIN_COLUMN, h)) for h in headers]
         if sum(natural) > available:
             natural = [min(n, MAX_COLUMN) for n in natural]
+        minimum = [n if c in self.whole else m
+                   for c, n, m in zip(columns, natural, minimum, strict=True)]
         widths = share_width(natural, minimum, available)
         self._fitting = True
         try:

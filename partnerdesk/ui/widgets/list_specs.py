@@ -132,7 +132,7 @@ def event_specs() -> dict[str, ListSpec]:
             "event", tr("Events"), tr("event"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
                 Column(tr("Kind"), lambda r, _l: tr(v.label(v.EVENT_KINDS, r.kind)), "kind"),
-                Column(tr("When"), event_when, "starts_at"),
+                Column(tr("When"), event_when, "starts_at", whole=True),
                 Column(tr("Place"), lambda r, _l: r.place, "place"),
                 Column(tr("People reached"), reached, "people_reached"),
                 Column(tr("Partnerships"),
@@ -143,7 +143,8 @@ def event_specs() -> dict[str, ListSpec]:
         "feedback": ListSpec(
             "feedback", tr("Feedback"), tr("feedback"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
-                Column(tr("Received"), lambda r, _l: day(r.received_on), "received_on"),
+                Column(tr("Received"), lambda r, _l: day(r.received_on), "received_on",
+                       whole=True),
                 Column(tr("From"), lambda r, _l: tr(v.label(v.FEEDBACK_SOURCES, r.source)),
                        "source"),
                 Column(tr("Channel"), lambda r, _l: tr(v.label(v.FEEDBACK_CHANNELS, r.channel)),
@@ -169,7 +170,7 @@ def funding_lookups(desk: Desk, rows: list[Any]) -> Lookups:
                                                 row.decision_expected, today,
                                                 windows.funding_days)
         if state.needs_attention:
-            flags[row.id] = state.message
+            flags[row.id] = state.note
             tones[row.id] = "warning" if state.kind == funding_rules.DEADLINE else "danger"
     return {"organization": _names(desk.organizations, {row.funder_id for row in rows}
                                    | {row.organization_id or "" for row in rows}, "name"),
@@ -207,7 +208,7 @@ def funding_spec() -> ListSpec:
             Column(tr("Requested"), funding_amount("requested_cents"), "requested_cents"),
             Column(tr("Awarded"), funding_amount("awarded_cents"), "awarded_cents"),
             Column(tr("Deadline"), funding_deadline, "deadline",
-                   tone=lambda r, lk: lk.get("attention_tone", {}).get(r.id)),
+                   tone=lambda r, lk: lk.get("attention_tone", {}).get(r.id), whole=True),
             Column(tr("For"), funding_for),
         ], "partnerdesk.ui.editors.funding.FundingEditor", lookups=funding_lookups,
         related_types=frozenset({"organization", "partnership"}),
@@ -268,7 +269,7 @@ def specs() -> dict[str, ListSpec]:
         "meetings": ListSpec(
             "meeting", tr("Meetings"), tr("meeting"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
-                Column(tr("When"), lambda r, _l: day(r.starts_at), "starts_at"),
+                Column(tr("When"), lambda r, _l: day(r.starts_at), "starts_at", whole=True),
                 Column(tr("Location"), lambda r, _l: r.location, "location"),
                 Column(tr("Partnership"),
                        lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),
