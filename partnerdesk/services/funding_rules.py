@@ -90,8 +90,7 @@ class Attention:
 
     kind: str  # "" or one of the reminder kinds above
     days: int | None  # to the date (negative once past)
-    message: str = ""  # a sentence: the reminders, the register
-    note: str = ""  # a few words beside the date in the Funding list
+    message: str = ""
 
     @property
     def needs_attention(self) -> bool:
@@ -110,18 +109,16 @@ def funding_attention(status: str, deadline: date | None, decision_expected: dat
         label = v.label(v.FUNDING_STATUSES, status).lower()
         if days < 0:
             return Attention(DEADLINE_PASSED, days, f"The deadline passed {_days(-days)} ago "
-                             f"and it is still marked {label}: submit it, or close it.",
-                             f"passed, still {label}")
+                             f"and it is still marked {label}: submit it, or close it.")
         if days <= window:
             when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-            return Attention(DEADLINE, days, f"Application deadline {when}.", when)
+            return Attention(DEADLINE, days, f"Application deadline {when}.")
         return Attention("", days)
     if status == "submitted" and decision_expected is not None:
         days = (decision_expected - today).days
         if days < 0:
             return Attention(DECISION_OVERDUE, days, f"A decision was expected {_days(-days)} "
-                             "ago: ask the funder, or record the answer.",
-                             f"decision {_days(-days)} late")
+                             "ago: ask the funder, or record the answer.")
         return Attention("", days)
     return Attention("", None)
 

@@ -80,6 +80,7 @@ class Column:
     sort_field: str | None = None  # a database column; None: this column cannot sort
     tone: Callable[[Any, Lookups], str | None] | None = None  # drawn as a status label
     whole: bool = False  # never cut to share the width (a date and time, an amount)
+    tip: Callable[[Any, Lookups], str] | None = None  # the tooltip, when not the text
 
 
 @dataclass
@@ -204,6 +205,9 @@ class RecordTableModel(QAbstractTableModel):
         if role == TONE_ROLE:
             tone = self.columns[index.column()].tone
             return tone(row, lookups) if tone is not None else None
+        tip = self.columns[index.column()].tip
+        if role == Qt.ItemDataRole.ToolTipRole and tip is not None:
+            return tip(row, lookups) or None
         texts = self._texts.get(row.id)
         if texts is None:  # each row's texts are made once, not once per role and paint
             texts = self._texts[row.id] = [column.value(row, lookups)

@@ -129,8 +129,8 @@ def fit_rows(table: QTableView, least: int = 2, most: int = 8) -> None:
         default = table.verticalHeader().defaultSectionSize()
         header = table.horizontalHeader().sizeHint().height() \
             if not table.horizontalHeader().isHidden() else 0
-        scroll = table.horizontalScrollBar().sizeHint().height() \
-            if table.horizontalScrollBar().isVisible() else 0
+        bar = table.horizontalScrollBar()
+        scroll = bar.sizeHint().height() if bar.maximum() > bar.minimum() else 0
         frame = 2 * table.frameWidth()
         shown = min(max(rows, least), most)
         heights = [table.rowHeight(row) or default for row in range(min(rows, shown))]
@@ -141,4 +141,7 @@ def fit_rows(table: QTableView, least: int = 2, most: int = 8) -> None:
     for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
                    model.layoutChanged):
         signal.connect(update)
+    # a sideways scroll bar comes and goes with the columns' widths, after the rows did:
+    # the table grows by its height then, so it does not hide the last row
+    table.horizontalScrollBar().rangeChanged.connect(update)
     update()

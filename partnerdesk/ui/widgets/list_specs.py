@@ -170,7 +170,7 @@ def funding_lookups(desk: Desk, rows: list[Any]) -> Lookups:
                                                 row.decision_expected, today,
                                                 windows.funding_days)
         if state.needs_attention:
-            flags[row.id] = state.note
+            flags[row.id] = state.message
             tones[row.id] = "warning" if state.kind == funding_rules.DEADLINE else "danger"
     return {"organization": _names(desk.organizations, {row.funder_id for row in rows}
                                    | {row.organization_id or "" for row in rows}, "name"),
@@ -192,9 +192,13 @@ def funding_for(row: Any, lookups: Lookups) -> str:
     return lookups.get("organization", {}).get(row.organization_id or "", "")
 
 
-def funding_deadline(row: Any, lookups: Lookups) -> str:
-    note = lookups.get("attention", {}).get(row.id)
-    return f"{day(row.deadline)} ({note})" if note else day(row.deadline)
+def funding_deadline(row: Any, _lookups: Lookups) -> str:
+    return day(row.deadline)
+
+
+def funding_attention_note(row: Any, lookups: Lookups) -> str:
+    """Why the Deadline label is coloured: the reminder's sentence, as its tooltip."""
+    return lookups.get("attention", {}).get(row.id, "")
 
 
 def funding_spec() -> ListSpec:
@@ -208,7 +212,8 @@ def funding_spec() -> ListSpec:
             Column(tr("Requested"), funding_amount("requested_cents"), "requested_cents"),
             Column(tr("Awarded"), funding_amount("awarded_cents"), "awarded_cents"),
             Column(tr("Deadline"), funding_deadline, "deadline",
-                   tone=lambda r, lk: lk.get("attention_tone", {}).get(r.id), whole=True),
+                   tone=lambda r, lk: lk.get("attention_tone", {}).get(r.id), whole=True,
+                   tip=funding_attention_note),
             Column(tr("For"), funding_for),
         ], "partnerdesk.ui.editors.funding.FundingEditor", lookups=funding_lookups,
         related_types=frozenset({"organization", "partnership"}),
