@@ -91,3 +91,20 @@ def test_a_picked_name_longer_than_its_field_shows_from_its_first_letter(qtbot, 
     picker.set_value(None)
     pick(qtbot, picker, "Backup")  # a person choosing it
     assert picker.value() == ship.id and picker.line_edit.cursorPosition() == 0
+
+
+def test_a_long_title_loaded_in_an_editor_shows_from_its_first_letter(qtbot, desk) -> None:
+    from datetime import datetime
+
+    from partnerdesk.ui.editors.meeting import MeetingEditor
+
+    meeting = desk.meetings.create(
+        title="Faith Community Health Navigators: monthly check-in with the parish nurses",
+        starts_at=datetime(2026, 12, 1, 13, 0))
+    editor = MeetingEditor(desk)
+    qtbot.addWidget(editor)
+    editor.resize(360, 600)
+    editor.show()
+    editor.load(meeting.id)
+    assert editor.title.text() == meeting.title
+    assert editor.title.cursorPosition() == 0
