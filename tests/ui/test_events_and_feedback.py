@@ -207,6 +207,9 @@ def test_dashboard_lists_upcoming_events(qtbot: QtBot, demo_desk: Desk, make_win
     upcoming.itemActivated.emit(upcoming.item(0))
     assert window.current_key() == "events"
     assert window.view("events").current_id() == coming[0].id
+    # and "Your records" counts them, and the feedback, beside the other kinds
+    for key, service in (("events", demo_desk.events), ("feedback", demo_desk.feedback)):
+        assert dashboard.count_labels[key].text() == f"{service.count():,}"
 
 
 def test_dates_and_times_in_the_lists_are_never_cut_to_share_the_width(
