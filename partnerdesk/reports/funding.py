@@ -7,6 +7,7 @@ report was gathered; the text says how many.
 """
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -84,13 +85,17 @@ def summary(totals: FundingTotals, s: Styles, width: float) -> list[Flowable]:
 
 
 def _dates(line: FundingLine) -> str:
+    """Each key date on a line of its own, never broken inside a date ("28 Sep" / "2026")."""
+    def whole(day: date | None) -> str:
+        return text.day(day).replace(" ", "\u00a0")
+
     parts = []
     if line.deadline:
-        parts.append(f"Deadline {text.day(line.deadline)}")
+        parts.append(f"Deadline {whole(line.deadline)}")
     if line.decision_expected:
-        parts.append(f"Decision {text.day(line.decision_expected)}")
+        parts.append(f"Decision {whole(line.decision_expected)}")
     if line.start or line.end:
-        parts.append(f"Runs {text.day(line.start)} to {text.day(line.end)}")
+        parts.append(f"Runs {whole(line.start)} to {whole(line.end)}")
     return "\n".join(parts) or "No dates recorded"
 
 
@@ -119,7 +124,7 @@ def funding_table(lines: Sequence[FundingLine], width: float, s: Styles, currenc
                      _amount(line, line.awarded, currency), _dates(line),
                      f"{len(line.deliverables):,}" if line.deliverables else "—", attention])
     return table(["Funding", "Requested", "Awarded", "Key dates", "Reports", "Status"], rows,
-                 [width * f for f in (0.26, 0.13, 0.11, 0.2, 0.1, 0.2)], s, flags,
+                 [width * f for f in (0.26, 0.12, 0.11, 0.24, 0.1, 0.17)], s, flags,
                  bold_cells=bold)
 
 

@@ -131,3 +131,16 @@ def test_cli_report_funding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
                  str(tmp_path / "no.pdf")])
     assert code == 1 and not (tmp_path / "no.pdf").exists()
     assert "contact directory and the funding register" in capsys.readouterr().err
+
+
+def test_a_key_date_is_never_broken_across_lines(sample_desk: Desk) -> None:
+    """"Deadline 28 Sep" over "2026" reads as two things: each date stays on one line."""
+    from partnerdesk.reports import text
+
+    written = pdf_text(render(register(sample_desk, include_internal=True))).replace(
+        "\xa0", " ")
+    for funding in sample_desk.funding.list():
+        for label, day in (("Deadline", funding.deadline),
+                           ("Decision", funding.decision_expected)):
+            if day is not None:
+                assert f"{label} {text.day(day)}" in written, (funding.title, label)
