@@ -124,7 +124,7 @@ def funding_table(lines: Sequence[FundingLine], width: float, s: Styles, currenc
                      _amount(line, line.awarded, currency), _dates(line),
                      f"{len(line.deliverables):,}" if line.deliverables else "—", attention])
     return table(["Funding", "Requested", "Awarded", "Key dates", "Reports", "Status"], rows,
-                 [width * f for f in (0.26, 0.12, 0.11, 0.24, 0.1, 0.17)], s, flags,
+                 [width * f for f in (0.26, 0.13, 0.11, 0.2, 0.1, 0.2)], s, flags,
                  bold_cells=bold)
 
 
