@@ -140,3 +140,13 @@ def test_the_count_says_how_many_rows_are_selected(qtbot, desk, make_window):
     assert view.count_label.text() == "250 contacts, 250 selected"
     qtbot.keyClicks(view.filter_box, "Person 01")  # the filter narrows the list
     qtbot.waitUntil(lambda: view.count_label.text().startswith("10 contacts"), timeout=3000)
+
+
+def test_the_contacts_list_shows_each_contacts_tags(qtbot, desk, make_window):
+    desk.contacts.create(name="Ada Brown", tags=["food", "board"])
+    window = make_window(desk)
+    window.show_view("contacts")
+    view = window.view("contacts")
+    tags = next(i for i, c in enumerate(view.model.columns) if c.title == "Tags")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert view.model.index(0, tags).data() == "food, board"
