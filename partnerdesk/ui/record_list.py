@@ -535,15 +535,24 @@ class RecordListView(QWidget):
         if self.spec.record_type in types or types & self.spec.related_types:
             self._reload_timer.start()
         current = self.current_id()
+        if not current:
+            return
         # A big write elsewhere is announced by record type only (record_id "").
         about_it = [c for c in changes if c.record_id == current or (
-            c.record_id == "" and c.record_type == self.spec.record_type)] if current else []
-        if not about_it:
+            c.record_id == "" and c.record_type == self.spec.record_type)]
+        # The rows of the record's lists (its attendees, milestones) are records of their
+        # own: a save of them names them, not the record.
+        # (With typing on screen only someone else's count: see below.)
+        dirty = self.editor.is_dirty()
+        rows = [c for c in changes if c.record_type != self.spec.record_type
+                and (c.elsewhere or not dirty)]
+        rows_changed = bool(rows) and self.editor.concerns(rows)
+        if not about_it and not rows_changed:
             return
-        if not self.editor.is_dirty():
+        if not dirty:
             self._reload_editor_soon = True
             self._reload_timer.start()
-        elif any(c.elsewhere and c.action != "deleted" for c in about_it):
+        elif rows_changed or any(c.elsewhere and c.action != "deleted" for c in about_it):
             # Someone else saved the record being edited here: it shows their values
             # where this person has typed nothing (`show_saved_meanwhile`). This
             # window's own saves and undos are not someone else's: the editor saving
