@@ -208,7 +208,7 @@ def funding_spec() -> ListSpec:
             Column(tr("Funder"),
                    lambda r, lk: lk.get("organization", {}).get(r.funder_id, "")),
             Column(tr("Status"), lambda r, _l: tr(v.label(v.FUNDING_STATUSES, r.status)),
-                   "status", tone=lambda r, _l: status_tone("funding", r.status)),
+                   "status", tone=lambda r, _l: status_tone("funding", r.status), whole=True),
             Column(tr("Requested"), funding_amount("requested_cents"), "requested_cents"),
             Column(tr("Awarded"), funding_amount("awarded_cents"), "awarded_cents"),
             Column(tr("Deadline"), funding_deadline, "deadline",
