@@ -141,3 +141,26 @@ def test_the_list_filters_and_sorts(key: str, text: str, column: int, first: str
     view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Title
     shown = [view.model.index(r, 0).data() for r in range(view.model.rowCount())]
     assert shown == sorted(shown, key=str.casefold)
+
+
+@pytest.mark.parametrize("typed, group, title, key", [
+    ("spring health fair", "Events", "Spring health fair", "events"),
+    ("comment cards", "Feedback", "Health fair comment cards", "feedback"),
+    ("cooling centre generators", "Funding", "Cooling centre generators", "funding"),
+])
+def test_search_everything_finds_and_opens_it(typed: str, group: str, title: str, key: str,
+                                              qtbot: QtBot, demo_desk: Desk,
+                                              make_window: Any) -> None:
+    window = make_window(demo_desk, today=TODAY)
+    window.show_view("dashboard")
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    popup = window.search_popup
+    qtbot.keyClicks(window.search_box, typed)
+    qtbot.waitUntil(lambda: bool(popup.result_items()))
+    groups = [popup.results.topLevelItem(i).text(0)
+              for i in range(popup.results.topLevelItemCount())]
+    assert group in groups
+    [item] = [i for i in popup.result_items() if i.text(0) == title]
+    popup._open_item(item)
+    assert window.current_key() == key
+    assert window.view(key).editor.title.text() == title
