@@ -61,18 +61,18 @@ def render_funding(report: FundingRegister, page_size: str = "letter") -> bytes:
 def summary(totals: FundingTotals, s: Styles, width: float) -> list[Flowable]:
     """Applied, won, in kind and reports due, in a box, with what was left out."""
     warning_days = totals.warning_days
-    def money(cents: int, count: int, what: str) -> str:
+    def money(cents: int, count: int, what: str, none: str) -> str:
         if not count:
-            return f"None {what}"
+            return none
         return f"{amount_text(cents, totals.currency)} ({count:,} {what})"
 
     pairs = [("Applied for", money(totals.applied, totals.applied_count,
                                    "application" if totals.applied_count == 1
-                                   else "applications")),
+                                   else "applications", "No applications")),
              ("Won", money(totals.won, totals.won_count,
-                           "award" if totals.won_count == 1 else "awards")),
+                           "award" if totals.won_count == 1 else "awards", "No awards")),
              ("In-kind support", money(totals.in_kind, totals.in_kind_count,
-                                       "with funding won")),
+                                       "with funding won", "None with funding won")),
              ("Reports and outcomes due", f"{totals.due_count:,} due within "
               f"{warning_days:,} days or overdue" if totals.due_count else
               f"None due within {warning_days:,} days")]

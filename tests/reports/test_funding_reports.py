@@ -115,6 +115,11 @@ def test_the_partnership_report_leaves_internal_amounts_out(sample_desk: Desk) -
     assert "Food as Medicine, year two" in text and "Internal" in text
     assert "$75,000" not in text and "$9,500" not in text
     assert "The board wants a decision" not in text  # internal notes never travel
+    # with nothing to count, the summary says so in words ("None applications" it said)
+    for words in ("No applications", "No awards", "None with funding won",
+                  "The amounts of 1 funding record are internal"):
+        assert words in text, words
+    assert "None applications" not in text and "None awards" not in text
 
 
 def test_cli_report_funding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
