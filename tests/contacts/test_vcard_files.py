@@ -1,6 +1,7 @@
-"""vCards as the Mac address book, Evolution, Gmail and FullContact write them, and the
-RFC 6350 example as ez-vcard writes it back: sample files of the ez-vcard project
-(tests/data/ez-vcard), imported into an empty database and checked field by field."""
+"""vCards as an iPhone, a BlackBerry, Outlook (2003, 2007 and a later one), the Mac address
+book, Evolution, Gmail and FullContact write them, and the RFC 6350 example as ez-vcard
+writes it back: sample files of the ez-vcard and iCal4j vCard projects (tests/data/ez-vcard,
+tests/data/ical4j-vcard), imported into an empty database and checked field by field."""
 
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,10 @@ import pytest
 from partnerdesk.services import Desk
 from partnerdesk.sharing.import_common import apply_plan
 from partnerdesk.sharing.vcard import plan_vcard
-from tests.contacts.conftest import EZ_VCARD, address, people
+from tests.contacts.conftest import DATA, EZ_VCARD, address, people
 
 EVERY_FILE = sorted(path.name for path in EZ_VCARD.glob("*.vcf"))
+OUTLOOK_2003 = DATA / "ical4j-vcard" / "vcard-antoni-outlook2003.vcf"
 # Cards with a problem for a person to fix (not a reading failure), by file: none of these.
 CARDS_WITH_PROBLEMS: dict[str, list[int]] = {}
 
@@ -35,6 +37,105 @@ def test_every_card_of_every_sample_comes_in(desk: Desk, name: str) -> None:
     assert desk.contacts.count() == result.counts["new"]
 
 
+def test_iphone(desk: Desk) -> None:
+    """iOS 5: grouped e-mail, URL and phone with Apple labels, "http\\://", a 45 kB photo."""
+    [john] = imported(desk, "John_Doe_IPHONE.vcf").values()
+    assert john == {
+        "name": "Mr. John Richter James Doe Sr.", "organization": "IBM",
+        "department": "Accounting", "role": "Money Counter",
+        "emails": [("john.doe@ibm.com", "work")],
+        "phones": [("+19055551234", "mobile", ""), ("+19056661234", "home", ""),
+                   ("+19057771234", "work", ""), ("+19058881234", "fax", ""),
+                   ("+19059991234", "fax", ""), ("905-111-1234", "pager", ""),
+                   # item2.TEL labelled AssistantPhone: not this person's own kind
+                   ("+19052221234", "other", "")],
+        "addresses": [address("home", "Silicon Alley 5,", "New York", "New York", "12345",
+                              "United States of America"),
+                      address("work", "Street4\nBuilding 6\nFloor 8", "New York", "", "12345",
+                              "USA")],
+        "websites": [("http://www.ibm.com", "home")],  # "http\://", labelled HomePage
+        "notes": "", "tags": []}
+
+
+def test_blackberry(desk: Desk) -> None:
+    """vCard 2.1 with a base64 photo on one line and an empty NOTE."""
+    [john] = imported(desk, "John_Doe_BLACK_BERRY.vcf").values()
+    assert john == {
+        "name": "John Doe", "organization": "Acme Solutions", "department": "", "role": "",
+        "emails": [], "phones": [("+96123456789", "mobile", "")], "addresses": [],
+        "websites": [], "notes": "", "tags": []}
+
+
+def test_outlook_with_its_card_design(desk: Desk) -> None:
+    """vCard 2.1 with Outlook's X-MS-OL-DESIGN markup, LABELs in quoted-printable and a
+    photo; the TITLE is the role (ROLE "Counting Money" comes second)."""
+    [john] = imported(desk, "John_Doe_MS_OUTLOOK.vcf").values()
+    notes = john.pop("notes")
+    assert john == {
+        "name": "Mr. John Richter James Doe Sr.", "organization": "IBM",
+        "department": "Accounting", "role": "Money Counter",
+        "emails": [("john.doe@ibm.cm", "work")],
+        "phones": [("+19055551234", "work", ""), ("+19056661234", "home", "")],
+        "addresses": [address("work", "Cresent moon drive", "Albaney", "New York", "12345",
+                              "United States of America"),
+                      address("home", "Silicon Alley 5,", "New York", "New York", "12345",
+                              "United States of America")],
+        "websites": [("http://www.ibm.com", "work")], "tags": []}
+    [note_line] = [line for line in (EZ_VCARD / "John_Doe_MS_OUTLOOK.vcf").read_text(
+        encoding="utf-8").splitlines() if line.startswith("NOTE:")]
+    assert notes == note_line.removeprefix("NOTE:")  # one line, as written
+    assert notes.startswith("THIS SOFTWARE IS PROVIDED BY GEORGE EL-HADDAD ''AS IS'' AND ANY")
+
+
+def test_outlook_2007(desk: Desk) -> None:
+    """A quoted-printable note over four lines, a certificate (KEY) and a photo."""
+    [mike] = imported(desk, "outlook-2007.vcf").values()
+    assert mike == {
+        "name": "Mr. Michael Angstadt Jr.", "organization": "TheCompany",
+        "department": "TheDepartment", "role": "TheJobTitle",
+        "emails": [("mike.angstadt@gmail.com", "work")],
+        # (111) is no area code: kept as written
+        "phones": [("(111) 555-1111", "work", ""), ("(111) 555-2222", "home", ""),
+                   ("(111) 555-4444", "mobile", ""), ("(111) 555-3333", "fax", "")],
+        "addresses": [address("work", "TheOffice\n222 Broadway", "New York", "NY", "99999",
+                              "USA")],
+        "websites": [("http://mikeangstadt.name", "home"), ("http://mikeangstadt.name", "work")],
+        "notes": "This is the NOTE field\t\nI assume it encodes this text inside a NOTE vCard "
+                 "type.\nBut I'm not sure because there's text formatting going on here.\nIt "
+                 "does not preserve the formatting",
+        "tags": []}
+
+
+def test_outlook_2003(desk: Desk) -> None:
+    """iCal4j's Outlook 2003 card: name parts, an office number in the address, a label
+    with a Latin-2 byte and no charset (labels are not read)."""
+    plan = plan_vcard(desk, OUTLOOK_2003)
+    assert plan.notes == [] and plan.invalid == []
+    apply_plan(desk, plan)
+    assert people(desk) == {"Antoni Jozef Mylka jun.": {
+        "name": "Antoni Jozef Mylka jun.", "organization": "DFKI",
+        "department": "Knowledge-Management", "role": "Intern",
+        "emails": [("antoni_mylka@somedomain.com", "work")],
+        "phones": [("49 631 234 341", "work", ""), ("48 691 342 341", "home", ""),
+                   ("48 91 3 175 234", "mobile", "")],
+        "addresses": [address("work", "3.10\nTrippstadter Str. 122", "Kaiserslautern",
+                              "Rheinland-Pfalz", "67663", "Deutschland"),
+                      address("home", "Budryka 2/1110", "Krakow", "malopolskie", "30-072",
+                              "Polen")],
+        "websites": [("http://antoni.mylka.com", "work")],
+        "notes": "These are some notes about antoni.", "tags": []}}
+
+
+def test_a_vcard_21_org_with_a_comma_stays_whole(desk: Desk, tmp_path: Path) -> None:
+    """In 2.1 a comma is plain text: Outlook writes "ORG:Company, The;TheDepartment"."""
+    path = tmp_path / "outlook.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:Doe;John\r\nFN:John Doe\r\n"
+                     b"ORG:Company, The;TheDepartment\r\nTITLE:Director, Outreach\r\n"
+                     b"END:VCARD\r\n")
+    apply_plan(desk, plan_vcard(desk, path))
+    john = people(desk)["John Doe"]
+    assert (john["organization"], john["department"], john["role"]) == (
+        "Company, The", "TheDepartment", "Director, Outreach")
 
 
 def test_mac_address_book(desk: Desk) -> None:
@@ -52,18 +153,6 @@ def test_mac_address_book(desk: Desk) -> None:
     assert john["notes"].endswith("POSSIBILITY OF SUCH DAMAGE.\nFavotire Color: Blue")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def test_evolution(desk: Desk) -> None:
     [john] = imported(desk, "John_Doe_EVOLUTION.vcf").values()
     notes = john.pop("notes")
@@ -76,8 +165,6 @@ def test_evolution(desk: Desk) -> None:
                               "12345", "United States of America")],
         "websites": [("http://www.ibm.com", "work")], "tags": ["VIP"]}
     assert notes.endswith("EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.")
-
-
 
 
 def test_gmail_list(desk: Desk) -> None:
@@ -116,8 +203,6 @@ def test_vcard_4_fullcontact(desk: Desk) -> None:
     assert [url for url, _ in card["websites"]] == [
         "http://www.homepage.com", "http://www.blog.com", "http://www.other.com",
         "http://www.custom.com"]
-
-
 
 
 def test_second_import_of_the_samples_adds_nothing(desk: Desk, tmp_path: Path) -> None:
