@@ -209,6 +209,14 @@ def run_import_hsds(args: argparse.Namespace) -> int:
             print(f"{counts['possible_duplicates']} look like records already here or in the "
                   "package (same website, e-mail, phone or name) and are kept apart: "
                   "`partnerdesk duplicates` lists them to merge or keep apart.")
+        # which rows have problems, and what goes with them, for a person to fix
+        for row in plan.organizations.invalid:
+            print(f"  organizations.csv row {row.row}: {'; '.join(row.problems)}")
+        for service in plan.services:
+            if service.problems:
+                print(f"  services.csv row {service.row}: {'; '.join(service.problems)}")
+        for note in plan.organizations.notes:
+            print(f"  {note}")
     return 0
 
 
