@@ -138,6 +138,35 @@ def test_a_vcard_21_org_with_a_comma_stays_whole(desk: Desk, tmp_path: Path) -> 
         "Company, The", "TheDepartment", "Director, Outreach")
 
 
+def test_thunderbird_21_card_with_a_bare_quoted_printable_parameter(desk: Desk,
+                                                                     tmp_path: Path) -> None:
+    """The layout of the cards Thunderbird attaches to its mails (made-up data): lower-case
+    names, VERSION last, and "org;quoted-printable:" (2.1 lets a parameter's value stand
+    alone) whose value goes on after a soft line break. The organization was cut at the
+    break and the department lost."""
+    path = tmp_path / "stefan.vcf"
+    path.write_bytes(
+        b"begin:vcard\r\nfn:Stefan Example\r\nn:Example;Stefan\r\n"
+        b"org;quoted-printable:HT Studios =C2=B7 Software-Engin=\r\neering;Founder\r\n"
+        b"adr;quoted-printable:;;Gabelsbergerstr. 8/4;Villach;K=C3=A4rnten;9500;AT\r\n"
+        b"email;internet:stefan@example.org\r\ntitle:Senior System Engineer\r\n"
+        b"tel;work:+49 271 771091 12\r\ntel;fax:+49-271-771091-19\r\n"
+        b"tel;cell:0680 233 13 04\r\nx-mozilla-html:FALSE\r\nurl:http://www.example.de\r\n"
+        b"version:2.1\r\nx-mozilla-cpt:;-7008\r\nend:vcard\r\n")
+    plan = plan_vcard(desk, path)
+    assert plan.notes == [] and plan.invalid == []
+    apply_plan(desk, plan)
+    assert people(desk) == {"Stefan Example": {
+        "name": "Stefan Example", "organization": "HT Studios · Software-Engineering",
+        "department": "Founder", "role": "Senior System Engineer",
+        "emails": [("stefan@example.org", "work")],
+        "phones": [("+4927177109112", "work", ""), ("+4927177109119", "fax", ""),
+                   ("0680 233 13 04", "mobile", "")],
+        "addresses": [address("work", "Gabelsbergerstr. 8/4", "Villach", "Kärnten", "9500",
+                              "AT")],
+        "websites": [("http://www.example.de", "work")], "notes": "", "tags": []}}
+
+
 def test_mac_address_book(desk: Desk) -> None:
     [john] = imported(desk, "John_Doe_MAC_ADDRESS_BOOK.vcf").values()
     assert john["name"] == "Mr. John Richter,James Doe Sr."  # "Richter\,James"
