@@ -167,6 +167,50 @@ def test_thunderbird_21_card_with_a_bare_quoted_printable_parameter(desk: Desk,
         "websites": [("http://www.example.de", "work")], "notes": "", "tags": []}}
 
 
+def test_lotus_notes_and_android_habits(desk: Desk, tmp_path: Path) -> None:
+    """What vobject refused whole in the Lotus Notes and Android samples of ez-vcard (the
+    code-search service holds neither), in cards made up here: PROFILE:VCard ("This
+    component already has a PROFILE"), TZ, GEO, CLASS, LABEL, NAME and a folded X-
+    property; X-ANDROID-CUSTOM, a byte that is no UTF-8 in a quoted-printable name, and a
+    base64 photo ended by a blank line."""
+    path = tmp_path / "mixed.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;John;Johny;Mr.;I\r\nFN:Mr. Doe John I Johny\r\n"
+        b"ORG:IBM;SUN\r\nTITLE:Generic Accountant\r\n"
+        b"EMAIL;type=INTERNET;type=WORK;type=pref:john.doe@ibm.example\r\n"
+        b"TEL;type=CELL;type=VOICE;type=pref:+1 (212) 204-34456\r\n"
+        b"item1.ADR;type=HOME;type=pref:;;25334\\nSouth cresent drive\\, Building 5;New York;"
+        b"New York;NYC887;U.S.A.\r\nGEO:-2.600000;3.400000\r\nCLASS:Public\r\n"
+        b"PROFILE:VCard\r\nTZ:1:00\r\nLABEL;TYPE=HOME,PARCEL,PREF:John Doe\\nNew York\r\n"
+        b"SORT-STRING:JOHN\r\nROLE:Counting Money\r\nMAILER:Mozilla Thunderbird\r\n"
+        b"NAME:VCard for John Doe\r\nX-LONG-STRING:12345678901234567890123456789012345678\r\n"
+        b" 90\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        b"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=91=20=C3=91;;;;\r\n"
+        b"FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=91=20=C3=91=80\r\n"
+        b"X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;JS;1;;;;;;;;;;;;;\r\n"
+        b"TEL;CELL;PREF:123456\r\nTEL;WORK;FAX:123457\r\nURL:www.company.example\r\n"
+        b"PHOTO;ENCODING=BASE64;JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAIB\r\n"
+        b" AQEBAQIBAQECAgICAgQDAgICAgUEBAMEBgUGBgYFBgYGBwkI=\r\n\r\n"
+        b"CATEGORIES:My Contacts\r\nEND:VCARD\r\n")
+    plan = plan_vcard(desk, path)
+    assert plan.notes == [] and plan.invalid == []
+    apply_plan(desk, plan)
+    assert people(desk) == {
+        "Mr. Doe John I Johny": {
+            "name": "Mr. Doe John I Johny", "organization": "IBM", "department": "SUN",
+            "role": "Generic Accountant", "emails": [("john.doe@ibm.example", "work")],
+            "phones": [("+1 (212) 204-34456", "mobile", "")],
+            "addresses": [address("home", "25334\nSouth cresent drive, Building 5",
+                                  "New York", "New York", "NYC887", "U.S.A.")],
+            "websites": [], "notes": "", "tags": []},
+        "Ñ Ñ\ufffd": {  # the stray byte shown as such, for a person to see and fix
+            "name": "Ñ Ñ\ufffd", "organization": "", "department": "", "role": "",
+            "emails": [], "phones": [("123456", "mobile", ""), ("123457", "fax", "")],
+            "addresses": [], "websites": [("www.company.example", "work")], "notes": "",
+            "tags": ["My Contacts"]}}
+
+
 def test_mac_address_book(desk: Desk) -> None:
     [john] = imported(desk, "John_Doe_MAC_ADDRESS_BOOK.vcf").values()
     assert john["name"] == "Mr. John Richter,James Doe Sr."  # "Richter\,James"
