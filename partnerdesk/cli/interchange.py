@@ -153,7 +153,10 @@ def run_import_csv(args: argparse.Namespace) -> int:
         source = desk.interchange.open_csv(args.file, RECORD_TYPES[args.type])
         if args.map:
             source.remap(args.map)
-        return _run_plan(args, desk, desk.interchange.plan_csv(source))
+        plan = desk.interchange.plan_csv(source)  # refuses a file it cannot import
+        if args.dry_run and not args.json:  # which layout the headers were taken for
+            print(f"This file looks like: {source.layout_label}.")
+        return _run_plan(args, desk, plan)
 
 
 def run_import_vcard(args: argparse.Namespace) -> int:

@@ -240,7 +240,7 @@ def test_map_on_the_command_line_with_a_preview(tmp_path: Path,
     maps = ["--map", "Who=name", "--map", "Where=organization", "--map", "Desk phone=phone:work",
             "--map", "Ext=phone_extension", "--map", "Fax line=Fax", "--map", "6=phone:pager"]
     code, out, _ = run(capsys, "--db", db, "import-csv", str(path), *maps, "--dry-run")
-    assert code == 0
+    assert code == 0 and out.startswith("This file looks like: columns matched by their names.")
     assert "Would import: 2 new" in out and "Not imported: Shoe size." in out
     assert "  row 2: “Ines Duarte”, organization Harbor Clinic, phones +16175550101 ext. 12 " \
            "(work); +16175550109 (fax)\n" in out
@@ -255,6 +255,24 @@ def test_map_on_the_command_line_with_a_preview(tmp_path: Path,
                                               ("+16175550109", "fax", "")]
     assert found["Omar Said"]["phones"] == [("+16175550102", "work", ""),
                                             ("+16175550108", "pager", "")]
+
+
+@pytest.mark.parametrize("name, label", [
+    ("google-contacts.csv", "Google Contacts export"),
+    ("google-contacts-older.csv", "Google Contacts export (older layout)"),
+    ("outlook-desktop.csv", "Outlook export"), ("outlook-com-semicolons.csv",
+                                               "Outlook.com export"),
+    ("thunderbird.csv", "Thunderbird address book export"),
+    ("apple-contacts.txt", "Apple Contacts columns"),
+    ("linkedin-connections.csv", "LinkedIn connections export"),
+    ("civicrm-contacts.csv", "CiviCRM contacts export"),
+])
+def test_the_preview_says_which_layout_it_recognised(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     name: str, label: str) -> None:
+    code, out, _ = run(capsys, "--db", empty_database(tmp_path / "cli.db"), "import-csv",
+                       str(EXPORTS / name), "--dry-run")
+    assert code == 0 and out.splitlines()[0] == f"This file looks like: {label}."
 
 
 @pytest.mark.parametrize("argument, message", [
