@@ -28,6 +28,7 @@ from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
 from partnerdesk.db.bulk import (
     IDS_PER_STATEMENT,
     delete_rows,
+    history_from_rows,
     insert_rows,
     json_text,
     update_rows,
@@ -637,6 +638,11 @@ class Writer:
         updated: list[dict[str, Any]] = []
         removed: list[str] = []
         history: list[dict[str, Any]] = []
+        # On SQLite the entries of records here are made by SQLite from the stored rows
+        # (`db.bulk.history_from_rows`): (action, changed fields) -> record ids.
+        from_rows: dict[tuple[str, str], list[str]] | None = \
+            {} if connection.dialect.name == "sqlite" \
+            and len({put.record_id for put in puts}) == len(puts) else None
         changes: list[Change] = []
         reindexed: list[dict[str, Any]] = []
         indexed = index_fields(model)
@@ -645,8 +651,7 @@ class Writer:
             if state is None:
                 if current is not None:
                     removed.append(put.record_id)
-                    history.append(self._history_row(kind, put.record_id, now, action,
-                                                      put.fields, current))
+                    self._keep_history(history, from_rows, kind, put, now, action)
                     changes.append(Change(kind, put.record_id, "deleted", put.fields))
                 continue
             stamps, vv = encoder.stamps(state.stamps), encoder.vector(state.vv)
@@ -676,14 +681,18 @@ class Writer:
                                     **{name: row[name] for name in LOCAL_BOOKKEEPING}})
                     if was != deleted or not indexed.isdisjoint(put.fields):
                         reindexed.append(row)
-                history.append(self._history_row(kind, put.record_id, now, action,
-                                                  put.fields, current))
+                self._keep_history(history, from_rows, kind, put, now, action)
                 changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
                                       else "restored" if was and not deleted else "updated",
                                       put.fields))
         if self.undo_name is not None:  # kept for Undo (named before the write)
             self._touch_states(model, puts, local)
         table = model.__table__  # type: ignore[attr-defined]
+        if from_rows:  # the rows as they are: before they change below
+            history_from_rows(connection, HistoryEntry.__table__,  # type: ignore[attr-defined]
+                              table, from_rows, {
+                                  "record_type": kind, "changed_at": now,
+                                  "batch_id": self.batch_id, "changed_by": self.store.person})
         insert_rows(connection, table, created, ENCODED)
         same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in updated:  # one statement per set of columns (one, but for `local`)
@@ -745,6 +754,20 @@ class Writer:
             after = None if put.state is None else \
                 ({n: put.state.values[n] for n in names}, put.state.deleted)
             self._touch(model, put.record_id, before, after)
+
+    def _keep_history(self, history: list[dict[str, Any]],
+                      from_rows: dict[tuple[str, str], list[str]] | None, kind: str,
+                      put: StatePut, now: Any, action: str) -> None:
+        """The history entry of a record here that `put_states` writes: its row as it
+        is now, made by SQLite from the stored row when `from_rows` is not None."""
+        if from_rows is None:
+            history.append(self._history_row(kind, put.record_id, now, action, put.fields,
+                                             put.current))
+            return
+        text = self._field_texts.get(put.fields)
+        if text is None:
+            text = self._field_texts[put.fields] = json_text(list(put.fields))
+        from_rows.setdefault((action, text), []).append(put.record_id)
 
     def _history_row(self, kind: str, record_id: str, now: Any, action: str,
                      fields: tuple[str, ...], current: dict[str, Any] | None) -> dict[str, Any]:
