@@ -577,13 +577,24 @@ class Writer:
         edits = list(edits)
         if not edits:
             return
-        counter = self.counter(max(versioning.highest_counter(
-            current["stamps"], current["vv"], current["delete_ctx"])
-            for current, _c, _d in edits))
+        # Records read by `current_rows` share one object per distinct text of stamps,
+        # version vector and deletion context: what depends on those alone (the highest
+        # change number, the new bookkeeping of the same change) is worked out once per
+        # pattern, not once per record.
+        highest: dict[tuple[int, int, int], int] = {}
+        for current, _c, _d in edits:
+            key = (id(current["stamps"]), id(current["vv"]), id(current["delete_ctx"]))
+            if key not in highest:
+                highest[key] = versioning.highest_counter(
+                    current["stamps"], current["vv"], current["delete_ctx"])
+        counter = self.counter(max(highest.values()))
         device = self.device
         listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
         names = user_fields(model)
         groups: dict[str, list[StatePut]] = {"restored": [], "updated": [], "deleted": []}
+        # (pattern, changed fields, restore, delete) -> (the current bookkeeping objects,
+        # kept so their ids stay theirs; the new stamps, version vector, deletion context)
+        made: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         for current, changes, deleted in edits:
             values = {name: current[name] for name in names}
             changed = {k: v for k, v in changes.items() if values.get(k) != v}
@@ -592,20 +603,32 @@ class Writer:
             delete = deleted is True and not was_deleted
             if not (changed or restore or delete):
                 continue
-            seen = listed.get(current["id"], {})
-            state = versioning.VersionState(values, dict(current["stamps"]),
-                                            dict(current["vv"]), dict(current["delete_ctx"]))
-            action = "updated"
-            if restore:  # alive first: an edit of a deleted record would not show
-                state = versioning.local_restore(state, counter, device, seen)
-                action = "restored"
-            if changed:
-                state = versioning.local_edit(state, changed, counter, device, seen)
-            if delete:
-                state = versioning.local_delete(state, counter, device, seen)
-                action = "deleted"
-            groups[action].append(StatePut(current["id"], state, current,
-                                           tuple(sorted(changed)), device))
+            fields = tuple(sorted(changed))
+            action = "deleted" if delete else "restored" if restore else "updated"
+            seen = listed.get(current["id"])
+            key = (id(current["stamps"]), id(current["vv"]), id(current["delete_ctx"]),
+                   fields, restore, delete)
+            found = None if seen else made.get(key)
+            if found is None:
+                state = versioning.VersionState(
+                    {}, dict(current["stamps"]), dict(current["vv"]),
+                    dict(current["delete_ctx"]))
+                if restore:  # alive first: an edit of a deleted record would not show
+                    state = versioning.local_restore(state, counter, device, seen)
+                if changed:  # the bookkeeping does not depend on the values
+                    state = versioning.local_edit(state, dict.fromkeys(fields), counter,
+                                                  device, seen)
+                if delete:
+                    state = versioning.local_delete(state, counter, device, seen)
+                found = ((current["stamps"], current["vv"], current["delete_ctx"]),
+                         (state.stamps, state.vv, state.delete_ctx))
+                if not seen:
+                    made[key] = found
+            values.update(changed)
+            stamps, vv, delete_ctx = found[1]
+            groups[action].append(StatePut(
+                current["id"], versioning.VersionState(values, stamps, vv, delete_ctx),
+                current, fields, device))
         for action, puts in groups.items():
             if puts:
                 self.put_states(model, puts, action=action, local=True)
@@ -634,6 +657,7 @@ class Writer:
         now = utcnow()
         kind = type_name(model)
         encoder = self._encoder
+        encoded: dict[tuple[int, int, int], tuple[Any, ...]] = {}
         created: list[dict[str, Any]] = []
         updated: list[dict[str, Any]] = []
         removed: list[str] = []
@@ -654,8 +678,15 @@ class Writer:
                     self._keep_history(history, from_rows, kind, put, now, action)
                     changes.append(Change(kind, put.record_id, "deleted", put.fields))
                 continue
-            stamps, vv = encoder.stamps(state.stamps), encoder.vector(state.vv)
-            delete_ctx = encoder.vector(state.delete_ctx)
+            # many states share their bookkeeping objects (`put_local`): encoded once
+            key = (id(state.stamps), id(state.vv), id(state.delete_ctx))
+            texts = encoded.get(key)
+            if texts is None or texts[0] is not state.stamps or texts[1] is not state.vv \
+                    or texts[2] is not state.delete_ctx:
+                texts = encoded[key] = (
+                    state.stamps, state.vv, state.delete_ctx, encoder.stamps(state.stamps),
+                    encoder.vector(state.vv), encoder.vector(state.delete_ctx))
+            stamps, vv, delete_ctx = texts[3:]
             deleted = state.deleted
             row = {**state.values, "id": put.record_id, "updated_at": now,
                    "rev": versioning.rev_from_parts(state.values, stamps, vv, delete_ctx),
