@@ -125,8 +125,31 @@ def test_the_command_line_names_the_rows_with_problems(tmp_path: Path,
                      *extra]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert lines[0].endswith(": 9 new organizations, 0 updated or merged with existing "
-                                 "ones, 12 services, 0 contacts, 1 with problems.")
+                                 "ones, 12 new services and 0 updated, 0 new contacts and 0 "
+                                 "updated, 1 with problems.")
         assert lines[1:] == [f"  organizations.csv {BAD_ROW}", f"  {LEFT_WITH_IT}"]
+
+
+def test_a_package_imported_again_is_previewed_as_the_import_counts_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The preview of a second import said "1 services, 1 contacts" would come in; the
+    import then said 0 of each and nothing of the two it brought up to date."""
+    from partnerdesk.cli import main
+    from tests.new_database import open_new_desk
+
+    with open_new_desk(tmp_path / "again.db") as desk:
+        assert apply_hsds(desk, plan_hsds(desk, EXAMPLE)).counts["services"] == 1
+        plan = plan_hsds(desk, EXAMPLE)
+        expected = {"services": 0, "services_updated": 1, "contacts": 0,
+                    "contacts_updated": 1}
+        assert {k: plan.counts()[k] for k in expected} == expected
+        result = apply_hsds(desk, plan)
+        assert {k: result.counts[k] for k in expected} == expected
+    assert main(["--db", str(tmp_path / "again.db"), "import-hsds", str(EXAMPLE),
+                 "--dry-run"]) == 0
+    assert capsys.readouterr().out == (
+        "Would import: 0 new organizations, 1 updated or merged with existing ones, 0 new "
+        "services and 1 updated, 0 new contacts and 1 updated, 0 with problems.\n")
 
 
 def test_a_shared_website_is_a_hint_for_a_person_never_a_merge(desk: Desk,

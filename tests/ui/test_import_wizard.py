@@ -142,6 +142,18 @@ def test_hsds_import_of_an_exported_package(qtbot: Any, wizard: ImportWizard, de
             qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
         assert fresh.resources.count() == 12
         assert fresh.organizations.count() == demo_desk.organizations.count()
+        again = ImportWizard(fresh)  # the same package once more: all brought up to date
+        qtbot.addWidget(again)
+        again.show()
+        again.kind_box.setCurrentIndex(again.kind_box.findData("hsds"))
+        qtbot.keyClicks(again.path_edit, str(tmp_path / "dir.zip"))
+        click_next(qtbot, again, 2)
+        with qtbot.waitSignal(again.sig_imported, timeout=15000):
+            qtbot.mouseClick(again.next_button, Qt.MouseButton.LeftButton)
+        shared = demo_desk.contacts.count(where={"share_ok": True})
+        assert "0 resources and 0 contacts added. 12 resources and " \
+               f"{shared} contacts already here brought up to date." in again.done_label.text()
+        assert fresh.resources.count() == 12
     finally:
         fresh.close()
 
