@@ -182,6 +182,27 @@ def test_a_record_here_that_looks_alike_is_offered_not_merged(desk: Desk,
                for p in find_duplicates(desk))
 
 
+def test_a_record_here_with_the_same_or_a_similar_name_is_offered_not_merged(
+        desk: Desk) -> None:
+    desk.organizations.create(name="Sanctuary Example City")
+    desk.organizations.create(name="Example City Food For Charities, Inc.")
+    plan = plan_hsds(desk, SAMPLE)
+    hints = {row.values["name"]: row.warnings for row in plan.organizations.rows
+             if row.warnings}
+    assert hints == {
+        "Sanctuary Example City": [
+            "Possibly the same as “Sanctuary Example City” (same name). It is imported as "
+            "its own organization; Duplicates then shows the two for you to merge or keep "
+            "apart."],
+        "Example City Food for Charities": [
+            "Possibly the same as “Example City Food For Charities, Inc.” (very similar name "
+            "(“Example City Food for Charities” and “Example City Food For Charities, "
+            "Inc.”)). It is imported as its own organization; Duplicates then shows the two "
+            "for you to merge or keep apart."]}
+    apply_hsds(desk, plan, valid_only=True)
+    assert desk.organizations.count() == 2 + 9  # kept apart, for a person to decide
+
+
 def test_importing_the_same_package_again_changes_nothing(desk: Desk) -> None:
     apply_hsds(desk, plan_hsds(desk, SAMPLE), valid_only=True)
     digest = records_digest(desk)

@@ -158,6 +158,27 @@ def test_hsds_import_of_an_exported_package(qtbot: Any, wizard: ImportWizard, de
         fresh.close()
 
 
+def test_hsds_sample_with_a_bad_row_names_what_goes_with_it(qtbot: Any,
+                                                             wizard: ImportWizard,
+                                                             desk: Desk) -> None:
+    """Open Referral's HSDS 1.1 sample: the organization with misplaced coordinates is a
+    row with a problem, and its service is named as left out with it, before and after."""
+    from tests.interchange.test_hsds_identity import LEFT_WITH_IT, SAMPLE
+
+    wizard.kind_box.setCurrentIndex(wizard.kind_box.findData("hsds"))
+    qtbot.keyClicks(wizard.path_edit, str(SAMPLE))
+    click_next(qtbot, wizard, 2)
+    summary = wizard.summary_label.text()
+    assert summary.startswith("10 rows: 9 new, 0 that look like records you already have, "
+                              "1 with problems.") and LEFT_WITH_IT in summary
+    wizard.valid_only_radio.setChecked(True)
+    with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert "12 resources and 0 contacts added." in wizard.done_label.text()
+    assert LEFT_WITH_IT in wizard.done_label.text()
+    assert desk.organizations.count() == 9 and desk.resources.count() == 12
+
+
 def test_broken_file_shows_a_message_and_changes_nothing(qtbot: Any, wizard: ImportWizard,
                                                          demo_desk: Desk, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
