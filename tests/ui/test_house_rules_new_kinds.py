@@ -164,3 +164,22 @@ def test_search_everything_finds_and_opens_it(typed: str, group: str, title: str
     popup._open_item(item)
     assert window.current_key() == key
     assert window.view(key).editor.title.text() == title
+
+
+def test_feedback_needs_its_partnership_and_says_so(qtbot: QtBot, demo_desk: Desk,
+                                                    make_window: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window(demo_desk, today=TODAY)
+    window.show_view("feedback")
+    view = window.view("feedback")
+    count = demo_desk.feedback.count()
+    view.new_record()
+    qtbot.keyClicks(view.editor.title, "What the pantry volunteers said")
+    problem = view.editor.findChild(QLabel, "problem_partnership_id")
+    qtbot.waitUntil(problem.isVisible)
+    assert "partnership" in problem.text().lower()
+    assert not view.pane.save_button.isEnabled()
+    window.save_action.trigger()
+    assert demo_desk.feedback.count() == count  # nothing saved
+    view.editor.discard()
