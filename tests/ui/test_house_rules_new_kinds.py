@@ -183,3 +183,19 @@ def test_feedback_needs_its_partnership_and_says_so(qtbot: QtBot, demo_desk: Des
     window.save_action.trigger()
     assert demo_desk.feedback.count() == count  # nothing saved
     view.editor.discard()
+
+
+def test_the_trash_names_each_kind_whole(qtbot: QtBot, demo_desk: Desk,
+                                         make_window: Any) -> None:
+    deliverable = demo_desk.funding_deliverables.list(limit=1)[0]
+    demo_desk.funding_deliverables.delete(deliverable.id)
+    demo_desk.events.delete(demo_desk.events.list(limit=1)[0].id)
+    window = make_window(demo_desk, today=TODAY)
+    window.show_view("trash")
+    trash = window.view("trash")
+    trash.refresh()
+    items = [trash.records.topLevelItem(i) for i in range(trash.records.topLevelItemCount())]
+    kinds = {item.text(1) for item in items}
+    assert {"Report due to a funder", "Event"} <= kinds
+    metrics = trash.records.fontMetrics()
+    assert trash.records.columnWidth(1) >= max(metrics.horizontalAdvance(k) for k in kinds)
