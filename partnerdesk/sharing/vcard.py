@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 VERSIONS = ("3.0", "4.0")
 BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
-QP = re.compile(r"ENCODING=QUOTED-PRINTABLE", re.IGNORECASE)
+# "ENCODING=QUOTED-PRINTABLE", or the bare parameter vCard 2.1 also allows
+# ("org;quoted-printable:", as Thunderbird writes it)
+QP = re.compile(r"(?:^|;)(?:ENCODING=)?QUOTED-PRINTABLE(?:;|$)", re.IGNORECASE)
 # TYPE words and Apple labels -> our kinds; the first kind of the list found wins, so
 # "TEL;WORK;FAX" is a fax and "TYPE=work,cell" a mobile.
 PHONE_KINDS = {"fax": "fax", "homefax": "fax", "workfax": "fax", "otherfax": "fax",

@@ -98,6 +98,37 @@ def test_sample_gives_its_organizations_each_with_its_own_services(desk: Desk) -
         "Not offered at present (HSDS status: Inactive).")  # as the file spells it
 
 
+LEFT_WITH_IT = ("The service “Yound Minds” (services.csv row 3) belongs to “Youth in Focus "
+                "Example City” (organizations.csv row 3), which has a problem: importing only "
+                "the valid rows leaves the service out too.")
+
+
+def test_the_service_of_an_organization_left_out_is_named_and_counted(desk: Desk) -> None:
+    """The preview said 13 services where importing the valid rows brought 12: the one of
+    the organization with the misplaced coordinates went without a word."""
+    plan = plan_hsds(desk, SAMPLE)
+    assert plan.counts()["services"] == 12 and plan.organizations.notes == [LEFT_WITH_IT]
+    result = apply_hsds(desk, plan, valid_only=True)
+    assert result.counts["services"] == desk.resources.count() == 12
+    assert result.notes == [LEFT_WITH_IT]
+
+
+def test_the_command_line_names_the_rows_with_problems(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    from partnerdesk.cli import main
+    from tests.new_database import open_new_desk
+
+    open_new_desk(tmp_path / "cli.db").close()
+    for extra in (["--dry-run"], ["--valid-only"]):
+        assert main(["--db", str(tmp_path / "cli.db"), "import-hsds", str(SAMPLE),
+                     *extra]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].endswith(": 9 new organizations, 0 updated or merged with existing "
+                                 "ones, 12 services, 0 contacts, 1 with problems.")
+        assert lines[1:] == [f"  organizations.csv {BAD_ROW}", f"  {LEFT_WITH_IT}"]
+
+
 def test_a_shared_website_is_a_hint_for_a_person_never_a_merge(desk: Desk,
                                                                tmp_path: Path) -> None:
     plan = plan_hsds(desk, sample_with_one_website(tmp_path))

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from partnerdesk.services import Desk
 from partnerdesk.ui import import_wizard as wizard_module
 from partnerdesk.ui.import_wizard import ImportWizard
+from tests.contacts.conftest import EXPORTS
 from tests.interchange.conftest import FIXTURES, records_digest
 
 
@@ -72,6 +73,43 @@ def test_csv_import_with_mapping_fix_and_per_row_choice(qtbot: Any, wizard: Impo
     assert bilal.notes == "44"
     assert desk.contacts.list(where={"name": "Ann Lee"})[0].notes == ""  # skipped
     wizard.grab().save(str(tmp_path / "wizard.png"))
+
+
+def test_a_recognised_export_with_columns_the_person_leaves_out(
+        qtbot: Any, wizard: ImportWizard, desk: Desk) -> None:
+    """A Thunderbird export: its layout named, each column with its first row beside it;
+    the person sets Fax and Pager to ignore, and the columns not imported are named on the
+    column page, in the preview and in the result."""
+    qtbot.keyClicks(wizard.path_edit, str(EXPORTS / "thunderbird.csv"))
+    click_next(qtbot, wizard, 1)
+    assert wizard.layout_label.text().startswith(
+        "This file looks like: Thunderbird address book export. 2 rows.")
+    table = wizard.mapping_table
+    headers = [table.item(row, 0).text() for row in range(table.rowCount())]
+    boxes = dict(zip(headers, wizard.mapping_boxes, strict=True))
+    assert table.horizontalHeaderItem(2).text() == "Row 2"  # as a spreadsheet numbers it
+    assert table.item(headers.index("Primary Email"), 2).text() == "priya@brightgrid.example"
+    assert {header: boxes[header].currentData() for header in (
+        "Display Name", "Primary Email", "Secondary Email", "Fax Number", "Pager Number",
+        "Work City", "Department", "Custom 1")} == {
+        "Display Name": "name", "Primary Email": "email", "Secondary Email": "email:other",
+        "Fax Number": "phone:fax", "Pager Number": "phone:pager",
+        "Work City": "address:work:city", "Department": "department", "Custom 1": ""}
+    assert wizard.not_imported_label.text() == "Not imported: Birth Year, Custom 1."
+    for header in ("Fax Number", "Pager Number"):
+        boxes[header].setCurrentIndex(boxes[header].findData(""))
+    left_out = "Not imported: Fax Number, Pager Number, Birth Year, Custom 1."
+    assert wizard.not_imported_label.text() == left_out
+    click_next(qtbot, wizard, 2)
+    assert left_out in wizard.summary_label.text()
+    with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert "2 added" in wizard.done_label.text() and left_out in wizard.done_label.text()
+    priya = desk.contacts.list(where={"name": "Priya Raman"})[0]
+    assert [(p["number"], p["kind"]) for p in priya.phones] == [
+        ("+16175550150", "work"), ("+16175550151", "mobile")]
+    assert [e["address"] for e in priya.emails] == ["priya@brightgrid.example",
+                                                    "priya.raman@home.example"]
 
 
 def test_vcard_import_merges_by_default(qtbot: Any, wizard: ImportWizard, desk: Desk) -> None:
