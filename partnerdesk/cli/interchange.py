@@ -206,8 +206,10 @@ def run_import_hsds(args: argparse.Namespace) -> int:
     else:
         verb = "Would import" if args.dry_run else "Imported"
         print(f"{verb}: {counts['new']} new organizations, {counts['merged']} updated or "
-              f"merged with existing ones, {counts['services']} services, "
-              f"{counts['contacts']} contacts, {counts['invalid']} with problems.")
+              f"merged with existing ones, {counts['services']} new services and "
+              f"{counts.get('services_updated', 0)} updated, {counts['contacts']} new "
+              f"contacts and {counts.get('contacts_updated', 0)} updated, "
+              f"{counts['invalid']} with problems.")
         if counts.get("possible_duplicates"):
             print(f"{counts['possible_duplicates']} look like records already here or in the "
                   "package (same website, e-mail, phone or name) and are kept apart: "

@@ -129,9 +129,9 @@ def _labels(card: Any) -> dict[str, str]:
     """Apple's grouped labels: item1.X-ABLabel:_$!<Other>!$_ names item1.EMAIL's kind."""
     labels = {}
     for prop in card.getChildren():
-        if prop.name.upper() == "X-ABLABEL" and prop.group:
-            labels[prop.group] = "".join(c for c in str(prop.value).casefold()
-                                         if c.isalnum())
+        label = "".join(c for c in str(prop.value).casefold() if c.isalnum())
+        if prop.name.upper() == "X-ABLABEL" and prop.group and label:  # "" says nothing
+            labels[prop.group] = label
     return labels
 
 

@@ -64,11 +64,31 @@ def test_google_older(desk: Desk) -> None:
         "notes": "", "tags": ["Board"]}
 
 
-def test_outlook_desktop_with_business_address(desk: Desk) -> None:
-    plan = plan_csv(desk, EXPORTS / "outlook-desktop.csv", "contact")
+def with_delimiter(name: str, encoding: str, delimiter: str, tmp_path: Path) -> str:
+    """The export as the program writes it where the list separator is `delimiter`."""
+    source = EXPORTS / name
+    text = source.read_text(encoding=encoding)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if ";" in
+                           text.splitlines()[0] else ","))
+    if delimiter == ("," if "," in text.splitlines()[0] else ";"):
+        return name
+    path = tmp_path / name
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return str(path)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_outlook_desktop_with_business_address(desk: Desk, tmp_path: Path,
+                                               delimiter: str) -> None:
+    """Outlook for Windows writes the list separator of the region (a semicolon in much
+    of Europe), in the Windows code page."""
+    name = with_delimiter("outlook-desktop.csv", "cp1252", delimiter, tmp_path)
+    assert open_csv(EXPORTS / name, "contact").table.delimiter == delimiter
+    plan = plan_csv(desk, EXPORTS / name, "contact")
     # columns Outlook fills in every row with its defaults (Gender, Priority…) say nothing
     assert plan.not_imported == ["Assistant's Phone", "E-mail Display Name"]
-    found = imported(desk, "outlook-desktop.csv", "outlook")
+    found = imported(desk, name, "outlook")
     assert found["Ms. Lena Fischer"] == {
         "name": "Ms. Lena Fischer", "organization": "Riverside Family Clinic",
         "department": "Patient Navigation", "role": "Navigator",
@@ -92,13 +112,7 @@ def test_outlook_com_with_semicolons_or_commas(desk: Desk, tmp_path: Path,
                                                delimiter: str) -> None:
     """Outlook.com writes semicolons where the region's list separator is one (France),
     commas elsewhere: the same file both ways."""
-    name = "outlook-com-semicolons.csv"
-    if delimiter == ",":
-        text = (EXPORTS / name).read_text(encoding="utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-        name = str(tmp_path / "outlook-com-commas.csv")
-        with open(name, "w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    name = with_delimiter("outlook-com-semicolons.csv", "utf-8-sig", delimiter, tmp_path)
     source = open_csv(EXPORTS / name, "contact")
     assert source.table.delimiter == delimiter
     [sophie] = imported(desk, name, "outlook.com").values()

@@ -211,6 +211,41 @@ def test_lotus_notes_and_android_habits(desk: Desk, tmp_path: Path) -> None:
             "tags": ["My Contacts"]}}
 
 
+def test_thunderbird_cardbook_cards(desk: Desk, tmp_path: Path) -> None:
+    """As Thunderbird's CardBook writes them (made-up data): a group in capitals
+    (ITEM1.TEL with ITEM1.X-ABLABEL), a photo as an escaped data: URI, and an empty label,
+    which says nothing about whose the website is."""
+    path = tmp_path / "cardbook.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\n"
+        b"PRODID:-//Thunderbird.net/NONSGML Thunderbird CardBook V77.0//EN-US\r\n"
+        b"UID:97266d2e-36e7-4fb6-8b6c-bbf57a061685\r\nCATEGORIES:Scouts\r\n"
+        b"FN:Ada Silva\r\nN:Silva;Ada;;;\r\nBDAY:20221003\r\nORG:Silva Bakery\r\n"
+        b"EMAIL:ada@silva.example\r\nITEM1.TEL:+49 176 70342420\r\n"
+        b"ITEM1.X-ABLABEL:eltern\r\nADR:;;Itterstr 3;Solingen;NRW;42719;Germany\r\n"
+        b"REV:2022-10-07T14:17:06Z\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:4.0\r\n"
+        b"PRODID:-//Thunderbird.net/NONSGML Thunderbird CardBook V83.6//EN-GB\r\n"
+        b"UID:5cdac90f-cb4c-4c1c-ad66-fe8591bdf3a2\r\nFN:Ben Okoro\r\n"
+        b"EMAIL:ben@example.org\r\n"
+        b"PHOTO:data:image/JPEG\\;base64\\,/9j/4AAQSkZJRgABAQAAYABgAAD/2wBDAAgGBgcGBQgHB\r\n"
+        b" wcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/\r\n"
+        b" /2gAIAQEAAD8AL//Z\r\nitem1.URL:http\\://www.example.com/hello?world\r\n"
+        b"item1.X-ABLabel:\r\nEND:VCARD\r\n")
+    plan = plan_vcard(desk, path)
+    assert plan.notes == [] and plan.invalid == []
+    apply_plan(desk, plan)
+    found = people(desk)
+    assert found["Ada Silva"] == {
+        "name": "Ada Silva", "organization": "Silva Bakery", "department": "", "role": "",
+        "emails": [("ada@silva.example", "work")],
+        "phones": [("+4917670342420", "other", "")],  # labelled "eltern" (parents)
+        "addresses": [address("work", "Itterstr 3", "Solingen", "NRW", "42719", "Germany")],
+        "websites": [], "notes": "", "tags": ["Scouts"]}
+    assert found["Ben Okoro"]["emails"] == [("ben@example.org", "work")]
+    assert found["Ben Okoro"]["websites"] == [("http://www.example.com/hello?world", "work")]
+
+
 def test_mac_address_book(desk: Desk) -> None:
     [john] = imported(desk, "John_Doe_MAC_ADDRESS_BOOK.vcf").values()
     assert john["name"] == "Mr. John Richter,James Doe Sr."  # "Richter\,James"

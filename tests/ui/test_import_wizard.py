@@ -142,8 +142,41 @@ def test_hsds_import_of_an_exported_package(qtbot: Any, wizard: ImportWizard, de
             qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
         assert fresh.resources.count() == 12
         assert fresh.organizations.count() == demo_desk.organizations.count()
+        again = ImportWizard(fresh)  # the same package once more: all brought up to date
+        qtbot.addWidget(again)
+        again.show()
+        again.kind_box.setCurrentIndex(again.kind_box.findData("hsds"))
+        qtbot.keyClicks(again.path_edit, str(tmp_path / "dir.zip"))
+        click_next(qtbot, again, 2)
+        with qtbot.waitSignal(again.sig_imported, timeout=15000):
+            qtbot.mouseClick(again.next_button, Qt.MouseButton.LeftButton)
+        shared = demo_desk.contacts.count(where={"share_ok": True})
+        assert "0 resources and 0 contacts added. 12 resources and " \
+               f"{shared} contacts already here brought up to date." in again.done_label.text()
+        assert fresh.resources.count() == 12
     finally:
         fresh.close()
+
+
+def test_hsds_sample_with_a_bad_row_names_what_goes_with_it(qtbot: Any,
+                                                             wizard: ImportWizard,
+                                                             desk: Desk) -> None:
+    """Open Referral's HSDS 1.1 sample: the organization with misplaced coordinates is a
+    row with a problem, and its service is named as left out with it, before and after."""
+    from tests.interchange.test_hsds_identity import LEFT_WITH_IT, SAMPLE
+
+    wizard.kind_box.setCurrentIndex(wizard.kind_box.findData("hsds"))
+    qtbot.keyClicks(wizard.path_edit, str(SAMPLE))
+    click_next(qtbot, wizard, 2)
+    summary = wizard.summary_label.text()
+    assert summary.startswith("10 rows: 9 new, 0 that look like records you already have, "
+                              "1 with problems.") and LEFT_WITH_IT in summary
+    wizard.valid_only_radio.setChecked(True)
+    with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert "12 resources and 0 contacts added." in wizard.done_label.text()
+    assert LEFT_WITH_IT in wizard.done_label.text()
+    assert desk.organizations.count() == 9 and desk.resources.count() == 12
 
 
 def test_broken_file_shows_a_message_and_changes_nothing(qtbot: Any, wizard: ImportWizard,
