@@ -211,13 +211,16 @@ class UndoJournal:
         done = 0
         for model, records in by_model.items():
             found = rows[model]
+            # asked once: a question between parts would wait for the writer's lane
+            listed = writer.listed(type_name(model), [r.record_id for r in records])
             for start in range(0, len(records), CHUNK):
                 if progress is not None:
                     progress.report(done, total, "")
                 part = records[start:start + CHUNK]
                 writer.put_local(model, [
                     (found[r.record_id], r.earlier if backwards else r.later,
-                     r.earlier_deleted if backwards else r.later_deleted) for r in part])
+                     r.earlier_deleted if backwards else r.later_deleted) for r in part],
+                    listed=listed)
                 done += len(part)
         if progress is not None:
             progress.report(total, total, "")
