@@ -90,7 +90,7 @@ def measure(runs: int = 3) -> list[Figure]:
                     ids, lambda row, tag=tag: {"tags": [*row["tags"], tag]})))
                 undos.append(_timed(desk.undo.undo))
                 raws.append(_raw_update(path, ids, turn))
-            CPU[f"raw {turn}"] = RAW_CPU[0]
+                CPU[f"raw {turn}"] = RAW_CPU[0]
             assert desk.contacts.count(text="winter") == 0  # every change undone
             # a field the search index is not made from: no entry to make again
             sharing = _timed(lambda: desk.contacts.update_many(ids, share_ok=True), "sharing")

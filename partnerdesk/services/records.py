@@ -329,6 +329,9 @@ class RecordService(Generic[T]):
             context = self._context()
             names = user_fields(self.model)
             listed = writer.listed(self.type_name, [row["id"] for row in live])
+            # the record as it is, for a type's own rules (the common ones need only the
+            # values: no object made per record for them)
+            own_rules = type(self).before_save is not RecordService.before_save
             total = len(live)
             # In parts: the writer writes one part (in its lane) while the next is checked.
             for first in range(0, total, BULK_PART):
@@ -339,7 +342,8 @@ class RecordService(Generic[T]):
                     current = {n: row[n] for n in names}
                     wanted = change(row)
                     full = self._named_check({**current, **wanted}, context, wanted)
-                    self.before_save(writer, full, cast(T, SimpleNamespace(**row)))
+                    self.before_save(writer, full, cast(T, SimpleNamespace(**row)
+                                                        if own_rules else None))
                     edits.append((row, {k: v for k, v in full.items() if v != current[k]},
                                   None))
                 writer.put_local(self.model, edits, listed=listed)

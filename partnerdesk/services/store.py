@@ -870,6 +870,20 @@ class Writer:
         for put, (_s, _v, _d, stamps, vv, delete_ctx, deleted) in ready:
             state, current = put.state, put.current
             values = state.values  # type: ignore[union-attr]
+            if local and current is not None:
+                # only the fields that change, and the bookkeeping (`LOCAL_BOOKKEEPING`)
+                row = {name: values[name] for name in put.fields}
+                row.update(id=put.record_id, updated_at=now,
+                           rev=rev(values, stamps, vv, delete_ctx), deleted=deleted,
+                           origin=put.origin if put.origin is not None
+                           else versioning.newest_device(state.stamps),  # type: ignore[union-attr]
+                           stamps=stamps, vv=vv, delete_ctx=delete_ctx)
+                updated.append(row)
+                was = bool(current["deleted"])
+                changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
+                                      else "restored" if was and not deleted else "updated",
+                                      put.fields))
+                continue
             row = {**values, "id": put.record_id, "updated_at": now,
                    "rev": rev(values, stamps, vv, delete_ctx), "deleted": deleted,
                    "origin": put.origin if put.origin is not None
@@ -885,9 +899,6 @@ class Writer:
                                       "deleted" if deleted else "created", put.fields))
                 continue
             was = bool(current["deleted"])
-            if local:
-                row = {**{name: row[name] for name in put.fields},
-                       **{name: row[name] for name in LOCAL_BOOKKEEPING}}
             updated.append(row)
             changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
                                   else "restored" if was and not deleted else "updated",
