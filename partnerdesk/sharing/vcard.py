@@ -11,7 +11,9 @@ type parameters (`TEL;CELL`) give kinds. An EMAIL with no @ in it (Android write
 was typed there) is no address: its text goes to the notes, with a warning in the preview,
 and the card comes in. A card vobject still cannot read is left
 out, and the plan names it (`ImportPlan.notes`); the other cards come in. Pictures are
-not kept.
+not kept; what a person typed that PartnerDesk has no field for (birthdays, nicknames,
+photos, instant messaging…) is named in the plan (`ImportPlan.not_imported`), as a
+spreadsheet's unused columns are.
 
 What PartnerDesk keeps that vCard has no property for travels as X- properties
 (X-PARTNERDESK-SHARE-OK, -LAST-CONTACTED, -PREFERRED), so a round trip keeps them.
@@ -288,15 +290,19 @@ def _is_uuid(text: str) -> bool:
     return len(text) == 36
 
 
-def read_cards(path: str | Path) -> tuple[list[RowPlan], list[str]]:
-    """(one planned row per card read, a sentence for each card left out)."""
+def read_cards(path: str | Path, not_imported: set[str] | None = None
+               ) -> tuple[list[RowPlan], list[str]]:
+    """(one planned row per card read, a sentence for each card left out); what the cards
+    hold that PartnerDesk has no field for (birthdays, nicknames…) goes into
+    `not_imported`, by label."""
     name = f"“{Path(path).name}”"
     text = join_soft_breaks(read_text(path))
     rows: list[RowPlan] = []
     left_out: list[str] = []
     for number, card_text in split_cards(text, name):
         try:
-            card = vobject.readOne(prepare_card(card_text), ignoreUnreadable=False)
+            card = vobject.readOne(prepare_card(card_text, not_imported),
+                                   ignoreUnreadable=False)
             kind = _text(card.kind.value).casefold() if hasattr(card, "kind") else ""
             if kind in NOT_PEOPLE:
                 label = card_label(number, card_text)
@@ -318,7 +324,9 @@ def plan_vcard(desk: Desk, path: str | Path, progress: Progress | None = None) -
     """The preview of a vCard import: one row per card. Writes nothing."""
     plan = ImportPlan("contact", "vcard", Path(path).name)
     clean = row_cleaner(desk, "contact")
-    rows, plan.notes = read_cards(path)
+    not_imported: set[str] = set()
+    rows, plan.notes = read_cards(path, not_imported)
+    plan.not_imported = sorted(not_imported)
     for row in rows:
         if not row.problems:
             clean(row)

@@ -3,10 +3,12 @@ and Gmail write them, and the RFC 2426 examples: sample files of the ez-vcard pr
 (tests/data/ez-vcard), imported into an empty database through the services (and once
 through `import-vcard`) and checked field by field.
 
-What PartnerDesk has no field for is left out knowingly: nicknames, birthdays and
-anniversaries, phonetic names, related people, instant-messaging handles, photos, GEO,
-TZ, LABEL (the address is read from ADR), CLASS, SORT-STRING, SOURCE, MAILER and NAME.
-A card's ROLE is its role only when it has no TITLE (Lotus Notes writes both)."""
+What PartnerDesk has no field for is left out knowingly, and what of it a person typed
+is named in the preview and the result (`not_imported`): nicknames, birthdays and other
+dates, phonetic names, related people, instant-messaging handles, photos, GEO and TZ. The
+writing program's bookkeeping goes unnamed: LABEL (the address is read from ADR), CLASS,
+SORT-STRING, SOURCE, MAILER, NAME, PRODID, X-ABUID. A card's ROLE is its role only when
+it has no TITLE (Lotus Notes writes both)."""
 
 import json
 import re
@@ -189,6 +191,24 @@ def test_rfc2426_examples(desk: Desk) -> None:
                                "94043", "U.S.A.")])}
 
 
+@pytest.mark.parametrize("name, not_imported", [
+    ("John_Doe_ANDROID.vcf", ["Photo"]),
+    ("John_Doe_LOTUS_NOTES.vcf", ["Birthday", "Nickname", "Photo", "Position on a map",
+                                  "Time zone"]),
+    ("thunderbird-MoreFunctionsForAddressBook-extension.vcf", [
+        "Anniversary", "Birthday", "Nickname", "Photo", "Related people"]),  # X-SPOUSE
+    ("gmail-single.vcf", ["Birthday", "Instant messaging", "Nickname",  # X-ICQ
+                          "Other dates", "Phonetic name", "Related people"]),
+    ("rfc2426-example.vcf", []),
+])
+def test_what_has_no_field_here_is_named(desk: Desk, name: str,
+                                         not_imported: list[str]) -> None:
+    plan = desk.interchange.plan_vcard(EZ_VCARD / name)
+    assert plan.not_imported == not_imported
+    plan.set_duplicate_action("add")
+    assert desk.interchange.apply(plan).not_imported == not_imported
+
+
 def android_with_a_broken_card(tmp_path: Path) -> Path:
     """The Android file with its fourth card broken (an unfinished BEGIN:VEVENT inside it,
     which vobject cannot read)."""
@@ -221,15 +241,16 @@ def test_import_vcard_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["--db", str(tmp_path / "a.db"), "import-vcard", str(ANDROID), "--json"]) == 0
     # card 5 shares card 4's number: merged into it unless a person says otherwise
     assert json.loads(capsys.readouterr().out) == {"new": 5, "merged": 1, "skipped": 0,
-                                                   "invalid": 0}
+                                                   "invalid": 0, "not_imported": ["Photo"]}
     assert main(["--db", str(tmp_path / "b.db"), "import-vcard", str(ANDROID), "--json",
                  "--on-duplicate", "add", "--dry-run"]) == 0
     assert json.loads(capsys.readouterr().out) == {"new": 6, "merged": 0, "skipped": 0,
-                                                   "invalid": 0}
+                                                   "invalid": 0, "not_imported": ["Photo"]}
     broken = android_with_a_broken_card(tmp_path)
     assert main(["--db", str(tmp_path / "b.db"), "import-vcard", str(broken)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Imported: 5 new, 0 merged with existing records, 0 skipped, 0 with " \
                      "problems."
-    assert out[1].startswith("  Card 4 (“Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ”) could not be read and was "
+    assert out[1] == "Not imported: Photo."
+    assert out[2].startswith("  Card 4 (“Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ”) could not be read and was "
                              "left out (")
