@@ -1093,13 +1093,18 @@ class Store:
                         Setting.key == DEVICE_KEY)).scalar()
                     return str(device or "")
         with Session(self._writer_engine) as session:
-            device = session.get(Setting, DEVICE_KEY)
-            place = session.get(Setting, identity.PLACE_KEY)
-            restored = session.get(Setting, identity.RESTORED_KEY) is not None
+            # The settings it needs, in one query (each statement is compiled anew for
+            # each engine, so on opening one query beats five lookups)
+            held = {row.key: row for row in session.scalars(select(Setting).where(
+                Setting.key.in_([DEVICE_KEY, identity.PLACE_KEY, identity.RESTORED_KEY,
+                                 COUNTER_KEY, identity.FORMER_KEY])))}  # type: ignore[attr-defined]
+            device = held.get(DEVICE_KEY)
+            place = held.get(identity.PLACE_KEY)
+            restored = identity.RESTORED_KEY in held
             moved = place is not None and place.value != here
             if device is not None and not moved and not restored and self.address is None:
                 # a backup copied back by hand: behind the change numbers already sent
-                counter = session.get(Setting, COUNTER_KEY)
+                counter = held.get(COUNTER_KEY)
                 restored = (int(counter.value) if counter else 0) \
                     < identity.sent_mark(str(device.value))
             if device is not None and not moved and not restored:
@@ -1108,13 +1113,13 @@ class Store:
                     session.commit()
                 return str(device.value)
             if device is not None:
-                former = session.get(Setting, identity.FORMER_KEY)
+                former = held.get(identity.FORMER_KEY)
                 ids = [*(former.value if former else []), device.value]
                 session.merge(Setting(key=identity.FORMER_KEY, value=ids))
                 log.info("This database was %s; it writes under a new device id from now "
                          "on.", "restored from a backup" if restored else "copied or moved")
             if restored:
-                marked = session.get(Setting, identity.RESTORED_KEY)
+                marked = held.get(identity.RESTORED_KEY)
                 if marked is not None:
                     session.delete(marked)
             new_id = str(uuid.uuid4())
