@@ -168,8 +168,10 @@ class _Lane:
 
     The transaction's connection is used by one thread at a time: any statement the
     writer's thread runs on it first waits for the lane to finish what it was given
-    (`Writer` watches the connection), and so do the commit and the rollback. A job that
-    fails stops the lane; its error is raised in the writer's thread by the next wait."""
+    (`Writer` watches the connection), and so do `current_rows`' raw reads, the commit
+    and the rollback. Only local bulk edits (`put_local`) use it: imports read the
+    connection raw too (`sharing.rows`), which would not wait. A job that fails stops
+    the lane; its error is raised in the writer's thread by the next wait."""
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
@@ -836,7 +838,10 @@ class Writer:
             search_index.put(connection, new_entries, fresh=True)
             search_index.put(connection, entries)
 
-        self.later(index_and_history, len(puts))
+        # Local edits only (`put_local`: bulk changes, deletions, undos, whose callers use the
+        # connection through statements that wait): imports also read it raw (`sharing.rows`).
+        in_lane = len(puts) if local else 0
+        self.later(index_and_history, in_lane)
         created, updated, changes = self._state_rows(kind, puts, ready, now, local, history)
         if self.undo_name is not None:  # kept for Undo (named before the write)
             self._touch_states(model, puts, local)
@@ -852,7 +857,7 @@ class Writer:
             insert_rows(connection, HistoryEntry.__table__,  # type: ignore[attr-defined]
                         history, HISTORY_ENCODED)
 
-        self.later(rows_and_history, len(puts))
+        self.later(rows_and_history, in_lane)
         self.changes += changes
         self._forget(model, changes)
 
