@@ -508,11 +508,11 @@ def check_server(url: str, *, password: str | None = None) -> ServerCheck:
 
     from partnerdesk.db.migrate import head_revision, known_revisions
     from partnerdesk.db.server import (
-        _revision,
         can_change,
         connection_problem,
         make_server_engine,
         parse_address,
+        schema_revision,
     )
     from partnerdesk.errors import NotADatabaseError
 
@@ -527,7 +527,7 @@ def check_server(url: str, *, password: str | None = None) -> ServerCheck:
                 raise NotADatabaseError(
                     f"The database {address.database} on {address.host} holds tables that "
                     "are not PartnerDesk's.")
-            revision = _revision(connection)
+            revision = schema_revision(connection)
             if revision not in known_revisions():
                 return ServerCheck(str(address), revision, "newer")
             state = "current" if revision == head_revision() else "older"
