@@ -276,6 +276,13 @@ CRASHERS: list[tuple[str, Callable[[dict[str, object]], None], str]] = [
      "damaged version information"),
     ("a stamp's device with a NUL", lambda line: line["stamps"].update(  # type: ignore[attr-defined]
         name=[1, "dev\x00ice"]), "damaged stamps"),
+    # the reader checks these texts only in a line holding a \u escape: these are one
+    ("a stamp's field name with a NUL", lambda line: line["stamps"].update(  # type: ignore[attr-defined]
+        {"na\x00me": [1, "device"]}), "damaged stamps"),
+    ("a deletion's device that is a lone surrogate",
+     lambda line: line.update(delete_ctx={"\ud800": 1}), "damaged version information"),
+    ("a write's context naming a device with a NUL", lambda line: line["stamps"].update(  # type: ignore[attr-defined]
+        name=[1, "device", {"dev\x00ice": 1}]), "damaged stamps"),
 ]
 
 
