@@ -136,3 +136,35 @@ def test_an_export_to_a_full_disk_says_so_and_leaves_nothing(
     assert "disk is full" in said and "unexpected" not in said
     assert not target.exists()
     assert list(target.parent.iterdir()) == []
+
+
+class _FullDisk(io.BufferedWriter):
+    def write(self, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("command, name", [
+    (["report", "directory", "-o"], "directory.pdf"),
+    (["network", "-o"], "network.png"),
+    (["network", "-o"], "network.svg")])
+def test_a_report_or_drawing_to_a_full_disk_says_so_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str],
+        name: str) -> None:
+    """Once exit status 2 ("something unexpected"), and a 0-byte network.png left."""
+    db = tmp_path / "test.db"
+    with Desk.open(db) as desk:
+        desk.organizations.create(name="Harbor Clinic")
+    real_fdopen = os.fdopen
+
+    def full(fd: int, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "w" not in mode:
+            return real_fdopen(fd, mode, *args, **kwargs)  # type: ignore[arg-type]
+        return _FullDisk(real_fdopen(fd, "wb", buffering=0))  # type: ignore[arg-type]
+
+    monkeypatch.setattr("partnerdesk.reports.files.os.fdopen", full)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, said = cli("--db", str(db), *command, str(out / name))
+    assert code == 1, said
+    assert "disk is full" in said and "unexpected" not in said
+    assert list(out.iterdir()) == []
