@@ -99,6 +99,42 @@ def test_files_an_older_version_left_open_are_tightened_on_open(
     assert mode(outside) == 0o644
 
 
+
+def reachable_by_others(root: Path) -> list[str]:
+    """What another account could read or list: open itself, in folders all open too."""
+    found = []
+    for path in [root, *root.rglob("*")]:
+        folders = [path.parent, *path.parent.parents]
+        shut = any(mode(folder) & 0o077 == 0 for folder in folders
+                   if folder == root or root in folder.parents)
+        if not path.is_symlink() and mode(path) & 0o077 and not shut:
+            found.append(f"{path.relative_to(root.parent)} {oct(mode(path))}")
+    return found
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "harbor"]])
+def test_a_quick_look_tightens_what_an_older_version_left_open(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    """`stats` and `search` read through a quick look (`services.glance`), not the Desk:
+    they once left the database and its folders as open as they found them."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    folder = tmp_path / "Documents"  # the person's folder: its own mode is theirs to choose
+    db = folder / "partners.db"  # attachments and backups beside it
+    with Desk.open(db) as desk:
+        source = tmp_path / "letter.txt"
+        source.write_text("signed")
+        org = desk.organizations.create(name="Harbor Clinic")
+        desk.attachments.attach("organization", org.id, source)
+        desk.backups.backup_now()
+    for path in [folder, *folder.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    assert len(reachable_by_others(folder)) > 4
+    code, said = cli("--db", str(db), *command)
+    assert code == 0, said
+    assert reachable_by_others(folder) == [f"{folder.name} 0o755"]
+    assert mode(db) == 0o600
+
+
 def test_the_log_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
