@@ -127,10 +127,43 @@ def run_check(args: argparse.Namespace) -> int:
     state = "current" if revision == head else f"older; will be upgraded to {head} when opened"
     print(f"Database:  {path}\nSchema:    {revision} ({state})\n"
           f"Integrity: {'ok' if healthy else 'DAMAGED: restore a backup (partnerdesk restore)'}")
+    counter_ok = not healthy or revision is None or _counter_ok(path)
+    if not counter_ok:
+        print("Counter:   DAMAGED (not a whole number PartnerDesk can use, as an older "
+              "version left it after importing a bundle made by hand); the next save "
+              "repairs it from the records")
     note = read_only_note(path)
     if note:  # read-only is not damaged: said apart, and the file is as healthy as it reads
         print(f"Access:    read-only. {note}")
-    return 0 if healthy and revision is not None else 1
+    return 0 if healthy and revision is not None and counter_ok else 1
+
+
+def _counter_ok(path: Path) -> bool:
+    """Whether the stored change counter is a whole number below 2**53 (or not there)."""
+    import sqlite3
+
+    from partnerdesk.db.places import reading_uri
+    from partnerdesk.services.store import COUNTER_KEY, usable_counter
+
+    connection = sqlite3.connect(reading_uri(path), uri=True)
+    try:
+        row = connection.execute("SELECT value FROM settings WHERE key = ?",
+                                 (COUNTER_KEY,)).fetchone()
+    except sqlite3.Error:
+        return True  # no settings table yet: nothing stored to be damaged
+    finally:
+        connection.close()
+    if row is None:
+        return True
+    value = row[0]
+    if isinstance(value, str):  # JSON text, as the settings column stores its values
+        import json
+
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return False
+    return usable_counter(value) is not None
 
 
 def run_backup(args: argparse.Namespace) -> int:
