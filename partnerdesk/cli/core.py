@@ -140,30 +140,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _counter_ok(path: Path) -> bool:
     """Whether the stored change counter is a whole number below 2**53 (or not there)."""
-    import sqlite3
-
-    from partnerdesk.db.places import reading_uri
     from partnerdesk.services.store import COUNTER_KEY, usable_counter
 
-    connection = sqlite3.connect(reading_uri(path), uri=True)
-    try:
-        row = connection.execute("SELECT value FROM settings WHERE key = ?",
-                                 (COUNTER_KEY,)).fetchone()
-    except sqlite3.Error:
-        return True  # no settings table yet: nothing stored to be damaged
-    finally:
-        connection.close()
-    if row is None:
-        return True
-    value = row[0]
-    if isinstance(value, str):  # JSON text, as the settings column stores its values
-        import json
-
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return False
-    return usable_counter(value) is not None
+    value = backups.stored_setting(path, COUNTER_KEY)
+    return value is backups.MISSING or usable_counter(value) is not None
 
 
 def run_backup(args: argparse.Namespace) -> int:
