@@ -25,10 +25,21 @@ has_display() {  # as partnerdesk/cli/launch.py decides (macOS and Windows alway
   [ "$(uname -s)" != "Linux" ] || [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]
 }
 
+# Debian's Python makes a venv only with its pythonX.Y-venv package (ensurepip). Named with
+# the other packages, so that someone without root is told everything in one message.
+_venv_package() {
+  [ -x "$VENV/bin/python" ] && return 0
+  "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1 && return 0
+  "$PYTHON" -c 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}-venv")' \
+    2>/dev/null || true
+}
+
 ensure_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0  # not Debian: nothing to check
-  local missing=""
-  for package in "$@"; do
+  local missing="" venv_package
+  venv_package="$(_venv_package)"
+  for package in "$@" $venv_package; do
+    case " $missing " in *" $package "*) continue ;; esac
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
       missing="$missing $package"
     fi
@@ -78,7 +89,10 @@ pip_install() {
   fi
   rm -f "$stamp"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-  (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@")
+  # PYTHONWARNINGS: setuptools' editable build warns about folders named like the package
+  # in the working directory, a boxed warning that only alarms the person installing.
+  (cd "$ROOT" && PYTHONWARNINGS="ignore::Warning:setuptools.command.editable_wheel" \
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$@")
   echo "$want" > "$stamp"
 }
 

@@ -8,7 +8,7 @@ done records the day through the milestone service's own rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -57,6 +57,16 @@ class PartnershipService(WholeSaveService[r.Partnership]):
         return self.save_whole(values, record_id, {
             "members": members, "milestones": milestones, "indicators": indicators,
             "measurements": measurements}, rev=rev)
+
+    def owned_rows(self, session: Session, spec: ChildList, row_ids: Sequence[str],
+                   record_id: str) -> set[str]:
+        """Measurements are the partnership's through their indicator."""
+        if spec.name != "measurements":
+            return set()
+        return set(session.scalars(select(r.Measurement.id).join(
+            r.Indicator, r.Indicator.id == r.Measurement.indicator_id).where(
+            r.Measurement.id.in_(row_ids),  # type: ignore[attr-defined]
+            r.Indicator.partnership_id == record_id)))
 
     def check_rows(self, session: Session, plan: Plan) -> list[FieldProblem]:
         """Each measurement belongs to an indicator of this partnership."""

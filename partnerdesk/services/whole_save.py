@@ -32,7 +32,7 @@ person's work goes unseen:
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -161,6 +161,42 @@ class WholeSaveService(RecordService[T]):
 
     def after_rows(self, writer: Writer, plan: Plan) -> None:
         """Writes that follow from the rows written (inside the same transaction)."""
+
+    def owned_rows(self, session: Session, spec: ChildList, row_ids: Sequence[str],
+                   record_id: str) -> set[str]:
+        """Which of these rows of a list without its own link to the record
+        (`parent_field` None) are the record's; a type with such a list says."""
+        return set()
+
+    def concerns(self, record_id: str, changes: Iterable[Change]) -> bool:
+        """Does any of these changes write a child row of this record (a partner, a
+        milestone, an attendee), or may it (a big write, announced by record type only)?
+
+        A change notice names the rows a save wrote, not the record they belong to: what
+        an editor open on the record asks of one. A removed row still links to its
+        record (a tombstone), so its removal counts too."""
+        by_type: dict[str, set[str]] = {}
+        for change in changes:
+            by_type.setdefault(change.record_type, set()).add(change.record_id)
+        specs = [spec for spec in self.children if spec.service.type_name in by_type]
+        if not specs:
+            return False
+        if any("" in by_type[spec.service.type_name] for spec in specs):
+            return True
+        with self.store.read() as session:
+            for spec in specs:
+                ids = sorted(by_type[spec.service.type_name])
+                if spec.parent_field is None:
+                    if self.owned_rows(session, spec, ids, record_id):
+                        return True
+                    continue
+                model = spec.service.model
+                found = session.execute(select(model.id).where(  # type: ignore[attr-defined]
+                    model.id.in_(ids),  # type: ignore[attr-defined]
+                    getattr(model, spec.parent_field) == record_id).limit(1)).first()
+                if found is not None:
+                    return True
+        return False
 
     # -- the save ---------------------------------------------------------------------
     def save_whole(self, values: Mapping[str, Any], record_id: str | None,

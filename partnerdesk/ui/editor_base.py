@@ -233,6 +233,10 @@ class RecordEditor(QWidget):
     def is_dirty(self) -> bool:
         return self._dirty
 
+    def concerns(self, changes: list[Any]) -> bool:
+        """Do these writes of other records show in this editor (its child rows)?"""
+        return False
+
     def is_valid(self) -> bool:
         return self._valid
 

@@ -313,7 +313,7 @@ class RecordListView(QWidget):
                                        if column.tone is not None])
         self.column_fitter = ColumnFitter(self.table)  # no scrolling sideways
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(self.tr("Number of records shown"))
 
@@ -535,15 +535,24 @@ class RecordListView(QWidget):
         if self.spec.record_type in types or types & self.spec.related_types:
             self._reload_timer.start()
         current = self.current_id()
+        if not current:
+            return
         # A big write elsewhere is announced by record type only (record_id "").
         about_it = [c for c in changes if c.record_id == current or (
-            c.record_id == "" and c.record_type == self.spec.record_type)] if current else []
-        if not about_it:
+            c.record_id == "" and c.record_type == self.spec.record_type)]
+        # The rows of the record's lists (its attendees, milestones) are records of their
+        # own: a save of them names them, not the record.
+        # (With typing on screen only someone else's count: see below.)
+        dirty = self.editor.is_dirty()
+        rows = [c for c in changes if c.record_type != self.spec.record_type
+                and (c.elsewhere or not dirty)]
+        rows_changed = bool(rows) and self.editor.concerns(rows)
+        if not about_it and not rows_changed:
             return
-        if not self.editor.is_dirty():
+        if not dirty:
             self._reload_editor_soon = True
             self._reload_timer.start()
-        elif any(c.elsewhere and c.action != "deleted" for c in about_it):
+        elif rows_changed or any(c.elsewhere and c.action != "deleted" for c in about_it):
             # Someone else saved the record being edited here: it shows their values
             # where this person has typed nothing (`show_saved_meanwhile`). This
             # window's own saves and undos are not someone else's: the editor saving
@@ -614,11 +623,23 @@ class RecordListView(QWidget):
         finally:
             self._changing_row = False
 
+    def _on_selection_changed(self, *_: Any) -> None:
+        self._update_actions()
+        self._update_count()
+
+    def _selected_count(self) -> int:
+        # Whole-row ranges: summing their heights stays cheap after Ctrl+A on 100,000 rows.
+        return sum(part.height() for part in self.table.selectionModel().selection())
+
     def _update_count(self) -> None:
         total = self.model.rowCount()
-        self.count_label.setText(self.tr("{n} {things}").format(
+        shown = self.tr("{n} {things}").format(
             n=f"{total:,}", things=self.spec.singular if total == 1
-            else self.spec.title.lower()))
+            else self.spec.title.lower())
+        selected = self._selected_count()
+        if selected > 1:  # one selected row is the open record, nothing to count
+            shown = self.tr("{shown}, {n} selected").format(shown=shown, n=f"{selected:,}")
+        self.count_label.setText(shown)
 
     def _update_actions(self) -> None:
         any_selected = self.table.selectionModel().hasSelection()

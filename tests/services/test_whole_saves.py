@@ -408,3 +408,27 @@ def test_carried_over_item_is_moved_not_copied(desk: Desk, people: dict[str, str
     assert desk.action_items.get(item.id).meeting_id == saved.id
     assert desk.action_items.count() == 1
     assert desk.action_items.history(item.id)[0].state["meeting_id"] == may.id
+
+
+def test_a_record_knows_the_changes_that_write_its_child_rows(desk: Desk) -> None:
+    """What an editor open on a record asks of a change notice: it names the rows a save
+    wrote (a milestone, a measurement), not the partnership they belong to."""
+    ours = desk.partnerships.save({"title": "Food as Medicine"}, indicators=New(
+        new=[{"id": "families", "name": "Families reached"}]))
+    other = desk.partnerships.save({"title": "Warm Homes"})
+    saved = desk.partnerships.save({}, ours.id, milestones=New(new=[{"title": "Sign"}]),
+                                   measurements=New(new=[{
+                                       "indicator_id": "families", "value": 12,
+                                       "measured_on": date(2026, 5, 1)}]))
+    written = [c for c in saved.changes if c.record_type != "partnership"]
+    assert {c.record_type for c in written} == {"milestone", "measurement"}
+    for change in written:
+        assert desk.partnerships.concerns(ours.id, [change])
+        assert not desk.partnerships.concerns(other.id, [change])
+    [milestone] = saved.created["milestones"]
+    gone = desk.partnerships.save({}, ours.id, milestones=New(removed=[milestone]))
+    assert desk.partnerships.concerns(ours.id, [c for c in gone.changes
+                                               if c.record_type == "milestone"])
+    # a big write, announced by type only, may have written any of them
+    assert desk.partnerships.concerns(other.id, [Change("milestone", "", "updated")])
+    assert not desk.partnerships.concerns(ours.id, [Change("contact", "", "updated")])

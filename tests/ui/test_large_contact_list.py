@@ -66,7 +66,9 @@ def test_contacts_sort_filter_and_scroll(qtbot, big_desk, make_window):
 def test_table_model_is_a_proper_qt_model(qtmodeltester, demo_desk):
     model = RecordTableModel(demo_desk, specs()["contacts"])
     qtmodeltester.check(model)
-    model.sort(5, Qt.SortOrder.DescendingOrder)
+    last_contacted = next(i for i, c in enumerate(model.columns) if c.title == "Last contacted")
+    model.sort(last_contacted, Qt.SortOrder.DescendingOrder)
+    assert model.columns[model.sort_column].sort_field == "last_contacted"
     qtmodeltester.check(model)
 
 

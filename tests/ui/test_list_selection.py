@@ -112,3 +112,41 @@ def test_rows_chosen_for_a_change_stay_chosen_for_the_next(qtbot, monkeypatch, d
                         "Beta School": ("active", []),
                         "Gamma Pantry": ("paused", ["winter 2026"])}
     assert sorted(selected_ids(view)) == chosen
+
+
+def test_the_count_says_how_many_rows_are_selected(qtbot, desk, make_window):
+    with desk.store.write() as writer:
+        from partnerdesk.db import records as r
+
+        writer.bulk_create(r.Contact, [{"name": f"Person {n:03d}"} for n in range(250)])
+    window = make_window(desk)
+    window.show_view("contacts")
+    view = window.view("contacts")
+    click_row(qtbot, view, 0)
+    qtbot.waitUntil(lambda: view.current_id() is not None)
+    assert view.count_label.text() == "250 contacts"  # one row is the open record
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for row in (2, 4):
+        rect = view.table.visualRect(view.model.index(row, 0))
+        qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, ctrl,
+                         QPoint(rect.x() + 5, rect.center().y()))
+    assert view.count_label.text() == "250 contacts, 3 selected"
+    rect = view.table.visualRect(view.model.index(2, 0))  # Ctrl-click again: unselected
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, ctrl,
+                     QPoint(rect.x() + 5, rect.center().y()))
+    assert view.count_label.text() == "250 contacts, 2 selected"
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_A, ctrl)
+    assert view.count_label.text() == "250 contacts, 250 selected"
+    qtbot.keyClicks(view.filter_box, "Person 01")  # the filter narrows the list
+    qtbot.waitUntil(lambda: view.count_label.text().startswith("10 contacts"), timeout=3000)
+
+
+def test_the_contacts_list_shows_each_contacts_tags(qtbot, desk, make_window):
+    desk.contacts.create(name="Ada Brown", tags=["food", "board"])
+    window = make_window(desk)
+    window.show_view("contacts")
+    view = window.view("contacts")
+    tags = next(i for i, c in enumerate(view.model.columns) if c.title == "Tags")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert view.model.index(0, tags).data() == "food, board"

@@ -276,6 +276,13 @@ def test_a_column_the_person_widened_stays_as_they_left_it(
     assert share_width([100, 80], [50, 50], 300) == [100, 80]
     assert share_width([400, 60, 300], [60, 60, 60], 500) == [220, 60, 220]
     assert share_width([400, 400], [200, 200], 300) == [200, 200]
+    from partnerdesk.ui.widgets.fit import share_with_first_whole
+
+    # The name stays whole (up to 40% of the room); the others share what is left.
+    assert share_with_first_whole([150, 200, 200, 60], [60, 60, 60, 60], 500) == [
+        150, 145, 145, 60]
+    assert share_with_first_whole([300, 200, 200], [60, 60, 60], 500) == [200, 150, 150]
+    assert share_with_first_whole([100, 80], [50, 50], 300) == [100, 80]
     window = make_window(demo_desk)
     window.show_view("contacts")
     view = window.view("contacts")

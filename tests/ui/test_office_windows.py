@@ -216,3 +216,99 @@ def test_a_read_only_role_browses_searches_and_prints_and_a_change_is_a_sentence
     view.save_button.click()
     assert target.read_bytes().startswith(b"%PDF")
     assert len(told) == 1  # saving the report was not refused
+
+
+def test_a_child_row_saved_in_one_window_appears_in_the_others_editor_of_its_record(
+        qtbot: QtBot, office: tuple[Desk, Desk], make_window: Callable[..., Any]) -> None:
+    """The change notice of a whole save names the rows it wrote: a new attendee, an
+    action item. Bea's editor of the meeting listened for the meeting's own id only, so
+    it went on showing the meeting without them."""
+    from datetime import date, datetime
+
+    from tests.ui.editor_helpers import pick
+
+    ana, bea = office
+    ana.contacts.create(name="Lan Nguyen", role="Clinic Manager")
+    meeting = ana.meetings.save({"title": "Kick-off", "starts_at": datetime(2026, 6, 20, 14),
+                                 "notes": "Room 2."}).record
+    ana_window, bea_window = make_window(ana), make_window(bea)
+    for desk in (ana, bea):
+        desk.store.hear_others()
+    assert bea.store._listener.listening.wait(60)
+    for window in (ana_window, bea_window):
+        assert window.open_record("meeting", meeting.id)
+    ana_editor = ana_window.view("meetings").editor
+    bea_editor = bea_window.view("meetings").editor
+    qtbot.waitUntil(lambda: bea_editor.title.text() == "Kick-off")
+
+    # Ana adds an attendee; Bea's editor, with nothing typed in it, lists her
+    pick(qtbot, ana_editor.attendee, "Lan")
+    assert ana_editor.save()
+    qtbot.waitUntil(lambda: bea_editor.attendees.rowCount() == 1)
+    assert not bea_editor.is_dirty()
+
+    # Bea is typing a note when Ana adds an action item: both are on Bea's screen
+    bea_editor.tabs.setCurrentIndex(1)
+    bea_editor.notes.setFocus()
+    bea_editor.notes.moveCursor(bea_editor.notes.textCursor().MoveOperation.End)
+    qtbot.keyClicks(bea_editor.notes, " Bring the forms.")
+    ana_editor.tabs.setCurrentIndex(2)
+    qtbot.keyClicks(ana_editor.action_what, "Send the referral form")
+    ana_editor.action_due.set_value(date(2026, 6, 30))
+    qtbot.mouseClick(ana_editor.actions_section.add_button, Qt.MouseButton.LeftButton)
+    assert ana_editor.save()
+    qtbot.waitUntil(lambda: bea_editor.actions.rowCount() == 1)
+    assert bea_editor.actions.row(0)["description"] == "Send the referral form"
+    assert bea_editor.notes.toPlainText() == "Room 2. Bring the forms."
+    assert bea_editor.attendees.rowCount() == 1 and bea_editor.is_dirty()
+
+    # her save keeps Ana's rows: it sends only what she changed
+    assert bea_editor.save()
+    assert [a.description for a in bea.action_items.list(
+        where={"meeting_id": meeting.id})] == ["Send the referral form"]
+    assert len(bea.meeting_attendees.list(where={"meeting_id": meeting.id})) == 1
+    assert bea.meetings.get(meeting.id).notes == "Room 2. Bring the forms."
+    qtbot.waitUntil(lambda: ana_editor.notes.toPlainText() == "Room 2. Bring the forms.")
+
+
+def test_a_row_saved_by_someone_else_updates_a_list_being_edited_and_keeps_its_changes(
+        qtbot: QtBot, office: tuple[Desk, Desk], make_window: Callable[..., Any]) -> None:
+    """Bea has ticked one milestone of a partnership and added another, not saved yet,
+    when Ana renames a third: Bea's list shows Ana's new name and keeps her own changes,
+    and her save then writes them without undoing Ana's."""
+    from partnerdesk.services.whole_save import ChildChanges
+
+    ana, bea = office
+    saved = ana.partnerships.save({"title": "Food as Medicine"}, milestones=ChildChanges(
+        new=[{"title": "Sign the MOU"}, {"title": "First referrals"}]))
+    first, second = saved.created["milestones"]
+    bea_window = make_window(bea)
+    bea.store.hear_others()
+    assert bea.store._listener.listening.wait(60)
+    assert bea_window.open_record("partnership", saved.id)
+    editor = bea_window.view("partnerships").editor
+    qtbot.waitUntil(lambda: editor.milestones.rowCount() == 2)
+
+    def position(title: str) -> int:
+        return next(i for i, row in enumerate(editor.milestones.rows())
+                    if row["title"] == title)
+
+    done = editor.milestones.index(position("Sign the MOU"),
+                                   [c.key for c in editor.milestones.columns].index("done"))
+    editor.milestones.setData(done, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    editor.milestones.add_row({"title": "Review the first month"})
+    assert editor.is_dirty()
+    ana.partnerships.save({}, saved.id, milestones=ChildChanges(
+        changed={second: {"title": "First ten referrals"}}))
+
+    qtbot.waitUntil(lambda: any(row["title"] == "First ten referrals"
+                                for row in editor.milestones.rows()))
+    titles = sorted(row["title"] for row in editor.milestones.rows())
+    assert titles == ["First ten referrals", "Review the first month", "Sign the MOU"]
+    assert editor.milestones.row(position("Sign the MOU"))["done"]
+    assert editor.is_dirty()
+    assert editor.save()
+    rows = {m.title: m for m in ana.milestones.list(where={"partnership_id": saved.id})}
+    assert sorted(rows) == titles
+    assert rows["Sign the MOU"].done and not rows["First ten referrals"].done
+    assert first in {m.id for m in rows.values()}

@@ -206,6 +206,43 @@ class ChildRowsModel(QAbstractTableModel):
         self._removed, self._revs = list(held[2]), dict(held[3])
         self.endResetModel()
 
+    def keep_changes(self, held: tuple[list[Row], dict[str, Row], list[str],
+                                       dict[str, str]]) -> None:
+        """The rows as saved now (`set_rows` has just read them), with what the person did
+        to the list as `snapshot` held it: rows they added, changed or removed stay so
+        (a changed row keeps the values and revision it was read at, so a field someone
+        else changed too is still a clash at Save); every other row shows what was saved
+        meanwhile, someone else's new rows and removals included."""
+        rows, original, removed, revs = held
+        changed: dict[str, Row] = {}
+        added: list[Row] = []
+        for row in rows:
+            row_id = row.get("id")
+            if not row_id:
+                added.append(row)
+            elif row.get("_adopted") or saved_fields(row) != original.get(row_id):
+                changed[row_id] = row
+        mine = set(changed)
+        kept: list[Row] = []
+        for row in self._rows:
+            row_id = row["id"]
+            if row_id in removed:
+                continue
+            kept.append(dict(changed.pop(row_id)) if row_id in changed else row)
+        # a row the person changed that is no longer here (someone else removed it) stays
+        # with the change, so the save says what happened instead of dropping it
+        kept += [dict(row) for row in changed.values()]
+        kept += [dict(row) for row in added]
+        self.beginResetModel()
+        self._rows = kept
+        for row_id in mine | set(removed):
+            if row_id in original:
+                self._original[row_id] = dict(original[row_id])
+            if row_id in revs:
+                self._revs[row_id] = revs[row_id]
+        self._removed = list(removed)
+        self.endResetModel()
+
     def is_changed(self) -> bool:
         return bool(self.pending())
 
@@ -448,6 +485,20 @@ class EditorWithChildren(RecordEditor):
             section.show_problem("")
         return super().save()
 
+    def concerns(self, changes: list[Any]) -> bool:
+        """A write of other records that shows here: a row of one of this record's lists
+        (a change notice names the rows a save wrote, not the record they belong to)."""
+        if self.record_id is None:
+            return False
+        types = {spec.service.type_name for spec in getattr(self.service, "children", ())}
+        rows = [change for change in changes if change.record_type in types]
+        if not rows:
+            return False
+        if any(model.holds(change.record_id) for change in rows
+               for model in self.child_models):
+            return True  # a row shown here (also one since moved to another record)
+        return bool(self.service.concerns(self.record_id, rows))
+
     def show_clash(self, clash: EditClash) -> None:
         """As a single record's clash, and the rows: what the person typed in every list
         stays (reloading the record would put the lists back as saved), and a row someone
@@ -489,13 +540,13 @@ class EditorWithChildren(RecordEditor):
         self._set_dirty(True)
 
     def show_saved_meanwhile(self) -> None:
-        """As a single record's; the lists keep what the person did in them (reloading
-        the record would put them back as saved)."""
+        """As a single record's, and the lists: what the person did in them stays, and
+        the rows they did not touch show what was saved (`ChildRowsModel.keep_changes`)."""
         held = [(model, model.snapshot()) for model in self.child_models]
         dirty = self.is_dirty()
         super().show_saved_meanwhile()
         for model, snapshot in held:
-            model.put_back(snapshot)
+            model.keep_changes(snapshot)
         if dirty and any(model.is_changed() for model in self.child_models):
             self._set_dirty(True)
 

@@ -14,6 +14,21 @@ MIN_COLUMN = 56  # no column is squeezed narrower than this (or its header, if l
 MAX_COLUMN = 360  # nor does one take more than this while others are squeezed
 
 
+FIRST_SHARE = 0.4  # the first column (the name that says which row is which) may keep this
+
+
+def share_with_first_whole(natural: list[int], minimum: list[int], available: int) -> list[int]:
+    """As `share_width`, but the first column keeps its natural width (up to FIRST_SHARE of
+    the room) before the others share what is left: a list of names cut to "Amara O…"
+    cannot tell two people apart."""
+    if len(natural) < 2 or sum(natural) <= available:
+        return share_width(natural, minimum, available)
+    rest_floor = sum(min(n, m) for n, m in zip(natural[1:], minimum[1:], strict=True))
+    first = min(natural[0], int(available * FIRST_SHARE), available - rest_floor)
+    first = max(first, min(natural[0], minimum[0]))
+    return [first, *share_width(natural[1:], minimum[1:], available - first)]
+
+
 def share_width(natural: list[int], minimum: list[int], available: int) -> list[int]:
     """Column widths that fit `available`: each its natural width when all fit; else the
     widest are cut down to one common width, as little as needed, so short columns (a
@@ -104,7 +119,7 @@ class ColumnFitter(QObject):
         minimum = [min(MAX_COLUMN, max(MIN_COLUMN, h)) for h in headers]
         if sum(natural) > available:
             natural = [min(n, MAX_COLUMN) for n in natural]
-        widths = share_width(natural, minimum, available)
+        widths = share_with_first_whole(natural, minimum, available)
         self._fitting = True
         try:
             for column, width in zip(columns[:-1], widths[:-1], strict=True):

@@ -236,6 +236,7 @@ def specs() -> dict[str, ListSpec]:
                 Column(tr("Role"), lambda r, _l: r.role, "role"),
                 Column(tr("Organization"),
                        lambda r, lk: lk.get("organization", {}).get(r.organization_id or "", "")),
+                Column(tr("Tags"), lambda r, _l: ", ".join(r.tags or ())),
                 Column(tr("E-mail"), lambda r, _l: first_email(r.emails)),
                 Column(tr("Phone"), lambda r, _l: first_phone(r.phones)),
                 Column(tr("Last contacted"), lambda r, _l: day(r.last_contacted),
