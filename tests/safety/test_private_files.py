@@ -204,3 +204,29 @@ def test_a_report_or_drawing_to_a_full_disk_says_so_and_leaves_nothing(
     assert code == 1, said
     assert "disk is full" in said and "unexpected" not in said
     assert list(out.iterdir()) == []
+
+
+def test_an_hsds_folder_to_a_full_disk_leaves_no_half_package(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the tables written before the disk filled stayed, in a folder that looked
+    like a package; and an empty folder when none fitted."""
+    db = tmp_path / "test.db"
+    with Desk.open(db) as desk:
+        desk.organizations.create(name="Harbor Clinic")
+    real_write = Path.write_bytes
+    written: list[Path] = []
+
+    def fills_up(path: Path, data: bytes) -> int:
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(path)
+        return real_write(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    target = tmp_path / "out" / "directory"
+    target.parent.mkdir()
+    code, said = cli("--db", str(db), "export-hsds", "-o", str(target))
+    assert code == 1, said
+    assert "No space left" in said and "unexpected" not in said
+    assert len(written) == 3
+    assert not target.exists() and list(target.parent.iterdir()) == []
