@@ -7,7 +7,9 @@ unescaped commas, pictures and properties vobject trips over), then read for nam
 the organization and department (ORG), e-mails, phones with their kinds (fax, pager…)
 and extensions (`tel:` URIs' `;ext=`), postal addresses, websites, notes and
 categories; grouped properties (`item1.EMAIL` with an `item1.X-ABLabel`) and bare 2.1
-type parameters (`TEL;CELL`) give kinds. A card vobject still cannot read is left
+type parameters (`TEL;CELL`) give kinds. An EMAIL with no @ in it (Android writes what
+was typed there) is no address: its text goes to the notes, with a warning in the preview,
+and the card comes in. A card vobject still cannot read is left
 out, and the plan names it (`ImportPlan.notes`); the other cards come in. Pictures are
 not kept.
 
@@ -193,6 +195,7 @@ def card_values(card: Any, number: int) -> RowPlan:
     lists: dict[str, list[dict[str, str]]] = {"emails": [], "phones": [], "addresses": [],
                                               "websites": []}
     notes: list[str] = []
+    not_addresses: list[str] = []  # EMAIL values with no @ (kept in the notes)
     roles: dict[str, str] = {}
     names: dict[str, str] = {}  # FN wins over N, whichever comes first
     for prop in card.getChildren():
@@ -214,7 +217,16 @@ def card_values(card: Any, number: int) -> RowPlan:
         elif key in ("TITLE", "ROLE"):
             roles.setdefault(key, _text(prop.value))
         elif key == "EMAIL":
-            lists["emails"].append({"address": _text(prop.value),
+            text = _text(prop.value)
+            if text and "@" not in text:
+                # No address at all, but text someone typed (Android's sample card has
+                # a name in its second EMAIL): it goes to the notes, said so, rather
+                # than holding back the whole card as a problem to fix in the file.
+                not_addresses.append(text)
+                plan.warnings.append(f"E-mail: “{text}” is not an e-mail address (it has "
+                                     "no @); it was put in the notes.")
+                continue
+            lists["emails"].append({"address": text,
                                     "kind": _kind(prop, labels, EMAIL_KINDS, "work")})
         elif key == "TEL":
             text = _text(prop.value)
@@ -255,6 +267,7 @@ def card_values(card: Any, number: int) -> RowPlan:
     for field_name, entries in lists.items():
         if entries:
             values[field_name] = entries
+    notes += [f"E-mail on the card that is not an address: {text}" for text in not_addresses]
     if notes:
         values["notes"] = "\n".join(n for n in notes if n)
     for field_name, value in values.items():
