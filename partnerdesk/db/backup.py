@@ -11,6 +11,7 @@ deletes anything: the current database is backed up first, or, when it is
 damaged, renamed aside so it can still be sent to someone who can rescue it.
 """
 
+import json
 import logging
 import os
 import sqlite3
@@ -74,6 +75,30 @@ def integrity_ok(path: Path, *, quick: bool = False, read_only: bool = True) -> 
     finally:
         connection.close()
 
+
+
+MISSING = object()
+
+
+def stored_setting(path: Path, key: str) -> object:
+    """A setting of a database file as stored (its JSON text decoded), without opening
+    the database for work; `MISSING` when there is none or no settings table to hold it.
+    The check of a file reads it: what an older version may have left damaged."""
+    connection = sqlite3.connect(reading_uri(path), uri=True)
+    try:
+        row = connection.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        return MISSING
+    finally:
+        connection.close()
+    if row is None:
+        return MISSING
+    if isinstance(row[0], str):  # JSON text (a number is stored as a number)
+        try:
+            return json.loads(row[0])
+        except ValueError:
+            return row[0]
+    return row[0]
 
 def foreign_keys_ok(path: Path) -> bool:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

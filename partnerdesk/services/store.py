@@ -50,6 +50,52 @@ log = logging.getLogger(__name__)
 
 DEVICE_KEY = "device_id"
 COUNTER_KEY = "lamport_counter"
+def usable_counter(value: Any) -> int | None:
+    """The stored change counter as a whole number below 2**53, or None when it is not
+    one: an older version stored a hand-made bundle's 10**400 as REAL infinity, after
+    which every save stopped with OverflowError."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int and 0 <= value <= versioning.MAX_COUNTER:
+        return value
+    return None
+
+
+def recovered_counter(session: Session) -> int:
+    """A counter for a database whose stored one is damaged: the largest whole number
+    below 2**53 in any record's version vector (the counter is raised to every number
+    seen, and each write's own number is in its record's vector), so the next write's
+    stamp still beats every value here."""
+    from partnerdesk.db.registry import RECORD_TYPES
+
+    best = 0
+    for model in RECORD_TYPES.values():
+        column = model.__table__.c.vv  # type: ignore[attr-defined]
+        for (vector,) in session.execute(select(column)):
+            if isinstance(vector, str):
+                try:
+                    vector = json.loads(vector)
+                except ValueError:
+                    continue
+            if isinstance(vector, dict):
+                for number in vector.values():
+                    if usable_counter(number) is not None and number > best:
+                        best = number
+    return best
+
+
+def counter_in(session: Session, setting: Setting | None) -> int:
+    """The counter a `Setting` row holds (0 with none), recovered when damaged."""
+    if setting is None:
+        return 0
+    current = usable_counter(setting.value)
+    if current is None:
+        current = recovered_counter(session)
+        log.warning("The stored change counter (%r) was no whole number; it is %d again, "
+                    "the largest number in the records.", setting.value, current)
+    return current
+
+
 # The stamp of records every laptop makes alike (default categories): counter 0 is
 # covered by any version vector, so the same seed gives the same revision everywhere.
 SEED_STAMP: tuple[int, str] = (0, "seed")
@@ -363,7 +409,7 @@ class Writer:
             # FOR UPDATE: on a server, writers running at once take turns here, so no
             # two transactions share a tick (SQLite's write lock already does that).
             setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
-            current = int(setting.value) if setting else 0
+            current = counter_in(self.session, setting)
             if current >= versioning.MAX_COUNTER:  # JSON readers hold integers up to 2**53
                 raise _out_of_numbers()
             self._counter = current + 1
@@ -377,9 +423,9 @@ class Writer:
             self._counter = None
             return
         setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
-        current = int(setting.value) if setting else 0
-        if seen > current:
-            self.session.merge(Setting(key=COUNTER_KEY, value=seen))
+        current = counter_in(self.session, setting)
+        if seen > current or usable_counter(setting.value if setting else 0) is None:
+            self.session.merge(Setting(key=COUNTER_KEY, value=max(seen, current)))
             self._counter = None
 
     def listed(self, record_type: str, record_ids: Iterable[str],
@@ -1105,8 +1151,7 @@ class Store:
             if device is not None and not moved and not restored and self.address is None:
                 # a backup copied back by hand: behind the change numbers already sent
                 counter = held.get(COUNTER_KEY)
-                restored = (int(counter.value) if counter else 0) \
-                    < identity.sent_mark(str(device.value))
+                restored = counter_in(session, counter) < identity.sent_mark(str(device.value))
             if device is not None and not moved and not restored:
                 if place is None:  # made before places were kept: this is its home now
                     session.add(Setting(key=identity.PLACE_KEY, value=here))
@@ -1220,7 +1265,12 @@ class Store:
             session.commit()
 
     def counter(self) -> int:
-        return int(self.setting(COUNTER_KEY, 0))
+        value = self.setting(COUNTER_KEY, 0)
+        current = usable_counter(value)
+        if current is None:
+            with Session(self.engine) as session:
+                current = recovered_counter(session)
+        return current
 
     def close(self) -> None:
         if self._listener is not None:
