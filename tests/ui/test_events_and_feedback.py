@@ -203,6 +203,7 @@ def test_dashboard_lists_upcoming_events(qtbot: QtBot, demo_desk: Desk, make_win
     QApplication.processEvents()
     assert upcoming.item(0).text().split("\n")[0] == coming[0].title
     assert not upcoming.horizontalScrollBar().isVisible()
+    assert upcoming.alternatingRowColors()  # each event on its own shade, as reminders are
     upcoming.setCurrentRow(0)
     upcoming.itemActivated.emit(upcoming.item(0))
     assert window.current_key() == "events"

@@ -164,3 +164,38 @@ def test_search_everything_finds_and_opens_it(typed: str, group: str, title: str
     popup._open_item(item)
     assert window.current_key() == key
     assert window.view(key).editor.title.text() == title
+
+
+def test_feedback_needs_its_partnership_and_says_so(qtbot: QtBot, demo_desk: Desk,
+                                                    make_window: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window(demo_desk, today=TODAY)
+    window.show_view("feedback")
+    view = window.view("feedback")
+    count = demo_desk.feedback.count()
+    view.new_record()
+    qtbot.keyClicks(view.editor.title, "What the pantry volunteers said")
+    problem = view.editor.findChild(QLabel, "problem_partnership_id")
+    qtbot.waitUntil(problem.isVisible)
+    assert "partnership" in problem.text().lower()
+    assert not view.pane.save_button.isEnabled()
+    window.save_action.trigger()
+    assert demo_desk.feedback.count() == count  # nothing saved
+    view.editor.discard()
+
+
+def test_the_trash_names_each_kind_whole(qtbot: QtBot, demo_desk: Desk,
+                                         make_window: Any) -> None:
+    deliverable = demo_desk.funding_deliverables.list(limit=1)[0]
+    demo_desk.funding_deliverables.delete(deliverable.id)
+    demo_desk.events.delete(demo_desk.events.list(limit=1)[0].id)
+    window = make_window(demo_desk, today=TODAY)
+    window.show_view("trash")
+    trash = window.view("trash")
+    trash.refresh()
+    items = [trash.records.topLevelItem(i) for i in range(trash.records.topLevelItemCount())]
+    kinds = {item.text(1) for item in items}
+    assert {"Report due to a funder", "Event"} <= kinds
+    metrics = trash.records.fontMetrics()
+    assert trash.records.columnWidth(1) >= max(metrics.horizontalAdvance(k) for k in kinds)
