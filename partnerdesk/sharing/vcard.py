@@ -282,6 +282,16 @@ def card_values(card: Any, number: int) -> RowPlan:
     return plan
 
 
+def _role_besides_title(card: Any) -> bool:
+    """The card has a TITLE and a ROLE that says something else (Lotus Notes, Outlook):
+    the title is the contact's role, and the ROLE is left out."""
+    firsts: dict[str, str] = {}
+    for prop in card.getChildren():
+        if prop.name.upper() in ("TITLE", "ROLE"):
+            firsts.setdefault(prop.name.upper(), _text(prop.value))
+    return bool(firsts.get("TITLE")) and firsts.get("ROLE", "") not in ("", firsts["TITLE"])
+
+
 def _is_uuid(text: str) -> bool:
     try:
         uuid.UUID(text)
@@ -310,6 +320,8 @@ def read_cards(path: str | Path, not_imported: set[str] | None = None
                                 "person, and was left out.")
                 continue
             rows.append(card_values(card, number))
+            if not_imported is not None and _role_besides_title(card):
+                not_imported.add("Role (besides the title)")
         except Exception as error:  # vobject raises many kinds for broken cards
             reason = "".join(c if c.isprintable() else " " for c in str(error).strip())
             # vobject counts lines of the card as prepared, not of the file

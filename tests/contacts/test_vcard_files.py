@@ -1,7 +1,9 @@
 """vCards as an iPhone, a BlackBerry, Outlook (2003, 2007 and a later one), the Mac address
 book, Evolution, Gmail and FullContact write them, and the RFC 6350 example as ez-vcard
 writes it back: sample files of the ez-vcard and iCal4j vCard projects (tests/data/ez-vcard,
-tests/data/ical4j-vcard), imported into an empty database and checked field by field."""
+tests/data/ical4j-vcard), imported into an empty database and checked field by field.
+The Android, Lotus Notes, Thunderbird, Gmail single-card and RFC 2426 files have their own
+module, test_vcard_phone_and_mailer_files.py; every file of the folder is counted here."""
 
 from pathlib import Path
 from typing import Any
@@ -173,8 +175,9 @@ def test_thunderbird_21_card_with_a_bare_quoted_printable_parameter(desk: Desk,
 
 
 def test_lotus_notes_and_android_habits(desk: Desk, tmp_path: Path) -> None:
-    """What vobject refused whole in the Lotus Notes and Android samples of ez-vcard (the
-    code-search service holds neither), in cards made up here: PROFILE:VCard ("This
+    """What vobject refused whole in the Lotus Notes and Android samples of ez-vcard, in
+    cards made up here (the real files are tested in test_vcard_phone_and_mailer_files.py;
+    these keep each habit apart, X-ANDROID-CUSTOM among them): PROFILE:VCard ("This
     component already has a PROFILE"), TZ, GEO, CLASS, LABEL, NAME and a folded X-
     property; X-ANDROID-CUSTOM, a byte that is no UTF-8 in a quoted-printable name, and a
     base64 photo ended by a blank line."""

@@ -8,7 +8,7 @@ is named in the preview and the result (`not_imported`): nicknames, birthdays an
 dates, phonetic names, related people, instant-messaging handles, photos, GEO and TZ. The
 writing program's bookkeeping goes unnamed: LABEL (the address is read from ADR), CLASS,
 SORT-STRING, SOURCE, MAILER, NAME, PRODID, X-ABUID. A card's ROLE is its role only when
-it has no TITLE (Lotus Notes writes both)."""
+it has no TITLE; Lotus Notes writes both, and the ROLE is then named as not imported."""
 
 import json
 import re
@@ -194,7 +194,7 @@ def test_rfc2426_examples(desk: Desk) -> None:
 @pytest.mark.parametrize("name, not_imported", [
     ("John_Doe_ANDROID.vcf", ["Photo"]),
     ("John_Doe_LOTUS_NOTES.vcf", ["Birthday", "Nickname", "Photo", "Position on a map",
-                                  "Time zone"]),
+                                  "Role (besides the title)", "Time zone"]),
     ("thunderbird-MoreFunctionsForAddressBook-extension.vcf", [
         "Anniversary", "Birthday", "Nickname", "Photo", "Related people"]),  # X-SPOUSE
     ("gmail-single.vcf", ["Birthday", "Instant messaging", "Nickname",  # X-ICQ
