@@ -24,14 +24,24 @@ def _text(action: Any) -> str:
     return action.text().replace("&", "")
 
 
+def _active(qtbot: QtBot, window: Any) -> None:
+    """The window active again, as a window manager makes it after a dialog: on a busy
+    machine the undo before shows its progress dialog, and offscreen nothing gives the
+    window back its activation (Ctrl+Z, a window shortcut, would then do nothing)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
 def _undo(qtbot: QtBot, window: Any, widget: Any) -> None:
     qtbot.waitUntil(window.undo_action.isEnabled)
+    _active(qtbot, window)
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_Z, CTRL)
 
 
 def _redo(qtbot: QtBot, window: Any, widget: Any) -> None:
     qtbot.waitUntil(window.redo_action.isEnabled)
+    _active(qtbot, window)
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_Z, CTRL | SHIFT)
 
