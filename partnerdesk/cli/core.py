@@ -61,7 +61,9 @@ def run_demo(args: argparse.Namespace) -> int:
         load_demo(desk, scale=args.scale)
         counts = desk.stats()
     print(f"Sample data loaded into {path}: {counts['organizations']:,} organizations, "
-          f"{counts['contacts']:,} contacts, {counts['meetings']:,} meetings.")
+          f"{counts['contacts']:,} contacts, {counts['meetings']:,} meetings, "
+          f"{counts['events']:,} events, {counts['feedback']:,} feedback records and "
+          f"{counts['funding']:,} funding records.")
     return 0
 
 

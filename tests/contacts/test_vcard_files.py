@@ -17,6 +17,9 @@ EVERY_FILE = sorted(path.name for path in EZ_VCARD.glob("*.vcf"))
 OUTLOOK_2003 = DATA / "ical4j-vcard" / "vcard-antoni-outlook2003.vcf"
 # Cards with a problem for a person to fix (not a reading failure), by file: none of these.
 CARDS_WITH_PROBLEMS: dict[str, list[int]] = {}
+# Cards the preview takes for an earlier card of the same file (merged into it by default),
+# by file: Android's cards 4 and 5 share the number 123456.
+SAME_AS_AN_EARLIER_CARD = {"John_Doe_ANDROID.vcf": 1}
 
 
 def imported(desk: Desk, name: str) -> dict[str, dict[str, Any]]:
@@ -33,7 +36,9 @@ def test_every_card_of_every_sample_comes_in(desk: Desk, name: str) -> None:
         .count("BEGIN:VCARD")
     result = apply_plan(desk, plan_vcard(desk, EZ_VCARD / name), valid_only=True)
     assert result.notes == []
-    assert result.counts["new"] == cards - len(CARDS_WITH_PROBLEMS.get(name, []))
+    assert result.counts["new"] == cards - len(CARDS_WITH_PROBLEMS.get(name, [])) \
+        - SAME_AS_AN_EARLIER_CARD.get(name, 0)
+    assert result.counts["merged"] == SAME_AS_AN_EARLIER_CARD.get(name, 0)
     assert desk.contacts.count() == result.counts["new"]
 
 
