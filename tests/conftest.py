@@ -44,6 +44,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # stderr as it is before tests capture it (under pytest-xdist, the worker's own)
     assert sys.__stderr__ is not None
     config.stash[_HANG_REPORT] = os.dup(sys.__stderr__.fileno())
+    # pytest-xdist hands out files in the order collected (`pytest_collection_modifyitems`)
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.hookimpl(wrapper=True)
@@ -60,6 +63,44 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
         return (yield)
     finally:
         faulthandler.cancel_dump_traceback_later()
+
+
+# The files that take longest, started first. `scripts/test` gives whole files to a worker
+# (pytest-xdist, --dist loadfile), in the order collected here; xdist's own order (most
+# tests first) put files of one long test last, such as the three laptops' trial, so one
+# worker went on alone while the other had nothing left. Only the order changes: no test
+# depends on it, and a file missing from this list still runs, in xdist's order.
+LONG_FILES = (
+    "tests/safety/test_fuzz.py",
+    "tests/sharing/test_three_laptops.py",
+    "tests/safety/test_crash.py",
+    "tests/safety/test_migrations.py",
+    "tests/safety/test_backups.py",
+    "tests/ui/test_app_start.py",
+    "tests/sharing/test_hostile_records.py",
+    "tests/sharing/test_no_silent_loss.py",
+    "tests/services/test_move_to_server.py",
+    "tests/reports/test_worker.py",
+    "tests/sharing/test_bundles.py",
+    "tests/ui/test_keyboard.py",
+    "tests/ui/test_undo_redo.py",
+    "tests/sharing/test_three_laptops_oracle.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long files first, then the others by number of tests, most first (what
+    pytest-xdist would do; its reordering is turned off so that this order is kept). A
+    file's tests stay together and in their order."""
+    def file_of(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    rank = {name: place for place, name in enumerate(LONG_FILES)}
+    sizes: dict[str, int] = {}
+    for item in items:
+        sizes[file_of(item)] = sizes.get(file_of(item), 0) + 1
+    items.sort(key=lambda item: (rank.get(file_of(item), len(rank)), -sizes[file_of(item)]))
 
 
 def pytest_enter_pdb() -> None:

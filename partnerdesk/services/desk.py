@@ -15,7 +15,7 @@ from partnerdesk.db.early_check import EarlyCheck
 from partnerdesk.db.lock import DatabaseLock, acquire_lock
 from partnerdesk.db.migrate import holds_database, open_database
 from partnerdesk.db.places import read_only_media, read_only_note, risky_place
-from partnerdesk.db.registry import RECORD_TYPES, type_name
+from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.paths import resolve_db_path, server_location
 from partnerdesk.private import tighten_database
 from partnerdesk.services import reminders as reminder_rules
@@ -256,7 +256,20 @@ class Desk:
     # -- across record types -------------------------------------------------------
     def stats(self) -> dict[str, int]:
         """Live record counts per kind (the keys of `partnerdesk stats --json`)."""
-        return {key: self.service(type_name(model)).count() for key, model in STAT_KEYS.items()}
+        # As `RecordService.count` counts (every row, less the deleted ones: a partial
+        # index), every kind in one statement: one snapshot, and one round trip to an office
+        # database rather than two for each kind (the dashboard asks at each refresh).
+        from sqlalchemy import func, select
+
+        counts = []
+        for key, model in STAT_KEYS.items():
+            every = select(func.count()).select_from(model).scalar_subquery()
+            gone = select(func.count()).select_from(model).where(
+                model.deleted == True).scalar_subquery()  # type: ignore[attr-defined]  # noqa: E712
+            counts.append((every - gone).label(key))
+        with self.store.read() as session:
+            row = session.execute(select(*counts)).one()
+        return {key: int(value) for key, value in row._mapping.items()}
 
     def search(self, text: str, limit: int = 50) -> list[SearchResult]:
         """Every record type at once; prefix matching, accents folded."""
