@@ -364,6 +364,9 @@ class ChangeListener:
         self.session_id = session_id
         self.deliver = deliver
         self._stop = threading.Event()
+        # Held while a notice is handed on: once `stop` has it, none is (the store and
+        # the screens it tells may be going away; a reconnect can outlast the join).
+        self._handing = threading.Lock()
         self.listening = threading.Event()
         self._thread = threading.Thread(target=self._run, name="office-changes", daemon=True)
 
@@ -371,8 +374,14 @@ class ChangeListener:
         self._thread.start()
 
     def stop(self) -> None:
-        self._stop.set()
+        with self._handing:
+            self._stop.set()
         self._thread.join(timeout=10)
+
+    def _hand_on(self, found: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+        with self._handing:
+            if not self._stop.is_set():
+                self.deliver(found)
 
     def _connect(self) -> Any:
         return connect_raw(self.address)
@@ -397,7 +406,7 @@ class ChangeListener:
                                          for c in body["changes"]]
                             else:
                                 found = [(kind, "", "updated", ()) for kind in body["types"]]
-                            self.deliver(found)
+                            self._hand_on(found)
             except Exception:  # the server went away: try again shortly, quietly
                 log.warning("Lost the office database's change notices; reconnecting",
                             exc_info=True)
