@@ -279,9 +279,7 @@ class RecordService(Generic[T]):
             # FOR UPDATE: a second person saving the same record waits for this save (on
             # an office database always: a save read from a stale row would put back the
             # other person's stamps; a file lets one writer in at a time anyway).
-            row = writer.session.get(self.model, record_id,
-                                     with_for_update=rev is not None
-                                     or self.store.address is not None)
+            row = writer.locked(self.model, record_id)
             if row is None:
                 raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
             if rev is not None:
