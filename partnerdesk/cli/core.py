@@ -115,6 +115,8 @@ def run_check(args: argparse.Namespace) -> int:
     from partnerdesk.db.migrate import head_revision, known_revisions, stored_revision
     from partnerdesk.db.places import read_only_note
 
+    if server_url(args) is not None:
+        return _check_office(args)
     path = file_only(args, "check")
     if not path.exists():
         raise PartnerDeskError(f"There is no database at {path}.")
@@ -131,6 +133,40 @@ def run_check(args: argparse.Namespace) -> int:
     if note:  # read-only is not damaged: said apart, and the file is as healthy as it reads
         print(f"Access:    read-only. {note}")
     return 0 if healthy and revision is not None else 1
+
+
+def _check_office(args: argparse.Namespace) -> int:
+    import os
+
+    from partnerdesk.db.migrate import head_revision
+    from partnerdesk.services.office import check_server
+
+    url = server_url(args)
+    assert url is not None
+    found = check_server(url, password=os.environ.get("PGPASSWORD") or None)
+    print(f"Database:  {found.address} (office database)")
+    if found.state == "empty":
+        print("Schema:    none yet: an empty database. PartnerDesk sets it up when it first "
+              "opens it (or 'partnerdesk move-to-server' copies a laptop's records in).")
+        return 1
+    if found.state == "newer":
+        print(f"Schema:    {found.revision} (made by a newer version of PartnerDesk: install "
+              "it to open this database)")
+        return 1
+    state = ("current" if found.state == "current"
+             else f"older; will be upgraded to {head_revision()} when opened")
+    print(f"Schema:    {found.revision} ({state})")
+    if found.mismatched:
+        wrong = sum(len(ids) for ids in found.mismatched.values())
+        where = ", ".join(f"{len(ids):,} {table}" for table, ids in found.mismatched.items())
+        print(f"Records:   DAMAGED: {wrong:,} of {found.records:,} records do not match their "
+              f"revision ({where}): they were changed outside PartnerDesk. Restore a backup "
+              "(partnerdesk restore) or ask the person who looks after the server.")
+    else:
+        print(f"Records:   ok ({found.records:,} checked against their revisions)")
+    if not found.can_change:
+        print("Access:    read-only. Your account may look, search and print, not change.")
+    return 0 if found.healthy else 1
 
 
 def run_backup(args: argparse.Namespace) -> int:

@@ -153,7 +153,10 @@ def run_import_csv(args: argparse.Namespace) -> int:
         source = desk.interchange.open_csv(args.file, RECORD_TYPES[args.type])
         if args.map:
             source.remap(args.map)
-        return _run_plan(args, desk, desk.interchange.plan_csv(source))
+        plan = desk.interchange.plan_csv(source)  # refuses a file it cannot import
+        if args.dry_run and not args.json:  # which layout the headers were taken for
+            print(f"This file looks like: {source.layout_label}.")
+        return _run_plan(args, desk, plan)
 
 
 def run_import_vcard(args: argparse.Namespace) -> int:
@@ -203,12 +206,22 @@ def run_import_hsds(args: argparse.Namespace) -> int:
     else:
         verb = "Would import" if args.dry_run else "Imported"
         print(f"{verb}: {counts['new']} new organizations, {counts['merged']} updated or "
-              f"merged with existing ones, {counts['services']} services, "
-              f"{counts['contacts']} contacts, {counts['invalid']} with problems.")
+              f"merged with existing ones, {counts['services']} new services and "
+              f"{counts.get('services_updated', 0)} updated, {counts['contacts']} new "
+              f"contacts and {counts.get('contacts_updated', 0)} updated, "
+              f"{counts['invalid']} with problems.")
         if counts.get("possible_duplicates"):
             print(f"{counts['possible_duplicates']} look like records already here or in the "
                   "package (same website, e-mail, phone or name) and are kept apart: "
                   "`partnerdesk duplicates` lists them to merge or keep apart.")
+        # which rows have problems, and what goes with them, for a person to fix
+        for row in plan.organizations.invalid:
+            print(f"  organizations.csv row {row.row}: {'; '.join(row.problems)}")
+        for service in plan.services:
+            if service.problems:
+                print(f"  services.csv row {service.row}: {'; '.join(service.problems)}")
+        for note in plan.organizations.notes:
+            print(f"  {note}")
     return 0
 
 

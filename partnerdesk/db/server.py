@@ -260,7 +260,7 @@ def open_server_database(address: ServerAddress, *, pool_size: int = 5) -> Engin
                 "not PartnerDesk's. Choose an empty database or one made by PartnerDesk.")
         head = head_revision()
         with engine.begin() as connection:
-            revision = _revision(connection) if tables else None
+            revision = schema_revision(connection) if tables else None
         if revision is not None and revision not in known_revisions():
             raise NewerDatabaseError(
                 f"The office database {address.database} was upgraded by a newer version of "
@@ -270,7 +270,7 @@ def open_server_database(address: ServerAddress, *, pool_size: int = 5) -> Engin
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                    {"key": UPGRADE_LOCK_KEY})
                 # Someone else may have upgraded it while this waited for the lock.
-                if _revision(connection) != head:
+                if schema_revision(connection) != head:
                     upgrade_connection(connection)
     except BaseException:
         engine.dispose()
@@ -278,7 +278,7 @@ def open_server_database(address: ServerAddress, *, pool_size: int = 5) -> Engin
     return engine
 
 
-def _revision(connection: Any) -> str | None:
+def schema_revision(connection: Any) -> str | None:
     from sqlalchemy import inspect, text
 
     if "alembic_version" not in inspect(connection).get_table_names():

@@ -41,4 +41,7 @@ def start_new(desk: Desk, our_name: str, your_name: str = "",
         values["logo_sha256"] = desk.attachments.store_bytes(logo_bytes)
     ours = desk.organizations.create(**values)
     desk.settings.your_name = your_name
+    # Setting up is not an edit to take back: Undo would remove our own organization
+    # (and the sample data) and bring the welcome back.
+    desk.undo.clear()
     return ours

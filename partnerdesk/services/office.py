@@ -477,3 +477,72 @@ def restore_server(backup: Path, url: str, *, password: str | None = None,
     """Put an office backup (`backup_server`'s file) back into an empty office database:
     the same checked copy as moving in; a database that holds records is refused."""
     return move_to_server(backup, url, password=password, progress=progress)
+
+
+# -- checking an office database -----------------------------------------------------------
+@dataclass(frozen=True)
+class ServerCheck:
+    """What `partnerdesk check` finds on an office database, for the person to read.
+
+    The server keeps its own files sound (PostgreSQL's write-ahead log and checksums);
+    what only PartnerDesk can check is that its records still match their revisions
+    (nothing changed them behind its back) and which schema the database is at."""
+
+    address: str
+    revision: str | None
+    state: str  # "current", "older", "newer" or "empty"
+    records: int = 0
+    mismatched: dict[str, list[str]] = field(default_factory=dict)  # table -> record ids
+    can_change: bool = True
+
+    @property
+    def healthy(self) -> bool:
+        return self.state in {"current", "older"} and not self.mismatched
+
+
+def check_server(url: str, *, password: str | None = None) -> ServerCheck:
+    """Look at the office database at `url` without changing it (no upgrade, no writes):
+    its schema revision, whether this login may change records, and every record's
+    revision recomputed from its stored values."""
+    from sqlalchemy.exc import OperationalError
+
+    from partnerdesk.db.migrate import head_revision, known_revisions
+    from partnerdesk.db.server import (
+        can_change,
+        connection_problem,
+        make_server_engine,
+        parse_address,
+        schema_revision,
+    )
+    from partnerdesk.errors import NotADatabaseError
+
+    address = parse_address(url, password)
+    engine = make_server_engine(address, pool_size=1)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            if not tables:
+                return ServerCheck(str(address), None, "empty")
+            if "alembic_version" not in tables:
+                raise NotADatabaseError(
+                    f"The database {address.database} on {address.host} holds tables that "
+                    "are not PartnerDesk's.")
+            revision = schema_revision(connection)
+            if revision not in known_revisions():
+                return ServerCheck(str(address), revision, "newer")
+            state = "current" if revision == head_revision() else "older"
+            records, mismatched = 0, {}
+            for table in copied_tables():
+                model = record_model(table)
+                if model is None or table.name not in tables:
+                    continue
+                records += count_rows(connection, table)
+                wrong = recomputed_mismatches(connection, model)
+                if wrong:
+                    mismatched[table.name] = wrong
+            return ServerCheck(str(address), revision, state, records, mismatched,
+                               can_change(connection))
+    except OperationalError as error:
+        raise connection_problem(error, address) from error
+    finally:
+        engine.dispose()

@@ -13,6 +13,7 @@ session and give the same stamps, revisions and history as the single paths.
 import gc
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
 from partnerdesk.db.bulk import (
     IDS_PER_STATEMENT,
     delete_rows,
+    history_from_rows,
     insert_rows,
     json_text,
     update_rows,
@@ -115,6 +117,8 @@ def full_state(row: SQLModel) -> dict[str, Any]:
 # `json_text(full_json(row))` writes, with dates turned into ISO text by the C encoder
 # as it meets them instead of by a Python call per value (bulk writes keep thousands).
 _STATE_JSON = json.JSONEncoder(default=versioning.jsonable)
+# The C scanner `json.loads` runs (`current_rows` reads thousands of JSON columns).
+_SCAN = json.JSONDecoder().scan_once
 
 
 def full_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -147,6 +151,40 @@ def _apply_state(row: SQLModel, state: versioning.VersionState, device: str) -> 
     row.rev = state.rev()  # type: ignore[attr-defined]
     row.origin = device  # type: ignore[attr-defined]
     row.updated_at = utcnow()  # type: ignore[attr-defined]
+
+
+# Bulk writes of at least this many records run their search index and history SQL in
+# a thread beside the Python that makes the rows (`put_states`); below, one after the other.
+BESIDE_MINIMUM = 500
+
+
+def _beside(work: Callable[[], None], in_a_thread: bool) -> Callable[[], None]:
+    """Start `work` (SQL on the write's connection, which nothing else uses until it is
+    done) in a thread of its own, and give back what waits for it and raises what it
+    raised. SQLite and PostgreSQL's driver let go of Python while a statement runs, so
+    on a computer with two cores the index and history are written while this thread
+    goes on making the rows: a bulk change's wall time, not its CPU time, is shorter.
+    `in_a_thread` False: `work` runs now."""
+    if not in_a_thread:
+        work()
+        return lambda: None
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # noqa: BLE001 - raised again by the waiter
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="partnerdesk-bulk-sql", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return wait
 
 
 class Touched(NamedTuple):
@@ -546,8 +584,8 @@ class Writer:
             return found_rows
         # Each column's own result processor (what a Core select applies), without the
         # Core row objects around them: most of the cost of reading 10,000 rows. JSON
-        # columns are decoded here (what SQLite's JSON processor does), and their text is
-        # kept for history (`_state_text`).
+        # columns are decoded here (what SQLite's JSON processor does); the bookkeeping's
+        # text is kept (`_state_text`), though SQLite makes bulk history itself now.
         json_columns = [index for index, column in enumerate(table.columns)
                         if column.name not in ENCODED and isinstance(column.type, JSON)
                         and getattr(dialect, "_json_deserializer", None) is None]
@@ -562,6 +600,7 @@ class Writer:
         decoded: dict[str, Any] = {}
         read_texts = self._read_texts
         loads = json.loads
+        scan = _SCAN
 
         def decode(value: Any) -> Any:
             if not isinstance(value, str):  # a server's driver decodes JSON itself
@@ -589,8 +628,13 @@ class Writer:
                     for index in json_columns:  # each row's own: callers may change them
                         text = values[index]
                         if isinstance(text, str):
-                            value = values[index] = loads(text)
-                            read_texts[id(value)] = (value, text)
+                            # the decoder's scanner alone (what `json.loads` calls after
+                            # its checks): a third of the time, for text SQLAlchemy wrote
+                            try:
+                                value, end = scan(text, 0)
+                            except StopIteration:  # leading space, or not JSON: say so
+                                value, end = loads(text), len(text)
+                            values[index] = value if end == len(text) else loads(text)
                     for index in encoded:  # shared between records: read, never changed
                         values[index] = decode(values[index])
                     row = dict(zip(names, values, strict=True))
@@ -611,13 +655,24 @@ class Writer:
         edits = list(edits)
         if not edits:
             return
-        counter = self.counter(max(versioning.highest_counter(
-            current["stamps"], current["vv"], current["delete_ctx"])
-            for current, _c, _d in edits))
+        # Records read by `current_rows` share one object per distinct text of stamps,
+        # version vector and deletion context: what depends on those alone (the highest
+        # change number, the new bookkeeping of the same change) is worked out once per
+        # pattern, not once per record.
+        highest: dict[tuple[int, int, int], int] = {}
+        for current, _c, _d in edits:
+            key = (id(current["stamps"]), id(current["vv"]), id(current["delete_ctx"]))
+            if key not in highest:
+                highest[key] = versioning.highest_counter(
+                    current["stamps"], current["vv"], current["delete_ctx"])
+        counter = self.counter(max(highest.values()))
         device = self.device
         listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
         names = user_fields(model)
         groups: dict[str, list[StatePut]] = {"restored": [], "updated": [], "deleted": []}
+        # (pattern, changed fields, restore, delete) -> (the current bookkeeping objects,
+        # kept so their ids stay theirs; the new stamps, version vector, deletion context)
+        made: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         for current, changes, deleted in edits:
             values = {name: current[name] for name in names}
             changed = {k: v for k, v in changes.items() if values.get(k) != v}
@@ -626,20 +681,32 @@ class Writer:
             delete = deleted is True and not was_deleted
             if not (changed or restore or delete):
                 continue
-            seen = listed.get(current["id"], {})
-            state = versioning.VersionState(values, dict(current["stamps"]),
-                                            dict(current["vv"]), dict(current["delete_ctx"]))
-            action = "updated"
-            if restore:  # alive first: an edit of a deleted record would not show
-                state = versioning.local_restore(state, counter, device, seen)
-                action = "restored"
-            if changed:
-                state = versioning.local_edit(state, changed, counter, device, seen)
-            if delete:
-                state = versioning.local_delete(state, counter, device, seen)
-                action = "deleted"
-            groups[action].append(StatePut(current["id"], state, current,
-                                           tuple(sorted(changed)), device))
+            fields = tuple(sorted(changed))
+            action = "deleted" if delete else "restored" if restore else "updated"
+            seen = listed.get(current["id"])
+            key = (id(current["stamps"]), id(current["vv"]), id(current["delete_ctx"]),
+                   fields, restore, delete)
+            found = None if seen else made.get(key)
+            if found is None:
+                state = versioning.VersionState(
+                    {}, dict(current["stamps"]), dict(current["vv"]),
+                    dict(current["delete_ctx"]))
+                if restore:  # alive first: an edit of a deleted record would not show
+                    state = versioning.local_restore(state, counter, device, seen)
+                if changed:  # the bookkeeping does not depend on the values
+                    state = versioning.local_edit(state, dict.fromkeys(fields), counter,
+                                                  device, seen)
+                if delete:
+                    state = versioning.local_delete(state, counter, device, seen)
+                found = ((current["stamps"], current["vv"], current["delete_ctx"]),
+                         (state.stamps, state.vv, state.delete_ctx))
+                if not seen:
+                    made[key] = found
+            values.update(changed)
+            stamps, vv, delete_ctx = found[1]
+            groups[action].append(StatePut(
+                current["id"], versioning.VersionState(values, stamps, vv, delete_ctx),
+                current, fields, device))
         for action, puts in groups.items():
             if puts:
                 self.put_states(model, puts, action=action, local=True)
@@ -668,30 +735,102 @@ class Writer:
         now = utcnow()
         kind = type_name(model)
         encoder = self._encoder
-        created: list[dict[str, Any]] = []
-        updated: list[dict[str, Any]] = []
+        encoded: dict[tuple[int, int, int], tuple[Any, ...]] = {}
         removed: list[str] = []
         history: list[dict[str, Any]] = []
-        changes: list[Change] = []
-        reindexed: list[dict[str, Any]] = []
+        # On SQLite the entries of records here are made by SQLite from the stored rows
+        # (`db.bulk.history_from_rows`): (action, changed fields) -> record ids.
+        from_rows: dict[tuple[str, str], list[str]] | None = \
+            {} if connection.dialect.name == "sqlite" \
+            and len({put.record_id for put in puts}) == len(puts) else None
         indexed = index_fields(model)
+        unindexed: list[str] = []  # deleted now: out of the search index
+        to_index: list[dict[str, Any]] = []
+        new_to_index: list[dict[str, Any]] = []
+        # First what the search index and history need (each state's values and whether
+        # it ends deleted), so their SQL runs while the rows are made below.
+        ready: list[tuple[StatePut, tuple[Any, ...]]] = []
         for put in puts:
             state, current = put.state, put.current
             if state is None:
                 if current is not None:
                     removed.append(put.record_id)
-                    history.append(self._history_row(kind, put.record_id, now, action,
-                                                      put.fields, current))
-                    changes.append(Change(kind, put.record_id, "deleted", put.fields))
+                    self._keep_history(history, from_rows, kind, put, now, action)
                 continue
-            stamps, vv = encoder.stamps(state.stamps), encoder.vector(state.vv)
-            delete_ctx = encoder.vector(state.delete_ctx)
-            deleted = state.deleted
-            row = {**state.values, "id": put.record_id, "updated_at": now,
-                   "rev": versioning.rev_from_parts(state.values, stamps, vv, delete_ctx),
-                   "deleted": deleted,
+            # many states share their bookkeeping objects (`put_local`): encoded once
+            key = (id(state.stamps), id(state.vv), id(state.delete_ctx))
+            texts = encoded.get(key)
+            if texts is None or texts[0] is not state.stamps or texts[1] is not state.vv \
+                    or texts[2] is not state.delete_ctx:
+                texts = encoded[key] = (
+                    state.stamps, state.vv, state.delete_ctx, encoder.stamps(state.stamps),
+                    encoder.vector(state.vv), encoder.vector(state.delete_ctx),
+                    state.deleted)
+            ready.append((put, texts))
+            deleted = texts[6]
+            if current is None:
+                if not deleted:
+                    new_to_index.append({**state.values, "id": put.record_id})
+                continue
+            if not local or bool(current["deleted"]) != deleted \
+                    or not indexed.isdisjoint(put.fields):
+                if deleted:
+                    unindexed.append(put.record_id)
+                else:
+                    to_index.append({**state.values, "id": put.record_id})
+            self._keep_history(history, from_rows, kind, put, now, action)
+        table = model.__table__  # type: ignore[attr-defined]
+        entries = search_entries(self.session, model, to_index)
+        new_entries = search_entries(self.session, model, new_to_index)
+
+        def index_and_history() -> None:
+            if from_rows:  # the rows as they are: before they change below
+                history_from_rows(connection, HistoryEntry.__table__,  # type: ignore[attr-defined]
+                                  table, from_rows, {
+                                      "record_type": kind, "changed_at": now,
+                                      "batch_id": self.batch_id,
+                                      "changed_by": self.store.person})
+            search_index.remove(connection, removed + unindexed)
+            search_index.put(connection, new_entries, fresh=True)
+            search_index.put(connection, entries)
+
+        finished = _beside(index_and_history, len(puts) >= BESIDE_MINIMUM)
+        try:
+            created, updated, changes = self._state_rows(kind, puts, ready, now, local,
+                                                         history)
+            if self.undo_name is not None:  # kept for Undo (named before the write)
+                self._touch_states(model, puts, local)
+        finally:
+            finished()
+        insert_rows(connection, table, created, ENCODED)
+        same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in updated:  # one statement per set of columns (one, but for `local`)
+            same_columns.setdefault(tuple(row), []).append(row)
+        for rows in same_columns.values():
+            update_rows(connection, table, rows, ENCODED)
+        delete_rows(connection, table, removed)
+        self._insert_history(history)
+        self.changes += changes
+        self._forget(model, changes)
+
+    def _state_rows(self, kind: str, puts: list[StatePut],
+                    ready: list[tuple[StatePut, tuple[Any, ...]]], now: Any, local: bool,
+                    history: list[dict[str, Any]],
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Change]]:
+        """`put_states`' rows to insert and to update, and the change notices, in plain
+        Python (it runs beside the index's and history's SQL: no database here)."""
+        created: list[dict[str, Any]] = []
+        updated: list[dict[str, Any]] = []
+        changes = [Change(kind, put.record_id, "deleted", put.fields) for put in puts
+                   if put.state is None and put.current is not None]
+        rev = versioning.rev_from_parts
+        for put, (_s, _v, _d, stamps, vv, delete_ctx, deleted) in ready:
+            state, current = put.state, put.current
+            values = state.values  # type: ignore[union-attr]
+            row = {**values, "id": put.record_id, "updated_at": now,
+                   "rev": rev(values, stamps, vv, delete_ctx), "deleted": deleted,
                    "origin": put.origin if put.origin is not None
-                   else versioning.newest_device(state.stamps),
+                   else versioning.newest_device(state.stamps),  # type: ignore[union-attr]
                    "stamps": stamps, "vv": vv, "delete_ctx": delete_ctx}
             if current is None:
                 row["created_at"] = now
@@ -701,39 +840,16 @@ class Writer:
                                                       put.fields, None))
                 changes.append(Change(kind, put.record_id,
                                       "deleted" if deleted else "created", put.fields))
-            else:
-                was = bool(current["deleted"])
-                if not local:
-                    updated.append(row)
-                    reindexed.append(row)
-                else:
-                    updated.append({**{name: row[name] for name in put.fields},
-                                    **{name: row[name] for name in LOCAL_BOOKKEEPING}})
-                    if was != deleted or not indexed.isdisjoint(put.fields):
-                        reindexed.append(row)
-                history.append(self._history_row(kind, put.record_id, now, action,
-                                                  put.fields, current))
-                changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
-                                      else "restored" if was and not deleted else "updated",
-                                      put.fields))
-        if self.undo_name is not None:  # kept for Undo (named before the write)
-            self._touch_states(model, puts, local)
-        table = model.__table__  # type: ignore[attr-defined]
-        insert_rows(connection, table, created, ENCODED)
-        same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in updated:  # one statement per set of columns (one, but for `local`)
-            same_columns.setdefault(tuple(row), []).append(row)
-        for rows in same_columns.values():
-            update_rows(connection, table, rows, ENCODED)
-        delete_rows(connection, table, removed)
-        self._insert_history(history)
-        search_index.remove(connection, removed + [r["id"] for r in reindexed if r["deleted"]])
-        search_index.put(connection, search_entries(
-            self.session, model, [r for r in created if not r["deleted"]]), fresh=True)
-        search_index.put(connection, search_entries(
-            self.session, model, [r for r in reindexed if not r["deleted"]]))
-        self.changes += changes
-        self._forget(model, changes)
+                continue
+            was = bool(current["deleted"])
+            if local:
+                row = {**{name: row[name] for name in put.fields},
+                       **{name: row[name] for name in LOCAL_BOOKKEEPING}}
+            updated.append(row)
+            changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
+                                  else "restored" if was and not deleted else "updated",
+                                  put.fields))
+        return created, updated, changes
 
     def copy_rows(self, table: Any, rows: list[dict[str, Any]], *,
                   replace: Collection[str] = ()) -> None:
@@ -781,6 +897,20 @@ class Writer:
                 ({n: put.state.values[n] for n in names}, put.state.deleted)
             self._touch(model, put.record_id, before, after)
 
+    def _keep_history(self, history: list[dict[str, Any]],
+                      from_rows: dict[tuple[str, str], list[str]] | None, kind: str,
+                      put: StatePut, now: Any, action: str) -> None:
+        """The history entry of a record here that `put_states` writes: its row as it
+        is now, made by SQLite from the stored row when `from_rows` is not None."""
+        if from_rows is None:
+            history.append(self._history_row(kind, put.record_id, now, action, put.fields,
+                                             put.current))
+            return
+        text = self._field_texts.get(put.fields)
+        if text is None:
+            text = self._field_texts[put.fields] = json_text(list(put.fields))
+        from_rows.setdefault((action, text), []).append(put.record_id)
+
     def _history_row(self, kind: str, record_id: str, now: Any, action: str,
                      fields: tuple[str, ...], current: dict[str, Any] | None) -> dict[str, Any]:
         """A history entry as a bulk write stores it (JSON columns as text)."""
@@ -794,8 +924,9 @@ class Writer:
 
     def _state_text(self, current: dict[str, Any]) -> str:
         """`current` as history keeps it (JSON text). Its JSON columns (stamps, version
-        vector, e-mails, tags...) are the very text they were read from when
-        `current_rows` read them, and only the rest is encoded: most of a row's text."""
+        vector, deletion context) are the very text they were read from when
+        `current_rows` read them, and only the rest is encoded. (On SQLite a bulk write's
+        history is made by SQLite from the rows: `db.bulk.history_from_rows`.)"""
         read = self._read_texts
         plain: dict[str, Any] = {}
         kept = []

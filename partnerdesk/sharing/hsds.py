@@ -259,15 +259,32 @@ class HsdsPlan:
     services: list[ServicePlan]
     contacts: list[ContactPlan]
     org_rows: dict[str, int]  # organization hsds id -> row number in organizations.csv
+    # ids of the package's services and contacts that a live record here has: the import
+    # brings those up to date
+    here: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
+        """As the import's result will count: new services and contacts, and those
+        brought up to date, apart."""
         counts = self.organizations.counts()
         invalid = sum(1 for s in self.services if s.problems)
         hints = sum(1 for row in self.organizations.rows if row.valid and _hint(row)) + sum(
             1 for c in self.contacts if c.warnings)
+        left = {id(s) for s in self.left_with_organization()}
+        services = {s.record_id for s in self.services if not s.problems and id(s) not in left}
+        contacts = {c.record_id for c in self.contacts}
         return {**counts, "invalid": counts["invalid"] + invalid,
-                "services": len(self.services) - invalid, "contacts": len(self.contacts),
-                "possible_duplicates": hints}
+                "services": len(services - self.here),
+                "services_updated": len(services & self.here),
+                "contacts": len(contacts - self.here),
+                "contacts_updated": len(contacts & self.here), "possible_duplicates": hints}
+
+    def left_with_organization(self) -> list[ServicePlan]:
+        """Services without a problem of their own whose organization's row has one:
+        importing only the valid rows leaves them out with it."""
+        bad = {row.row for row in self.organizations.rows if row.problems}
+        return [s for s in self.services if not s.problems
+                and self.org_rows.get(s.organization_hsds_id) in bad]
 
 
 def _hint(row: RowPlan) -> bool:
@@ -419,7 +436,18 @@ def plan_hsds(desk: Desk, path: str | Path, progress: Progress | None = None) ->
     _match_organizations(desk, org_plan, progress)
     services = _plan_services(desk, tables, org_rows, service_phones)
     contacts = _plan_contacts(desk, tables, contact_phones, clean_contact, org_plan, org_rows)
-    return HsdsPlan(org_plan, services, contacts, org_rows)
+    plan = HsdsPlan(org_plan, services, contacts, org_rows)
+    plan.here = set(_live(desk, r.Resource, [s.record_id for s in services])) | set(
+        _live(desk, r.Contact, [c.record_id for c in contacts]))
+    rows_by_number = {row.row: row for row in org_plan.rows}
+    for service in plan.left_with_organization():
+        owner = rows_by_number[org_rows[service.organization_hsds_id]]
+        org_plan.notes.append(
+            f"The service “{service.values.get('name', '')}” (services.csv row {service.row}) "
+            f"belongs to “{owner.values.get('name', '')}” (organizations.csv row "
+            f"{owner.row}), which has a problem: importing only the valid rows leaves the "
+            "service out too.")
+    return plan
 
 
 def _live(desk: Desk, model: Any, ids: Iterable[str]) -> dict[str, Any]:

@@ -47,7 +47,9 @@ if TYPE_CHECKING:
 VERSIONS = ("3.0", "4.0")
 BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
-QP = re.compile(r"ENCODING=QUOTED-PRINTABLE", re.IGNORECASE)
+# "ENCODING=QUOTED-PRINTABLE", or the bare parameter vCard 2.1 also allows
+# ("org;quoted-printable:", as Thunderbird writes it)
+QP = re.compile(r"(?:^|;)(?:ENCODING=)?QUOTED-PRINTABLE(?:;|$)", re.IGNORECASE)
 # TYPE words and Apple labels -> our kinds; the first kind of the list found wins, so
 # "TEL;WORK;FAX" is a fax and "TYPE=work,cell" a mobile.
 PHONE_KINDS = {"fax": "fax", "homefax": "fax", "workfax": "fax", "otherfax": "fax",
@@ -127,9 +129,9 @@ def _labels(card: Any) -> dict[str, str]:
     """Apple's grouped labels: item1.X-ABLabel:_$!<Other>!$_ names item1.EMAIL's kind."""
     labels = {}
     for prop in card.getChildren():
-        if prop.name.upper() == "X-ABLABEL" and prop.group:
-            labels[prop.group] = "".join(c for c in str(prop.value).casefold()
-                                         if c.isalnum())
+        label = "".join(c for c in str(prop.value).casefold() if c.isalnum())
+        if prop.name.upper() == "X-ABLABEL" and prop.group and label:  # "" says nothing
+            labels[prop.group] = label
     return labels
 
 

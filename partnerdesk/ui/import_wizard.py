@@ -484,6 +484,11 @@ class ImportWizard(QDialog):
         if "services" in counts:
             text += " " + self.tr("{services} resources and {contacts} contacts added.").format(
                 services=counts["services"], contacts=counts["contacts"])
+            if counts.get("services_updated") or counts.get("contacts_updated"):
+                text += " " + self.tr("{services} resources and {contacts} contacts already "
+                                      "here brought up to date.").format(
+                    services=counts.get("services_updated", 0),
+                    contacts=counts.get("contacts_updated", 0))
         text += self._left_out_text(result)
         text += "\n\n" + self.tr("The whole import is one step: you can undo it from the "
                                  "list of imports.")

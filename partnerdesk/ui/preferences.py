@@ -67,6 +67,11 @@ class PreferencesDialog(QDialog):
         self.ours.setAccessibleName(self.tr("Our organization"))
         self.ours.setToolTip(self.tr("The organization whose name and logo head every "
                                      "report: yours."))
+        # On an office database each person logs in as themselves: the login names them.
+        self.on_server = desk.store.address is not None
+        self.your_name = QLineEdit()
+        self._describe(self.your_name, self.tr("Your name"), s.YOUR_NAME)
+        self.your_name.setPlaceholderText(self.tr("e.g. Ana Ruiz"))
         self.region = QComboBox()
         self._describe(self.region, self.tr("Phone region"), s.PHONE_REGION)
         self.date_format = QComboBox()
@@ -103,6 +108,8 @@ class PreferencesDialog(QDialog):
         backups_row.addWidget(self.default_backups)
         form = QFormLayout()
         form.addRow(self.tr("&Our organization:"), self.ours)
+        if not self.on_server:
+            form.addRow(self.tr("&Your name:"), self.your_name)
         form.addRow(self.tr("&Phone region:"), self.region)
         form.addRow(self.tr("&Date format:"), self.date_format)
         form.addRow(self.tr("&Reminder horizon:"), self.horizon)
@@ -128,6 +135,7 @@ class PreferencesDialog(QDialog):
         self.date_format.currentIndexChanged.connect(
             lambda: self._store(s.DATE_FORMAT, self.date_format.currentData()))
         self.horizon.valueChanged.connect(lambda value: self._store(s.DUE_DAYS, value))
+        self.your_name.editingFinished.connect(self._name_typed)
         self.page_size.currentIndexChanged.connect(
             lambda: self._store(s.PAGE_SIZE, self.page_size.currentData()))
 
@@ -150,6 +158,7 @@ class PreferencesDialog(QDialog):
                 self.ours.addItem(row.name, row.id)
             self.ours.setCurrentIndex(max(0, self.ours.findData(ours.id if ours else "")))
 
+            self.your_name.setText(settings.your_name)
             self.region.clear()
             import phonenumbers
 
@@ -207,6 +216,16 @@ class PreferencesDialog(QDialog):
         self._show_problem("")
         self.sig_changed.emit(definition.key)
         return True
+
+    def _name_typed(self) -> None:
+        typed = self.your_name.text()
+        if " ".join(typed.split()) == self.desk.settings.your_name:
+            return
+        if self._store(s.YOUR_NAME, typed):
+            from partnerdesk.ui.welcome import remember_name
+
+            # offered on the next welcome, as the name typed there is
+            remember_name(self.desk.settings.your_name, getattr(self.parent(), "settings", None))
 
     def _ours_chosen(self) -> None:
         organization_id = self.ours.currentData()

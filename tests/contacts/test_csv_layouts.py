@@ -3,6 +3,8 @@ with each program's documented header row), recognised by their headers and impo
 field by field; any other file mapped by hand (`--map`); files that cannot be imported
 refused with a sentence and nothing recorded."""
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -62,11 +64,31 @@ def test_google_older(desk: Desk) -> None:
         "notes": "", "tags": ["Board"]}
 
 
-def test_outlook_desktop_with_business_address(desk: Desk) -> None:
-    plan = plan_csv(desk, EXPORTS / "outlook-desktop.csv", "contact")
+def with_delimiter(name: str, encoding: str, delimiter: str, tmp_path: Path) -> str:
+    """The export as the program writes it where the list separator is `delimiter`."""
+    source = EXPORTS / name
+    text = source.read_text(encoding=encoding)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if ";" in
+                           text.splitlines()[0] else ","))
+    if delimiter == ("," if "," in text.splitlines()[0] else ";"):
+        return name
+    path = tmp_path / name
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return str(path)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_outlook_desktop_with_business_address(desk: Desk, tmp_path: Path,
+                                               delimiter: str) -> None:
+    """Outlook for Windows writes the list separator of the region (a semicolon in much
+    of Europe), in the Windows code page."""
+    name = with_delimiter("outlook-desktop.csv", "cp1252", delimiter, tmp_path)
+    assert open_csv(EXPORTS / name, "contact").table.delimiter == delimiter
+    plan = plan_csv(desk, EXPORTS / name, "contact")
     # columns Outlook fills in every row with its defaults (Gender, Priority…) say nothing
     assert plan.not_imported == ["Assistant's Phone", "E-mail Display Name"]
-    found = imported(desk, "outlook-desktop.csv", "outlook")
+    found = imported(desk, name, "outlook")
     assert found["Ms. Lena Fischer"] == {
         "name": "Ms. Lena Fischer", "organization": "Riverside Family Clinic",
         "department": "Patient Navigation", "role": "Navigator",
@@ -77,15 +99,23 @@ def test_outlook_desktop_with_business_address(desk: Desk) -> None:
                               "United States of America")],
         "websites": [("https://riverside.example/navigation", "work")],
         "notes": "Speaks German and English.", "tags": ["Clinic", "Navigators"]}
-    kwame = found["Kwame Mensah"]
-    assert kwame["addresses"] == [address("home", "9 Maple Ave", "Malden", "MA", "02148")]
-    assert kwame["phones"] == [("+17815550190", "home", "")]
+    assert found["Kwame Mensah"] == {
+        "name": "Kwame Mensah", "organization": "Northside Food Bank", "department": "",
+        "role": "", "emails": [("kwame@northside.example", "work")],
+        "phones": [("+17815550190", "home", "")],
+        "addresses": [address("home", "9 Maple Ave", "Malden", "MA", "02148")],
+        "websites": [], "notes": "", "tags": []}
 
 
-def test_outlook_com_with_semicolons(desk: Desk) -> None:
-    source = open_csv(EXPORTS / "outlook-com-semicolons.csv", "contact")
-    assert source.table.delimiter == ";"
-    [sophie] = imported(desk, "outlook-com-semicolons.csv", "outlook.com").values()
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_outlook_com_with_semicolons_or_commas(desk: Desk, tmp_path: Path,
+                                               delimiter: str) -> None:
+    """Outlook.com writes semicolons where the region's list separator is one (France),
+    commas elsewhere: the same file both ways."""
+    name = with_delimiter("outlook-com-semicolons.csv", "utf-8-sig", delimiter, tmp_path)
+    source = open_csv(EXPORTS / name, "contact")
+    assert source.table.delimiter == delimiter
+    [sophie] = imported(desk, name, "outlook.com").values()
     assert sophie == {
         "name": "Sophie Martin", "organization": "Mairie du 11e",
         "department": "Santé publique", "role": "Adjointe santé",
@@ -111,7 +141,10 @@ def test_thunderbird_keeps_every_email(desk: Desk) -> None:
                               "USA")],
         "websites": [("https://brightgrid.example", "work")],
         "notes": "On call during heat waves.", "tags": []}
-    assert found["Jonas Berg"]["emails"] == [("jonas.berg@schools.example", "work")]
+    assert found["Jonas Berg"] == {
+        "name": "Jonas Berg", "organization": "Lakeview School District", "department": "",
+        "role": "", "emails": [("jonas.berg@schools.example", "work")], "phones": [],
+        "addresses": [], "websites": [], "notes": "", "tags": []}
 
 
 def test_apple_contacts_labels(desk: Desk) -> None:
@@ -132,13 +165,18 @@ def test_linkedin_connections_after_its_notes(desk: Desk) -> None:
     plan = plan_csv(desk, EXPORTS / "linkedin-connections.csv", "contact")
     assert [row.row for row in plan.rows] == [5, 6]  # as a spreadsheet numbers them
     assert plan.not_imported == ["Connected On"]
-    found = imported(desk, "linkedin-connections.csv", "linkedin")
-    daniel = found["Daniel Cho"]
-    assert (daniel["organization"], daniel["role"]) == ("Harbor Community Foundation",
-                                                        "Program Officer, Health Equity")
-    assert daniel["emails"] == [("daniel.cho@harborfoundation.example", "work")]
-    assert daniel["websites"] == [("https://www.linkedin.com/in/daniel-cho-0a1b2c", "other")]
-    assert found["Maria Silva"]["emails"] == []
+    assert imported(desk, "linkedin-connections.csv", "linkedin") == {
+        "Daniel Cho": {
+            "name": "Daniel Cho", "organization": "Harbor Community Foundation",
+            "department": "", "role": "Program Officer, Health Equity",
+            "emails": [("daniel.cho@harborfoundation.example", "work")], "phones": [],
+            "addresses": [], "websites": [("https://www.linkedin.com/in/daniel-cho-0a1b2c",
+                                           "other")], "notes": "", "tags": []},
+        "Maria Silva": {  # LinkedIn leaves out the address of who did not allow it
+            "name": "Maria Silva", "organization": "Lakeview School District",
+            "department": "", "role": "School Nurse", "emails": [], "phones": [],
+            "addresses": [], "websites": [("https://www.linkedin.com/in/mariasilva", "other")],
+            "notes": "", "tags": []}}
 
 
 def test_civicrm_contacts(desk: Desk) -> None:
@@ -216,7 +254,7 @@ def test_map_on_the_command_line_with_a_preview(tmp_path: Path,
     maps = ["--map", "Who=name", "--map", "Where=organization", "--map", "Desk phone=phone:work",
             "--map", "Ext=phone_extension", "--map", "Fax line=Fax", "--map", "6=phone:pager"]
     code, out, _ = run(capsys, "--db", db, "import-csv", str(path), *maps, "--dry-run")
-    assert code == 0
+    assert code == 0 and out.startswith("This file looks like: columns matched by their names.")
     assert "Would import: 2 new" in out and "Not imported: Shoe size." in out
     assert "  row 2: “Ines Duarte”, organization Harbor Clinic, phones +16175550101 ext. 12 " \
            "(work); +16175550109 (fax)\n" in out
@@ -231,6 +269,24 @@ def test_map_on_the_command_line_with_a_preview(tmp_path: Path,
                                               ("+16175550109", "fax", "")]
     assert found["Omar Said"]["phones"] == [("+16175550102", "work", ""),
                                             ("+16175550108", "pager", "")]
+
+
+@pytest.mark.parametrize("name, label", [
+    ("google-contacts.csv", "Google Contacts export"),
+    ("google-contacts-older.csv", "Google Contacts export (older layout)"),
+    ("outlook-desktop.csv", "Outlook export"), ("outlook-com-semicolons.csv",
+                                               "Outlook.com export"),
+    ("thunderbird.csv", "Thunderbird address book export"),
+    ("apple-contacts.txt", "Apple Contacts columns"),
+    ("linkedin-connections.csv", "LinkedIn connections export"),
+    ("civicrm-contacts.csv", "CiviCRM contacts export"),
+])
+def test_the_preview_says_which_layout_it_recognised(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     name: str, label: str) -> None:
+    code, out, _ = run(capsys, "--db", empty_database(tmp_path / "cli.db"), "import-csv",
+                       str(EXPORTS / name), "--dry-run")
+    assert code == 0 and out.splitlines()[0] == f"This file looks like: {label}."
 
 
 @pytest.mark.parametrize("argument, message", [

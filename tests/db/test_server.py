@@ -212,9 +212,9 @@ def test_commands_take_a_server_url_with_db_or_the_variable(
     # a second demo into the same office database is refused: it holds records
     assert main(["demo"]) == 1
     assert "already holds records" in capsys.readouterr().err
-    # commands about a database file say so plainly
-    assert main(["check"]) == 1
-    assert "works on a database file" in capsys.readouterr().err
+    # check works on the office database too: the schema and every record's revision
+    assert main(["check"]) == 0
+    assert "Records:   ok (" in capsys.readouterr().out
 
 
 # -- people and permissions: the README's set-up ------------------------------------------

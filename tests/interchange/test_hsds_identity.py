@@ -98,6 +98,60 @@ def test_sample_gives_its_organizations_each_with_its_own_services(desk: Desk) -
         "Not offered at present (HSDS status: Inactive).")  # as the file spells it
 
 
+LEFT_WITH_IT = ("The service “Yound Minds” (services.csv row 3) belongs to “Youth in Focus "
+                "Example City” (organizations.csv row 3), which has a problem: importing only "
+                "the valid rows leaves the service out too.")
+
+
+def test_the_service_of_an_organization_left_out_is_named_and_counted(desk: Desk) -> None:
+    """The preview said 13 services where importing the valid rows brought 12: the one of
+    the organization with the misplaced coordinates went without a word."""
+    plan = plan_hsds(desk, SAMPLE)
+    assert plan.counts()["services"] == 12 and plan.organizations.notes == [LEFT_WITH_IT]
+    result = apply_hsds(desk, plan, valid_only=True)
+    assert result.counts["services"] == desk.resources.count() == 12
+    assert result.notes == [LEFT_WITH_IT]
+
+
+def test_the_command_line_names_the_rows_with_problems(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    from partnerdesk.cli import main
+    from tests.new_database import open_new_desk
+
+    open_new_desk(tmp_path / "cli.db").close()
+    for extra in (["--dry-run"], ["--valid-only"]):
+        assert main(["--db", str(tmp_path / "cli.db"), "import-hsds", str(SAMPLE),
+                     *extra]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[0].endswith(": 9 new organizations, 0 updated or merged with existing "
+                                 "ones, 12 new services and 0 updated, 0 new contacts and 0 "
+                                 "updated, 1 with problems.")
+        assert lines[1:] == [f"  organizations.csv {BAD_ROW}", f"  {LEFT_WITH_IT}"]
+
+
+def test_a_package_imported_again_is_previewed_as_the_import_counts_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The preview of a second import said "1 services, 1 contacts" would come in; the
+    import then said 0 of each and nothing of the two it brought up to date."""
+    from partnerdesk.cli import main
+    from tests.new_database import open_new_desk
+
+    with open_new_desk(tmp_path / "again.db") as desk:
+        assert apply_hsds(desk, plan_hsds(desk, EXAMPLE)).counts["services"] == 1
+        plan = plan_hsds(desk, EXAMPLE)
+        expected = {"services": 0, "services_updated": 1, "contacts": 0,
+                    "contacts_updated": 1}
+        assert {k: plan.counts()[k] for k in expected} == expected
+        result = apply_hsds(desk, plan)
+        assert {k: result.counts[k] for k in expected} == expected
+    assert main(["--db", str(tmp_path / "again.db"), "import-hsds", str(EXAMPLE),
+                 "--dry-run"]) == 0
+    assert capsys.readouterr().out == (
+        "Would import: 0 new organizations, 1 updated or merged with existing ones, 0 new "
+        "services and 1 updated, 0 new contacts and 1 updated, 0 with problems.\n")
+
+
 def test_a_shared_website_is_a_hint_for_a_person_never_a_merge(desk: Desk,
                                                                tmp_path: Path) -> None:
     plan = plan_hsds(desk, sample_with_one_website(tmp_path))
@@ -126,6 +180,27 @@ def test_a_record_here_that_looks_alike_is_offered_not_merged(desk: Desk,
     assert desk.organizations.get(mine.id).name == "Sanctuary"
     assert any({p.first_id, p.second_id} == {mine.id, "1899600a-649c-11e6-8b77-86f30ca893d3"}
                for p in find_duplicates(desk))
+
+
+def test_a_record_here_with_the_same_or_a_similar_name_is_offered_not_merged(
+        desk: Desk) -> None:
+    desk.organizations.create(name="Sanctuary Example City")
+    desk.organizations.create(name="Example City Food For Charities, Inc.")
+    plan = plan_hsds(desk, SAMPLE)
+    hints = {row.values["name"]: row.warnings for row in plan.organizations.rows
+             if row.warnings}
+    assert hints == {
+        "Sanctuary Example City": [
+            "Possibly the same as “Sanctuary Example City” (same name). It is imported as "
+            "its own organization; Duplicates then shows the two for you to merge or keep "
+            "apart."],
+        "Example City Food for Charities": [
+            "Possibly the same as “Example City Food For Charities, Inc.” (very similar name "
+            "(“Example City Food for Charities” and “Example City Food For Charities, "
+            "Inc.”)). It is imported as its own organization; Duplicates then shows the two "
+            "for you to merge or keep apart."]}
+    apply_hsds(desk, plan, valid_only=True)
+    assert desk.organizations.count() == 2 + 9  # kept apart, for a person to decide
 
 
 def test_importing_the_same_package_again_changes_nothing(desk: Desk) -> None:

@@ -105,3 +105,23 @@ def test_right_to_left_is_laid_out_right_to_left() -> None:
     assert scripts.is_simple("José Núñez", REGULAR)
     assert not scripts.is_simple("José دمحم", REGULAR)
     assert scripts.width("محمد علي", REGULAR, 10) > 0
+
+
+@pytest.mark.parametrize("name", ["ראובן-שמעון", "דוד כהן (Tel Aviv)", "Clinic שלום 24",
+                                  "מרכז 12 קהילתי", "José כהן, 3"])
+def test_a_line_mixing_directions_is_drawn_in_the_bidirectional_order(name: str) -> None:
+    """Drawn as the Unicode bidirectional algorithm orders it (python-bidi's visual string,
+    brackets mirrored), letter by letter (Hebrew: Arabic letters are drawn joined, as
+    glyphs that are no characters). pdftotext (poppler 22) copies such a line's words
+    out in their order on the page, as it does for any PDF, so these are not among the
+    names checked above."""
+    from bidi.algorithm import get_display
+
+    glyphs = []
+    for piece in scripts.layout(name, REGULAR, 10).pieces:
+        if piece.text:
+            glyphs.append(piece.text)
+        else:
+            drawn = sorted((g for c in piece.clusters for g in c.glyphs), key=lambda g: g.x)
+            glyphs.append("".join(g.char for g in drawn))
+    assert "".join(glyphs) == get_display(name)

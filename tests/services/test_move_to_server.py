@@ -219,3 +219,38 @@ def test_office_backup_never_replaces_a_file(servers: list[str], tmp_path: Path,
     assert main(["--db", servers[-1], "backup", "-o", str(taken)]) == 1
     assert "already exists" in capsys.readouterr().err
     assert taken.read_bytes() == b"someone's file"
+
+
+def test_check_looks_at_an_office_database_without_changing_it(
+        laptop: Path, servers: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`partnerdesk check` works on either kind of database: on a server, every record's
+    revision is recomputed, and a value changed behind PartnerDesk's back is named."""
+    from sqlalchemy import create_engine, text
+
+    servers.append(empty_database_url())
+    assert main(["--db", servers[-1], "check"]) == 1
+    assert "an empty database" in capsys.readouterr().out
+    assert main(["move-to-server", "--db", str(laptop), servers[-1]]) == 0
+    capsys.readouterr()
+    with Desk.open(laptop) as before:
+        total = sum(len(ids) for ids in revisions(before).values())
+
+    assert main(["--db", servers[-1], "check"]) == 0
+    out = capsys.readouterr().out
+    assert "(current)" in out and f"Records:   ok ({total:,} checked" in out
+
+    engine = create_engine(servers[-1].replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.begin() as connection:  # someone edits a row by hand on the server
+            connection.execute(text(
+                "UPDATE contacts SET name = 'Changed by hand' WHERE id = "
+                "(SELECT id FROM contacts ORDER BY id LIMIT 1)"))
+    finally:
+        engine.dispose()
+    with Desk.open(servers[-1]) as office:
+        rows_before = dump(office)
+    assert main(["--db", servers[-1], "check"]) == 1
+    out = capsys.readouterr().out
+    assert f"DAMAGED: 1 of {total:,} records do not match their revision (1 contacts)" in out
+    with Desk.open(servers[-1]) as office:
+        assert dump(office) == rows_before

@@ -81,6 +81,8 @@ def test_first_run_opens_the_window_after_the_welcome(qtbot, db_path, monkeypatc
         assert desk is not None
         assert window.has_view("organizations") and window.current_key() == "dashboard"
         assert desk.organizations.ours().name == "First Run Org"
+        assert not window.undo_action.isEnabled()  # setting up is not a step to undo
+        assert window.undo_action.text() == "&Undo"
         window.show_view("organizations")
         assert window.view("organizations").model.rowCount() == 1
     finally:

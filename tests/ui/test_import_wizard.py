@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from partnerdesk.services import Desk
 from partnerdesk.ui import import_wizard as wizard_module
 from partnerdesk.ui.import_wizard import ImportWizard
+from tests.contacts.conftest import EXPORTS
 from tests.interchange.conftest import FIXTURES, records_digest
 
 
@@ -74,6 +75,43 @@ def test_csv_import_with_mapping_fix_and_per_row_choice(qtbot: Any, wizard: Impo
     wizard.grab().save(str(tmp_path / "wizard.png"))
 
 
+def test_a_recognised_export_with_columns_the_person_leaves_out(
+        qtbot: Any, wizard: ImportWizard, desk: Desk) -> None:
+    """A Thunderbird export: its layout named, each column with its first row beside it;
+    the person sets Fax and Pager to ignore, and the columns not imported are named on the
+    column page, in the preview and in the result."""
+    qtbot.keyClicks(wizard.path_edit, str(EXPORTS / "thunderbird.csv"))
+    click_next(qtbot, wizard, 1)
+    assert wizard.layout_label.text().startswith(
+        "This file looks like: Thunderbird address book export. 2 rows.")
+    table = wizard.mapping_table
+    headers = [table.item(row, 0).text() for row in range(table.rowCount())]
+    boxes = dict(zip(headers, wizard.mapping_boxes, strict=True))
+    assert table.horizontalHeaderItem(2).text() == "Row 2"  # as a spreadsheet numbers it
+    assert table.item(headers.index("Primary Email"), 2).text() == "priya@brightgrid.example"
+    assert {header: boxes[header].currentData() for header in (
+        "Display Name", "Primary Email", "Secondary Email", "Fax Number", "Pager Number",
+        "Work City", "Department", "Custom 1")} == {
+        "Display Name": "name", "Primary Email": "email", "Secondary Email": "email:other",
+        "Fax Number": "phone:fax", "Pager Number": "phone:pager",
+        "Work City": "address:work:city", "Department": "department", "Custom 1": ""}
+    assert wizard.not_imported_label.text() == "Not imported: Birth Year, Custom 1."
+    for header in ("Fax Number", "Pager Number"):
+        boxes[header].setCurrentIndex(boxes[header].findData(""))
+    left_out = "Not imported: Fax Number, Pager Number, Birth Year, Custom 1."
+    assert wizard.not_imported_label.text() == left_out
+    click_next(qtbot, wizard, 2)
+    assert left_out in wizard.summary_label.text()
+    with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert "2 added" in wizard.done_label.text() and left_out in wizard.done_label.text()
+    priya = desk.contacts.list(where={"name": "Priya Raman"})[0]
+    assert [(p["number"], p["kind"]) for p in priya.phones] == [
+        ("+16175550150", "work"), ("+16175550151", "mobile")]
+    assert [e["address"] for e in priya.emails] == ["priya@brightgrid.example",
+                                                    "priya.raman@home.example"]
+
+
 def test_vcard_import_merges_by_default(qtbot: Any, wizard: ImportWizard, desk: Desk) -> None:
     wizard.kind_box.setCurrentIndex(wizard.kind_box.findData("vcard"))
     qtbot.keyClicks(wizard.path_edit, str(FIXTURES / "contacts_30.vcf"))
@@ -104,8 +142,41 @@ def test_hsds_import_of_an_exported_package(qtbot: Any, wizard: ImportWizard, de
             qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
         assert fresh.resources.count() == 12
         assert fresh.organizations.count() == demo_desk.organizations.count()
+        again = ImportWizard(fresh)  # the same package once more: all brought up to date
+        qtbot.addWidget(again)
+        again.show()
+        again.kind_box.setCurrentIndex(again.kind_box.findData("hsds"))
+        qtbot.keyClicks(again.path_edit, str(tmp_path / "dir.zip"))
+        click_next(qtbot, again, 2)
+        with qtbot.waitSignal(again.sig_imported, timeout=15000):
+            qtbot.mouseClick(again.next_button, Qt.MouseButton.LeftButton)
+        shared = demo_desk.contacts.count(where={"share_ok": True})
+        assert "0 resources and 0 contacts added. 12 resources and " \
+               f"{shared} contacts already here brought up to date." in again.done_label.text()
+        assert fresh.resources.count() == 12
     finally:
         fresh.close()
+
+
+def test_hsds_sample_with_a_bad_row_names_what_goes_with_it(qtbot: Any,
+                                                             wizard: ImportWizard,
+                                                             desk: Desk) -> None:
+    """Open Referral's HSDS 1.1 sample: the organization with misplaced coordinates is a
+    row with a problem, and its service is named as left out with it, before and after."""
+    from tests.interchange.test_hsds_identity import LEFT_WITH_IT, SAMPLE
+
+    wizard.kind_box.setCurrentIndex(wizard.kind_box.findData("hsds"))
+    qtbot.keyClicks(wizard.path_edit, str(SAMPLE))
+    click_next(qtbot, wizard, 2)
+    summary = wizard.summary_label.text()
+    assert summary.startswith("10 rows: 9 new, 0 that look like records you already have, "
+                              "1 with problems.") and LEFT_WITH_IT in summary
+    wizard.valid_only_radio.setChecked(True)
+    with qtbot.waitSignal(wizard.sig_imported, timeout=15000):
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert "12 resources and 0 contacts added." in wizard.done_label.text()
+    assert LEFT_WITH_IT in wizard.done_label.text()
+    assert desk.organizations.count() == 9 and desk.resources.count() == 12
 
 
 def test_broken_file_shows_a_message_and_changes_nothing(qtbot: Any, wizard: ImportWizard,

@@ -144,7 +144,8 @@ def test_every_field_is_reached_with_tab(qtbot, desk, make_window):
     dialog = open_preferences(qtbot, window)
     units = tab_units(dialog)
     seen = walk(qtbot, dialog.ours, len(units))
-    for widget in (dialog.ours, dialog.region, dialog.date_format, dialog.horizon,
+    for widget in (dialog.ours, dialog.your_name, dialog.region, dialog.date_format,
+                   dialog.horizon,
                    dialog.page_size, dialog.choose_backups, dialog.default_backups,
                    dialog.close_button):
         assert any(w is widget for w in seen), widget.accessibleName()
@@ -168,7 +169,7 @@ def test_each_alt_letter_goes_to_its_own_field(qtbot, desk, make_window, monkeyp
     window = make_window(desk)
     dialog = open_preferences(qtbot, window)
     for letter, widget in (("D", dialog.date_format), ("P", dialog.region),
-                           ("O", dialog.ours), ("R", dialog.horizon),
+                           ("O", dialog.ours), ("R", dialog.horizon), ("Y", dialog.your_name),
                            ("Z", dialog.page_size), ("B", dialog.choose_backups)):
         dialog.close_button.setFocus()
         qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{letter}"),
@@ -180,4 +181,27 @@ def test_each_alt_letter_goes_to_its_own_field(qtbot, desk, make_window, monkeyp
                + [button.text() for button in dialog.findChildren(QAbstractButton)]
                if "&" in text]
     assert len(letters) == len(set(letters)), sorted(letters)
+    dialog.close()
+
+
+def test_your_name_is_typed_and_kept_and_a_too_long_one_changes_nothing(
+        qtbot, desk, make_window):
+    """The name colleagues see beside your values when two changes clash, first asked on
+    the welcome, can be put right later."""
+    from partnerdesk.ui.welcome import YOUR_NAME_KEY
+
+    window = make_window(desk)
+    dialog = open_preferences(qtbot, window)
+    assert dialog.your_name.text() == ""
+    dialog.your_name.setFocus()
+    qtbot.keyClicks(dialog.your_name, "  Ana   Ruiz ")
+    qtbot.keyClick(dialog.your_name, Qt.Key.Key_Tab)
+    assert desk.settings.your_name == "Ana Ruiz"
+    assert window.settings.value(YOUR_NAME_KEY) == "Ana Ruiz"
+    dialog.your_name.setFocus()
+    dialog.your_name.selectAll()
+    qtbot.keyClicks(dialog.your_name, "x" * 81)
+    qtbot.keyClick(dialog.your_name, Qt.Key.Key_Tab)
+    assert dialog.problem.isVisible() and "at most 80 characters" in dialog.problem.text()
+    assert desk.settings.your_name == "Ana Ruiz" and dialog.your_name.text() == "Ana Ruiz"
     dialog.close()
