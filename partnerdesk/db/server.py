@@ -434,6 +434,10 @@ _RESERVE_NOW = (b"INSERT INTO settings (key, value) VALUES ($1, "
                 b"ON CONFLICT (key) DO UPDATE SET value = to_json(GREATEST("
                 b"(settings.value #>> '{}')::bigint, $2::bigint) + $3::bigint) "
                 b"RETURNING (value #>> '{}')::bigint")
+# Numbers first..last reserved and not used go back while they are still the last
+# handed out (`ChangeNumbers.settle`).
+_GIVE_BACK = ("UPDATE settings SET value = to_json(%(first)s::bigint - 1) "
+              "WHERE key = %(key)s AND (value #>> '{}')::bigint = %(last)s")
 # How long `ahead` waits for the server to take or answer a reservation before giving up
 # on it (`next` then asks the usual way, and says what went wrong).
 ANSWER_SECONDS = 30.0
@@ -528,11 +532,17 @@ class ChangeNumbers:
         self._last, self._next = last, last - NUMBER_BLOCK + 1
 
     def settle(self) -> None:
-        """A save has ended: a number reserved for it and not used is given up (a gap), so
-        the next save's number is one more than the office's last, as without `ahead`."""
+        """A save has ended: a number reserved for it and not used (a save refused, or
+        one that changed nothing) is given back while no one has taken a later one, and
+        else given up (a gap); either way the next save's number is one more than the
+        office's last, as without `ahead`."""
         with self._lock:
             self._collect()
+            first, last = self._next, self._last
             self._next, self._last = 1, 0
+            if first <= last:
+                with contextlib.suppress(Exception):  # a gap then, which nothing minds
+                    self._run(_GIVE_BACK, {"key": self.key, "first": first, "last": last})
 
     def next(self, beyond: int = 0) -> int:
         with self._lock:
