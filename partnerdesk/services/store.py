@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import JSON, Engine, select
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
@@ -417,8 +418,11 @@ class Writer:
         state = versioning.local_edit(version_state(row), changed, self.counter(_held(row)),
                                       self.device, self._listed_for(row))
         _apply_state(row, state, self.device)
-        self.session.add(row)
-        self.session.flush()
+        if self.pending is not None and sa_inspect(row).persistent:
+            self.pending.hold_row(row)  # sent with the history, index rows and notice
+        else:
+            self.session.add(row)
+            self.session.flush()
         self._reindex(row)
         self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id,  # type: ignore[attr-defined]
