@@ -71,7 +71,8 @@ def measure_scale(scale: int, folder: Path, merge: bool) -> dict[str, dict[str, 
         found["merge"] = _child("merge", ours, their_bundle)
         found["merge_noop"] = _child("noop", ours, their_bundle)
     print(f"     (scale {scale}: " + ", ".join(
-        f"{key} {value['seconds']:.1f} s {value['peak_mb']:.0f} MB" for key, value
+        f"{key} {value['seconds']:.1f} s ({value.get('cpu', 0):.1f} CPU s) "
+        f"{value['peak_mb']:.0f} MB" for key, value
         in found.items() if "seconds" in value and "peak_mb" in value) + ")", flush=True)
     for path in folder.iterdir():  # the next scale needs the room
         if path.name.endswith((f"-{scale}.db", f"-{scale}.partnerdesk")):

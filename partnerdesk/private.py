@@ -71,9 +71,13 @@ def _walk(folder: Path) -> Iterable[Path]:
             continue
 
 
-def tighten_database(db_path: Path) -> None:
+def tighten_database(db_path: Path, *, shallow: bool = False) -> None:
     """A database file and what belongs to it: its journal files, attachments, backups
-    (wherever they are kept), and the data folder when the database lives there."""
+    (wherever they are kept), and the data folder when the database lives there.
+
+    `shallow`: the attachments and backups folders themselves, not what they hold (a
+    0700 folder already keeps its contents from other accounts); for the quick read-only
+    look of `services.glance`, which must not walk thousands of attachments each time."""
     if not POSIX:
         return
     from partnerdesk.db.backup_folder import backups_folder
@@ -85,5 +89,7 @@ def tighten_database(db_path: Path) -> None:
     tighten(db_path, *(db_path.with_name(db_path.name + suffix)
                        for suffix in ("-wal", "-shm", "-journal", ".lock")))
     for owned in {attachments_dir(db_path), backups_folder(db_path)}:
-        if owned.is_dir():
+        if shallow:
+            tighten(owned)
+        elif owned.is_dir():
             tighten_tree(owned)

@@ -154,7 +154,9 @@ def main(out_dir: Path, dark: bool = False) -> int:
                "agreement": desk.agreements.list(where={"status": "active"}, limit=1),
                "meeting": desk.meetings.list(order_by="starts_at", descending=True,
                                              limit=1),
-               "funding": desk.funding.list(where={"status": "active"}, limit=1)}
+               "funding": desk.funding.list(where={"status": "active"}, limit=1),
+               "event": desk.events.list(order_by="starts_at", limit=1),
+               "feedback": desk.feedback.list(where={"channel": "survey"}, limit=1)}
     for kind, rows in samples.items():
         if rows and window.open_record(kind, rows[0].id):
             view = window.current_view()

@@ -61,7 +61,9 @@ def run_demo(args: argparse.Namespace) -> int:
         load_demo(desk, scale=args.scale)
         counts = desk.stats()
     print(f"Sample data loaded into {path}: {counts['organizations']:,} organizations, "
-          f"{counts['contacts']:,} contacts, {counts['meetings']:,} meetings.")
+          f"{counts['contacts']:,} contacts, {counts['meetings']:,} meetings, "
+          f"{counts['events']:,} events, {counts['feedback']:,} feedback records and "
+          f"{counts['funding']:,} funding records.")
     return 0
 
 
@@ -129,10 +131,23 @@ def run_check(args: argparse.Namespace) -> int:
     state = "current" if revision == head else f"older; will be upgraded to {head} when opened"
     print(f"Database:  {path}\nSchema:    {revision} ({state})\n"
           f"Integrity: {'ok' if healthy else 'DAMAGED: restore a backup (partnerdesk restore)'}")
+    counter_ok = not healthy or revision is None or _counter_ok(path)
+    if not counter_ok:
+        print("Counter:   DAMAGED (not a whole number PartnerDesk can use, as an older "
+              "version left it after importing a bundle made by hand); the next save "
+              "repairs it from the records")
     note = read_only_note(path)
     if note:  # read-only is not damaged: said apart, and the file is as healthy as it reads
         print(f"Access:    read-only. {note}")
-    return 0 if healthy and revision is not None else 1
+    return 0 if healthy and revision is not None and counter_ok else 1
+
+
+def _counter_ok(path: Path) -> bool:
+    """Whether the stored change counter is a whole number below 2**53 (or not there)."""
+    from partnerdesk.services.store import COUNTER_KEY, usable_counter
+
+    value = backups.stored_setting(path, COUNTER_KEY)
+    return value is backups.MISSING or usable_counter(value) is not None
 
 
 def _check_office(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
-"""Sub-commands for community events and feedback: events (the list), feedback (the
-list), import-survey (a CSV of survey totals into one feedback's results)."""
+"""Sub-commands for community events, feedback and funding: events (the list), feedback
+(the list), import-survey (a CSV of survey totals into one feedback's results), funding
+(the list, with what needs attention)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ def register(commands: Commands) -> None:
     survey.add_argument("--dry-run", action="store_true",
                         help="check the file and show the totals; change nothing")
     survey.set_defaults(run=run_import_survey)
+
+    funding = commands.add_parser("funding", help="list the grants and other funding applied "
+                                                  "for or won")
+    funding.add_argument("--status", choices=[value for value, _ in v.FUNDING_STATUSES],
+                         help="only the funding with this status")
+    funding.add_argument("--json", action="store_true", help="print JSON")
+    funding.set_defaults(run=run_funding)
 
 
 def run_events(args: argparse.Namespace) -> int:
@@ -113,4 +121,47 @@ def run_import_survey(args: argparse.Namespace) -> int:
                                                        replace=args.replace)
     print(f"Added {result.added} survey totals"
           + (f", replacing {result.removed}" if result.removed else "") + ".")
+    return 0
+
+
+def run_funding(args: argparse.Namespace) -> int:
+    """Each funding: deadline, title, status, funder, requested, awarded, whom it is for, and
+    what needs attention (the dashboard's rule). This laptop's own list, so amounts marked
+    internal are shown (they stay out of what goes to partners)."""
+    from partnerdesk.services import funding_rules
+    from partnerdesk.services.money import amount_text
+
+    with open_desk(args) as desk:
+        where = {"status": args.status} if args.status else None
+        rows = sorted(desk.funding.list(where=where, order_by="deadline"),
+                      key=lambda row: row.deadline is None)  # no deadline: last
+        names = desk.organizations.lookup({row.funder_id for row in rows}
+                                          | {row.organization_id or "" for row in rows}, "name")
+        ships = desk.partnerships.lookup({row.partnership_id or "" for row in rows}, "title")
+        currency, window = desk.settings.currency, desk.settings.reminder_windows.funding_days
+    today = date.today()
+    lines = []
+    for row in rows:
+        state = funding_rules.funding_attention(row.status, row.deadline,
+                                                row.decision_expected, today, window)
+        lines.append({"id": row.id, "title": row.title, "status": row.status,
+                      "funder": names.get(row.funder_id, ""), "programme": row.programme,
+                      "for": ships.get(row.partnership_id or "")
+                      or names.get(row.organization_id or "", ""),
+                      "requested_cents": row.requested_cents,
+                      "awarded_cents": row.awarded_cents, "in_kind_cents": row.in_kind_cents,
+                      "amounts_internal": row.amounts_internal, "currency": currency,
+                      "deadline": row.deadline.isoformat() if row.deadline else None,
+                      "attention": state.message})
+    if args.json:
+        print_json(lines)
+    elif not lines:
+        print("No funding recorded." if not args.status else
+              f"No funding is {v.label(v.FUNDING_STATUSES, args.status).lower()}.")
+    else:
+        print_table([(line["deadline"] or "", line["title"],
+                      v.label(v.FUNDING_STATUSES, line["status"]), line["funder"],
+                      amount_text(line["requested_cents"], currency),
+                      amount_text(line["awarded_cents"], currency), line["for"],
+                      line["attention"]) for line in lines])
     return 0

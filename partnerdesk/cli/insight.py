@@ -10,6 +10,7 @@ pycairo, which has no Linux wheel. Both run headless and import no Qt.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -117,12 +118,17 @@ def run_network(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         drawing, hidden = network_drawing(desk, categories=args.category, kinds=args.kind,
                                           statuses=args.status)
+    from partnerdesk.reports.files import write_atomically
+
     if kind == ".svg":
         from reportlab.graphics import renderSVG
 
-        renderSVG.drawToFile(drawing, str(path))
+        data = renderSVG.drawToString(drawing).encode("utf-8")
     else:
-        rasterise(drawing).save(path, "PNG")
+        buffer = io.BytesIO()
+        rasterise(drawing).save(buffer, "PNG")
+        data = buffer.getvalue()
+    write_atomically(path, data)  # whole or not at all: a full disk leaves nothing behind
     note = "" if not hidden else (" (1 organization with no links is not shown)" if hidden == 1
                                   else f" ({hidden:,} organizations with no links are not shown)")
     print(f"Network diagram written to {path}{note}.")

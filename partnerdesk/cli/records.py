@@ -113,14 +113,25 @@ def _described(desk: Any, record_type: str, row: Any, action: str,
             "values": field_values(row)}
 
 
+def _named(error: Any) -> PartnerDeskError:
+    """A refused record's problems, each after the field it is about, as typed in
+    FIELD=VALUE ("received_on: Enter a date."): a script sees which value to give."""
+    return PartnerDeskError("; ".join(f"{p.field}: {p.message}" if p.field else p.message
+                                      for p in error.problems) or str(error))
+
+
 def run_add(args: argparse.Namespace) -> int:
+    from partnerdesk.errors import ValidationError
     from partnerdesk.services.field_text import record_type_named, values_from_assignments
 
     record_type = record_type_named(args.type)
     with open_desk(args) as desk:
         service = desk.service(record_type)
         values = values_from_assignments(service.model, args.assignments)
-        row = service.create(**values)
+        try:
+            row = service.create(**values)
+        except ValidationError as error:
+            raise _named(error) from None
         shown = _described(desk, record_type, row, "created", sorted(values))
     _report(args, shown, f"Added {record_type.replace('_', ' ')} “{shown['title']}” "
                          f"({row.id}).")
@@ -128,6 +139,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_set(args: argparse.Namespace) -> int:
+    from partnerdesk.errors import ValidationError
     from partnerdesk.services.field_text import (
         find_record_id,
         record_type_named,
@@ -141,7 +153,10 @@ def run_set(args: argparse.Namespace) -> int:
         values = values_from_assignments(service.model, args.assignments)
         record_id = find_record_id(desk, record_type, args.record)
         before = field_values(service.get(record_id))
-        row = service.update(record_id, **values)
+        try:
+            row = service.update(record_id, **values)
+        except ValidationError as error:
+            raise _named(error) from None
         after = field_values(row)
         changed = sorted(name for name in after if after[name] != before.get(name))
         shown = _described(desk, record_type, row, "updated" if changed else "unchanged",

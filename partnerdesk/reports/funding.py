@@ -7,6 +7,7 @@ report was gathered; the text says how many.
 """
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -60,18 +61,18 @@ def render_funding(report: FundingRegister, page_size: str = "letter") -> bytes:
 def summary(totals: FundingTotals, s: Styles, width: float) -> list[Flowable]:
     """Applied, won, in kind and reports due, in a box, with what was left out."""
     warning_days = totals.warning_days
-    def money(cents: int, count: int, what: str) -> str:
+    def money(cents: int, count: int, what: str, none: str) -> str:
         if not count:
-            return f"None {what}"
+            return none
         return f"{amount_text(cents, totals.currency)} ({count:,} {what})"
 
     pairs = [("Applied for", money(totals.applied, totals.applied_count,
                                    "application" if totals.applied_count == 1
-                                   else "applications")),
+                                   else "applications", "No applications")),
              ("Won", money(totals.won, totals.won_count,
-                           "award" if totals.won_count == 1 else "awards")),
+                           "award" if totals.won_count == 1 else "awards", "No awards")),
              ("In-kind support", money(totals.in_kind, totals.in_kind_count,
-                                       "with funding won")),
+                                       "with funding won", "None with funding won")),
              ("Reports and outcomes due", f"{totals.due_count:,} due within "
               f"{warning_days:,} days or overdue" if totals.due_count else
               f"None due within {warning_days:,} days")]
@@ -84,13 +85,17 @@ def summary(totals: FundingTotals, s: Styles, width: float) -> list[Flowable]:
 
 
 def _dates(line: FundingLine) -> str:
+    """Each key date on a line of its own, never broken inside a date ("28 Sep" / "2026")."""
+    def whole(day: date | None) -> str:
+        return text.day(day).replace(" ", "\u00a0")
+
     parts = []
     if line.deadline:
-        parts.append(f"Deadline {text.day(line.deadline)}")
+        parts.append(f"Deadline {whole(line.deadline)}")
     if line.decision_expected:
-        parts.append(f"Decision {text.day(line.decision_expected)}")
+        parts.append(f"Decision {whole(line.decision_expected)}")
     if line.start or line.end:
-        parts.append(f"Runs {text.day(line.start)} to {text.day(line.end)}")
+        parts.append(f"Runs {whole(line.start)} to {whole(line.end)}")
     return "\n".join(parts) or "No dates recorded"
 
 

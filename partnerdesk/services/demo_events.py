@@ -170,16 +170,21 @@ def add_volume(b: Builder, scale: int, story: dict[str, Any], org_ids: list[str]
     ships = list(story["ship"].values())
     kinds = ("community_event", "health_screening", "workshop", "outreach", "fair", "other")
     for index in range(scale * 5):
-        starts = datetime.combine(b.day(-rng.randrange(-60, 900)), time(9 + index % 8))
+        ago = rng.randrange(-60, 900)  # up to two months ahead
+        starts = datetime.combine(b.day(-ago), time(9 + index % 8))
+        # counted once it has happened: the categories add up to the people reached
+        counts = [("Adults", rng.randrange(5, 300)), ("Children and young people",
+                                                      rng.randrange(0, 100))] if ago > 0 else []
         event = b.add(r.Event, title=f"Community event {index + 1}", kind=rng.choice(kinds),
                       starts_at=starts, ends_at=starts + timedelta(hours=2), time_zone=ZONE,
-                      place="Community centre", people_reached=rng.randrange(10, 400))
+                      place="Community centre",
+                      people_reached=sum(n for _, n in counts) if counts else None)
         b.add(r.EventPartnership, event_id=event, partnership_id=rng.choice(ships))
         if org_ids:
             b.add(r.EventOrganization, event_id=event, organization_id=rng.choice(org_ids),
                   role="host")
-        b.add(r.EventAttendance, event_id=event, category="Adults",
-              count=rng.randrange(5, 300))
+        for category, count in counts:
+            b.add(r.EventAttendance, event_id=event, category=category, count=count)
     for index in range(scale * 5):
         feedback = b.add(r.Feedback, title=f"Partner feedback {index + 1}",
                          source=rng.choice(["partner", "staff", "community"]),

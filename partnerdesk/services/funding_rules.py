@@ -130,10 +130,10 @@ def deliverable_attention(funding_status: str, done: bool, due: date | None, tod
         return Attention("", None if due is None else (due - today).days)
     days = (due - today).days
     if days < 0:
-        return Attention(DELIVERABLE_OVERDUE, days, f"Overdue by {_days(-days)}.")
+        return Attention(DELIVERABLE_OVERDUE, days, f"overdue by {_days(-days)}.")
     if days <= window:
         when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-        return Attention(DELIVERABLE_DUE, days, f"Due to the funder {when}.")
+        return Attention(DELIVERABLE_DUE, days, f"due to the funder {when}.")
     return Attention("", days)
 
 

@@ -29,6 +29,7 @@ from partnerdesk.db.lock import DatabaseLock, acquire_lock
 from partnerdesk.db.migrate import ready_to_read, take_daily_backup
 from partnerdesk.db.places import read_only_media, risky_place, storage_problem
 from partnerdesk.errors import DatabaseProblem
+from partnerdesk.private import tighten_database
 
 # What `partnerdesk stats` counts (its --json keys) -> the table each is counted in. The
 # Desk's `stats` counts the same through its record services (`desk.STAT_KEYS`).
@@ -77,6 +78,7 @@ class Glance:
                 lock.release()
                 return None
             take_daily_backup(path)
+            tighten_database(path, shallow=True)  # what an older version left open
             connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
             connection.isolation_level = None  # statements below say when reading starts
             connection.execute("PRAGMA query_only = ON")

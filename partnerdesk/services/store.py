@@ -13,6 +13,7 @@ session and give the same stamps, revisions and history as the single paths.
 import gc
 import json
 import logging
+import queue
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -50,6 +51,52 @@ log = logging.getLogger(__name__)
 
 DEVICE_KEY = "device_id"
 COUNTER_KEY = "lamport_counter"
+def usable_counter(value: Any) -> int | None:
+    """The stored change counter as a whole number below 2**53, or None when it is not
+    one: an older version stored a hand-made bundle's 10**400 as REAL infinity, after
+    which every save stopped with OverflowError."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int and 0 <= value <= versioning.MAX_COUNTER:
+        return value
+    return None
+
+
+def recovered_counter(session: Session) -> int:
+    """A counter for a database whose stored one is damaged: the largest whole number
+    below 2**53 in any record's version vector (the counter is raised to every number
+    seen, and each write's own number is in its record's vector), so the next write's
+    stamp still beats every value here."""
+    from partnerdesk.db.registry import RECORD_TYPES
+
+    best = 0
+    for model in RECORD_TYPES.values():
+        column = model.__table__.c.vv  # type: ignore[attr-defined]
+        for (vector,) in session.execute(select(column)):
+            if isinstance(vector, str):
+                try:
+                    vector = json.loads(vector)
+                except ValueError:
+                    continue
+            if isinstance(vector, dict):
+                for number in vector.values():
+                    if usable_counter(number) is not None and number > best:
+                        best = number
+    return best
+
+
+def counter_in(session: Session, setting: Setting | None) -> int:
+    """The counter a `Setting` row holds (0 with none), recovered when damaged."""
+    if setting is None:
+        return 0
+    current = usable_counter(setting.value)
+    if current is None:
+        current = recovered_counter(session)
+        log.warning("The stored change counter (%r) was no whole number; it is %d again, "
+                    "the largest number in the records.", setting.value, current)
+    return current
+
+
 # The stamp of records every laptop makes alike (default categories): counter 0 is
 # covered by any version vector, so the same seed gives the same revision everywhere.
 SEED_STAMP: tuple[int, str] = (0, "seed")
@@ -154,38 +201,71 @@ def _apply_state(row: SQLModel, state: versioning.VersionState, device: str) -> 
     row.updated_at = utcnow()  # type: ignore[attr-defined]
 
 
-# Bulk writes of at least this many records run their search index and history SQL in
-# a thread beside the Python that makes the rows (`put_states`); below, one after the other.
+# Bulk writes of at least this many records hand their SQL to the writer's lane (`_Lane`);
+# smaller ones run it at once.
 BESIDE_MINIMUM = 500
 
 
-def _beside(work: Callable[[], None], in_a_thread: bool) -> Callable[[], None]:
-    """Start `work` (SQL on the write's connection, which nothing else uses until it is
-    done) in a thread of its own, and give back what waits for it and raises what it
-    raised. SQLite and PostgreSQL's driver let go of Python while a statement runs, so
-    on a computer with two cores the index and history are written while this thread
-    goes on making the rows: a bulk change's wall time, not its CPU time, is shorter.
-    `in_a_thread` False: `work` runs now."""
-    if not in_a_thread:
-        work()
-        return lambda: None
-    failed: list[BaseException] = []
+class _Lane:
+    """A write's bulk SQL, run in order on a thread of its own while the writer's thread
+    goes on in Python (the next records' checks, stamps and revisions). SQLite and
+    PostgreSQL's driver let go of Python while a statement runs, so on two cores the
+    rows, history and search index of one part are written while the next is made: a
+    bulk change's wall time is shorter, its CPU time the same.
 
-    def run() -> None:
-        try:
-            work()
-        except BaseException as error:  # noqa: BLE001 - raised again by the waiter
-            failed.append(error)
+    The transaction's connection is used by one thread at a time: any statement the
+    writer's thread runs on it first waits for the lane to finish what it was given
+    (`Writer` watches the connection), and so do `current_rows`' raw reads, the commit
+    and the rollback. Only local bulk edits (`put_local`) use it: imports read the
+    connection raw too (`sharing.rows`), which would not wait. A job that fails stops
+    the lane; its error is raised in the writer's thread by the next wait."""
 
-    thread = threading.Thread(target=run, name="partnerdesk-bulk-sql", daemon=True)
-    thread.start()
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._idle = threading.Condition()
+        self._waiting = 0  # jobs given and not yet done
+        self._failed: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, name="partnerdesk-bulk-sql",
+                                       daemon=True)
+        self.thread.start()
 
-    def wait() -> None:
-        thread.join()
-        if failed:
-            raise failed[0]
+    def give(self, job: Callable[[], None]) -> None:
+        with self._idle:
+            self._waiting += 1
+        self._jobs.put(job)
 
-    return wait
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                if not self._failed:
+                    job()
+            except BaseException as error:  # noqa: BLE001 - raised again by `wait`
+                self._failed.append(error)
+            finally:
+                with self._idle:
+                    self._waiting -= 1
+                    self._idle.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        return self._waiting > 0 or bool(self._failed)
+
+    def wait(self) -> None:
+        """Until every job given is done; raises the error of one that failed."""
+        with self._idle:
+            while self._waiting:
+                self._idle.wait()
+        if self._failed:
+            raise self._failed[0]
+
+    def stop(self) -> None:
+        """Wait for the jobs (their error is not raised: the write is rolled back or
+        its error was raised already) and end the thread."""
+        with self._idle:
+            while self._waiting:
+                self._idle.wait()
+        self._jobs.put(None)
+        self.thread.join()
 
 
 class Touched(NamedTuple):
@@ -244,6 +324,8 @@ class Writer:
         self.pending: Any = None
         # What `listed` found for records read with `locked` (type, id) -> field -> stamps.
         self._listed: dict[tuple[str, str], dict[str, list[Any]]] = {}
+        self._lane: _Lane | None = None  # made by the first bulk write that needs one
+        self._keys_deferred = False  # foreign keys checked at commit (`put_states`)
 
     def locked(self, model: type[RecordT], record_id: str) -> RecordT | None:
         """The record, locked until this transaction ends (a second person saving it
@@ -283,6 +365,40 @@ class Writer:
         """Keep this transaction in the undo journal as one step, named `name` (what a
         person reads after "Undo: ", as in "edit of Marcus Lee")."""
         self.undo_name = name
+
+    def later(self, job: Callable[[], None], records: int) -> None:
+        """Run `job` (SQL on this transaction's connection) in the lane when it writes
+        `records` records or more, else now; either way after every job given before."""
+        if records < BESIDE_MINIMUM:
+            self.settle()
+            job()
+            return
+        if self._lane is None:
+            from sqlalchemy import event
+
+            lane = self._lane = _Lane()
+
+            def wait_for_lane(*_args: Any) -> None:
+                if lane.busy and threading.current_thread() is not lane.thread:
+                    lane.wait()
+
+            # first among the connection's listeners (the office's `Pending` sends
+            # through the same connection)
+            event.listen(self.session.connection(), "before_cursor_execute",
+                         wait_for_lane, insert=True)
+        self._lane.give(job)
+
+    def settle(self) -> None:
+        """Wait for the SQL given to the lane; raises the error of a job that failed.
+        (Statements on the connection wait by themselves; raw DB-API use, the commit and
+        the rollback do not.)"""
+        if self._lane is not None:
+            self._lane.wait()
+
+    def _stop_lane(self) -> None:
+        if self._lane is not None:
+            self._lane.stop()
+            self._lane = None
 
     def _touch(self, model: type[SQLModel], record_id: str,
                before: tuple[dict[str, Any], bool] | None,
@@ -326,7 +442,7 @@ class Writer:
             # FOR UPDATE: on a server, writers running at once take turns here, so no
             # two transactions share a tick (SQLite's write lock already does that).
             setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
-            current = int(setting.value) if setting else 0
+            current = counter_in(self.session, setting)
             if current >= versioning.MAX_COUNTER:  # JSON readers hold integers up to 2**53
                 raise _out_of_numbers()
             self._counter = current + 1
@@ -340,9 +456,9 @@ class Writer:
             self._counter = None
             return
         setting = self.session.get(Setting, COUNTER_KEY, with_for_update=True)
-        current = int(setting.value) if setting else 0
-        if seen > current:
-            self.session.merge(Setting(key=COUNTER_KEY, value=seen))
+        current = counter_in(self.session, setting)
+        if seen > current or usable_counter(setting.value if setting else 0) is None:
+            self.session.merge(Setting(key=COUNTER_KEY, value=max(seen, current)))
             self._counter = None
 
     def listed(self, record_type: str, record_ids: Iterable[str],
@@ -375,6 +491,7 @@ class Writer:
 
     def history(self, row: SQLModel, action: str, changed: list[str]) -> None:
         if self.pending is not None:
+            self.settle()  # the lane's statements send what is held (`Pending.watch`)
             self.pending.history.append({
                 "record_type": type_name(type(row)), "record_id": row.id,  # type: ignore[attr-defined]
                 "changed_at": utcnow().isoformat(), "action": action,
@@ -474,6 +591,8 @@ class Writer:
         self.changes.append(Change(type_name(type(row)), row.id, "updated"))  # type: ignore[attr-defined]
 
     def _reindex(self, row: SQLModel) -> None:
+        if self.pending is not None:
+            self.settle()  # as in `history`
         connection = self.session.connection()
         if row.deleted:  # type: ignore[attr-defined]
             if self.pending is not None:
@@ -568,6 +687,7 @@ class Writer:
         values, as `columns_of` gives them), read without ORM objects: the shape
         `put_local` and `put_states` take, for writes of thousands of records."""
         self.session.flush()
+        self.settle()  # the raw cursor below does not wait for the lane by itself
         table = model.__table__  # type: ignore[attr-defined]
         connection = self.session.connection()
         dialect = connection.dialect
@@ -648,14 +768,16 @@ class Writer:
         return rows
 
     def put_local(self, model: type[SQLModel],
-                  edits: Iterable[tuple[dict[str, Any], dict[str, Any], bool | None]],
-                  ) -> None:
+                  edits: Iterable[tuple[dict[str, Any], dict[str, Any], bool | None]], *,
+                  listed: dict[str, dict[str, list[Any]]] | None = None) -> None:
         """Local writes to many records of one type at once (a bulk change from a list,
         an undo): for each, its row as `current_rows` read it, the fields to change, and
         whether it should end deleted (None: as it is). Each gets what `update`,
         `delete` and `restore` give one record (changed fields stamped with this
         transaction's counter and what it had seen, the earlier state in history, the
-        index and change notices), in bulk."""
+        index and change notices), in bulk. `listed`: what `listed` gives for these
+        records, when the caller asked for a whole step's at once (a bulk change in
+        parts: a question of the database here would wait for the lane)."""
         edits = list(edits)
         if not edits:
             return
@@ -671,7 +793,8 @@ class Writer:
                     current["stamps"], current["vv"], current["delete_ctx"])
         counter = self.counter(max(highest.values()))
         device = self.device
-        listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
+        if listed is None:
+            listed = self.listed(type_name(model), [row["id"] for row, _c, _d in edits])
         names = user_fields(model)
         groups: dict[str, list[StatePut]] = {"restored": [], "updated": [], "deleted": []}
         # (pattern, changed fields, restore, delete) -> (the current bookkeeping objects,
@@ -735,7 +858,9 @@ class Writer:
         puts = list(puts)
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
         connection = self.session.connection()
-        defer_foreign_keys(connection)
+        if not self._keys_deferred:  # once a transaction (a statement waits for the lane)
+            defer_foreign_keys(connection)
+            self._keys_deferred = True
         now = utcnow()
         kind = type_name(model)
         encoder = self._encoder
@@ -798,22 +923,26 @@ class Writer:
             search_index.put(connection, new_entries, fresh=True)
             search_index.put(connection, entries)
 
-        finished = _beside(index_and_history, len(puts) >= BESIDE_MINIMUM)
-        try:
-            created, updated, changes = self._state_rows(kind, puts, ready, now, local,
-                                                         history)
-            if self.undo_name is not None:  # kept for Undo (named before the write)
-                self._touch_states(model, puts, local)
-        finally:
-            finished()
-        insert_rows(connection, table, created, ENCODED)
-        same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in updated:  # one statement per set of columns (one, but for `local`)
-            same_columns.setdefault(tuple(row), []).append(row)
-        for rows in same_columns.values():
-            update_rows(connection, table, rows, ENCODED)
-        delete_rows(connection, table, removed)
-        self._insert_history(history)
+        # Local edits only (`put_local`: bulk changes, deletions, undos, whose callers use the
+        # connection through statements that wait): imports also read it raw (`sharing.rows`).
+        in_lane = len(puts) if local else 0
+        self.later(index_and_history, in_lane)
+        created, updated, changes = self._state_rows(kind, puts, ready, now, local, history)
+        if self.undo_name is not None:  # kept for Undo (named before the write)
+            self._touch_states(model, puts, local)
+
+        def rows_and_history() -> None:
+            insert_rows(connection, table, created, ENCODED)
+            same_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in updated:  # one statement per set of columns (one, but for `local`)
+                same_columns.setdefault(tuple(row), []).append(row)
+            for rows in same_columns.values():
+                update_rows(connection, table, rows, ENCODED)
+            delete_rows(connection, table, removed)
+            insert_rows(connection, HistoryEntry.__table__,  # type: ignore[attr-defined]
+                        history, HISTORY_ENCODED)
+
+        self.later(rows_and_history, in_lane)
         self.changes += changes
         self._forget(model, changes)
 
@@ -822,7 +951,7 @@ class Writer:
                     history: list[dict[str, Any]],
                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Change]]:
         """`put_states`' rows to insert and to update, and the change notices, in plain
-        Python (it runs beside the index's and history's SQL: no database here)."""
+        Python (it runs beside the lane's SQL: no database here)."""
         created: list[dict[str, Any]] = []
         updated: list[dict[str, Any]] = []
         changes = [Change(kind, put.record_id, "deleted", put.fields) for put in puts
@@ -831,6 +960,20 @@ class Writer:
         for put, (_s, _v, _d, stamps, vv, delete_ctx, deleted) in ready:
             state, current = put.state, put.current
             values = state.values  # type: ignore[union-attr]
+            if local and current is not None:
+                # only the fields that change, and the bookkeeping (`LOCAL_BOOKKEEPING`)
+                row = {name: values[name] for name in put.fields}
+                row.update(id=put.record_id, updated_at=now,
+                           rev=rev(values, stamps, vv, delete_ctx), deleted=deleted,
+                           origin=put.origin if put.origin is not None
+                           else versioning.newest_device(state.stamps),  # type: ignore[union-attr]
+                           stamps=stamps, vv=vv, delete_ctx=delete_ctx)
+                updated.append(row)
+                was = bool(current["deleted"])
+                changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
+                                      else "restored" if was and not deleted else "updated",
+                                      put.fields))
+                continue
             row = {**values, "id": put.record_id, "updated_at": now,
                    "rev": rev(values, stamps, vv, delete_ctx), "deleted": deleted,
                    "origin": put.origin if put.origin is not None
@@ -846,9 +989,6 @@ class Writer:
                                       "deleted" if deleted else "created", put.fields))
                 continue
             was = bool(current["deleted"])
-            if local:
-                row = {**{name: row[name] for name in put.fields},
-                       **{name: row[name] for name in LOCAL_BOOKKEEPING}}
             updated.append(row)
             changes.append(Change(kind, put.record_id, "deleted" if deleted and not was
                                   else "restored" if was and not deleted else "updated",
@@ -1038,28 +1178,32 @@ class Store:
                         Setting.key == DEVICE_KEY)).scalar()
                     return str(device or "")
         with Session(self._writer_engine) as session:
-            device = session.get(Setting, DEVICE_KEY)
-            place = session.get(Setting, identity.PLACE_KEY)
-            restored = session.get(Setting, identity.RESTORED_KEY) is not None
+            # The settings it needs, in one query (each statement is compiled anew for
+            # each engine, so on opening one query beats five lookups)
+            held = {row.key: row for row in session.scalars(select(Setting).where(
+                Setting.key.in_([DEVICE_KEY, identity.PLACE_KEY, identity.RESTORED_KEY,
+                                 COUNTER_KEY, identity.FORMER_KEY])))}  # type: ignore[attr-defined]
+            device = held.get(DEVICE_KEY)
+            place = held.get(identity.PLACE_KEY)
+            restored = identity.RESTORED_KEY in held
             moved = place is not None and place.value != here
             if device is not None and not moved and not restored and self.address is None:
                 # a backup copied back by hand: behind the change numbers already sent
-                counter = session.get(Setting, COUNTER_KEY)
-                restored = (int(counter.value) if counter else 0) \
-                    < identity.sent_mark(str(device.value))
+                counter = held.get(COUNTER_KEY)
+                restored = counter_in(session, counter) < identity.sent_mark(str(device.value))
             if device is not None and not moved and not restored:
                 if place is None:  # made before places were kept: this is its home now
                     session.add(Setting(key=identity.PLACE_KEY, value=here))
                     session.commit()
                 return str(device.value)
             if device is not None:
-                former = session.get(Setting, identity.FORMER_KEY)
+                former = held.get(identity.FORMER_KEY)
                 ids = [*(former.value if former else []), device.value]
                 session.merge(Setting(key=identity.FORMER_KEY, value=ids))
                 log.info("This database was %s; it writes under a new device id from now "
                          "on.", "restored from a backup" if restored else "copied or moved")
             if restored:
-                marked = session.get(Setting, identity.RESTORED_KEY)
+                marked = held.get(identity.RESTORED_KEY)
                 if marked is not None:
                     session.delete(marked)
             new_id = str(uuid.uuid4())
@@ -1106,6 +1250,7 @@ class Store:
                     writer.pending = Pending()
                     writer.pending.watch(session.connection())
                 yield writer
+                writer.settle()
                 if self.address is not None:
                     session.flush()
                     notice = notice_text(self.session_id, [
@@ -1116,9 +1261,11 @@ class Store:
                     writer.pending.send(session.connection(), notice)
                 session.commit()
             except BaseException:
+                writer._stop_lane()  # nothing of it may run beside the rollback
                 session.rollback()
                 raise
             finally:
+                writer._stop_lane()
                 if self.numbers is not None:
                     self.numbers.settle()
         if writer.undo_name is not None and writer.touched and self.journal is not None:
@@ -1161,7 +1308,12 @@ class Store:
             session.commit()
 
     def counter(self) -> int:
-        return int(self.setting(COUNTER_KEY, 0))
+        value = self.setting(COUNTER_KEY, 0)
+        current = usable_counter(value)
+        if current is None:
+            with Session(self.engine) as session:
+                current = recovered_counter(session)
+        return current
 
     def close(self) -> None:
         if self._listener is not None:

@@ -70,9 +70,13 @@ class VersionState:
 
 def compute_rev(values: dict[str, Any], stamps: dict[str, Any], vv: dict[str, int],
                 delete_ctx: dict[str, int]) -> str:
-    """Same state, same revision id, on every laptop (SHARING.md property 6)."""
+    """Same state, same revision id, on every laptop (SHARING.md property 6).
+
+    The values are encoded as they are: the canonical encoder writes a date or datetime
+    (at any depth) as `jsonable` does, so copying them through `jsonable` first, as
+    this once did, gives the same text for more time."""
     payload = canonical_json({
-        "values": {k: jsonable(v) for k, v in values.items()},
+        "values": values,
         "stamps": stamps,
         "vv": vv,
         "delete_ctx": delete_ctx,

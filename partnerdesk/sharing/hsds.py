@@ -66,9 +66,25 @@ from partnerdesk.sharing.import_common import (
 
 __all__ = ["HsdsPlan", "apply_hsds", "export_hsds", "plan_hsds", "read_package"]
 
-MAX_PACKAGE_BYTES = 100 * MB  # the file, and all its tables unpacked together
+MAX_PACKAGE_BYTES = 100 * MB  # the file, and the tables it is read for unpacked together
 MAX_MEMBERS = 200
 MAX_TABLE_ROWS = 200_000
+# The tables the importer reads (HSDS 3 and the 1.x/2.x layouts). A package's other
+# tables are neither unpacked nor parsed: 199 tables of 200,000 rows nobody reads once
+# made a 100 KB zip take minutes and gigabytes.
+TABLES = frozenset({"organizations", "services", "locations", "phones", "contacts",
+                    "taxonomy_terms", "taxonomy", "taxonomies_terms", "attributes",
+                    "service_attributes", "service_taxonomy", "services_taxonomy",
+                    "addresses", "physical_addresses", "schedules", "regular_schedules",
+                    "service_areas", "eligibility"})
+# Values (cells) in the tables read, together: what bounds the memory of the parsed rows
+# (about 100 bytes a value), however the bytes are spread over rows and columns. A large
+# regional directory (20,000 services with their phones, places and times) is a tenth.
+MAX_CELLS = 2_500_000
+MAX_LINE = MB  # one line of a table: a header of a million columns is no directory
+# Taxonomy terms, phones and opening times kept for one service or contact: a package
+# naming one service in every row of a table once made each of its rows scan them all.
+MAX_LINKED = 25
 MAX_RATIO = 100  # unpacked / packed, for members bigger than RATIO_FLOOR
 RATIO_FLOOR = MB
 # Words in a taxonomy term that point at one of our default categories.
@@ -102,42 +118,35 @@ def record_id(kind: str, hsds_id: str, *fallback: str) -> str:
 
 
 # -- reading a package ----------------------------------------------------------------
-def read_package(path: str | Path) -> dict[str, list[dict[str, str]]]:
-    """Every CSV of a folder or zip, by file name without '.csv', as lists of dicts.
+def read_package(path: str | Path, wanted: frozenset[str] | None = TABLES,
+                 ) -> dict[str, list[dict[str, str]]]:
+    """The CSV tables of a folder or zip, by file name without '.csv' (lower case), as
+    lists of dicts: those the importer reads (`wanted`; None: every table).
 
     Bounded before anything is parsed, so a small hostile package cannot take the
     computer's memory or time: at most MAX_MEMBERS tables and MAX_PACKAGE_BYTES of text
-    in all, counted as the bytes come out (a zip's sizes can lie, a folder's `.csv` can
-    be a link to /dev/zero), no zip member that expands more than MAX_RATIO times, at
-    most MAX_TABLE_ROWS rows a table. In a folder only regular files are read, and a
-    link is followed only when it stays inside the folder."""
+    read, counted as the bytes come out (a zip's sizes can lie, a folder's `.csv` can be
+    a link to /dev/zero), no zip member that expands more than MAX_RATIO times, at most
+    MAX_TABLE_ROWS rows a table, MAX_CELLS values in all and MAX_LINE characters a line.
+    A table is decoded and parsed one at a time. In a folder only regular files are
+    read, and a link is followed only when it stays inside the folder."""
     source = Path(path)
     if source.is_dir():
-        raw = _read_folder(source)
+        raw = _read_folder(source, wanted)
     elif source.is_file():
         if source.stat().st_size > MAX_PACKAGE_BYTES:
             raise ImportFileError(f"“{source.name}” is larger than {MAX_PACKAGE_BYTES // MB} "
                                   "MB; it was not imported.")
-        raw = _read_zip(source)
+        raw = _read_zip(source, wanted)
     else:
         raise ImportFileError(f"There is no file or folder at {source}.")
     tables: dict[str, list[dict[str, str]]] = {}
-    for name, data in raw.items():
-        text = decode_text(data, f"“{name}”")
-        try:
-            reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-            rows = []
-            for row in reader:
-                rows.append({(k or "").strip().lstrip("\ufeff"): (v or "").strip()
-                             for k, v in row.items() if k is not None})
-                if len(rows) > MAX_TABLE_ROWS:
-                    raise ImportFileError(f"“{name}” in the package has more than "
-                                          f"{MAX_TABLE_ROWS:,} rows, more than a resource "
-                                          "directory holds. Nothing was imported.")
-        except csv.Error as error:
-            raise ImportFileError(f"“{name}” in the package is not a well-formed CSV file "
-                                  f"({error}). Nothing was imported.") from error
-        tables[Path(name).stem.lower()] = rows
+    cells = 0
+    for name in list(raw):
+        text = decode_text(raw.pop(name), f"“{name}”")  # the bytes go as the text comes
+        rows, cells = _parse_table(name, text, cells, source.name)
+        del text
+        tables[_table_name(name)] = rows
     if "organizations" not in tables and "services" not in tables:
         raise ImportFileError(
             f"“{source.name}” does not look like an HSDS package: it has no organizations.csv "
@@ -145,12 +154,54 @@ def read_package(path: str | Path) -> dict[str, list[dict[str, str]]]:
     return tables
 
 
+def _table_name(member: str) -> str:
+    return Path(member).stem.lower()
+
+
+def _reads(member: str, wanted: frozenset[str] | None) -> bool:
+    return member.lower().endswith(".csv") and (wanted is None or _table_name(member) in wanted)
+
+
+def _lines(text: str, name: str) -> Iterable[str]:
+    """The table's lines as the CSV reader takes them, each at most MAX_LINE long."""
+    for line in io.StringIO(text, newline=""):
+        if len(line) > MAX_LINE:
+            raise ImportFileError(f"“{name}” in the package has a line longer than "
+                                  f"{MAX_LINE:,} characters, which no resource directory "
+                                  "has. Nothing was imported.")
+        yield line
+
+
+def _parse_table(name: str, text: str, cells: int, package: str,
+                 ) -> tuple[list[dict[str, str]], int]:
+    """(the rows of one table, the values read so far in the package)."""
+    try:
+        reader = csv.DictReader(_lines(text, name), strict=True)
+        rows = []
+        for row in reader:
+            rows.append({(k or "").strip().lstrip("\ufeff"): (v or "").strip()
+                         for k, v in row.items() if k is not None})
+            cells += len(row)
+            if len(rows) > MAX_TABLE_ROWS:
+                raise ImportFileError(f"“{name}” in the package has more than "
+                                      f"{MAX_TABLE_ROWS:,} rows, more than a resource "
+                                      "directory holds. Nothing was imported.")
+            if cells > MAX_CELLS:
+                raise ImportFileError(f"“{package}” holds more than {MAX_CELLS:,} values "
+                                      "in its tables, more than a resource directory holds. "
+                                      "Nothing was imported.")
+    except csv.Error as error:
+        raise ImportFileError(f"“{name}” in the package is not a well-formed CSV file "
+                              f"({error}). Nothing was imported.") from error
+    return rows, cells
+
+
 def _too_large(name: str) -> ImportFileError:
     return ImportFileError(f"“{name}” is too large to be a resource directory (more than "
                            f"{MAX_PACKAGE_BYTES // MB} MB of tables). It was not imported.")
 
 
-def _read_folder(source: Path) -> dict[str, bytes]:
+def _read_folder(source: Path, wanted: frozenset[str] | None) -> dict[str, bytes]:
     folder = source.resolve()
     members = sorted(p for p in source.iterdir() if p.name.lower().endswith(".csv"))
     if len(members) > MAX_MEMBERS:
@@ -159,6 +210,8 @@ def _read_folder(source: Path) -> dict[str, bytes]:
     raw: dict[str, bytes] = {}
     budget = MAX_PACKAGE_BYTES
     for member in members:
+        if not _reads(member.name, wanted):
+            continue
         try:
             real = member.resolve()
             inside = real.parent == folder
@@ -183,7 +236,7 @@ def _read_folder(source: Path) -> dict[str, bytes]:
     return raw
 
 
-def _read_zip(source: Path) -> dict[str, bytes]:
+def _read_zip(source: Path, wanted: frozenset[str] | None) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -193,7 +246,10 @@ def _read_zip(source: Path) -> dict[str, bytes]:
     with archive:
         infos = [i for i in archive.infolist() if i.filename.lower().endswith(".csv")
                  and not i.is_dir()]
-        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_PACKAGE_BYTES:
+        if len(infos) > MAX_MEMBERS:
+            raise _too_large(source.name)
+        infos = [i for i in infos if _reads(i.filename, wanted)]
+        if sum(i.file_size for i in infos) > MAX_PACKAGE_BYTES:
             raise _too_large(source.name)
         budget = MAX_PACKAGE_BYTES
         for info in infos:
@@ -307,6 +363,15 @@ def _first(row: dict[str, str], *names: str) -> str:
     return ""
 
 
+def _link(found: dict[str, list[Any]], key: str, item: Any) -> None:
+    """`item` added to what `key` (a service or contact id) is linked to, up to
+    MAX_LINKED of them: past that a table naming one id in every row is ignored, so
+    every row costs the same however the ids are spread."""
+    items = found.setdefault(key, [])
+    if len(items) < MAX_LINKED:
+        items.append(item)
+
+
 def _terms(tables: dict[str, list[dict[str, str]]]) -> dict[str, list[str]]:
     """service id -> taxonomy term names, for HSDS 3 (attributes), 2.x and 1.x layouts."""
     names: dict[str, str] = {}
@@ -320,12 +385,12 @@ def _terms(tables: dict[str, list[dict[str, str]]]) -> dict[str, list[str]]:
         if (row.get("link_entity") or "service").lower() == "service":
             term = names.get(row.get("taxonomy_term_id", ""))
             if term:
-                found.setdefault(row.get("link_id", ""), []).append(term)
+                _link(found, row.get("link_id", ""), term)
     for table in ("service_attributes", "service_taxonomy", "services_taxonomy"):
         for row in tables.get(table, []):
             term = names.get(_first(row, "taxonomy_term_id", "taxonomy_id"))
             if term:
-                found.setdefault(row.get("service_id", ""), []).append(term)
+                _link(found, row.get("service_id", ""), term)
     return found
 
 
@@ -364,9 +429,9 @@ def _phones(tables: dict[str, list[dict[str, str]]], allowed: set[str],
             row.get("location_id", ""), "")
         if row.get("contact_id"):
             kind = PHONE_KINDS.get(_first(row, "type").lower(), "work")
-            contact_phones.setdefault(row["contact_id"], []).append(
-                {"number": number, "kind": kind if kind in allowed else "other",
-                 "extension": extension})
+            _link(contact_phones, row["contact_id"],
+                  {"number": number, "kind": kind if kind in allowed else "other",
+                   "extension": extension})
         elif organization:
             org_phones.setdefault(organization, phone_text({"number": number,
                                                             "extension": extension}))
@@ -375,7 +440,7 @@ def _phones(tables: dict[str, list[dict[str, str]]], allowed: set[str],
                                                          "extension": extension}),
                                              f"({_first(row, 'description')})"
                                              if _first(row, "description") else "") if p)
-            service_phones.setdefault(row["service_id"], []).append(described)
+            _link(service_phones, row["service_id"], described)
     return org_phones, contact_phones, service_phones
 
 
@@ -531,7 +596,7 @@ def _schedules(tables: dict[str, list[dict[str, str]]]) -> dict[str, str]:
                                                     _first(row, "closes_at")) if t)
                 text = " ".join(p for p in (_day(_first(row, "weekday", "byday")), hours) if p)
             if row.get("service_id") and text and text not in found.get(row["service_id"], []):
-                found.setdefault(row["service_id"], []).append(text)
+                _link(found, row["service_id"], text)
     return {service: "; ".join(texts) for service, texts in found.items()}
 
 
@@ -601,8 +666,9 @@ def _plan_contacts(desk: Desk, tables: dict[str, list[dict[str, str]]],
                    org_plan: ImportPlan, org_rows: dict[str, int]) -> list[ContactPlan]:
     """Contacts by id like organizations: the same id updates, a likely duplicate (same
     e-mail, phone or name at the same organization) is a hint."""
-    org_ids = {hsds: row.record_id for hsds, number in org_rows.items()
-               for row in org_plan.rows if row.row == number}
+    by_number = {row.row: row.record_id for row in org_plan.rows}
+    org_ids = {hsds: by_number[number] for hsds, number in org_rows.items()
+               if number in by_number}
     plans: list[ContactPlan] = []
     for row in tables.get("contacts", []):
         name = _first(row, "name")

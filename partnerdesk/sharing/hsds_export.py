@@ -146,6 +146,29 @@ def package_files(desk: Desk) -> tuple[dict[str, bytes], dict[str, int]]:
     return files, {name: len(rows) for name, rows in tables.items()}
 
 
+def _write_folder(path: Path, files: dict[str, bytes]) -> None:
+    """Every table written beside its place first, then all moved into place: a full
+    disk leaves the folder as it was (and none at all when it was made here), never
+    half a package that looks like a whole one."""
+    made = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for name, data in files.items():
+            written.append(path / f"{name}.partial")
+            written[-1].write_bytes(data)
+        for temporary in written:
+            temporary.replace(temporary.with_name(temporary.name.removesuffix(".partial")))
+    except OSError:
+        for temporary in written:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+        if made:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+
+
 def export_hsds(desk: Desk, target: str | Path) -> dict[str, int]:
     """Write the package to a folder, or to a zip when `target` ends in .zip."""
     files, counts = package_files(desk)
@@ -161,9 +184,7 @@ def export_hsds(desk: Desk, target: str | Path) -> dict[str, int]:
             if path.exists() and not path.is_dir():
                 raise PartnerDeskError(f"{path} is a file; choose a folder, or a name ending "
                                        "in .zip.")
-            path.mkdir(parents=True, exist_ok=True)
-            for name, data in files.items():
-                (path / name).write_bytes(data)
+            _write_folder(path, files)
     except OSError as error:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

@@ -347,7 +347,7 @@ def _full_line(raw: bytes, record_type: str, where: str, name: str,
         parsed = parse_json(text)
     except ValueError as error:
         raise _problem(name, where, "not JSON") from error
-    line = check_line(parsed, record_type, where, name)
+    line = check_line(parsed, record_type, where, name, _plain_text(raw))
     lines.append(_shared(line, stamps))
     return str(line["id"])
 
@@ -416,21 +416,24 @@ def _problem(name: str, where: str, what: str) -> BundleError:
                        "It was not imported; ask the sender for a fresh copy.")
 
 
-def _vector(value: Any) -> bool:
+def _vector(value: Any, plain: bool = False) -> bool:
+    """A version vector: device ids (short text) to counters. With `plain` (the line
+    holds no \\u escape: `_plain_text`) its texts need no `text_problem` check."""
     if not isinstance(value, dict) or len(value) > MAX_VECTOR:
         return False
     for device, counter in value.items():
         # `type() is int` (not isinstance) refuses True and False, which JSON reads as bools
         if type(device) is not str or len(device) > 64 or type(counter) is not int \
-                or counter < 0 or counter > MAX_COUNTER or text_problem(device):
+                or counter < 0 or counter > MAX_COUNTER or (not plain and text_problem(device)):
             return False
     return True
 
 
-def _stamps(value: Any) -> bool:
+def _stamps(value: Any, plain: bool = False) -> bool:
     """Every stamp a `[counter, device]` pair, or `[counter, device, context]` with the
     write's context a version vector; checked for each field of each record, so written
-    as one plain loop (a third faster than `all()` over a generator)."""
+    as one plain loop (a third faster than `all()` over a generator). With `plain` (see
+    `_vector`) the field names and device ids need no `text_problem` check."""
     if not isinstance(value, dict):
         return False
     for name, stamp in value.items():
@@ -439,25 +442,36 @@ def _stamps(value: Any) -> bool:
         counter, device = stamp[0], stamp[1]
         if type(counter) is not int or counter < 0 or counter > MAX_COUNTER \
                 or type(device) is not str or len(device) > 64 or len(name) > 100 \
-                or text_problem(device) or text_problem(name):
+                or (not plain and (text_problem(device) or text_problem(name))):
             return False
-        if len(stamp) == 3 and (not stamp[2] or not _vector(stamp[2])):
+        if len(stamp) == 3 and (not stamp[2] or not _vector(stamp[2], plain)):
             return False
     return True
 
 
-def check_line(line: Any, record_type: str, where: str, name: str) -> dict[str, Any]:
+def _plain_text(raw: bytes | str) -> bool:
+    """Whether no text in a line read as UTF-8 can hold what `text_problem` refuses: a
+    NUL or an unpaired surrogate only get into JSON text as a \\u escape (valid UTF-8
+    holds no surrogate, and JSON holds no raw control character), so a line without a
+    backslash followed by "u" holds neither. Anything else is checked text by text."""
+    return (b"\\u" if isinstance(raw, bytes) else "\\u") not in raw
+
+
+def check_line(line: Any, record_type: str, where: str, name: str,
+               plain: bool = False) -> dict[str, Any]:
+    """A parsed line checked in shape and revision; with `plain` (`_plain_text` of the
+    line's text) its ids, field names and device ids need no `text_problem` check."""
     if not isinstance(line, dict):
         raise _problem(name, where, "not a record")
     record_id = line.get("id")
     if not isinstance(record_id, str) or not 0 < len(record_id) <= 36 \
-            or text_problem(record_id):
+            or (not plain and text_problem(record_id)):
         raise _problem(name, where, "no valid id")
     if not isinstance(line.get("values"), dict):
         raise _problem(name, where, "no field values")
-    if not _stamps(line.get("stamps", {})):
+    if not _stamps(line.get("stamps", {}), plain):
         raise _problem(name, where, "damaged stamps")
-    if not _vector(line.get("vv", {})) or not _vector(line.get("delete_ctx", {})):
+    if not _vector(line.get("vv", {}), plain) or not _vector(line.get("delete_ctx", {}), plain):
         raise _problem(name, where, "damaged version information")
     checked = {"type": record_type, "id": record_id, "values": line["values"],
                "stamps": line.get("stamps", {}), "vv": line.get("vv", {}),

@@ -73,9 +73,13 @@ def unseal(data: bytes, passphrase: str) -> bytes:
     try:
         header = json.loads(data[start:start + length].decode("ascii"))
         salt, nonce = bytes.fromhex(header["salt"]), bytes.fromhex(header["nonce"])
-        log2_n, r, p = int(header["log2_n"]), int(header["r"]), int(header["p"])
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+        log2_n, r, p = header["log2_n"], header["r"], header["p"]
+    # RecursionError: a header nested a thousand deep
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as error:
         raise damaged from error
+    # whole numbers only: JSON reads 1e400 as infinity, and `true` as a bool
+    if not all(type(number) is int for number in (log2_n, r, p)):
+        raise damaged
     if header.get("cipher") != "AES-256-GCM" or header.get("kdf") != "scrypt" \
             or not 10 <= log2_n <= MAX_LOG2_N or not 1 <= r <= 16 or not 1 <= p <= 4 \
             or len(salt) < 16 or len(nonce) != 12:

@@ -7,9 +7,13 @@ unescaped commas, pictures and properties vobject trips over), then read for nam
 the organization and department (ORG), e-mails, phones with their kinds (fax, pager…)
 and extensions (`tel:` URIs' `;ext=`), postal addresses, websites, notes and
 categories; grouped properties (`item1.EMAIL` with an `item1.X-ABLabel`) and bare 2.1
-type parameters (`TEL;CELL`) give kinds. A card vobject still cannot read is left
+type parameters (`TEL;CELL`) give kinds. An EMAIL with no @ in it (Android writes what
+was typed there) is no address: its text goes to the notes, with a warning in the preview,
+and the card comes in. A card vobject still cannot read is left
 out, and the plan names it (`ImportPlan.notes`); the other cards come in. Pictures are
-not kept.
+not kept; what a person typed that PartnerDesk has no field for (birthdays, nicknames,
+photos, instant messaging…) is named in the plan (`ImportPlan.not_imported`), as a
+spreadsheet's unused columns are.
 
 What PartnerDesk keeps that vCard has no property for travels as X- properties
 (X-PARTNERDESK-SHARE-OK, -LAST-CONTACTED, -PREFERRED), so a round trip keeps them.
@@ -193,6 +197,7 @@ def card_values(card: Any, number: int) -> RowPlan:
     lists: dict[str, list[dict[str, str]]] = {"emails": [], "phones": [], "addresses": [],
                                               "websites": []}
     notes: list[str] = []
+    not_addresses: list[str] = []  # EMAIL values with no @ (kept in the notes)
     roles: dict[str, str] = {}
     names: dict[str, str] = {}  # FN wins over N, whichever comes first
     for prop in card.getChildren():
@@ -214,7 +219,16 @@ def card_values(card: Any, number: int) -> RowPlan:
         elif key in ("TITLE", "ROLE"):
             roles.setdefault(key, _text(prop.value))
         elif key == "EMAIL":
-            lists["emails"].append({"address": _text(prop.value),
+            text = _text(prop.value)
+            if text and "@" not in text:
+                # No address at all, but text someone typed (Android's sample card has
+                # a name in its second EMAIL): it goes to the notes, said so, rather
+                # than holding back the whole card as a problem to fix in the file.
+                not_addresses.append(text)
+                plan.warnings.append(f"E-mail: “{text}” is not an e-mail address (it has "
+                                     "no @); it was put in the notes.")
+                continue
+            lists["emails"].append({"address": text,
                                     "kind": _kind(prop, labels, EMAIL_KINDS, "work")})
         elif key == "TEL":
             text = _text(prop.value)
@@ -255,6 +269,7 @@ def card_values(card: Any, number: int) -> RowPlan:
     for field_name, entries in lists.items():
         if entries:
             values[field_name] = entries
+    notes += [f"E-mail on the card that is not an address: {text}" for text in not_addresses]
     if notes:
         values["notes"] = "\n".join(n for n in notes if n)
     for field_name, value in values.items():
@@ -267,6 +282,16 @@ def card_values(card: Any, number: int) -> RowPlan:
     return plan
 
 
+def _role_besides_title(card: Any) -> bool:
+    """The card has a TITLE and a ROLE that says something else (Lotus Notes, Outlook):
+    the title is the contact's role, and the ROLE is left out."""
+    firsts: dict[str, str] = {}
+    for prop in card.getChildren():
+        if prop.name.upper() in ("TITLE", "ROLE"):
+            firsts.setdefault(prop.name.upper(), _text(prop.value))
+    return bool(firsts.get("TITLE")) and firsts.get("ROLE", "") not in ("", firsts["TITLE"])
+
+
 def _is_uuid(text: str) -> bool:
     try:
         uuid.UUID(text)
@@ -275,15 +300,19 @@ def _is_uuid(text: str) -> bool:
     return len(text) == 36
 
 
-def read_cards(path: str | Path) -> tuple[list[RowPlan], list[str]]:
-    """(one planned row per card read, a sentence for each card left out)."""
+def read_cards(path: str | Path, not_imported: set[str] | None = None
+               ) -> tuple[list[RowPlan], list[str]]:
+    """(one planned row per card read, a sentence for each card left out); what the cards
+    hold that PartnerDesk has no field for (birthdays, nicknames…) goes into
+    `not_imported`, by label."""
     name = f"“{Path(path).name}”"
     text = join_soft_breaks(read_text(path))
     rows: list[RowPlan] = []
     left_out: list[str] = []
     for number, card_text in split_cards(text, name):
         try:
-            card = vobject.readOne(prepare_card(card_text), ignoreUnreadable=False)
+            card = vobject.readOne(prepare_card(card_text, not_imported),
+                                   ignoreUnreadable=False)
             kind = _text(card.kind.value).casefold() if hasattr(card, "kind") else ""
             if kind in NOT_PEOPLE:
                 label = card_label(number, card_text)
@@ -291,6 +320,8 @@ def read_cards(path: str | Path) -> tuple[list[RowPlan], list[str]]:
                                 "person, and was left out.")
                 continue
             rows.append(card_values(card, number))
+            if not_imported is not None and _role_besides_title(card):
+                not_imported.add("Role (besides the title)")
         except Exception as error:  # vobject raises many kinds for broken cards
             reason = "".join(c if c.isprintable() else " " for c in str(error).strip())
             # vobject counts lines of the card as prepared, not of the file
@@ -305,7 +336,9 @@ def plan_vcard(desk: Desk, path: str | Path, progress: Progress | None = None) -
     """The preview of a vCard import: one row per card. Writes nothing."""
     plan = ImportPlan("contact", "vcard", Path(path).name)
     clean = row_cleaner(desk, "contact")
-    rows, plan.notes = read_cards(path)
+    not_imported: set[str] = set()
+    rows, plan.notes = read_cards(path, not_imported)
+    plan.not_imported = sorted(not_imported)
     for row in rows:
         if not row.problems:
             clean(row)

@@ -31,6 +31,24 @@ KEPT = frozenset({"BEGIN", "END", "VERSION", "KIND", "FN", "N", "ORG", "TITLE", 
                   "TEL", "ADR", "URL", "NOTE", "CATEGORIES", "UID", "X-ABLABEL",
                   "X-PARTNERDESK-SHARE-OK", "X-PARTNERDESK-LAST-CONTACTED",
                   "X-PARTNERDESK-PREFERRED"})
+# Properties left out that hold something a person typed, named in the preview and the
+# result ("Not imported: Birthday, Nickname") as a spreadsheet's unused columns are; the
+# rest left out is the writing program's bookkeeping (PRODID, REV, X-ABUID, CLASS…).
+NOT_KEPT_LABELS = {
+    "BDAY": "Birthday", "ANNIVERSARY": "Anniversary", "X-ANNIVERSARY": "Anniversary",
+    "X-ABDATE": "Other dates", "NICKNAME": "Nickname", "PHOTO": "Photo", "LOGO": "Logo",
+    "SOUND": "Sound", "KEY": "Encryption key", "GENDER": "Gender", "LANG": "Languages",
+    "GEO": "Position on a map", "TZ": "Time zone",
+    "X-PHONETIC-FIRST-NAME": "Phonetic name", "X-PHONETIC-MIDDLE-NAME": "Phonetic name",
+    "X-PHONETIC-LAST-NAME": "Phonetic name", "RELATED": "Related people",
+    "X-ABRELATEDNAMES": "Related people", "X-SPOUSE": "Related people",
+    "X-ASSISTANT": "Related people", "X-MANAGER": "Related people",
+    "IMPP": "Instant messaging", "X-AIM": "Instant messaging", "X-ICQ": "Instant messaging",
+    "X-JABBER": "Instant messaging", "X-MSN": "Instant messaging",
+    "X-YAHOO": "Instant messaging", "X-SKYPE": "Instant messaging",
+    "X-SKYPE-USERNAME": "Instant messaging", "X-GOOGLE-TALK": "Instant messaging",
+    "X-QQ": "Instant messaging", "X-GADUGADU": "Instant messaging",
+}
 STRUCTURED = frozenset({"N", "ADR", "ORG"})  # values whose ';' separates components
 LISTS = frozenset({"CATEGORIES"})  # values whose ',' separates items
 NAME = re.compile(r"^(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)")
@@ -124,8 +142,9 @@ def _escape_21(value: str, structured: bool) -> str:
     return ";".join(escaped)
 
 
-def prepare_card(text: str) -> str:
-    """The card's text as vobject should read it (see the module's docstring)."""
+def prepare_card(text: str, left_out: set[str] | None = None) -> str:
+    """The card's text as vobject should read it (see the module's docstring); the labels
+    of what it leaves out that a person typed (`NOT_KEPT_LABELS`) go into `left_out`."""
     lines = unfold(text)
     version_21 = any(line.strip().upper() == "VERSION:2.1" for line in lines)
     out: list[str] = []
@@ -135,6 +154,8 @@ def prepare_card(text: str) -> str:
             continue  # a stray line (the tail of a picture): not a property
         group, name, params_text, value = parts
         if name not in KEPT:
+            if left_out is not None and name in NOT_KEPT_LABELS and value.strip():
+                left_out.add(NOT_KEPT_LABELS[name])
             continue
         params = _params(params_text)
         upper = [p.upper() for p in params]

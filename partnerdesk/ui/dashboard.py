@@ -100,6 +100,7 @@ class DashboardView(QWidget):
                  ("partnerships", self.tr("Partnerships")), ("agreements", self.tr("Agreements")),
                  ("resources", self.tr("Resources")), ("needs", self.tr("Community needs")),
                  ("meetings", self.tr("Meetings")), ("action_items", self.tr("Action items")),
+                 ("events", self.tr("Events")), ("feedback", self.tr("Feedback")),
                  ("funding", self.tr("Funding"))]
         for number, (key, title) in enumerate(names):
             value = QLabel("0")

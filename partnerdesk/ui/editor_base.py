@@ -223,12 +223,21 @@ class RecordEditor(QWidget):
             self.show_record(row)
         finally:
             self._loading = False
+        self._show_starts()
         follow_layout(self)  # Tab goes down the form as it is laid out
         self._saved_values = self.widget_values()
         self._set_dirty(False)
         self.revalidate()
         if self.duplicate_hint is not None:
             self.duplicate_hint.reserve(record_id is None)
+
+    def _show_starts(self) -> None:
+        """A loaded text longer than its field shows from its first letter, cut at its end
+        (Qt leaves the cursor after the text it was given, so the start was cut off)."""
+        for field in self.findChildren(QLineEdit):
+            if type(field) is QLineEdit and not field.hasFocus() \
+                    and not isinstance(field.parent(), QAbstractSpinBox | QComboBox):
+                field.setCursorPosition(0)
 
     def is_dirty(self) -> bool:
         return self._dirty

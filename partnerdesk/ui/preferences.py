@@ -83,6 +83,8 @@ class PreferencesDialog(QDialog):
         self.horizon.setSuffix(self.tr(" days"))
         self.page_size = QComboBox()
         self._describe(self.page_size, self.tr("Report paper size"), s.PAGE_SIZE)
+        self.currency = QComboBox()
+        self._describe(self.currency, self.tr("Funding currency"), s.CURRENCY)
         self.backups = QLineEdit()
         self.backups.setReadOnly(True)
         self.backups.setMinimumWidth(self.backups.fontMetrics().averageCharWidth() * 48)
@@ -114,6 +116,7 @@ class PreferencesDialog(QDialog):
         form.addRow(self.tr("&Date format:"), self.date_format)
         form.addRow(self.tr("&Reminder horizon:"), self.horizon)
         form.addRow(self.tr("Report paper si&ze:"), self.page_size)
+        form.addRow(self.tr("Funding &currency:"), self.currency)
         backups_label = QLabel(self.tr("&Backups folder:"))
         backups_label.setBuddy(self.choose_backups)  # Alt+B: the folder is chosen, not typed
         form.addRow(backups_label, backups_row)
@@ -138,6 +141,8 @@ class PreferencesDialog(QDialog):
         self.your_name.editingFinished.connect(self._name_typed)
         self.page_size.currentIndexChanged.connect(
             lambda: self._store(s.PAGE_SIZE, self.page_size.currentData()))
+        self.currency.currentIndexChanged.connect(
+            lambda: self._store(s.CURRENCY, self.currency.currentData()))
 
     def _describe(self, widget: QWidget, name: str, definition: s.Definition) -> None:
         widget.setAccessibleName(name)
@@ -183,6 +188,10 @@ class PreferencesDialog(QDialog):
             self.page_size.addItem(self.tr("US Letter"), "letter")
             self.page_size.addItem(self.tr("A4"), "a4")
             self.page_size.setCurrentIndex(self.page_size.findData(settings.page_size))
+            self.currency.clear()
+            for code, name in currency_choices(settings.currency):
+                self.currency.addItem(f"{name} ({code})", code)
+            self.currency.setCurrentIndex(max(0, self.currency.findData(settings.currency)))
             self._show_backups_folder()
         finally:
             self._filling = False
@@ -259,6 +268,19 @@ class PreferencesDialog(QDialog):
         return True
 
 
+def currency_choices(keep: str = "") -> list[tuple[str, str]]:
+    """(code, English name) of each currency some country uses today, by name ("Euro",
+    EUR), from Babel's tables; `keep` (the one chosen, maybe an old one) is always there."""
+    from babel import Locale
+    from babel.numbers import get_currency_name, get_territory_currencies
+
+    codes = {code for territory in Locale("en").territories
+             for code in get_territory_currencies(territory)}
+    codes |= {keep} if keep else set()
+    return sorted(((code, str(get_currency_name(code, locale="en"))) for code in codes),
+                  key=lambda pair: pair[1].casefold())
+
+
 def _example_day() -> Any:
     from PySide6.QtCore import QDate
 
@@ -278,7 +300,8 @@ def show_preferences(window: "MainWindow") -> PreferencesDialog | None:
 
 def apply_change(window: "MainWindow", key: str) -> None:
     """Show a stored preference everywhere: dates are written again in the new format,
-    the dashboard looks as far ahead as asked, the Reports screen prints on the paper."""
+    the dashboard looks as far ahead as asked, the Reports screen prints on the paper,
+    funding amounts are shown in the currency."""
     if window.desk is None:
         return
     if key == s.DATE_FORMAT.key:
@@ -286,13 +309,18 @@ def apply_change(window: "MainWindow", key: str) -> None:
 
         use_date_format(window.desk)
     for view in window.views.values():
+        if key == s.CURRENCY.key:  # the funding editor's labels name the currency
+            follow_currency = getattr(getattr(view, "editor", None), "follow_currency", None)
+            if callable(follow_currency):
+                follow_currency()
         follow = getattr(view, "settings_changed", None)
         if callable(follow):
             follow(key)
             continue
         for name in ("reload", "refresh"):
             method = getattr(view, name, None)
-            if callable(method) and key in (s.DATE_FORMAT.key, s.DUE_DAYS.key, OURS):
+            if callable(method) and key in (s.DATE_FORMAT.key, s.DUE_DAYS.key, OURS,
+                                            s.CURRENCY.key):
                 method()
                 break
     window.statusBar().showMessage(window.tr("Preferences saved."), 4000)

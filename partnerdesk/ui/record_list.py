@@ -79,6 +79,8 @@ class Column:
     value: Callable[[Any, Lookups], str]
     sort_field: str | None = None  # a database column; None: this column cannot sort
     tone: Callable[[Any, Lookups], str | None] | None = None  # drawn as a status label
+    whole: bool = False  # never cut to share the width (a date and time, an amount)
+    tip: Callable[[Any, Lookups], str] | None = None  # the tooltip, when not the text
 
 
 @dataclass
@@ -203,6 +205,9 @@ class RecordTableModel(QAbstractTableModel):
         if role == TONE_ROLE:
             tone = self.columns[index.column()].tone
             return tone(row, lookups) if tone is not None else None
+        tip = self.columns[index.column()].tip
+        if role == Qt.ItemDataRole.ToolTipRole and tip is not None:
+            return tip(row, lookups) or None
         texts = self._texts.get(row.id)
         if texts is None:  # each row's texts are made once, not once per role and paint
             texts = self._texts[row.id] = [column.value(row, lookups)
@@ -311,7 +316,8 @@ class RecordListView(QWidget):
         self.table.setColumnWidth(0, 200)
         use_status_labels(self.table, [number for number, column in enumerate(spec.columns)
                                        if column.tone is not None])
-        self.column_fitter = ColumnFitter(self.table)  # no scrolling sideways
+        self.column_fitter = ColumnFitter(self.table, frozenset(  # no scrolling sideways
+            number for number, column in enumerate(spec.columns) if column.whole))
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.count_label = QLabel()

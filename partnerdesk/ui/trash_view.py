@@ -84,6 +84,8 @@ class TrashView(QWidget):
             item = QTreeWidgetItem([self.tr("The Trash is empty.")])
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.records.addTopLevelItem(item)
+        else:  # the kind whole ("Report due to a funder" was cut to "Report due to…")
+            self.records.resizeColumnToContents(1)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

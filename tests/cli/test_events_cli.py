@@ -13,7 +13,9 @@ from tests.cli.test_cli import run
 @pytest.fixture
 def demo_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     path = tmp_path / "demo.db"
-    assert run(capsys, "--db", str(path), "demo")[0] == 0
+    code, out, _ = run(capsys, "--db", str(path), "demo")
+    assert code == 0  # and it says what it made of the new kinds too
+    assert "8 events, 8 feedback records and 8 funding records." in out
     return path
 
 

@@ -95,3 +95,24 @@ def test_the_currency_setting(demo_db: Path, capsys: pytest.CaptureFixture[str])
         assert desk.settings.currency == "CAD"  # the refused value changed nothing
     code, out, _ = run(capsys, "--db", str(demo_db), "settings", "funding_days", "45")
     assert code == 0 and "45" in out
+
+
+def test_the_funding_list(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`partnerdesk funding`: every funding by deadline, with what needs attention."""
+    code, out, _ = run(capsys, "--db", str(demo_db), "funding", "--json")
+    found = json.loads(out)
+    assert code == 0 and len(found) == 8
+    deadlines = [f["deadline"] for f in found]
+    assert deadlines[-1] is None and deadlines[:-1] == sorted(deadlines[:-1])
+    generators = next(f for f in found if f["title"] == "Cooling centre generators")
+    assert generators["funder"] == "City Health Department"
+    assert generators["for"] == "Backup Power for Cooling Centres"
+    assert generators["attention"] == "Application deadline in 12 days."
+    assert generators["requested_cents"] == 4_800_000 and generators["currency"] == "USD"
+
+    code, out, _ = run(capsys, "--db", str(demo_db), "funding", "--status", "active")
+    assert code == 0
+    assert out.splitlines() == [line for line in out.splitlines() if "Active" in line]
+    assert "Vision screening days" in out and "$25,000" in out and "$20,000" in out
+    code, out, _ = run(capsys, "--db", str(demo_db), "funding", "--status", "idea", "--json")
+    assert [f["title"] for f in json.loads(out)] == ["Volunteer drivers for dialysis rides"]

@@ -38,9 +38,10 @@ def test_the_command_line_parses_every_command_without_the_tables(argv: list[str
     assert printed  # the version, or the command's help
 
 
-def test_python_m_runs_the_front_door() -> None:
+@pytest.mark.parametrize("module", ["partnerdesk", "partnerdesk.desktop"])
+def test_python_m_runs_the_front_door(module: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "partnerdesk.desktop", "--version"],
+    done = subprocess.run([sys.executable, "-m", module, "--version"],
                           capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0
     assert done.stdout.strip() == f"PartnerDesk {__version__}"

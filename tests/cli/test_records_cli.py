@@ -60,6 +60,11 @@ def test_set_changes_a_record_found_by_name_with_history(
     (["set", "organization", "Mercy General", "notes"], "is not FIELD=VALUE"),
     (["set", "organization", "Mercy General", "status=sleeping"], "Status must be one of"),
     (["set", "organization", "Mercy General", "tags=food"], "tags takes a JSON list"),
+    (["set", "organization", "Mercy General", "name="], "name: "),  # which field, named
+    # a refusal names each field it is about, as typed in FIELD=VALUE
+    (["add", "feedback", "title=Pantry volunteers"],
+     "received_on: Enter a date.; partnership_id: "),
+    (["add", "meeting", "title=Check-in"], "starts_at: Enter a date and time."),
 ])
 def test_set_refuses_bad_input_and_changes_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], says: str) -> None:

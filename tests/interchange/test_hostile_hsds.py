@@ -107,3 +107,68 @@ def test_a_table_of_too_many_rows_is_refused(db_path: Path, tmp_path: Path,
     (folder / "phones.csv").write_text(
         "id,organization_id,number\n" + "".join(f"p{i},o1,555-01{i:02}\n" for i in range(60)))
     refused(db_path, folder, "more than 50 rows")
+
+
+# -- small packages that once cost minutes and gigabytes -----------------------------------
+
+def zipped(tmp_path: Path, tables: dict[str, str]) -> Path:
+    package = tmp_path / "package.zip"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in tables.items():
+            archive.writestr(name, text)
+    return package
+
+
+def test_tables_the_importer_does_not_read_are_never_parsed(db_path: Path,
+                                                            tmp_path: Path) -> None:
+    """199 tables of 200,000 rows nobody reads made a 100 KB zip take minutes and more
+    than 2.5 GB; here they are not even CSV, and the package imports."""
+    tables = {"organizations.csv": "id,name\no1,Harbor Clinic\n"}
+    tables.update({f"extra_{i}.csv": 'id,name\n"broken"quote,x\n' for i in range(150)})
+    package = zipped(tmp_path, tables)
+    assert set(hsds.read_package(package)) == {"organizations"}
+    with pytest.raises(hsds.ImportFileError, match="not a well-formed CSV"):
+        hsds.read_package(package, wanted=None)  # read, they would be refused
+    with Desk.open(db_path) as desk:
+        hsds.apply_hsds(desk, hsds.plan_hsds(desk, package))
+        assert [o.name for o in desk.organizations.list() if not o.is_us] == ["Harbor Clinic"]
+
+
+def test_more_values_than_a_directory_holds_are_refused(db_path: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hsds, "MAX_CELLS", 100)
+    rows = "".join(f"p{i},o1,555-01{i:02}\n" for i in range(40))
+    package = zipped(tmp_path, {"organizations.csv": "id,name\no1,Harbor Clinic\n",
+                                "phones.csv": "id,organization_id,number\n" + rows})
+    refused(db_path, package, "more than 100 values")
+
+
+def test_a_line_of_a_million_columns_is_refused(db_path: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hsds, "MAX_LINE", 10_000)
+    header = ",".join(f"c{i}" for i in range(3000))
+    package = zipped(tmp_path, {"organizations.csv": f"id,name,{header}\no1,Harbor Clinic\n"})
+    refused(db_path, package, "a line longer than 10,000 characters")
+
+
+def test_one_service_named_in_every_row_keeps_a_few_of_them(desk: Desk,
+                                                            tmp_path: Path) -> None:
+    """Every schedule, phone and term row naming one service once made each of those rows
+    scan all the others (a 4,000-row package: five minutes); a service keeps
+    `MAX_LINKED` of each."""
+    many = 3 * hsds.MAX_LINKED
+    package = zipped(tmp_path, {
+        "organizations.csv": "id,name\no1,Harbor Clinic\n",
+        "services.csv": "id,organization_id,name\ns1,o1,Food pantry\n",
+        "schedules.csv": "id,service_id,description\n" + "".join(
+            f"x{i},s1,Open on day {i}\n" for i in range(many)),
+        "phones.csv": "id,service_id,number\n" + "".join(
+            f"p{i},s1,555-01{i:02}\n" for i in range(many)),
+        "taxonomy_terms.csv": "id,name\n" + "".join(f"t{i},Term {i}\n" for i in range(many)),
+        "service_taxonomy.csv": "id,service_id,taxonomy_term_id\n" + "".join(
+            f"st{i},s1,t{i}\n" for i in range(many))})
+    (service,) = hsds.plan_hsds(desk, package).services
+    assert service.values["schedule"].count("Open on day") == hsds.MAX_LINKED
+    assert service.values["schedule"].startswith("Open on day 0; Open on day 1;")
+    assert service.values["notes"].count("Phone: ") == hsds.MAX_LINKED
+    assert service.values["notes"].count("Term ") == hsds.MAX_LINKED

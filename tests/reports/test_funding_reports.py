@@ -115,6 +115,11 @@ def test_the_partnership_report_leaves_internal_amounts_out(sample_desk: Desk) -
     assert "Food as Medicine, year two" in text and "Internal" in text
     assert "$75,000" not in text and "$9,500" not in text
     assert "The board wants a decision" not in text  # internal notes never travel
+    # with nothing to count, the summary says so in words ("None applications" it said)
+    for words in ("No applications", "No awards", "None with funding won",
+                  "The amounts of 1 funding record are internal"):
+        assert words in text, words
+    assert "None applications" not in text and "None awards" not in text
 
 
 def test_cli_report_funding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,3 +136,18 @@ def test_cli_report_funding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
                  str(tmp_path / "no.pdf")])
     assert code == 1 and not (tmp_path / "no.pdf").exists()
     assert "contact directory and the funding register" in capsys.readouterr().err
+
+
+def test_a_key_date_is_never_broken_across_lines(sample_desk: Desk) -> None:
+    """"Deadline 28 Sep" over "2026" reads as two things: each date stays on one line (on
+    either page size; "Deadline" may stand over its date)."""
+    from partnerdesk.reports import text
+
+    for size in ("letter", "a4"):
+        written = pdf_text(render(register(sample_desk, include_internal=True),
+                                  page_size=size)).replace("\xa0", " ")
+        for funding in sample_desk.funding.list():
+            for day in (funding.deadline, funding.decision_expected, funding.start_date,
+                        funding.end_date):
+                if day is not None:
+                    assert text.day(day) in written, (size, funding.title, day)

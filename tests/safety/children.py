@@ -1,7 +1,7 @@
 """Work done in child processes that the safety tests kill, or starve of disk.
 
-Children are forked from a forkserver that has PartnerDesk already imported, so a
-trial costs milliseconds rather than a fresh interpreter. Each child reports every
+Children are forked from a forkserver that has PartnerDesk (and Alembic) already imported,
+so a trial costs milliseconds rather than a fresh interpreter. Each child reports every
 write only after it was committed, over a pipe: what the parent has received is,
 by construction, confirmed.
 """
@@ -18,9 +18,16 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import alembic.command  # noqa: F401  (see below)
+import alembic.config  # noqa: F401
+import alembic.runtime.migration  # noqa: F401
+
 from partnerdesk.db import records as r
 from partnerdesk.errors import DatabaseProblem
 from partnerdesk.services import Desk
+
+# Alembic too: PartnerDesk imports it only to upgrade (a quarter of a CPU second), which
+# each of the upgrade trial's children does (`migrating_opener`).
 
 # How long a parent waits for a child to reach a point or answer. Only a guard against
 # a hang: no test depends on how fast the machine is.

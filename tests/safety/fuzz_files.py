@@ -1,12 +1,15 @@
 """Hostile files made by mutating real ones, and a run of them through every importer.
 
 The seeds are real files: the address books and spreadsheets under `tests/data`, the
-HSDS example packages, a needs list, and a bundle exported from a small database. A
+HSDS example packages (zipped, and as folders), a needs list, and a bundle exported from
+a small database, also sealed with a passphrase. A
 mutation (chosen by a `random.Random`, which Hypothesis drives in the tests) flips a bit,
 sets a byte to one that matters to a parser (NUL, a quote, a separator, a line end),
 cuts, repeats or splices spans, plants a huge number or deep nesting, or, inside a
 zip (bundle, HSDS), changes one member and packs the zip again, for a bundle with its
-checksums and revisions recomputed, as anyone making a hostile file can.
+checksums and revisions recomputed, as anyone making a hostile file can. A sealed
+bundle has its header changed (costs, salt, nesting) or its sealed bytes; an HSDS
+folder may hold a table that is a link (to /dev/zero, out of the folder, to a folder).
 
 `run_file` imports one file all the way (planning and applying, the valid rows only)
 and sorts the outcome: accepted, refused with a sentence (a `PartnerDeskError`), or
@@ -20,6 +23,7 @@ import contextlib
 import io
 import json
 import random
+import re
 import resource
 import shutil
 import sqlite3
@@ -135,13 +139,50 @@ def _mutate_record_line(members: dict[str, bytes], rng: random.Random) -> None:
         "utf-8", "surrogatepass")
 
 
+PASSPHRASE = "correct horse battery"
+HEADER_VALUES = ["1e400", "-1", "0", "21", "16", "true", "null", '"15"', "15.5", "[" * 2000,
+                 '"zz"', '""', '"' + "00" * 40 + '"', "{}", "99999999999999999999"]
+# In an HSDS folder, a member named NAME.link becomes a link NAME to what it holds.
+LINKS = [b"/dev/zero", b"/etc/passwd", b"../outside.csv", b".", b"missing.csv",
+         b"organizations.csv"]
+
+
+def _mutate_sealed(data: bytes, rng: random.Random) -> bytes:
+    from partnerdesk.sharing import seal
+
+    start = len(seal.MAGIC) + 2
+    if len(data) < start or not data.startswith(seal.MAGIC) or rng.random() < 0.3:
+        return mutate_bytes(data, rng)
+    length = int.from_bytes(data[len(seal.MAGIC):start], "big")
+    header, body = data[start:start + length], data[start + length:]
+    if rng.random() < 0.7:  # one value of the header
+        text = header.decode("ascii", "replace")
+        key = rng.choice(["log2_n", "r", "p", "salt", "nonce", "cipher", "kdf"])
+        found = re.search(f'"{key}": ("[^"]*"|[^,}}]*)', text)
+        if found:
+            text = text[:found.start(1)] + rng.choice(HEADER_VALUES) + text[found.end(1):]
+        header = text.encode("utf-8", "replace")[:65535]
+    else:
+        body = mutate_bytes(body, rng)
+    return seal.MAGIC + len(header).to_bytes(2, "big") + header + body
+
+
 def mutate(kind: str, data: bytes, rng: random.Random, seeds: list[bytes]) -> bytes:
     """A hostile variant of `data`, a real file of importer `kind`."""
+    if kind == "sealed":
+        return _mutate_sealed(data, rng)
+    if kind == "hsds-folder" and rng.random() < 0.15:
+        with contextlib.suppress(Exception):
+            members = _members(data)
+            name = rng.choice(sorted(members) or ["phones.csv"])
+            members.pop(name, None)
+            members[name + ".link"] = rng.choice(LINKS)
+            return _zip(members)
     choice = rng.random()
     if choice < 0.08 and seeds:  # splice with another real file
         other = rng.choice(seeds)
         return data[:rng.randrange(len(data) + 1)] + other[rng.randrange(len(other) + 1):]
-    if kind in ("bundle", "hsds") and choice < 0.7:
+    if kind in ("bundle", "hsds", "hsds-folder") and choice < 0.7:
         try:
             members = _members(data)
         except Exception:
@@ -170,11 +211,15 @@ def seeds(kind: str, bundle: bytes | None = None) -> list[bytes]:
     if kind == "vcard":
         return [p.read_bytes() for p in sorted([*FIXTURES.glob("*.vcf"),
                                                  *(DATA / "ez-vcard").glob("*.vcf")])]
-    if kind == "hsds":
+    if kind in ("hsds", "hsds-folder"):  # a folder travels here as the zip of its tables
         return [_hsds_zip(DATA / "hsds1-simple"), _hsds_zip(DATA / "hsds3-example")]
     if kind == "needs":
         return [NEEDS.encode("utf-8"), NEEDS.encode("utf-16"), NEEDS.replace(",", ";").encode()]
     assert bundle is not None
+    if kind == "sealed":
+        from partnerdesk.sharing import seal
+
+        return [seal.seal(bundle, PASSPHRASE)]
     return [bundle]
 
 
@@ -196,8 +241,31 @@ def make_bundle(folder: Path) -> bytes:
 
 
 # -- running ----------------------------------------------------------------------------
-SUFFIX = {"bundle": ".partnerdesk", "csv": ".csv", "vcard": ".vcf", "hsds": ".zip",
-          "needs": ".csv"}
+SUFFIX = {"bundle": ".partnerdesk", "sealed": ".partnerdesk", "csv": ".csv",
+          "vcard": ".vcf", "hsds": ".zip", "hsds-folder": "", "needs": ".csv"}
+
+
+def _unpack_folder(path: Path, data: bytes) -> None:
+    """An HSDS folder at `path` from `data`: the zip of its tables (NAME.link members
+    become links), or, when `data` is no zip, one organizations.csv holding it."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.mkdir()
+    try:
+        members = _members(data)
+    except Exception:
+        members = {"organizations.csv": data}
+    for name, content in members.items():
+        name = Path(name.replace("\\", "/")).name
+        if not name or name in (".", ".."):
+            continue
+        if name.endswith(".link"):
+            with contextlib.suppress(OSError, ValueError):
+                (path / name[:-len(".link")]).symlink_to(
+                    content.decode("utf-8", "replace").replace("\x00", ""))
+        else:
+            with contextlib.suppress(OSError, ValueError):
+                (path / name).write_bytes(content)
 
 
 def _import(kind: str, desk: Desk, path: Path) -> None:
@@ -210,11 +278,13 @@ def _import(kind: str, desk: Desk, path: Path) -> None:
 
     if kind == "bundle":
         import_file(desk, path)
+    elif kind == "sealed":
+        import_file(desk, path, passphrase=PASSPHRASE)
     elif kind == "csv":
         apply_plan(desk, plan_csv(desk, path, "contact"), valid_only=True)
     elif kind == "vcard":
         apply_plan(desk, plan_vcard(desk, path), valid_only=True)
-    elif kind == "hsds":
+    elif kind in ("hsds", "hsds-folder"):
         apply_hsds(desk, plan_hsds(desk, path), valid_only=True)
     else:
         import_needs(desk, path)
@@ -255,7 +325,10 @@ class Tally:
 
 
 def run_file(kind: str, desk: Desk, path: Path, data: bytes, tally: Tally) -> None:
-    path.write_bytes(data)
+    if kind == "hsds-folder":
+        _unpack_folder(path, data)
+    else:
+        path.write_bytes(data)
     before = dump(desk.path)
     folder = desk.attachments.folder
     files_before = sorted(folder.rglob("*")) if folder.exists() else []

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import importlib
 import io
+import shutil
 import sqlite3
 import struct
 import zipfile
@@ -25,6 +26,7 @@ from partnerdesk.cli import main as cli_main
 from partnerdesk.db.backup import integrity_ok
 from partnerdesk.db.backup_folder import list_backups
 from partnerdesk.errors import PartnerDeskError
+from partnerdesk.paths import backups_dir
 from partnerdesk.services import Desk
 
 EXAMPLES = 500
@@ -168,9 +170,13 @@ def test_restore_refuses_malformed_database_files(pristine: Path, tmp_path: Path
             with Desk.open(target):
                 pass
         finally:
-            target.write_bytes(base)  # back to the start for the next example
+            # Back to the start for the next example: the database as it was and no
+            # backups (each accepted restore backs the database up first; kept, they made
+            # every later example list and thin a folder of hundreds).
+            target.write_bytes(base)
             for suffix in ("-wal", "-shm"):
                 target.with_name(target.name + suffix).unlink(missing_ok=True)
+            shutil.rmtree(backups_dir(target), ignore_errors=True)
 
     run()
     assert sum(seen.values()) >= EXAMPLES

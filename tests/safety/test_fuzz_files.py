@@ -19,7 +19,7 @@ from partnerdesk.services import Desk
 from tests.safety import fuzz_files
 from tests.safety.fuzz_files import SUFFIX, Tally, fresh_desk, make_bundle, mutate, run_file
 
-KINDS = ["bundle", "csv", "vcard", "hsds", "needs"]
+KINDS = ["bundle", "sealed", "csv", "vcard", "hsds", "hsds-folder", "needs"]
 CI_EXAMPLES = 6
 SLOW_FILES = 1_000
 PEAK_MB = 500

@@ -152,7 +152,7 @@ KILL_POINTS = ("mid-upgrade", "finished", "random")
 
 def test_kill_9_during_upgrade_leaves_old_or_new(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    contacts = 3000
+    contacts = 1000
     template = tmp_path / "template.db"
     make_old_database(template, contacts=contacts)
     old = schema(template)

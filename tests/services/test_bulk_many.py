@@ -18,12 +18,24 @@ from sqlmodel import select
 
 from partnerdesk.db import records as r
 from partnerdesk.db.local import HistoryEntry
-from partnerdesk.services import Desk, store
+from partnerdesk.errors import ValidationError
+from partnerdesk.services import Desk, records, store, undo
 from partnerdesk.services.indexing import search_entries
 from partnerdesk.services.store import field_values, full_state, user_fields
 from partnerdesk.services.versioning import compute_rev
 
 MANY = store.BESIDE_MINIMUM + 100
+
+
+@pytest.fixture(params=["whole", "in parts"])
+def parts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The step written in one part, or in several that the writer's lane writes one
+    after the other while the next is made (as for 10,000 records)."""
+    if request.param == "in parts":
+        monkeypatch.setattr(records, "BULK_PART", MANY // 5)
+        monkeypatch.setattr(undo, "CHUNK", MANY // 4)
+        monkeypatch.setattr(store, "BESIDE_MINIMUM", MANY // 10)
+    return str(request.param)
 
 
 def _people(desk: Desk, count: int = MANY) -> list[str]:
@@ -91,7 +103,8 @@ def _fts_is_whole(desk: Desk) -> None:
                 "INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)")
 
 
-def test_a_tag_changed_on_many_is_found_by_the_new_tag_and_not_the_old(desk: Desk) -> None:
+def test_a_tag_changed_on_many_is_found_by_the_new_tag_and_not_the_old(desk: Desk,
+                                                                       parts: str) -> None:
     ids = _people(desk)
     others = _people(desk, 3)  # not chosen: keep their tags and index rows
     untouched = _index_rows(desk, others)
@@ -119,7 +132,8 @@ def test_a_tag_changed_on_many_is_found_by_the_new_tag_and_not_the_old(desk: Des
     assert _found(desk, "winterdrive") == set(ids)
 
 
-def test_sharing_consent_given_to_many_keeps_history_stamps_and_undo(desk: Desk) -> None:
+def test_sharing_consent_given_to_many_keeps_history_stamps_and_undo(desk: Desk,
+                                                                     parts: str) -> None:
     ids = _people(desk)
     before = _states(desk, ids)
     desk.contacts.update_many(ids, share_ok=True)
@@ -158,7 +172,7 @@ def test_sharing_consent_given_to_many_keeps_history_stamps_and_undo(desk: Desk)
     assert desk.undo.redo_name() == f"change to {MANY:,} contacts"
 
 
-def test_consent_leaves_the_search_index_as_it_was_and_right(desk: Desk) -> None:
+def test_consent_leaves_the_search_index_as_it_was_and_right(desk: Desk, parts: str) -> None:
     """Consent is not searched: its change makes no search row again (the rows are the
     very same), and they still say what the records hold. In the same step, records
     whose notes changed get theirs made again."""
@@ -180,7 +194,8 @@ def test_consent_leaves_the_search_index_as_it_was_and_right(desk: Desk) -> None
     _fts_is_whole(desk)
 
 
-def test_many_deleted_leave_search_and_come_back_whole_with_undo(desk: Desk) -> None:
+def test_many_deleted_leave_search_and_come_back_whole_with_undo(desk: Desk,
+                                                                 parts: str) -> None:
     ids = _people(desk)
     kept = _people(desk, 2)
     before = _states(desk, ids)
@@ -232,6 +247,26 @@ def test_an_error_beside_a_bulk_change_changes_nothing(desk: Desk,
     assert _found(desk, "winterdrive") == set()
     desk.contacts.bulk_change(ids, lambda row: {"tags": ["winterdrive"]})  # still writes
     assert _found(desk, "winterdrive") == set(ids)
+
+
+def test_a_record_refused_in_the_last_part_refuses_the_whole_step(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Earlier parts are written (in the lane) before the last is checked: a record the
+    rules refuse there still leaves every record, its history and the index as they were."""
+    monkeypatch.setattr(records, "BULK_PART", MANY // 5)
+    monkeypatch.setattr(store, "BESIDE_MINIMUM", MANY // 10)
+    ids = _people(desk)
+    before, index, written = _states(desk, ids), _index_rows(desk, ids), _index_written(desk)
+    last = ids[-1]
+    with pytest.raises(ValidationError, match="Person"):
+        desk.contacts.bulk_change(ids, lambda row: {
+            "tags": ["winterdrive"], "emails": [{"address": "not an address", "kind": "work"}]
+            if row["id"] == last else row["emails"]})
+    assert _states(desk, ids) == before
+    assert (_index_rows(desk, ids), _index_written(desk)) == (index, written)
+    assert all(entries == [] for entries in _history(desk, ids).values())
+    assert not desk.undo.can_undo()
+    assert _found(desk, "winterdrive") == set()
 
 
 def test_history_of_a_bulk_change_holds_every_kind_of_value_as_it_was(desk: Desk) -> None:

@@ -204,3 +204,23 @@ def test_sample_data_has_events_and_feedback_that_pass_their_rules(demo_desk: De
     assert {line.time_zone for line in demo_desk.events.list()} >= {"America/New_York",
                                                                     "America/Chicago"}
     assert any(demo_desk.feedback.results(row.id) for row in demo_desk.feedback.list())
+
+
+def test_sample_events_and_feedback_at_every_scale(desk: Desk) -> None:
+    """`partnerdesk demo --scale N`: five more events and feedback per unit, each passing its
+    rules, an event's counts by category adding up to the people it reached."""
+    from partnerdesk.services.demo import load_demo
+
+    load_demo(desk, scale=2, today=TODAY)
+    assert desk.events.count() == 8 + 2 * 5 and desk.feedback.count() == 8 + 2 * 5
+    for service in (desk.events, desk.feedback, desk.event_attendance, desk.survey_results):
+        for row in service.list():
+            values = {name: getattr(row, name) for name in service.defaults()}
+            assert not [p for p in service.check(values) if not p.warning], row
+    counts: dict[str, int] = {}
+    for line in desk.event_attendance.list():
+        counts[line.event_id] = counts.get(line.event_id, 0) + line.count
+    for event in desk.events.list():
+        if event.people_reached is not None and event.id in counts:
+            assert counts[event.id] == event.people_reached, event.title
+    assert desk.event_partnerships.count() >= desk.events.count()  # each serves one at least

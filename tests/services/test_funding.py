@@ -149,8 +149,8 @@ def test_reminders_for_deadlines_decisions_and_deliverables(desk: Desk,
     assert found[("Waiting", "funding_decision_overdue")].due == day(-1)
     assert found[("Waiting", "funding_decision_overdue")].record_id == waiting.id
     assert found[("Interim report", "deliverable_due")].message == (
-        "Won: Due to the funder in 5 days. Jose Nunez is doing it.")
-    assert found[("Photos", "deliverable_overdue")].message == "Won: Overdue by 2 days."
+        "Won: due to the funder in 5 days. Jose Nunez is doing it.")
+    assert found[("Photos", "deliverable_overdue")].message == "Won: overdue by 2 days."
     assert found[("Photos", "deliverable_overdue")].record_id in won.created["deliverables"]
 
     # The window is a setting: ninety days ahead takes in the far deadline too.

@@ -22,7 +22,7 @@ from partnerdesk.services.office import move_to_server
 from partnerdesk.services.progress import Cancelled, Progress
 from tests.conftest import TODAY
 from tests.engines import empty_database_url, server_databases, skip_without_server
-from tests.new_database import open_new_desk
+from tests.new_database import close_for_copying, open_new_desk
 from tests.sharing.conftest import dump
 
 
@@ -51,10 +51,11 @@ def servers() -> Iterator[list[str]]:
         yield made
 
 
-@pytest.fixture
-def laptop(tmp_path: Path) -> Path:
-    """A closed laptop file: sample data, a logo, an edit and a deletion (history)."""
-    path = tmp_path / "laptop.db"
+@pytest.fixture(scope="module")
+def kept_laptop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed laptop file: sample data, a logo, an edit and a deletion (history). Made
+    once for the module; each test moves its own copy (`laptop`)."""
+    path = tmp_path_factory.mktemp("kept-laptop") / "laptop.db"
     with open_new_desk(path) as desk:
         load_demo(desk, today=TODAY)
         ours = desk.organizations.list(where={"is_us": True})[0]
@@ -63,6 +64,16 @@ def laptop(tmp_path: Path) -> Path:
         contact = desk.contacts.list(order_by="name")[0]
         desk.contacts.update(contact.id, name="Zoë Ñúñez")
         desk.contacts.delete(desk.contacts.list(order_by="name")[1].id)
+    close_for_copying(path)
+    return path
+
+
+@pytest.fixture
+def laptop(kept_laptop: Path, tmp_path: Path) -> Path:
+    """This test's laptop file, a copy of `kept_laptop` with its attachments, opened once
+    where it is (a copy takes a device id of its own at its first open), then closed."""
+    path = tmp_path / "laptop.db"
+    open_new_desk(path, copy_of=kept_laptop).close()
     return path
 
 

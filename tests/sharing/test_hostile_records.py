@@ -181,6 +181,39 @@ def test_a_vector_counter_of_10_400_is_refused(laptops: Laptops, good: Path, tmp
     refused(laptops("target"), path, "damaged version information")
 
 
+
+@pytest.mark.sqlite_only("an older version's damage to the settings of a database file")
+@pytest.mark.parametrize("stored", ["9e999", "'NaN'", "-3", "'\"seven\"'"])
+def test_a_counter_an_older_version_left_damaged_is_repaired(tmp_path: Path,
+                                                             stored: str) -> None:
+    """Case 2 as an older version left it: the counter stored as REAL infinity, after
+    which every save stopped (OverflowError, exit status 2) and `check` said healthy."""
+    import sqlite3
+
+    db = tmp_path / "older.db"
+    with Desk.open(db) as desk:
+        contact = desk.contacts.create(name="Ida")
+        desk.contacts.update(contact.id, role="Nurse")
+        highest = desk.store.counter()
+    connection = sqlite3.connect(db)
+    connection.execute(f"UPDATE settings SET value = {stored} WHERE key = 'lamport_counter'")
+    connection.commit()
+    connection.close()
+    code, said = cli("--db", str(db), "check")
+    assert code == 1 and "Counter:   DAMAGED" in said, said
+    code, said = cli("--db", str(db), "export", "-o", str(tmp_path / "before.partnerdesk"))
+    assert code == 0, said
+    code, said = cli("--db", str(db), "set", "contact", contact.id, "role=Doctor")
+    assert code == 0, said
+    code, said = cli("--db", str(db), "check")
+    assert code == 0 and "DAMAGED" not in said, said
+    with Desk.open(db) as desk:
+        assert desk.store.counter() == highest + 1  # past every number in the records
+        assert desk.contacts.get(contact.id).role == "Doctor"
+        assert desk.contacts.get(contact.id).stamps["role"][0] == highest + 1
+        export_bundle(desk, tmp_path / "after.partnerdesk")
+
+
 # -- 4. a deletion that claims writes this laptop never made ------------------------------
 
 def test_a_deletion_claiming_more_of_this_laptops_writes_is_refused(laptops: Laptops,
@@ -276,6 +309,13 @@ CRASHERS: list[tuple[str, Callable[[dict[str, object]], None], str]] = [
      "damaged version information"),
     ("a stamp's device with a NUL", lambda line: line["stamps"].update(  # type: ignore[attr-defined]
         name=[1, "dev\x00ice"]), "damaged stamps"),
+    # the reader checks these texts only in a line holding a \u escape: these are one
+    ("a stamp's field name with a NUL", lambda line: line["stamps"].update(  # type: ignore[attr-defined]
+        {"na\x00me": [1, "device"]}), "damaged stamps"),
+    ("a deletion's device that is a lone surrogate",
+     lambda line: line.update(delete_ctx={"\ud800": 1}), "damaged version information"),
+    ("a write's context naming a device with a NUL", lambda line: line["stamps"].update(  # type: ignore[attr-defined]
+        name=[1, "device", {"dev\x00ice": 1}]), "damaged stamps"),
 ]
 
 

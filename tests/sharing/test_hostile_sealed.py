@@ -41,3 +41,28 @@ def test_this_versions_own_cost_still_opens() -> None:
         # twice the cost is still tried (a later version may seal more strongly); the
         # key then differs, so the tag check refuses it
         seal.unseal(sealed_with({"log2_n": seal.SCRYPT_LOG2_N + 1}), "correct horse battery")
+
+
+
+WELL_FORMED = {"cipher": "AES-256-GCM", "kdf": "scrypt", "log2_n": seal.SCRYPT_LOG2_N,
+               "r": seal.SCRYPT_R, "p": seal.SCRYPT_P, "salt": "00" * 16, "nonce": "00" * 12}
+
+
+def with_header(raw: bytes) -> bytes:
+    return seal.MAGIC + struct.pack(">H", len(raw)) + raw + bytes(40)
+
+
+@pytest.mark.parametrize("cost", ['"log2_n": 1e400', '"r": -1e400', '"log2_n": 15.0',
+                                  '"p": true', '"r": "8"'])
+def test_a_cost_that_is_no_whole_number_is_refused_as_damaged(cost: str) -> None:
+    """A cost of 1e400 once stopped the program (`OverflowError`, exit status 2)."""
+    raw = json.dumps(WELL_FORMED)[:-1] + ", " + cost + "}"  # the last of a key counts
+    with pytest.raises(seal.SealError, match="damaged"):
+        seal.unseal(with_header(raw.encode()), "correct horse battery")
+
+
+@pytest.mark.parametrize("raw", [b"[" * 60_000, b"{" * 30_000, b"[]", b"1e400"])
+def test_a_header_that_is_no_object_is_refused_as_damaged(raw: bytes) -> None:
+    """A header nested sixty thousand deep once stopped the program (`RecursionError`)."""
+    with pytest.raises(seal.SealError, match="damaged"):
+        seal.unseal(with_header(raw), "correct horse battery")

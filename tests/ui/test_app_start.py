@@ -54,7 +54,7 @@ def test_screenshot_script_saves_a_picture_of_every_view(tmp_path):
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     for view in ("dashboard", "organizations", "contacts", "funding", "trash"):
         assert any(f"view-{view}" in name for name in names), names
-    for editor in ("organization", "contact", "funding"):
+    for editor in ("organization", "contact", "funding", "event", "feedback"):
         assert any(f"editor-{editor}" in name for name in names), names
     assert all(png_is_not_blank(tmp_path / name) for name in names)
 

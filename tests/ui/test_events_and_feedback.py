@@ -203,7 +203,34 @@ def test_dashboard_lists_upcoming_events(qtbot: QtBot, demo_desk: Desk, make_win
     QApplication.processEvents()
     assert upcoming.item(0).text().split("\n")[0] == coming[0].title
     assert not upcoming.horizontalScrollBar().isVisible()
+    assert upcoming.alternatingRowColors()  # each event on its own shade, as reminders are
     upcoming.setCurrentRow(0)
     upcoming.itemActivated.emit(upcoming.item(0))
     assert window.current_key() == "events"
     assert window.view("events").current_id() == coming[0].id
+    # and "Your records" counts them, and the feedback, beside the other kinds
+    for key, service in (("events", demo_desk.events), ("feedback", demo_desk.feedback)):
+        assert dashboard.count_labels[key].text() == f"{service.count():,}"
+
+
+def test_dates_and_times_in_the_lists_are_never_cut_to_share_the_width(
+        qtbot: QtBot, demo_desk: Desk, make_window) -> None:
+    """The When of an event, the day feedback came, a funding's status and deadline stay
+    whole at the usual window size; titles and places give way (their full text is a
+    tooltip)."""
+    window = make_window(demo_desk, today=TODAY)
+    window.resize(1280, 800)
+    for key, title in (("events", "When"), ("feedback", "Received"), ("funding", "Deadline"),
+                       ("funding", "Status"), ("meetings", "When")):
+        window.show_view(key)
+        view = window.view(key)
+        QApplication.processEvents()
+        view.column_fitter.fit()
+        column = [view.model.headerData(c, Qt.Orientation.Horizontal)
+                  for c in range(view.model.columnCount())].index(title)
+        metrics = view.table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(view.model.index(r, column).data() or "")
+                     for r in range(view.model.rowCount()))
+        needed = max(widest + 8, view.table.sizeHintForColumn(column))  # a label's padding
+        assert view.table.columnWidth(column) >= needed, (key, title)
+        assert view.table.columnWidth(0) >= 56  # the title still shows its first words

@@ -74,3 +74,37 @@ def test_a_choice_from_elsewhere_is_kept_and_a_choice_no_longer_offered_goes(qtb
     combo.set_value("active")
     combo.set_choices((("active", "Active"), ("expired", "Expired")))
     assert combo.value() == "active"  # still offered: kept
+
+
+def test_a_picked_name_longer_than_its_field_shows_from_its_first_letter(qtbot, desk) -> None:
+    from partnerdesk.ui.widgets.pickers import RecordPicker
+    from tests.ui.editor_helpers import pick
+
+    ship = desk.partnerships.create(title="Backup Power for Cooling Centres and Shelters")
+    picker = RecordPicker(desk, "partnership")
+    qtbot.addWidget(picker)
+    picker.resize(120, picker.sizeHint().height())
+    picker.show()
+    picker.set_value(ship.id)  # an editor loading the record
+    assert picker.line_edit.text() == ship.title
+    assert picker.line_edit.cursorPosition() == 0  # the start shows, the end is cut
+    picker.set_value(None)
+    pick(qtbot, picker, "Backup")  # a person choosing it
+    assert picker.value() == ship.id and picker.line_edit.cursorPosition() == 0
+
+
+def test_a_long_title_loaded_in_an_editor_shows_from_its_first_letter(qtbot, desk) -> None:
+    from datetime import datetime
+
+    from partnerdesk.ui.editors.meeting import MeetingEditor
+
+    meeting = desk.meetings.create(
+        title="Faith Community Health Navigators: monthly check-in with the parish nurses",
+        starts_at=datetime(2026, 12, 1, 13, 0))
+    editor = MeetingEditor(desk)
+    qtbot.addWidget(editor)
+    editor.resize(360, 600)
+    editor.show()
+    editor.load(meeting.id)
+    assert editor.title.text() == meeting.title
+    assert editor.title.cursorPosition() == 0

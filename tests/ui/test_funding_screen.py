@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from partnerdesk.services import Desk
 from partnerdesk.ui.editors.funding import FundingEditor
+from partnerdesk.ui.widgets.dates import show_date
 from tests.conftest import TODAY
 from tests.ui.editor_helpers import pick
 
@@ -331,7 +332,12 @@ def test_the_list_shows_statuses_and_deadlines_as_coloured_labels(
     rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
     status, deadline = 2, 5
     soon, waiting = rows["Cooling centre generators"], rows["Food as Medicine, year two"]
-    assert model.index(soon, deadline).data().endswith("(Application deadline in 12 days.)")
+    # the date, coloured; why it is coloured is its tooltip (the reminder's sentence)
+    assert model.index(soon, deadline).data() == show_date(date.today() + timedelta(days=12))
+    assert model.index(soon, deadline).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Application deadline in 12 days.")
+    assert "ask the funder" in model.index(waiting, deadline).data(
+        Qt.ItemDataRole.ToolTipRole)
     assert model.index(soon, deadline).data(TONE_ROLE) == "warning"
     assert model.index(waiting, deadline).data(TONE_ROLE) == "danger"  # decision overdue
     assert model.index(rows["Vision screening days"], status).data() == "Active"

@@ -146,7 +146,8 @@ def test_every_field_is_reached_with_tab(qtbot, desk, make_window):
     seen = walk(qtbot, dialog.ours, len(units))
     for widget in (dialog.ours, dialog.your_name, dialog.region, dialog.date_format,
                    dialog.horizon,
-                   dialog.page_size, dialog.choose_backups, dialog.default_backups,
+                   dialog.page_size, dialog.currency, dialog.choose_backups,
+                   dialog.default_backups,
                    dialog.close_button):
         assert any(w is widget for w in seen), widget.accessibleName()
     assert seen[-1] is dialog.ours  # round again: no trap
@@ -170,7 +171,8 @@ def test_each_alt_letter_goes_to_its_own_field(qtbot, desk, make_window, monkeyp
     dialog = open_preferences(qtbot, window)
     for letter, widget in (("D", dialog.date_format), ("P", dialog.region),
                            ("O", dialog.ours), ("R", dialog.horizon), ("Y", dialog.your_name),
-                           ("Z", dialog.page_size), ("B", dialog.choose_backups)):
+                           ("Z", dialog.page_size), ("C", dialog.currency),
+                           ("B", dialog.choose_backups)):
         dialog.close_button.setFocus()
         qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{letter}"),
                        Qt.KeyboardModifier.AltModifier)
@@ -204,4 +206,31 @@ def test_your_name_is_typed_and_kept_and_a_too_long_one_changes_nothing(
     qtbot.keyClick(dialog.your_name, Qt.Key.Key_Tab)
     assert dialog.problem.isVisible() and "at most 80 characters" in dialog.problem.text()
     assert desk.settings.your_name == "Ana Ruiz" and dialog.your_name.text() == "Ana Ruiz"
+    dialog.close()
+
+
+def test_the_funding_currency_is_chosen_here_and_shown_at_once(qtbot, desk, make_window):
+    """The issue's "currency from Preferences": amounts in the list and the editor's
+    labels follow the choice (amounts are kept as whole cents, so nothing is converted)."""
+    funder = desk.organizations.create(name="Harbor Community Foundation", kind="funder")
+    desk.settings.currency = "USD"
+    grant = desk.funding.create(title="Summer meals", funder_id=funder.id,
+                                organization_id=funder.id, requested_cents=1_000_000)
+    window = make_window(desk)
+    window.show_view("funding")
+    view = window.view("funding")
+    view.open_record(grant.id)
+    requested = [view.model.headerData(c, Qt.Orientation.Horizontal)
+                 for c in range(view.model.columnCount())].index("Requested")
+    assert view.model.index(0, requested).data() == "$10,000"
+    dialog = open_preferences(qtbot, window)
+    assert dialog.currency.currentText() == "US Dollar (USD)"
+    assert dialog.currency.toolTip().startswith("The currency funding amounts are in")
+
+    choose(qtbot, dialog.currency, "Euro (EUR)")
+    assert desk.settings.currency == "EUR"
+    assert view.model.index(0, requested).data() == "€10,000"
+    label = view.editor.money_form.labelForField(view.editor.requested.parentWidget())
+    assert label.text().replace("&", "") == "Amount requested (EUR):"
+    assert view.editor.requested.text() == "10,000"  # the same amount, not converted
     dialog.close()

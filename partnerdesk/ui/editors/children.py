@@ -351,6 +351,7 @@ class ChildSection(QWidget):
         self.model = model
         self.view_model = view_model
         self.title = QLabel(title)
+        self.title.setWordWrap(True)  # a long heading wraps; the page never scrolls sideways
         theme.set_text_role(self.title, "heading")
         self.table = QTableView()
         self.table.setModel(view_model or model)
@@ -382,8 +383,17 @@ class ChildSection(QWidget):
         self.problem.setWordWrap(True)
         theme.set_tone(self.problem, "danger")
         self.problem.setVisible(False)
+        # three inputs or more do not fit one line of a narrow pane: the first (what is to
+        # be done, the question) then takes a line of its own above the others
+        self.first_line = QHBoxLayout()
+        self.first_line.setContentsMargins(0, 0, 0, 0)
+        self._inputs: list[tuple[QWidget, int]] = []
         self.add_row_box = QWidget()
-        self.add_row_box.setLayout(self.add_row)
+        lines = QVBoxLayout(self.add_row_box)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(theme.SPACING)
+        lines.addLayout(self.first_line)
+        lines.addLayout(self.add_row)
         self.add_row.setContentsMargins(0, 0, 0, 0)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -413,6 +423,11 @@ class ChildSection(QWidget):
         if hasattr(widget, "setPlaceholderText") and not widget.placeholderText():
             widget.setPlaceholderText(label)
         widget.setToolTip(widget.toolTip() or label)
+        self._inputs.append((widget, stretch))
+        if len(self._inputs) == 3:
+            first, first_stretch = self._inputs[0]
+            self.add_row.removeWidget(first)
+            self.first_line.addWidget(first, max(first_stretch, 1))
         self.add_row.addWidget(widget, stretch)
         return widget
 

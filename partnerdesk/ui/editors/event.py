@@ -59,6 +59,10 @@ class TimeZoneCombo(QComboBox):
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # as wide as "America/New_York", not as the longest of 400 names (which made the
+        # page wider than the editor's pane)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(18)
         self.addItems(time_zone_names())
         completer = QCompleter(QStringListModel(time_zone_names(), self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -120,19 +120,20 @@ class FundingEditor(EditorWithChildren):
         # -- money and dates -----------------------------------------------------------
         money_form = QFormLayout()
         money_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.money_form = money_form
         code = self.currency
         self.requested = self.add_field(
-            "requested_cents", self.tr("Amount &requested ({currency}):").format(currency=code),
+            "requested_cents", self._amount_label("requested_cents", code),
             AmountEdit(code), form=money_form)
         self.awarded = self.add_field(
-            "awarded_cents", self.tr("Amount a&warded ({currency}):").format(currency=code),
+            "awarded_cents", self._amount_label("awarded_cents", code),
             AmountEdit(code), form=money_form)
         self.in_kind = self.add_field("in_kind_description", self.tr("&In-kind support:"),
                                       text_area(2), form=money_form, tooltip=self.tr(
                                           "Support given other than money: rooms, staff "
                                           "time, equipment, food."))
         self.in_kind_value = self.add_field(
-            "in_kind_cents", self.tr("Its estimated &value ({currency}):").format(currency=code),
+            "in_kind_cents", self._amount_label("in_kind_cents", code),
             AmountEdit(code), form=money_form)
         self.amounts_internal = self.add_field(
             "amounts_internal", self.tr("Amounts:"),
@@ -213,7 +214,30 @@ class FundingEditor(EditorWithChildren):
             "internal_notes": self.internal_notes.toPlainText(),
         }
 
+    def _amount_label(self, field: str, currency: str) -> str:
+        texts = {"requested_cents": self.tr("Amount &requested ({currency}):"),
+                 "awarded_cents": self.tr("Amount a&warded ({currency}):"),
+                 "in_kind_cents": self.tr("Its estimated &value ({currency}):")}
+        return texts[field].format(currency=currency)
+
+    def follow_currency(self) -> None:
+        """The currency chosen in Preferences since the editor was made: its labels say it."""
+        code = self.desk.settings.currency
+        if code == self.currency:
+            return
+        self.currency = code
+        for field, widget in (("requested_cents", self.requested),
+                              ("awarded_cents", self.awarded),
+                              ("in_kind_cents", self.in_kind_value)):
+            widget.setPlaceholderText(self.tr("Amount in {currency}").format(currency=code))
+            text = self._amount_label(field, code)
+            widget.setAccessibleName(text.rstrip(":").replace("&", ""))
+            label = self.money_form.labelForField(widget.parentWidget())
+            if isinstance(label, QLabel):
+                label.setText(text)
+
     def show_record(self, row: Any | None) -> None:
+        self.follow_currency()
         get = field_getter(self.service, row)
         self._saved_status = row.status if row is not None else None
         self._offer_statuses(get("status") or "idea")

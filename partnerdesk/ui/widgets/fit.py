@@ -54,11 +54,15 @@ def share_width(natural: list[int], minimum: list[int], available: int) -> list[
 
 
 class ColumnFitter(QObject):
-    """Keeps `table`'s columns within its width, sized by their contents."""
+    """Keeps `table`'s columns within its width, sized by their contents.
 
-    def __init__(self, table: QTableView) -> None:
+    The columns numbered in `whole` (a date and time, an amount) are never cut: the others
+    give way first, and only when even that does not fit does the list scroll sideways."""
+
+    def __init__(self, table: QTableView, whole: frozenset[int] = frozenset()) -> None:
         super().__init__(table)
         self.table = table
+        self.whole = whole
         self.manual = False  # the person chose the widths by dragging a column edge
         self._fitting = False
         self._pressed = False
@@ -119,6 +123,8 @@ class ColumnFitter(QObject):
         minimum = [min(MAX_COLUMN, max(MIN_COLUMN, h)) for h in headers]
         if sum(natural) > available:
             natural = [min(n, MAX_COLUMN) for n in natural]
+        minimum = [n if c in self.whole else m
+                   for c, n, m in zip(columns, natural, minimum, strict=True)]
         widths = share_with_first_whole(natural, minimum, available)
         self._fitting = True
         try:
@@ -138,8 +144,8 @@ def fit_rows(table: QTableView, least: int = 2, most: int = 8) -> None:
         default = table.verticalHeader().defaultSectionSize()
         header = table.horizontalHeader().sizeHint().height() \
             if not table.horizontalHeader().isHidden() else 0
-        scroll = table.horizontalScrollBar().sizeHint().height() \
-            if table.horizontalScrollBar().isVisible() else 0
+        bar = table.horizontalScrollBar()
+        scroll = bar.sizeHint().height() if bar.maximum() > bar.minimum() else 0
         frame = 2 * table.frameWidth()
         shown = min(max(rows, least), most)
         heights = [table.rowHeight(row) or default for row in range(min(rows, shown))]
@@ -150,4 +156,7 @@ def fit_rows(table: QTableView, least: int = 2, most: int = 8) -> None:
     for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
                    model.layoutChanged):
         signal.connect(update)
+    # a sideways scroll bar comes and goes with the columns' widths, after the rows did:
+    # the table grows by its height then, so it does not hide the last row
+    table.horizontalScrollBar().rangeChanged.connect(update)
     update()

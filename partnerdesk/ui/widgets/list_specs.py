@@ -132,7 +132,7 @@ def event_specs() -> dict[str, ListSpec]:
             "event", tr("Events"), tr("event"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
                 Column(tr("Kind"), lambda r, _l: tr(v.label(v.EVENT_KINDS, r.kind)), "kind"),
-                Column(tr("When"), event_when, "starts_at"),
+                Column(tr("When"), event_when, "starts_at", whole=True),
                 Column(tr("Place"), lambda r, _l: r.place, "place"),
                 Column(tr("People reached"), reached, "people_reached"),
                 Column(tr("Partnerships"),
@@ -143,7 +143,8 @@ def event_specs() -> dict[str, ListSpec]:
         "feedback": ListSpec(
             "feedback", tr("Feedback"), tr("feedback"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
-                Column(tr("Received"), lambda r, _l: day(r.received_on), "received_on"),
+                Column(tr("Received"), lambda r, _l: day(r.received_on), "received_on",
+                       whole=True),
                 Column(tr("From"), lambda r, _l: tr(v.label(v.FEEDBACK_SOURCES, r.source)),
                        "source"),
                 Column(tr("Channel"), lambda r, _l: tr(v.label(v.FEEDBACK_CHANNELS, r.channel)),
@@ -191,9 +192,13 @@ def funding_for(row: Any, lookups: Lookups) -> str:
     return lookups.get("organization", {}).get(row.organization_id or "", "")
 
 
-def funding_deadline(row: Any, lookups: Lookups) -> str:
-    note = lookups.get("attention", {}).get(row.id)
-    return f"{day(row.deadline)} ({note})" if note else day(row.deadline)
+def funding_deadline(row: Any, _lookups: Lookups) -> str:
+    return day(row.deadline)
+
+
+def funding_attention_note(row: Any, lookups: Lookups) -> str:
+    """Why the Deadline label is coloured: the reminder's sentence, as its tooltip."""
+    return lookups.get("attention", {}).get(row.id, "")
 
 
 def funding_spec() -> ListSpec:
@@ -203,11 +208,12 @@ def funding_spec() -> ListSpec:
             Column(tr("Funder"),
                    lambda r, lk: lk.get("organization", {}).get(r.funder_id, "")),
             Column(tr("Status"), lambda r, _l: tr(v.label(v.FUNDING_STATUSES, r.status)),
-                   "status", tone=lambda r, _l: status_tone("funding", r.status)),
+                   "status", tone=lambda r, _l: status_tone("funding", r.status), whole=True),
             Column(tr("Requested"), funding_amount("requested_cents"), "requested_cents"),
             Column(tr("Awarded"), funding_amount("awarded_cents"), "awarded_cents"),
             Column(tr("Deadline"), funding_deadline, "deadline",
-                   tone=lambda r, lk: lk.get("attention_tone", {}).get(r.id)),
+                   tone=lambda r, lk: lk.get("attention_tone", {}).get(r.id), whole=True,
+                   tip=funding_attention_note),
             Column(tr("For"), funding_for),
         ], "partnerdesk.ui.editors.funding.FundingEditor", lookups=funding_lookups,
         related_types=frozenset({"organization", "partnership"}),
@@ -269,7 +275,7 @@ def specs() -> dict[str, ListSpec]:
         "meetings": ListSpec(
             "meeting", tr("Meetings"), tr("meeting"), [
                 Column(tr("Title"), lambda r, _l: r.title, "title"),
-                Column(tr("When"), lambda r, _l: day(r.starts_at), "starts_at"),
+                Column(tr("When"), lambda r, _l: day(r.starts_at), "starts_at", whole=True),
                 Column(tr("Location"), lambda r, _l: r.location, "location"),
                 Column(tr("Partnership"),
                        lambda r, lk: lk.get("partnership", {}).get(r.partnership_id or "", "")),

@@ -148,12 +148,18 @@ class RecordPicker(QWidget):
                 self._label = self._labeller(self.desk, [row])[0]
             except NotFoundError:
                 self._label = self.tr("(removed record)")
-        self.line_edit.setText(self._label)
+        self._show(self._label)
+
+    def _show(self, label: str) -> None:
+        """The label from its first letter: a name longer than the field is cut at its end
+        ("Backup Power for Cool…"), not at its start ("ackup Power for Cooling Centres")."""
+        self.line_edit.setText(label)
+        self.line_edit.setCursorPosition(0)
 
     def _choose(self, record_id: str | None, label: str) -> None:
         changed = record_id != self._value
         self._value, self._label = record_id, label
-        self.line_edit.setText(label)
+        self._show(label)
         if changed:
             self.sig_picked.emit(record_id)
 
@@ -196,4 +202,4 @@ class RecordPicker(QWidget):
             if len(exact) == 1:
                 self._choose(*exact[0])
             else:
-                self.line_edit.setText(self._label)
+                self._show(self._label)

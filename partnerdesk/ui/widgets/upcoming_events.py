@@ -29,6 +29,9 @@ class UpcomingEvents(QGroupBox):
         self.events.setWordWrap(True)
         self.events.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # one shade per event, as the reminders beside it: where one ends and the next
+        # begins shows at a glance (two or three lines each ran together)
+        self.events.setAlternatingRowColors(True)
         self.events.sig_open_record.connect(self.sig_open_record)
         layout = QVBoxLayout(self)
         layout.addWidget(self.events)
