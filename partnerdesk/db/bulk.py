@@ -131,9 +131,29 @@ class Pending:
     def __init__(self) -> None:
         self.history: list[dict[str, Any]] = []
         self.search: dict[str, tuple[str, str, str, str] | None] = {}
+        # Records the save changed, held instead of flushed: (table, id) -> the columns
+        # that changed, sent as UPDATEs in the same round trip as the rest (`hold_row`).
+        self.rows: dict[tuple[Any, str], dict[str, Any]] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.history or self.search)
+        return bool(self.history or self.search or self.rows)
+
+    def hold_row(self, row: Any) -> None:
+        """Hold an ORM row's changed columns for `send` instead of flushing them now (a
+        round trip of its own): the session then takes them as written, so it does not
+        write them again, and a later read of the row in this transaction gets them
+        (from the session, or from the database once `watch` has sent them)."""
+        from sqlalchemy import inspect
+        from sqlalchemy.orm.attributes import set_committed_value
+
+        state = inspect(row)
+        changed = {attr.key: attr.value for attr in state.attrs if attr.history.added}
+        if not changed:
+            return
+        table = type(row).__table__
+        self.rows.setdefault((table, str(row.id)), {}).update(changed)
+        for key, value in changed.items():
+            set_committed_value(row, key, value)
 
     def watch(self, connection: Any) -> None:
         """Send what is held before any statement on `connection` (a SQLAlchemy
@@ -141,7 +161,8 @@ class Pending:
         from sqlalchemy import event
 
         def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if self and ("history" in statement or SEARCH_DOCS in statement):
+            if self and ("history" in statement or SEARCH_DOCS in statement
+                         or any(table.name in statement for table, _id in self.rows)):
                 self.send(connection, None)
 
         event.listen(connection, "before_cursor_execute", before)
@@ -185,8 +206,15 @@ class Pending:
         if gone:
             parts.append(f"d AS (DELETE FROM {SEARCH_DOCS} WHERE record_id = ANY(%s))")
             params.append(gone)
-        self.history, self.search = [], {}
-        if not parts and notice is None:
+        updates = []
+        for (table, record_id), values in self.rows.items():
+            names = list(values)
+            sets = ", ".join(f"{name} = %s" for name in names)
+            [row_params] = _params(table, connection, [values], names)
+            updates.append((f"UPDATE {table.name} SET {sets} WHERE id = %s",
+                            (*row_params, record_id)))
+        self.history, self.search, self.rows = [], {}, {}
+        if not parts and notice is None and not updates:
             return
         last = "SELECT pg_notify(%s, %s)" if notice is not None else "SELECT 1"
         if notice is not None:
@@ -194,7 +222,16 @@ class Pending:
 
             params += [CHANNEL, notice]
         sql = (f"WITH {', '.join(parts)} " if parts else "") + last
-        connection.connection.driver_connection.execute(sql, params)
+        driver = connection.connection.driver_connection
+        if not updates:
+            driver.execute(sql, params)
+            return
+        # One round trip for all of it (psycopg's pipeline mode; inside the save's
+        # transaction, whose COMMIT still comes after).
+        with driver.pipeline():
+            for update, values in updates:
+                driver.execute(update, values)
+            driver.execute(sql, params)
 
 
 def _json_of(column: Any) -> str:

@@ -202,6 +202,10 @@ def words(query: str) -> list[str]:
 # Below this many matches in the rest of the text, those are ranked too; above it they
 # come newest first (ranking tens of thousands of notes costs more than a keystroke).
 RANKED_REST = 2000
+# On PostgreSQL the titles ranked are the first this many the index gives (a prefix of
+# two letters matches thousands of names, nearly all ranked alike, and reading and
+# ranking each was most of a search's time); fewer matches are all ranked, as on SQLite.
+RANKED_TITLES = 500
 
 
 def query(connection: Connection, text_query: str, limit: int = 50) -> list[Hit]:
@@ -278,7 +282,8 @@ def _postgres_query(connection: Connection, terms: list[str], limit: int) -> lis
     every = _tsquery(terms)
     # Titles through the index of title words: the same matches as `doc @@ 'w:*A'`,
     # without rechecking every record that has the word anywhere.
-    found = _postgres_hits(connection, every, True, limit, [], TITLE_WORDS)
+    found = _postgres_hits(connection, every, True, limit, [], TITLE_WORDS,
+                           among=RANKED_TITLES)
     if len(found) < limit:
         taken = [rowid for rowid, _hit in found]
         # Counted only as far as the choice below needs (counting every match of a
@@ -294,15 +299,27 @@ def _postgres_query(connection: Connection, terms: list[str], limit: int) -> lis
 
 
 def _postgres_hits(connection: Connection, tsquery: str, ranked: bool, limit: int,
-                   leave_out: list[int], words_of: str = "doc") -> list[tuple[int, Hit]]:
+                   leave_out: list[int], words_of: str = "doc",
+                   among: int | None = None) -> list[tuple[int, Hit]]:
+    """`among`: rank only the first this many matches the index gives (see
+    RANKED_TITLES)."""
     from sqlalchemy import text
 
     order = f"ts_rank({words_of}, query) DESC, rowid DESC" if ranked else "rowid DESC"
-    rows = connection.execute(text(
-        f"SELECT rowid, record_type, record_id, title FROM {DOCS}, "
-        f"to_tsquery('simple', unaccent(:q)) AS query WHERE {words_of} @@ query "
-        "AND NOT (rowid = ANY(:taken)) "
-        f"ORDER BY {order} LIMIT :limit"), {"q": tsquery, "taken": leave_out, "limit": limit})
+    params = {"q": tsquery, "taken": leave_out, "limit": limit}
+    if among is None:
+        sql = (f"SELECT rowid, record_type, record_id, title FROM {DOCS}, "
+               f"to_tsquery('simple', unaccent(:q)) AS query WHERE {words_of} @@ query "
+               "AND NOT (rowid = ANY(:taken)) "
+               f"ORDER BY {order} LIMIT :limit")
+    else:
+        sql = (f"SELECT rowid, record_type, record_id, title FROM (SELECT rowid, "
+               f"record_type, record_id, title, doc FROM {DOCS} WHERE {words_of} @@ "
+               "to_tsquery('simple', unaccent(:q)) AND NOT (rowid = ANY(:taken)) "
+               f"LIMIT :among) AS {DOCS}, to_tsquery('simple', unaccent(:q)) AS query "
+               f"ORDER BY {order} LIMIT :limit")
+        params["among"] = among
+    rows = connection.execute(text(sql), params)
     return [(rowid, Hit(kind, record_id, title)) for rowid, kind, record_id, title in rows]
 
 

@@ -19,6 +19,7 @@ same moment from upgrading it twice.
 import contextlib
 import ipaddress
 import re
+import select
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,6 +365,9 @@ class ChangeListener:
         self.session_id = session_id
         self.deliver = deliver
         self._stop = threading.Event()
+        # Held while a notice is handed on: once `stop` has it, none is (the store and
+        # the screens it tells may be going away; a reconnect can outlast the join).
+        self._handing = threading.Lock()
         self.listening = threading.Event()
         self._thread = threading.Thread(target=self._run, name="office-changes", daemon=True)
 
@@ -371,8 +375,14 @@ class ChangeListener:
         self._thread.start()
 
     def stop(self) -> None:
-        self._stop.set()
+        with self._handing:
+            self._stop.set()
         self._thread.join(timeout=10)
+
+    def _hand_on(self, found: list[tuple[str, str, str, tuple[str, ...]]]) -> None:
+        with self._handing:
+            if not self._stop.is_set():
+                self.deliver(found)
 
     def _connect(self) -> Any:
         return connect_raw(self.address)
@@ -397,7 +407,7 @@ class ChangeListener:
                                          for c in body["changes"]]
                             else:
                                 found = [(kind, "", "updated", ()) for kind in body["types"]]
-                            self.deliver(found)
+                            self._hand_on(found)
             except Exception:  # the server went away: try again shortly, quietly
                 log.warning("Lost the office database's change notices; reconnecting",
                             exc_info=True)
@@ -418,6 +428,19 @@ _RESERVE = ("INSERT INTO settings (key, value) VALUES (%(key)s, "
 # session's numbers jump ahead of the office's (its values then win ties with laptops'
 # concurrent edits more often than the order of the saves would say).
 NUMBER_BLOCK = 1
+# `_RESERVE` as libpq takes it ($n parameters, sent as text), for `ChangeNumbers.ahead`.
+_RESERVE_NOW = (b"INSERT INTO settings (key, value) VALUES ($1, "
+                b"to_json($2::bigint + $3::bigint)) "
+                b"ON CONFLICT (key) DO UPDATE SET value = to_json(GREATEST("
+                b"(settings.value #>> '{}')::bigint, $2::bigint) + $3::bigint) "
+                b"RETURNING (value #>> '{}')::bigint")
+# Numbers first..last reserved and not used go back while they are still the last
+# handed out (`ChangeNumbers.settle`).
+_GIVE_BACK = ("UPDATE settings SET value = to_json(%(first)s::bigint - 1) "
+              "WHERE key = %(key)s AND (value #>> '{}')::bigint = %(last)s")
+# How long `ahead` waits for the server to take or answer a reservation before giving up
+# on it (`next` then asks the usual way, and says what went wrong).
+ANSWER_SECONDS = 30.0
 _RAISE = ("INSERT INTO settings (key, value) VALUES (%(key)s, to_json(%(seen)s::bigint)) "
           "ON CONFLICT (key) DO UPDATE SET value = to_json(GREATEST("
           "(settings.value #>> '{}')::bigint, %(seen)s::bigint))")
@@ -453,9 +476,77 @@ class ChangeNumbers:
         self._lock = threading.Lock()
         self._next = 1  # the next reserved number; none are reserved while it is past
         self._last = 0  # the last reserved number
+        self._asked = False  # a reservation sent and not yet answered (`ahead`)
+
+    def ahead(self) -> None:
+        """Send the next number's reservation now without waiting for the answer: a save
+        that is about to start asks, so the round trip overlaps its own first ones (its
+        BEGIN and the read of the row), and `next` then only collects the answer.
+
+        Sent through libpq's asynchronous calls (psycopg's `pq`) as one whole statement
+        with its Sync, so the server runs and commits it at once: the counter row's lock
+        is never held while this session waits (psycopg's pipeline mode would keep the
+        statement's implicit transaction open until its next Sync, and other people's
+        saves queued behind it)."""
+        with self._lock:
+            if self._asked or self._next <= self._last:
+                return
+            try:
+                if self._connection is None or self._connection.closed:
+                    self._connection = connect_raw(self.address)
+                pgconn = self._connection.pgconn
+                pgconn.send_query_params(_RESERVE_NOW, [
+                    self.key.encode(), b"0", str(NUMBER_BLOCK).encode()])
+                while pgconn.flush():  # the rest of it when the socket takes it
+                    select.select([], [pgconn.socket], [], ANSWER_SECONDS)
+                self._asked = True
+            except Exception:  # `next` asks again, and says what went wrong
+                self.close()
+
+    def _collect(self) -> None:
+        """The answer to the reservation `ahead` sent, if any (the caller holds the lock);
+        a failed one is asked again by `next`, which says what went wrong."""
+        if not self._asked:
+            return
+        self._asked = False
+        from psycopg import pq
+
+        try:
+            pgconn = self._connection.pgconn
+            results = []
+            while True:
+                while pgconn.is_busy():
+                    if not select.select([pgconn.socket], [], [], ANSWER_SECONDS)[0]:
+                        raise TimeoutError("no answer to a change number")
+                    pgconn.consume_input()
+                result = pgconn.get_result()
+                if result is None:
+                    break
+                results.append(result)
+            if not results or results[0].status != pq.ExecStatus.TUPLES_OK:
+                raise ValueError("a change number was refused")
+            last = int(results[0].get_value(0, 0) or b"0")
+        except Exception:
+            self.close()
+            return
+        self._last, self._next = last, last - NUMBER_BLOCK + 1
+
+    def settle(self) -> None:
+        """A save has ended: a number reserved for it and not used (a save refused, or
+        one that changed nothing) is given back while no one has taken a later one, and
+        else given up (a gap); either way the next save's number is one more than the
+        office's last, as without `ahead`."""
+        with self._lock:
+            self._collect()
+            first, last = self._next, self._last
+            self._next, self._last = 1, 0
+            if first <= last:
+                with contextlib.suppress(Exception):  # a gap then, which nothing minds
+                    self._run(_GIVE_BACK, {"key": self.key, "first": first, "last": last})
 
     def next(self, beyond: int = 0) -> int:
         with self._lock:
+            self._collect()
             if self._next > self._last or self._next <= beyond:
                 self._last = int(self._run(_RESERVE, {"key": self.key, "beyond": int(beyond),
                                                       "block": NUMBER_BLOCK}))
@@ -468,6 +559,7 @@ class ChangeNumbers:
         """Raise the counter to a number seen in an import (never lowers it); this
         session's reserved numbers below it are given up."""
         with self._lock:
+            self._collect()
             self._run(_RAISE, {"key": self.key, "seen": int(seen)})
             if self._next <= seen:
                 self._next, self._last = 1, 0
@@ -494,6 +586,7 @@ class ChangeNumbers:
         return None
 
     def close(self) -> None:
+        self._asked = False
         if self._connection is not None:
             with contextlib.suppress(Exception):  # closing a broken connection
                 self._connection.close()

@@ -107,6 +107,12 @@ class RecordService(Generic[T]):
             query = query.options(*(defer(getattr(self.model, name), raiseload=True)
                                     for name in BOOKKEEPING_JSON))
         column = getattr(self.model, order_by or self.title_field)
+        if text and not walk and self.store.search_kind == search_index.POSTGRES:
+            # The same order, in a form no index gives: PostgreSQL then sorts the matches
+            # instead of walking the sort column's index until a page of them turns up.
+            # A filter's matches follow the sort order ("z" finds names that start with
+            # Zoë), and it walked 82,000 contacts for a page of "z" (5.6 s).
+            column = func.coalesce(column, column)
         ident = self.model.id  # type: ignore[attr-defined]
         # Descending flips the whole order, ties included, so a page counted from the end
         # is exactly the reverse of the same page counted from the start.
@@ -123,7 +129,7 @@ class RecordService(Generic[T]):
         sort order finds a page sooner than fetching and sorting every match?"""
         if where or self.model not in SEARCHABLE or not search_index.words(text):
             return False
-        enough = max(self.count() // 20, PAGE_WALK_MINIMUM)
+        enough = max(self._about_how_many() // 20, PAGE_WALK_MINIMUM)
         if counted is not None:
             return counted >= enough
         matches = search_index.matching_ids(self.type_name, text, self.store.search_kind)
@@ -131,6 +137,21 @@ class RecordService(Generic[T]):
             found = session.scalar(select(func.count()).select_from(
                 matches.limit(enough).subquery()))
         return int(found or 0) >= enough
+
+    def _about_how_many(self) -> int:
+        """How many records of this type there are, near enough to choose a query plan:
+        on PostgreSQL its own estimate (counting 100,000 rows took longer than the page
+        this is asked for; a list asks at every page of a filter)."""
+        if self.store.search_kind == search_index.POSTGRES:
+            from sqlalchemy import text
+
+            with self.store.read() as session:
+                estimate = session.scalar(text(
+                    "SELECT reltuples FROM pg_class WHERE oid = to_regclass(:name)"),
+                    {"name": self.model.__tablename__})  # type: ignore[attr-defined]
+            if estimate is not None and estimate >= 0:
+                return int(estimate)
+        return self.count()
 
     def ids(self, *, where: dict[str, Any] | None = None, text: str | None = None) -> list[str]:
         """The ids of every live record the filter matches (a list's Ctrl+A), read
@@ -282,9 +303,7 @@ class RecordService(Generic[T]):
             # FOR UPDATE: a second person saving the same record waits for this save (on
             # an office database always: a save read from a stale row would put back the
             # other person's stamps; a file lets one writer in at a time anyway).
-            row = writer.session.get(self.model, record_id,
-                                     with_for_update=rev is not None
-                                     or self.store.address is not None)
+            row = writer.locked(self.model, record_id)
             if row is None:
                 raise NotFoundError(f"No {self.type_name.replace('_', ' ')} with id {record_id}.")
             if rev is not None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import JSON, Engine, select
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
@@ -321,8 +322,40 @@ class Writer:
         # On an office database: history entries and index rows of one-record writes,
         # sent with the change notice before the commit (`db.bulk.Pending`).
         self.pending: Any = None
+        # What `listed` found for records read with `locked` (type, id) -> field -> stamps.
+        self._listed: dict[tuple[str, str], dict[str, list[Any]]] = {}
         self._lane: _Lane | None = None  # made by the first bulk write that needs one
         self._keys_deferred = False  # foreign keys checked at commit (`put_states`)
+
+    def locked(self, model: type[RecordT], record_id: str) -> RecordT | None:
+        """The record, locked until this transaction ends (a second person saving it
+        waits for this save), or None when there is none.
+
+        On an office database the conflicts listed for it (`listed`) come in the same
+        statement, which saves a round trip to the server in every save; on a file,
+        SQLite's write lock lets one writer in at a time anyway."""
+        session = self.session
+        if self.store.address is None:
+            return session.get(model, record_id)
+        from sqlalchemy import func
+
+        table = Conflict.__table__  # type: ignore[attr-defined]
+        kind = type_name(model)
+        listed = select(func.json_agg(func.json_build_array(
+            table.c.field, table.c.lost_stamp, table.c.won_stamp))).where(
+            table.c.record_type == kind,
+            table.c.record_id == model.id).scalar_subquery()  # type: ignore[attr-defined]
+        found = session.execute(select(model, listed).where(
+            model.id == record_id).with_for_update(of=model)).one_or_none()  # type: ignore[attr-defined]
+        if found is None:
+            return None
+        row, clashes = found
+        fields: dict[str, list[Any]] = {}
+        for field, lost, won in clashes or ():
+            name = versioning.ALIVE if field == DELETED_FIELD else field
+            fields.setdefault(name, []).extend(s for s in (lost, won) if s)
+        self._listed[(kind, record_id)] = fields
+        return row  # type: ignore[no-any-return]
 
     @property
     def device(self) -> str:
@@ -450,8 +483,11 @@ class Writer:
         return found
 
     def _listed_for(self, row: SQLModel) -> dict[str, list[Any]]:
-        return self.listed(type_name(type(row)), [row.id]).get(  # type: ignore[attr-defined]
-            row.id, {})  # type: ignore[attr-defined]
+        kind = type_name(type(row))
+        known = self._listed.get((kind, row.id))  # type: ignore[attr-defined]
+        if known is not None:
+            return known
+        return self.listed(kind, [row.id]).get(row.id, {})  # type: ignore[attr-defined]
 
     def history(self, row: SQLModel, action: str, changed: list[str]) -> None:
         if self.pending is not None:
@@ -499,8 +535,11 @@ class Writer:
         state = versioning.local_edit(version_state(row), changed, self.counter(_held(row)),
                                       self.device, self._listed_for(row))
         _apply_state(row, state, self.device)
-        self.session.add(row)
-        self.session.flush()
+        if self.pending is not None and sa_inspect(row).persistent:
+            self.pending.hold_row(row)  # sent with the history, index rows and notice
+        else:
+            self.session.add(row)
+            self.session.flush()
         self._reindex(row)
         self._touch_row(row, before)
         self.changes.append(Change(type_name(type(row)), row.id,  # type: ignore[attr-defined]
@@ -1198,6 +1237,8 @@ class Store:
             from partnerdesk.db.backup import backup_now
 
             backup_now(self.path, backup_reason)
+        if self.numbers is not None:
+            self.numbers.ahead()  # its round trip overlaps BEGIN and the first read
         with Session(self._writer_engine, expire_on_commit=False) as session:
             writer = Writer(session, self)
             writer.batch_id = batch_id
@@ -1225,6 +1266,8 @@ class Store:
                 raise
             finally:
                 writer._stop_lane()
+                if self.numbers is not None:
+                    self.numbers.settle()
         if writer.undo_name is not None and writer.touched and self.journal is not None:
             self.journal.record(writer.undo_name, list(writer.touched.values()))
         if writer.changes:

@@ -7,6 +7,7 @@ opening its record; how many records of each kind there are; and agreements by s
 
 from datetime import date
 from functools import cache
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -138,8 +139,13 @@ class DashboardView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)
         self._timer.timeout.connect(self.refresh)
-        hub_for(desk).sig_data_changed.connect(lambda _changes: self._timer.start())
+        # A method of this widget, not a lambda: Qt stops calling it once the widget is
+        # gone (a lambda went on being called for every later save, on a dead timer).
+        hub_for(desk).sig_data_changed.connect(self._on_changes)
         self.refresh()
+
+    def _on_changes(self, _changes: list[Any]) -> None:
+        self._timer.start()
 
     def refresh(self) -> None:
         self._timer.stop()

@@ -4,6 +4,7 @@ Deleted records are tombstones (so the deletion can travel to other laptops), so
 restoring one is a new change like any other.
 """
 
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -62,10 +63,12 @@ class TrashView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)
         self._timer.timeout.connect(self.refresh)
-        hub_for(desk).sig_data_changed.connect(
-            lambda changes: self._timer.start() if any(
-                c.action in ("deleted", "restored") for c in changes) else None)
+        hub_for(desk).sig_data_changed.connect(self._on_changes)  # see DashboardView
         self.refresh()
+
+    def _on_changes(self, changes: list[Any]) -> None:
+        if any(c.action in ("deleted", "restored") for c in changes):
+            self._timer.start()
 
     def refresh(self) -> None:
         self._timer.stop()

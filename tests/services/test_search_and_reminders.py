@@ -105,3 +105,20 @@ def test_search_puts_title_matches_first_then_the_rest(desk: Desk, monkeypatch,
     assert len(hits) == len({h.record_id for h in hits}) == 9
     assert len(desk.search("volun", limit=4)) == 4
     assert [h.record_id for h in desk.search("volunteers united")] == [united.id]
+
+
+@pytest.mark.parametrize("ranked_titles", [500, 3])
+def test_many_title_matches_still_come_first_and_fill_the_page(
+        desk: Desk, monkeypatch, ranked_titles: int) -> None:
+    """On PostgreSQL only the first RANKED_TITLES title matches are ranked (a two-letter
+    prefix matches thousands of names): the page is still titles only, each once, the
+    best of those ranked first."""
+    monkeypatch.setattr(search_index, "RANKED_TITLES", ranked_titles)
+    names = [desk.contacts.create(name=f"Ana Person {i}").id for i in range(6)]
+    both = desk.contacts.create(name="Ana Anand")  # the word twice in the title
+    desk.contacts.create(name="Bo Lund", role="Analyst")  # "an" outside the title
+    hits = desk.search("an", limit=5)
+    assert len(hits) == len({h.record_id for h in hits}) == 5
+    assert {h.record_id for h in hits} <= {*names, both.id}
+    if ranked_titles >= 7:
+        assert hits[0].record_id == both.id

@@ -312,3 +312,27 @@ def test_a_row_saved_by_someone_else_updates_a_list_being_edited_and_keeps_its_c
     assert sorted(rows) == titles
     assert rows["Sign the MOU"].done and not rows["First ten referrals"].done
     assert first in {m.id for m in rows.values()}
+
+
+def test_a_closed_window_hears_no_more_of_the_other_persons_saves(
+        qtbot: QtBot, office: tuple[Desk, Desk], make_window: Callable[..., Any]) -> None:
+    """Screens that heard changes through a lambda went on being called after their
+    window was gone, for every later save heard on that database (on a dead timer)."""
+    import shiboken6
+
+    ana, bea = office
+    contact = ana.contacts.create(name="Ida Brandt", role="Nurse")
+    window = make_window(ana)
+    window.view("dashboard")
+    window.view("trash")
+    ana.store.hear_others()
+    assert ana.store._listener.listening.wait(60)
+    heard: list[Any] = []
+    ana.subscribe(heard.append)
+    window.close()
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+    bea.contacts.update(contact.id, role="Head nurse")
+    bea.contacts.delete(contact.id)
+    qtbot.waitUntil(lambda: len(heard) == 2)
+    qtbot.wait(500)  # what the closed screens would have done with them runs here
