@@ -39,8 +39,8 @@ def bare() -> None:
 
 
 def app(db: str, contacts: bool) -> None:
-    from partnerdesk.desktop import resolve_db_path  # the program's front door
     from partnerdesk.logs import setup_logging
+    from partnerdesk.paths import resolve_db_path  # as the front door (desktop.main) does
     from partnerdesk.ui import app as app_module
     from partnerdesk.ui.main_window import MainWindow
 

@@ -17,6 +17,15 @@ what text the glyphs are: pdftotext, Acrobat and others copy that. Readers place
 characters of one span left to right and then reorder a right-to-left line, so a
 right-to-left cluster of several characters (lam-alef) carries them in reverse.
 
+A line with right-to-left letters is one span instead, whose text is laid out for the way
+poppler (pdftotext, Evince, Okular) reads a line back: it takes the line's characters in
+their order on the page and turns each right-to-left stretch around, a stretch running
+from a right-to-left letter up to the next Latin letter, digit or number sign, neutral
+characters such as spaces and brackets included. Typed text whose spaces or brackets
+between a Hebrew word and a Latin one would land in the wrong stretch gets one invisible
+direction mark there (U+200F after them, or U+200E before them: the direction the
+bidirectional algorithm gave them), so a copied line reads, and displays, as typed.
+
 A no-break space holds words together on a line (phone numbers) and is drawn as a
 space, so a number copied out of a report is the number as typed.
 """
@@ -33,6 +42,7 @@ from reportlab.pdfbase import pdfmetrics
 from partnerdesk.reports.fonts import font_for, is_shaped, register_fonts
 
 NO_BREAK_SPACE = "\u00a0"
+RIGHT_TO_LEFT_MARK, LEFT_TO_RIGHT_MARK = "\u200f", "\u200e"
 JOINERS = frozenset("\u200c\u200d\u2060\ufe0e\ufe0f")
 
 
@@ -62,6 +72,7 @@ class Piece:
 class Line:
     pieces: tuple[Piece, ...]
     width: float
+    copied: str = ""  # the ActualText of the whole line (one with right-to-left letters)
 
 
 @lru_cache(maxsize=65536)
@@ -124,9 +135,9 @@ def _fonts(text: str, base: str) -> list[str]:
     return fonts
 
 
-def _runs(text: str, base: str) -> list[tuple[str, str, int]]:
+def _runs(text: str, base: str, levels: list[int]) -> list[tuple[str, str, int]]:
     """(text, font, level) runs in visual order (rule L2, on whole runs)."""
-    levels, fonts = _levels(text), _fonts(text, base)
+    fonts = _fonts(text, base)
     runs: list[list[Any]] = []
     for char, font, level in zip(text, fonts, levels, strict=True):
         if runs and runs[-1][1] == font and runs[-1][2] == level:
@@ -197,13 +208,54 @@ def layout(text: str, font: str, size: float) -> Line:
         measure = pdfmetrics.stringWidth(text, font, size)
         return Line((Piece(font, measure, text=text),), measure)
     pieces = []
-    for run, run_font, level in _runs(text, font):
+    levels = _levels(text)
+    for run, run_font, level in _runs(text, font, levels):
         if level % 2 or is_shaped(run_font):
             pieces.append(_shape(run, run_font, size, bool(level % 2)))
         else:
             pieces.append(Piece(run_font, pdfmetrics.stringWidth(run, run_font, size),
                                 text=run))
-    return Line(tuple(pieces), sum(p.width for p in pieces))
+    copied = _copy_order(text, levels) if any(map(_right_to_left, text)) else ""
+    return Line(tuple(pieces), sum(p.width for p in pieces), copied)
+
+
+# -- what a reader copies out --------------------------------------------------------------
+def _right_to_left(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+def _ends_right_to_left(char: str) -> bool:
+    """A Latin letter, a digit or a number sign (+ - , . / : # $ %...): where poppler ends
+    a right-to-left stretch."""
+    return unicodedata.bidirectional(char) in ("L", "EN", "AN", "ES", "ET", "CS")
+
+
+def _copy_order(text: str, levels: list[int]) -> str:
+    """The line's ActualText: `text` in the order that poppler's reading of a line
+    (`reorderText` in its TextOutputDev, on a page of mostly left-to-right text, as a
+    report's pages are) turns back into `text`, with a direction mark where no order
+    would (see the module's docstring)."""
+    out: list[str] = []
+    start, end = 0, len(text)
+    while start < end:
+        stop = start
+        while stop < end and not _right_to_left(text[stop]):
+            stop += 1
+        out.append(text[start:stop])  # left to right: read as it stands
+        start = stop
+        while stop < end and not _ends_right_to_left(text[stop]):
+            stop += 1
+        if start == stop:
+            break
+        last = max(i for i in range(start, stop) if _right_to_left(text[i]))
+        stretch, rest = text[start:last + 1], text[last + 1:stop]
+        if rest and levels[last + 1] % 2:  # spaces, brackets set right to left
+            stretch, rest = text[start:stop] + RIGHT_TO_LEFT_MARK, ""
+        elif rest:
+            rest = LEFT_TO_RIGHT_MARK + rest
+        out.append(stretch[::-1] + rest)
+        start = stop
+    return "".join(out)
 
 
 # -- drawing -------------------------------------------------------------------------------
@@ -221,16 +273,21 @@ def draw(canvas: Any, x: float, y: float, text: str, font: str, size: float,
         x -= line.width
     elif anchor == "middle":
         x -= line.width / 2
+    if line.copied:  # one span for the line; readers do not nest spans
+        canvas.addLiteral(f"/Span <</ActualText {_actual_text(line.copied)}>> BDC")
     for piece in line.pieces:
         canvas.setFont(piece.font, size)
         if piece.text:
             canvas.drawString(x, y, piece.text)
         for cluster in piece.clusters:
-            if cluster.text:
+            spanned = bool(cluster.text) and not line.copied
+            if spanned:
                 canvas.addLiteral(f"/Span <</ActualText {_actual_text(cluster.text)}>> BDC")
             for glyph in cluster.glyphs:
                 canvas.drawString(x + glyph.x, y + glyph.y, glyph.char)
-            if cluster.text:
+            if spanned:
                 canvas.addLiteral("EMC")
         x += piece.width
+    if line.copied:
+        canvas.addLiteral("EMC")
     return line.width
