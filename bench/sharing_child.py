@@ -14,7 +14,11 @@ from pathlib import Path
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak RSS. (ru_maxrss keeps the high-water mark of the parent
+    that forked us across exec: every operation read at least the benchmark's own size.)"""
+    from bench.startup_child import peak_bytes
+
+    return peak_bytes() / 2**20
 
 
 def _cpu() -> float:
