@@ -13,7 +13,7 @@ MODULES = ["bench.bench_demo", "bench.bench_startup", "bench.bench_cli", "bench.
            "bench.bench_search", "bench.bench_reports", "bench.bench_report_click",
            "bench.bench_sharing",
            "bench.bench_interchange", "bench.bench_bulk", "bench.bench_office",
-           "bench.bench_memory"]
+           "bench.bench_memory", "bench.bench_peers"]
 
 
 def main(names: list[str]) -> int:
