@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -199,6 +200,40 @@ def backup_now(db_path: Path, reason: str = "manual") -> BackupInfo:
     except OSError:
         log.exception("Thinning old backups failed; the new backup is safe")
     return folder.describe(destination)
+
+
+class BackupBeside:
+    """A checked backup (`backup_now`) taken on a thread of its own, started before a
+    write transaction and waited for before its commit (`Store.write`): the copy and its
+    integrity check are SQLite's own work, which runs beside the Python that plans and
+    writes the change. The copy reads the last committed state, as every other
+    connection does (WAL), so it holds the records as they were before the change, and
+    nothing is committed until it is made and checked."""
+
+    def __init__(self, db_path: Path, reason: str) -> None:
+        self._error: BaseException | None = None
+        self._made: BackupInfo | None = None
+        self._thread = threading.Thread(target=self._take, args=(db_path, reason),
+                                        name="backup before a change", daemon=True)
+        self._thread.start()
+
+    def _take(self, db_path: Path, reason: str) -> None:
+        try:
+            self._made = backup_now(db_path, reason)
+        except BaseException as error:  # handed to the waiting writer
+            self._error = error
+
+    def wait(self) -> BackupInfo:
+        """The backup made; raises what stopped it (then nothing may be committed)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._made is not None
+        return self._made
+
+    def finish(self) -> None:
+        """Wait, keeping quiet about a failure: the change failed first, for its own reason."""
+        self._thread.join()
 
 
 def daily_backup_if_due(db_path: Path, now: datetime | None = None) -> BackupInfo | None:

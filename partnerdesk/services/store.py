@@ -44,6 +44,7 @@ from partnerdesk.services import versioning
 from partnerdesk.services.indexing import index_fields, search_entries
 
 if TYPE_CHECKING:
+    from partnerdesk.db.backup import BackupBeside
     from partnerdesk.db.server import ServerAddress
 
 RecordT = TypeVar("RecordT", bound=SQLModel)
@@ -1227,16 +1228,27 @@ class Store:
         """One transaction: everything inside lands together, or nothing does.
 
         With `backup_reason` ("before-import", "before-undo-import"), a checked backup is
-        taken first, so even a wanted change that turns out wrong can be taken back whole.
+        taken before it commits, so even a wanted change that turns out wrong can be taken
+        back whole (`BackupBeside`: it is made while the change is worked out).
         """
         if self.read_only:
             raise DatabaseProblem(f"{self.read_only} Nothing was saved.")
+        backup = None
         if backup_reason and self.address is None:
-            # A file is copied first; a server database keeps every earlier state in
-            # history (the undo of an import reads it), and its backups are the office's.
-            from partnerdesk.db.backup import backup_now
+            # A file is copied first (beside the work, committed only once it is made and
+            # checked); a server database keeps every earlier state in history (the undo
+            # of an import reads it), and its backups are the office's.
+            from partnerdesk.db.backup import BackupBeside
 
-            backup_now(self.path, backup_reason)
+            backup = BackupBeside(self.path, backup_reason)
+        try:
+            yield from self._write(batch_id, backup)
+        finally:
+            if backup is not None:
+                backup.finish()
+
+    def _write(self, batch_id: str | None,
+               backup: "BackupBeside | None") -> Iterator[Writer]:
         if self.numbers is not None:
             self.numbers.ahead()  # its round trip overlaps BEGIN and the first read
         with Session(self._writer_engine, expire_on_commit=False) as session:
@@ -1251,6 +1263,8 @@ class Store:
                     writer.pending.watch(session.connection())
                 yield writer
                 writer.settle()
+                if backup is not None:
+                    backup.wait()
                 if self.address is not None:
                     session.flush()
                     notice = notice_text(self.session_id, [

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from partnerdesk.db.backup_folder import list_backups
 from partnerdesk.services import Desk
 from partnerdesk.sharing.exporter import export_bundle
@@ -63,3 +65,47 @@ def test_a_bundle_that_changes_one_record_is_still_backed_up_first(
         assert other.contacts.get(contact.id).role == "Edited on the other laptop"
         if other.address is None:  # a file; an office database keeps history instead
             assert reasons(other).count("before-import") == before.count("before-import") + 1
+
+
+def test_the_backup_made_beside_an_import_holds_the_records_as_they_were(
+        tmp_path: Path, demo_desk: Desk) -> None:
+    """The copy is made while the import is worked out, and must still be the state
+    before it: restoring it gives back the role the import changed."""
+    import sqlite3
+
+    bundle = tmp_path / "all.partnerdesk"
+    export_bundle(demo_desk, bundle)
+    with Desk.open(tmp_path / "laptop-b.db") as other:
+        import_file(other, bundle)
+        contact = demo_desk.contacts.list(limit=1)[0]
+        demo_desk.contacts.update(contact.id, role="Changed by the import")
+        export_bundle(demo_desk, bundle)
+        old_role = other.contacts.get(contact.id).role
+        import_file(other, bundle)
+        assert other.contacts.get(contact.id).role == "Changed by the import"
+        [newest] = [info for info in sorted(list_backups(other.path, counts=False),
+                                            key=lambda info: info.taken_at)
+                    if info.reason == "before-import"][-1:]
+    with sqlite3.connect(newest.path) as copy:
+        [(role,)] = copy.execute("SELECT role FROM contacts WHERE id = ?", (contact.id,))
+    assert role == old_role != "Changed by the import"
+
+
+def test_an_import_whose_backup_fails_changes_nothing(tmp_path: Path, demo_desk: Desk,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from partnerdesk.db import backup
+    from partnerdesk.errors import DatabaseProblem
+
+    bundle = tmp_path / "all.partnerdesk"
+    export_bundle(demo_desk, bundle)
+    with Desk.open(tmp_path / "laptop-b.db") as other:
+        before = other.stats()
+
+        def no_room(db_path: Path, reason: str = "manual") -> object:
+            raise DatabaseProblem("The disk is full: the backup could not be made.")
+
+        monkeypatch.setattr(backup, "backup_now", no_room)
+        with pytest.raises(DatabaseProblem, match="backup could not be made"):
+            import_file(other, bundle)
+        assert other.stats() == before
+        assert other.sharing.imports() == []
