@@ -199,6 +199,40 @@ def words(query: str) -> list[str]:
     return [w for w in cleaned.split() if w]
 
 
+# FTS5's unicode61 tokenizer takes accents off Latin letters only and folds case one
+# letter at a time, so its index keeps Greek accents (tonos, dialytika), a final sigma
+# and "ß" as typed, where `words` folds them: "Αλέξανδρος" is indexed as "αλέξανδρος",
+# searched as "αλεξανδροσ". A folded word is therefore looked up in every spelling the
+# index may hold it in (a Greek word carries at most one accent). PostgreSQL and the
+# LIKE search fold both sides with `words`, so they need none of this.
+GREEK_ACCENTED = {"α": "ά", "ε": "έ", "η": "ή", "ι": "ίϊΐ", "ο": "ό", "υ": "ύϋΰ", "ω": "ώ"}
+
+
+def index_spellings(term: str) -> list[str]:
+    """The spellings FTS5 may have indexed the folded word `term` under."""
+    found = [term]
+    if "ss" in term:
+        found.append(term.replace("ss", "ß"))
+    if any("\u0370" <= ch <= "\u03ff" for ch in term):
+        bases = [term, term[:-1] + "ς"] if term.endswith("σ") else [term]
+        found = list(bases)
+        for base in bases:
+            for index, letter in enumerate(base):
+                found += [base[:index] + accented + base[index + 1:]
+                          for accented in GREEK_ACCENTED.get(letter, "")]
+    return found
+
+
+def fts5_match(terms: list[str]) -> str:
+    """An FTS5 query for records holding every word of `terms` (from `words`) as a
+    prefix, in any spelling the index may hold it in (`index_spellings`)."""
+    parts = []
+    for term in terms:
+        spellings = [f'"{spelling}"*' for spelling in index_spellings(term)]
+        parts.append(spellings[0] if len(spellings) == 1 else f"({' OR '.join(spellings)})")
+    return " AND ".join(parts)
+
+
 # Below this many matches in the rest of the text, those are ranked too; above it they
 # come newest first (ranking tens of thousands of notes costs more than a keystroke).
 RANKED_REST = 2000
@@ -244,7 +278,7 @@ def sqlite_query(run: RunSQL, text_query: str, limit: int = 50, *,
         rows = run(f"SELECT record_type, record_id, title FROM {DOCS} "
                    f"WHERE {clauses} ORDER BY title LIMIT :limit", params)
         return [Hit(*row) for row in rows]
-    match = " ".join(f'"{w}"*' for w in terms)
+    match = fts5_match(terms)
     found = _fts_hits(run, f"title : ({match})", "bm25({FTS}, 4.0, 1.0)", limit, ())
     if len(found) < limit:
         taken = tuple(rowid for rowid, _hit in found)
@@ -335,7 +369,7 @@ def matching_ids(record_type: str, text_query: str, kind: str | bool) -> Select:
                      "doc @@ to_tsquery('simple', unaccent(:q))").bindparams(
             kind=record_type, q=_tsquery(terms))
     elif kind is True or kind == FTS5:
-        match = " ".join(f'"{w}"*' for w in terms)
+        match = fts5_match(terms)
         found = text(f"SELECT d.record_id FROM {FTS} JOIN {DOCS} d ON d.rowid = {FTS}.rowid "
                      f"WHERE {FTS} MATCH :match AND d.record_type = :kind").bindparams(
             match=match, kind=record_type)
