@@ -380,3 +380,22 @@ def matching_ids(record_type: str, text_query: str, kind: str | bool) -> Select:
                      f"{clauses}").bindparams(kind=record_type, **params)
     subquery = found.columns(column("record_id", String)).subquery()
     return select(subquery.c.record_id)
+
+
+def postgres_title_page(record_type: str, text_query: str, limit: int,
+                        descending: bool = False) -> Any:
+    """On PostgreSQL: a subquery of the first `limit` ids of one record type whose text
+    matches (as `matching_ids`), in the order of their titles and ids, each with `total`,
+    how many match; one row with `record_id` NULL when none do. The matches are read from
+    the index once, then counted and sorted there (a top-N sort of ids and titles)."""
+    from sqlalchemy import Integer, String, column, text
+
+    way = "DESC" if descending else "ASC"
+    found = text(
+        f"WITH found AS MATERIALIZED (SELECT record_id, title FROM {DOCS} "
+        "WHERE record_type = :kind AND doc @@ to_tsquery('simple', unaccent(:q))) "
+        "SELECT page.record_id, counted.total FROM (SELECT count(*) AS total FROM found) "
+        "AS counted LEFT JOIN LATERAL (SELECT record_id FROM found "
+        f"ORDER BY title {way}, record_id {way} LIMIT :limit) AS page ON true").bindparams(
+        kind=record_type, q=_tsquery(words(text_query)), limit=limit)
+    return found.columns(column("record_id", String), column("total", Integer)).subquery()

@@ -7,7 +7,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import String, func, literal_column, select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel
 
@@ -122,6 +122,62 @@ class RecordService(Generic[T]):
             query = query.limit(limit).offset(offset)
         with self.store.read() as session:
             return list(session.scalars(query))
+
+    def first_page(self, *, where: dict[str, Any] | None = None, text: str | None = None,
+                   order_by: str | None = None, descending: bool = False, limit: int,
+                   bookkeeping: bool = True) -> tuple[int, list[T]]:
+        """How many live records the filter matches, and the first `limit` of them in
+        order: what a list shows after a key press in its filter box (`count` and `list`).
+
+        On PostgreSQL, a filter sorted by the records' title is one statement: the
+        matches are read from the search index once, with their titles (the index keeps
+        each record's title as typed, `services.indexing`), then counted and sorted there,
+        and only the page's records are read. Counting them and sorting them by the
+        column, or walking the column's index, read the index twice and looked up every
+        match's row: 4 round trips and up to 60 ms for "z"."""
+        if self._sorts_in_index(where, text, order_by):
+            return self._first_page_in_index(text or "", descending, limit, bookkeeping)
+        count = self.count(where=where, text=text)
+        if not count:
+            return 0, []
+        return count, self.list(where=where, text=text, order_by=order_by,
+                                descending=descending, limit=limit, bookkeeping=bookkeeping,
+                                matches=count if text else None)
+
+    def _sorts_in_index(self, where: dict[str, Any] | None, text: str | None,
+                        order_by: str | None) -> bool:
+        """Is this a PostgreSQL filter whose order the search index's titles give?"""
+        if where or not text or not search_index.words(text) or \
+                self.store.search_kind != search_index.POSTGRES or \
+                self.model not in SEARCHABLE or self.model is r.ReferralPathway:
+            return False
+        field = self.title_field
+        if (order_by or field) != field:
+            return False
+        # The index holds `str(value)` of the title, "" for none: the same order only for
+        # a text column that is never empty of a value (NULL sorts last, "" first).
+        column = self.model.__table__.c.get(field)  # type: ignore[attr-defined]
+        return column is not None and not column.nullable and \
+            isinstance(getattr(column.type, "impl", column.type), String)
+
+    def _first_page_in_index(self, text: str, descending: bool, limit: int,
+                             bookkeeping: bool) -> tuple[int, list[T]]:
+        page = search_index.postgres_title_page(self.type_name, text, limit, descending)
+        model = self.model
+        ident = model.id  # type: ignore[attr-defined]
+        column = getattr(model, self.title_field)
+        query = select(model, page.c.total).select_from(page).outerjoin(
+            model, (ident == page.c.record_id)
+            & (model.deleted == False))  # type: ignore[attr-defined]  # noqa: E712
+        if not bookkeeping:
+            query = query.options(*(defer(getattr(model, name), raiseload=True)
+                                    for name in BOOKKEEPING_JSON))
+        query = query.order_by(column.desc(), ident.desc()) if descending else \
+            query.order_by(column, ident)
+        with self.store.read() as session:
+            found = session.execute(query).all()
+        total = int(found[0][1]) if found else 0
+        return total, [row for row, _total in found if row is not None]
 
     def _many_match(self, text: str, where: dict[str, Any] | None,
                     counted: int | None = None) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from partnerdesk.errors import NotFoundError, ValidationError
 from partnerdesk.services import Change, Desk
+from tests.conftest import TODAY
 
 
 def test_create_sets_bookkeeping(desk: Desk) -> None:
@@ -237,6 +238,31 @@ def test_filtered_pages_are_the_same_walked_in_order_or_fetched_and_sorted(
     walked, fetched = pages(True), pages(False)
     assert walked == fetched
     assert any(walked)
+
+
+def test_a_filter_first_page_and_count_are_those_of_count_and_list(desk: Desk) -> None:
+    """A list's first screen after a key press (`first_page`: one statement on
+    PostgreSQL, sorted by the search index's titles) shows the same count and the same
+    rows in the same order as counting and listing them; ties on the name by id."""
+    from partnerdesk.services.demo import load_demo
+
+    load_demo(desk, scale=2, today=TODAY)  # about 2,000 contacts
+    contacts = desk.contacts
+    same = [contacts.create(name="Zed Same", role="Volunteer").id for _ in range(4)]
+    contacts.delete(same[0])
+    for text in ("a", "m", "ma", "z", "zed", "zoe", "garc zo", "VOLUN", "zzzz"):
+        for order_by in (None, "name", "role", "last_contacted"):
+            for descending in (False, True):
+                count, rows = contacts.first_page(text=text, order_by=order_by,
+                                                  descending=descending, limit=7,
+                                                  bookkeeping=False)
+                assert count == contacts.count(text=text), text
+                assert [c.id for c in rows] == [c.id for c in contacts.list(
+                    text=text, order_by=order_by, descending=descending, limit=7)], text
+    count, rows = contacts.first_page(text="zed same", limit=7)
+    assert count == 3 and [c.id for c in rows] == sorted(same[1:])
+    assert same[0] not in {c.id for c in contacts.first_page(text="z", limit=10_000)[1]}
+    assert contacts.first_page(text="zzzz", limit=7) == (0, [])
 
 
 def test_list_pages_for_the_screen_leave_the_bookkeeping_out(demo_desk: Desk) -> None:
