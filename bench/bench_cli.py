@@ -4,8 +4,9 @@
 `partnerdesk` command when there is one, else `python -m partnerdesk.desktop`), median of
 several runs, next to two raw baselines from the same run: `python -c pass` (the
 interpreter alone) and `python -c "import sqlite3"` (the least a database read needs).
-`stats` and `search` run on the sample database (`demo`, scale 1) and on the bench's
-`demo --scale N` database.
+`stats` and `search` run on the sample database (`demo`, scale 1: issue 18's target, at
+most 0.5 s) and, reported beside it, on the bench's `demo --scale N` database (where most
+of the time is the quick integrity check every open makes).
 
 The package is byte-compiled first, as an installed copy is. One unmeasured run of each
 command comes first: it warms the disk cache and takes the day's backup (into a
@@ -63,8 +64,10 @@ def measure(runs: int = 7) -> list[Figure]:
         for label, path in databases.items():
             for name, args in (("stats", ["stats"]), ("search", ["search", "volun"])):
                 took = wall([*command(), "--db", str(path), *args], env, runs)
+                judged = label == "sample database"
                 figures.append(Figure(f"partnerdesk {name}, {label}", took, "s", with_sqlite,
-                                      f"<= {READ_TARGET} s", took <= READ_TARGET))
+                                      f"<= {READ_TARGET} s" if judged else "(reported)",
+                                      took <= READ_TARGET or not judged))
     figures.append(Figure("python -c pass (raw baseline)", bare, "s", None, "(reported)", True))
     figures.append(Figure("python -c 'import sqlite3' (raw baseline)", with_sqlite, "s", None,
                           "(reported)", True))

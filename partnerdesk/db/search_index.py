@@ -22,6 +22,7 @@ connections.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -199,36 +200,70 @@ def words(query: str) -> list[str]:
     return [w for w in cleaned.split() if w]
 
 
-# FTS5's unicode61 tokenizer takes accents off Latin letters only and folds case one
-# letter at a time, so its index keeps Greek accents (tonos, dialytika), a final sigma
-# and "ß" as typed, where `words` folds them: "Αλέξανδρος" is indexed as "αλέξανδρος",
-# searched as "αλεξανδροσ". A folded word is therefore looked up in every spelling the
-# index may hold it in (a Greek word carries at most one accent). PostgreSQL and the
-# LIKE search fold both sides with `words`, so they need none of this.
+# FTS5's unicode61 tokenizer cuts words and folds letters its own way, not as `words`
+# does: it takes accents off Latin letters only (Greek tonos, Cyrillic ё stay), keeps "ß",
+# and ends a word at any mark (a Devanagari vowel sign or virama, an Arabic shadda). So
+# on SQLite a query is cut into the index's own words (`fts5_words`), each looked up in
+# every spelling the index may hold it in (`index_spellings`), and searching stays
+# accent-blind for Greek and for ё as for Latin. PostgreSQL and the LIKE search fold both
+# sides with `words`, so they need none of this.
 GREEK_ACCENTED = {"α": "ά", "ε": "έ", "η": "ή", "ι": "ίϊΐ", "ο": "ό", "υ": "ύϋΰ", "ω": "ώ"}
+CYRILLIC_ACCENTED = {"е": "ё"}
 
 
-def index_spellings(term: str) -> list[str]:
-    """The spellings FTS5 may have indexed the folded word `term` under."""
-    found = [term]
-    if "ss" in term:
-        found.append(term.replace("ss", "ß"))
-    if any("\u0370" <= ch <= "\u03ff" for ch in term):
-        bases = [term, term[:-1] + "ς"] if term.endswith("σ") else [term]
-        found = list(bases)
-        for base in bases:
+@functools.lru_cache(maxsize=4096)
+def _fts5_letter(char: str) -> str:
+    """One character as unicode61 indexes it ("" for a character that ends a word)."""
+    if unicodedata.category(char)[0] not in "LN" and unicodedata.category(char) != "Co":
+        return ""
+    lower = "σ" if char in "ςΣ" else char.lower()  # one sigma, wherever it stands
+    if unicodedata.name(char, "").startswith("LATIN"):
+        lower = "".join(c for c in unicodedata.normalize("NFD", lower)
+                        if not unicodedata.category(c).startswith("M"))
+    return lower
+
+
+def fts5_words(text: str) -> list[str]:
+    """`text`'s words as FTS5's unicode61 tokenizer (remove_diacritics 2) makes them."""
+    cut = "".join(_fts5_letter(char) or " " for char in unicodedata.normalize("NFC", text))
+    return cut.split()
+
+
+def _unaccented(word: str) -> str:
+    """Greek accents and Cyrillic ё off (the letters unicode61 keeps accented)."""
+    out = []
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.category(char).startswith("M") and out \
+                and ("\u0370" <= out[-1] <= "\u03ff" or out[-1] == "е"):
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def index_spellings(word: str) -> list[str]:
+    """The spellings FTS5 may have indexed `word` (from `fts5_words`) under: as typed,
+    without its accent, or with its one accent on any vowel (Greek), ё for е, ß for ss."""
+    found = [word]
+    base = _unaccented(word)
+    for accents in (GREEK_ACCENTED, CYRILLIC_ACCENTED):
+        if any(letter in accents for letter in base):
+            found.append(base)
             for index, letter in enumerate(base):
                 found += [base[:index] + accented + base[index + 1:]
-                          for accented in GREEK_ACCENTED.get(letter, "")]
-    return found
+                          for accented in accents.get(letter, "")]
+    if "ss" in word:
+        found.append(word.replace("ss", "ß"))
+    if "ß" in word:
+        found.append(word.replace("ß", "ss"))
+    return list(dict.fromkeys(found))
 
 
-def fts5_match(terms: list[str]) -> str:
-    """An FTS5 query for records holding every word of `terms` (from `words`) as a
-    prefix, in any spelling the index may hold it in (`index_spellings`)."""
+def fts5_match(text_query: str) -> str:
+    """An FTS5 query for records holding every word of `text_query` as a prefix, in any
+    spelling the index may hold it in; "" when it has no words."""
     parts = []
-    for term in terms:
-        spellings = [f'"{spelling}"*' for spelling in index_spellings(term)]
+    for word in fts5_words(text_query):
+        spellings = [f'"{spelling}"*' for spelling in index_spellings(word)]
         parts.append(spellings[0] if len(spellings) == 1 else f"({' OR '.join(spellings)})")
     return " AND ".join(parts)
 
@@ -278,7 +313,9 @@ def sqlite_query(run: RunSQL, text_query: str, limit: int = 50, *,
         rows = run(f"SELECT record_type, record_id, title FROM {DOCS} "
                    f"WHERE {clauses} ORDER BY title LIMIT :limit", params)
         return [Hit(*row) for row in rows]
-    match = fts5_match(terms)
+    match = fts5_match(text_query)
+    if not match:
+        return []
     found = _fts_hits(run, f"title : ({match})", "bm25({FTS}, 4.0, 1.0)", limit, ())
     if len(found) < limit:
         taken = tuple(rowid for rowid, _hit in found)
@@ -369,7 +406,7 @@ def matching_ids(record_type: str, text_query: str, kind: str | bool) -> Select:
                      "doc @@ to_tsquery('simple', unaccent(:q))").bindparams(
             kind=record_type, q=_tsquery(terms))
     elif kind is True or kind == FTS5:
-        match = fts5_match(terms)
+        match = fts5_match(text_query) or '"\u0000"'  # no words: a match of nothing
         found = text(f"SELECT d.record_id FROM {FTS} JOIN {DOCS} d ON d.rowid = {FTS}.rowid "
                      f"WHERE {FTS} MATCH :match AND d.record_type = :kind").bindparams(
             match=match, kind=record_type)

@@ -21,13 +21,15 @@ def render_directory(report: DirectoryReport, page_size: str = "letter") -> byte
     story: list[Flowable] = title_block(report.meta, s)
     people = sum(len(o.contacts) for o in report.organizations)
     if report.meta.for_partner:
-        intro = (f"{len(report.organizations):,} organizations and {people:,} contacts who "
-                 "agreed to be listed.")
+        intro = (f"{text.counted(len(report.organizations), 'organization')} and "
+                 f"{text.counted(people, 'contact')} who agreed to be listed.")
         if report.withheld:
-            intro += (f" {report.withheld:,} contacts who have not agreed to be shared are "
-                      "left out.")
+            intro += (f" {text.counted(report.withheld, 'contact')} who "
+                      f"{'has' if report.withheld == 1 else 'have'} not agreed to be shared "
+                      f"{'is' if report.withheld == 1 else 'are'} left out.")
     else:
-        intro = (f"{len(report.organizations):,} organizations and {people:,} contacts. "
+        intro = (f"{text.counted(len(report.organizations), 'organization')} and "
+                 f"{text.counted(people, 'contact')}. "
                  "Contacts marked NOT FOR SHARING have not agreed to be shared.")
     story.append(para(intro, s))
     if not report.organizations:

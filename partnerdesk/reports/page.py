@@ -19,6 +19,7 @@ from partnerdesk.errors import PartnerDeskError
 from partnerdesk.reports.blocks import untie_long_tables
 from partnerdesk.reports.fonts import REGULAR
 from partnerdesk.reports.letterhead import draw_footer, draw_letterhead, draw_running_header
+from partnerdesk.reports.scripts import ReadingOrderCanvas
 from partnerdesk.reports.text import long_day
 from partnerdesk.services.reporting import ReportMeta
 
@@ -46,7 +47,7 @@ def frame_width(page_size: str) -> float:
 def _numbered_canvas(meta: ReportMeta, page_width: float) -> type[Canvas]:
     made = long_day(meta.made_on)
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(ReadingOrderCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # ReportLab's default initial font (Helvetica) is never embedded: start in ours
             kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
@@ -55,6 +56,7 @@ def _numbered_canvas(meta: ReportMeta, page_width: float) -> type[Canvas]:
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
             self._pages.append(dict(self.__dict__))
+            self._direction = 0  # the next page's text is weighed afresh
             self._startPage()
 
         def save(self) -> None:

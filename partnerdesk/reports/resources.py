@@ -14,7 +14,7 @@ from partnerdesk.reports.blocks import (
 from partnerdesk.reports.charts import LABELLED_NODES, diagram_positions, network_diagram
 from partnerdesk.reports.page import frame_width, render_story
 from partnerdesk.reports.styles import Styles, make_styles
-from partnerdesk.reports.text import number
+from partnerdesk.reports.text import counted, number
 from partnerdesk.services.reporting import ResourceMapReport
 
 
@@ -93,8 +93,8 @@ def _network(report: ResourceMapReport, s: Styles, width: float) -> list[Flowabl
     if len(network.nodes) < 2 or not network.edges:
         return [title, empty("No partnerships, referral pathways or shared resources link "
                              "the organizations yet, so there is no network to draw.", s)]
-    notes = [f"{len(network.nodes):,} organizations linked by partnerships, referral "
-             "pathways and shared resources."]
+    notes = [f"{counted(len(network.nodes), 'organization')} linked by partnerships, "
+             "referral pathways and shared resources."]
     if report.unlinked_organizations:
         unlinked = report.unlinked_organizations
         notes.append(f"{unlinked:,} organization{'s' if unlinked != 1 else ''} with no links "

@@ -21,10 +21,13 @@ A line with right-to-left letters is one span instead, whose text is laid out fo
 poppler (pdftotext, Evince, Okular) reads a line back: it takes the line's characters in
 their order on the page and turns each right-to-left stretch around, a stretch running
 from a right-to-left letter up to the next Latin letter, digit or number sign, neutral
-characters such as spaces and brackets included. Typed text whose spaces or brackets
-between a Hebrew word and a Latin one would land in the wrong stretch gets one invisible
-direction mark there (U+200F after them, or U+200E before them: the direction the
-bidirectional algorithm gave them), so a copied line reads, and displays, as typed.
+characters such as spaces and brackets included; on a page of mostly right-to-left text
+it reads the line from its right end instead. So each such line has two spans' texts,
+one for either kind of page, and the canvas (`ReadingOrderCanvas`) writes the one its
+page needs once the page is done. Typed text whose spaces or brackets between a Hebrew
+word and a Latin one would land in the wrong stretch gets one invisible direction mark
+there (U+200F or U+200E: the direction the bidirectional algorithm gave them), so a
+copied line reads, and displays, as typed.
 
 A no-break space holds words together on a line (phone numbers) and is drawn as a
 space, so a number copied out of a report is the number as typed.
@@ -38,6 +41,8 @@ from functools import lru_cache
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from partnerdesk.reports.fonts import font_for, is_shaped, register_fonts
 
@@ -73,6 +78,7 @@ class Line:
     pieces: tuple[Piece, ...]
     width: float
     copied: str = ""  # the ActualText of the whole line (one with right-to-left letters)
+    copied_on_rtl_page: str = ""  # the same, for a page of mostly right-to-left text
 
 
 @lru_cache(maxsize=65536)
@@ -215,8 +221,10 @@ def layout(text: str, font: str, size: float) -> Line:
         else:
             pieces.append(Piece(run_font, pdfmetrics.stringWidth(run, run_font, size),
                                 text=run))
-    copied = _copy_order(text, levels) if any(map(_right_to_left, text)) else ""
-    return Line(tuple(pieces), sum(p.width for p in pieces), copied)
+    if not any(map(_right_to_left, text)):
+        return Line(tuple(pieces), sum(p.width for p in pieces))
+    return Line(tuple(pieces), sum(p.width for p in pieces), _copy_order(text, levels),
+                _copy_order_rtl_page(text, levels))
 
 
 # -- what a reader copies out --------------------------------------------------------------
@@ -258,6 +266,109 @@ def _copy_order(text: str, levels: list[int]) -> str:
     return "".join(out)
 
 
+def _copy_order_rtl_page(text: str, levels: list[int]) -> str:
+    """`_copy_order` for a page of mostly right-to-left text, which poppler reads from
+    the right end of each line: stretches of right-to-left letters and neutrals (turned
+    around) and of left-to-right ones (as they stand) taken from the end, so the
+    stretches come out in the order typed. A left-to-right stretch there ends at a Latin
+    letter or digit, and the next right-to-left one starts at a right-to-left letter;
+    neutral characters between them get a direction mark as in `_copy_order`."""
+    stretches: list[str] = []  # in typed order: right to left, left to right, ...
+    start, end = 0, len(text)
+    while start < end:
+        stop = start
+        while stop < end and not _ends_right_to_left(text[stop]):
+            stop += 1
+        stretch = text[start:stop]
+        if stretches and stretch and not _right_to_left(stretch[0]):
+            if levels[start] % 2:
+                stretch = RIGHT_TO_LEFT_MARK + stretch
+            else:  # the neutrals belong to the left-to-right stretch before
+                first = start
+                while first < stop and not _right_to_left(text[first]):
+                    first += 1
+                stretches[-1] += text[start:first] + LEFT_TO_RIGHT_MARK
+                stretch = text[first:stop]
+        stretches.append(stretch)
+        start = stop
+        if start == end:
+            break
+        while stop < end and not _right_to_left(text[stop]):
+            stop += 1
+        last = max(i for i in range(start, stop) if _ends_right_to_left(text[i]))
+        stretches.append(text[start:last + 1])
+        start = last + 1
+    return "".join(reversed([stretch[::-1] if index % 2 == 0 else stretch
+                             for index, stretch in enumerate(stretches)]))
+
+
+_LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def reading_direction(text: str) -> int:
+    """Left-to-right letters less right-to-left ones: how poppler weighs a page's
+    direction (`lrCount` in its TextOutputDev)."""
+    if text.isascii():
+        return sum(char in _LATIN_LETTERS for char in text)
+    weight = 0
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        weight += 1 if kind == "L" else -1 if kind in ("R", "AL") else 0
+    return weight
+
+
+class _WeighedText(PDFTextObject):
+    """A text object that tells its canvas the direction of what it writes."""
+
+    def _formatText(self, text: str) -> Any:  # noqa: N802 (ReportLab's name)
+        self._canvas.weigh(text)
+        return super()._formatText(text)
+
+
+class ReadingOrderCanvas(Canvas):
+    """A canvas that weighs the direction of each page's text, as poppler does, and
+    writes each right-to-left line's span text (`draw`) for the page it ended on: a
+    placeholder stands in the page's drawing until the page is written out."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._direction = 0
+        self._spans: dict[str, tuple[str, str]] = {}
+        self._weighing = True
+
+    def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 (ReportLab's name)
+                  direction: Any = None) -> PDFTextObject:
+        return _WeighedText(self, x, y, direction=direction)
+
+    def weigh(self, text: str) -> None:
+        if self._weighing:
+            self._direction += reading_direction(text)
+
+    def span_text(self, line: Line) -> str:
+        """A placeholder for the line's ActualText; the line's letters are weighed, its
+        glyphs (drawn next, while `_weighing` is off) are not: readers see the span's."""
+        self.weigh(line.copied)
+        key = f"@@span{len(self._spans)}@@"
+        self._spans[key] = (_actual_text(line.copied), _actual_text(line.copied_on_rtl_page))
+        return key
+
+    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+        self.finish_page()
+        super().showPage()
+
+    def finish_page(self) -> None:
+        """Put each span's text for this page's direction into its drawing."""
+        if self._spans:
+            which = 0 if self._direction >= 0 else 1
+            code = self._code
+            for index, part in enumerate(code):
+                if "@@span" in part:
+                    for key, texts in self._spans.items():
+                        if key in part:
+                            code[index] = part = part.replace(key, texts[which])
+        self._direction = 0
+
+
 # -- drawing -------------------------------------------------------------------------------
 def _actual_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
@@ -273,8 +384,12 @@ def draw(canvas: Any, x: float, y: float, text: str, font: str, size: float,
         x -= line.width
     elif anchor == "middle":
         x -= line.width / 2
+    ordered = isinstance(canvas, ReadingOrderCanvas)
     if line.copied:  # one span for the line; readers do not nest spans
-        canvas.addLiteral(f"/Span <</ActualText {_actual_text(line.copied)}>> BDC")
+        actual = canvas.span_text(line) if ordered else _actual_text(line.copied)
+        canvas.addLiteral(f"/Span <</ActualText {actual}>> BDC")
+        if ordered:
+            canvas._weighing = False
     for piece in line.pieces:
         canvas.setFont(piece.font, size)
         if piece.text:
@@ -290,4 +405,6 @@ def draw(canvas: Any, x: float, y: float, text: str, font: str, size: float,
         x += piece.width
     if line.copied:
         canvas.addLiteral("EMC")
+        if ordered:
+            canvas._weighing = True
     return line.width

@@ -41,6 +41,11 @@ def markup(text: str) -> str:
     return escape(text.strip()).replace("\n", "<br/>")
 
 
+def counted(count: int, noun: str) -> str:
+    """"1 organization", "2 organizations" (`noun` is the singular)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def days_left(days: int | None) -> str:
     if days is None:
         return "No expiry date"

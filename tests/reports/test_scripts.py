@@ -132,3 +132,35 @@ def test_a_line_mixing_directions_is_drawn_in_the_bidirectional_order(name: str)
             drawn = sorted((g for c in piece.clusters for g in c.glyphs), key=lambda g: g.x)
             glyphs.append("".join(g.char for g in drawn))
     assert "".join(glyphs) == get_display(name)
+
+
+RTL_MIXED = ["דוד כהן (Tel Aviv)", "Clinic שלום 24", "מרכז 12 קהילתי", "José כהן, 3",
+             "محمد علي (Cairo)"]
+
+
+def test_mixed_lines_copy_as_typed_on_a_page_of_mostly_right_to_left_text(
+        tmp_path: Path) -> None:
+    """poppler reads a line from its other end on a page whose text is mostly right to
+    left: the canvas writes each such line's text for the page it is on."""
+    desk = Desk.open(tmp_path / "hebrew.db")
+    try:
+        org = desk.organizations.create(name="מרכז קהילתי לבריאות", phone=PHONE)
+        for number in range(14):
+            desk.contacts.create(name=f"רחל לוי {'אבגדהוזחטיכלמנ'[number]}",
+                                 organization_id=org.id, share_ok=True,
+                                 role="רכזת מתנדבים בקהילה",
+                                 notes="מעדיפה שיחות טלפון בבוקר ובערב")
+        for name in RTL_MIXED:
+            desk.contacts.create(name=name, organization_id=org.id, share_ok=True,
+                                 role="רכזת מתנדבים בקהילה")
+        path = tmp_path / "directory.pdf"
+        path.write_bytes(render(gather(desk, ReportOptions("directory", today=TODAY)),
+                                "letter"))
+    finally:
+        desk.close()
+    copied = pdf_text(path)
+    assert scripts.reading_direction(copied) < 0  # the page is mostly right to left
+    assert "1 organization and 19 contacts who agreed to be listed." in copied
+    lines = {line.strip().translate(OUR_MARKS) for line in copied.splitlines()}
+    for name in RTL_MIXED:
+        assert name in lines, name
