@@ -9,20 +9,39 @@ yet, the figures show where the time goes.
 """
 
 import csv
+import json
 import random
+import sqlite3
 import string
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-from bench.bench_demo import raw_contacts
 from bench.common import SCALE, Figure
 from partnerdesk.services import Desk
 from partnerdesk.sharing.csv_import import plan_csv
 from partnerdesk.sharing.import_common import apply_plan
 
 ROWS_PER_SCALE = 100
+
+
+def raw_contacts(path: Path, count: int) -> float:
+    """The floor: the same number of contact rows straight into SQLite."""
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE contacts (id TEXT PRIMARY KEY, name TEXT, role TEXT, "
+                       "emails TEXT, phones TEXT, share_ok INTEGER)")
+    rows = [(str(uuid.uuid4()), f"Person {i}", "Volunteer",
+             json.dumps([{"address": f"c{i}@example.org", "kind": "work"}]),
+             json.dumps([{"number": f"+1555{1000000 + i}", "kind": "mobile"}]), 1)
+            for i in range(count)]
+    start = time.perf_counter()
+    connection.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return elapsed
 
 
 def write_csv(path: Path, count: int) -> None:

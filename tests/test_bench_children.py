@@ -23,3 +23,13 @@ def test_the_startup_child_opens_the_window_and_reports_its_moments(tmp_path: Pa
     assert done.returncode == 0, done.stderr[-2000:]
     moments = [line.split()[0] for line in done.stdout.splitlines()]
     assert moments[:2] == ["shown", "ready"], done.stdout
+
+
+def test_every_benchmark_module_imports() -> None:
+    """`scripts/bench` imports each in turn; one that cannot be imported stops the run."""
+    from importlib import import_module
+
+    from bench.run import MODULES
+
+    for name in MODULES:
+        assert callable(import_module(name).measure), name
