@@ -35,6 +35,7 @@ space, so a number copied out of a report is the number as typed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -334,6 +335,7 @@ class ReadingOrderCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._direction = 0
         self._spans: dict[str, tuple[str, str]] = {}
+        self._span_count = 0
         self._weighing = True
 
     def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 (ReportLab's name)
@@ -348,7 +350,8 @@ class ReadingOrderCanvas(Canvas):
         """A placeholder for the line's ActualText; the line's letters are weighed, its
         glyphs (drawn next, while `_weighing` is off) are not: readers see the span's."""
         self.weigh(line.copied)
-        key = f"@@span{len(self._spans)}@@"
+        self._span_count += 1
+        key = f"@@span{self._span_count}@@"
         self._spans[key] = (_actual_text(line.copied), _actual_text(line.copied_on_rtl_page))
         return key
 
@@ -360,13 +363,16 @@ class ReadingOrderCanvas(Canvas):
         """Put each span's text for this page's direction into its drawing."""
         if self._spans:
             which = 0 if self._direction >= 0 else 1
-            code = self._code
-            for index, part in enumerate(code):
-                if "@@span" in part:
-                    for key, texts in self._spans.items():
-                        if key in part:
-                            code[index] = part = part.replace(key, texts[which])
+
+            def text_for(found: re.Match[str]) -> str:
+                return self._spans.pop(found.group(0))[which]  # each is used once
+
+            self._code = [_PLACEHOLDER.sub(text_for, part) if "@@span" in part else part
+                          for part in self._code]
         self._direction = 0
+
+
+_PLACEHOLDER = re.compile(r"@@span\d+@@")
 
 
 # -- drawing -------------------------------------------------------------------------------
