@@ -161,8 +161,10 @@ def phone_text(number: str, region: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def contact_line(contact: r.Contact, org_name: str, internal: bool,
+def contact_line(contact: r.Contact | Any, org_name: str, internal: bool,
                  region: str) -> ContactLine:
+    """`contact`: a record, or a row of the columns this reads (name, role, emails, phones,
+    notes, internal_notes, share_ok)."""
     email = contact.emails[0].get("address", "") if contact.emails else ""
     phone = contact_details.phone_text(  # with its extension: "+1 617-555-0101 ext. 42"
         contact.phones[0], phone_text(contact.phones[0].get("number", ""), region)) \

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -20,6 +21,11 @@ from partnerdesk.services.reporting.common import (
     make_meta,
     phone_text,
 )
+
+# What `contact_line` reads of a contact, and the organization it is listed under
+CONTACT_COLUMNS = (r.Contact.organization_id, r.Contact.name, r.Contact.role, r.Contact.emails,
+                   r.Contact.phones, r.Contact.notes, r.Contact.internal_notes,
+                   r.Contact.share_ok)
 
 
 @dataclass(frozen=True)
@@ -47,14 +53,16 @@ def contact_directory(desk: Desk, *, include_internal: bool = False,
     with desk.store.read() as session:
         orgs = list(session.scalars(select(r.Organization).where(
             r.Organization.deleted == LIVE).order_by(r.Organization.name)))
-        query = select(r.Contact).where(r.Contact.deleted == LIVE)
+        # Only the columns a line shows: whole records would also decode every contact's
+        # addresses, tags and merge bookkeeping, a third of the report's time.
+        query = select(*CONTACT_COLUMNS).where(r.Contact.deleted == LIVE)
         if not include_internal:
             query = query.where(r.Contact.share_ok == True)  # noqa: E712
-        contacts = list(session.scalars(query.order_by(r.Contact.name)))
+        contacts = list(session.execute(query.order_by(r.Contact.name)))
         left_out = [] if include_internal else list(session.scalars(select(r.Contact.id).where(
             r.Contact.deleted == LIVE, r.Contact.share_ok == False)))  # noqa: E712
         withheld = len(left_out)
-    by_org: dict[str | None, list[r.Contact]] = defaultdict(list)
+    by_org: dict[str | None, list[Any]] = defaultdict(list)
     for contact in contacts:
         by_org[contact.organization_id].append(contact)
     entries = []
