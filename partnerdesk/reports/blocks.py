@@ -3,6 +3,7 @@ pages with their header row repeated, and the sentence an empty section shows.""
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
@@ -25,6 +26,7 @@ from partnerdesk.reports.styles import (
     CELL_PADDING,
     Styles,
     facts_style,
+    grid_page,
     grid_style,
 )
 from partnerdesk.reports.text_table import TextTable
@@ -100,14 +102,24 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequen
     bolds = sorted(bold)
     columns = tuple(bold_columns)
 
-    def style(first: int, end: int) -> TableStyle:
-        """The style of rows[first:end] drawn under the header row."""
+    def marks(first: int, end: int) -> tuple[list[int], list[tuple[int, int]]]:
+        """The shaded rows and bold cells of rows[first:end] under the header row."""
         shaded = flags[bisect_left(flags, first):bisect_left(flags, end)]
         strong = bolds[bisect_left(bolds, (first, -1)):bisect_left(bolds, (end, -1))]
-        return grid_style([row - first + 1 for row in shaded], columns,
-                          [(row - first + 1, column) for row, column in strong])
+        return ([row - first + 1 for row in shaded],
+                [(row - first + 1, column) for row, column in strong])
 
-    return PagedTable(make_rows(head, body, list(widths), inner, CELL.leading, style))
+    def style(first: int, end: int) -> TableStyle:
+        """The style of rows[first:end] drawn under the header row."""
+        shaded, strong = marks(first, end)
+        return grid_style(shaded, columns, strong)
+
+    def page_style(first: int, end: int) -> tuple[TableStyle, list[list[Any]]]:
+        shaded, strong = marks(first, end)
+        return grid_page(end - first + 1, len(widths), shaded, columns, strong)
+
+    return PagedTable(make_rows(head, body, list(widths), inner, CELL.leading, style,
+                                page_style))
 
 
 def facts(pairs: Sequence[tuple[str, str]], s: Styles, width: float) -> Table:

@@ -56,7 +56,7 @@ def _numbered_canvas(meta: ReportMeta, page_width: float) -> type[Canvas]:
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
             self._pages.append(dict(self.__dict__))
-            self._direction = 0  # the next page's text is weighed afresh
+            self._weighed = []  # the next page's text is weighed afresh
             self._startPage()
 
         def save(self) -> None:

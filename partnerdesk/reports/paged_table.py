@@ -39,6 +39,8 @@ class Rows:
     totals: list[float]  # totals[i]: the height of rows[:i]
     # the style of rows[start:end] under a header row: given (start, end)
     style: Callable[[int, int], TableStyle]
+    # the same for a page drawn whole: its rules and shading, and its cells' styles
+    page_style: Callable[[int, int], tuple[TableStyle, list[list[Any]]]]
 
 
 def row_height(cells: Sequence[Cell], inner_widths: Sequence[float], leading: float) -> float:
@@ -54,10 +56,11 @@ def row_height(cells: Sequence[Cell], inner_widths: Sequence[float], leading: fl
 
 def make_rows(header: list[Cell], rows: list[list[Cell]], widths: list[float],
               inner_widths: list[float], leading: float,
-              style: Callable[[int, int], TableStyle]) -> Rows:
+              style: Callable[[int, int], TableStyle],
+              page_style: Callable[[int, int], tuple[TableStyle, list[list[Any]]]]) -> Rows:
     heights = [row_height(row, inner_widths, leading) for row in rows]
     return Rows(header, rows, widths, row_height(header, inner_widths, leading), heights,
-                [0.0, *accumulate(heights)], style)
+                [0.0, *accumulate(heights)], style, page_style)
 
 
 class PagedTable(Flowable):
@@ -77,10 +80,11 @@ class PagedTable(Flowable):
 
     def _page(self, end: int) -> Table:
         data = self.data
+        lines, cells = data.page_style(self.start, end)
         table = TextTable([data.header, *data.rows[self.start:end]], colWidths=data.widths,
                           rowHeights=[data.header_height, *data.heights[self.start:end]],
-                          hAlign="LEFT")
-        table.setStyle(data.style(self.start, end))
+                          hAlign="LEFT", cellStyles=cells)
+        table.setStyle(lines)
         return table
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803

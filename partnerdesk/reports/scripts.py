@@ -303,14 +303,14 @@ def _copy_order_rtl_page(text: str, levels: list[int]) -> str:
                              for index, stretch in enumerate(stretches)]))
 
 
-_LATIN_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LATIN_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def reading_direction(text: str) -> int:
     """Left-to-right letters less right-to-left ones: how poppler weighs a page's
     direction (`lrCount` in its TextOutputDev)."""
     if text.isascii():
-        return sum(char in _LATIN_LETTERS for char in text)
+        return len(text) - len(text.encode("ascii").translate(None, _LATIN_LETTERS))
     weight = 0
     for char in text:
         kind = unicodedata.bidirectional(char)
@@ -329,11 +329,15 @@ class _WeighedText(PDFTextObject):
 class ReadingOrderCanvas(Canvas):
     """A canvas that weighs the direction of each page's text, as poppler does, and
     writes each right-to-left line's span text (`draw`) for the page it ended on: a
-    placeholder stands in the page's drawing until the page is written out."""
+    placeholder stands in the page's drawing until the page is written out.
+
+    The page's texts are only kept as they are written, and weighed once the page is
+    done, and only on a page that has a span: on the others (nearly every page of a
+    report) the direction decides nothing."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._direction = 0
+        self._weighed: list[str] = []  # this page's texts, to be weighed
         self._spans: dict[str, tuple[str, str]] = {}
         self._span_count = 0
         self._weighing = True
@@ -344,7 +348,11 @@ class ReadingOrderCanvas(Canvas):
 
     def weigh(self, text: str) -> None:
         if self._weighing:
-            self._direction += reading_direction(text)
+            self._weighed.append(text)
+
+    def page_direction(self) -> int:
+        """Left-to-right letters less right-to-left ones on the page so far."""
+        return sum(map(reading_direction, self._weighed))
 
     def span_text(self, line: Line) -> str:
         """A placeholder for the line's ActualText; the line's letters are weighed, its
@@ -362,14 +370,14 @@ class ReadingOrderCanvas(Canvas):
     def finish_page(self) -> None:
         """Put each span's text for this page's direction into its drawing."""
         if self._spans:
-            which = 0 if self._direction >= 0 else 1
+            which = 0 if self.page_direction() >= 0 else 1
 
             def text_for(found: re.Match[str]) -> str:
                 return self._spans.pop(found.group(0))[which]  # each is used once
 
             self._code = [_PLACEHOLDER.sub(text_for, part) if "@@span" in part else part
                           for part in self._code]
-        self._direction = 0
+        self._weighed = []
 
 
 _PLACEHOLDER = re.compile(r"@@span\d+@@")
