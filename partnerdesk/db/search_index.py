@@ -394,45 +394,57 @@ def _postgres_hits(connection: Connection, tsquery: str, ranked: bool, limit: in
     return [(rowid, Hit(kind, record_id, title)) for rowid, kind, record_id, title in rows]
 
 
+def _matches_sql(record_type: str, text_query: str, kind: str | bool,
+                 with_title: bool = False) -> tuple[str, dict[str, Any]]:
+    """The SQL (and its parameters) of the ids of one record type whose indexed text
+    matches every word, and their titles when `with_title`; see `matching_ids`."""
+    terms = words(text_query)
+    title = ", d.title" if with_title else ""
+    if kind == POSTGRES:
+        return (f"SELECT d.record_id{title} FROM {DOCS} d WHERE d.record_type = :kind AND "
+                "d.doc @@ to_tsquery('simple', unaccent(:q))",
+                {"kind": record_type, "q": _tsquery(terms)})
+    if kind is True or kind == FTS5:
+        match = fts5_match(text_query) or '"\u0000"'  # no words: a match of nothing
+        return (f"SELECT d.record_id{title} FROM {FTS} JOIN {DOCS} d "
+                f"ON d.rowid = {FTS}.rowid WHERE {FTS} MATCH :match AND d.record_type = :kind",
+                {"match": match, "kind": record_type})
+    clauses = " AND ".join(f"d.folded LIKE :w{i}" for i in range(len(terms)))
+    params = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
+    return (f"SELECT d.record_id{title} FROM {DOCS} d WHERE d.record_type = :kind AND "
+            f"{clauses}", {"kind": record_type, **params})
+
+
 def matching_ids(record_type: str, text_query: str, kind: str | bool) -> Select:  # type: ignore[type-arg]
     """A subquery of the ids of one record type whose indexed text matches every word
     (as a prefix, accents folded): how list filters find "Zoë" when "zoe" is typed.
     `kind`: the store's `search_kind` (True and False: FTS5 and LIKE)."""
     from sqlalchemy import String, column, select, text
 
-    terms = words(text_query)
-    if kind == POSTGRES:
-        found = text(f"SELECT record_id FROM {DOCS} WHERE record_type = :kind AND "
-                     "doc @@ to_tsquery('simple', unaccent(:q))").bindparams(
-            kind=record_type, q=_tsquery(terms))
-    elif kind is True or kind == FTS5:
-        match = fts5_match(text_query) or '"\u0000"'  # no words: a match of nothing
-        found = text(f"SELECT d.record_id FROM {FTS} JOIN {DOCS} d ON d.rowid = {FTS}.rowid "
-                     f"WHERE {FTS} MATCH :match AND d.record_type = :kind").bindparams(
-            match=match, kind=record_type)
-    else:
-        clauses = " AND ".join(f"folded LIKE :w{i}" for i in range(len(terms)))
-        params = {f"w{i}": f"%{w}%" for i, w in enumerate(terms)}
-        found = text(f"SELECT record_id FROM {DOCS} WHERE record_type = :kind AND "
-                     f"{clauses}").bindparams(kind=record_type, **params)
-    subquery = found.columns(column("record_id", String)).subquery()
+    sql, params = _matches_sql(record_type, text_query, kind)
+    subquery = text(sql).bindparams(**params).columns(column("record_id", String)).subquery()
     return select(subquery.c.record_id)
 
 
-def postgres_title_page(record_type: str, text_query: str, limit: int,
-                        descending: bool = False) -> Any:
-    """On PostgreSQL: a subquery of the first `limit` ids of one record type whose text
-    matches (as `matching_ids`), in the order of their titles and ids, each with `total`,
-    how many match; one row with `record_id` NULL when none do. The matches are read from
-    the index once, then counted and sorted there (a top-N sort of ids and titles)."""
+def title_page(record_type: str, text_query: str, limit: int, descending: bool,
+               kind: str | bool) -> Any:
+    """A subquery of the first `limit` ids of one record type whose text matches (as
+    `matching_ids`), in the order of their titles and ids, each with `total`, how many
+    match; one row with `record_id` NULL when none do. The matches are read from the
+    index once, then counted and sorted there (a top-N sort of ids and titles).
+
+    On SQLite a table expression used twice is read once (since SQLite 3.35; an older
+    one reads the index twice, with the same answer): no hint is written, which an
+    older SQLite would not parse."""
     from sqlalchemy import Integer, String, column, text
 
     way = "DESC" if descending else "ASC"
-    found = text(
-        f"WITH found AS MATERIALIZED (SELECT record_id, title FROM {DOCS} "
-        "WHERE record_type = :kind AND doc @@ to_tsquery('simple', unaccent(:q))) "
-        "SELECT page.record_id, counted.total FROM (SELECT count(*) AS total FROM found) "
-        "AS counted LEFT JOIN LATERAL (SELECT record_id FROM found "
-        f"ORDER BY title {way}, record_id {way} LIMIT :limit) AS page ON true").bindparams(
-        kind=record_type, q=_tsquery(words(text_query)), limit=limit)
-    return found.columns(column("record_id", String), column("total", Integer)).subquery()
+    found, params = _matches_sql(record_type, text_query, kind, with_title=True)
+    materialized, lateral, true = ("MATERIALIZED ", "LATERAL ", "true") \
+        if kind == POSTGRES else ("", "", "1")
+    sql = (f"WITH found AS {materialized}({found}) "
+           "SELECT page.record_id, counted.total FROM (SELECT count(*) AS total FROM found) "
+           f"AS counted LEFT JOIN {lateral}(SELECT record_id FROM found "
+           f"ORDER BY title {way}, record_id {way} LIMIT :limit) AS page ON {true}")
+    return text(sql).bindparams(**params, limit=limit).columns(
+        column("record_id", String), column("total", Integer)).subquery()

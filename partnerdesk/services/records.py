@@ -130,12 +130,13 @@ class RecordService(Generic[T]):
         """How many live records the filter matches, and the first `limit` of them in
         order: what a list shows after a key press in its filter box (`count` and `list`).
 
-        On PostgreSQL, a filter sorted by the records' title is one statement: the
-        matches are read from the search index once, with their titles (the index keeps
-        each record's title as typed, `services.indexing`), then counted and sorted there,
-        and only the page's records are read. Counting them and sorting them by the
-        column, or walking the column's index, read the index twice and looked up every
-        match's row: 4 round trips and up to 60 ms for "z"."""
+        A filter sorted by the records' title is one statement: the matches are read
+        from the search index once, with their titles (the index keeps each record's
+        title as typed, `services.indexing`), then counted and sorted there, and only the
+        page's records are read. Counting them and sorting them by the column, or walking
+        the column's index, read the index twice and looked up every match's row: on
+        PostgreSQL 4 round trips and up to 60 ms for "z"; on SQLite, for "m" (a quarter
+        of 100,000 contacts), 115 ms where the one statement takes 35."""
         if self._sorts_in_index(where, text, order_by):
             return self._first_page_in_index(text or "", descending, limit, bookkeeping)
         count = self.count(where=where, text=text)
@@ -147,9 +148,8 @@ class RecordService(Generic[T]):
 
     def _sorts_in_index(self, where: dict[str, Any] | None, text: str | None,
                         order_by: str | None) -> bool:
-        """Is this a PostgreSQL filter whose order the search index's titles give?"""
+        """Is this a filter whose order the search index's titles give?"""
         if where or not text or not search_index.words(text) or \
-                self.store.search_kind != search_index.POSTGRES or \
                 self.model not in SEARCHABLE or self.model is r.ReferralPathway:
             return False
         field = self.title_field
@@ -163,7 +163,8 @@ class RecordService(Generic[T]):
 
     def _first_page_in_index(self, text: str, descending: bool, limit: int,
                              bookkeeping: bool) -> tuple[int, list[T]]:
-        page = search_index.postgres_title_page(self.type_name, text, limit, descending)
+        page = search_index.title_page(self.type_name, text, limit, descending,
+                                       self.store.search_kind)
         model = self.model
         ident = model.id  # type: ignore[attr-defined]
         column = getattr(model, self.title_field)
