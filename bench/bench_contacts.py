@@ -100,8 +100,11 @@ def _measure(runs: int, url: str | None) -> list[Figure]:
 
     window.activateWindow()
     view.filter_box.setFocus()
-    times = [keystroke(text[:-1], text[-1])
-             for text in ("z", "zo", "zoe", "a", "an", "gar", "m", "ma")]
+    texts = ("z", "zo", "zoe", "a", "an", "gar", "m", "ma")
+    times = [keystroke(text[:-1], text[-1]) for text in texts]
+    print(f"     ({prefix}filter keystrokes: "
+          + ", ".join(f"{text} {took:.3f} s" for text, took in zip(texts, times, strict=True))
+          + ")", flush=True)
     value = sorted(times)[len(times) // 2]
     base = raw_page("name", "AND name LIKE 'zo%'")
     figures.append(Figure(prefix + "Contacts filter keystroke (key to repaint)", value, "s", base,
