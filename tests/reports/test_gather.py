@@ -222,3 +222,34 @@ def test_register_names_parties_duties_and_partnership_from_their_records(desk: 
                                 start=date(2026, 1, 1))
     assert [(o.party, o.description) for o in report.agreements[0].obligations] == [
         ("Eastside Community Partners", "Deliver boxes"), ("All parties", "Report each month")]
+
+
+def test_phone_numbers_read_as_the_phone_library_writes_them() -> None:
+    """Stored numbers are written for people without parsing them again where that is
+    safe; the text is the library's own for every region's example numbers, and for
+    numbers the parser reads otherwise or refuses."""
+    import phonenumbers
+
+    from partnerdesk.services.reporting.common import _e164_text, phone_text
+
+    def parsed(number: str, region: str) -> str:
+        try:
+            found = phonenumbers.parse(number, None if number.startswith("+") else region)
+        except phonenumbers.NumberParseException:
+            return number
+        return phonenumbers.format_number(found, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+    numbers = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(11):  # every PhoneNumberType with examples
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                numbers.append(phonenumbers.format_number(
+                    example, phonenumbers.PhoneNumberFormat.E164))
+    quick = [number for number in numbers if _e164_text(number) is not None]
+    assert len(quick) > len(numbers) * 0.8  # nearly every stored number takes the quick way
+    numbers += ["+16175550101", "+1617555", "+39 06 6982", "+390669820000", "+12",
+                "+999123456", "+5491123456789", "+11234567890", "+116175550101", "+4402071234567",
+                "617-555-0101", "+1 (617) 555-0101", "0044 20 7123 4567"]
+    for number in numbers:
+        assert phone_text(number, "US") == parsed(number, "US"), number
