@@ -69,6 +69,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 ANSWERED_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                             ID_ROLE, ROW_ROLE, TONE_ROLE})
+ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # asked per cell, per paint
 Index = QModelIndex | QPersistentModelIndex
 Lookups = dict[str, dict[str, str]]
 
@@ -201,10 +202,13 @@ class RecordTableModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Qt asks for a dozen roles per cell on every paint: answer the unused ones first.
-        if role not in ANSWERED_ROLES or not 0 <= index.row() < self._count:
+        if role not in ANSWERED_ROLES:
             return None
-        rows, lookups = self._page(index.row() // PAGE)
-        offset = index.row() % PAGE
+        number = index.row()
+        if not 0 <= number < self._count:
+            return None
+        page, offset = divmod(number, PAGE)
+        rows, lookups = self._page(page)
         if offset >= len(rows):
             return None
         row = rows[offset]
@@ -231,9 +235,7 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns) or self.columns[column].sort_field is None:
