@@ -483,6 +483,17 @@ class Writer:
                 fields.setdefault(name, []).extend(s for s in (lost, won) if s)
         return found
 
+    def add_conflicts(self, rows: list[dict[str, Any]]) -> None:
+        """Clashes an import decided, into this laptop's Conflicts at once: rows of the
+        conflicts table without id, detection time, batch or resolution (this write's,
+        now, open), JSON-ready values; in their order (the list shows newest first)."""
+        if not rows:
+            return
+        self.session.flush()  # pending ORM writes first: these rows go in beneath them
+        shared = {"detected_at": utcnow(), "batch_id": self.batch_id, "resolved": False}
+        insert_rows(self.session.connection(), Conflict.__table__,  # type: ignore[attr-defined]
+                    [{**row, **shared} for row in rows])
+
     def _listed_for(self, row: SQLModel) -> dict[str, list[Any]]:
         kind = type_name(type(row))
         known = self._listed.get((kind, row.id))  # type: ignore[attr-defined]

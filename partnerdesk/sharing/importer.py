@@ -48,6 +48,7 @@ from partnerdesk.sharing.merge import (
     differing_fields,
     merge_held,
     replaced_deletions,
+    same_json,
     states_equal,
 )
 from partnerdesk.sharing.rows import (
@@ -226,10 +227,23 @@ def _check_links(model: type[SQLModel], record_type: str, values: dict[str, Any]
                 "export everything again.")
 
 
+def _arriving(incoming: VersionState, held: VersionState) -> list[str]:
+    """The fields whose incoming values differ from the ones held here."""
+    here = held.values
+    return [name for name, value in incoming.values.items()
+            if name not in here or not same_json(value, here[name])]
+
+
 def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
-              context: validation.Context, name: str) -> None:
+              context: validation.Context, name: str,
+              fields: list[str] | None = None) -> None:
+    """Refuse the bundle when an incoming state breaks PartnerDesk's rules. `fields`:
+    for a record held here, the fields whose values differ from the held ones: the
+    others are values this database holds, which passed the checks of one field at a
+    time when they were stored (`validation.clean(fields=)`); the rules relating fields
+    to each other still see the whole incoming record."""
     defaults = _defaults(model)  # clean() replaces values, never changes them in place
-    problems = [p for p in validation.clean(model, {**defaults, **values}, context)
+    problems = [p for p in validation.clean(model, {**defaults, **values}, context, fields)
                 if not p.warning]
     if problems:
         title = title_of(record_type, values)[:SHOWN_TITLE]
@@ -380,7 +394,7 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 # sent everything, as others held them, or put back to what arrived
                 travelled = merged.deleted and (travelled or not current.deleted
                                                 or not incoming.deleted)
-                if states_equal(merged, current):
+                if result.unchanged or states_equal(merged, current):
                     unchanged += 1
                     if travelled and noted is not None and values_sent.get(key) != local["rev"]:
                         noted[key] = local["rev"]
@@ -403,7 +417,8 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
             if incoming.deleted:  # a tombstone: no values, only the ids it links to
                 _check_links(model, record_type, incoming.values, references, name)
             else:
-                _validate(model, record_type, incoming.values, context, name)
+                _validate(model, record_type, incoming.values, context, name,
+                          None if local is None else _arriving(incoming, current))
             if first_change:
                 raise _WillChangeRecords
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
@@ -517,13 +532,12 @@ def _write(writer: Writer, planned: list[_Planned], progress: Progress) -> None:
         for part in chunks(items, WRITE_PART):
             writer.put_states(items[0].model, [StatePut(p.record_id, p.merged, p.local,
                                                         p.fields) for p in part])
-        for item in items:
-            for lost in item.conflicts:
-                writer.session.add(Conflict(
-                    record_type=record_type, record_id=item.record_id, field=lost.field,
-                    lost_value=jsonable(lost.lost_value), lost_stamp=lost.lost_stamp,
-                    won_value=jsonable(lost.won_value), won_stamp=lost.won_stamp,
-                    batch_id=writer.batch_id, kept_here=lost.kept_local))
+        writer.add_conflicts([
+            {"record_type": record_type, "record_id": item.record_id, "field": lost.field,
+             "lost_value": jsonable(lost.lost_value), "lost_stamp": lost.lost_stamp,
+             "won_value": jsonable(lost.won_value), "won_stamp": lost.won_stamp,
+             "kept_here": lost.kept_local}
+            for item in items for lost in item.conflicts])
 
 
 def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
