@@ -41,7 +41,7 @@ from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import versioning
-from partnerdesk.services.indexing import index_fields, search_entries
+from partnerdesk.services.indexing import index_fields, search_entries, titled_by_others
 
 if TYPE_CHECKING:
     from partnerdesk.db.backup import BackupBeside
@@ -851,7 +851,8 @@ class Writer:
                 self.put_states(model, puts, action=action, local=True)
 
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
-                   action: str = "merged", local: bool = False) -> None:
+                   action: str = "merged", local: bool = False,
+                   changed_only: bool = False) -> None:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
         versions, `bulk_update`'s edits.
 
@@ -866,6 +867,10 @@ class Writer:
         (`put_local`): only those columns and the bookkeeping are written, and a record's
         search entry is made again only when a field it is built from changed (or it
         was deleted or restored); otherwise it would come out the same.
+        `changed_only`: the same for an import's merged states, whose `fields` list every
+        user field whose value differs from the row's (`sharing.merge.differing_fields`):
+        the others hold those values already. (An entry that holds other records' text
+        is made again all the same: they may have changed in the same import.)
         """
         puts = list(puts)
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
@@ -885,6 +890,8 @@ class Writer:
             {} if connection.dialect.name == "sqlite" \
             and len({put.record_id for put in puts}) == len(puts) else None
         indexed = index_fields(model)
+        # every entry made again, or only those whose fields changed (see above)
+        whole = not local and (not changed_only or titled_by_others(model))
         unindexed: list[str] = []  # deleted now: out of the search index
         to_index: list[dict[str, Any]] = []
         new_to_index: list[dict[str, Any]] = []
@@ -913,7 +920,7 @@ class Writer:
                 if not deleted:
                     new_to_index.append({**state.values, "id": put.record_id})
                 continue
-            if not local or bool(current["deleted"]) != deleted \
+            if whole or bool(current["deleted"]) != deleted \
                     or not indexed.isdisjoint(put.fields):
                 if deleted:
                     unindexed.append(put.record_id)
@@ -939,7 +946,8 @@ class Writer:
         # connection through statements that wait): imports also read it raw (`sharing.rows`).
         in_lane = len(puts) if local else 0
         self.later(index_and_history, in_lane)
-        created, updated, changes = self._state_rows(kind, puts, ready, now, local, history)
+        created, updated, changes = self._state_rows(kind, puts, ready, now,
+                                                     local or changed_only, history)
         if self.undo_name is not None:  # kept for Undo (named before the write)
             self._touch_states(model, puts, local)
 
@@ -963,7 +971,9 @@ class Writer:
                     history: list[dict[str, Any]],
                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Change]]:
         """`put_states`' rows to insert and to update, and the change notices, in plain
-        Python (it runs beside the lane's SQL: no database here)."""
+        Python (it runs beside the lane's SQL: no database here). `local`: the rows here
+        are updated in the columns of `fields` and the bookkeeping only (SQLite then
+        leaves the indexes of the other columns alone)."""
         created: list[dict[str, Any]] = []
         updated: list[dict[str, Any]] = []
         changes = [Change(kind, put.record_id, "deleted", put.fields) for put in puts

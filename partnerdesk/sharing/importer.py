@@ -531,7 +531,8 @@ def _write(writer: Writer, planned: list[_Planned], progress: Progress) -> None:
         # once held about 370 MB more than these parts do.
         for part in chunks(items, WRITE_PART):
             writer.put_states(items[0].model, [StatePut(p.record_id, p.merged, p.local,
-                                                        p.fields) for p in part])
+                                                        p.fields) for p in part],
+                              changed_only=True)
         writer.add_conflicts([
             {"record_type": record_type, "record_id": item.record_id, "field": lost.field,
              "lost_value": jsonable(lost.lost_value), "lost_stamp": lost.lost_stamp,
