@@ -327,6 +327,23 @@ class Writer:
         self._listed: dict[tuple[str, str], dict[str, list[Any]]] = {}
         self._lane: _Lane | None = None  # made by the first bulk write that needs one
         self._keys_deferred = False  # foreign keys checked at commit (`put_states`)
+        # The checked backup this transaction's commit waits for (`back_up_first`).
+        self.backup: BackupBeside | None = None
+
+    def back_up_first(self, reason: str) -> None:
+        """Take a checked backup of the database file before this transaction commits,
+        on a thread beside the work that follows (`BackupBeside`), when none is taken
+        yet: what `Store.write(backup_reason=...)` does, decided once the transaction
+        has found that it will change records (an import that changes nothing takes
+        none). The copy reads the last committed state, as every other connection does:
+        this transaction holds the write lock from its BEGIN, so that is the database as
+        it was before it, whatever it has written meanwhile. A server database keeps
+        every earlier state in history instead."""
+        if self.backup is not None or self.store.address is not None:
+            return
+        from partnerdesk.db.backup import BackupBeside
+
+        self.backup = BackupBeside(self.store.path, reason)
 
     def locked(self, model: type[RecordT], record_id: str) -> RecordT | None:
         """The record, locked until this transaction ends (a second person saving it
@@ -1275,6 +1292,7 @@ class Store:
         with Session(self._writer_engine, expire_on_commit=False) as session:
             writer = Writer(session, self)
             writer.batch_id = batch_id
+            writer.backup = backup
             try:
                 if self.address is not None:
                     from partnerdesk.db.bulk import Pending
@@ -1284,8 +1302,8 @@ class Store:
                     writer.pending.watch(session.connection())
                 yield writer
                 writer.settle()
-                if backup is not None:
-                    backup.wait()
+                if writer.backup is not None:
+                    writer.backup.wait()
                 if self.address is not None:
                     session.flush()
                     notice = notice_text(self.session_id, [
@@ -1301,6 +1319,8 @@ class Store:
                 raise
             finally:
                 writer._stop_lane()
+                if writer.backup is not None:  # one started inside it (`back_up_first`)
+                    writer.backup.finish()
                 if self.numbers is not None:
                     self.numbers.settle()
         if writer.undo_name is not None and writer.touched and self.journal is not None:

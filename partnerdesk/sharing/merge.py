@@ -89,6 +89,7 @@ def _incoming_wins(local: VersionState, incoming: VersionState, name: str) -> bo
 
 
 _PLAIN = (str, int, bool, type(None))  # equal as Python values iff equal as JSON
+_EMPTY = (list, dict)  # two empty ones of a type: one JSON spelling
 
 
 def same_json(a: Any, b: Any) -> bool:
@@ -154,11 +155,16 @@ def _merge_states(local: VersionState, incoming: VersionState) -> tuple[VersionS
                 wins = theirs[0] > ours[0]
             elif ours[1] != theirs[1]:
                 wins = theirs[1] > ours[1]
-            elif len(ours) == 2 and len(theirs) == 2:
+            else:  # one point: the same write held on both sides, or a tie to break
                 mine, other = ours_values.get(name), theirs_values.get(name)
-                if mine is other or (type(mine) is type(other) and type(mine) in plain
-                                     and mine == other):
-                    wins = False  # one write held on both sides
+                kind = type(mine)
+                if (mine is other or (kind is type(other) and (
+                        (kind in plain and mine == other)
+                        or (kind in _EMPTY and not mine and not other)))
+                        or same_json(mine, other)) \
+                        and ((len(ours) == 2 and len(theirs) == 2)
+                             or same_json(context_of(ours), context_of(theirs))):
+                    wins = False  # one write held on both sides: equal keys
         if wins is None:
             wins = _incoming_wins(local, incoming, name)
         if wins:

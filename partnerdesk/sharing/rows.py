@@ -151,9 +151,23 @@ def normalise(model: type[SQLModel], name: str, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _state_fields(model: type[SQLModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The user fields of a type, and those of them that hold decimals (`normalise`)."""
+    names = tuple(user_fields(model))
+    kinds = all_field_kinds(model)
+    return names, tuple(name for name in names if kinds.get(name) is float)
+
+
 def state_of(model: type[SQLModel], row: dict[str, Any]) -> VersionState:
+    names, decimals = _state_fields(model)
+    values = {name: row[name] for name in names}
+    for name in decimals:  # `normalise`: a whole number in a decimal field
+        value = values[name]
+        if isinstance(value, int) and not isinstance(value, bool):
+            values[name] = float(value)
     return VersionState(
-        values={name: normalise(model, name, row[name]) for name in user_fields(model)},
+        values=values,
         stamps=dict(row["stamps"] or {}), vv=dict(row["vv"] or {}),
         delete_ctx=dict(row["delete_ctx"] or {}))
 
