@@ -103,6 +103,10 @@ def same_json(a: Any, b: Any) -> bool:
     if kind is type(b):
         if kind in _PLAIN:
             return bool(a == b)
+        if kind in _EMPTY and a == b:
+            # equal as Python values: equal as JSON unless numbers of different kinds
+            # (1, 1.0, True) sit in the same places, which their encodings tell apart
+            return not a or canonical_json(a) == canonical_json(b)
         if kind is list:
             return len(a) == len(b) and all(map(same_json, a, b))
         if kind is dict and all(type(key) is str for key in a) \
