@@ -48,6 +48,7 @@ from partnerdesk.sharing.merge import (
     differing_fields,
     merge_held,
     replaced_deletions,
+    same_json,
     states_equal,
 )
 from partnerdesk.sharing.rows import (
@@ -226,10 +227,34 @@ def _check_links(model: type[SQLModel], record_type: str, values: dict[str, Any]
                 "export everything again.")
 
 
+def _arriving(incoming: VersionState, held: VersionState) -> list[str]:
+    """The fields whose incoming values differ from the ones held here."""
+    here = held.values
+    missing = object()
+    found = []
+    for name, value in incoming.values.items():
+        kept = here.get(name, missing)
+        if kept is value or (type(kept) is type(value) and type(value) in _PLAIN
+                             and kept == value):
+            continue
+        if kept is missing or not same_json(value, kept):
+            found.append(name)
+    return found
+
+
+_PLAIN = (str, int, bool, type(None))  # equal as Python values iff equal as JSON
+
+
 def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
-              context: validation.Context, name: str) -> None:
+              context: validation.Context, name: str,
+              fields: list[str] | None = None) -> None:
+    """Refuse the bundle when an incoming state breaks PartnerDesk's rules. `fields`:
+    for a record held here, the fields whose values differ from the held ones: the
+    others are values this database holds, which passed the checks of one field at a
+    time when they were stored (`validation.clean(fields=)`); the rules relating fields
+    to each other still see the whole incoming record."""
     defaults = _defaults(model)  # clean() replaces values, never changes them in place
-    problems = [p for p in validation.clean(model, {**defaults, **values}, context)
+    problems = [p for p in validation.clean(model, {**defaults, **values}, context, fields)
                 if not p.warning]
     if problems:
         title = title_of(record_type, values)[:SHOWN_TITLE]
@@ -237,6 +262,18 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
         raise limits.BundleError(f"{name} holds {what} that PartnerDesk cannot accept: "
                                  f"{problems[0].message} It was not imported; ask the sender "
                                  "to correct the record and export again.")
+
+
+def _check(model: type[SQLModel], record_type: str, incoming: VersionState,
+           held: VersionState | None, found: _References, context: validation.Context,
+           name: str) -> None:
+    """Refuse the bundle when an incoming state cannot be accepted (`held`: the state
+    held here, when there is one)."""
+    if incoming.deleted:  # a tombstone: no values, only the ids it links to
+        _check_links(model, record_type, incoming.values, found, name)
+    else:
+        _validate(model, record_type, incoming.values, context, name,
+                  None if held is None else _arriving(incoming, held))
 
 
 def _own_deletions(connection: Connection, record_type: str, record_id: str,
@@ -318,11 +355,12 @@ def _last_sent(connection: Connection, model: type[SQLModel], record_type: str,
 
 def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
           progress: Progress, mine: frozenset[str] = frozenset(),
-          noted: dict[str, str] | None = None, first_change: bool = False,
+          noted: dict[str, str] | None = None,
+          first_change: Callable[[], None] | None = None,
           ) -> tuple[list[_Planned], int]:
-    """What the bundle changes here. With `first_change`, stop at the first record it
-    changes (once that record is checked), raising `_WillChangeRecords`: an import's
-    first look, made to learn whether a backup must come first. `noted` (when given)
+    """What the bundle changes here. `first_change` is called once, at the first record
+    it changes (once that record is checked): an import takes its backup then, since a
+    bundle that changes nothing needs none (`Writer.back_up_first`). `noted` (when given)
     receives the deleted records left as they are that now hold values that travelled
     (`_note_values_sent`)."""
     record_check.check_for_laptop(connection, bundle.records, name)
@@ -351,6 +389,13 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
             revs = read_revs(connection, model, [line["id"] for line in lines])
         rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
         unchanged += len(lines) - len(rest)
+        if first_change is not None:
+            fresh = next((line for line in rest if line["id"] not in revs), None)
+            if fresh is not None:  # new here (once checked): the bundle changes records
+                _check(model, record_type, _incoming(model, fresh, name, record_type), None,
+                       references, context, name)
+                first_change()
+                first_change = None
         local_rows = {row["id"]: row for row in read_rows(
             connection, model, [line["id"] for line in rest if line["id"] in revs])}
         defaults = _defaults(model)
@@ -380,7 +425,7 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 # sent everything, as others held them, or put back to what arrived
                 travelled = merged.deleted and (travelled or not current.deleted
                                                 or not incoming.deleted)
-                if states_equal(merged, current):
+                if result.unchanged or states_equal(merged, current):
                     unchanged += 1
                     if travelled and noted is not None and values_sent.get(key) != local["rev"]:
                         noted[key] = local["rev"]
@@ -400,12 +445,11 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                     status = "deleted"
                 else:
                     status = "updated"
-            if incoming.deleted:  # a tombstone: no values, only the ids it links to
-                _check_links(model, record_type, incoming.values, references, name)
-            else:
-                _validate(model, record_type, incoming.values, context, name)
-            if first_change:
-                raise _WillChangeRecords
+            _check(model, record_type, incoming, None if local is None else current,
+                   references, context, name)
+            if first_change is not None:
+                first_change()
+                first_change = None
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
                                     conflicts, fields, travelled))
     return planned, unchanged
@@ -516,14 +560,14 @@ def _write(writer: Writer, planned: list[_Planned], progress: Progress) -> None:
         # once held about 370 MB more than these parts do.
         for part in chunks(items, WRITE_PART):
             writer.put_states(items[0].model, [StatePut(p.record_id, p.merged, p.local,
-                                                        p.fields) for p in part])
-        for item in items:
-            for lost in item.conflicts:
-                writer.session.add(Conflict(
-                    record_type=record_type, record_id=item.record_id, field=lost.field,
-                    lost_value=jsonable(lost.lost_value), lost_stamp=lost.lost_stamp,
-                    won_value=jsonable(lost.won_value), won_stamp=lost.won_stamp,
-                    batch_id=writer.batch_id, kept_here=lost.kept_local))
+                                                        p.fields) for p in part],
+                              changed_only=True)
+        writer.add_conflicts([
+            {"record_type": record_type, "record_id": item.record_id, "field": lost.field,
+             "lost_value": jsonable(lost.lost_value), "lost_stamp": lost.lost_stamp,
+             "won_value": jsonable(lost.won_value), "won_stamp": lost.won_stamp,
+             "kept_here": lost.kept_local}
+            for item in items for lost in item.conflicts])
 
 
 def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
@@ -534,49 +578,36 @@ def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
         return _import_bundle(desk, bundle, source, progress, batch_id, name)
 
 
-class _WillChangeRecords(Exception):  # noqa: N818 - a signal, not an error
-    """Raised inside an import's transaction taken without a backup, to roll it back:
-    the plan changes records after all, so the backup comes first."""
-
-
 def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress | None,
                    batch_id: str | None, name: str) -> ImportResult:
-    """The plan is made first, inside the write transaction, before any backup: when it
-    changes no record (a re-import of the same bundle, say), no backup is taken, since
-    there is nothing to take back, and its copy and integrity check would be most of the
-    time. When it does, the transaction is rolled back unwritten, the backup taken, and
-    the plan made again behind it, so a backup still comes before every real change."""
+    """The plan is made inside the write transaction, before any backup: when it changes
+    no record (a re-import of the same bundle, say), no backup is taken, since there is
+    nothing to take back, and its copy and integrity check would be most of the time.
+    At the first record it changes, the checked backup starts, beside the rest of the
+    plan and the writing, and the commit waits for it (`Writer.back_up_first`), so a
+    backup still comes before every real change."""
     progress = progress or Progress()
     batch_id = batch_id or str(uuid.uuid4())
-    # An office database takes no file backup (its history is its undo): one pass there.
-    backup_first = desk.address is not None
     try:
-        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=backup_first)
+        return _apply(desk, bundle, source, progress, batch_id, name)
     except _HeldChanged:
-        bundle = _in_full(bundle)
-    except _WillChangeRecords:
-        pass
-    try:
-        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=True)
-    except _HeldChanged:  # changed here between the plan and its second making
-        return _apply(desk, _in_full(bundle), source, progress, batch_id, name,
-                      backup_first=True)
+        return _apply(desk, _in_full(bundle), source, progress, batch_id, name)
 
 
 def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
-           name: str, *, backup_first: bool) -> ImportResult:
+           name: str) -> ImportResult:
     region = desk.settings.phone_region
     people = known_people(desk)
     people_ids = sorted(_mine(desk))
     written: list[Path] = []
     try:
-        with desk.store.write(batch_id=batch_id,
-                              backup_reason="before-import" if backup_first else None) as writer:
+        with desk.store.write(batch_id=batch_id) as writer:
             connection = writer.session.connection()
             noted: dict[str, str] = {}
             planned, unchanged = _plan(connection, bundle, region, name, progress,
                                        frozenset(people_ids), noted,
-                                       first_change=not backup_first)
+                                       first_change=functools.partial(
+                                           writer.back_up_first, "before-import"))
             preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
             # What follows for a bundle that changes no record is bookkeeping: the people
             # it names, the counter, the batch in the import history (as "unchanged").
