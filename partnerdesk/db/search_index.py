@@ -146,75 +146,67 @@ def remove(connection: Connection, record_ids: list[str]) -> None:
                                    tuple(chunk))
 
 
-def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) -> None:
-    """Replace the index rows of these records (`fresh`: known not to be indexed yet)."""
-    put_later(connection, entries, fresh=fresh)()
+def put_new_later(connection: Connection, entries: list[Entry], *,
+                  folding: bool) -> Callable[[], None]:
+    """`put` of many records not indexed yet (a bulk create's), in two halves: the rows
+    are made of the entries now, and the function returned writes them with SQL alone
+    (the writer's lane runs it beside Python): on SQLite one statement reading them all
+    from one JSON text, like `put`'s staging table without its row-by-row fill.
+    `folding`: this database keeps the folded copy (it has no FTS5)."""
+    if is_postgres(connection) or len(entries) < 2:
+        return functools.partial(put, connection, entries, fresh=True)
+    from partnerdesk.db.jsontext import rows_select
 
-
-def put_later(connection: Connection, entries: list[Entry], *, fresh: bool = False,
-              folding: bool | None = None) -> Callable[[], None]:
-    """`put` in two halves: the rows are made of the entries now, and the function
-    returned writes them, with SQL alone (the writer's lane runs it beside Python).
-    `folding`: whether this database keeps the folded copy (it has no FTS5), if known."""
-    if not entries:
-        return _nothing
-    if is_postgres(connection):
-        return functools.partial(_put_postgres, connection, entries, fresh)
-    gone = [] if fresh else [e.record_id for e in entries]
-    # The folded copy is only read when there is no FTS5 index to fold for us.
-    if folding is None:
-        folding = not uses_fts5(connection)
     rows = [(*e, fold(e.title + " " + e.body)) for e in entries] if folding \
         else [(*e, "") for e in entries]
-    names = ["record_type", "record_id", "title", "body", "folded"]
-    insert = f"INSERT INTO {DOCS} ({', '.join(names)}) "
-    if len(rows) == 1:
-        statement: tuple[str, Any] | None = (insert + "VALUES (?, ?, ?, ?, ?)", rows[0])
-    else:
-        # Many rows go in as one statement: from one JSON text, or else from a staging
-        # table. Row by row, each INSERT runs the trigger that feeds FTS5 inside a
-        # statement savepoint, and FTS5 writes its pending terms out at every savepoint:
-        # 10,000 rows made 10,000 tiny index segments to merge, four times the work of
-        # the index itself (the bulk change of issue 20).
-        from partnerdesk.db.jsontext import rows_select
+    select = rows_select(list(zip(*rows, strict=True)))
+    if select is None:
+        return functools.partial(put, connection, entries, fresh=True)
+    statement = f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded) " \
+        + select[0]
+    return functools.partial(connection.exec_driver_sql, statement, select[1])
 
-        select = rows_select(list(zip(*rows, strict=True)))
-        statement = None if select is None else (insert + select[0], select[1])
 
-    def write() -> None:
-        remove(connection, gone)
-        if statement is not None:
-            connection.exec_driver_sql(*statement)
-            return
+def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) -> None:
+    """Replace the index rows of these records (`fresh`: known not to be indexed yet)."""
+    if not entries:
+        return
+    if is_postgres(connection):
+        # One statement per record whether or not it was indexed (record_id is unique):
+        # a save on a server makes one round trip here, not two.
         connection.exec_driver_sql(
-            f"CREATE TEMP TABLE IF NOT EXISTS {STAGED} (record_type TEXT, record_id TEXT, "
-            "title TEXT, body TEXT, folded TEXT)")
-        try:
-            connection.exec_driver_sql(f"INSERT INTO {STAGED} VALUES (?, ?, ?, ?, ?)", rows)
-            connection.exec_driver_sql(
-                insert + f"SELECT record_type, record_id, title, body, folded FROM {STAGED}")
-        finally:
-            connection.exec_driver_sql(f"DELETE FROM {STAGED}")
-
-    return write
-
-
-def _nothing() -> None:
-    return None
-
-
-def _put_postgres(connection: Connection, entries: list[Entry], fresh: bool) -> None:
-    # One statement per record whether or not it was indexed (record_id is unique):
-    # a save on a server makes one round trip here, not two.
+            f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded, doc) "
+            "VALUES (%s, %s, %s, %s, '', "
+            "setweight(to_tsvector('simple', unaccent(%s)), 'A') || "
+            "setweight(to_tsvector('simple', unaccent(%s)), 'D'))" + ("" if fresh else
+            " ON CONFLICT (record_id) DO UPDATE SET record_type = EXCLUDED.record_type, "
+            "title = EXCLUDED.title, body = EXCLUDED.body, folded = EXCLUDED.folded, "
+            "doc = EXCLUDED.doc"),
+            [(*e, " ".join(words(e.title)), " ".join(words(e.body))) for e in entries])
+        return
+    if not fresh:
+        remove(connection, [e.record_id for e in entries])
+    # The folded copy is only read when there is no FTS5 index to fold for us.
+    folding = not uses_fts5(connection)
+    rows = [(*e, fold(e.title + " " + e.body)) for e in entries] if folding \
+        else [(*e, "") for e in entries]
+    insert = f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded) "
+    if len(rows) == 1:
+        connection.exec_driver_sql(insert + "VALUES (?, ?, ?, ?, ?)", rows[0])
+        return
+    # Many rows go in as one statement from a staging table. Row by row, each INSERT
+    # runs the trigger that feeds FTS5 inside a statement savepoint, and FTS5 writes its
+    # pending terms out at every savepoint: 10,000 rows made 10,000 tiny index segments
+    # to merge, four times the work of the index itself (the bulk change of issue 20).
     connection.exec_driver_sql(
-        f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded, doc) "
-        "VALUES (%s, %s, %s, %s, '', "
-        "setweight(to_tsvector('simple', unaccent(%s)), 'A') || "
-        "setweight(to_tsvector('simple', unaccent(%s)), 'D'))" + ("" if fresh else
-        " ON CONFLICT (record_id) DO UPDATE SET record_type = EXCLUDED.record_type, "
-        "title = EXCLUDED.title, body = EXCLUDED.body, folded = EXCLUDED.folded, "
-        "doc = EXCLUDED.doc"),
-        [(*e, " ".join(words(e.title)), " ".join(words(e.body))) for e in entries])
+        f"CREATE TEMP TABLE IF NOT EXISTS {STAGED} (record_type TEXT, record_id TEXT, "
+        "title TEXT, body TEXT, folded TEXT)")
+    try:
+        connection.exec_driver_sql(f"INSERT INTO {STAGED} VALUES (?, ?, ?, ?, ?)", rows)
+        connection.exec_driver_sql(
+            insert + f"SELECT record_type, record_id, title, body, folded FROM {STAGED}")
+    finally:
+        connection.exec_driver_sql(f"DELETE FROM {STAGED}")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import functools
 import gc
 import json
 import logging
@@ -19,7 +20,6 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -110,6 +110,7 @@ DELETED_FIELD = "_deleted"  # a conflict's field when a deletion lost (`sharing.
 # What a local bulk edit writes besides the changed fields (`Writer.put_states`).
 LOCAL_BOOKKEEPING = ("id", "updated_at", "rev", "deleted", "origin", "stamps", "vv",
                      "delete_ctx")
+CREATE_PART = 5000  # `bulk_create` hands its rows to the writer's lane in parts this big
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,6 @@ def _apply_state(row: SQLModel, state: versioning.VersionState, device: str) -> 
 # Bulk writes of at least this many records hand their SQL to the writer's lane (`_Lane`);
 # smaller ones run it at once.
 BESIDE_MINIMUM = 500
-# `bulk_create` hands its rows to the lane in parts of this many.
-CREATE_PART = 5000
 
 
 class _Lane:
@@ -669,7 +668,7 @@ class Writer:
                 full["rev"] = rev
                 part.append(full)
             prepared += part
-            self.later(partial(connection.exec_driver_sql,
+            self.later(functools.partial(connection.exec_driver_sql,
                                *insert_statement(connection, table, part, ENCODED)),
                        beside_python)
         ids = [row["id"] for row in prepared]
@@ -677,11 +676,11 @@ class Writer:
         if self.batch_id:
             history = [self._history_row(kind, record_id, now, "imported", (), None)
                        for record_id in ids]
-            self.later(partial(connection.exec_driver_sql, *insert_statement(
+            self.later(functools.partial(connection.exec_driver_sql, *insert_statement(
                 connection, HistoryEntry.__table__, history, HISTORY_ENCODED)),  # type: ignore[attr-defined]
                 beside_python)
-        self.later(search_index.put_later(
-            connection, search_entries(self.session, model, prepared), fresh=True,
+        self.later(search_index.put_new_later(
+            connection, search_entries(self.session, model, prepared),
             folding=self.store.search_kind == search_index.LIKE), beside_python)
         self.changes += [Change(kind, record_id, "created", fields) for record_id in ids]
         if self.undo_name is not None:

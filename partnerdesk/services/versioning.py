@@ -17,11 +17,10 @@ made concurrently elsewhere must not be replaced by the deletion's stamp.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-
-from partnerdesk.db import jsontext
 
 ALIVE = "_alive"  # hidden field: restoring a record writes it, which outlives the deletion
 GONE = "_gone"  # hidden field: a deletion writes it (its own stamp and context)
@@ -41,13 +40,13 @@ def jsonable(value: Any) -> Any:
 
 # Made once: `json.dumps` with options builds a new encoder on every call, which costs
 # as much as the encoding itself for the small dicts of a bulk import.
-_CANONICAL = jsontext.encoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                               default=jsonable)
 
 
 def canonical_json(data: Any) -> str:
     """One spelling for one value (sorted keys, no spaces): what revisions hash."""
-    return _CANONICAL(data)
+    return _CANONICAL.encode(data)
 
 
 @dataclass
