@@ -18,19 +18,20 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, DateTime, Float
 
+from partnerdesk.db import jsontext
 from partnerdesk.db.engine import placeholder
 from partnerdesk.db.search_index import DOCS as SEARCH_DOCS
 
 IDS_PER_STATEMENT = 900  # below SQLite's oldest limit on bound parameters (999)
 
-_JSON = json.JSONEncoder()  # the text `json.dumps` writes, without a new encoder per call
+_JSON = jsontext.encoder()  # the text `json.dumps` writes, without a new encoder per call
 
 
 def json_text(value: Any) -> str:
     """A JSON column's value as SQLAlchemy's own JSON type stores it (`json.dumps`)."""
     if not value and (value == [] or value == {}):  # most lists of tags are empty
         return "[]" if isinstance(value, list) else "{}"
-    return _JSON.encode(value)
+    return _JSON(value)
 
 
 def _remembering(process: Any) -> Any:
@@ -92,6 +93,32 @@ def insert_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
         _params(table, connection, rows, names, encoded))
+
+
+def insert_statement(connection: Connection, table: Any, rows: list[dict[str, Any]],
+                     encoded: Collection[str] = ()) -> tuple[str, Any]:
+    """`insert_rows`' statement and parameters, made without running it (the writer makes
+    one part's rows while its lane writes the part before): on SQLite, when it can, one
+    statement reading every row from one JSON text (`jsontext.rows_select`)."""
+    names = [column.name for column in table.columns if column.name in rows[0]]
+    marks = ", ".join([placeholder(connection)] * len(names))
+    plain = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
+    if connection.dialect.name != "sqlite":
+        return plain, _params(table, connection, rows, names, encoded)
+    columns = []
+    for name in names:
+        column = list(map(itemgetter(name), rows))
+        process = None if name in encoded else _processor(table.c[name], connection)
+        if process is not None:
+            if len(set(map(id, column))) == 1:  # one value in every row: processed once
+                column = [process(column[0])] * len(column)
+            else:
+                column = list(map(process, column))
+        columns.append(column)
+    select = jsontext.rows_select(columns)
+    if select is None:
+        return plain, list(zip(*columns, strict=True))
+    return f"INSERT INTO {table.name} ({', '.join(names)}) {select[0]}", select[1]
 
 
 def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
@@ -169,7 +196,6 @@ class Pending:
 
     def send(self, connection: Any, notice: str | None) -> None:
         """What is held, and the change notice (None: none yet), in one statement."""
-        import json
 
         from partnerdesk.db.search_index import words
 

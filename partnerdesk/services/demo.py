@@ -7,11 +7,11 @@ about 100,000 contacts) through the bulk path: one transaction, no ORM objects.
 """
 
 import random
-import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from partnerdesk.db import records as r
+from partnerdesk.db.bookkeeping import new_id
 from partnerdesk.db.search_index import fold
 from partnerdesk.services import demo_events, demo_funding
 from partnerdesk.services.desk import Desk
@@ -24,10 +24,6 @@ CONTACTS_PER_SCALE = 1000
 EVENT_MODELS = (r.Event, r.EventOrganization, r.EventPartnership, r.EventResource,
                 r.EventAttendance)
 FEEDBACK_MODELS = (r.Feedback, r.SurveyResult)
-
-
-def _id() -> str:
-    return str(uuid.uuid4())
 
 
 ORGANIZATIONS = [
@@ -125,7 +121,8 @@ class _Builder:
         self.tags: list[str] = []
 
     def add(self, model: type, **values: Any) -> str:
-        values.setdefault("id", _id())
+        if "id" not in values:
+            values["id"] = new_id()
         self.rows.setdefault(model, []).append(values)
         return values["id"]
 
@@ -141,7 +138,7 @@ class _Builder:
                  *EVENT_MODELS, r.ActionItem, r.PartnershipReview, *FEEDBACK_MODELS]
         order += demo_funding.MODELS
         for model in order:
-            self.w.bulk_create(model, self.rows.pop(model, []))
+            self.w.bulk_create(model, self.rows.pop(model, []), beside=True)
         assert not self.rows, f"no insert order for {list(self.rows)}"
 
     def day(self, offset: int) -> date:

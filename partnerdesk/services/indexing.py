@@ -80,6 +80,8 @@ def search_entries(session: Session, model: type[SQLModel],
         return [Entry(kind, row["id"], names[row["id"]],
                       " ".join(_text(row.get(name)) for name in body_fields)) for row in rows]
     title = title_field(kind)
+    # (text as it is without a call per field: a bulk write indexes thousands of rows)
     return [Entry(kind, row["id"], _text(row.get(title)),
-                  " ".join(_text(row.get(name)) for name in body_fields))
+                  " ".join([value if type(value) is str else _text(value)
+                            for value in map(row.get, body_fields)]))
             for row in rows]

@@ -10,6 +10,7 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import functools
 import gc
 import json
 import logging
@@ -27,12 +28,13 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
 from partnerdesk.db import identity, search_index
-from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, utcnow
+from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, new_id, utcnow
 from partnerdesk.db.bulk import (
     IDS_PER_STATEMENT,
     delete_rows,
     history_from_rows,
     insert_rows,
+    insert_statement,
     json_text,
     update_rows,
 )
@@ -108,6 +110,7 @@ DELETED_FIELD = "_deleted"  # a conflict's field when a deletion lost (`sharing.
 # What a local bulk edit writes besides the changed fields (`Writer.put_states`).
 LOCAL_BOOKKEEPING = ("id", "updated_at", "rev", "deleted", "origin", "stamps", "vv",
                      "delete_ctx")
+CREATE_PART = 5000  # `bulk_create` hands its rows to the writer's lane in parts this big
 
 
 @dataclass(frozen=True)
@@ -638,15 +641,21 @@ class Writer:
 
     # -- many records at once --------------------------------------------------------
     def bulk_create(self, model: type[SQLModel], rows: list[dict[str, Any]], *,
-                    seed: bool = False) -> list[str]:
+                    seed: bool = False, beside: bool = False) -> list[str]:
         """Insert many new records at once (sample data, imports): no ORM objects.
 
         Each dict holds user field values and may hold an `id`; returns the ids. The
         records get what `create` gives each (one stamp per field, the transaction's
         counter, index entries, change notices, the "imported" mark inside an import),
-        but the stamps and version vector are serialised once and the rows go to
-        SQLite in one executemany. `seed`: records every laptop makes alike get
-        `SEED_STAMP`, so their copies are one state everywhere.
+        but the stamps and version vector are serialised once and the rows go in
+        parts of `CREATE_PART`, each one statement on SQLite (`db.bulk.insert_statement`),
+        which the writer's lane (`_Lane`) runs while the next part is made; the search
+        index gets one statement for all of them. `seed`: records every laptop makes
+        alike get `SEED_STAMP`, so their copies are one state everywhere.
+
+        `beside`: the lane may still be writing these records when this returns (the
+        sample data makes the next type's rows meanwhile); a statement on the
+        connection waits for it, raw use of the connection must `settle` first.
         """
         if not rows:
             return []
@@ -656,6 +665,7 @@ class Writer:
         else:
             counter, device = self.counter(), self.device
         now = utcnow()
+        table = model.__table__  # type: ignore[attr-defined]
         names = user_fields(model)
         defaults = {n: model.model_fields[n].get_default(call_default_factory=True)
                     for n in names}
@@ -665,25 +675,48 @@ class Writer:
         vv_json = versioning.canonical_json({device: counter} if not seed else {})
         shared = {"created_at": now, "updated_at": now, "deleted": False, "origin": device,
                   "stamps": stamps_json, "vv": vv_json, "delete_ctx": "{}"}
-        prepared: list[dict[str, Any]] = []
-        for values in rows:
-            full = {n: values.get(n, defaults[n]) for n in names}
-            rev = versioning.rev_from_parts(full, stamps_json, vv_json, "{}")
-            prepared.append({**full, **shared, "id": values.get("id") or str(uuid.uuid4()),
-                             "rev": rev})
         connection = self.session.connection()
-        insert_rows(connection, model.__table__, prepared, ENCODED)  # type: ignore[attr-defined]
+        # On a server, its driver's executemany would wait for Python at every row.
+        beside_python = len(rows) if connection.dialect.name == "sqlite" else 0
+        known = {*names, "id"}
+        rev_of = versioning.rev_from_parts
+        prepared: list[dict[str, Any]] = []
+        for start in range(0, len(rows), CREATE_PART):
+            part: list[dict[str, Any]] = []
+            for values in rows[start:start + CREATE_PART]:
+                if values.keys() <= known:  # (the same as below, in one C call)
+                    full = {**defaults, **values}
+                    record_id = full.pop("id", None) or new_id()
+                else:
+                    full = {n: values.get(n, defaults[n]) for n in names}
+                    record_id = values.get("id") or new_id()
+                rev = rev_of(full, stamps_json, vv_json, "{}")
+                full.update(shared)  # the row itself, now that its revision is made
+                full["id"] = record_id
+                full["rev"] = rev
+                part.append(full)
+            prepared += part
+            self.later(functools.partial(connection.exec_driver_sql,
+                               *insert_statement(connection, table, part, ENCODED)),
+                       beside_python)
         ids = [row["id"] for row in prepared]
         kind, fields = type_name(model), tuple(names)
         if self.batch_id:
-            self._insert_history([self._history_row(kind, record_id, now, "imported", (), None)
-                                  for record_id in ids])
-        search_index.put(connection, search_entries(self.session, model, prepared), fresh=True)
+            history = [self._history_row(kind, record_id, now, "imported", (), None)
+                       for record_id in ids]
+            self.later(functools.partial(connection.exec_driver_sql, *insert_statement(
+                connection, HistoryEntry.__table__, history, HISTORY_ENCODED)),  # type: ignore[attr-defined]
+                beside_python)
+        self.later(search_index.put_new_later(
+            connection, search_entries(self.session, model, prepared),
+            folding=self.store.search_kind == search_index.LIKE), beside_python)
         self.changes += [Change(kind, record_id, "created", fields) for record_id in ids]
         if self.undo_name is not None:
             for row in prepared:
                 self._touch(model, row["id"], None,
                             ({n: row[n] for n in names}, False))
+        if not beside:
+            self.settle()
         return ids
 
     def bulk_update(self, edits: list[tuple[SQLModel, dict[str, Any]]]) -> None:

@@ -17,7 +17,7 @@ from sqlmodel import select
 from partnerdesk.db import records as r
 from partnerdesk.db.local import HistoryEntry
 from partnerdesk.errors import ValidationError
-from partnerdesk.services import Desk
+from partnerdesk.services import Desk, store
 from partnerdesk.services.store import StatePut, columns_of, field_values, full_state
 from partnerdesk.services.versioning import (
     VersionState,
@@ -82,6 +82,32 @@ def test_bulk_create_stores_what_create_stores(desk: Desk) -> None:
         fast_row = desk.service(changes[0].record_type).get(fast)
         assert fast_row.rev == compute_rev(field_values(fast_row), fast_row.stamps,
                                            fast_row.vv, fast_row.delete_ctx)
+
+
+def test_bulk_create_of_many_stores_for_each_what_create_stores(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of records go in parts, written on the writer's lane while the next part
+    is made (on SQLite from one JSON text per part): each stores what `create` stores."""
+    monkeypatch.setattr(store, "CREATE_PART", 300)  # several parts, the last a short one
+    many = [{**CONTACT, "name": f"Zoë \"{n}\" Brontë\\\n☃", "share_ok": n % 2 == 0,
+             "last_contacted": date(2026, 3, 1 + n % 28), "department": "" if n % 3 else
+             "Santé", "emails": [{"address": f"z{n}@harbor.org", "kind": "work"}]}
+            for n in range(store.BESIDE_MINIMUM + 250)]
+    with desk.store.write() as writer:
+        slow = [writer.create(r.Contact, dict(values)).id for values in many[:40]]
+        fast = writer.bulk_create(r.Contact, [dict(values) for values in many], beside=True)
+        # a statement of the same transaction waits for the lane
+        connection = writer.session.connection()
+        for table in ("contacts", "search_docs"):
+            assert connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() \
+                == len(many) + len(slow)
+    assert len(set(fast)) == len(many)
+    for slow_id, fast_id in zip(slow, fast, strict=False):
+        assert stored(desk, "contacts", fast_id) == stored(desk, "contacts", slow_id)
+        assert indexed(desk, fast_id) == indexed(desk, slow_id) is not None
+    last = desk.contacts.get(fast[-1])
+    assert (last.name, last.last_contacted) == (many[-1]["name"], many[-1]["last_contacted"])
+    assert last.rev == compute_rev(field_values(last), last.stamps, last.vv, last.delete_ctx)
 
 
 def test_bulk_create_inside_an_import_marks_what_undo_removes(desk: Desk) -> None:
