@@ -205,6 +205,7 @@ def _apply_state(row: SQLModel, state: versioning.VersionState, device: str) -> 
 # Bulk writes of at least this many records hand their SQL to the writer's lane (`_Lane`);
 # smaller ones run it at once.
 BESIDE_MINIMUM = 500
+AUTOCHECKPOINT_PAGES = 1000  # SQLite's default: other commits fold the journal in as before
 
 
 class _Lane:
@@ -1123,6 +1124,7 @@ class Store:
         self._reader_engine = engine if address is None else \
             engine.execution_options(isolation_level="AUTOCOMMIT")
         self._listeners: list[Callable[[list[Change]], None]] = []
+        self._checkpointer: Any = None  # `db.checkpoint.Checkpointer`, once a bulk write ran
         # Where a write named for Undo goes once committed (`services.undo.UndoJournal`,
         # which the Desk sets up); None: nothing is kept.
         self.journal: Any = None
@@ -1273,7 +1275,10 @@ class Store:
                         if writer.changes else None
                     # the history, index rows and notice: one round trip
                     writer.pending.send(session.connection(), notice)
-                session.commit()
+                if writer._lane is not None and self.address is None:
+                    self._commit_beside_checkpoint(session)
+                else:
+                    session.commit()
             except BaseException:
                 writer._stop_lane()  # nothing of it may run beside the rollback
                 session.rollback()
@@ -1286,6 +1291,22 @@ class Store:
             self.journal.record(writer.undo_name, list(writer.touched.values()))
         if writer.changes:
             self._notify(writer.changes)
+
+    def _commit_beside_checkpoint(self, session: Session) -> None:
+        """A bulk write's commit, without folding the journal into the file as part of it
+        (`db.checkpoint`): a thread does that once the commit is in."""
+        raw = session.connection().connection.dbapi_connection
+        raw.execute("PRAGMA wal_autocheckpoint=0")  # type: ignore[union-attr]
+        try:
+            session.commit()
+        finally:
+            raw.execute(  # type: ignore[union-attr]
+                f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+        if self._checkpointer is None:
+            from partnerdesk.db.checkpoint import Checkpointer
+
+            self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.nudge()
 
     def subscribe(self, listener: Callable[[list[Change]], None]) -> None:
         self._listeners.append(listener)
@@ -1330,6 +1351,9 @@ class Store:
         return current
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
