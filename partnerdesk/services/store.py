@@ -10,6 +10,7 @@ states and an undo's earlier versions), which write raw rows (`db.bulk`) beneath
 session and give the same stamps, revisions and history as the single paths.
 """
 
+import functools
 import gc
 import json
 import logging
@@ -20,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import JSON, Engine, select
 from sqlalchemy import inspect as sa_inspect
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from partnerdesk.db.server import ServerAddress
 
 RecordT = TypeVar("RecordT", bound=SQLModel)
+P = ParamSpec("P")
+R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 DEVICE_KEY = "device_id"
@@ -141,6 +144,20 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+def without_collector(work: Callable[P, R]) -> Callable[P, R]:
+    """`work` run under `collector_paused`, which ends once `work` has returned: what only
+    its frame held (the rows read, the edits, the writer) is freed first. Ended inside
+    that frame, the collector's first pass went through all of it, still alive: 0.4 s
+    after a change to 10,000 contacts."""
+
+    @functools.wraps(work)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collector_paused():
+            return work(*args, **kwargs)
+
+    return paused
 
 
 def user_fields(model: type[SQLModel]) -> list[str]:
@@ -1264,6 +1281,11 @@ class Store:
                     writer.pending = Pending()
                     writer.pending.watch(session.connection())
                 yield writer
+                # Undo's step is made while the lane may still be writing (a bulk write's
+                # last part); kept once committed.
+                step = self.journal.step(writer.undo_name, list(writer.touched.values())) \
+                    if writer.undo_name is not None and writer.touched \
+                    and self.journal is not None else None
                 writer.settle()
                 if backup is not None:
                     backup.wait()
@@ -1287,8 +1309,8 @@ class Store:
                 writer._stop_lane()
                 if self.numbers is not None:
                     self.numbers.settle()
-        if writer.undo_name is not None and writer.touched and self.journal is not None:
-            self.journal.record(writer.undo_name, list(writer.touched.values()))
+        if step is not None:
+            self.journal.record(step)
         if writer.changes:
             self._notify(writer.changes)
 
