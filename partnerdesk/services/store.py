@@ -489,6 +489,9 @@ class Writer:
         found: dict[str, dict[str, list[Any]]] = {}
         ids = sorted(set(record_ids))
         table = Conflict.__table__  # type: ignore[attr-defined]
+        if len(ids) > 500 and self.session.execute(
+                select(1).where(table.c.record_type == record_type).limit(1)).first() is None:
+            return found  # none of this type listed: one question, not one per 500 ids
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             rows = self.session.execute(
