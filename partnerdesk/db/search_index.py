@@ -184,15 +184,29 @@ def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) ->
             "doc = EXCLUDED.doc"),
             [(*e, " ".join(words(e.title)), " ".join(words(e.body))) for e in entries])
         return
-    if not fresh:
-        remove(connection, [e.record_id for e in entries])
     # The folded copy is only read when there is no FTS5 index to fold for us.
-    folding = not uses_fts5(connection)
-    rows = [(*e, fold(e.title + " " + e.body)) for e in entries] if folding \
-        else [(*e, "") for e in entries]
-    insert = f"INSERT INTO {DOCS} (record_type, record_id, title, body, folded) "
-    if len(rows) == 1:
-        connection.exec_driver_sql(insert + "VALUES (?, ?, ?, ?, ?)", rows[0])
+    fts5 = uses_fts5(connection)
+    rows = [(*e, "") for e in entries] if fts5 \
+        else [(*e, fold(e.title + " " + e.body)) for e in entries]
+    columns = "record_type, record_id, title, body, folded"
+    if len(rows) == 1:  # one save: its entry changed in place (`_replace_in_place`)
+        record_type, record_id, title, body, folded = rows[0]
+        if not fresh:
+            if fts5:
+                connection.exec_driver_sql(
+                    f"INSERT INTO {FTS}({FTS}, rowid, title, body) SELECT 'delete', rowid, "
+                    f"title, body FROM {DOCS} WHERE record_id = ?", (record_id,))
+            changed = connection.exec_driver_sql(
+                f"UPDATE {DOCS} SET record_type = ?, title = ?, body = ?, folded = ? "
+                "WHERE record_id = ?", (record_type, title, body, folded, record_id))
+            if changed.rowcount:
+                if fts5:
+                    connection.exec_driver_sql(
+                        f"INSERT INTO {FTS}(rowid, title, body) SELECT rowid, title, body "
+                        f"FROM {DOCS} WHERE record_id = ?", (record_id,))
+                return
+        connection.exec_driver_sql(f"INSERT INTO {DOCS} ({columns}) VALUES (?, ?, ?, ?, ?)",
+                                   rows[0])
         return
     # Many rows go in as one statement from a staging table. Row by row, each INSERT
     # runs the trigger that feeds FTS5 inside a statement savepoint, and FTS5 writes its
@@ -203,10 +217,37 @@ def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) ->
         "title TEXT, body TEXT, folded TEXT)")
     try:
         connection.exec_driver_sql(f"INSERT INTO {STAGED} VALUES (?, ?, ?, ?, ?)", rows)
+        if not fresh:
+            _replace_in_place(connection, fts5)
         connection.exec_driver_sql(
-            insert + f"SELECT record_type, record_id, title, body, folded FROM {STAGED}")
+            f"INSERT INTO {DOCS} ({columns}) SELECT {columns} FROM {STAGED}"
+            + ("" if fresh else f" AS s WHERE NOT EXISTS (SELECT 1 FROM {DOCS} AS d "
+                                "WHERE d.record_id = s.record_id)"))
     finally:
         connection.exec_driver_sql(f"DELETE FROM {STAGED}")
+
+
+def _replace_in_place(connection: Connection, fts5: bool) -> None:
+    """The staged entries of records already indexed take their rows' place: each record
+    keeps its rowid, as on PostgreSQL (an entry changed in place), so "newest first"
+    means the same on both. The docs table's triggers feed FTS5 on INSERT and DELETE
+    only; here FTS5 is told the old text to take out and the new to put in, each in
+    rowid order (FTS5 writes out what it holds whenever a rowid comes lower than the one
+    before, and tiny pieces of index cost more to merge than to make). Before,
+    each row was deleted and inserted again: its row, its key in the record_id index
+    and the FTS5 work all twice (a fifth of a bulk tag change's index time)."""
+    matched = f"FROM {DOCS} AS d JOIN {STAGED} AS s ON s.record_id = d.record_id"
+    if fts5:
+        connection.exec_driver_sql(
+            f"INSERT INTO {FTS}({FTS}, rowid, title, body) "
+            f"SELECT 'delete', d.rowid, d.title, d.body {matched} ORDER BY d.rowid")
+    connection.exec_driver_sql(
+        f"UPDATE {DOCS} SET record_type = s.record_type, title = s.title, body = s.body, "
+        f"folded = s.folded FROM {STAGED} AS s WHERE {DOCS}.record_id = s.record_id")
+    if fts5:
+        connection.exec_driver_sql(
+            f"INSERT INTO {FTS}(rowid, title, body) SELECT d.rowid, d.title, d.body "
+            f"{matched} ORDER BY d.rowid")
 
 
 @dataclass(frozen=True)

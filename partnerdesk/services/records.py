@@ -27,9 +27,9 @@ from partnerdesk.services.store import (
     Change,
     Store,
     Writer,
-    collector_paused,
     field_values,
     user_fields,
+    without_collector,
 )
 from partnerdesk.services.tags import ensure_tags
 from partnerdesk.services.undo import named, noun
@@ -400,6 +400,7 @@ class RecordService(Generic[T]):
         return self.bulk_change(list(changes_by_id), lambda row: changes_by_id[row["id"]],
                                 progress=progress)
 
+    @without_collector
     def bulk_change(self, record_ids: list[str],
                     change: Callable[[dict[str, Any]], dict[str, Any]], *,
                     progress: Progress | None = None, name: str | None = None,
@@ -407,7 +408,7 @@ class RecordService(Generic[T]):
         """`change(row)` -> the fields to change on that record (`row`: its values as
         they are now), for many records at once; see `update_each`. `name`: what Undo
         calls the step (else "change to 12 contacts")."""
-        with collector_paused(), self.store.write() as writer:
+        with self.store.write() as writer:
             rows = writer.current_rows(self.model, record_ids)
             live = [rows[key] for key in record_ids if key in rows and not rows[key]["deleted"]]
             if len(live) == 1 and name is None:
@@ -511,10 +512,11 @@ class RecordService(Generic[T]):
         """Bring records back from the Trash, as one step for Undo."""
         return self._set_deleted(record_ids, False, progress)
 
+    @without_collector
     def _set_deleted(self, record_ids: tuple[str, ...], deleted: bool,
                      progress: Progress | None,
                      revs: Mapping[str, str] | None = None) -> list[Change]:
-        with collector_paused(), self.store.write() as writer:
+        with self.store.write() as writer:
             rows = writer.current_rows(self.model, record_ids)  # locked on a server
             self._refuse_unseen(writer.session, rows, revs or {})
             edits = [(rows[key], {}, deleted) for key in dict.fromkeys(record_ids)

@@ -34,7 +34,7 @@ from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import titles
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import Change, Store, Touched, Writer, collector_paused
+from partnerdesk.services.store import Change, Store, Touched, Writer, without_collector
 
 # Steps kept: far more than a day's work; the oldest go first past this.
 MAX_STEPS = 1000
@@ -161,14 +161,17 @@ class UndoJournal:
         self._notify()
 
     # -- keeping steps -----------------------------------------------------------------
-    def record(self, name: str, touched: Sequence[Touched]) -> None:
+    def step(self, name: str, touched: Sequence[Touched]) -> UndoStep | None:
+        """What Undo would take back of a named transaction (None: nothing). Made by
+        `Store.write` before its commit, while the last of a bulk write's SQL runs."""
+        records = tuple(found for found in map(_record, touched) if found is not None)
+        return UndoStep(name, records) if records else None
+
+    def record(self, step: UndoStep) -> None:
         """A named transaction committed (called by `Store.write`): it becomes the step
         Undo takes back next, and what Redo had is gone (as in every editor)."""
-        records = tuple(found for found in map(_record, touched) if found is not None)
-        if not records:
-            return
         with self._lock:
-            self._undo.append(UndoStep(name, records))
+            self._undo.append(step)
             del self._undo[:-MAX_STEPS]
             self._redo.clear()
         self._notify()
@@ -194,12 +197,17 @@ class UndoJournal:
                 raise PartnerDeskError("There is nothing to undo." if backwards
                                        else "There is nothing to redo.")
             step = source[-1]
-            with collector_paused(), self.store.write() as writer:
-                changes = self._apply(writer, step, backwards, progress)
+            changes = self._write(step, backwards, progress)
             source.pop()
             target.append(step)
         self._notify()
         return changes
+
+    @without_collector
+    def _write(self, step: UndoStep, backwards: bool, progress: Progress | None,
+               ) -> list[Change]:
+        with self.store.write() as writer:
+            return self._apply(writer, step, backwards, progress)
 
     def _apply(self, writer: Writer, step: UndoStep, backwards: bool,
                progress: Progress | None) -> list[Change]:

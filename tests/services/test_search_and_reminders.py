@@ -170,3 +170,35 @@ def test_many_title_matches_still_come_first_and_fill_the_page(
     assert {h.record_id for h in hits} <= {*names, both.id}
     if ranked_titles >= 7:
         assert hits[0].record_id == both.id
+
+
+def _index_matches_its_records(desk: Desk) -> None:
+    """FTS5's own check of the index against the entries it was made from (an entry
+    changed in place must take its old words out of the index)."""
+    with desk.store.read() as session:
+        session.connection().exec_driver_sql(
+            f"INSERT INTO {search_index.FTS}({search_index.FTS}, rank) "
+            "VALUES ('integrity-check', 1)")
+
+
+def test_search_follows_a_change_to_many_records_and_its_undo(desk: Desk) -> None:
+    """Hundreds of records at once take the bulk path (their entries changed in place,
+    in one statement); old words leave the index, new ones come in, Undo brings the old
+    ones back, and the index still matches its entries."""
+    with desk.store.write() as writer:
+        ids = desk.contacts.save_many(
+            writer, [{"name": f"Person {i}", "role": "Volunteer driver"} for i in range(700)])
+    single = desk.organizations.create(name="Harbor Pantry")
+    desk.contacts.bulk_change(ids, lambda row: {"role": "Cook", "tags": ["wintercoats"]})
+    desk.organizations.update(single.id, name="Lighthouse Pantry")
+    assert desk.search("driver") == [] and desk.search("harbor") == []
+    assert len(desk.search("wintercoat", limit=1000)) == 700
+    assert len(desk.search("cook", limit=1000)) == 700
+    assert [h.title for h in desk.search("lighthouse")] == ["Lighthouse Pantry"]
+    _index_matches_its_records(desk)
+    desk.undo.undo()  # the rename
+    desk.undo.undo()  # the change to 700 contacts
+    assert desk.search("wintercoat") == [] and desk.search("cook") == []
+    assert len(desk.search("driver", limit=1000)) == 700
+    assert [h.title for h in desk.search("harbor")] == ["Harbor Pantry"]
+    _index_matches_its_records(desk)
