@@ -840,7 +840,7 @@ class Writer:
                 self.put_states(model, puts, action=action, local=True)
 
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
-                   action: str = "merged", local: bool = False) -> None:
+                   action: str = "merged", local: bool = False) -> dict[str, str]:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
         versions, `bulk_update`'s edits.
 
@@ -855,6 +855,8 @@ class Writer:
         (`put_local`): only those columns and the bookkeeping are written, and a record's
         search entry is made again only when a field it is built from changed (or it
         was deleted or restored); otherwise it would come out the same.
+
+        Returns the revision it computed for each record it stored (id -> revision).
         """
         puts = list(puts)
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
@@ -946,6 +948,7 @@ class Writer:
         self.later(rows_and_history, in_lane)
         self.changes += changes
         self._forget(model, changes)
+        return {row["id"]: row["rev"] for rows in (created, updated) for row in rows}
 
     def _state_rows(self, kind: str, puts: list[StatePut],
                     ready: list[tuple[StatePut, tuple[Any, ...]]], now: Any, local: bool,
