@@ -74,11 +74,15 @@ def _not_a_number(constant: str) -> Any:
     raise ValueError(f"{constant} is not a number JSON may hold")
 
 
+# Made once: `json.loads` with an option builds a new decoder at every call.
+_DECODER = json.JSONDecoder(parse_constant=_not_a_number)
+
+
 def parse_json(raw: str | bytes) -> Any:
     """JSON as the standard library reads it, but refusing NaN and Infinity and turning
     nesting too deep for Python (a thousand brackets) into a ValueError."""
     try:
-        return json.loads(raw, parse_constant=_not_a_number)
+        return _DECODER.decode(raw if isinstance(raw, str) else raw.decode("utf-8"))
     except RecursionError as error:
         raise ValueError("nested too deep") from error
 
@@ -369,6 +373,7 @@ def _streamed_parts(data: bytes, info: zipfile.ZipInfo, name: str, record_type: 
     (`_text_rev`); the line is then marked with its number (`REV_BY_TEXT`) until
     `confirm_rev` or the state's own revision, as the writer computes it, shows that
     text is the canonical one (see `check_line`)."""
+    stamps: dict[tuple[int, str], list[Any]] = {}
     marker = b',"type":"' + record_type.encode() + b'"'
     part: list[dict[str, Any]] = []
     wanted = iter(zip(numbers, ids, strict=True))
@@ -379,12 +384,13 @@ def _streamed_parts(data: bytes, info: zipfile.ZipInfo, name: str, record_type: 
             if found != number:
                 continue
             where = f"{info.filename} line {number}"
-            if _full_line(raw, record_type, where, name, part, {}, marker,
+            if _full_line(raw, record_type, where, name, part, stamps, marker,
                           number) != record_id:
                 raise _problem(name, where, "no valid id")
             if len(part) >= size:
                 yield part
                 part = []
+                stamps = {}
             number, record_id = next(wanted, (0, ""))
             if not number:
                 break
@@ -419,16 +425,13 @@ def _full_line(raw: bytes, record_type: str, where: str, name: str,
         parsed = parse_json(text)
     except ValueError as error:
         raise _problem(name, where, "not JSON") from error
-    if marker is None:
-        line = check_line(parsed, record_type, where, name, _plain_text(raw))
-        lines.append(_shared(line, stamps))
-        return str(line["id"])
-    # A streamed part: its lines are let go once written, so no strings are shared.
-    by_text = _text_rev(raw, marker)
+    by_text = _text_rev(raw, marker) if marker is not None else None
     line = check_line(parsed, record_type, where, name, _plain_text(raw), by_text)
-    if REV_BY_TEXT in line:
+    if by_text is not None and REV_BY_TEXT in line:
         line[REV_BY_TEXT] = number
-    lines.append(line)
+    # Shared strings also make the writer's dictionaries quicker: a field name that is
+    # the very string a lookup uses is found without comparing its characters.
+    lines.append(_shared(line, stamps))
     return str(line["id"])
 
 
