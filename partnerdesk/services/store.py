@@ -840,7 +840,8 @@ class Writer:
                 self.put_states(model, puts, action=action, local=True)
 
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
-                   action: str = "merged", local: bool = False) -> dict[str, str]:
+                   action: str = "merged", local: bool = False,
+                   beside: bool = False) -> dict[str, str]:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
         versions, `bulk_update`'s edits.
 
@@ -855,6 +856,10 @@ class Writer:
         (`put_local`): only those columns and the bookkeeping are written, and a record's
         search entry is made again only when a field it is built from changed (or it
         was deleted or restored); otherwise it would come out the same.
+
+        `beside`: the SQL runs in the writer's lane (`later`) as for `local`; the caller
+        reads the connection only through statements (which wait for the lane) or after
+        `settle()` (a bundle import: the next part's lines are read and checked meanwhile).
 
         Returns the revision it computed for each record it stored (id -> revision).
         """
@@ -928,7 +933,7 @@ class Writer:
 
         # Local edits only (`put_local`: bulk changes, deletions, undos, whose callers use the
         # connection through statements that wait): imports also read it raw (`sharing.rows`).
-        in_lane = len(puts) if local else 0
+        in_lane = len(puts) if local or beside else 0
         self.later(index_and_history, in_lane)
         created, updated, changes = self._state_rows(kind, puts, ready, now, local, history)
         if self.undo_name is not None:  # kept for Undo (named before the write)

@@ -61,7 +61,8 @@ class Bundle:
     streamed: dict[str, Callable[[int], Iterator[list[dict[str, Any]]]]] = field(
         default_factory=dict, repr=False)
     streamed_count: dict[str, int] = field(default_factory=dict)  # record type -> lines
-    # record type -> the id of every record of that type the bundle holds, when streamed
+    # record type -> the id of every record of that type the bundle holds but held ones,
+    # when streamed
     arriving: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @property
@@ -101,8 +102,7 @@ class Bundle:
         return [line for part in self.parts(record_type, 5_000) for line in part]
 
     def ids(self, record_type: str) -> Collection[str]:
-        """The ids of the records of a type the bundle holds, not held ones (streamed:
-        held ones too)."""
+        """The ids of the records of a type the bundle holds, but held ones."""
         if record_type in self.arriving:
             return self.arriving[record_type]
         return {line["id"] for line in self.records.get(record_type) or ()}

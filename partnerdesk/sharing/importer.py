@@ -353,7 +353,7 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
                 progress: Progress, mine: frozenset[str] = frozenset(),
                 noted: dict[str, str] | None = None, first_change: bool = False,
                 confirm: bool = False, message: str = "Comparing records…",
-                ) -> Iterator[_Part]:
+                settle: Callable[[], None] = lambda: None) -> Iterator[_Part]:
     """What the bundle changes here, one record type and part of its lines at a time
     (`_parts_to_plan`). With `first_change`, stop at the first record it changes (once
     that record is checked), raising `_WillChangeRecords`: an import's first look, made
@@ -362,7 +362,10 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
     `confirm`, every revision checked against its line's text only
     (`limits.REV_BY_TEXT`) is checked in full here; without, a new record's is left to
     `_write`, which compares it with the revision the writer computes for the state it
-    stores (the same when the line is the canonical text of that state)."""
+    stores (the same when the line is the canonical text of that state). `settle` is
+    called once a part's lines are read and checked, before the part is planned: an
+    import's writes of the part before run beside that reading (`_write`), and the plan
+    reads the connection raw too (`rows.all_ids`)."""
     for record_type, held in bundle.held.items():  # before anything is planned
         if not held.items() <= all_revs(connection, RECORD_TYPES[record_type]).items():
             raise _HeldChanged  # a held id no longer at its revision
@@ -376,7 +379,7 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
                                  texts_checked=True)
     fields_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple for each set
     for record_type, model, lines, revs, unchanged in _parts_to_plan(
-            connection, bundle, progress, message):
+            connection, bundle, progress, message, settle):
         laptop.check(record_type, lines)
         planned: list[_Planned] = []
         rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
@@ -449,8 +452,9 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
 
 
 def _parts_to_plan(connection: Connection, bundle: Bundle, progress: Progress, message: str,
-                   ) -> Iterator[tuple[str, type[SQLModel], list[dict[str, Any]],
-                                       dict[str, str], int]]:
+                   settle: Callable[[], None]) -> Iterator[tuple[str, type[SQLModel],
+                                                             list[dict[str, Any]],
+                                                             dict[str, str], int]]:
     """(record type, model, lines, the revisions held here of (at least) their ids, how
     many records of the type the bundle holds as they are here) for each part of the
     bundle's lines, `PLAN_PART` at a time (read as they come: `Bundle.parts`), types in
@@ -465,6 +469,7 @@ def _parts_to_plan(connection: Connection, bundle: Bundle, progress: Progress, m
         type_revs: dict[str, str] | None = None
         empty: bool | None = None
         for lines in bundle.parts(record_type, PLAN_PART):
+            settle()
             progress.report(done, total, message)
             done += len(lines)
             if held:  # most of the type is here: one scan
@@ -576,12 +581,13 @@ def _max_counter(lines: list[dict[str, Any]]) -> int:
 
 
 def _write(writer: Writer, planned: list[_Planned], progress: Progress,
-           name: str = "This bundle") -> None:
+           name: str = "This bundle", beside: bool = False) -> None:
     """The merged states through the store's bulk writer; the values this laptop lost
     go to its Conflicts list. A new record whose line's revision was checked against its
     text only (`_Planned.claimed`) is stored with the revision the writer computes: the
     same one when that text is the canonical JSON of the state, else the line is checked
-    in full (`limits.confirm_rev`, which refuses a revision that is not its state's)."""
+    in full (`limits.confirm_rev`, which refuses a revision that is not its state's).
+    `beside`: the SQL runs beside what the caller does next (`Writer.put_states`)."""
     by_type: dict[str, list[_Planned]] = {}
     for item in planned:  # types in registry order: a pathway's title needs its organizations
         by_type.setdefault(item.record_type, []).append(item)
@@ -593,7 +599,8 @@ def _write(writer: Writer, planned: list[_Planned], progress: Progress,
         # once held about 370 MB more than these parts do.
         for part in chunks(items, WRITE_PART):
             revs = writer.put_states(items[0].model, [
-                StatePut(p.record_id, p.merged, p.local, p.fields) for p in part])
+                StatePut(p.record_id, p.merged, p.local, p.fields) for p in part],
+                beside=beside)
             for p in part:
                 if p.claimed is not None and revs.get(p.record_id) != p.claimed["rev"]:
                     limits.confirm_rev(p.claimed, record_type, name)
@@ -663,7 +670,8 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
             seen = bundle.counter
             for part in _plan_parts(connection, bundle, region, name, progress,
                                     frozenset(people_ids), noted,
-                                    first_change=not backup_first, message="Saving records…"):
+                                    first_change=not backup_first, message="Saving records…",
+                                    settle=writer.settle):
                 unchanged += part.unchanged
                 seen = max(seen, part.counter)
                 if not part.planned:
@@ -671,7 +679,8 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
                 items += _items(part.planned, people, here)
                 written += _store_attachments(desk, bundle, part.planned, progress,
                                               connection)
-                _write(writer, part.planned, progress, name)
+                # the part's SQL runs while the next part is read and checked
+                _write(writer, part.planned, progress, name, beside=True)
                 notes.add(part.planned)
             preview = _preview(items, unchanged, bundle)
             # What follows for a bundle that changes no record is bookkeeping: the people

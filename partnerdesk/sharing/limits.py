@@ -354,8 +354,8 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
     bundle.records[record_type] = lines
     if held:
         bundle.held[record_type] = held
-    if data is not None:
-        bundle.arriving[record_type] = seen
+    if data is not None:  # a held record is here already: not counted as arriving
+        bundle.arriving[record_type] = seen - held.keys() if held else seen
         if ids:
             bundle.streamed[record_type] = functools.partial(
                 _streamed_parts, data, info, name, record_type, numbers, ids)
