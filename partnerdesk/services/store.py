@@ -41,7 +41,7 @@ from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import versioning
-from partnerdesk.services.indexing import index_fields, search_entries
+from partnerdesk.services.indexing import index_fields, search_entries, titled_by_others
 
 if TYPE_CHECKING:
     from partnerdesk.db.backup import BackupBeside
@@ -327,6 +327,23 @@ class Writer:
         self._listed: dict[tuple[str, str], dict[str, list[Any]]] = {}
         self._lane: _Lane | None = None  # made by the first bulk write that needs one
         self._keys_deferred = False  # foreign keys checked at commit (`put_states`)
+        # The checked backup this transaction's commit waits for (`back_up_first`).
+        self.backup: BackupBeside | None = None
+
+    def back_up_first(self, reason: str) -> None:
+        """Take a checked backup of the database file before this transaction commits,
+        on a thread beside the work that follows (`BackupBeside`), when none is taken
+        yet: what `Store.write(backup_reason=...)` does, decided once the transaction
+        has found that it will change records (an import that changes nothing takes
+        none). The copy reads the last committed state, as every other connection does:
+        this transaction holds the write lock from its BEGIN, so that is the database as
+        it was before it, whatever it has written meanwhile. A server database keeps
+        every earlier state in history instead."""
+        if self.backup is not None or self.store.address is not None:
+            return
+        from partnerdesk.db.backup import BackupBeside
+
+        self.backup = BackupBeside(self.store.path, reason)
 
     def locked(self, model: type[RecordT], record_id: str) -> RecordT | None:
         """The record, locked until this transaction ends (a second person saving it
@@ -482,6 +499,17 @@ class Writer:
                 fields = found.setdefault(record_id, {})
                 fields.setdefault(name, []).extend(s for s in (lost, won) if s)
         return found
+
+    def add_conflicts(self, rows: list[dict[str, Any]]) -> None:
+        """Clashes an import decided, into this laptop's Conflicts at once: rows of the
+        conflicts table without id, detection time, batch or resolution (this write's,
+        now, open), JSON-ready values; in their order (the list shows newest first)."""
+        if not rows:
+            return
+        self.session.flush()  # pending ORM writes first: these rows go in beneath them
+        shared = {"detected_at": utcnow(), "batch_id": self.batch_id, "resolved": False}
+        insert_rows(self.session.connection(), Conflict.__table__,  # type: ignore[attr-defined]
+                    [{**row, **shared} for row in rows])
 
     def _listed_for(self, row: SQLModel) -> dict[str, list[Any]]:
         kind = type_name(type(row))
@@ -841,7 +869,7 @@ class Writer:
 
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
                    action: str = "merged", local: bool = False,
-                   beside: bool = False) -> dict[str, str]:
+                   changed_only: bool = False, beside: bool = False) -> dict[str, str]:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
         versions, `bulk_update`'s edits.
 
@@ -856,6 +884,10 @@ class Writer:
         (`put_local`): only those columns and the bookkeeping are written, and a record's
         search entry is made again only when a field it is built from changed (or it
         was deleted or restored); otherwise it would come out the same.
+        `changed_only`: the same for an import's merged states, whose `fields` list every
+        user field whose value differs from the row's (`sharing.merge.differing_fields`):
+        the others hold those values already. (An entry that holds other records' text
+        is made again all the same: they may have changed in the same import.)
 
         `beside`: the SQL runs in the writer's lane (`later`) as for `local`; the caller
         reads the connection only through statements (which wait for the lane) or after
@@ -881,6 +913,8 @@ class Writer:
             {} if connection.dialect.name == "sqlite" \
             and len({put.record_id for put in puts}) == len(puts) else None
         indexed = index_fields(model)
+        # every entry made again, or only those whose fields changed (see above)
+        whole = not local and (not changed_only or titled_by_others(model))
         unindexed: list[str] = []  # deleted now: out of the search index
         to_index: list[dict[str, Any]] = []
         new_to_index: list[dict[str, Any]] = []
@@ -909,7 +943,7 @@ class Writer:
                 if not deleted:
                     new_to_index.append({**state.values, "id": put.record_id})
                 continue
-            if not local or bool(current["deleted"]) != deleted \
+            if whole or bool(current["deleted"]) != deleted \
                     or not indexed.isdisjoint(put.fields):
                 if deleted:
                     unindexed.append(put.record_id)
@@ -935,7 +969,8 @@ class Writer:
         # connection through statements that wait): imports also read it raw (`sharing.rows`).
         in_lane = len(puts) if local or beside else 0
         self.later(index_and_history, in_lane)
-        created, updated, changes = self._state_rows(kind, puts, ready, now, local, history)
+        created, updated, changes = self._state_rows(kind, puts, ready, now,
+                                                     local or changed_only, history)
         if self.undo_name is not None:  # kept for Undo (named before the write)
             self._touch_states(model, puts, local)
 
@@ -960,7 +995,9 @@ class Writer:
                     history: list[dict[str, Any]],
                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Change]]:
         """`put_states`' rows to insert and to update, and the change notices, in plain
-        Python (it runs beside the lane's SQL: no database here)."""
+        Python (it runs beside the lane's SQL: no database here). `local`: the rows here
+        are updated in the columns of `fields` and the bookkeeping only (SQLite then
+        leaves the indexes of the other columns alone)."""
         created: list[dict[str, Any]] = []
         updated: list[dict[str, Any]] = []
         changes = [Change(kind, put.record_id, "deleted", put.fields) for put in puts
@@ -1262,6 +1299,7 @@ class Store:
         with Session(self._writer_engine, expire_on_commit=False) as session:
             writer = Writer(session, self)
             writer.batch_id = batch_id
+            writer.backup = backup
             try:
                 if self.address is not None:
                     from partnerdesk.db.bulk import Pending
@@ -1271,8 +1309,8 @@ class Store:
                     writer.pending.watch(session.connection())
                 yield writer
                 writer.settle()
-                if backup is not None:
-                    backup.wait()
+                if writer.backup is not None:
+                    writer.backup.wait()
                 if self.address is not None:
                     session.flush()
                     notice = notice_text(self.session_id, [
@@ -1288,6 +1326,8 @@ class Store:
                 raise
             finally:
                 writer._stop_lane()
+                if writer.backup is not None:  # one started inside it (`back_up_first`)
+                    writer.backup.finish()
                 if self.numbers is not None:
                     self.numbers.settle()
         if writer.undo_name is not None and writer.touched and self.journal is not None:

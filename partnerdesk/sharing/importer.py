@@ -48,6 +48,7 @@ from partnerdesk.sharing.merge import (
     differing_fields,
     merge_held,
     replaced_deletions,
+    same_json,
     states_equal,
 )
 from partnerdesk.sharing.rows import (
@@ -237,10 +238,34 @@ def _check_links(model: type[SQLModel], record_type: str, values: dict[str, Any]
                 "export everything again.")
 
 
+def _arriving(incoming: VersionState, held: VersionState) -> list[str]:
+    """The fields whose incoming values differ from the ones held here."""
+    here = held.values
+    missing = object()
+    found = []
+    for name, value in incoming.values.items():
+        kept = here.get(name, missing)
+        if kept is value or (type(kept) is type(value) and type(value) in _PLAIN
+                             and kept == value):
+            continue
+        if kept is missing or not same_json(value, kept):
+            found.append(name)
+    return found
+
+
+_PLAIN = (str, int, bool, type(None))  # equal as Python values iff equal as JSON
+
+
 def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
-              context: validation.Context, name: str) -> None:
+              context: validation.Context, name: str,
+              fields: list[str] | None = None) -> None:
+    """Refuse the bundle when an incoming state breaks PartnerDesk's rules. `fields`:
+    for a record held here, the fields whose values differ from the held ones: the
+    others are values this database holds, which passed the checks of one field at a
+    time when they were stored (`validation.clean(fields=)`); the rules relating fields
+    to each other still see the whole incoming record."""
     defaults = _defaults(model)  # clean() replaces values, never changes them in place
-    problems = [p for p in validation.clean(model, {**defaults, **values}, context)
+    problems = [p for p in validation.clean(model, {**defaults, **values}, context, fields)
                 if not p.warning]
     if problems:
         title = title_of(record_type, values)[:SHOWN_TITLE]
@@ -248,6 +273,18 @@ def _validate(model: type[SQLModel], record_type: str, values: dict[str, Any],
         raise limits.BundleError(f"{name} holds {what} that PartnerDesk cannot accept: "
                                  f"{problems[0].message} It was not imported; ask the sender "
                                  "to correct the record and export again.")
+
+
+def _check(model: type[SQLModel], record_type: str, incoming: VersionState,
+           held: VersionState | None, found: _References, context: validation.Context,
+           name: str) -> None:
+    """Refuse the bundle when an incoming state cannot be accepted (`held`: the state
+    held here, when there is one)."""
+    if incoming.deleted:  # a tombstone: no values, only the ids it links to
+        _check_links(model, record_type, incoming.values, found, name)
+    else:
+        _validate(model, record_type, incoming.values, context, name,
+                  None if held is None else _arriving(incoming, held))
 
 
 def _own_deletions(connection: Connection, record_type: str, record_id: str,
@@ -351,14 +388,16 @@ def _has_rows(connection: Connection, model: type[SQLModel]) -> bool:
 
 def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
                 progress: Progress, mine: frozenset[str] = frozenset(),
-                noted: dict[str, str] | None = None, first_change: bool = False,
-                confirm: bool = False, message: str = "Comparing records…",
+                noted: dict[str, str] | None = None,
+                first_change: Callable[[], None] | None = None, confirm: bool = False,
+                message: str = "Comparing records…",
                 settle: Callable[[], None] = lambda: None) -> Iterator[_Part]:
     """What the bundle changes here, one record type and part of its lines at a time
-    (`_parts_to_plan`). With `first_change`, stop at the first record it changes (once
-    that record is checked), raising `_WillChangeRecords`: an import's first look, made
-    to learn whether a backup must come first. `noted` (when given) receives the deleted
-    records left as they are that now hold values that travelled (`_SentNotes`). With
+    (`_parts_to_plan`). `first_change` is called once, at the first record it changes
+    (once that record is checked): an import takes its backup then, since a bundle that
+    changes nothing needs none (`Writer.back_up_first`). `noted` (when given) receives
+    the deleted records left as they are that now hold values that travelled
+    (`_SentNotes`). With
     `confirm`, every revision checked against its line's text only
     (`limits.REV_BY_TEXT`) is checked in full here; without, a new record's is left to
     `_write`, which compares it with the revision the writer computes for the state it
@@ -384,6 +423,13 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
         planned: list[_Planned] = []
         rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
         unchanged += len(lines) - len(rest)
+        if first_change is not None:
+            fresh = next((line for line in rest if line["id"] not in revs), None)
+            if fresh is not None:  # new here (once checked): the bundle changes records
+                _check(model, record_type, _incoming(model, fresh, name, record_type), None,
+                       references, context, name)
+                first_change()
+                first_change = None
         local_rows = {row["id"]: row for row in read_rows(
             connection, model, [line["id"] for line in rest if line["id"] in revs])}
         defaults = _defaults(model)
@@ -420,7 +466,7 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
                 # sent everything, as others held them, or put back to what arrived
                 travelled = merged.deleted and (travelled or not current.deleted
                                                 or not incoming.deleted)
-                if states_equal(merged, current):
+                if result.unchanged or states_equal(merged, current):
                     unchanged += 1
                     if travelled and noted is not None and values_sent.get(key) != local["rev"]:
                         noted[key] = local["rev"]
@@ -440,12 +486,11 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
                     status = "deleted"
                 else:
                     status = "updated"
-            if incoming.deleted:  # a tombstone: no values, only the ids it links to
-                _check_links(model, record_type, incoming.values, references, name)
-            else:
-                _validate(model, record_type, incoming.values, context, name)
-            if first_change:
-                raise _WillChangeRecords
+            _check(model, record_type, incoming, None if local is None else current,
+                   references, context, name)
+            if first_change is not None:
+                first_change()
+                first_change = None
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
                                     conflicts, fields, travelled, claimed))
         yield _Part(planned, unchanged, _max_counter(lines))
@@ -600,17 +645,16 @@ def _write(writer: Writer, planned: list[_Planned], progress: Progress,
         for part in chunks(items, WRITE_PART):
             revs = writer.put_states(items[0].model, [
                 StatePut(p.record_id, p.merged, p.local, p.fields) for p in part],
-                beside=beside)
+                changed_only=True, beside=beside)
             for p in part:
                 if p.claimed is not None and revs.get(p.record_id) != p.claimed["rev"]:
                     limits.confirm_rev(p.claimed, record_type, name)
-        for item in items:
-            for lost in item.conflicts:
-                writer.session.add(Conflict(
-                    record_type=record_type, record_id=item.record_id, field=lost.field,
-                    lost_value=jsonable(lost.lost_value), lost_stamp=lost.lost_stamp,
-                    won_value=jsonable(lost.won_value), won_stamp=lost.won_stamp,
-                    batch_id=writer.batch_id, kept_here=lost.kept_local))
+        writer.add_conflicts([
+            {"record_type": record_type, "record_id": item.record_id, "field": lost.field,
+             "lost_value": jsonable(lost.lost_value), "lost_stamp": lost.lost_stamp,
+             "won_value": jsonable(lost.won_value), "won_stamp": lost.won_stamp,
+             "kept_here": lost.kept_local}
+            for item in items for lost in item.conflicts])
 
 
 def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
@@ -621,37 +665,24 @@ def import_bundle(desk: Desk, bundle: Bundle, *, source: str = "",
         return _import_bundle(desk, bundle, source, progress, batch_id, name)
 
 
-class _WillChangeRecords(Exception):  # noqa: N818 - a signal, not an error
-    """Raised inside an import's transaction taken without a backup, to roll it back:
-    the plan changes records after all, so the backup comes first."""
-
-
 def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress | None,
                    batch_id: str | None, name: str) -> ImportResult:
-    """The plan is made first, inside the write transaction, before any backup: when it
-    changes no record (a re-import of the same bundle, say), no backup is taken, since
-    there is nothing to take back, and its copy and integrity check would be most of the
-    time. When it does, the transaction is rolled back unwritten, the backup taken, and
-    the plan made again behind it, so a backup still comes before every real change."""
+    """The plan is made inside the write transaction, before any backup: when it changes
+    no record (a re-import of the same bundle, say), no backup is taken, since there is
+    nothing to take back, and its copy and integrity check would be most of the time.
+    At the first record it changes, the checked backup starts, beside the rest of the
+    plan and the writing, and the commit waits for it (`Writer.back_up_first`), so a
+    backup still comes before every real change."""
     progress = progress or Progress()
     batch_id = batch_id or str(uuid.uuid4())
-    # An office database takes no file backup (its history is its undo): one pass there.
-    backup_first = desk.address is not None
     try:
-        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=backup_first)
+        return _apply(desk, bundle, source, progress, batch_id, name)
     except _HeldChanged:
-        bundle = _in_full(bundle)
-    except _WillChangeRecords:
-        pass
-    try:
-        return _apply(desk, bundle, source, progress, batch_id, name, backup_first=True)
-    except _HeldChanged:  # changed here between the plan and its second making
-        return _apply(desk, _in_full(bundle), source, progress, batch_id, name,
-                      backup_first=True)
+        return _apply(desk, _in_full(bundle), source, progress, batch_id, name)
 
 
 def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
-           name: str, *, backup_first: bool) -> ImportResult:
+           name: str) -> ImportResult:
     """Plan and write a part of the bundle's lines at a time (`_plan_parts`), all in
     one transaction: a part found wrong after others were written rolls back all."""
     region = desk.settings.phone_region
@@ -660,8 +691,7 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
     here = desk.store.device_id
     written: list[Path] = []
     try:
-        with desk.store.write(batch_id=batch_id,
-                              backup_reason="before-import" if backup_first else None) as writer:
+        with desk.store.write(batch_id=batch_id) as writer:
             connection = writer.session.connection()
             noted: dict[str, str] = {}
             notes = _SentNotes(connection)
@@ -670,8 +700,9 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
             seen = bundle.counter
             for part in _plan_parts(connection, bundle, region, name, progress,
                                     frozenset(people_ids), noted,
-                                    first_change=not backup_first, message="Saving records…",
-                                    settle=writer.settle):
+                                    first_change=functools.partial(
+                                        writer.back_up_first, "before-import"),
+                                    message="Saving records…", settle=writer.settle):
                 unchanged += part.unchanged
                 seen = max(seen, part.counter)
                 if not part.planned:

@@ -48,6 +48,7 @@ class FieldConflict:
 class MergeResult:
     state: VersionState
     conflicts: list[FieldConflict]
+    unchanged: bool = False  # known to equal the local state (`states_equal`); False: unknown
 
 
 def _head(state: VersionState, name: str) -> tuple[int, str] | None:
@@ -88,6 +89,7 @@ def _incoming_wins(local: VersionState, incoming: VersionState, name: str) -> bo
 
 
 _PLAIN = (str, int, bool, type(None))  # equal as Python values iff equal as JSON
+_EMPTY = (list, dict)  # two empty ones of a type: one JSON spelling
 
 
 def same_json(a: Any, b: Any) -> bool:
@@ -101,6 +103,10 @@ def same_json(a: Any, b: Any) -> bool:
     if kind is type(b):
         if kind in _PLAIN:
             return bool(a == b)
+        if kind in _EMPTY and a == b:
+            # equal as Python values: equal as JSON unless numbers of different kinds
+            # (1, 1.0, True) sit in the same places, which their encodings tell apart
+            return not a or canonical_json(a) == canonical_json(b)
         if kind is list:
             return len(a) == len(b) and all(map(same_json, a, b))
         if kind is dict and all(type(key) is str for key in a) \
@@ -123,17 +129,61 @@ def _same(a: Any, b: Any) -> bool:
 
 def merge_states(local: VersionState, incoming: VersionState) -> VersionState:
     """The merged record state alone: commutative, associative and idempotent."""
+    return _merge_states(local, incoming)[0]
+
+
+def _merge_states(local: VersionState, incoming: VersionState) -> tuple[VersionState, bool]:
+    """`merge_states`, and whether any field took the incoming write: when none did, the
+    merged values and stamps are local's own (`states_equal` then needs only the version
+    vectors and deletion contexts compared).
+
+    Each field is decided as `_incoming_wins` decides it; the common cases are taken
+    here without its calls: two stamps of whole-number counters and text devices that
+    differ in `(counter, device)`, or that are one write (the same point, no context on
+    either side, one plain value held on both)."""
     values: dict[str, Any] = {}
     stamps: dict[str, list[Any]] = {}
-    for name in sorted(set(local.values) | set(incoming.values)
-                       | set(local.stamps) | set(incoming.stamps)):
-        winner = incoming if _incoming_wins(local, incoming, name) else local
-        if name in winner.values:
-            values[name] = winner.values[name]
-        if name in winner.stamps:
-            stamps[name] = list(winner.stamps[name])
+    ours_values, theirs_values = local.values, incoming.values
+    ours_stamps, theirs_stamps = local.stamps, incoming.stamps
+    took = False
+    plain = _PLAIN
+    for name in sorted(ours_values.keys() | theirs_values.keys()
+                       | ours_stamps.keys() | theirs_stamps.keys()):
+        ours = ours_stamps.get(name)
+        theirs = theirs_stamps.get(name)
+        wins = None
+        if ours is not None and theirs is not None and type(ours[0]) is int \
+                and type(theirs[0]) is int and type(ours[1]) is str \
+                and type(theirs[1]) is str:
+            if ours[0] != theirs[0]:
+                wins = theirs[0] > ours[0]
+            elif ours[1] != theirs[1]:
+                wins = theirs[1] > ours[1]
+            else:  # one point: the same write held on both sides, or a tie to break
+                mine, other = ours_values.get(name), theirs_values.get(name)
+                kind = type(mine)
+                if (mine is other or (kind is type(other) and (
+                        (kind in plain and mine == other)
+                        or (kind in _EMPTY and not mine and not other)))
+                        or same_json(mine, other)) \
+                        and ((len(ours) == 2 and len(theirs) == 2)
+                             or same_json(context_of(ours), context_of(theirs))):
+                    wins = False  # one write held on both sides: equal keys
+        if wins is None:
+            wins = _incoming_wins(local, incoming, name)
+        if wins:
+            took = True
+            if name in theirs_values:
+                values[name] = theirs_values[name]
+            if theirs is not None:
+                stamps[name] = list(theirs)
+        else:
+            if name in ours_values:
+                values[name] = ours_values[name]
+            if ours is not None:
+                stamps[name] = list(ours)
     return VersionState(values=values, stamps=stamps, vv=_max_vector(local.vv, incoming.vv),
-                        delete_ctx=_max_vector(local.delete_ctx, incoming.delete_ctx))
+                        delete_ctx=_max_vector(local.delete_ctx, incoming.delete_ctx)), took
 
 
 def _point(stamp: list[Any]) -> tuple[Any, Any]:
@@ -148,15 +198,17 @@ def merge(local: VersionState, incoming: VersionState) -> MergeResult:
     every laptop whose state holds one side and receives the other, however the other
     travels (directly, or relayed through a laptop that merged both): that is how the
     laptop where the losing value was typed learns of its loss."""
-    state = merge_states(local, incoming)
+    state, took = _merge_states(local, incoming)
     conflicts: list[FieldConflict] = []
-    if states_equal(state, local):
-        return MergeResult(state, conflicts)  # nothing new here: decided when it arrived
+    if not took and state.vv == local.vv and state.delete_ctx == local.delete_ctx:
+        # local's own values and stamps: equal to local (`states_equal`)
+        return MergeResult(state, conflicts, True)  # nothing new here: decided when it arrived
+    theirs_stamps = incoming.stamps
     for name, ours in local.stamps.items():
-        if name in HIDDEN or name not in incoming.stamps:
+        theirs = theirs_stamps.get(name)
+        if theirs is None or name in HIDDEN:
             continue
-        theirs = incoming.stamps[name]
-        if _point(ours) == _point(theirs) \
+        if (ours[0] == theirs[0] and ours[1] == theirs[1]) \
                 or _same(local.values.get(name), incoming.values.get(name)):
             continue
         if not concurrent(ours, theirs):
