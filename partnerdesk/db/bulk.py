@@ -13,6 +13,7 @@ the canonical JSON it hashes for the revision.
 
 import json
 from collections.abc import Collection
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -34,14 +35,19 @@ def json_text(value: Any) -> str:
     return _JSON(value)
 
 
-def _remembering(process: Any) -> Any:
+def _remembering(process: Any, sqlite: bool = False) -> Any:
     """`process` that reuses its last answer for the very same (immutable) value: every
-    row of a bulk write shares one `updated_at`."""
+    row of a bulk write shares one `updated_at`. `sqlite`: a datetime it gives is passed
+    as the text Python's sqlite3 module would make of it (its default adapter,
+    `isoformat(" ")`), made once instead of by sqlite3 for every row."""
     last: list[Any] = [object(), None]
 
     def remember(value: Any) -> Any:
         if value is not last[0]:
-            last[0], last[1] = value, process(value)
+            found = process(value)
+            if sqlite and isinstance(found, datetime):
+                found = found.isoformat(" ")
+            last[0], last[1] = value, found
         return last[1]
 
     return remember
@@ -54,7 +60,7 @@ def _processor(column: Any, connection: Connection) -> Any:
         return json_text  # the same text, without SQLAlchemy's per-value wrapping
     process = column.type.bind_processor(dialect)
     if process is not None and isinstance(getattr(column.type, "impl", column.type), DateTime):
-        return _remembering(process)
+        return _remembering(process, dialect.name == "sqlite")
     return process
 
 

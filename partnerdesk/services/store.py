@@ -922,7 +922,7 @@ class Writer:
 
     def put_states(self, model: type[SQLModel], puts: Iterable[StatePut], *,
                    action: str = "merged", local: bool = False,
-                   changed_only: bool = False) -> None:
+                   changed_only: bool = False, beside: bool = False) -> dict[str, str]:
         """Write whole record states at once: a bundle's merged records, an undo's earlier
         versions, `bulk_update`'s edits.
 
@@ -941,6 +941,12 @@ class Writer:
         user field whose value differs from the row's (`sharing.merge.differing_fields`):
         the others hold those values already. (An entry that holds other records' text
         is made again all the same: they may have changed in the same import.)
+
+        `beside`: the SQL runs in the writer's lane (`later`) as for `local`; the caller
+        reads the connection only through statements (which wait for the lane) or after
+        `settle()` (a bundle import: the next part's lines are read and checked meanwhile).
+
+        Returns the revision it computed for each record it stored (id -> revision).
         """
         puts = list(puts)
         self.session.flush()  # pending ORM writes first: these rows go in beneath them
@@ -1014,7 +1020,7 @@ class Writer:
 
         # Local edits only (`put_local`: bulk changes, deletions, undos, whose callers use the
         # connection through statements that wait): imports also read it raw (`sharing.rows`).
-        in_lane = len(puts) if local else 0
+        in_lane = len(puts) if local or beside else 0
         self.later(index_and_history, in_lane)
         created, updated, changes = self._state_rows(kind, puts, ready, now,
                                                      local or changed_only, history)
@@ -1035,6 +1041,7 @@ class Writer:
         self.later(rows_and_history, in_lane)
         self.changes += changes
         self._forget(model, changes)
+        return {row["id"]: row["rev"] for rows in (created, updated) for row in rows}
 
     def _state_rows(self, kind: str, puts: list[StatePut],
                     ready: list[tuple[StatePut, tuple[Any, ...]]], now: Any, local: bool,

@@ -42,18 +42,24 @@ class Context:
     away (the bundle importer checks incoming states without changing them): checks that
     can only warn, such as parsing phone numbers, are then skipped, which changes nothing
     those callers can see and saves most of the time of a large import.
+
+    `texts_checked=True` is for callers whose every text, at any depth, was checked for
+    what `text_problem` refuses already (the bundle reader's `record_check`): the look
+    for a NUL or a broken character left by a damaged file is not made again.
     """
 
     def __init__(self, region: str | None = None,
                  exists: Callable[[type[SQLModel], str], bool] | None = None,
                  warnings: bool = True, *,
-                 region_of: Callable[[], str] | None = None) -> None:
+                 region_of: Callable[[], str] | None = None,
+                 texts_checked: bool = False) -> None:
         # `region_of`: asked for the region the first time a rule needs it (a save's
         # question to the database, asked only for numbers typed without +country).
         self._region = region
         self._region_of = region_of
         self.exists = exists or (lambda _model, _id: True)
         self.warnings = warnings
+        self.texts_checked = texts_checked
         # The fields a change sets, while `clean(..., fields=)` runs; None: all of them.
         self.only: frozenset[str] | None = None
 
@@ -551,10 +557,12 @@ def _surely_clean(value: list[Any] | dict[str, Any]) -> bool:
     return True
 
 
-def _strip_and_limit(model: type[SQLModel], values: dict[str, Any]) -> list[FieldProblem]:
+def _strip_and_limit(model: type[SQLModel], values: dict[str, Any],
+                     texts_checked: bool = False) -> list[FieldProblem]:
     problems = []
     limits = _text_limits(model)
-    damaged = not _surely_clean(values)  # one look at all its text; field by field if not
+    # one look at all its text (none when `Context.texts_checked`); field by field if not
+    damaged = not texts_checked and not _surely_clean(values)
     for name, value in values.items():
         if not isinstance(value, str):
             if damaged and isinstance(value, list | dict) and value:
@@ -665,7 +673,7 @@ def clean(model: type[SQLModel], values: dict[str, Any], ctx: Context,
     problems = _types(model, part)
     if any(not p.warning for p in problems):
         return problems
-    problems += _strip_and_limit(model, part)
+    problems += _strip_and_limit(model, part, ctx.texts_checked)
     values.update(part)
     if "tags" in part:
         problems += _tags(values)
@@ -683,7 +691,7 @@ def _clean(model: type[SQLModel], values: dict[str, Any], ctx: Context) -> list[
     problems = _types(model, values)
     if any(not p.warning for p in problems):
         return problems
-    problems += _strip_and_limit(model, values)
+    problems += _strip_and_limit(model, values, ctx.texts_checked)
     if "tags" in values:
         problems += _tags(values)
     rule = RULES.get(model)

@@ -18,6 +18,7 @@ made concurrently elsewhere must not be replaced by the deletion's stamp.
 
 import hashlib
 import json
+import operator
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -260,8 +261,12 @@ class StampEncoder:
     def stamps(self, stamps: dict[str, Any]) -> str:
         if not stamps:
             return "{}"
-        key = (tuple(stamps), tuple(map(_stamp_key, stamps.values())))
-        found = self.known_stamps.get(key)
+        key = (tuple(stamps), tuple(map(tuple, stamps.values())))
+        try:  # stamps without a context (the most): their key made in C
+            found = self.known_stamps.get(key)
+        except TypeError:  # a context (a dict) inside
+            key = (key[0], tuple(map(_stamp_key, stamps.values())))
+            found = self.known_stamps.get(key)
         if found is None:
             found = self._remember(self.known_stamps, key, stamps)
         return found
@@ -289,6 +294,9 @@ def _stamp_key(stamp: Any) -> Any:
     return (stamp[0], stamp[1])
 
 
+_POINT = operator.itemgetter(0, 1)  # `_point` in C: a stamp's (counter, device)
+
+
 def _point(stamp: Any) -> tuple[int, str]:
     return (stamp[0], stamp[1])
 
@@ -298,4 +306,4 @@ def newest_device(stamps: dict[str, Any]) -> str:
     merge, derived the same way on every laptop."""
     if not stamps:
         return ""
-    return str(max(stamps.values(), key=_point)[1])
+    return str(max(stamps.values(), key=_POINT)[1])

@@ -24,7 +24,7 @@ import io
 import itertools
 import os
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,15 @@ class Bundle:
     held: dict[str, dict[str, str]] = field(default_factory=dict)
     # the same bundle read again in full, for when a held record changed here since
     reread: Callable[[], "Bundle"] | None = field(default=None, repr=False)
+    # record type -> its lines read again from the bundle's bytes a part at a time,
+    # each checked as it comes (`limits.read_bundle(stream=True)`): lines not held in
+    # `records`, so that a large bundle is never held whole once parsed
+    streamed: dict[str, Callable[[int], Iterator[list[dict[str, Any]]]]] = field(
+        default_factory=dict, repr=False)
+    streamed_count: dict[str, int] = field(default_factory=dict)  # record type -> lines
+    # record type -> the id of every record of that type the bundle holds but held ones,
+    # when streamed
+    arriving: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     @property
     def device_id(self) -> str:
@@ -71,7 +80,32 @@ class Bundle:
 
     def record_count(self) -> int:
         return sum(len(lines) for lines in self.records.values()) \
-            + sum(len(ids) for ids in self.held.values())
+            + sum(len(ids) for ids in self.held.values()) + sum(self.streamed_count.values())
+
+    def record_types(self) -> set[str]:
+        """The record types whose lines this bundle holds (held or not)."""
+        return {*self.records, *self.streamed, *self.held}
+
+    def parts(self, record_type: str, size: int) -> Iterator[list[dict[str, Any]]]:
+        """The lines of a type that are not held (`held`), at most `size` at a time;
+        streamed ones are read and checked as they come (a damaged one raises
+        `limits.BundleError`)."""
+        lines = self.records.get(record_type) or []
+        for start in range(0, len(lines), size):
+            yield lines[start:start + size]
+        read = self.streamed.get(record_type)
+        if read is not None:
+            yield from read(size)
+
+    def lines(self, record_type: str) -> list[dict[str, Any]]:
+        """Every line of a type that is not held, read whole."""
+        return [line for part in self.parts(record_type, 5_000) for line in part]
+
+    def ids(self, record_type: str) -> Collection[str]:
+        """The ids of the records of a type the bundle holds, but held ones."""
+        if record_type in self.arriving:
+            return self.arriving[record_type]
+        return {line["id"] for line in self.records.get(record_type) or ()}
 
 
 def record_member(record_type: str) -> str:

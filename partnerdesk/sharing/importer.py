@@ -81,7 +81,7 @@ class ClashLine:
     kept_here: bool  # the value this laptop held is the one kept
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import of 100,000 records keeps 100,000
 class PreviewItem:
     record_type: str
     record_id: str
@@ -126,6 +126,18 @@ class _Planned:
     fields: tuple[str, ...]
     # deleted, holding values the other laptops hold too (`exporter.VALUES_SENT_KEY`)
     values_sent: bool = False
+    # a new record's line whose revision was checked against its text only
+    # (`limits.REV_BY_TEXT`): confirmed by the revision the writer computes (`_write`)
+    claimed: dict[str, Any] | None = None
+
+
+@dataclass
+class _Part:
+    """What the plan makes of one part of a bundle's lines (`_plan_parts`)."""
+
+    planned: list[_Planned]
+    unchanged: int
+    counter: int  # the largest counter its lines hold
 
 
 @contextlib.contextmanager
@@ -157,8 +169,7 @@ class _References:
 
     def __init__(self, connection: Connection, bundle: Bundle) -> None:
         self.connection = connection
-        self.arriving = {name: {line["id"] for line in lines}
-                         for name, lines in bundle.records.items()}
+        self.arriving = {name: bundle.ids(name) for name in bundle.record_types()}
         self.names = {model: name for name, model in RECORD_TYPES.items()}
         self.present: dict[type[SQLModel], set[str]] = {}
 
@@ -316,17 +327,31 @@ def _values_sent(connection: Connection) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
-def _note_values_sent(writer: Writer, planned: list[_Planned], noted: dict[str, str]) -> None:
-    """Note the deleted records this import leaves holding values that travelled, and
-    forget the ones it changed otherwise."""
-    touched = {f"{p.record_type}:{p.record_id}": p for p in planned}
-    if not touched and not noted:
-        return
-    connection = writer.session.connection()
-    known = {key: rev for key, rev in _values_sent(connection).items() if key not in touched}
-    known.update({key: p.merged.rev() for key, p in touched.items() if p.values_sent})
-    known.update(noted)
-    writer.session.merge(Setting(key=VALUES_SENT_KEY, value=known))
+class _SentNotes:
+    """The deleted records an import leaves holding values that travelled
+    (`_values_sent`), kept up to date a part at a time: the ones it changed otherwise
+    are forgotten."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.known = _values_sent(connection)
+        self.touched = False
+
+    def add(self, planned: list[_Planned]) -> None:
+        known = self.known
+        for p in planned:
+            self.touched = True
+            if not known and not p.values_sent:
+                continue
+            key = f"{p.record_type}:{p.record_id}"
+            known.pop(key, None)
+            if p.values_sent:
+                known[key] = p.merged.rev()
+
+    def save(self, writer: Writer, noted: dict[str, str]) -> None:
+        if not self.touched and not noted:
+            return
+        self.known.update(noted)
+        writer.session.merge(Setting(key=VALUES_SENT_KEY, value=self.known))
 
 
 def _last_sent(connection: Connection, model: type[SQLModel], record_type: str,
@@ -353,40 +378,49 @@ def _last_sent(connection: Connection, model: type[SQLModel], record_type: str,
     return earlier
 
 
-def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
-          progress: Progress, mine: frozenset[str] = frozenset(),
-          noted: dict[str, str] | None = None,
-          first_change: Callable[[], None] | None = None,
-          ) -> tuple[list[_Planned], int]:
-    """What the bundle changes here. `first_change` is called once, at the first record
-    it changes (once that record is checked): an import takes its backup then, since a
-    bundle that changes nothing needs none (`Writer.back_up_first`). `noted` (when given)
-    receives the deleted records left as they are that now hold values that travelled
-    (`_note_values_sent`)."""
-    record_check.check_for_laptop(connection, bundle.records, name)
+PLAN_PART = 2_500  # lines read, checked, planned and written at a time
+
+
+def _has_rows(connection: Connection, model: type[SQLModel]) -> bool:
+    return connection.exec_driver_sql(
+        f"SELECT 1 FROM {model.__tablename__} LIMIT 1").first() is not None  # type: ignore[attr-defined]
+
+
+def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
+                progress: Progress, mine: frozenset[str] = frozenset(),
+                noted: dict[str, str] | None = None,
+                first_change: Callable[[], None] | None = None, confirm: bool = False,
+                message: str = "Comparing records…",
+                settle: Callable[[], None] = lambda: None) -> Iterator[_Part]:
+    """What the bundle changes here, one record type and part of its lines at a time
+    (`_parts_to_plan`). `first_change` is called once, at the first record it changes
+    (once that record is checked): an import takes its backup then, since a bundle that
+    changes nothing needs none (`Writer.back_up_first`). `noted` (when given) receives
+    the deleted records left as they are that now hold values that travelled
+    (`_SentNotes`). With
+    `confirm`, every revision checked against its line's text only
+    (`limits.REV_BY_TEXT`) is checked in full here; without, a new record's is left to
+    `_write`, which compares it with the revision the writer computes for the state it
+    stores (the same when the line is the canonical text of that state). `settle` is
+    called once a part's lines are read and checked, before the part is planned: an
+    import's writes of the part before run beside that reading (`_write`), and the plan
+    reads the connection raw too (`rows.all_ids`)."""
+    for record_type, held in bundle.held.items():  # before anything is planned
+        if not held.items() <= all_revs(connection, RECORD_TYPES[record_type]).items():
+            raise _HeldChanged  # a held id no longer at its revision
+    laptop = record_check.LaptopCheck(connection, name)
     references = _References(connection, bundle)
     sent = _sent_mark(connection)
     values_sent = _values_sent(connection)
-    # Incoming states are checked, never changed: only errors refuse a bundle.
-    context = validation.Context(region=region, exists=references.exists, warnings=False)
-    planned: list[_Planned] = []
-    unchanged = 0
-    total = bundle.record_count() or 1
-    done = 0
-    for record_type, model in RECORD_TYPES.items():
-        lines = bundle.records.get(record_type) or []
-        held = bundle.held.get(record_type)
-        if not lines and not held:
-            continue
-        progress.report(done, total, "Comparing records…")
-        done += len(lines) + len(held or ())
-        if held:
-            revs = all_revs(connection, model)
-            if not held.items() <= revs.items():  # each held id still at its revision
-                raise _HeldChanged
-            unchanged += len(held)
-        else:
-            revs = read_revs(connection, model, [line["id"] for line in lines])
+    # Incoming states are checked, never changed: only errors refuse a bundle. Their
+    # texts were checked by the bundle reader (`record_check`), at every depth.
+    context = validation.Context(region=region, exists=references.exists, warnings=False,
+                                 texts_checked=True)
+    fields_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple for each set
+    for record_type, model, lines, revs, unchanged in _parts_to_plan(
+            connection, bundle, progress, message, settle):
+        laptop.check(record_type, lines)
+        planned: list[_Planned] = []
         rest = [line for line in lines if revs.get(line["id"]) != line["rev"]]
         unchanged += len(lines) - len(rest)
         if first_change is not None:
@@ -403,16 +437,23 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
             incoming = _incoming(model, line, name, record_type)
             local = local_rows.get(line["id"])
             conflicts: list[FieldConflict] = []
+            claimed = None
             if local is None:
+                if limits.REV_BY_TEXT in line and not confirm:
+                    claimed = line
+                else:
+                    limits.confirm_rev(line, record_type, name)
                 base = defaults if not is_deleted(incoming.stamps, incoming.delete_ctx) \
                     else _placeholders(model)
                 merged = VersionState({**base, **incoming.values},
                                       incoming.stamps,
                                       incoming.vv, incoming.delete_ctx)
                 status = "already_deleted" if merged.deleted else "new"
-                fields = tuple(sorted(incoming.values))
+                names = tuple(incoming.values)
+                fields = fields_of.get(names) or fields_of.setdefault(names, tuple(sorted(names)))
                 travelled = False  # a tombstone brings no values; nothing was held here
             else:
+                limits.confirm_rev(line, record_type, name)
                 current = state_of(model, local)
                 key = f"{record_type}:{line['id']}"
                 travelled = current.deleted and values_sent.get(key) == local["rev"]
@@ -451,8 +492,40 @@ def _plan(connection: Connection, bundle: Bundle, region: str, name: str,
                 first_change()
                 first_change = None
             planned.append(_Planned(record_type, model, line["id"], status, merged, local,
-                                    conflicts, fields, travelled))
-    return planned, unchanged
+                                    conflicts, fields, travelled, claimed))
+        yield _Part(planned, unchanged, _max_counter(lines))
+
+
+def _parts_to_plan(connection: Connection, bundle: Bundle, progress: Progress, message: str,
+                   settle: Callable[[], None]) -> Iterator[tuple[str, type[SQLModel],
+                                                             list[dict[str, Any]],
+                                                             dict[str, str], int]]:
+    """(record type, model, lines, the revisions held here of (at least) their ids, how
+    many records of the type the bundle holds as they are here) for each part of the
+    bundle's lines, `PLAN_PART` at a time (read as they come: `Bundle.parts`), types in
+    registry order; a type's held records come as a part of no lines."""
+    total = bundle.record_count() or 1
+    done = 0
+    for record_type, model in RECORD_TYPES.items():
+        held = bundle.held.get(record_type)
+        if held:
+            done += len(held)
+            yield record_type, model, [], {}, len(held)
+        type_revs: dict[str, str] | None = None
+        empty: bool | None = None
+        for lines in bundle.parts(record_type, PLAN_PART):
+            settle()
+            progress.report(done, total, message)
+            done += len(lines)
+            if held:  # most of the type is here: one scan
+                type_revs = type_revs or all_revs(connection, model)
+                revs = type_revs
+            else:
+                if empty is None:  # none of the type here (an import into an empty
+                    empty = not _has_rows(connection, model)  # database): none to read
+                revs = {} if empty else \
+                    read_revs(connection, model, [line["id"] for line in lines])
+            yield record_type, model, lines, revs, 0
 
 
 def _person(device: str, people: dict[str, str], here: str) -> str:
@@ -470,15 +543,16 @@ def _clashes(item: _Planned, people: dict[str, str], here: str) -> tuple[ClashLi
         c.kept_local) for c in item.conflicts)
 
 
-def _preview(planned: list[_Planned], unchanged: int, bundle: Bundle,
-             people: dict[str, str] | None = None, here: str = "") -> Preview:
-    people = {**clean_people(bundle.manifest.get("people")), **(people or {})}
+def _items(planned: list[_Planned], people: dict[str, str], here: str) -> list[PreviewItem]:
+    return [PreviewItem(p.record_type, p.record_id,
+                        title_of(p.record_type, p.merged.values)[:SHOWN_TITLE],
+                        p.status, p.fields, _clashes(p, people, here))
+            for p in planned]
+
+
+def _preview(items: list[PreviewItem], unchanged: int, bundle: Bundle) -> Preview:
     return Preview(
-        items=[PreviewItem(p.record_type, p.record_id,
-                           title_of(p.record_type, p.merged.values)[:SHOWN_TITLE],
-                           p.status, p.fields, _clashes(p, people, here))
-               for p in planned],
-        unchanged=unchanged, from_device=bundle.device_id,
+        items=items, unchanged=unchanged, from_device=bundle.device_id,
         from_organization=bundle.organization, made_at=str(bundle.manifest.get("made_at", "")))
 
 
@@ -507,7 +581,8 @@ def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None)
     with desk.store.read() as session:
         connection = session.connection()
         return limits.read_file(Path(path), passphrase,
-                                known=lambda name: all_revs(connection, RECORD_TYPES[name]))
+                                known=lambda name: all_revs(connection, RECORD_TYPES[name]),
+                                stream=True)
 
 
 def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
@@ -523,10 +598,16 @@ def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
 def _preview_bundle(desk: Desk, bundle: Bundle, name: str,
                     progress: Progress | None) -> Preview:
     region = desk.settings.phone_region
+    people = {**clean_people(bundle.manifest.get("people")), **known_people(desk)}
+    here = desk.store.device_id
+    items: list[PreviewItem] = []
+    unchanged = 0
     with desk.store.read() as session:
-        planned, unchanged = _plan(session.connection(), bundle, region, name,
-                                   progress or Progress(), _mine(desk))
-    return _preview(planned, unchanged, bundle, known_people(desk), desk.store.device_id)
+        for part in _plan_parts(session.connection(), bundle, region, name,
+                                progress or Progress(), _mine(desk), confirm=True):
+            items += _items(part.planned, people, here)
+            unchanged += part.unchanged
+    return _preview(items, unchanged, bundle)
 
 
 _first = itemgetter(0)
@@ -534,34 +615,40 @@ WRITE_PART = 5_000  # records handed to the writer at a time
 _record_id = attrgetter("record_id")
 
 
-def _max_counter(bundle: Bundle) -> int:
-    seen = bundle.counter
-    for lines in bundle.records.values():
-        for line in lines:
-            if line["stamps"]:
-                seen = max(seen, max(map(_first, line["stamps"].values())))
-            if line["vv"]:
-                seen = max(seen, *line["vv"].values())
+def _max_counter(lines: list[dict[str, Any]]) -> int:
+    seen = 0
+    for line in lines:
+        if line["stamps"]:
+            seen = max(seen, max(map(_first, line["stamps"].values())))
+        if line["vv"]:
+            seen = max(seen, *line["vv"].values())
     return seen
 
 
-def _write(writer: Writer, planned: list[_Planned], progress: Progress) -> None:
+def _write(writer: Writer, planned: list[_Planned], progress: Progress,
+           name: str = "This bundle", beside: bool = False) -> None:
     """The merged states through the store's bulk writer; the values this laptop lost
-    go to its Conflicts list."""
+    go to its Conflicts list. A new record whose line's revision was checked against its
+    text only (`_Planned.claimed`) is stored with the revision the writer computes: the
+    same one when that text is the canonical JSON of the state, else the line is checked
+    in full (`limits.confirm_rev`, which refuses a revision that is not its state's).
+    `beside`: the SQL runs beside what the caller does next (`Writer.put_states`)."""
     by_type: dict[str, list[_Planned]] = {}
     for item in planned:  # types in registry order: a pathway's title needs its organizations
         by_type.setdefault(item.record_type, []).append(item)
-    for done, (record_type, items) in enumerate(by_type.items()):
+    for record_type, items in by_type.items():
         # In id order: each table's id index (and the search and history indexes keyed by
         # record id) then grows at its end instead of at random pages.
         items.sort(key=_record_id)
-        progress.report(done, len(by_type), "Saving records…")
         # A part at a time: the rows, history and index entries of 100,000 records at
         # once held about 370 MB more than these parts do.
         for part in chunks(items, WRITE_PART):
-            writer.put_states(items[0].model, [StatePut(p.record_id, p.merged, p.local,
-                                                        p.fields) for p in part],
-                              changed_only=True)
+            revs = writer.put_states(items[0].model, [
+                StatePut(p.record_id, p.merged, p.local, p.fields) for p in part],
+                changed_only=True, beside=beside)
+            for p in part:
+                if p.claimed is not None and revs.get(p.record_id) != p.claimed["rev"]:
+                    limits.confirm_rev(p.claimed, record_type, name)
         writer.add_conflicts([
             {"record_type": record_type, "record_id": item.record_id, "field": lost.field,
              "lost_value": jsonable(lost.lost_value), "lost_stamp": lost.lost_stamp,
@@ -596,27 +683,43 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
 
 def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
            name: str) -> ImportResult:
+    """Plan and write a part of the bundle's lines at a time (`_plan_parts`), all in
+    one transaction: a part found wrong after others were written rolls back all."""
     region = desk.settings.phone_region
-    people = known_people(desk)
+    people = {**clean_people(bundle.manifest.get("people")), **known_people(desk)}
     people_ids = sorted(_mine(desk))
+    here = desk.store.device_id
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id) as writer:
             connection = writer.session.connection()
             noted: dict[str, str] = {}
-            planned, unchanged = _plan(connection, bundle, region, name, progress,
-                                       frozenset(people_ids), noted,
-                                       first_change=functools.partial(
-                                           writer.back_up_first, "before-import"))
-            preview = _preview(planned, unchanged, bundle, people, desk.store.device_id)
+            notes = _SentNotes(connection)
+            items: list[PreviewItem] = []
+            unchanged = 0
+            seen = bundle.counter
+            for part in _plan_parts(connection, bundle, region, name, progress,
+                                    frozenset(people_ids), noted,
+                                    first_change=functools.partial(
+                                        writer.back_up_first, "before-import"),
+                                    message="Saving records…", settle=writer.settle):
+                unchanged += part.unchanged
+                seen = max(seen, part.counter)
+                if not part.planned:
+                    continue
+                items += _items(part.planned, people, here)
+                written += _store_attachments(desk, bundle, part.planned, progress,
+                                              connection)
+                # the part's SQL runs while the next part is read and checked
+                _write(writer, part.planned, progress, name, beside=True)
+                notes.add(part.planned)
+            preview = _preview(items, unchanged, bundle)
             # What follows for a bundle that changes no record is bookkeeping: the people
             # it names, the counter, the batch in the import history (as "unchanged").
             learn(writer.session, clean_people(bundle.manifest.get("people")),
                   set(people_ids))
-            written = _store_attachments(desk, bundle, planned, progress, connection)
-            _write(writer, planned, progress)
-            _note_values_sent(writer, planned, noted)
-            writer.observe_counter(_max_counter(bundle))
+            notes.save(writer, noted)
+            writer.observe_counter(seen)
             counts = preview.counts()
             writer.session.add(ImportBatch(
                 id=batch_id, source=source, kind="bundle", from_device=bundle.device_id,

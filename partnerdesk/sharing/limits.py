@@ -13,6 +13,7 @@ What needs the database (this laptop's own writes, its records' types) and the
 business rules are checked by the importer before it plans anything.
 """
 
+import functools
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ import re
 import sys
 import zipfile
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from typing import Any
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.validation import text_problem
-from partnerdesk.services.versioning import MAX_COUNTER
+from partnerdesk.services.versioning import MAX_COUNTER, compute_rev
 from partnerdesk.sharing import record_check, seal
 from partnerdesk.sharing.bundle import (
     ATTACHMENTS_DIR,
@@ -36,6 +38,7 @@ from partnerdesk.sharing.bundle import (
     MANIFEST,
     RECORDS_DIR,
     Bundle,
+    record_member,
     sha256_hex,
 )
 
@@ -71,11 +74,15 @@ def _not_a_number(constant: str) -> Any:
     raise ValueError(f"{constant} is not a number JSON may hold")
 
 
+# Made once: `json.loads` with an option builds a new decoder at every call.
+_DECODER = json.JSONDecoder(parse_constant=_not_a_number)
+
+
 def parse_json(raw: str | bytes) -> Any:
     """JSON as the standard library reads it, but refusing NaN and Infinity and turning
     nesting too deep for Python (a thousand brackets) into a ValueError."""
     try:
-        return json.loads(raw, parse_constant=_not_a_number)
+        return _DECODER.decode(raw if isinstance(raw, str) else raw.decode("utf-8"))
     except RecursionError as error:
         raise ValueError("nested too deep") from error
 
@@ -86,22 +93,32 @@ class PassphraseNeeded(BundleError):
                          "sender gave you.")
 
 
-def read_file(path: Path, passphrase: str | None = None, known: Known | None = None) -> Bundle:
+def read_file(path: Path, passphrase: str | None = None, known: Known | None = None,
+              stream: bool = False) -> Bundle:
     """Read and check a bundle file; with `known`, the lines that are states this laptop
-    holds already are counted in `Bundle.held` instead of parsed (see `held_id`)."""
+    holds already are counted in `Bundle.held` instead of parsed (see `held_id`); with
+    `stream`, see `read_bundle`."""
     path = Path(path)
     if not path.is_file():
         raise BundleError(f"There is no file at {path}. Choose the bundle file again.")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise BundleError(f"{path.name} is too large to be a PartnerDesk bundle.")
-    bundle = read_bundle(path.read_bytes(), passphrase, name=path.name, known=known)
-    if known is not None:
+    bundle = read_bundle(path.read_bytes(), passphrase, name=path.name, known=known,
+                         stream=stream)
+    if known is not None and bundle.reread is None:
         bundle.reread = lambda: read_file(path, passphrase)
     return bundle
 
 
 def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This file",
-                known: Known | None = None) -> Bundle:
+                known: Known | None = None, stream: bool = False) -> Bundle:
+    """Read and check a bundle. With `stream`, a record line in the canonical layout
+    the exporter writes is not parsed yet: this first read checks every member (its
+    size, its hash, which records it holds, each id once) and notes where each line is;
+    `Bundle.parts` reads those lines again from the bundle's bytes (kept, compressed) a
+    part at a time and checks each in full as it comes, so an import holds one part of
+    a large bundle at a time, never all of it parsed. Lines in any other layout are
+    parsed and checked at once, as without `stream`."""
     if seal.is_sealed(data):
         if passphrase is None:
             raise PassphraseNeeded()
@@ -114,7 +131,11 @@ def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This fi
     with archive:
         infos = _check_members(archive, name)
         manifest = _read_manifest(archive, infos, name)
-        return _read_listed(archive, infos, manifest, name, known)
+        bundle = _read_listed(archive, infos, manifest, name, known,
+                              data if stream else None)
+    if stream and known is not None:
+        bundle.reread = lambda: read_bundle(data, None, name, stream=True)
+    return bundle
 
 
 def _safe_name(member: str) -> bool:
@@ -223,7 +244,8 @@ def _read_manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
 
 
 def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
-                 manifest: dict[str, Any], name: str, known: Known | None) -> Bundle:
+                 manifest: dict[str, Any], name: str, known: Known | None,
+                 source: bytes | None) -> Bundle:
     """Every listed member, checked against its hash; record members are read a block at
     a time and their lines checked as they come (`_record_lines`), so a bundle is never
     held whole as text; a member whose hash does not match is refused when it ends,
@@ -247,7 +269,8 @@ def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
             wanted = bool(TYPE_NAME.match(record_type)) and record_type in RECORD_TYPES
             budget -= _record_member(archive, infos[member], digest,
                                      min(budget, MAX_RECORDS_MEMBER), name,
-                                     record_type if wanted else None, bundle, types_of, known)
+                                     record_type if wanted else None, bundle, types_of, known,
+                                     source if record_type != "attachment" else None)
             continue
         data = _read_member(archive, infos[member], budget, name)
         budget -= len(data)
@@ -276,14 +299,19 @@ def _check_digest(data: bytes | Any, digest: str, member: str, name: str) -> Non
 
 def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str, limit: int,
                    name: str, record_type: str | None, bundle: Bundle,
-                   types_of: dict[str, str], known: Known | None) -> int:
+                   types_of: dict[str, str], known: Known | None,
+                   data: bytes | None = None) -> int:
     """One records member into `bundle` (nothing of a type this version does not know);
-    returns its size. Its hash is checked when it ends, before anything uses it."""
+    returns its size. Its hash is checked when it ends, before anything uses it. With
+    `data` (the bundle's bytes: `read_bundle(stream=True)`), a line in the canonical
+    layout is only noted (its number and id) and read again by `Bundle.parts`."""
     hasher = hashlib.sha256()
     size = 0
     lines: list[dict[str, Any]] = []
     held: dict[str, str] = {}
     seen: set[str] = set()
+    numbers = array("q")  # streamed: the number of each line read later, and its id
+    ids: list[str] = []
     # Attachments are always read in full: their hashes tell which bytes must be here.
     holds = known(record_type) if known is not None and record_type not in (
         None, "attachment") else {}
@@ -303,9 +331,14 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
         _check_digest(hasher, digest, info.filename, name)
         return size
     for number, raw in enumerate(_split_lines(blocks()), start=1):
-        record_id = held_id(raw, marker, holds) if holds else None
+        head = _HEAD.match(raw) if holds or data is not None else None
+        record_id = _held(raw, head, marker, holds) if holds and head else None
         if record_id is not None:
             held[record_id] = holds[record_id]
+        elif data is not None and head is not None and _head_id(head) is not None:
+            record_id = _head_id(head)
+            numbers.append(number)
+            ids.append(record_id)  # type: ignore[arg-type]
         elif raw and not raw.isspace():
             record_id = _full_line(raw, record_type, f"{info.filename} line {number}",
                                    name, lines, stamps)
@@ -321,7 +354,48 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
     bundle.records[record_type] = lines
     if held:
         bundle.held[record_type] = held
+    if data is not None:  # a held record is here already: not counted as arriving
+        bundle.arriving[record_type] = seen - held.keys() if held else seen
+        if ids:
+            bundle.streamed[record_type] = functools.partial(
+                _streamed_parts, data, info, name, record_type, numbers, ids)
+            bundle.streamed_count[record_type] = len(ids)
     return size
+
+
+def _streamed_parts(data: bytes, info: zipfile.ZipInfo, name: str, record_type: str,
+                    numbers: array, ids: list[str], size: int,
+                    ) -> Iterator[list[dict[str, Any]]]:
+    """The lines `_record_member` noted, read again from the bundle's bytes and checked
+    in full, `size` at a time. Each must hold the id noted for it (the canonical layout
+    read at first; JSON takes the last of two "id" keys), else it is refused. Its
+    revision is checked against its own text when it is in the canonical layout
+    (`_text_rev`); the line is then marked with its number (`REV_BY_TEXT`) until
+    `confirm_rev` or the state's own revision, as the writer computes it, shows that
+    text is the canonical one (see `check_line`)."""
+    stamps: dict[tuple[int, str], list[Any]] = {}
+    marker = b',"type":"' + record_type.encode() + b'"'
+    part: list[dict[str, Any]] = []
+    wanted = iter(zip(numbers, ids, strict=True))
+    number, record_id = next(wanted, (0, ""))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for found, raw in enumerate(_split_lines(
+                _member_blocks(archive, info, info.file_size, name)), start=1):
+            if found != number:
+                continue
+            where = f"{info.filename} line {number}"
+            if _full_line(raw, record_type, where, name, part, stamps, marker,
+                          number) != record_id:
+                raise _problem(name, where, "no valid id")
+            if len(part) >= size:
+                yield part
+                part = []
+                stamps = {}
+            number, record_id = next(wanted, (0, ""))
+            if not number:
+                break
+    if part:
+        yield part
 
 
 def _split_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
@@ -337,8 +411,12 @@ def _split_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _full_line(raw: bytes, record_type: str, where: str, name: str,
-               lines: list[dict[str, Any]], stamps: dict[tuple[int, str], list[Any]]) -> str:
-    """A line parsed and checked in full, added to `lines`; returns its id."""
+               lines: list[dict[str, Any]], stamps: dict[tuple[int, str], list[Any]],
+               marker: bytes | None = None, number: int = 0) -> str:
+    """A line parsed and checked in full, added to `lines`; returns its id. With
+    `marker` (its type's, as `held_id` takes it: a streamed line), a line in the
+    canonical layout has its revision checked against its text (`_text_rev`) and is
+    marked `REV_BY_TEXT`."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -347,7 +425,12 @@ def _full_line(raw: bytes, record_type: str, where: str, name: str,
         parsed = parse_json(text)
     except ValueError as error:
         raise _problem(name, where, "not JSON") from error
-    line = check_line(parsed, record_type, where, name, _plain_text(raw))
+    by_text = _text_rev(raw, marker) if marker is not None else None
+    line = check_line(parsed, record_type, where, name, _plain_text(raw), by_text)
+    if by_text is not None and REV_BY_TEXT in line:
+        line[REV_BY_TEXT] = number
+    # Shared strings also make the writer's dictionaries quicker: a field name that is
+    # the very string a lookup uses is found without comparing its characters.
     lines.append(_shared(line, stamps))
     return str(line["id"])
 
@@ -377,6 +460,50 @@ _HEAD = re.compile(rb'\{"delete_ctx":\{[^}]*\}(,"id":"([^"\\]{1,200})","rev":"([
 _VALUES = b',"values":{'
 
 
+def _head_id(head: re.Match[bytes]) -> str | None:
+    try:
+        return head.group(2).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _hashes_to(raw: bytes, head: re.Match[bytes], type_marker: bytes, rev: str) -> bool:
+    """Whether the line without its id, revision and type (the text a revision
+    hashes, `held_id`) hashes to `rev`."""
+    after = head.end()
+    kind = raw.find(type_marker, after)
+    if kind < 0 or raw.find(_VALUES, after) != kind + len(type_marker):
+        return False
+    payload = hashlib.sha256(raw[:head.start(1)])
+    payload.update(raw[after:kind])
+    payload.update(raw[kind + len(type_marker):])
+    return payload.hexdigest()[:32] == rev
+
+
+def _text_rev(raw: bytes, type_marker: bytes) -> tuple[str, str] | None:
+    """(id, revision) of a line in the canonical layout whose text hashes to the
+    revision it carries; else None."""
+    head = _HEAD.match(raw)
+    if head is None:
+        return None
+    record_id = _head_id(head)
+    rev = head.group(3).decode("ascii")
+    if record_id is None or not _hashes_to(raw, head, type_marker, rev):
+        return None
+    return record_id, rev
+
+
+def _held(raw: bytes, head: re.Match[bytes], type_marker: bytes,
+          holds: Mapping[str, str]) -> str | None:
+    record_id = _head_id(head)
+    if record_id is None:
+        return None
+    rev = head.group(3).decode("ascii")
+    if holds.get(record_id) != rev:
+        return None
+    return record_id if _hashes_to(raw, head, type_marker, rev) else None
+
+
 def held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | None:
     """The record id when a line is a state this laptop holds, byte for byte; else None.
 
@@ -392,23 +519,7 @@ def held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | N
     unchanged.
     """
     found = _HEAD.match(raw)
-    if found is None:
-        return None
-    try:
-        record_id = found.group(2).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    rev = found.group(3).decode("ascii")
-    if holds.get(record_id) != rev:
-        return None
-    after = found.end()
-    kind = raw.find(type_marker, after)
-    if kind < 0 or raw.find(_VALUES, after) != kind + len(type_marker):
-        return None
-    payload = hashlib.sha256(raw[:found.start(1)])
-    payload.update(raw[after:kind])
-    payload.update(raw[kind + len(type_marker):])
-    return record_id if payload.hexdigest()[:32] == rev else None
+    return None if found is None else _held(raw, found, type_marker, holds)
 
 
 def _problem(name: str, where: str, what: str) -> BundleError:
@@ -457,10 +568,34 @@ def _plain_text(raw: bytes | str) -> bool:
     return (b"\\u" if isinstance(raw, bytes) else "\\u") not in raw
 
 
+# A streamed line whose revision was checked against its own text (`_text_rev`) only:
+# the line's number. That text is the canonical JSON of the line's state, and so the
+# revision that state's, when the state's revision computed from its canonical JSON is
+# the same (the writer computes it as it stores the record); `confirm_rev` checks it in
+# full otherwise. A text in another layout that hashes to the revision it carries is
+# refused there as any revision that is not its state's.
+REV_BY_TEXT = "rev_by_text"
+
+
+def confirm_rev(line: dict[str, Any], record_type: str, name: str) -> None:
+    """The full revision check of a line marked `REV_BY_TEXT` (then unmarked)."""
+    number = line.pop(REV_BY_TEXT, None)
+    if number is None:
+        return
+    if line["rev"] != compute_rev(line["values"], line["stamps"], line["vv"],
+                                  line["delete_ctx"]):
+        raise _problem(name, f"{record_member(record_type)} line {number}",
+                       "its revision does not match its content (changed after it was "
+                       "made)")
+
+
 def check_line(line: Any, record_type: str, where: str, name: str,
-               plain: bool = False) -> dict[str, Any]:
+               plain: bool = False, by_text: tuple[str, str] | None = None) -> dict[str, Any]:
     """A parsed line checked in shape and revision; with `plain` (`_plain_text` of the
-    line's text) its ids, field names and device ids need no `text_problem` check."""
+    line's text) its ids, field names and device ids need no `text_problem` check. With
+    `by_text` (`_text_rev`: the id and revision its text hashes to), when the parsed line
+    holds them, the revision is left to `confirm_rev` (the line is marked
+    `REV_BY_TEXT`)."""
     if not isinstance(line, dict):
         raise _problem(name, where, "not a record")
     record_id = line.get("id")
@@ -478,8 +613,11 @@ def check_line(line: Any, record_type: str, where: str, name: str,
                "delete_ctx": line.get("delete_ctx", {}), "rev": line.get("rev")}
     if not isinstance(checked["rev"], str):
         raise _problem(name, where, "no revision")
+    by_text = by_text is not None and by_text == (record_id, checked["rev"])
     try:
-        record_check.check_line(record_type, checked)
+        record_check.check_line(record_type, checked, rev=not by_text)
     except record_check.ShapeProblem as problem:
         raise _problem(name, where, str(problem)) from None
+    if by_text:
+        checked[REV_BY_TEXT] = 0
     return checked

@@ -19,7 +19,7 @@ validation, the search index, SQLite) meets a value it was never written for:
 
 What needs this laptop's database (a deletion context claiming more of this laptop's
 writes than it has made; an id this laptop holds as a record of another type) is
-checked by `check_for_laptop` before the import plans anything. The business rules
+checked by `LaptopCheck` before the import plans each part of a bundle. The business rules
 (required names, e-mail syntax, links that exist) stay in `services.validation`.
 """
 
@@ -30,10 +30,11 @@ from datetime import date, datetime
 from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, select
 from sqlmodel import SQLModel
 
 from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
+from partnerdesk.db.engine import placeholder
 from partnerdesk.db.local import Setting
 from partnerdesk.db.registry import RECORD_TYPES
 from partnerdesk.services.store import COUNTER_KEY, DEVICE_KEY
@@ -200,13 +201,14 @@ def check_values(model: type[SQLModel], values: dict[str, Any], alive: bool) -> 
             raise ShapeProblem("the attachment's checksum is not 64 hexadecimal digits")
 
 
-def check_line(record_type: str, line: dict[str, Any]) -> None:
+def check_line(record_type: str, line: dict[str, Any], rev: bool = True) -> None:
     """A line the reader has parsed (dict values, valid stamps and vectors): its values
-    fit its type and its revision is the one its state has."""
+    fit its type and (unless `rev` is False: the reader checks it another way) its
+    revision is the one its state has."""
     model = RECORD_TYPES[record_type]
     alive = not is_deleted(line["stamps"], line["delete_ctx"])
     check_values(model, line["values"], alive)
-    if line["rev"] != compute_rev(line["values"], line["stamps"], line["vv"],
+    if rev and line["rev"] != compute_rev(line["values"], line["stamps"], line["vv"],
                                   line["delete_ctx"]):
         raise ShapeProblem("its revision does not match its content (changed after it "
                            "was made)")
@@ -219,27 +221,38 @@ def attachment_digests(lines: list[dict[str, Any]]) -> set[str]:
             and not is_deleted(line["stamps"], line["delete_ctx"])}
 
 
-def check_for_laptop(connection: Connection, records: dict[str, list[dict[str, Any]]],
-                     name: str) -> None:
-    """What only this laptop's database can tell: raise `limits.BundleError`."""
-    from partnerdesk.sharing.limits import BundleError  # (limits imports this module)
+class LaptopCheck:
+    """What only this laptop's database can tell, checked a part of a bundle's lines at
+    a time (`check`): raises `limits.BundleError`."""
 
-    table = Setting.__table__  # type: ignore[attr-defined]
-    settings = dict(connection.execute(select(table.c.key, table.c.value).where(
-        table.c.key.in_((DEVICE_KEY, COUNTER_KEY)))).all())
-    device = str(settings.get(DEVICE_KEY) or "")
-    counter = _setting_int(settings.get(COUNTER_KEY))
-    if device:
-        for record_type, lines in records.items():
+    def __init__(self, connection: Connection, name: str) -> None:
+        table = Setting.__table__  # type: ignore[attr-defined]
+        settings = dict(connection.execute(select(table.c.key, table.c.value).where(
+            table.c.key.in_((DEVICE_KEY, COUNTER_KEY)))).all())
+        self.connection = connection
+        self.name = name
+        self.device = str(settings.get(DEVICE_KEY) or "")
+        self.counter = _setting_int(settings.get(COUNTER_KEY))
+        # No record here at first (an import into an empty database): no id to look up.
+        # The records an import writes meanwhile are the bundle's own, each id once.
+        self.records_here = connection.exec_driver_sql(
+            "SELECT 1 FROM search_docs LIMIT 1").first() is not None
+
+    def check(self, record_type: str, lines: list[dict[str, Any]]) -> None:
+        from partnerdesk.sharing.limits import BundleError  # (limits imports this module)
+
+        device, counter = self.device, self.counter
+        if device:
             for line in lines:
                 claimed = line["delete_ctx"].get(device, 0)
                 if claimed > counter:
                     raise BundleError(
-                        f"{name} holds a deletion of a {record_type.replace('_', ' ')} "
+                        f"{self.name} holds a deletion of a {record_type.replace('_', ' ')} "
                         f"({line['id']}) that claims to have seen {claimed:,} changes "
                         f"made on this computer, which has made {counter:,}. Such a "
                         "file was made by hand or damaged; it was not imported.")
-    _check_other_types(connection, records, name, BundleError)
+        if self.records_here:
+            _check_other_types(self.connection, {record_type: lines}, self.name, BundleError)
 
 
 def _check_other_types(connection: Connection, records: dict[str, list[dict[str, Any]]],
@@ -250,9 +263,10 @@ def _check_other_types(connection: Connection, records: dict[str, list[dict[str,
     ids = sorted(incoming)
     for start in range(0, len(ids), 900):
         chunk = ids[start:start + 900]
-        for record_id, held in connection.execute(text(
-                "SELECT record_id, record_type FROM search_docs WHERE record_id IN :ids"
-                ).bindparams(bindparam("ids", expanding=True)), {"ids": chunk}):
+        marks = ",".join([placeholder(connection)] * len(chunk))
+        for record_id, held in connection.exec_driver_sql(
+                "SELECT record_id, record_type FROM search_docs "
+                f"WHERE record_id IN ({marks})", tuple(chunk)):
             if held != incoming[record_id]:
                 raise error(
                     f"{name} holds a {incoming[record_id].replace('_', ' ')} whose id "
