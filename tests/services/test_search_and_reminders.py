@@ -174,7 +174,10 @@ def test_many_title_matches_still_come_first_and_fill_the_page(
 
 def _index_matches_its_records(desk: Desk) -> None:
     """FTS5's own check of the index against the entries it was made from (an entry
-    changed in place must take its old words out of the index)."""
+    changed in place must take its old words out of the index). PostgreSQL keeps each
+    entry's words in its own row (nothing to take out apart from it)."""
+    if not desk.store.fts5:
+        return
     with desk.store.read() as session:
         session.connection().exec_driver_sql(
             f"INSERT INTO {search_index.FTS}({search_index.FTS}, rank) "
