@@ -62,6 +62,12 @@ def index_fields(model: type[SQLModel]) -> frozenset[str]:
     return frozenset({*body, title_field(kind)})
 
 
+def titled_by_others(model: type[SQLModel]) -> bool:
+    """Whether a record's entry holds text of other records (a referral pathway's title
+    is the names of the organizations it joins), which may have changed beside it."""
+    return model is r.ReferralPathway
+
+
 def search_entries(session: Session, model: type[SQLModel],
                    rows: list[dict[str, Any]]) -> list[Entry]:
     """Index entries for rows of one type (rows are dicts of field values with an id)."""

@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import JSON, Engine, select
 from sqlalchemy import inspect as sa_inspect
@@ -43,7 +43,7 @@ from partnerdesk.db.local import Conflict, HistoryEntry, Setting
 from partnerdesk.db.registry import type_name
 from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import versioning
-from partnerdesk.services.indexing import index_fields, search_entries
+from partnerdesk.services.indexing import index_fields, search_entries, titled_by_others
 
 if TYPE_CHECKING:
     from partnerdesk.db.backup import BackupBeside
@@ -648,8 +648,10 @@ class Writer:
         shared = {"created_at": now, "updated_at": now, "deleted": False, "origin": device,
                   "stamps": stamps_json, "vv": vv_json, "delete_ctx": "{}"}
         connection = self.session.connection()
-        # On a server, its driver's executemany would wait for Python at every row.
-        beside_python = len(rows) if connection.dialect.name == "sqlite" else 0
+        # On a server, its driver's executemany would wait for Python at every row. Once
+        # the lane is there, a few rows go to it too: run now, they would wait for it.
+        beside_python = 0 if connection.dialect.name != "sqlite" else len(rows) \
+            if self._lane is None else max(len(rows), BESIDE_MINIMUM)
         known = {*names, "id"}
         rev_of = versioning.rev_from_parts
         prepared: list[dict[str, Any]] = []
@@ -679,9 +681,19 @@ class Writer:
             self.later(functools.partial(connection.exec_driver_sql, *insert_statement(
                 connection, HistoryEntry.__table__, history, HISTORY_ENCODED)),  # type: ignore[attr-defined]
                 beside_python)
-        self.later(search_index.put_new_later(
-            connection, search_entries(self.session, model, prepared),
-            folding=self.store.search_kind == search_index.LIKE), beside_python)
+        folding = self.store.search_kind == search_index.LIKE
+        if beside_python and titled_by_others(model):
+            # Its titles are read from the database in the lane, after what it was given
+            # (here, the read would wait for all of that).
+            def index_in_turn() -> None:
+                entries = search_entries(cast(Session, connection), model, prepared)
+                search_index.put_new_later(connection, entries, folding=folding)()
+
+            self.later(index_in_turn, beside_python)
+        else:
+            self.later(search_index.put_new_later(
+                connection, search_entries(self.session, model, prepared), folding=folding),
+                beside_python)
         self.changes += [Change(kind, record_id, "created", fields) for record_id in ids]
         if self.undo_name is not None:
             for row in prepared:
