@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import JSON, Engine, select
 from sqlalchemy import inspect as sa_inspect
@@ -684,9 +684,10 @@ class Writer:
         folding = self.store.search_kind == search_index.LIKE
         if beside_python and titled_by_others(model):
             # Its titles are read from the database in the lane, after what it was given
-            # (here, the read would wait for all of that).
+            # (here, the read would wait for all of that); the connection does the one
+            # select `titles` asks of a session.
             def index_in_turn() -> None:
-                entries = search_entries(cast(Session, connection), model, prepared)
+                entries = search_entries(connection, model, prepared)  # type: ignore[arg-type]
                 search_index.put_new_later(connection, entries, folding=folding)()
 
             self.later(index_in_turn, beside_python)
