@@ -696,8 +696,10 @@ class Writer:
         shared = {"created_at": now, "updated_at": now, "deleted": False, "origin": device,
                   "stamps": stamps_json, "vv": vv_json, "delete_ctx": "{}"}
         connection = self.session.connection()
-        # On a server, its driver's executemany would wait for Python at every row.
-        beside_python = len(rows) if connection.dialect.name == "sqlite" else 0
+        # On a server, its driver's executemany would wait for Python at every row. Once
+        # the lane is there, a few rows go to it too: run now, they would wait for it.
+        beside_python = 0 if connection.dialect.name != "sqlite" else len(rows) \
+            if self._lane is None else max(len(rows), BESIDE_MINIMUM)
         known = {*names, "id"}
         rev_of = versioning.rev_from_parts
         prepared: list[dict[str, Any]] = []
@@ -727,9 +729,20 @@ class Writer:
             self.later(functools.partial(connection.exec_driver_sql, *insert_statement(
                 connection, HistoryEntry.__table__, history, HISTORY_ENCODED)),  # type: ignore[attr-defined]
                 beside_python)
-        self.later(search_index.put_new_later(
-            connection, search_entries(self.session, model, prepared),
-            folding=self.store.search_kind == search_index.LIKE), beside_python)
+        folding = self.store.search_kind == search_index.LIKE
+        if beside_python and titled_by_others(model):
+            # Its titles are read from the database in the lane, after what it was given
+            # (here, the read would wait for all of that); the connection does the one
+            # select `titles` asks of a session.
+            def index_in_turn() -> None:
+                entries = search_entries(connection, model, prepared)  # type: ignore[arg-type]
+                search_index.put_new_later(connection, entries, folding=folding)()
+
+            self.later(index_in_turn, beside_python)
+        else:
+            self.later(search_index.put_new_later(
+                connection, search_entries(self.session, model, prepared), folding=folding),
+                beside_python)
         self.changes += [Change(kind, record_id, "created", fields) for record_id in ids]
         if self.undo_name is not None:
             for row in prepared:
