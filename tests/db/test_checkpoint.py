@@ -22,12 +22,16 @@ def _folding_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "partnerdesk-checkpoint"]
 
 
+def _six_hundred_contacts(desk: Desk) -> list[str]:
+    """Enough for a bulk write's lane (and so its commit beside the fold)."""
+    with desk.store.write() as writer:
+        return desk.contacts.save_many(writer, [{"name": f"Person {i}"} for i in range(600)])
+
+
 def test_a_bulk_change_reaches_the_file_beside_the_commit(tmp_path: Path) -> None:
     path = tmp_path / "bulk.db"
     with Desk.open(path) as desk:
-        with desk.store.write() as writer:
-            ids = desk.contacts.save_many(writer, [{"name": f"Person {i}"}
-                                                   for i in range(600)])
+        ids = _six_hundred_contacts(desk)
         desk.contacts.bulk_change(ids, lambda row: {"tags": ["winter coats"]})
         # every reader sees the change at once, whether or not it is in the file yet
         assert len(desk.search("winter coats", limit=1000)) == 600
@@ -42,9 +46,7 @@ def test_a_bulk_change_reaches_the_file_beside_the_commit(tmp_path: Path) -> Non
 def test_closing_the_database_ends_the_folding_thread(tmp_path: Path) -> None:
     path = tmp_path / "bulk.db"
     with Desk.open(path) as desk:
-        with desk.store.write() as writer:
-            ids = desk.contacts.save_many(writer, [{"name": f"Person {i}"}
-                                                   for i in range(600)])
+        ids = _six_hundred_contacts(desk)
         desk.contacts.delete(*ids)
         assert desk.store._checkpointer is not None
     assert not _folding_threads()
