@@ -133,6 +133,19 @@ def _plain(connection: Connection, sql: str) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
+def _fetched(connection: Connection, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """A query's rows as the driver's own tuples, `size` at a time, in the connection's
+    transaction (SQLAlchemy's rows around them cost a sixth of an export of 100,000
+    contacts)."""
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(size):
+            yield rows
+    finally:
+        cursor.close()
+
+
 def all_revs(connection: Connection, model: type[SQLModel]) -> dict[str, str]:
     """Every record id of a type with its revision (one scan: cheaper than by id for
     most of a table)."""
@@ -334,11 +347,10 @@ def stream_lines(connection: Connection, record_type: str, model: type[SQLModel]
                                                   "rev", "id"])
     marker = b',"type":"' + record_type.encode() + b'"'
     kind = canonical_json(record_type)
-    result = connection.exec_driver_sql(
-        f"SELECT {quoted} FROM {table_of(model).name} ORDER BY id")
     width = len(names)
     sha256 = hashlib.sha256
-    while rows := result.fetchmany(STREAM_CHUNK):
+    for rows in _fetched(connection, f"SELECT {quoted} FROM {table_of(model).name} "
+                         "ORDER BY id", STREAM_CHUNK):
         progress.check()
         for row in rows:
             values = dict(zip(names, row, strict=False))  # the first `width` columns
