@@ -391,7 +391,8 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
                 noted: dict[str, str] | None = None,
                 first_change: Callable[[], None] | None = None, confirm: bool = False,
                 message: str = "Comparing records…",
-                settle: Callable[[], None] = lambda: None) -> Iterator[_Part]:
+                settle: Callable[[], None] = lambda: None,
+                held_checked: bool = False) -> Iterator[_Part]:
     """What the bundle changes here, one record type and part of its lines at a time
     (`_parts_to_plan`). `first_change` is called once, at the first record it changes
     (once that record is checked): an import takes its backup then, since a bundle that
@@ -404,8 +405,12 @@ def _plan_parts(connection: Connection, bundle: Bundle, region: str, name: str,
     stores (the same when the line is the canonical text of that state). `settle` is
     called once a part's lines are read and checked, before the part is planned: an
     import's writes of the part before run beside that reading (`_write`), and the plan
-    reads the connection raw too (`rows.all_ids`)."""
+    reads the connection raw too (`rows.all_ids`). `held_checked`: the bundle was read in
+    this transaction, which has held the write lock since (`import_file`), so its held
+    records are at their revisions still."""
     for record_type, held in bundle.held.items():  # before anything is planned
+        if held_checked:
+            break
         if not held.items() <= all_revs(connection, RECORD_TYPES[record_type]).items():
             raise _HeldChanged  # a held id no longer at its revision
     laptop = record_check.LaptopCheck(connection, name)
@@ -681,18 +686,24 @@ def _import_bundle(desk: Desk, bundle: Bundle, source: str, progress: Progress |
         return _apply(desk, _in_full(bundle), source, progress, batch_id, name)
 
 
-def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id: str,
-           name: str) -> ImportResult:
+def _apply(desk: Desk, bundle: Bundle | Callable[[Connection], Bundle], source: str,
+           progress: Progress, batch_id: str, name: str) -> ImportResult:
     """Plan and write a part of the bundle's lines at a time (`_plan_parts`), all in
-    one transaction: a part found wrong after others were written rolls back all."""
+    one transaction: a part found wrong after others were written rolls back all.
+    `bundle` may be a reader, given the transaction's connection: the bundle is then
+    read in the transaction (`_read_here`)."""
     region = desk.settings.phone_region
-    people = {**clean_people(bundle.manifest.get("people")), **known_people(desk)}
+    known = known_people(desk)
     people_ids = sorted(_mine(desk))
     here = desk.store.device_id
     written: list[Path] = []
     try:
         with desk.store.write(batch_id=batch_id) as writer:
             connection = writer.session.connection()
+            held_checked = not isinstance(bundle, Bundle)
+            if not isinstance(bundle, Bundle):
+                bundle = bundle(connection)
+            people = {**clean_people(bundle.manifest.get("people")), **known}
             noted: dict[str, str] = {}
             notes = _SentNotes(connection)
             items: list[PreviewItem] = []
@@ -702,7 +713,8 @@ def _apply(desk: Desk, bundle: Bundle, source: str, progress: Progress, batch_id
                                     frozenset(people_ids), noted,
                                     first_change=functools.partial(
                                         writer.back_up_first, "before-import"),
-                                    message="Saving records…", settle=writer.settle):
+                                    message="Saving records…", settle=writer.settle,
+                                    held_checked=held_checked):
                 unchanged += part.unchanged
                 seen = max(seen, part.counter)
                 if not part.planned:
@@ -773,6 +785,13 @@ def import_file(desk: Desk, path: Path | str, *, passphrase: str | None = None,
 def _import_file(desk: Desk, path: Path, passphrase: str | None, dry_run: bool,
                  progress: Progress | None,
                  ask_passphrase: Callable[[], str] | None) -> ImportResult:
+    if not dry_run and desk.store.address is None:
+        try:
+            return _read_here(desk, path, passphrase, progress)
+        except limits.PassphraseNeeded:  # asked outside the transaction, which ended
+            if ask_passphrase is None:
+                raise
+            return _read_here(desk, path, ask_passphrase(), progress)
     try:
         bundle = read_for_import(desk, path, passphrase)
     except limits.PassphraseNeeded:
@@ -782,3 +801,19 @@ def _import_file(desk: Desk, path: Path, passphrase: str | None, dry_run: bool,
     if dry_run:
         return ImportResult(preview_bundle(desk, bundle, path.name, progress))
     return import_bundle(desk, bundle, source=str(path), progress=progress, name=path.name)
+
+
+def _read_here(desk: Desk, path: Path, passphrase: str | None,
+               progress: Progress | None) -> ImportResult:
+    """Import a bundle file into a database file, reading it inside the import's
+    transaction: that holds SQLite's write lock from its start, so the records the
+    reader found held (`read_for_import`) stay as they were until it commits, and the
+    plan need not read every revision again to be sure (a third of a no-op re-import
+    of 100,000 contacts). The lock is held while the file is read (other saves wait
+    for it, as they wait for the import's writing)."""
+    def read(connection: Connection) -> Bundle:
+        return limits.read_file(path, passphrase, stream=True, known=lambda record_type:
+                                all_revs(connection, RECORD_TYPES[record_type]))
+
+    return _apply(desk, read, str(path), progress or Progress(), str(uuid.uuid4()),
+                  path.name)
