@@ -222,12 +222,15 @@ def _inflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         return None
     skip = int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
-    return _inflate(archive.fp, info.header_offset + 30 + skip, info.compress_size)
+    return _inflate(archive.fp, info.header_offset + 30 + skip, info.compress_size,
+                    info.file_size)
 
 
-def _inflate(source: Any, start: int, size: int) -> Iterator[bytes]:
+def _inflate(source: Any, start: int, size: int, wanted: int) -> Iterator[bytes]:
     """The deflated bytes at `start` in `source` inflated, read a part at a time up to
-    the end of their stream (never more than `size`, which a header may overstate)."""
+    the end of their stream (never more than `size`, which a header may overstate), and
+    at most the `wanted` bytes the member declares, as `ZipFile.open` gives them (a
+    damaged stream may make more: its bytes then do not match their hash)."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     position, end = start, start + size
     while position < end and not inflater.eof:
@@ -237,8 +240,12 @@ def _inflate(source: Any, start: int, size: int) -> Iterator[bytes]:
             break
         position += len(chunk)
         while chunk and not inflater.eof:
-            block = inflater.decompress(chunk, INFLATE_OUT)
+            block = inflater.decompress(chunk, min(INFLATE_OUT, wanted + 1))
             chunk = inflater.unconsumed_tail
+            if len(block) >= wanted:
+                yield block[:wanted]
+                return
+            wanted -= len(block)
             if block:
                 yield block
     if not inflater.eof:
