@@ -111,6 +111,16 @@ def insert_statement(connection: Connection, table: Any, rows: list[dict[str, An
     plain = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
     if connection.dialect.name != "sqlite":
         return plain, _params(table, connection, rows, names, encoded)
+    columns = _columns(table, connection, rows, names, encoded)
+    select = jsontext.rows_select(columns)
+    if select is None:
+        return plain, list(zip(*columns, strict=True))
+    return f"INSERT INTO {table.name} ({', '.join(names)}) {select[0]}", select[1]
+
+
+def _columns(table: Any, connection: Connection, rows: list[dict[str, Any]],
+             names: list[str], encoded: Collection[str]) -> list[list[Any]]:
+    """Each named column's values as SQLite takes them, a list per column."""
     columns = []
     for name in names:
         column = list(map(itemgetter(name), rows))
@@ -121,20 +131,34 @@ def insert_statement(connection: Connection, table: Any, rows: list[dict[str, An
             else:
                 column = list(map(process, column))
         columns.append(column)
-    select = jsontext.rows_select(columns)
-    if select is None:
-        return plain, list(zip(*columns, strict=True))
-    return f"INSERT INTO {table.name} ({', '.join(names)}) {select[0]}", select[1]
+    return columns
 
 
 def update_rows(connection: Connection, table: Any, rows: list[dict[str, Any]],
                 encoded: Collection[str] = ()) -> None:
-    """Rows by id; every row must hold the same columns."""
+    """Rows by id; every row must hold the same columns.
+
+    On SQLite, when it can, one UPDATE ... FROM reading the rows from one JSON text
+    (`jsontext.rows_select`): executemany takes Python's lock back after every row, and
+    in the writer's lane, beside a busy writer's thread, each of those waits was up to
+    a switch interval (5 ms): 1,000 rows took a second of waiting for 0.1 s of work."""
     if not rows:
         return
     names = [column.name for column in table.columns
              if column.name in rows[0] and column.name != "id"]
     mark = placeholder(connection)
+    if connection.dialect.name == "sqlite":
+        ids = [row["id"] for row in rows]
+        # the same id twice: executemany's last row wins, an UPDATE ... FROM's is any
+        select = jsontext.rows_select(
+            [ids, *_columns(table, connection, rows, names, encoded)], ["id", *names]) \
+            if len(set(ids)) == len(ids) else None
+        if select is not None:
+            sets = ", ".join(f"{name} = staged.{name}" for name in names)
+            connection.exec_driver_sql(
+                f"UPDATE {table.name} SET {sets} FROM ({select[0]}) AS staged "
+                f"WHERE {table.name}.id = staged.id", select[1])
+            return
     sets = ", ".join(f"{name} = {mark}" for name in names)
     params = [(*row_params, row["id"]) for row, row_params
               in zip(rows, _params(table, connection, rows, names, encoded), strict=True)]

@@ -41,7 +41,8 @@ _AS_JSON = frozenset({str, int, type(None)})
 _INT64 = (-2 ** 63 + 1, 2 ** 63 - 1)
 
 
-def rows_select(columns: list[Sequence[Any]]) -> tuple[str, tuple[Any, ...]] | None:
+def rows_select(columns: list[Sequence[Any]], names: Sequence[str] = (),
+                ) -> tuple[str, tuple[Any, ...]] | None:
     """SQLite only: a SELECT giving these rows (the columns are each a sequence of the
     rows' values, as executemany would bind them) from one JSON text, and its parameters:
     `SELECT ?, value ->> 0, ... FROM json_each(?)`, whose rows an insert stores exactly
@@ -55,7 +56,8 @@ def rows_select(columns: list[Sequence[Any]]) -> tuple[str, tuple[Any, ...]] | N
     (no `->>`), or a value that could come back otherwise: a float (SQLite's own
     reading of its decimal text may differ in the last bit), an integer beyond 64 bits,
     text holding a NUL character (or the text "\\u0000"), another type sqlite3 has no
-    adapter for (bytes, a subclass of str or int)."""
+    adapter for (bytes, a subclass of str or int). `names`: the columns' names in the
+    SELECT (for an UPDATE ... FROM it)."""
     count = len(columns[0]) if columns else 0
     if count < 2 or sqlite3.sqlite_version_info < (3, 38):
         return None
@@ -95,4 +97,6 @@ def rows_select(columns: list[Sequence[Any]]) -> tuple[str, tuple[Any, ...]] | N
     text = _ROWS_JSON(list(zip(*varying, strict=True)) if varying else [[]] * count)
     if "\\u0000" in text:
         return None
+    if names:
+        picks = [f"{pick} AS {name}" for pick, name in zip(picks, names, strict=True)]
     return f"SELECT {', '.join(picks)} FROM json_each(?)", (*constants, text)

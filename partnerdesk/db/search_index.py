@@ -215,8 +215,16 @@ def put(connection: Connection, entries: list[Entry], *, fresh: bool = False) ->
     connection.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {STAGED} (record_type TEXT, record_id TEXT, "
         "title TEXT, body TEXT, folded TEXT)")
+    from partnerdesk.db.jsontext import rows_select
+
+    # one statement from one JSON text: executemany would take Python's lock back at
+    # every row (`bulk.update_rows`)
+    select = rows_select(list(zip(*rows, strict=True)))
     try:
-        connection.exec_driver_sql(f"INSERT INTO {STAGED} VALUES (?, ?, ?, ?, ?)", rows)
+        if select is None:
+            connection.exec_driver_sql(f"INSERT INTO {STAGED} VALUES (?, ?, ?, ?, ?)", rows)
+        else:
+            connection.exec_driver_sql(f"INSERT INTO {STAGED} {select[0]}", select[1])
         if not fresh:
             _replace_in_place(connection, fts5)
         connection.exec_driver_sql(

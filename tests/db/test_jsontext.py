@@ -78,3 +78,62 @@ def test_new_ids_are_random_uuid4_text() -> None:
     for text in made:
         assert str(uuid.UUID(text)) == text and uuid.UUID(text).version == 4
         assert uuid.UUID(text).variant == uuid.RFC_4122
+
+
+def _updated(rows: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch | None,
+             ) -> list[tuple[Any, ...]]:
+    """The table after `bulk.update_rows` of `rows` (with `monkeypatch`: through
+    executemany, as where one JSON text cannot carry them)."""
+    from sqlalchemy import (
+        JSON,
+        Boolean,
+        Column,
+        DateTime,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        create_engine,
+        event,
+    )
+
+    from partnerdesk.db import bulk, jsontext
+
+    if monkeypatch is not None:
+        monkeypatch.setattr(jsontext, "rows_select", lambda *_a, **_k: None)
+    table = Table("t", MetaData(), Column("id", String, primary_key=True),
+                  Column("name", String), Column("count", Integer),
+                  Column("active", Boolean), Column("seen", DateTime), Column("tags", JSON))
+    engine = create_engine("sqlite://")
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _cu, statement, *_a: statements.append(statement))
+    with engine.begin() as connection:
+        table.create(connection)
+        bulk.insert_rows(connection, table, [
+            {"id": f"r{n}", "name": "before", "count": 0, "active": False, "seen": None,
+             "tags": []} for n in range(4)])
+        bulk.update_rows(connection, table, rows)
+        found = connection.exec_driver_sql(
+            "SELECT id, name, typeof(name), count, typeof(count), active, typeof(active), "
+            "seen, typeof(seen), tags, typeof(tags) FROM t ORDER BY id").fetchall()
+    one_step = any("json_each" in s and s.startswith("UPDATE") for s in statements)
+    assert one_step == (monkeypatch is None and len({row["id"] for row in rows}) == len(rows))
+    if monkeypatch is not None:
+        monkeypatch.undo()
+    return found
+
+
+@pytest.mark.parametrize("rows", [
+    [{"id": "r0", "name": "Zoë \"quoted\"", "count": 7, "active": True,
+      "seen": datetime(2026, 12, 7, 9, 30, 5, 12), "tags": ["food", "ö"]},
+     {"id": "r2", "name": None, "count": None, "active": None, "seen": None, "tags": None},
+     {"id": "r3", "name": "", "count": -(2 ** 62), "active": False,
+      "seen": datetime(2026, 1, 1), "tags": {"a": [1, None]}}],
+    # the same record twice: the last row's values, as executemany leaves them
+    [{"id": "r1", "name": "first", "count": 1, "active": True, "seen": None, "tags": []},
+     {"id": "r1", "name": "second", "count": 2, "active": False, "seen": None, "tags": []}],
+])
+def test_update_rows_in_one_step_stores_what_executemany_stores(
+        rows: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _updated(rows, None) == _updated(rows, monkeypatch)
