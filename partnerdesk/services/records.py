@@ -410,13 +410,14 @@ class RecordService(Generic[T]):
         calls the step (else "change to 12 contacts")."""
         with self.store.write() as writer:
             rows = writer.current_rows(self.model, record_ids)
-            live = [rows[key] for key in record_ids if key in rows and not rows[key]["deleted"]]
+            # each row decoded in its part (`current_rows`)
+            live = [key for key in record_ids if key in rows and not rows.is_deleted(key)]
             if len(live) == 1 and name is None:
-                name = f"edit of {self.named({**live[0], **change(live[0])})}"
+                name = f"edit of {self.named({**rows[live[0]], **change(rows[live[0]])})}"
             writer.undo_as(name or f"change to {noun(self.type_name, len(live))}")
             context = self._context()
             names = user_fields(self.model)
-            listed = writer.listed(self.type_name, [row["id"] for row in live])
+            listed = writer.listed(self.type_name, live)
             # the record as it is, for a type's own rules (the common ones need only the
             # values: no object made per record for them)
             own_rules = type(self).before_save is not RecordService.before_save
@@ -424,7 +425,8 @@ class RecordService(Generic[T]):
             # In parts: the writer writes one part (in its lane) while the next is checked.
             for first in range(0, total, BULK_PART):
                 edits = []
-                for number, row in enumerate(live[first:first + BULK_PART], first):
+                for number, row in enumerate(map(rows.__getitem__,
+                                                 live[first:first + BULK_PART]), first):
                     if progress is not None and number % 500 == 0:
                         progress.report(number, total, "")
                     current = {n: row[n] for n in names}
@@ -519,17 +521,19 @@ class RecordService(Generic[T]):
         with self.store.write() as writer:
             rows = writer.current_rows(self.model, record_ids)  # locked on a server
             self._refuse_unseen(writer.session, rows, revs or {})
-            edits = [(rows[key], {}, deleted) for key in dict.fromkeys(record_ids)
-                     if key in rows and bool(rows[key]["deleted"]) != deleted]
+            # each row decoded in its part (`current_rows`)
+            keys = [key for key in dict.fromkeys(record_ids)
+                    if key in rows and rows.is_deleted(key) != deleted]
             verb = "deletion" if deleted else "restore"
-            what = self.named(edits[0][0]) if len(edits) == 1 else \
-                noun(self.type_name, len(edits))
+            what = self.named(rows[keys[0]]) if len(keys) == 1 else \
+                noun(self.type_name, len(keys))
             writer.undo_as(f"{verb} of {what}")
-            listed = writer.listed(self.type_name, [row["id"] for row, _c, _d in edits])
-            for start in range(0, len(edits), 2 * BULK_PART):
+            listed = writer.listed(self.type_name, keys)
+            for start in range(0, len(keys), 2 * BULK_PART):
                 if progress is not None:
-                    progress.report(start, len(edits), "")
-                writer.put_local(self.model, edits[start:start + 2 * BULK_PART],
+                    progress.report(start, len(keys), "")
+                writer.put_local(self.model, [(rows[key], {}, deleted) for key
+                                              in keys[start:start + 2 * BULK_PART]],
                                  listed=listed)
             return list(writer.changes)
 
