@@ -33,7 +33,7 @@ def raw_import(source: Path, target: Path) -> dict[str, float]:
     `source` into an empty copy of its tables by executemany, then one FTS5 rebuild of
     the search index (what SQLite itself needs to hold and find the same records)."""
     from partnerdesk.db.registry import RECORD_TYPES
-    from partnerdesk.db.search_index import DOCS, FTS
+    from partnerdesk.db.search_index import DOCS, FTS, FTS_OPTIONS
 
     tables = [model.__tablename__ for model in RECORD_TYPES.values()]  # type: ignore[attr-defined]
     marks = ",".join("?" * (len(tables) + 1))
@@ -46,9 +46,7 @@ def raw_import(source: Path, target: Path) -> dict[str, float]:
     writing = sqlite3.connect(target)
     for sql in schema:
         writing.execute(sql)
-    writing.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(title, body, content='{DOCS}', "
-                    "content_rowid='rowid', tokenize = 'unicode61 remove_diacritics 2', "
-                    "prefix = '2 3 4')")
+    writing.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(title, body, {FTS_OPTIONS})")
     writing.commit()
     start, cpu = time.perf_counter(), _cpu()
     for table, found in rows.items():

@@ -15,6 +15,7 @@ import gc
 import json
 import logging
 import queue
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -227,6 +228,33 @@ BESIDE_MINIMUM = 500
 AUTOCHECKPOINT_PAGES = 1000  # SQLite's default: other commits fold the journal in as before
 
 
+# While a lane runs, Python hands its lock between threads every 0.5 ms, not every 5 ms:
+# each statement of the lane takes the lock back once SQLite has run it, and with the
+# writer's thread busy in Python a lane job waited about as long for the lock as it ran
+# (a bulk tag change of 10,000 contacts: 2.23 s, 1.84 s with this; medians of twelve).
+LANE_SWITCH_INTERVAL = 0.0005
+_lanes_running = 0
+_lanes_lock = threading.Lock()
+_usual_switch_interval = sys.getswitchinterval()
+
+
+def _lane_started() -> None:
+    global _lanes_running, _usual_switch_interval
+    with _lanes_lock:
+        if _lanes_running == 0:
+            _usual_switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(_usual_switch_interval, LANE_SWITCH_INTERVAL))
+        _lanes_running += 1
+
+
+def _lane_ended() -> None:
+    global _lanes_running
+    with _lanes_lock:
+        _lanes_running -= 1
+        if _lanes_running == 0:
+            sys.setswitchinterval(_usual_switch_interval)
+
+
 class _Lane:
     """A write's bulk SQL, run in order on a thread of its own while the writer's thread
     goes on in Python (the next records' checks, stamps and revisions). SQLite and
@@ -248,6 +276,7 @@ class _Lane:
         self._failed: list[BaseException] = []
         self.thread = threading.Thread(target=self._run, name="partnerdesk-bulk-sql",
                                        daemon=True)
+        _lane_started()
         self.thread.start()
 
     def give(self, job: Callable[[], None]) -> None:
@@ -287,6 +316,7 @@ class _Lane:
                 self._idle.wait()
         self._jobs.put(None)
         self.thread.join()
+        _lane_ended()
 
 
 class StoredRows(Mapping[str, dict[str, Any]]):
