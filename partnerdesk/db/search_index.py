@@ -70,10 +70,11 @@ FTS_OPTIONS = (f"content='{DOCS}', content_rowid='rowid', "
                "tokenize = 'unicode61 remove_diacritics 2', prefix = '2'")
 
 
-def create_fts(connection: Connection) -> None:
-    """The FTS5 index over `search_docs` (empty: 'rebuild' fills it from the docs)."""
+def create_fts(connection: Connection, options: str = FTS_OPTIONS) -> None:
+    """The FTS5 index over `search_docs` (empty: 'rebuild' fills it from the docs);
+    `options`: another spelling of them, for a migration's older index."""
     connection.exec_driver_sql(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, {FTS_OPTIONS})")
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, {options})")
 
 
 def create(connection: Connection) -> None:

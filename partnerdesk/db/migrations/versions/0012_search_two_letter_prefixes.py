@@ -34,7 +34,7 @@ def _remake(options: str) -> None:
     if found is None or options in found[0]:  # no FTS5 here, or made so already
         return
     op.execute(f"DROP TABLE {FTS}")
-    op.execute(f"CREATE VIRTUAL TABLE {FTS} USING fts5(title, body, {options})")
+    search_index.create_fts(bind, options)
     op.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
 
 
