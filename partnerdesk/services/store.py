@@ -332,10 +332,11 @@ class StoredRows(Mapping[str, dict[str, Any]]):
     typed values the first time it is asked for (then kept: callers may change it)."""
 
     def __init__(self, raw: dict[str, Any], typed: Callable[[Any], dict[str, Any]],
-                 deleted: Callable[[Any], bool]) -> None:
+                 deleted: Callable[[Any], bool], one: Callable[[Any, str], Any]) -> None:
         self._raw = raw
         self._typed = typed
         self._deleted = deleted
+        self._one = one
         self._rows: dict[str, dict[str, Any]] = {}
 
     def __getitem__(self, key: str) -> dict[str, Any]:
@@ -356,6 +357,13 @@ class StoredRows(Mapping[str, dict[str, Any]]):
     def is_deleted(self, key: str) -> bool:
         """Whether that record is deleted now, without decoding its row."""
         return self._deleted(self._raw[key])
+
+    def value(self, key: str, name: str) -> Any:
+        """One column of that record, decoding that column only (a row not asked for
+        whole yet stays undecoded: an undo checks every record before its first part).
+        A JSON column of the bookkeeping comes back shared: read it, do not change it."""
+        row = self._rows.get(key)
+        return row[name] if row is not None else self._one(self._raw[key], name)
 
 
 class Touched(NamedTuple):
@@ -872,7 +880,8 @@ class Writer:
                 for row in connection.execute(select(table).where(table.c.id.in_(chunk))
                                               .order_by(table.c.id).with_for_update()):
                     found_rows[row.id] = dict(row._mapping)
-            return StoredRows(found_rows, dict, lambda row: bool(row["deleted"]))
+            return StoredRows(found_rows, dict, lambda row: bool(row["deleted"]),
+                              lambda row, name: row[name])
         # Each column's own result processor (what a Core select applies), without the
         # Core row objects around them: most of the cost of reading 10,000 rows. JSON
         # columns are decoded here (what SQLite's JSON processor does); the bookkeeping's
@@ -920,6 +929,19 @@ class Writer:
                 values[index] = decode(values[index])
             return dict(zip(names, values, strict=True))
 
+        index_of = {name: index for index, name in enumerate(names)}
+        process_of = dict(processors)
+
+        def one(raw: tuple[Any, ...], name: str) -> Any:
+            index = index_of[name]
+            value = raw[index]
+            if index in encoded:
+                return decode(value)
+            if index in json_columns:
+                return loads(value) if isinstance(value, str) else value
+            process = process_of.get(index)
+            return value if process is None else process(value)
+
         mark = placeholder(connection)
         ids = list(dict.fromkeys(record_ids))
         raw_rows: dict[str, tuple[Any, ...]] = {}
@@ -935,7 +957,7 @@ class Writer:
                     raw_rows[raw[id_at]] = raw
         finally:
             cursor.close()
-        return StoredRows(raw_rows, typed, lambda raw: bool(raw[deleted_at]))
+        return StoredRows(raw_rows, typed, lambda raw: bool(raw[deleted_at]), one)
 
     def put_local(self, model: type[SQLModel],
                   edits: Iterable[tuple[dict[str, Any], dict[str, Any], bool | None]], *,

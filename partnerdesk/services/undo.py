@@ -34,7 +34,8 @@ from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import titles
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import Change, Store, Touched, Writer, without_collector
+from partnerdesk.services.store import (Change, Store, StoredRows, Touched, Writer,
+                                        without_collector)
 
 # Steps kept: far more than a day's work; the oldest go first past this.
 MAX_STEPS = 1000
@@ -107,14 +108,17 @@ def _record(touch: Touched) -> RecordUndo | None:
                       before_deleted, after_deleted, after_values)
 
 
-def _as_left(row: dict[str, Any] | None, record: RecordUndo, backwards: bool) -> bool:
-    """Is the record as the step (or its undo) left it, in what the step wrote?"""
-    if row is None:
+def _as_left(rows: StoredRows, record: RecordUndo, backwards: bool) -> bool:
+    """Is the record as the step (or its undo) left it, in what the step wrote? (Only
+    those columns are decoded: the rows are decoded whole part by part, as they are
+    written, while the writer's lane writes the part before.)"""
+    key = record.record_id
+    if key not in rows:
         return False
     values, deleted = (record.later, record.later_deleted) if backwards else \
         (record.earlier, record.earlier_deleted)
-    return bool(row["deleted"]) == deleted and all(
-        row.get(name) == value for name, value in values.items())
+    return rows.is_deleted(key) == deleted and all(
+        rows.value(key, name) == value for name, value in values.items())
 
 
 class UndoJournal:
@@ -217,9 +221,14 @@ class UndoJournal:
         rows = {model: writer.current_rows(model, [r.record_id for r in records])
                 for model, records in by_model.items()}
         changed = [record for model, records in by_model.items() for record in records
-                   if not _as_left(rows[model].get(record.record_id), record, backwards)]
+                   if not _as_left(rows[model], record, backwards)]
         if changed:
-            raise UndoConflict(self._conflict_text(step, changed, backwards))
+            first = changed[0]
+            # named as it is now (a bulk step keeps only the fields it wrote)
+            found = rows[first.model]
+            title = named(type_name(first.model), found[first.record_id]) \
+                if first.record_id in found else first.title
+            raise UndoConflict(self._conflict_text(step, changed, backwards, title))
         total = len(step.records)
         done = 0
         for model, records in by_model.items():
@@ -240,10 +249,10 @@ class UndoJournal:
         return list(writer.changes)
 
     @staticmethod
-    def _conflict_text(step: UndoStep, changed: list[RecordUndo], backwards: bool) -> str:
-        first = changed[0]
-        who = f"“{first.title}” was" if len(changed) == 1 else \
-            f"“{first.title}” and {len(changed) - 1:,} other records were"
+    def _conflict_text(step: UndoStep, changed: list[RecordUndo], backwards: bool,
+                       title: str) -> str:
+        who = f"“{title}” was" if len(changed) == 1 else \
+            f"“{title}” and {len(changed) - 1:,} other records were"
         verb = "undone" if backwards else "redone"
         return (f"{who} changed after the {step.name} (by an import, a bundle, someone "
                 f"else or a later change), so it can no longer be {verb} cleanly. Nothing "

@@ -224,3 +224,33 @@ def test_a_bulk_change_and_its_undo_leave_the_search_index_whole(desk: Desk) -> 
             "INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)")
         assert connection.exec_driver_sql(
             "SELECT count(*) FROM search_docs WHERE record_type = 'contact'").scalar() == 40
+
+
+def test_a_bulk_undo_notices_a_later_change_to_a_list_or_date_field(desk: Desk) -> None:
+    ids = [desk.contacts.create(name=f"Person {n}", tags=["food"]).id for n in range(3)]
+    desk.contacts.bulk_change(ids, lambda row: {"tags": [*row["tags"], "winter"],
+                                                "last_contacted": date(2027, 2, 15)})
+    with desk.store.write(batch_id=str(uuid.uuid4())) as writer:  # what an import does
+        desk.contacts.save_many(writer, [], {ids[1]: {"last_contacted": date(2027, 3, 1)}})
+    before = dump(desk)
+    with pytest.raises(UndoConflict, match="“Person 1” was changed after the change to "
+                                           "3 contacts"):
+        desk.undo.undo()
+    assert dump(desk) == before
+    with desk.store.write(batch_id=str(uuid.uuid4())) as writer:
+        desk.contacts.save_many(writer, [], {ids[1]: {"last_contacted": date(2027, 2, 15)}})
+    desk.undo.undo()  # as the step left it again: undone whole
+    assert [(c.tags, c.last_contacted) for c in map(desk.contacts.get, ids)] == \
+        [(["food"], None)] * 3
+
+
+def test_one_column_of_a_stored_row_reads_as_the_whole_row_gives_it(desk: Desk) -> None:
+    row = desk.contacts.create(name="Zoë Brontë", tags=["board"], share_ok=True,
+                               emails=[{"address": "zoe@harbor.org", "kind": "work"}],
+                               last_contacted=date(2026, 3, 1), notes="Mornings.")
+    with desk.store.write() as writer:
+        rows = writer.current_rows(r.Contact, [row.id])  # not decoded whole: one by one
+        singles = {column.name: rows.value(row.id, column.name)
+                   for column in r.Contact.__table__.columns}  # type: ignore[attr-defined]
+        assert singles == rows[row.id]
+    assert singles["last_contacted"] == date(2026, 3, 1) and singles["tags"] == ["board"]
