@@ -34,8 +34,7 @@ from partnerdesk.db.registry import type_name
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import titles
 from partnerdesk.services.progress import Progress
-from partnerdesk.services.store import (Change, Store, StoredRows, Touched, Writer,
-                                        without_collector)
+from partnerdesk.services.store import Change, Store, StoredRows, Touched, Writer, without_collector
 
 # Steps kept: far more than a day's work; the oldest go first past this.
 MAX_STEPS = 1000

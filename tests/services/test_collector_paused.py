@@ -9,7 +9,7 @@ from partnerdesk.services.store import collector_paused
 
 class _Node:
     def __init__(self) -> None:
-        self.other: "_Node | None" = None
+        self.other: _Node | None = None
 
 
 def test_survivors_go_to_the_oldest_generation_and_cycles_are_still_freed() -> None:
