@@ -139,21 +139,13 @@ def collector_paused() -> Iterator[None]:
     until it ends; the collector, which runs whenever enough of them were made, went
     through them hundreds of times and found nothing to free (a sixth of the time of a
     change to 10,000 contacts). Reference counting still frees everything as before;
-    any cycle made meanwhile is collected once the collector is back.
-
-    What the write leaves alive (its undo step, the rows it read, kept by the caller)
-    goes straight to the oldest generation (`gc.freeze` then `gc.unfreeze`: two list
-    splices), rather than being walked by the young generations' first passes just
-    after, all still alive (a twentieth of such a change). A cycle among them is freed
-    by the next full collection."""
+    any cycle made meanwhile is collected once the collector is back."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_on:
-            gc.freeze()
-            gc.unfreeze()
             gc.enable()
 
 
