@@ -211,3 +211,33 @@ def test_a_deleted_record_that_meets_an_older_copy_before_it_comes_back_agrees(
         row = desk.contacts.get(contact.id)
         assert (row.deleted, row.notes, row.role) == (False, "Moved to the night shift",
                                                       "Nurse")
+
+
+def test_a_contact_deleted_after_everything_was_sent_comes_back_as_it_was_sent(
+        laptops: Laptops, tmp_path: Path) -> None:
+    """B sent everything with its own change of a role, then deleted the contact. A,
+    which has not seen B's bundle yet, edits the notes: the contact comes back on B with
+    the role B sent (what A will hold once B's bundle reaches it), not the older role in
+    A's bundle. Several contacts deleted at once: one import looks up what B's last bundle
+    of everything held of each of them."""
+    a, b = laptops("a"), laptops("b")
+    people = [a.contacts.create(name=f"Ruth Ames {n}", role="Volunteer") for n in range(3)]
+    start = tmp_path / "a0.partnerdesk"
+    export_bundle(a, start)
+    import_file(b, start)
+    for person in people:
+        b.contacts.update(person.id, role="Coordinator")
+    everything = tmp_path / "b0.partnerdesk"
+    export_bundle(b, everything)
+    b.contacts.delete(*(person.id for person in people))
+    for person in people[:2]:
+        a.contacts.update(person.id, notes="Called on Monday")
+    from_a = tmp_path / "a1.partnerdesk"
+    export_bundle(a, from_a)
+    import_file(b, from_a)
+    import_file(a, everything)
+    for person in people[:2]:
+        held = [(row.deleted, row.role, row.notes) for row in
+                (a.contacts.get(person.id), b.contacts.get(person.id))]
+        assert held == [(False, "Coordinator", "Called on Monday")] * 2, held
+    assert b.contacts.get(people[2].id).deleted
