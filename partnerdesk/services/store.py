@@ -728,6 +728,38 @@ class Writer:
         elif entries:
             search_index.put(connection, entries)
 
+    def refresh_named_by_others(self) -> None:
+        """New search entries for the records named by organizations renamed in this
+        transaction (a referral pathway's title is the names of the two it joins,
+        `indexing.titled_by_others`), however they were renamed: a save, a bulk change,
+        an undo or an import. Before, the pathway was found by the old name until it was
+        saved again."""
+        renamed = sorted({change.record_id for change in self.changes
+                          if change.record_type == "organization" and "name" in change.fields})
+        if not renamed:
+            return
+        from sqlalchemy import or_
+
+        from partnerdesk.db.registry import RECORD_TYPES
+
+        model = RECORD_TYPES["referral_pathway"]
+        rows: list[SQLModel] = []
+        for at in range(0, len(renamed), 500):  # SQLite takes a limited number of parameters
+            chunk = renamed[at:at + 500]
+            rows += self.session.scalars(select(model).where(
+                model.deleted == False,  # type: ignore[attr-defined]  # noqa: E712
+                or_(model.from_organization_id.in_(chunk),  # type: ignore[attr-defined]
+                    model.to_organization_id.in_(chunk))))  # type: ignore[attr-defined]
+        entries = search_entries(self.session, model,
+                                 [full_state(row) | field_values(row) for row in rows])
+        if not entries:
+            return
+        if self.pending is not None:  # sent with the rest of the save (`Pending`)
+            for entry in entries:
+                self.pending.search[entry.record_id] = tuple(entry)
+            return
+        search_index.put(self.session.connection(), entries)
+
     # -- many records at once --------------------------------------------------------
     def bulk_create(self, model: type[SQLModel], rows: list[dict[str, Any]], *,
                     seed: bool = False, beside: bool = False) -> list[str]:
@@ -1470,6 +1502,7 @@ class Store:
                     if writer.undo_name is not None and writer.touched \
                     and self.journal is not None else None
                 writer.settle()
+                writer.refresh_named_by_others()
                 if writer.backup is not None:
                     writer.backup.wait()
                 if self.address is not None:

@@ -91,3 +91,37 @@ def test_titles_from_values_and_from_long_texts() -> None:
     assert short_title("\n  Deliver boxes  \nevery Friday", 200) == "Deliver boxes"
     assert short_title("word " * 60, 20) == "word word word word…"
     assert short_title("", 20) == ""
+
+
+def test_a_pathway_is_found_by_the_new_name_of_an_organization_it_joins(
+        laptops: Laptops, tmp_path: Path) -> None:
+    """Renamed by a save, by an import of another laptop's rename and by Undo: each time
+    search names and finds the pathway by the organizations' names as they are now."""
+    a, b = laptops("a"), laptops("b")
+    clinic = a.organizations.create(name="Harbor Clinic")
+    pantry = a.organizations.create(name="Lakeside Pantry")
+    pathway = a.referral_pathways.create(from_organization_id=clinic.id,
+                                         to_organization_id=pantry.id)
+    a.referral_pathways.create(from_organization_id=pantry.id, to_organization_id=clinic.id,
+                               notes="the other way")
+    export_bundle(a, tmp_path / "1.partnerdesk")
+    import_file(b, tmp_path / "1.partnerdesk")
+
+    def pathways(desk: Desk, text: str) -> list[str]:
+        return sorted(h.title for h in desk.search(text) if h.record_type == "referral_pathway")
+
+    a.organizations.update(clinic.id, name="Northgate Health Centre")
+    both = ["Lakeside Pantry → Northgate Health Centre",
+            "Northgate Health Centre → Lakeside Pantry"]
+    assert pathways(a, "northgate") == both
+    assert pathways(a, "harbor") == []
+    assert a.referral_pathways.count(text="northgate") == 2
+    export_bundle(a, tmp_path / "2.partnerdesk")
+    import_file(b, tmp_path / "2.partnerdesk")
+    assert pathways(b, "northgate") == both
+    assert pathways(b, "harbor") == []
+    a.undo.undo()  # the rename
+    assert pathways(a, "harbor") == ["Harbor Clinic → Lakeside Pantry",
+                                     "Lakeside Pantry → Harbor Clinic"]
+    assert pathways(a, "northgate") == []
+    assert a.referral_pathways.get(pathway.id).deleted is False
