@@ -14,6 +14,7 @@ from partnerdesk.ui.editors.event import EventEditor
 from partnerdesk.ui.editors.feedback import FeedbackEditor
 from partnerdesk.ui.resource_map.editors import ResourceEditor
 from partnerdesk.ui.review_editor import ReviewEditor
+from partnerdesk.ui.widgets.dates import set_date_format
 from tests.conftest import TODAY
 from tests.ui.editor_helpers import pick
 
@@ -105,7 +106,14 @@ def test_new_event_from_the_events_screen(qtbot: QtBot, desk: Desk, make_window)
     qtbot.addWidget(resource_editor)
     resource_editor.load(world["hall"])
     assert resource_editor.used_at.targets() == [("event", event.id)]
-    assert "Spring health fair" in resource_editor.used_at.item(0).text()
+    assert resource_editor.used_at.item(0).text().startswith(
+        f"{show_date(date(2026, 5, 2))} — Spring health fair")
+    set_date_format("yyyy-MM-dd")  # the day in the format of Preferences
+    try:
+        resource_editor.load(world["hall"])
+        assert resource_editor.used_at.item(0).text().startswith("2026-05-02 — ")
+    finally:
+        set_date_format("system")
 
 
 def test_an_event_without_title_cannot_be_saved(qtbot: QtBot, desk: Desk, make_window) -> None:
@@ -188,7 +196,16 @@ def test_new_feedback_with_survey_totals(qtbot: QtBot, desk: Desk, make_window,
              for i in range(review_editor.evidence.lines.count())]
     assert len(texts) == 1 and texts[0].startswith("Health fair comment cards")
     assert "1 May 2026" in review_editor.evidence.since.text()
+    assert "3 May 2026" in texts[0]
     assert "Yes 112" in review_editor.evidence.lines.item(0).toolTip()
+    # in the date format of Preferences, as everywhere else
+    set_date_format("yyyy-MM-dd")
+    try:
+        review_editor.reviewed_on.set_value(date(2026, 6, 2))
+        assert "2026-05-01" in review_editor.evidence.since.text()
+        assert "2026-05-03" in review_editor.evidence.lines.item(0).text()
+    finally:
+        set_date_format("system")
 
 
 def test_dashboard_lists_upcoming_events(qtbot: QtBot, demo_desk: Desk, make_window) -> None:

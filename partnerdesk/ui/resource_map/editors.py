@@ -22,7 +22,7 @@ from partnerdesk.services import Desk
 from partnerdesk.ui.editor_base import RecordEditor
 from partnerdesk.ui.editors.fields import text_area
 from partnerdesk.ui.widgets.choices import ChoiceCombo
-from partnerdesk.ui.widgets.dates import DateEdit
+from partnerdesk.ui.widgets.dates import DateEdit, show_date
 from partnerdesk.ui.widgets.pickers import RecordPicker
 from partnerdesk.ui.widgets.related_list import RelatedList
 
@@ -119,7 +119,7 @@ class ResourceEditor(RecordEditor):
         self.description.setPlainText(row.description if row else "")
         self.notes.setPlainText(row.notes if row else "")
         uses = self.desk.events.uses_of_resource(row.id) if row else []
-        self.used_at.set_items([(f"{use.starts_at:%d %b %Y} — {use.title}"
+        self.used_at.set_items([(f"{show_date(use.starts_at.date())} — {use.title}"
                                  + (f" ({use.note})" if use.note else ""), "event", use.event_id)
                                 for use in uses])
 

@@ -12,18 +12,15 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, Q
 
 from partnerdesk.services import Desk
 from partnerdesk.services.feedback import FeedbackLine
+from partnerdesk.ui.widgets.dates import show_date
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _day(value: date) -> str:
-    return f"{value:%d %b %Y}".lstrip("0")
 
 
 def describe(line: FeedbackLine) -> str:
     """The text of one line: when, from whom and how, what it says."""
     source = line.source + (f" ({line.organization})" if line.organization else "")
-    parts = [line.title, f"{_day(line.received_on)} · {line.channel} · {line.sentiment} · "
+    parts = [line.title, f"{show_date(line.received_on)} · {line.channel} · {line.sentiment} · "
                          f"{source}"]
     if line.themes:
         parts.append("Themes: " + ", ".join(line.themes))
@@ -63,7 +60,7 @@ class FeedbackEvidence(QGroupBox):
             return []
         previous, found = self.desk.feedback.since_last_review(partnership_id, on, review_id)
         self.since.setText(
-            self.tr("Received after the review of {day}:").format(day=_day(previous))
+            self.tr("Received after the review of {day}:").format(day=show_date(previous))
             if previous else self.tr("No earlier review: all the partnership's feedback."))
         for line in found:
             item = QListWidgetItem(describe(line))
