@@ -32,7 +32,10 @@ def build_go_menu(window: "MainWindow") -> QMenu:
     window.go_menu = menu  # type: ignore[attr-defined]
     window.go_actions = []  # type: ignore[attr-defined]
     fill_go_menu(window, menu)
-    window.nav.model().rowsInserted.connect(lambda *_: fill_go_menu(window, menu))
+    # The window's own signal, not the list's model: the model, which Qt made, has no
+    # Python object of its own, and PySide6 once handed back a stale one of another type
+    # left at its address ("'QWidgetItem' object has no attribute 'rowsInserted'").
+    window.sig_views_added.connect(lambda: fill_go_menu(window, menu))
     return menu
 
 

@@ -111,6 +111,7 @@ class UndoKeysThrough(QObject):
 
 class MainWindow(QMainWindow):
     sig_view_changed = Signal(str)
+    sig_views_added = Signal()  # a screen was added to the navigation (`add_view`)
     """The screen shown changed: its key."""
 
     def __init__(self, settings: QSettings | None = None,
@@ -445,6 +446,7 @@ class MainWindow(QMainWindow):
             self._install(key, title, widget)
         else:
             self._factories[key] = (title, widget)
+        self.sig_views_added.emit()
 
     def _install(self, key: str, title: str, widget: QWidget) -> None:
         self.views[key] = widget
