@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
-from sqlalchemy import JSON, Engine, select
+from sqlalchemy import JSON, Engine, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
@@ -41,7 +41,7 @@ from partnerdesk.db.bulk import (
 )
 from partnerdesk.db.engine import defer_foreign_keys, placeholder, write_engine
 from partnerdesk.db.local import Conflict, HistoryEntry, Setting
-from partnerdesk.db.registry import type_name
+from partnerdesk.db.registry import RECORD_TYPES, type_name
 from partnerdesk.errors import DatabaseProblem, PartnerDeskError
 from partnerdesk.services import versioning
 from partnerdesk.services.indexing import index_fields, search_entries, titled_by_others
@@ -738,10 +738,6 @@ class Writer:
                           if change.record_type == "organization" and "name" in change.fields})
         if not renamed:
             return
-        from sqlalchemy import or_
-
-        from partnerdesk.db.registry import RECORD_TYPES
-
         model = RECORD_TYPES["referral_pathway"]
         rows: list[SQLModel] = []
         for at in range(0, len(renamed), 500):  # SQLite takes a limited number of parameters
