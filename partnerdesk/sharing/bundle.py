@@ -66,6 +66,9 @@ class Bundle:
     # record type -> the id of every record of that type the bundle holds but held ones,
     # when streamed
     arriving: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    # record type -> `limits.canonical_key` of its member, when every line of it was
+    # found to hash to the revision it carries (streamed ones once `parts` read them)
+    canonical: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def device_id(self) -> str:

@@ -327,6 +327,36 @@ def _values_sent(connection: Connection) -> dict[str, str]:
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
+# `limits.canonical_key`s of records members this laptop read, every line hashing to the
+# revision it carries (`Bundle.canonical`), newest last: a re-import of the same bundle
+# checks each member's hash and each held line's revision, not each line's hash again.
+CANONICAL_KEY = "canonical_members"
+CANONICAL_KEPT = 512  # about the members of the last twenty bundles
+
+
+def _canonical_members(connection: Connection) -> frozenset[str]:
+    table = Setting.__table__  # type: ignore[attr-defined]
+    found = connection.execute(select(table.c.value).where(
+        table.c.key == CANONICAL_KEY)).scalar()
+    return frozenset(key for key in found if isinstance(key, str)) \
+        if isinstance(found, list) else frozenset()
+
+
+def _remember_canonical(writer: Writer, bundle: Bundle) -> None:
+    """The bundle's members found canonical, kept in the import's transaction."""
+    if not bundle.canonical:
+        return
+    connection = writer.session.connection()
+    table = Setting.__table__  # type: ignore[attr-defined]
+    found = connection.execute(select(table.c.value).where(
+        table.c.key == CANONICAL_KEY)).scalar()
+    fresh = set(bundle.canonical.values())
+    kept = [key for key in found if isinstance(key, str) and key not in fresh] \
+        if isinstance(found, list) else []
+    writer.session.merge(Setting(key=CANONICAL_KEY, value=[
+        *kept, *sorted(fresh)][-CANONICAL_KEPT:]))
+
+
 class _SentNotes:
     """The deleted records an import leaves holding values that travelled
     (`_values_sent`), kept up to date a part at a time: the ones it changed otherwise
@@ -603,7 +633,7 @@ def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None)
         connection = session.connection()
         return limits.read_file(Path(path), passphrase,
                                 known=lambda name: all_revs(connection, RECORD_TYPES[name]),
-                                stream=True)
+                                stream=True, canonical=_canonical_members(connection))
 
 
 def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
@@ -747,6 +777,7 @@ def _apply(desk: Desk, bundle: Bundle | Callable[[Connection], Bundle], source: 
             learn(writer.session, clean_people(bundle.manifest.get("people")),
                   set(people_ids))
             notes.save(writer, noted)
+            _remember_canonical(writer, bundle)
             writer.observe_counter(seen)
             counts = preview.counts()
             writer.session.add(ImportBatch(
@@ -829,7 +860,8 @@ def _read_here(desk: Desk, path: Path, passphrase: str | None,
     for it, as they wait for the import's writing)."""
     def read(connection: Connection) -> Bundle:
         return limits.read_file(path, passphrase, stream=True, known=lambda record_type:
-                                all_revs(connection, RECORD_TYPES[record_type]))
+                                all_revs(connection, RECORD_TYPES[record_type]),
+                                canonical=_canonical_members(connection))
 
     return _apply(desk, read, str(path), progress or Progress(), str(uuid.uuid4()),
                   path.name)

@@ -22,7 +22,7 @@ import sys
 import zipfile
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,14 @@ class BundleError(PartnerDeskError):
 Known = Callable[[str], Mapping[str, str]]
 
 
+def canonical_key(record_type: str, digest: str) -> str:
+    """How a records member whose every line was found to hash to the revision it
+    carries is remembered (`Bundle.canonical`, `read_file(canonical=…)`): its type and the
+    SHA-256 of its bytes. That is a fact about the bytes alone, so a member with the same
+    bytes again holds it without hashing each line again (`_record_member`)."""
+    return f"{record_type}:{digest.lower()}"
+
+
 def _not_a_number(constant: str) -> Any:
     raise ValueError(f"{constant} is not a number JSON may hold")
 
@@ -94,31 +102,38 @@ class PassphraseNeeded(BundleError):
 
 
 def read_file(path: Path, passphrase: str | None = None, known: Known | None = None,
-              stream: bool = False) -> Bundle:
+              stream: bool = False, canonical: Collection[str] = ()) -> Bundle:
     """Read and check a bundle file; with `known`, the lines that are states this laptop
     holds already are counted in `Bundle.held` instead of parsed (see `held_id`); with
-    `stream`, see `read_bundle`."""
+    `stream` and `canonical`, see `read_bundle`."""
     path = Path(path)
     if not path.is_file():
         raise BundleError(f"There is no file at {path}. Choose the bundle file again.")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise BundleError(f"{path.name} is too large to be a PartnerDesk bundle.")
     bundle = read_bundle(path.read_bytes(), passphrase, name=path.name, known=known,
-                         stream=stream)
+                         stream=stream, canonical=canonical)
     if known is not None and bundle.reread is None:
         bundle.reread = lambda: read_file(path, passphrase)
     return bundle
 
 
 def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This file",
-                known: Known | None = None, stream: bool = False) -> Bundle:
+                known: Known | None = None, stream: bool = False,
+                canonical: Collection[str] = ()) -> Bundle:
     """Read and check a bundle. With `stream`, a record line in the canonical layout
     the exporter writes is not parsed yet: this first read checks every member (its
     size, its hash, which records it holds, each id once) and notes where each line is;
     `Bundle.parts` reads those lines again from the bundle's bytes (kept, compressed) a
     part at a time and checks each in full as it comes, so an import holds one part of
     a large bundle at a time, never all of it parsed. Lines in any other layout are
-    parsed and checked at once, as without `stream`."""
+    parsed and checked at once, as without `stream`.
+
+    `canonical`: the `canonical_key`s of records members this laptop found, line by
+    line, to hold only lines whose text hashes to the revision they carry (what
+    `Bundle.canonical` lists after a read, kept by the importer). A member listed there
+    has its SHA-256 checked as any other, but its held lines are not hashed again one by
+    one: the member's hash says they are the same bytes (`_held`)."""
     if seal.is_sealed(data):
         if passphrase is None:
             raise PassphraseNeeded()
@@ -132,7 +147,7 @@ def read_bundle(data: bytes, passphrase: str | None = None, name: str = "This fi
         infos = _check_members(archive, name)
         manifest = _read_manifest(archive, infos, name)
         bundle = _read_listed(archive, infos, manifest, name, known,
-                              data if stream else None)
+                              data if stream else None, canonical)
     if stream and known is not None:
         bundle.reread = lambda: read_bundle(data, None, name, stream=True)
     return bundle
@@ -295,7 +310,7 @@ def _read_manifest(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
 
 def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
                  manifest: dict[str, Any], name: str, known: Known | None,
-                 source: bytes | None) -> Bundle:
+                 source: bytes | None, canonical: Collection[str] = ()) -> Bundle:
     """Every listed member, checked against its hash; record members are read a block at
     a time and their lines checked as they come (`_record_lines`), so a bundle is never
     held whole as text; a member whose hash does not match is refused when it ends,
@@ -320,7 +335,8 @@ def _read_listed(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo],
             budget -= _record_member(archive, infos[member], digest,
                                      min(budget, MAX_RECORDS_MEMBER), name,
                                      record_type if wanted else None, bundle, types_of, known,
-                                     source if record_type != "attachment" else None)
+                                     source if record_type != "attachment" else None,
+                                     canonical)
             continue
         data = _read_member(archive, infos[member], budget, name)
         budget -= len(data)
@@ -350,11 +366,15 @@ def _check_digest(data: bytes | Any, digest: str, member: str, name: str) -> Non
 def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str, limit: int,
                    name: str, record_type: str | None, bundle: Bundle,
                    types_of: dict[str, str], known: Known | None,
-                   data: bytes | None = None) -> int:
+                   data: bytes | None = None, canonical: Collection[str] = ()) -> int:
     """One records member into `bundle` (nothing of a type this version does not know);
     returns its size. Its hash is checked when it ends, before anything uses it. With
     `data` (the bundle's bytes: `read_bundle(stream=True)`), a line in the canonical
-    layout is only noted (its number and id) and read again by `Bundle.parts`."""
+    layout is only noted (its number and id) and read again by `Bundle.parts`.
+
+    A member whose every line is found to hash to the revision it carries (held lines
+    here, streamed ones as `Bundle.parts` reads them) is noted in `Bundle.canonical`;
+    one `canonical` lists already has its held lines taken without hashing each."""
     hasher = hashlib.sha256()
     size = 0
     lines: list[dict[str, Any]] = []
@@ -367,6 +387,11 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
         None, "attachment") else {}
     marker = b',"type":"' + (record_type or "").encode() + b'"'
     stamps: dict[tuple[int, str], list[Any]] = {}
+    key = canonical_key(record_type or "", digest)
+    # The bytes were found before to hold only lines that hash to their revisions: if
+    # these are those bytes (their hash is checked below, before anything is used), a
+    # held line's hash is known.
+    hashed = key in canonical
 
     unreadable = False  # the member's bytes themselves cannot be read
 
@@ -390,7 +415,7 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
     try:
         for number, raw in enumerate(_split_lines(read), start=1):
             head = _HEAD.match(raw) if holds or data is not None else None
-            record_id = _held(raw, head, marker, holds) if holds and head else None
+            record_id = _held(raw, head, marker, holds, hashed) if holds and head else None
             if record_id is not None:
                 held[record_id] = holds[record_id]
             elif data is not None and head is not None and _head_id(head) is not None:
@@ -421,27 +446,35 @@ def _record_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, digest: str,
     if data is not None:  # a held record is here already: not counted as arriving
         bundle.arriving[record_type] = seen - held.keys() if held else seen
         if ids:
+            # noted as canonical once its streamed lines are read, if each hashes to its
+            # revision (lines parsed at once, in another layout, never are)
             bundle.streamed[record_type] = functools.partial(
-                _streamed_parts, data, info, name, record_type, numbers, ids)
+                _streamed_parts, data, info, name, record_type, numbers, ids,
+                None if lines else functools.partial(bundle.canonical.__setitem__,
+                                                     record_type, key))
             bundle.streamed_count[record_type] = len(ids)
+    if not lines and not ids and held:  # every line held, each hashing to its revision
+        bundle.canonical[record_type] = key
     return size
 
 
 def _streamed_parts(data: bytes, info: zipfile.ZipInfo, name: str, record_type: str,
-                    numbers: array, ids: list[str], size: int,
-                    ) -> Iterator[list[dict[str, Any]]]:
+                    numbers: array, ids: list[str], all_by_text: Callable[[], None] | None,
+                    size: int) -> Iterator[list[dict[str, Any]]]:
     """The lines `_record_member` noted, read again from the bundle's bytes and checked
     in full, `size` at a time. Each must hold the id noted for it (the canonical layout
     read at first; JSON takes the last of two "id" keys), else it is refused. Its
     revision is checked against its own text when it is in the canonical layout
     (`_text_rev`); the line is then marked with its number (`REV_BY_TEXT`) until
     `confirm_rev` or the state's own revision, as the writer computes it, shows that
-    text is the canonical one (see `check_line`)."""
+    text is the canonical one (see `check_line`). `all_by_text` is called once every
+    line has been read, if each was so marked."""
     stamps: dict[tuple[int, str], list[Any]] = {}
     marker = b',"type":"' + record_type.encode() + b'"'
     part: list[dict[str, Any]] = []
     wanted = iter(zip(numbers, ids, strict=True))
     number, record_id = next(wanted, (0, ""))
+    by_text = all_by_text is not None
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for found, raw in enumerate(_split_lines(
                 _member_blocks(archive, info, info.file_size, name, hashed=True)), start=1):
@@ -451,6 +484,7 @@ def _streamed_parts(data: bytes, info: zipfile.ZipInfo, name: str, record_type: 
             if _full_line(raw, record_type, where, name, part, stamps, marker,
                           number) != record_id:
                 raise _problem(name, where, "no valid id")
+            by_text = by_text and REV_BY_TEXT in part[-1]
             if len(part) >= size:
                 yield part
                 part = []
@@ -460,6 +494,8 @@ def _streamed_parts(data: bytes, info: zipfile.ZipInfo, name: str, record_type: 
                 break
     if part:
         yield part
+    if by_text and not number:
+        all_by_text()  # type: ignore[misc]
 
 
 def _split_lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
@@ -560,14 +596,16 @@ def _text_rev(raw: bytes, type_marker: bytes) -> tuple[str, str] | None:
 
 
 def _held(raw: bytes, head: re.Match[bytes], type_marker: bytes,
-          holds: Mapping[str, str]) -> str | None:
+          holds: Mapping[str, str], hashed: bool = False) -> str | None:
+    """`held_id` of a line whose head is matched; `hashed`: its member's bytes are known
+    to hold only lines that hash to their revisions (`canonical_key`)."""
     record_id = _head_id(head)
     if record_id is None:
         return None
     rev = head.group(3).decode("ascii")
     if holds.get(record_id) != rev:
         return None
-    return record_id if _hashes_to(raw, head, type_marker, rev) else None
+    return record_id if hashed or _hashes_to(raw, head, type_marker, rev) else None
 
 
 def held_id(raw: bytes, type_marker: bytes, holds: Mapping[str, str]) -> str | None:
