@@ -19,7 +19,6 @@ made concurrently elsewhere must not be replaced by the deletion's stamp.
 import hashlib
 import json
 import operator
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -46,39 +45,27 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
                               default=jsonable)
 
 
-try:  # the C encoder `_CANONICAL.encode` makes anew for every call, made once a thread
+try:  # the C encoder `_CANONICAL.encode` makes anew for every call, made once
     from json.encoder import c_make_encoder as _c_make_encoder
     from json.encoder import encode_basestring as _encode_text
 except ImportError:  # pragma: no cover - a Python without the json accelerator
     _c_make_encoder = None
 
-
-class _Encoders(threading.local):
-    """`_CANONICAL`'s own C encoder with its circular-reference markers, one per thread
-    (the markers are the encoder's state while it runs)."""
-
-    def __init__(self) -> None:
-        self.markers: dict[int, Any] = {}
-        self.encode = _c_make_encoder(self.markers, jsonable, _encode_text, None, ":", ",",
-                                      True, False, True)
-
-
-_ENCODERS = None if _c_make_encoder is None else _Encoders()
+# Without circular-reference markers (None): record values come from JSON and the
+# database, which cannot hold a value inside itself, and the markers' bookkeeping was a
+# fifth of the encoding. Without them the encoder holds no state, so threads share it.
+_ENCODE = None if _c_make_encoder is None else _c_make_encoder(
+    None, jsonable, _encode_text, None, ":", ",", True, False, True)
 
 
 def canonical_json(data: Any) -> str:
     """One spelling for one value (sorted keys, no spaces): what revisions hash.
     (`_CANONICAL.encode`, without building its encoder again for each value.)"""
-    if _ENCODERS is None:
+    if _ENCODE is None:
         return _CANONICAL.encode(data)
     if type(data) is str:
         return _encode_text(data)
-    encoders = _ENCODERS
-    try:
-        return "".join(encoders.encode(data, 0))
-    except BaseException:
-        encoders.markers.clear()  # a failed encoding leaves its markers behind
-        raise
+    return "".join(_ENCODE(data, 0))
 
 
 @dataclass
