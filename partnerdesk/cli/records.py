@@ -74,15 +74,15 @@ def run_init(args: argparse.Namespace) -> int:
         if args.from_file:
             from partnerdesk.cli.sharing import PASSPHRASE_VARIABLE, passphrase
             from partnerdesk.sharing import limits
-            from partnerdesk.sharing.join import join_bundle
+            from partnerdesk.sharing.join import join_file
 
             source = Path(args.from_file).expanduser()
             try:
-                bundle = limits.read_file(source, os.environ.get(PASSPHRASE_VARIABLE) or None)
-            except limits.PassphraseNeeded:
-                bundle = limits.read_file(source, passphrase(confirm=False))
-            joined = join_bundle(desk, bundle, args.your_name, source=str(source),
-                                 name=source.name)
+                joined = join_file(desk, source, args.your_name,
+                                   passphrase=os.environ.get(PASSPHRASE_VARIABLE) or None)
+            except limits.PassphraseNeeded:  # asked before anything was changed
+                joined = join_file(desk, source, args.your_name,
+                                   passphrase=passphrase(confirm=False))
             counts = joined.imported.preview.counts()
             summary: dict[str, Any] = {"database": str(path), "joined": True,
                                        "organization": joined.organization_name,

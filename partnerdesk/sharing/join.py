@@ -29,8 +29,9 @@ class JoinResult:
 
 
 def colleague_organization(bundle: Bundle, name: str = "This bundle") -> tuple[str, str]:
-    """The id and name of the organization the bundle's sender works for."""
-    ours = [line for line in bundle.records.get("organization", [])
+    """The id and name of the organization the bundle's sender works for (a streamed
+    bundle's organizations are read here once more, which is little: one a record)."""
+    ours = [line for line in bundle.lines("organization")
             if line["values"].get("is_us") is True and not _deleted(line)]
     if not ours:
         raise PartnerDeskError(
@@ -64,9 +65,11 @@ def join_bundle(desk: Desk, bundle: Bundle, your_name: str, *, source: str = "",
 
 def join_file(desk: Desk, path: Path | str, your_name: str, *,
               passphrase: str | None = None, progress: Progress | None = None) -> JoinResult:
-    """Read a colleague's bundle file (sealed or not) and join with it."""
+    """Read a colleague's bundle file (sealed or not) and join with it. The file is read
+    as an import reads it (`limits.read_bundle(stream=True)`): checked whole first, then
+    its lines parsed a part at a time as they are written, never all held at once."""
     path = Path(path)
     refuse_unless_first_run(desk)
-    bundle = limits.read_file(path, passphrase)
+    bundle = limits.read_file(path, passphrase, stream=True)
     return join_bundle(desk, bundle, your_name, source=str(path), name=path.name,
                        progress=progress)

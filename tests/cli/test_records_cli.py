@@ -120,6 +120,29 @@ def test_init_from_a_colleagues_bundle_adopts_their_organization(
         assert a.store.device_id != b.store.device_id
 
 
+def test_init_from_a_sealed_bundle_takes_the_passphrase_from_the_environment(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = str(tmp_path / "first.db"), str(tmp_path / "second.db")
+    bundle = str(tmp_path / "sealed.partnerdesk")
+    run(capsys, "--db", first, "init", "--our-name", "Eastside", "--your-name", "Ana")
+    run(capsys, "--db", first, "add", "contact", "name=Dr. Lee")
+    monkeypatch.setenv("PARTNERDESK_PASSPHRASE", "correct horse battery")
+    assert run(capsys, "--db", first, "export", "-o", bundle, "--seal")[0] == 0
+    monkeypatch.setenv("PARTNERDESK_PASSPHRASE", "wrong horse")
+    code, _, err = run(capsys, "--db", second, "init", "--from", bundle, "--your-name", "Ben")
+    assert code == 1 and "passphrase" in err.lower()
+    with Desk.open(second) as desk:
+        assert desk.contacts.count() == 0 and desk.organizations.count() == 0
+    monkeypatch.setenv("PARTNERDESK_PASSPHRASE", "correct horse battery")
+    code, out, _ = run(capsys, "--db", second, "init", "--from", bundle, "--your-name", "Ben",
+                       "--json")
+    assert code == 0 and json.loads(out)["records"] == 2
+    with Desk.open(second) as desk:
+        assert [c.name for c in desk.contacts.list()] == ["Dr. Lee"]
+        assert desk.organizations.ours().name == "Eastside"
+
+
 def test_init_from_a_partner_bundle_is_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first, second = str(tmp_path / "first.db"), str(tmp_path / "second.db")

@@ -13,6 +13,7 @@ from partnerdesk.cli import main
 from partnerdesk.db import identity
 from partnerdesk.paths import data_dir
 from partnerdesk.services import Desk
+from partnerdesk.sharing.bundle import Bundle
 from partnerdesk.sharing.conflicts import list_conflicts
 from partnerdesk.sharing.exporter import export_bundle
 from partnerdesk.sharing.importer import import_file
@@ -514,3 +515,32 @@ def test_a_colleagues_first_day_through_the_services(laptops: Laptops,
                                                                 "Rev. Tom Ellis"]
     assert b.settings.your_name == "Ben Okafor" and a.settings.your_name == "Ana"
     assert list_conflicts(a) == list_conflicts(b) == []
+
+
+def test_joining_reads_the_colleagues_bundle_a_part_at_a_time(
+        laptops: Laptops, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first day with a colleague's bundle of the whole office is read as an import
+    reads it: checked whole, then parsed a part at a time, never all held at once."""
+    from partnerdesk.services.first_run import start_new
+    from partnerdesk.sharing import join
+
+    a, b = laptops("a"), laptops("b")
+    ours = start_new(a, "Eastside Helpers", "Ana")
+    with a.store.write() as writer:
+        a.contacts.save_many(writer, [{"name": f"Neighbour {n}"} for n in range(30)])
+    first = tmp_path / "from-ana.partnerdesk"
+    export_bundle(a, first)
+    given = []
+    real = join.import_bundle
+
+    def watched(desk: Desk, bundle: Bundle, **kwargs: object) -> object:
+        given.append((bundle.records.get("contact"), bundle.streamed_count.get("contact")))
+        return real(desk, bundle, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(join, "import_bundle", watched)
+    joined = join.join_file(b, first, "Ben Okafor")
+    assert given == [([], 30)]  # every contact line still to be read, none parsed yet
+    assert joined.organization_id == ours.id
+    assert sorted(c.name for c in b.contacts.list()) == sorted(
+        f"Neighbour {n}" for n in range(30))
+    assert b.organizations.ours().id == ours.id
