@@ -7,9 +7,11 @@ on every local change, from the first day.
 
 import os
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Select, select
+from sqlalchemy.orm import defer
 from sqlmodel import Field, SQLModel
 
 # The variant digit of a UUID4 for each random hex digit there (its two top bits "10").
@@ -47,3 +49,21 @@ class Synced(SQLModel):
 
 
 BOOKKEEPING_FIELDS = frozenset(Synced.model_fields)
+# The merge bookkeeping kept as JSON: what a list on screen or a report never shows, and
+# most of the cost of reading a row (`RecordService.list`, `reporting.records_of`).
+BOOKKEEPING_JSON = ("stamps", "vv", "delete_ctx")
+
+
+def records_of(model: Any) -> Select[Any]:
+    """`select(model)` without the merge bookkeeping (stamps, version vectors, deletion
+    context), for records read to be shown (reports, the resource map, the network):
+    decoding it was a third of gathering the partnership report. Reading one of those
+    fields of such a record raises."""
+    return select(model).options(*without_bookkeeping(model))
+
+
+@cache
+def without_bookkeeping(model: Any) -> tuple[Any, ...]:
+    """The loader options `records_of` gives (also for `Session.get(options=…)`)."""
+    return tuple(defer(getattr(model, name), raiseload=True) for name in BOOKKEEPING_JSON
+                 if hasattr(model, name))

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
+from partnerdesk.db.bookkeeping import records_of
 from partnerdesk.errors import FieldProblem, RowProblem
 from partnerdesk.services.records import RecordService
 from partnerdesk.services.store import Store
@@ -85,7 +86,7 @@ def feedback_lines(session: Session, rows: list[r.Feedback]) -> list[FeedbackLin
     ids = [row.id for row in rows]
     results: dict[str, list[r.SurveyResult]] = {}
     for start in range(0, len(ids), 500):
-        for result in session.scalars(select(r.SurveyResult).where(
+        for result in session.scalars(records_of(r.SurveyResult).where(
                 r.SurveyResult.feedback_id.in_(ids[start:start + 500]),
                 r.SurveyResult.deleted == LIVE)):
             results.setdefault(result.feedback_id, []).append(result)

@@ -34,6 +34,7 @@ from sqlalchemy import select
 
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
+from partnerdesk.db.bookkeeping import records_of
 from partnerdesk.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -210,22 +211,22 @@ def coverage(desk: Desk, *, categories: Iterable[str] | None = None,
     store = desk.store
     wanted = {c.casefold() for c in categories} if categories is not None else None
     with store.read() as session:
-        names = {c.id: c.name for c in session.scalars(select(r.Category))}
-        query = select(r.CommunityNeed).where(r.CommunityNeed.deleted == LIVE)
+        names = {c.id: c.name for c in session.scalars(records_of(r.Category))}
+        query = records_of(r.CommunityNeed).where(r.CommunityNeed.deleted == LIVE)
         if need_ids is not None:
             query = query.where(r.CommunityNeed.id.in_(list(need_ids)))
         needs = [n for n in session.scalars(query)
                  if wanted is None or names.get(n.category_id, "").casefold() in wanted]
         need_set = {n.id for n in needs}
-        links = [link for link in session.scalars(select(r.NeedResourceLink).where(
+        links = [link for link in session.scalars(records_of(r.NeedResourceLink).where(
             r.NeedResourceLink.deleted == LIVE)) if link.need_id in need_set]
         category_ids = {n.category_id for n in needs}
         linked_ids = {link.resource_id for link in links}
-        resources = list(session.scalars(select(r.Resource).where(
+        resources = list(session.scalars(records_of(r.Resource).where(
             r.Resource.deleted == LIVE,
             r.Resource.category_id.in_(category_ids) | r.Resource.id.in_(linked_ids))))
         org_ids = {res.organization_id for res in resources}
-        orgs = {o.id: o for o in session.scalars(select(r.Organization).where(
+        orgs = {o.id: o for o in session.scalars(records_of(r.Organization).where(
             r.Organization.id.in_(org_ids)))}
     return assess(needs, resources, links, names, orgs)
 
@@ -302,7 +303,7 @@ def directory(desk: Desk, today: date | None = None) -> list[DirectoryLine]:
     cutoff = (today or date.today()) - timedelta(days=STALE_DAYS)
     store = desk.store
     with store.read() as session:
-        names = {c.id: c.name for c in session.scalars(select(r.Category))}
+        names = {c.id: c.name for c in session.scalars(records_of(r.Category))}
         query = select(r.Resource, r.Organization.name).join(
             r.Organization, r.Organization.id == r.Resource.organization_id).where(
             r.Resource.deleted == LIVE)

@@ -19,10 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
+from partnerdesk.db.bookkeeping import records_of
 
 if TYPE_CHECKING:
     from partnerdesk.services.desk import Desk
@@ -100,24 +99,24 @@ def build_network(desk: Desk, categories: Iterable[str] | None = None,
     wanted_kinds = set(kinds) if kinds is not None else None
     wanted_statuses = set(statuses) if statuses is not None else None
     with store.read() as session:
-        orgs = list(session.scalars(select(r.Organization).where(
+        orgs = list(session.scalars(records_of(r.Organization).where(
             r.Organization.deleted == LIVE).order_by(r.Organization.name, r.Organization.id)))
-        category_names = {c.id: c.name for c in session.scalars(select(r.Category))}
-        ships = {p.id: p for p in session.scalars(select(r.Partnership).where(
+        category_names = {c.id: c.name for c in session.scalars(records_of(r.Category))}
+        ships = {p.id: p for p in session.scalars(records_of(r.Partnership).where(
             r.Partnership.deleted == LIVE, r.Partnership.status != "ended"))}
         members: dict[str, set[str]] = defaultdict(set)
-        for member in session.scalars(select(r.PartnershipMember).where(
+        for member in session.scalars(records_of(r.PartnershipMember).where(
                 r.PartnershipMember.deleted == LIVE)):
             if member.partnership_id in ships:
                 members[member.partnership_id].add(member.organization_id)
-        pathways = list(session.scalars(select(r.ReferralPathway).where(
+        pathways = list(session.scalars(records_of(r.ReferralPathway).where(
             r.ReferralPathway.deleted == LIVE)))
         counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for count in session.scalars(select(r.ReferralCount).where(
+        for count in session.scalars(records_of(r.ReferralCount).where(
                 r.ReferralCount.deleted == LIVE).order_by(r.ReferralCount.month)):
             counts[count.pathway_id].append((count.month, count.count))
         partnered = set().union(*members.values()) if members else set()
-        resources = list(session.scalars(select(r.Resource).where(
+        resources = list(session.scalars(records_of(r.Resource).where(
             r.Resource.deleted == LIVE, r.Resource.organization_id.in_(partnered))
             .order_by(r.Resource.name))) if partnered else []
 

@@ -169,28 +169,28 @@ def edge_records(desk: Desk, network: Network) -> list[tuple[str, str] | None]:
     edge the first resource it names. `build_network` carries names, not ids, so they
     are looked up here; None when nothing matches any more.
     """
-    from sqlalchemy import select
 
     from partnerdesk.db import records as r
+    from partnerdesk.db.bookkeeping import records_of
 
     with desk.store.read() as session:
-        categories = {c.id: c.name for c in session.scalars(select(r.Category))}
+        categories = {c.id: c.name for c in session.scalars(records_of(r.Category))}
         ships: dict[str, list[str]] = {}
-        for ship in session.scalars(select(r.Partnership).where(
+        for ship in session.scalars(records_of(r.Partnership).where(
                 r.Partnership.deleted == False).order_by(r.Partnership.id)):  # noqa: E712
             ships.setdefault(ship.title, []).append(ship.id)
         members: dict[str, set[str]] = {}
-        for member in session.scalars(select(r.PartnershipMember).where(
+        for member in session.scalars(records_of(r.PartnershipMember).where(
                 r.PartnershipMember.deleted == False)):  # noqa: E712
             members.setdefault(member.partnership_id, set()).add(member.organization_id)
         pathways = {(p.from_organization_id, p.to_organization_id,
                      categories.get(p.category_id or "", "")): p.id
-                    for p in session.scalars(select(r.ReferralPathway).where(
+                    for p in session.scalars(records_of(r.ReferralPathway).where(
                         r.ReferralPathway.deleted == False)  # noqa: E712
                         .order_by(r.ReferralPathway.id.desc()))}
         sources = {e.source for e in network.edges if e.kind == "resource"}
         resources = {(res.organization_id, res.name): res.id for res in session.scalars(
-            select(r.Resource).where(r.Resource.deleted == False,  # noqa: E712
+            records_of(r.Resource).where(r.Resource.deleted == False,  # noqa: E712
                                      r.Resource.organization_id.in_(sources)))}
     found: list[tuple[str, str] | None] = []
     for edge in network.edges:

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel
 from partnerdesk.db import records as r
 from partnerdesk.db import search_index
 from partnerdesk.db import vocabulary as v
+from partnerdesk.db.bookkeeping import BOOKKEEPING_JSON
 from partnerdesk.db.local import HistoryEntry
 from partnerdesk.db.registry import references, type_name
 from partnerdesk.errors import DeleteClash, FieldProblem, NotFoundError, ValidationError
@@ -36,8 +37,6 @@ from partnerdesk.services.undo import named, noun
 
 T = TypeVar("T", bound=SQLModel)
 
-# JSON bookkeeping columns a list on screen can leave out (see `RecordService.list`).
-BOOKKEEPING_JSON = ("stamps", "vv", "delete_ctx")
 # Below this many matches, fetching and sorting them all is quick anyway.
 PAGE_WALK_MINIMUM = 2000
 # Records of a bulk change checked and handed to the writer at a time (`bulk_change`;

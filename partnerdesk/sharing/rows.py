@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Float, select
 from sqlmodel import SQLModel
 
-from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS
+from partnerdesk.db.bookkeeping import BOOKKEEPING_FIELDS, BOOKKEEPING_JSON
 from partnerdesk.db.engine import placeholder
 from partnerdesk.db.registry import references as references  # re-exported: the exporter
 from partnerdesk.services.store import user_fields
@@ -50,7 +50,6 @@ def read_rows(connection: Connection, model: type[SQLModel],
     return found
 
 
-BOOKKEEPING_JSON = ("stamps", "vv", "delete_ctx")
 IDS_AT_ONCE = 900  # below SQLite's oldest limit on bound parameters (999)
 
 

@@ -25,7 +25,7 @@ from partnerdesk.services.reporting import (
     resource_map_report,
 )
 from tests.conftest import TODAY
-from tests.reports.conftest import INTERNAL_NOTES, NOT_SHARED, latest_meeting
+from tests.reports.conftest import INTERNAL_NOTES, NOT_SHARED, latest_meeting, options_for
 
 
 def _flat(report: object) -> str:
@@ -253,3 +253,28 @@ def test_phone_numbers_read_as_the_phone_library_writes_them() -> None:
                 "617-555-0101", "+1 (617) 555-0101", "0044 20 7123 4567"]
     for number in numbers:
         assert phone_text(number, "US") == parsed(number, "US"), number
+
+
+@pytest.mark.parametrize("kind", ["partnership", "agreements", "resources", "funding",
+                                  "directory", "minutes"])
+def test_gathering_a_report_reads_no_merge_bookkeeping(sample_desk: Desk, kind: str) -> None:
+    """No report shows stamps or version vectors, and decoding them was a third of
+    gathering the partnership report: no statement a report runs reads them."""
+    from sqlalchemy import event
+
+    options = options_for(sample_desk, kind)
+    statements: list[str] = []
+    engine = sample_desk.store._reader_engine
+
+    def seen(_connection: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        report = gather(sample_desk, options)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert report.meta is not None and statements
+    reading = [s.split("FROM")[1][:60] for s in statements
+               if ".stamps" in s or ".vv" in s or ".delete_ctx" in s]
+    assert reading == []

@@ -19,6 +19,7 @@ from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from partnerdesk.db import records as r
+from partnerdesk.db.bookkeeping import records_of
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services import contact_details
 from partnerdesk.services.desk import Desk
@@ -146,7 +147,7 @@ def by_id(session: Session, model: Any, ids: Iterable[str | None]) -> dict[str, 
     for at in range(0, len(wanted), 500):
         chunk = wanted[at:at + 500]
         found.update({row.id: row for row in session.scalars(
-            select(model).where(model.id.in_(chunk)))})
+            records_of(model).where(model.id.in_(chunk)))})
     return found
 
 

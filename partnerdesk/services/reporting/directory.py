@@ -20,6 +20,7 @@ from partnerdesk.services.reporting.common import (
     contact_line,
     make_meta,
     phone_text,
+    records_of,
 )
 
 # What `contact_line` reads of a contact, and the organization it is listed under
@@ -51,7 +52,7 @@ def contact_directory(desk: Desk, *, include_internal: bool = False,
     """Organizations and their contacts; only shareable ones unless asked otherwise."""
     today = today or date.today()
     with desk.store.read() as session:
-        orgs = list(session.scalars(select(r.Organization).where(
+        orgs = list(session.scalars(records_of(r.Organization).where(
             r.Organization.deleted == LIVE).order_by(r.Organization.name)))
         # Only the columns a line shows: whole records would also decode every contact's
         # addresses, tags and merge bookkeeping, a third of the report's time.

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services.feedback import FeedbackLine, feedback_lines
-from partnerdesk.services.reporting.common import LIVE, Period
+from partnerdesk.services.reporting.common import LIVE, Period, records_of
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def partnership_events(session: Session, partnership_id: str,
     assert period.start is not None and period.end is not None
     first = datetime.combine(period.start, time.min)
     last = datetime.combine(period.end, time.max)
-    events = list(session.scalars(select(r.Event).join(
+    events = list(session.scalars(records_of(r.Event).join(
         r.EventPartnership, r.EventPartnership.event_id == r.Event.id).where(
         r.EventPartnership.partnership_id == partnership_id,
         r.EventPartnership.deleted == LIVE, r.Event.deleted == LIVE,
@@ -62,7 +62,7 @@ def partnership_events(session: Session, partnership_id: str,
             .order_by(r.Resource.name)):
         used.setdefault(event_id, []).append(f"{name} ({note})" if note else name)
     counts: dict[str, list[tuple[str, int]]] = {}
-    for row in session.scalars(select(r.EventAttendance).where(
+    for row in session.scalars(records_of(r.EventAttendance).where(
             r.EventAttendance.event_id.in_(ids), r.EventAttendance.deleted == LIVE)
             .order_by(r.EventAttendance.created_at)):
         counts.setdefault(row.event_id, []).append((row.category, row.count))
@@ -84,7 +84,7 @@ def partnership_feedback(session: Session, partnership_id: str,
                          period: Period) -> tuple[FeedbackLine, ...]:
     """The partnership's feedback received within the period, oldest first."""
     assert period.start is not None and period.end is not None
-    rows = list(session.scalars(select(r.Feedback).where(
+    rows = list(session.scalars(records_of(r.Feedback).where(
         r.Feedback.partnership_id == partnership_id, r.Feedback.deleted == LIVE,
         r.Feedback.received_on >= period.start, r.Feedback.received_on <= period.end)
         .order_by(r.Feedback.received_on, r.Feedback.title)))

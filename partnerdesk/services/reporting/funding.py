@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from partnerdesk.db import records as r
@@ -30,6 +29,7 @@ from partnerdesk.services.reporting.common import (
     check_period,
     make_meta,
     person,
+    records_of,
 )
 from partnerdesk.services.settings import FUNDING_DAYS
 
@@ -112,7 +112,7 @@ def funding_lines(session: Session, fundings: Sequence[r.Funding], today: date,
     ids = [f.id for f in fundings]
     items: dict[str, list[r.FundingDeliverable]] = defaultdict(list)
     for at in range(0, len(ids), 500):
-        for item in session.scalars(select(r.FundingDeliverable).where(
+        for item in session.scalars(records_of(r.FundingDeliverable).where(
                 r.FundingDeliverable.funding_id.in_(ids[at:at + 500]),
                 r.FundingDeliverable.deleted == LIVE)):
             items[item.funding_id].append(item)
@@ -207,7 +207,7 @@ def funding_register(desk: Desk, *, start: date | None = None, end: date | None 
     period = Period(start, end) if (start or end) else None
     warning_days, currency = desk.settings.reminder_windows.funding_days, desk.settings.currency
     with desk.store.read() as session:
-        fundings = list(session.scalars(select(r.Funding).where(r.Funding.deleted == LIVE)
+        fundings = list(session.scalars(records_of(r.Funding).where(r.Funding.deleted == LIVE)
                                         .order_by(r.Funding.title)))
         lines = funding_lines(session, fundings, today, warning_days,
                               for_partner=not include_internal)

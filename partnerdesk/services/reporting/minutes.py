@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from partnerdesk.db import records as r
+from partnerdesk.db.bookkeeping import without_bookkeeping
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.reporting.common import (
@@ -26,6 +27,7 @@ from partnerdesk.services.reporting.common import (
     day_text,
     make_meta,
     person,
+    records_of,
 )
 
 
@@ -50,7 +52,8 @@ def find_meeting(desk: Desk, meeting_id: str | None) -> r.Meeting:
         raise PartnerDeskError("Choose the meeting for the minutes (its id, for example "
                                "--meeting 1b2c…; 'partnerdesk search' finds it).")
     with desk.store.read() as session:
-        row = session.get(r.Meeting, meeting_id.strip())
+        row = session.get(r.Meeting, meeting_id.strip(),
+                          options=without_bookkeeping(r.Meeting))
     if row is None or row.deleted:
         raise PartnerDeskError(f"There is no meeting with the id “{meeting_id.strip()}”. "
                                "Copy the id from the meeting, or find it with "
@@ -65,12 +68,13 @@ def meeting_minutes(desk: Desk, meeting_id: str | None, *,
     with desk.store.read() as session:
         attendee_ids = list(session.scalars(select(r.MeetingAttendee.contact_id).where(
             r.MeetingAttendee.meeting_id == meeting.id, r.MeetingAttendee.deleted == LIVE)))
-        actions = list(session.scalars(select(r.ActionItem).where(
+        actions = list(session.scalars(records_of(r.ActionItem).where(
             r.ActionItem.meeting_id == meeting.id, r.ActionItem.deleted == LIVE)
             .order_by(r.ActionItem.due_date)))
         people = by_id(session, r.Contact, attendee_ids + [a.owner_contact_id for a in actions])
         orgs = by_id(session, r.Organization, [p.organization_id for p in people.values()])
-        ship = session.get(r.Partnership, meeting.partnership_id) \
+        ship = session.get(r.Partnership, meeting.partnership_id,
+                           options=without_bookkeeping(r.Partnership)) \
             if meeting.partnership_id else None
     attendees, unnamed = [], defaultdict(int)
     region = desk.settings.phone_region

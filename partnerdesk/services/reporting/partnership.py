@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
+from partnerdesk.db.bookkeeping import without_bookkeeping
 from partnerdesk.errors import PartnerDeskError
 from partnerdesk.services.desk import Desk
 from partnerdesk.services.feedback import FeedbackLine
@@ -37,6 +38,7 @@ from partnerdesk.services.reporting.common import (
     day_text,
     make_meta,
     person,
+    records_of,
 )
 from partnerdesk.services.reporting.events import (
     EventReportLine,
@@ -132,10 +134,11 @@ def find_partnership(desk: Desk, name_or_id: str | None) -> r.Partnership:
                                "(its name or id, for example --partnership \"Food\").")
     wanted = name_or_id.strip()
     with desk.store.read() as session:
-        row = session.get(r.Partnership, wanted)
+        row = session.get(r.Partnership, wanted,
+                          options=without_bookkeeping(r.Partnership))
         if row is not None and not row.deleted:
             return row
-        live = list(session.scalars(select(r.Partnership).where(
+        live = list(session.scalars(records_of(r.Partnership).where(
             r.Partnership.deleted == LIVE).order_by(r.Partnership.title)))
     exact = [p for p in live if p.title.casefold() == wanted.casefold()]
     if len(exact) == 1:
@@ -169,7 +172,7 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
     warning_days, region = desk.settings.expiring_days, desk.settings.phone_region
     funding_days, currency = desk.settings.reminder_windows.funding_days, desk.settings.currency
     with desk.store.read() as session:
-        members = list(session.scalars(select(r.PartnershipMember).where(
+        members = list(session.scalars(records_of(r.PartnershipMember).where(
             r.PartnershipMember.partnership_id == ship.id,
             r.PartnershipMember.deleted == LIVE)))
         # the first organization marked as us (see `letterhead_query`)
@@ -178,15 +181,15 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
             .limit(1)).first()
         org_ids = [m.organization_id for m in members] + ([ours.id] if ours else [])
         orgs = by_id(session, r.Organization, org_ids)
-        milestones = list(session.scalars(select(r.Milestone).where(
+        milestones = list(session.scalars(records_of(r.Milestone).where(
             r.Milestone.partnership_id == ship.id, r.Milestone.deleted == LIVE)
             .order_by(r.Milestone.due_date)))
-        indicators = list(session.scalars(select(r.Indicator).where(
+        indicators = list(session.scalars(records_of(r.Indicator).where(
             r.Indicator.partnership_id == ship.id, r.Indicator.deleted == LIVE)
             .order_by(r.Indicator.name)))
         measurements: dict[str, list[r.Measurement]] = defaultdict(list)
         if indicators:
-            for m in session.scalars(select(r.Measurement).where(
+            for m in session.scalars(records_of(r.Measurement).where(
                     r.Measurement.indicator_id.in_([i.id for i in indicators]),
                     r.Measurement.deleted == LIVE, r.Measurement.measured_on >= period.start,
                     r.Measurement.measured_on <= period.end).order_by(r.Measurement.measured_on)):
@@ -195,18 +198,18 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
             r.Agreement.partnership_id == ship.id).order_by(r.Agreement.title)))
         agreement_rows = agreement_lines(session, agreements, today, with_obligations=True,
                                          warning_days=warning_days)
-        resources = list(session.scalars(select(r.Resource).where(
+        resources = list(session.scalars(records_of(r.Resource).where(
             r.Resource.organization_id.in_(org_ids), r.Resource.deleted == LIVE)
             .order_by(r.Resource.name)))
-        categories = {c.id: c.name for c in session.scalars(select(r.Category))}
-        pathways = list(session.scalars(select(r.ReferralPathway).where(
+        categories = {c.id: c.name for c in session.scalars(records_of(r.Category))}
+        pathways = list(session.scalars(records_of(r.ReferralPathway).where(
             r.ReferralPathway.from_organization_id.in_(org_ids),
             r.ReferralPathway.to_organization_id.in_(org_ids),
             r.ReferralPathway.deleted == LIVE)))
         months = (period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m"))
         counts: dict[str, list[r.ReferralCount]] = defaultdict(list)
         if pathways:
-            for count in session.scalars(select(r.ReferralCount).where(
+            for count in session.scalars(records_of(r.ReferralCount).where(
                     r.ReferralCount.pathway_id.in_([p.id for p in pathways]),
                     r.ReferralCount.deleted == LIVE, r.ReferralCount.month >= months[0],
                     r.ReferralCount.month <= months[1]).order_by(r.ReferralCount.month)):
@@ -217,14 +220,14 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
             .where(r.Meeting.partnership_id == ship.id, r.Meeting.deleted == LIVE,
                    r.Meeting.starts_at >= first, r.Meeting.starts_at <= last)
             .order_by(r.Meeting.starts_at))]
-        actions = list(session.scalars(select(r.ActionItem).where(
+        actions = list(session.scalars(records_of(r.ActionItem).where(
             r.ActionItem.partnership_id == ship.id, r.ActionItem.deleted == LIVE,
             r.ActionItem.done == False).order_by(r.ActionItem.due_date)))  # noqa: E712
         due_in_period = [a for a in actions if period.contains(a.due_date)]
         # Only the partners' own contacts, by the organization index; "deleted" and
         # "share_ok" are checked here, since a planner without statistics would rather
         # scan the whole (boolean) deleted index of a table of 100,000 contacts.
-        partner_people = [c for c in session.scalars(select(r.Contact).where(
+        partner_people = [c for c in session.scalars(records_of(r.Contact).where(
             r.Contact.organization_id.in_(org_ids))) if not c.deleted]
         contacts = sorted((c for c in partner_people if c.share_ok), key=lambda c: c.name)
         people = by_id(session, r.Contact,
@@ -232,7 +235,7 @@ def partnership_report(desk: Desk, name_or_id: str | None, *, start: date | None
                         + [a.owner_contact_id for a in actions])
         orgs.update(by_id(session, r.Organization,
                            [p.organization_id for p in people.values()]))
-        fundings = list(session.scalars(select(r.Funding).where(
+        fundings = list(session.scalars(records_of(r.Funding).where(
             r.Funding.partnership_id == ship.id, r.Funding.deleted == LIVE)
             .order_by(r.Funding.title)))
         funding = funding_lines(session, fundings, today, funding_days, for_partner=True)

@@ -14,8 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-
 from partnerdesk.db import records as r
 from partnerdesk.db import vocabulary as v
 from partnerdesk.services.desk import Desk
@@ -29,6 +27,7 @@ from partnerdesk.services.reporting.common import (
     by_id,
     capacity_text,
     make_meta,
+    records_of,
 )
 
 PRIORITY_ORDER = [value for value, _ in v.NEED_PRIORITIES]
@@ -75,10 +74,10 @@ class ResourceMapReport:
 def resource_map_report(desk: Desk, *, today: date | None = None) -> ResourceMapReport:
     today = today or date.today()
     with desk.store.read() as session:
-        categories = {c.id: c.name for c in session.scalars(select(r.Category))}
-        resources = list(session.scalars(select(r.Resource).where(r.Resource.deleted == LIVE)
+        categories = {c.id: c.name for c in session.scalars(records_of(r.Category))}
+        resources = list(session.scalars(records_of(r.Resource).where(r.Resource.deleted == LIVE)
                                          .order_by(r.Resource.name)))
-        needs = list(session.scalars(select(r.CommunityNeed).where(
+        needs = list(session.scalars(records_of(r.CommunityNeed).where(
             r.CommunityNeed.deleted == LIVE).order_by(r.CommunityNeed.title)))
         orgs = by_id(session, r.Organization, [res.organization_id for res in resources])
     by_category: dict[str, list[ResourceLine]] = defaultdict(list)
