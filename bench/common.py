@@ -47,6 +47,20 @@ def median_time(work: Callable[[], object], runs: int = 5, setup: Callable[[], o
     return statistics.median(times)
 
 
+def paired_times(ours: Callable[[], object], raw: Callable[[], object],
+                 runs: int = 5) -> tuple[float, float]:
+    """Median wall times of `ours` and of its raw baseline, run in turns (ours, raw, ours,
+    raw…): this machine's speed drifts by a third within a minute, and a figure timed
+    wholly before its baseline measured the drift as often as the code."""
+    mine, theirs = [], []
+    for _ in range(runs):
+        for work, times in ((ours, mine), (raw, theirs)):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+    return statistics.median(mine), statistics.median(theirs)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
