@@ -28,7 +28,7 @@ def build_go_menu(window: "MainWindow") -> QMenu:
     work wherever the keyboard focus is."""
     menu = QMenu(_tr("&Go"), window)
     menu.setObjectName("go_menu")
-    window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
+    window.menu_bar.insertMenu(window.help_menu.menuAction(), menu)
     window.go_menu = menu  # type: ignore[attr-defined]
     window.go_actions = []  # type: ignore[attr-defined]
     fill_go_menu(window, menu)

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenuBar,
     QPlainTextEdit,
     QSplitter,
     QStackedWidget,
+    QStatusBar,
     QTextEdit,
     QToolBar,
     QVBoxLayout,
@@ -170,7 +172,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         decorate_actions(self)
         self._restore_geometry()
-        self.statusBar()
+        self.setStatusBar(QStatusBar(self))  # made here, as the menu bar (`_build_menus`)
 
     def _show_read_only(self, desk: "Desk") -> None:
         """A file on read-only media, or an office database this person may only look at."""
@@ -238,7 +240,13 @@ class MainWindow(QMainWindow):
                          self.find_action, self.search_action, self.about_action])
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
+        # Made here rather than by `menuBar()`, which has Qt make it: an object Qt made
+        # has no Python object of its own, and PySide6 has handed back a stale one of
+        # another type left at its address ("'QWidgetItem' object has no attribute
+        # 'addMenu'"), as it once did for the screens list's model (`go_menu`).
+        bar = QMenuBar(self)
+        self.setMenuBar(bar)
+        self.menu_bar = bar
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.new_action, self.save_action])
         file_menu.addSeparator()

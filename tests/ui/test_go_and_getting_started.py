@@ -113,3 +113,16 @@ def test_tab_reaches_every_getting_started_step(qtbot, desk, make_window):
     panel = window.view("dashboard").getting_started
     seen = walk(qtbot, panel.partners_button, 2)
     assert seen == [panel.partners_button, panel.import_button, panel.agreement_button]
+
+
+def test_the_window_makes_its_own_menu_and_status_bars(qtbot, desk, make_window):
+    """Bars Qt made on first use have no Python object of their own, and PySide6 once
+    handed back a stale one of another type left at the address ('QWidgetItem' object has
+    no attribute 'addMenu'): the window makes both itself, so each is its own object."""
+    import shiboken6
+
+    window = make_window(desk)
+    assert window.menuBar() is window.menu_bar
+    assert shiboken6.createdByPython(window.menuBar())
+    assert shiboken6.createdByPython(window.statusBar())
+    assert [a.text().replace("&", "") for a in window.menuBar().actions()][0] == "File"
