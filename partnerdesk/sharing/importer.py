@@ -334,25 +334,21 @@ CANONICAL_KEY = "canonical_members"
 CANONICAL_KEPT = 512  # about the members of the last twenty bundles
 
 
-def _canonical_members(connection: Connection) -> frozenset[str]:
+def _canonical_members(connection: Connection) -> list[str]:
+    """The remembered keys, oldest first (a damaged setting: none)."""
     table = Setting.__table__  # type: ignore[attr-defined]
     found = connection.execute(select(table.c.value).where(
         table.c.key == CANONICAL_KEY)).scalar()
-    return frozenset(key for key in found if isinstance(key, str)) \
-        if isinstance(found, list) else frozenset()
+    return [key for key in found if isinstance(key, str)] if isinstance(found, list) else []
 
 
 def _remember_canonical(writer: Writer, bundle: Bundle) -> None:
     """The bundle's members found canonical, kept in the import's transaction."""
     if not bundle.canonical:
         return
-    connection = writer.session.connection()
-    table = Setting.__table__  # type: ignore[attr-defined]
-    found = connection.execute(select(table.c.value).where(
-        table.c.key == CANONICAL_KEY)).scalar()
     fresh = set(bundle.canonical.values())
-    kept = [key for key in found if isinstance(key, str) and key not in fresh] \
-        if isinstance(found, list) else []
+    kept = [key for key in _canonical_members(writer.session.connection())
+            if key not in fresh]
     writer.session.merge(Setting(key=CANONICAL_KEY, value=[
         *kept, *sorted(fresh)][-CANONICAL_KEPT:]))
 
@@ -633,7 +629,7 @@ def read_for_import(desk: Desk, path: Path | str, passphrase: str | None = None)
         connection = session.connection()
         return limits.read_file(Path(path), passphrase,
                                 known=lambda name: all_revs(connection, RECORD_TYPES[name]),
-                                stream=True, canonical=_canonical_members(connection))
+                                stream=True, canonical=frozenset(_canonical_members(connection)))
 
 
 def preview_bundle(desk: Desk, bundle: Bundle, name: str = "This bundle",
@@ -861,7 +857,7 @@ def _read_here(desk: Desk, path: Path, passphrase: str | None,
     def read(connection: Connection) -> Bundle:
         return limits.read_file(path, passphrase, stream=True, known=lambda record_type:
                                 all_revs(connection, RECORD_TYPES[record_type]),
-                                canonical=_canonical_members(connection))
+                                canonical=frozenset(_canonical_members(connection)))
 
     return _apply(desk, read, str(path), progress or Progress(), str(uuid.uuid4()),
                   path.name)

@@ -71,19 +71,6 @@ def test_a_re_import_of_remembered_members_hashes_no_line_again(
     assert len(hashes) == sum(len(ids) for ids in fast.held.values())
 
 
-def test_a_record_changed_here_is_read_in_full_from_a_remembered_member(
-        laptops: Laptops, good: Path) -> None:
-    target = laptops("target")
-    import_file(target, good)
-    contact = target.contacts.list()[0]
-    target.contacts.update(contact.id, role="Nurse")
-    fast = read_for_import(target, good)
-    assert contact.id not in fast.held.get("contact", {})
-    assert [line["id"] for line in fast.lines("contact")] == [contact.id]
-    import_file(target, good)
-    assert target.contacts.get(contact.id).role == "Nurse"
-
-
 def test_other_bytes_under_a_remembered_hash_are_refused(
         laptops: Laptops, good: Path, tmp_path: Path) -> None:
     """The manifest names the remembered hash, but the member's bytes changed: the

@@ -55,7 +55,7 @@ def test_a_re_import_holds_every_line_and_answers_as_a_full_read(laptops: Laptop
 def test_nothing_is_held_for_a_laptop_that_has_other_states(laptops: Laptops,
                                                              good: Path) -> None:
     target = laptops("target")
-    import_file(target, good)
+    import_file(target, good)  # (which remembers its record files: `test_canonical_members`)
     contact = target.contacts.list()[0]
     target.contacts.update(contact.id, role="Nurse")
     fast = read_for_import(target, good)
