@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMenuBar,
     QPlainTextEdit,
     QSplitter,
@@ -240,22 +241,26 @@ class MainWindow(QMainWindow):
                          self.find_action, self.search_action, self.about_action])
 
     def _build_menus(self) -> None:
-        # Made here rather than by `menuBar()`, which has Qt make it: an object Qt made
-        # has no Python object of its own, and PySide6 has handed back a stale one of
-        # another type left at its address ("'QWidgetItem' object has no attribute
-        # 'addMenu'"), as it once did for the screens list's model (`go_menu`).
+        # The bar and its menus made here rather than by `menuBar()` and `addMenu(title)`,
+        # which have Qt make them: an object Qt made has no Python object of its own, and
+        # PySide6 has handed back a stale one of another type left at its address
+        # ("'QWidgetItem' object has no attribute 'addMenu'", then "… 'addAction'"), as
+        # it once did for the screens list's model (`go_menu`).
         bar = QMenuBar(self)
         self.setMenuBar(bar)
         self.menu_bar = bar
-        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu = QMenu(self.tr("&File"), bar)
+        bar.addMenu(file_menu)
         file_menu.addActions([self.new_action, self.save_action])
         file_menu.addSeparator()
         file_menu.addActions([self.close_action, self.quit_action])
-        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu = QMenu(self.tr("&Edit"), bar)
+        bar.addMenu(edit_menu)
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addActions([self.find_action, self.search_action])
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = QMenu(self.tr("&Help"), bar)
+        bar.addMenu(help_menu)
         help_menu.addAction(self.about_action)
         self.file_menu, self.edit_menu, self.help_menu = file_menu, edit_menu, help_menu
 

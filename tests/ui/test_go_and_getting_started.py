@@ -125,4 +125,6 @@ def test_the_window_makes_its_own_menu_and_status_bars(qtbot, desk, make_window)
     assert window.menuBar() is window.menu_bar
     assert shiboken6.createdByPython(window.menuBar())
     assert shiboken6.createdByPython(window.statusBar())
+    assert all(shiboken6.createdByPython(action.menu())
+               for action in window.menuBar().actions())
     assert [a.text().replace("&", "") for a in window.menuBar().actions()][0] == "File"
